@@ -1,0 +1,7 @@
+"""`python -m desktop` is `tongdai1022`."""
+
+import sys
+
+from desktop.app import main
+
+sys.exit(main())

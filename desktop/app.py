@@ -1,0 +1,66 @@
+"""Composition root: the command line, the data folder, and the desktop or a subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from desktop import __version__
+
+
+def _common(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="THƯ_MỤC",
+        default=None if top_level else argparse.SUPPRESS,
+        help="thư mục dữ liệu (mặc định: TONGDAI1022_HOME hoặc thư mục dữ liệu của người dùng)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tongdai1022",
+        description="Tổng đài 1022 — phần mềm cho điện thoại viên. Chạy không tham số để mở cửa sổ chính.",
+    )
+    parser.add_argument("--version", action="version", version=f"tongdai1022 {__version__}")
+    _common(parser, top_level=True)
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH")
+
+    importer = commands.add_parser(
+        "import-tickets", help="nhập phiếu lịch sử từ tệp CSV (định dạng trong DOMAIN.md)"
+    )
+    _common(importer, top_level=False)
+    importer.add_argument("file", metavar="TỆP.csv")
+    importer.add_argument("--skip-bad", action="store_true", help="bỏ qua dòng lỗi và nhập các dòng còn lại")
+    importer.add_argument("--encoding", default="utf-8", help="bảng mã của tệp (mặc định utf-8)")
+    importer.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
+
+    history = commands.add_parser("history", help="lịch sử phiếu và cuộc gọi của một số điện thoại")
+    _common(history, top_level=False)
+    history.add_argument("phone", metavar="SỐ_ĐIỆN_THOẠI")
+    history.add_argument("--json", action="store_true", help="in ra dạng JSON")
+    history.add_argument("--limit", type=int, default=50, help="số phiếu và cuộc gọi tối đa (mặc định 50)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from desktop.settings import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    if args.command == "import-tickets":
+        from desktop.commands.import_tickets import run as run_import
+
+        return run_import(args, data_dir)
+    if args.command == "history":
+        from desktop.commands.history import run as run_history
+
+        return run_history(args, data_dir)
+    from desktop.ui.launch import run_desktop
+
+    return run_desktop(data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

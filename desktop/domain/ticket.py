@@ -1,0 +1,178 @@
+"""Tickets ("phiếu"), callers and calls as plain values, and the rules a ticket must satisfy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from desktop.domain.codes import (
+    CallDirection,
+    CallOutcome,
+    Channel,
+    DissatisfactionReason,
+    Level,
+    RequestType,
+    Satisfaction,
+    TicketStatus,
+)
+from desktop.domain.phone import InvalidPhoneNumber, normalize_phone
+
+TTHC_CODE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)?$")
+EDITABLE_FIELDS = (
+    "phone",
+    "citizen_name",
+    "citizen_address",
+    "channel",
+    "request_type",
+    "level",
+    "is_tthc",
+    "tthc_code",
+    "field_code",
+    "unit_code",
+    "content",
+    "answer",
+    "status",
+    "satisfaction",
+    "dissatisfaction_reason",
+    "received_at",
+)
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """What an operator fills in; the service turns it into a stored ticket."""
+
+    content: str
+    phone: str = ""
+    citizen_name: str = ""
+    citizen_address: str = ""
+    channel: Channel = Channel.PHONE
+    request_type: RequestType = RequestType.INFORMATION
+    level: Level = Level.ONE
+    is_tthc: bool = False
+    tthc_code: str = ""
+    field_code: str | None = None
+    unit_code: str | None = None
+    answer: str = ""
+    status: TicketStatus = TicketStatus.IN_PROGRESS
+    satisfaction: Satisfaction = Satisfaction.NOT_RATED
+    dissatisfaction_reason: DissatisfactionReason | None = None
+    received_at: datetime | None = None
+    call_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One broken rule, on one field, said to the operator in Vietnamese."""
+
+    field: str
+    message: str
+
+
+def validate_draft(draft: TicketDraft, *, require_answer_when_resolved: bool = True) -> list[FieldError]:
+    """Every broken rule at once, so the form can mark all the fields in one go."""
+    errors: list[FieldError] = []
+    if not draft.content.strip():
+        errors.append(FieldError("content", "Nội dung yêu cầu không được để trống."))
+    if draft.phone.strip():
+        try:
+            normalize_phone(draft.phone)
+        except InvalidPhoneNumber as error:
+            errors.append(FieldError("phone", str(error)))
+    elif draft.channel is Channel.PHONE:
+        errors.append(FieldError("phone", "Phiếu nhận qua điện thoại cần số điện thoại người gọi."))
+    if draft.is_tthc and not TTHC_CODE.match(draft.tthc_code.strip()):
+        errors.append(FieldError("tthc_code", "Mã TTHC có dạng 1.000178 hoặc 1.012753.H19."))
+    if draft.level > Level.ONE and not draft.unit_code:
+        errors.append(FieldError("unit_code", "Phiếu cấp độ 2-4 phải chọn đơn vị xử lý."))
+    if draft.status is TicketStatus.IN_PROGRESS and draft.satisfaction is not Satisfaction.NOT_RATED:
+        errors.append(FieldError("satisfaction", "Phiếu đang xử lý chưa thể đánh giá mức độ hài lòng."))
+    if draft.satisfaction is Satisfaction.DISSATISFIED and draft.dissatisfaction_reason is None:
+        errors.append(FieldError("dissatisfaction_reason", "Chọn lý do người dân không hài lòng."))
+    if draft.satisfaction is not Satisfaction.DISSATISFIED and draft.dissatisfaction_reason:
+        errors.append(FieldError("dissatisfaction_reason", "Chỉ ghi lý do khi người dân không hài lòng."))
+    if require_answer_when_resolved and draft.status is TicketStatus.RESOLVED and not draft.answer.strip():
+        errors.append(FieldError("answer", "Phiếu đã xử lý cần có nội dung trả lời."))
+    return errors
+
+
+class TicketRejected(ValueError):
+    """A draft that breaks the rules; `errors` says which and why."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """One line of the ticket list and of a caller's history."""
+
+    id: str
+    code: str
+    received_at: datetime
+    phone: str
+    citizen_name: str
+    channel: Channel
+    request_type: RequestType
+    level: Level
+    unit_name: str
+    status: TicketStatus
+    deadline: date | None
+    satisfaction: Satisfaction
+    content: str
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A stored ticket with everything the form shows."""
+
+    id: str
+    code: str
+    version: int
+    draft: TicketDraft
+    deadline: date | None
+    resolved_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One logged call."""
+
+    id: str
+    direction: CallDirection
+    phone: str
+    started_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    outcome: CallOutcome
+    operator: str
+    ticket_code: str | None
+
+
+@dataclass(frozen=True)
+class Citizen:
+    id: str
+    phone: str
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class CallerHistory:
+    """What an operator sees about a number before and while talking to the caller."""
+
+    phone: str
+    citizen: Citizen | None
+    tickets: list[TicketRow] = field(default_factory=list)
+    calls: list[CallRow] = field(default_factory=list)
+    total_tickets: int = 0
+    open_tickets: int = 0
+
+    @property
+    def is_repeat_caller(self) -> bool:
+        return self.total_tickets > 0 or len(self.calls) > 1

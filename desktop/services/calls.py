@@ -1,0 +1,95 @@
+"""The call log: a row when a call starts, completed when it is answered and when it ends."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from desktop.domain.clock import now_vn
+from desktop.domain.codes import CallDirection, CallOutcome
+from desktop.domain.phone import normalize_phone
+from desktop.services.outbox import append_mutation
+from desktop.store import models
+from desktop.store.errors import explain
+from desktop.store.local import LocalStore
+
+
+class CallLog:
+    """Writes calls and their outbox rows; every call is accounted for."""
+
+    def __init__(self, store: LocalStore, operator: str, clock: Callable[[], datetime] = now_vn) -> None:
+        self._store = store
+        self._operator = operator
+        self._clock = clock
+
+    def started(
+        self,
+        phone: str,
+        direction: CallDirection,
+        *,
+        at: datetime | None = None,
+        sip_call_id: str | None = None,
+    ) -> str:
+        stored = normalize_phone(phone)
+        call_id = str(uuid.uuid4())
+        try:
+            with self._store.sessions.begin() as session:
+                citizen_id = session.scalar(select(models.Citizen.id).where(models.Citizen.phone == stored))
+                call = models.Call(
+                    id=call_id,
+                    direction=direction.value,
+                    phone=stored,
+                    citizen_id=citizen_id,
+                    operator=self._operator,
+                    started_at=at or self._clock(),
+                    outcome=CallOutcome.RINGING.value,
+                    sip_call_id=sip_call_id,
+                )
+                session.add(call)
+                append_mutation(
+                    session,
+                    entity="call",
+                    entity_id=call_id,
+                    op="create",
+                    payload={"direction": call.direction, "phone": stored, "started_at": call.started_at},
+                )
+        except OperationalError as error:
+            raise explain(error) from error
+        return call_id
+
+    def finished(
+        self,
+        call_id: str,
+        outcome: CallOutcome,
+        *,
+        answered_at: datetime | None = None,
+        ended_at: datetime | None = None,
+        ticket_id: str | None = None,
+    ) -> None:
+        try:
+            with self._store.sessions.begin() as session:
+                call = session.get(models.Call, call_id)
+                if call is None:
+                    raise LookupError(f"Không có cuộc gọi {call_id}.")
+                call.outcome = outcome.value
+                call.answered_at = answered_at or call.answered_at
+                call.ended_at = ended_at or self._clock()
+                call.ticket_id = ticket_id or call.ticket_id
+                append_mutation(
+                    session,
+                    entity="call",
+                    entity_id=call_id,
+                    op="update",
+                    payload={
+                        "outcome": call.outcome,
+                        "answered_at": call.answered_at,
+                        "ended_at": call.ended_at,
+                        "ticket_id": call.ticket_id,
+                    },
+                )
+        except OperationalError as error:
+            raise explain(error) from error

@@ -1,0 +1,40 @@
+"""The outbox: every local change as a mutation, written in the transaction that makes the change."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop.domain.clock import now_vn
+from desktop.store.models import OutboxMutation
+
+
+def append_mutation(
+    session: Session,
+    *,
+    entity: str,
+    entity_id: str,
+    op: str,
+    payload: dict[str, Any],
+    base_version: int = 0,
+) -> OutboxMutation:
+    mutation = OutboxMutation(
+        mutation_id=str(uuid.uuid4()),
+        entity=entity,
+        entity_id=entity_id,
+        op=op,
+        base_version=base_version,
+        payload=json.dumps(payload, ensure_ascii=False, default=str),
+        created_at=now_vn(),
+    )
+    session.add(mutation)
+    return mutation
+
+
+def pending_count(session: Session) -> int:
+    query = select(func.count()).select_from(OutboxMutation).where(OutboxMutation.pushed_at.is_(None))
+    return session.scalar(query) or 0

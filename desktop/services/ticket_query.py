@@ -1,0 +1,169 @@
+"""Finding tickets: filters, a count, and pages in keyset order for a list of a million rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy.engine import Row
+
+from desktop.domain.clock import VN_TZ
+from desktop.domain.codes import (
+    Channel,
+    Level,
+    RequestType,
+    Satisfaction,
+    TicketStatus,
+)
+from desktop.domain.ticket import TicketRow
+from desktop.services.search_index import match_expression
+from desktop.store.local import LocalStore
+from desktop.store.models import Ticket, Unit
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """What the operator narrowed the list to; empty means everything."""
+
+    statuses: frozenset[TicketStatus] = field(default_factory=frozenset)
+    unit_codes: frozenset[str] = field(default_factory=frozenset)
+    request_types: frozenset[RequestType] = field(default_factory=frozenset)
+    levels: frozenset[Level] = field(default_factory=frozenset)
+    channels: frozenset[Channel] = field(default_factory=frozenset)
+    received_from: date | None = None
+    received_to: date | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """Where the next page starts: after this (received_at, pk) in newest-first order."""
+
+    received_at: str
+    pk: int
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[TicketRow]
+    next_key: PageKey | None
+
+
+TICKET_ROW_COLUMNS = (
+    Ticket.pk,
+    Ticket.id,
+    Ticket.code,
+    Ticket.received_at,
+    Ticket.phone,
+    Ticket.citizen_name,
+    Ticket.channel,
+    Ticket.request_type,
+    Ticket.level,
+    Unit.name,
+    Ticket.status,
+    Ticket.deadline,
+    Ticket.satisfaction,
+    func.substr(Ticket.content, 1, 200),
+)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, VN_TZ)
+
+
+def _where(query: Select[Any], spec: TicketFilter) -> Select[Any]:
+    if spec.statuses:
+        query = query.where(Ticket.status.in_([s.value for s in spec.statuses]))
+    if spec.unit_codes:
+        query = query.where(Ticket.unit_code.in_(sorted(spec.unit_codes)))
+    if spec.request_types:
+        query = query.where(Ticket.request_type.in_([t.value for t in spec.request_types]))
+    if spec.levels:
+        query = query.where(Ticket.level.in_([int(level) for level in spec.levels]))
+    if spec.channels:
+        query = query.where(Ticket.channel.in_([c.value for c in spec.channels]))
+    if spec.received_from:
+        query = query.where(Ticket.received_at >= _day_start(spec.received_from))
+    if spec.received_to:
+        query = query.where(Ticket.received_at < _day_start(spec.received_to + timedelta(days=1)))
+    expression = match_expression(spec.text)
+    if expression:
+        matches = text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :match").bindparams(
+            match=expression
+        )
+        query = query.where(Ticket.pk.in_(matches))
+    return query
+
+
+def row_to_ticket_row(row: Row[Any] | Sequence[Any]) -> TicketRow:
+    (
+        _pk,
+        id_,
+        code,
+        received,
+        phone,
+        name,
+        channel,
+        rtype,
+        level,
+        unit,
+        status,
+        deadline,
+        satisfaction,
+        content,
+    ) = tuple(row)
+    return TicketRow(
+        id=id_,
+        code=code,
+        received_at=received,
+        phone=phone,
+        citizen_name=name,
+        channel=Channel(channel),
+        request_type=RequestType(rtype),
+        level=Level(level),
+        unit_name=unit or "",
+        status=TicketStatus(status),
+        deadline=deadline,
+        satisfaction=Satisfaction(satisfaction),
+        content=content or "",
+    )
+
+
+class TicketQuery:
+    """Read-only queries of the ticket list; safe to call from a worker thread."""
+
+    def __init__(self, store: LocalStore) -> None:
+        self._store = store
+
+    def count(self, spec: TicketFilter) -> int:
+        query = _where(select(func.count()).select_from(Ticket), spec)
+        with self._store.sessions() as session:
+            return session.scalar(query) or 0
+
+    def page(self, spec: TicketFilter, after: PageKey | None = None, limit: int = 200) -> Page:
+        query = _where(select(*TICKET_ROW_COLUMNS).outerjoin(Unit, Unit.code == Ticket.unit_code), spec)
+        if after is not None:
+            query = query.where(
+                or_(
+                    Ticket.received_at < text(":after_at").bindparams(after_at=after.received_at),
+                    and_(
+                        Ticket.received_at == text(":after_at2").bindparams(after_at2=after.received_at),
+                        Ticket.pk < after.pk,
+                    ),
+                )
+            )
+        query = query.order_by(Ticket.received_at.desc(), Ticket.pk.desc()).limit(limit)
+        with self._store.sessions() as session:
+            rows = session.execute(query).all()
+        next_key = None
+        if len(rows) == limit:
+            last = rows[-1]
+            next_key = PageKey(received_at=_iso(last[3]), pk=last[0])
+        return Page([row_to_ticket_row(row) for row in rows], next_key)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")

@@ -1,0 +1,349 @@
+"""Saving tickets: create, edit, resolve; each save writes the ticket, its history and its outbox row."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from desktop.domain import ticket as domain
+from desktop.domain.clock import now_vn, to_vn
+from desktop.domain.codes import (
+    Channel,
+    DissatisfactionReason,
+    HistoryAction,
+    Level,
+    RequestType,
+    Satisfaction,
+    TicketStatus,
+)
+from desktop.domain.phone import normalize_phone
+from desktop.domain.ticket_code import desk_tag, format_ticket_code, new_ticket_id
+from desktop.domain.workdays import WorkCalendar
+from desktop.services.catalogs import CatalogService
+from desktop.services.outbox import append_mutation
+from desktop.services.search_index import index_ticket, searchable_text
+from desktop.store import models
+from desktop.store.errors import explain
+from desktop.store.local import LocalStore
+
+
+class TicketNotFound(LookupError):
+    pass
+
+
+class StaleTicket(RuntimeError):
+    """The ticket changed since the form loaded it; reload before saving again."""
+
+
+class TicketService:
+    """The only writer of tickets on a desktop."""
+
+    def __init__(
+        self,
+        store: LocalStore,
+        operator: str,
+        clock: Callable[[], datetime] = now_vn,
+    ) -> None:
+        self._store = store
+        self._operator = operator
+        self._clock = clock
+        self._tag = desk_tag(store.client_id)
+        catalogs = CatalogService(store)
+        self._calendar: WorkCalendar = catalogs.work_calendar()
+        self._deadline_days = catalogs.deadline_days()
+
+    def deadline_for(self, received: date, level: Level) -> date:
+        return self._calendar.add_working_days(received, self._deadline_days.get(int(level), 0))
+
+    def create(self, draft: domain.TicketDraft) -> domain.Ticket:
+        _check(draft)
+        now = self._clock()
+        received = to_vn(draft.received_at) if draft.received_at else now
+        try:
+            with self._store.sessions.begin() as session:
+                citizen_id, phone = _upsert_citizen(session, draft, now)
+                row = models.Ticket(
+                    id=new_ticket_id(),
+                    code=self._next_code(session, received.date()),
+                    version=1,
+                    received_at=received,
+                    phone=phone,
+                    citizen_id=citizen_id,
+                    deadline=self.deadline_for(received.date(), draft.level),
+                    resolved_at=now if draft.status is TicketStatus.RESOLVED else None,
+                    created_by=self._operator,
+                    updated_by=self._operator,
+                    created_at=now,
+                    updated_at=now,
+                    **_stored_fields(draft),
+                )
+                session.add(row)
+                session.flush()
+                index_ticket(session, row.pk, _search_body(row), replace=False)
+                snapshot = _snapshot(row)
+                _write_history(
+                    session,
+                    row.id,
+                    now,
+                    self._operator,
+                    HistoryAction.CREATED,
+                    {name: [None, value] for name, value in snapshot.items()},
+                )
+                append_mutation(session, entity="ticket", entity_id=row.id, op="create", payload=snapshot)
+                return _to_domain(row)
+        except OperationalError as error:
+            raise explain(error) from error
+
+    def update(self, ticket_id: str, draft: domain.TicketDraft, expected_version: int) -> domain.Ticket:
+        _check(draft)
+        now = self._clock()
+        try:
+            with self._store.sessions.begin() as session:
+                row = _load(session, ticket_id)
+                if row.version != expected_version:
+                    raise StaleTicket(
+                        f"Phiếu {row.code} vừa được sửa ở nơi khác (phiên bản {row.version}). "
+                        "Hãy mở lại phiếu để xem thay đổi rồi sửa tiếp."
+                    )
+                before = _snapshot(row)
+                citizen_id, phone = _upsert_citizen(session, draft, now)
+                for name, value in _stored_fields(draft).items():
+                    setattr(row, name, value)
+                row.phone, row.citizen_id = phone, citizen_id
+                if draft.received_at:
+                    row.received_at = to_vn(draft.received_at)
+                row.deadline = self.deadline_for(row.received_at.date(), draft.level)
+                was_resolved = before["status"] == TicketStatus.RESOLVED.value
+                if draft.status is TicketStatus.RESOLVED and not was_resolved:
+                    row.resolved_at = now
+                elif draft.status is TicketStatus.IN_PROGRESS:
+                    row.resolved_at = None
+                after = _snapshot(row)
+                changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+                if not changes:
+                    return _to_domain(row)
+                row.version += 1
+                row.updated_at = now
+                row.updated_by = self._operator
+                index_ticket(session, row.pk, _search_body(row), replace=True)
+                action = HistoryAction.UPDATED
+                if "status" in changes:
+                    action = HistoryAction.RESOLVED if row.resolved_at else HistoryAction.REOPENED
+                _write_history(session, row.id, now, self._operator, action, changes)
+                append_mutation(
+                    session,
+                    entity="ticket",
+                    entity_id=row.id,
+                    op="update",
+                    payload={
+                        "changes": {k: v[1] for k, v in changes.items()},
+                        "before": {k: v[0] for k, v in changes.items()},
+                    },
+                    base_version=expected_version,
+                )
+                session.flush()
+                return _to_domain(row)
+        except OperationalError as error:
+            raise explain(error) from error
+
+    def resolve(self, ticket_id: str, answer: str, expected_version: int) -> domain.Ticket:
+        ticket = self.get(ticket_id)
+        draft = replace(ticket.draft, answer=answer, status=TicketStatus.RESOLVED)
+        return self.update(ticket_id, draft, expected_version)
+
+    def get(self, ticket_id: str) -> domain.Ticket:
+        with self._store.sessions() as session:
+            return _to_domain(_load(session, ticket_id))
+
+    def get_by_code(self, code: str) -> domain.Ticket:
+        with self._store.sessions() as session:
+            row = session.scalar(select(models.Ticket).where(models.Ticket.code == code.strip()))
+            if row is None:
+                raise TicketNotFound(f"Không có phiếu mã {code}.")
+            return _to_domain(row)
+
+    def history(self, ticket_id: str) -> list[tuple[datetime, str, HistoryAction, dict[str, Any]]]:
+        query = (
+            select(models.TicketHistory)
+            .where(models.TicketHistory.ticket_id == ticket_id)
+            .order_by(models.TicketHistory.id)
+        )
+        with self._store.sessions() as session:
+            return [
+                (h.at, h.actor, HistoryAction(h.action), json.loads(h.changes))
+                for h in session.scalars(query)
+            ]
+
+    def _next_code(self, session: Session, day: date) -> str:
+        counter = session.get(models.CodeCounter, day)
+        if counter is None:
+            counter = models.CodeCounter(day=day, last=0)
+            session.add(counter)
+        counter.last += 1
+        return format_ticket_code(day, self._tag, counter.last)
+
+
+def _check(draft: domain.TicketDraft) -> None:
+    errors = domain.validate_draft(draft)
+    if errors:
+        raise domain.TicketRejected(errors)
+
+
+def _load(session: Session, ticket_id: str) -> models.Ticket:
+    row = session.scalar(select(models.Ticket).where(models.Ticket.id == ticket_id))
+    if row is None:
+        raise TicketNotFound(f"Không có phiếu {ticket_id}.")
+    return row
+
+
+def _stored_fields(draft: domain.TicketDraft) -> dict[str, Any]:
+    return {
+        "channel": draft.channel.value,
+        "citizen_name": draft.citizen_name.strip(),
+        "citizen_address": draft.citizen_address.strip(),
+        "request_type": draft.request_type.value,
+        "level": int(draft.level),
+        "is_tthc": draft.is_tthc,
+        "tthc_code": draft.tthc_code.strip() if draft.is_tthc else "",
+        "field_code": draft.field_code or None,
+        "unit_code": draft.unit_code or None,
+        "content": draft.content.strip(),
+        "answer": draft.answer.strip(),
+        "status": draft.status.value,
+        "satisfaction": draft.satisfaction.value,
+        "dissatisfaction_reason": (
+            draft.dissatisfaction_reason.value if draft.dissatisfaction_reason else None
+        ),
+        "call_id": draft.call_id,
+    }
+
+
+SNAPSHOT_FIELDS = (
+    "code",
+    "received_at",
+    "channel",
+    "phone",
+    "citizen_id",
+    "citizen_name",
+    "citizen_address",
+    "request_type",
+    "level",
+    "is_tthc",
+    "tthc_code",
+    "field_code",
+    "unit_code",
+    "content",
+    "answer",
+    "status",
+    "satisfaction",
+    "dissatisfaction_reason",
+    "deadline",
+    "resolved_at",
+    "call_id",
+)
+
+
+def _snapshot(row: models.Ticket) -> dict[str, Any]:
+    """The ticket as JSON-ready values: what history and the outbox record."""
+    values: dict[str, Any] = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(row, name)
+        values[name] = value.isoformat() if isinstance(value, date | datetime) else value
+    return values
+
+
+def _search_body(row: models.Ticket) -> str:
+    digits = row.phone.removeprefix("+84")
+    return searchable_text(
+        row.code, row.phone, "0" + digits, row.citizen_name, row.tthc_code, row.content, row.answer
+    )
+
+
+def _write_history(
+    session: Session,
+    ticket_id: str,
+    at: datetime,
+    actor: str,
+    action: HistoryAction,
+    changes: dict[str, Any],
+) -> None:
+    session.add(
+        models.TicketHistory(
+            ticket_id=ticket_id,
+            at=at,
+            actor=actor,
+            action=action.value,
+            changes=json.dumps(changes, ensure_ascii=False, default=str),
+        )
+    )
+
+
+def _upsert_citizen(session: Session, draft: domain.TicketDraft, now: datetime) -> tuple[str | None, str]:
+    if not draft.phone.strip():
+        return None, ""
+    phone = normalize_phone(draft.phone)
+    citizen = session.scalar(select(models.Citizen).where(models.Citizen.phone == phone))
+    if citizen is None:
+        citizen = models.Citizen(
+            id=str(uuid.uuid4()),
+            phone=phone,
+            name=draft.citizen_name.strip(),
+            address=draft.citizen_address.strip(),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(citizen)
+    else:
+        if draft.citizen_name.strip() and draft.citizen_name.strip() != citizen.name:
+            citizen.name = draft.citizen_name.strip()
+            citizen.updated_at = now
+        if draft.citizen_address.strip() and draft.citizen_address.strip() != citizen.address:
+            citizen.address = draft.citizen_address.strip()
+            citizen.updated_at = now
+    return citizen.id, phone
+
+
+def _to_domain(row: models.Ticket) -> domain.Ticket:
+    draft = domain.TicketDraft(
+        content=row.content,
+        phone=row.phone,
+        citizen_name=row.citizen_name,
+        citizen_address=row.citizen_address,
+        channel=Channel(row.channel),
+        request_type=RequestType(row.request_type),
+        level=Level(row.level),
+        is_tthc=row.is_tthc,
+        tthc_code=row.tthc_code,
+        field_code=row.field_code,
+        unit_code=row.unit_code,
+        answer=row.answer,
+        status=TicketStatus(row.status),
+        satisfaction=Satisfaction(row.satisfaction),
+        dissatisfaction_reason=(
+            DissatisfactionReason(row.dissatisfaction_reason) if row.dissatisfaction_reason else None
+        ),
+        received_at=row.received_at,
+        call_id=row.call_id,
+    )
+    return domain.Ticket(
+        id=row.id,
+        code=row.code,
+        version=row.version,
+        draft=draft,
+        deadline=row.deadline,
+        resolved_at=row.resolved_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        created_by=row.created_by,
+    )
+
+
+__all__ = ["StaleTicket", "TicketNotFound", "TicketService"]

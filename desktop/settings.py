@@ -1,0 +1,63 @@
+"""Settings of one desktop: a typed object with declared defaults, read from the data folder."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_NAME = "tongdai1022"
+HOME_ENV = "TONGDAI1022_HOME"
+SETTINGS_FILENAME = "settings.json"
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--data-dir`, else `TONGDAI1022_HOME`, else the platform's user data folder."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    from_env = os.environ.get(HOME_ENV)
+    if from_env:
+        return Path(from_env).expanduser().resolve()
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def _default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "dien-thoai-vien"
+
+
+@dataclass
+class Settings:
+    """What an operator or IT staff can change; secrets never live here (they go to the keyring)."""
+
+    operator: str = ""
+    language: str = "vi"
+    page_size: int = 200
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Settings:
+        path = data_dir / SETTINGS_FILENAME
+        settings = cls()
+        if path.exists():
+            try:
+                stored = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                stored = {}
+            for key, value in stored.items():
+                if key in cls.__dataclass_fields__:
+                    setattr(settings, key, value)
+        if not settings.operator:
+            settings.operator = _default_operator()
+        return settings
+
+    def save(self, data_dir: Path) -> None:
+        path = data_dir / SETTINGS_FILENAME
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        temporary.replace(path)
