@@ -58,7 +58,7 @@ class CallerHistoryService:
                     operator=call.operator,
                     ticket_code=code,
                 )
-                for call, code in session.execute(calls_query).tuples()
+                for call, code in session.execute(calls_query)
             ]
         return CallerHistory(
             phone=stored,

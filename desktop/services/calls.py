@@ -37,7 +37,7 @@ class CallLog:
         stored = normalize_phone(phone)
         call_id = str(uuid.uuid4())
         try:
-            with self._store.sessions.begin() as session:
+            with self._store.writes.begin() as session:
                 citizen_id = session.scalar(select(models.Citizen.id).where(models.Citizen.phone == stored))
                 call = models.Call(
                     id=call_id,
@@ -71,7 +71,7 @@ class CallLog:
         ticket_id: str | None = None,
     ) -> None:
         try:
-            with self._store.sessions.begin() as session:
+            with self._store.writes.begin() as session:
                 call = session.get(models.Call, call_id)
                 if call is None:
                     raise LookupError(f"Không có cuộc gọi {call_id}.")

@@ -45,7 +45,7 @@ class CatalogService:
 
     def deadline_days(self) -> dict[int, int]:
         with self._store.sessions() as session:
-            rows = session.execute(select(LevelRule.level, LevelRule.deadline_working_days)).tuples()
+            rows = session.execute(select(LevelRule.level, LevelRule.deadline_working_days))
             return {level: days for level, days in rows}
 
     def work_calendar(self) -> WorkCalendar:
@@ -58,7 +58,7 @@ class CatalogService:
     def unit_aliases(self) -> dict[str, str]:
         """Folded name or alias -> unit code, for matching many rows at once."""
         with self._store.sessions() as session:
-            rows = session.execute(select(UnitAlias.folded, UnitAlias.unit_code)).tuples()
+            rows = session.execute(select(UnitAlias.folded, UnitAlias.unit_code))
             return {folded: code for folded, code in rows}
 
     def resolve_unit(self, name: str) -> str:
@@ -70,7 +70,7 @@ class CatalogService:
 
     def rename_unit(self, code: str, new_name: str) -> None:
         """The old name stays an alias, so imports written with it still match."""
-        with self._store.sessions.begin() as session:
+        with self._store.writes.begin() as session:
             unit = self._unit(session, code)
             _add_alias(session, unit.name, code)
             unit.name = new_name.strip()
@@ -80,7 +80,7 @@ class CatalogService:
         """`code` stops taking new tickets and points to `into`; its tickets keep `code`."""
         if code == into:
             raise ValueError("Không thể sáp nhập một đơn vị vào chính nó.")
-        with self._store.sessions.begin() as session:
+        with self._store.writes.begin() as session:
             unit = self._unit(session, code)
             target = self._unit(session, into)
             if not target.active:
@@ -90,7 +90,7 @@ class CatalogService:
             unit.retired_at = now_vn()
 
     def retire_unit(self, code: str) -> None:
-        with self._store.sessions.begin() as session:
+        with self._store.writes.begin() as session:
             unit = self._unit(session, code)
             unit.active = False
             unit.retired_at = now_vn()

@@ -68,7 +68,8 @@ class TicketService:
         now = self._clock()
         received = to_vn(draft.received_at) if draft.received_at else now
         try:
-            with self._store.sessions.begin() as session:
+            with self._store.writes.begin() as session:
+                _check_unit(session, draft.unit_code, previous=None)
                 citizen_id, phone = _upsert_citizen(session, draft, now)
                 row = models.Ticket(
                     id=new_ticket_id(),
@@ -106,7 +107,7 @@ class TicketService:
         _check(draft)
         now = self._clock()
         try:
-            with self._store.sessions.begin() as session:
+            with self._store.writes.begin() as session:
                 row = _load(session, ticket_id)
                 if row.version != expected_version:
                     raise StaleTicket(
@@ -114,6 +115,7 @@ class TicketService:
                         "Hãy mở lại phiếu để xem thay đổi rồi sửa tiếp."
                     )
                 before = _snapshot(row)
+                _check_unit(session, draft.unit_code, previous=row.unit_code)
                 citizen_id, phone = _upsert_citizen(session, draft, now)
                 for name, value in _stored_fields(draft).items():
                     setattr(row, name, value)
@@ -195,6 +197,23 @@ def _check(draft: domain.TicketDraft) -> None:
     errors = domain.validate_draft(draft)
     if errors:
         raise domain.TicketRejected(errors)
+
+
+def _check_unit(session: Session, code: str | None, previous: str | None) -> None:
+    """New work goes to active units only; a ticket may keep the retired unit it already has."""
+    if not code or code == previous:
+        return
+    unit = session.get(models.Unit, code)
+    if unit is None:
+        raise domain.TicketRejected(
+            [domain.FieldError("unit_code", f"Đơn vị «{code}» không có trong danh mục.")]
+        )
+    if not unit.active:
+        successor = session.get(models.Unit, unit.merged_into) if unit.merged_into else None
+        hint = f" Hãy chọn «{successor.name}»." if successor else ""
+        raise domain.TicketRejected(
+            [domain.FieldError("unit_code", f"Đơn vị «{unit.name}» đã ngừng nhận phiếu.{hint}")]
+        )
 
 
 def _load(session: Session, ticket_id: str) -> models.Ticket:

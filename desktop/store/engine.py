@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,9 @@ DB_FILENAME = "tongdai1022.sqlite3"
 
 
 def _apply_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite would open transactions only before DML, so a read-then-write (the ticket-code
+    # counter) could race another writer; we issue BEGIN ourselves in `_begin`.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: a committed ticket survives a power cut, not only a crash of the process.
@@ -32,15 +35,27 @@ def _apply_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin(connection: Connection) -> None:
+    """Readers take a snapshot (deferred); writers take the write lock up front (immediate)."""
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
 def create_store_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", pool_size=4, max_overflow=4)
     event.listen(engine, "connect", _apply_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions take SQLite's write lock when they begin."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def alembic_config(engine: Engine | None = None, scripts: Path = MIGRATIONS) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(scripts))
     if engine is not None:
         config.attributes["engine"] = engine
     return config
@@ -51,8 +66,8 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision(scripts: Path = MIGRATIONS) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(scripts=scripts)).get_current_head()
 
 
 def backup_copy(path: Path, label: str) -> Path:
@@ -71,17 +86,17 @@ def backup_copy(path: Path, label: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, path: Path) -> Path | None:
+def migrate(engine: Engine, path: Path, scripts: Path = MIGRATIONS) -> Path | None:
     """Bring the schema to head; a database with data is copied aside first. Returns the copy."""
     current = current_revision(engine)
-    head = head_revision()
+    head = head_revision(scripts)
     if current == head:
         return None
     copy = None
     if path.exists() and path.stat().st_size > 0 and current is not None:
         copy = backup_copy(path, current)
         log.info("Đã sao lưu cơ sở dữ liệu trước khi nâng cấp: %s", copy)
-    command.upgrade(alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine, scripts), "head")
     return copy
 
 

@@ -10,17 +10,22 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.store.catalog_loader import load_catalogs
-from desktop.store.engine import DB_FILENAME, create_store_engine, migrate, session_factory
+from desktop.store.engine import DB_FILENAME, create_store_engine, migrate, session_factory, writer
 from desktop.store.models import Meta
 
 
 @dataclass
 class LocalStore:
-    """An open store: the engine, a session per unit of work, and this desktop's identity."""
+    """An open store: sessions for reading (`sessions`) and for writing (`writes`), and this desktop's id.
+
+    Writes go through `writes.begin()`: it takes SQLite's write lock at BEGIN, so two writers queue
+    instead of one failing; reads never wait for a writer (WAL).
+    """
 
     path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    writes: sessionmaker[Session]
     client_id: uuid.UUID
     backup_before_migration: Path | None = None
 
@@ -31,11 +36,12 @@ class LocalStore:
         engine = create_store_engine(path)
         backup = migrate(engine, path)
         sessions = session_factory(engine)
-        with sessions.begin() as session:
+        writes = session_factory(writer(engine))
+        with writes.begin() as session:
             client_id = _ensure_client_id(session)
             if load_default_catalogs:
                 load_catalogs(session)
-        return cls(path, engine, sessions, client_id, backup)
+        return cls(path, engine, sessions, writes, client_id, backup)
 
     def close(self) -> None:
         self.engine.dispose()
