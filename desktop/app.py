@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from desktop import __version__
+
+
+class _VietnameseFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its headings and errors in Vietnamese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _VietnameseFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\n")
 
 
 def _common(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
@@ -19,13 +41,15 @@ def _common(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tongdai1022",
         description="Tổng đài 1022 — phần mềm cho điện thoại viên. Chạy không tham số để mở cửa sổ chính.",
     )
-    parser.add_argument("--version", action="version", version=f"tongdai1022 {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"tongdai1022 {__version__}", help="in phiên bản rồi thoát"
+    )
     _common(parser, top_level=True)
-    commands = parser.add_subparsers(dest="command", metavar="LỆNH")
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH", title="lệnh", parser_class=_Parser)
 
     importer = commands.add_parser(
         "import-tickets", help="nhập phiếu lịch sử từ tệp CSV (định dạng trong DOMAIN.md)"
@@ -45,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:  # `tongdai1022 history ... | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from desktop.settings import resolve_data_dir
 
