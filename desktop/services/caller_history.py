@@ -72,7 +72,7 @@ class CallerHistoryService:
     def callers_starting_with(self, typed: str, limit: int = 8) -> list[Citizen]:
         """Known callers whose number starts with what has been typed so far (index range scan)."""
         digits = phone_prefix_digits(typed)
-        if digits is None or len(digits) < 3:
+        if digits is None or len(digits) < 2:
             return []
         low = "+84" + digits
         high = low[:-1] + chr(ord(low[-1]) + 1)
