@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import (
@@ -24,6 +24,7 @@ from desktop.domain.ticket_code import CODE_PATTERN
 from desktop.services.catalogs import CatalogService
 from desktop.services.ticket_query import TicketFilter, TicketQuery
 from desktop.services.tickets import StaleTicket, TicketService
+from desktop.store.errors import StoreError
 from desktop.store.local import LocalStore
 
 A_QUESTION = TicketDraft(
@@ -64,7 +65,7 @@ def test_creating_a_ticket_writes_ticket_citizen_history_outbox_and_search_row(
         "citizens": 1,
         "ticket_fts": 1,
     }
-    [(when, actor, action, changes)] = ticket_service.history(ticket.id)
+    [(_when, actor, action, changes)] = ticket_service.history(ticket.id)
     assert (actor, action) == ("dtv-lan", HistoryAction.CREATED)
     assert changes["content"] == [None, A_QUESTION.content]
     [(op, base, payload)] = outbox_payloads(store, ticket.id)
@@ -238,3 +239,24 @@ def test_codes_stay_unique_when_many_desktops_create_offline_at_once(tmp_path: P
     assert len(codes) == len(set(codes)) == 320
     assert len(set(ids)) == 320
     assert len({code.split("-")[1] for code in codes}) == 4
+
+
+def test_a_full_disk_is_said_in_vietnamese_and_nothing_is_half_written(
+    store: LocalStore, ticket_service: TicketService
+) -> None:
+    ticket_service.create(A_QUESTION)
+    before = counts(store)
+    with store.engine.connect() as connection:
+        pages = connection.execute(text("PRAGMA page_count")).scalar()
+
+    def no_room_to_grow(dbapi_connection: object, _record: object) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")  # type: ignore[attr-defined]
+
+    event.listen(store.engine, "connect", no_room_to_grow)
+    store.engine.dispose()
+    long_text = "Nội dung rất dài " * 20_000
+    with pytest.raises(StoreError, match="Ổ đĩa đã đầy"):
+        ticket_service.create(TicketDraft(content=long_text, phone="0987654321"))
+    event.remove(store.engine, "connect", no_room_to_grow)
+    store.engine.dispose()
+    assert counts(store) == before
