@@ -19,24 +19,6 @@ from desktop.domain.codes import (
 from desktop.domain.phone import InvalidPhoneNumber, normalize_phone
 
 TTHC_CODE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)?$")
-EDITABLE_FIELDS = (
-    "phone",
-    "citizen_name",
-    "citizen_address",
-    "channel",
-    "request_type",
-    "level",
-    "is_tthc",
-    "tthc_code",
-    "field_code",
-    "unit_code",
-    "content",
-    "answer",
-    "status",
-    "satisfaction",
-    "dissatisfaction_reason",
-    "received_at",
-)
 
 
 @dataclass(frozen=True)
