@@ -12,6 +12,13 @@ from sqlalchemy.orm import Session
 from desktop.domain.clock import now_vn
 from desktop.store.models import OutboxMutation
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def encode_payload(payload: dict[str, Any]) -> str:
+    """A mutation's payload as stored: JSON, Vietnamese text readable, dates as ISO strings."""
+    return _ENCODER.encode(payload)
+
 
 def append_mutation(
     session: Session,
@@ -28,7 +35,7 @@ def append_mutation(
         entity_id=entity_id,
         op=op,
         base_version=base_version,
-        payload=json.dumps(payload, ensure_ascii=False, default=str),
+        payload=encode_payload(payload),
         created_at=now_vn(),
     )
     session.add(mutation)

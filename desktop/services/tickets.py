@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -84,12 +85,12 @@ class TicketService:
                     updated_by=self._operator,
                     created_at=now,
                     updated_at=now,
-                    **_stored_fields(draft),
+                    **stored_fields(draft),
                 )
                 session.add(row)
                 session.flush()
-                index_ticket(session, row.pk, _search_body(row), replace=False)
-                snapshot = _snapshot(row)
+                index_ticket(session, row.pk, ticket_search_body(row), replace=False)
+                snapshot = ticket_snapshot(row)
                 _write_history(
                     session,
                     row.id,
@@ -114,10 +115,10 @@ class TicketService:
                         f"Phiếu {row.code} vừa được sửa ở nơi khác (phiên bản {row.version}). "
                         "Hãy mở lại phiếu để xem thay đổi rồi sửa tiếp."
                     )
-                before = _snapshot(row)
+                before = ticket_snapshot(row)
                 _check_unit(session, draft.unit_code, previous=row.unit_code)
                 citizen_id, phone = _upsert_citizen(session, draft, now)
-                for name, value in _stored_fields(draft).items():
+                for name, value in stored_fields(draft).items():
                     setattr(row, name, value)
                 row.phone, row.citizen_id = phone, citizen_id
                 if draft.received_at:
@@ -128,14 +129,14 @@ class TicketService:
                     row.resolved_at = now
                 elif draft.status is TicketStatus.IN_PROGRESS:
                     row.resolved_at = None
-                after = _snapshot(row)
+                after = ticket_snapshot(row)
                 changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
                 if not changes:
                     return _to_domain(row)
                 row.version += 1
                 row.updated_at = now
                 row.updated_by = self._operator
-                index_ticket(session, row.pk, _search_body(row), replace=True)
+                index_ticket(session, row.pk, ticket_search_body(row), replace=True)
                 action = HistoryAction.UPDATED
                 if "status" in changes:
                     action = HistoryAction.RESOLVED if row.resolved_at else HistoryAction.REOPENED
@@ -223,7 +224,7 @@ def _load(session: Session, ticket_id: str) -> models.Ticket:
     return row
 
 
-def _stored_fields(draft: domain.TicketDraft) -> dict[str, Any]:
+def stored_fields(draft: domain.TicketDraft) -> dict[str, Any]:
     return {
         "channel": draft.channel.value,
         "citizen_name": draft.citizen_name.strip(),
@@ -270,19 +271,27 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def _snapshot(row: models.Ticket) -> dict[str, Any]:
-    """The ticket as JSON-ready values: what history and the outbox record."""
+def ticket_snapshot(row: models.Ticket | Mapping[str, Any]) -> dict[str, Any]:
+    """The ticket as JSON-ready values: what history and the outbox record.
+
+    `row` is a stored ticket or the column values of one about to be inserted (the CSV import
+    writes tickets in bulk with SQLAlchemy Core and records the same snapshot).
+    """
+    get: Callable[[str], Any] = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
     values: dict[str, Any] = {}
     for name in SNAPSHOT_FIELDS:
-        value = getattr(row, name)
-        values[name] = value.isoformat() if isinstance(value, date | datetime) else value
+        value = get(name)
+        values[name] = value.isoformat() if isinstance(value, date) else value  # datetime too
     return values
 
 
-def _search_body(row: models.Ticket) -> str:
-    digits = row.phone.removeprefix("+84")
+def ticket_search_body(row: models.Ticket | Mapping[str, Any]) -> str:
+    """What the free-text index keeps for a ticket (a stored ticket or its column values)."""
+    get: Callable[[str], Any] = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
+    phone: str = get("phone") or ""
+    digits = phone.removeprefix("+84")
     return searchable_text(
-        row.code, row.phone, "0" + digits, row.citizen_name, row.tthc_code, row.content, row.answer
+        get("code"), phone, "0" + digits, get("citizen_name"), get("tthc_code"), get("content"), get("answer")
     )
 
 
@@ -365,4 +374,12 @@ def _to_domain(row: models.Ticket) -> domain.Ticket:
     )
 
 
-__all__ = ["StaleTicket", "TicketNotFound", "TicketService"]
+__all__ = [
+    "SNAPSHOT_FIELDS",
+    "StaleTicket",
+    "TicketNotFound",
+    "TicketService",
+    "stored_fields",
+    "ticket_search_body",
+    "ticket_snapshot",
+]

@@ -1,0 +1,460 @@
+"""Importing historical tickets from CSV: every good row becomes a ticket with its citizen, history,
+outbox and search rows; bad rows are named by line and reason; nothing is half-imported."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select, text
+
+from desktop.domain.clock import VN_TZ
+from desktop.domain.codes import HistoryAction, Level
+from desktop.domain.phone import InvalidPhoneNumber, normalize_phone
+from desktop.domain.text import fold
+from desktop.domain.ticket import TicketDraft
+from desktop.services.catalogs import CatalogService
+from desktop.services.importer import (
+    ImportAborted,
+    ImportFileError,
+    RowProblem,
+    fast_vn_mobile,
+    import_tickets_csv,
+)
+from desktop.services.search_index import match_expression, searchable_text
+from desktop.services.tickets import TicketService
+from desktop.store import models
+from desktop.store.local import LocalStore
+
+DATA = Path(__file__).with_name("data")
+GOOD = DATA / "tickets_good.csv"
+BAD = DATA / "tickets_bad.csv"
+HEADER = (
+    "ma_phieu,ngay_tiep_nhan,kenh,so_dien_thoai,ho_ten,loai_yeu_cau,cap_do,la_tthc,"
+    "don_vi_xu_ly,trang_thai,danh_gia,ly_do_khong_hai_long,noi_dung"
+)
+BAD_ROWS = [
+    RowProblem(5, "DT-B-03", "cấp độ «5» không hợp lệ (1-4)"),
+    RowProblem(
+        6,
+        "DT-B-04",
+        "kênh «fax» không hợp lệ; các mã được chấp nhận: "
+        "dien_thoai, email, zalo, website, facebook, app_mobile",
+    ),
+    RowProblem(
+        7,
+        "DT-B-05",
+        "«09x12-abc» không phải số điện thoại: chỉ được có chữ số, dấu cách, dấu chấm và dấu + ở đầu "
+        "(ví dụ 0912 345 678 hoặc +84 912 345 678)",
+    ),
+    RowProblem(
+        8,
+        "DT-B-06",
+        "ngày tiếp nhận «2021-04-01T13:00:00» thiếu múi giờ (cần dạng 2021-11-01T08:30:00+07:00)",
+    ),
+    RowProblem(9, "DT-B-07", "thiếu cột: dòng có 8 ô, dòng tiêu đề có 13 cột"),
+    RowProblem(10, "DT-B-08", "đơn vị xử lý «Sở Không Tồn Tại» không có trong danh mục (kể cả tên cũ)"),
+    RowProblem(11, "DT-B-01", "trùng mã phiếu với dòng 2"),
+]
+
+
+def counts(store: LocalStore) -> dict[str, int]:
+    with store.engine.connect() as connection:
+        return {
+            name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+            for name in ("tickets", "citizens", "ticket_history", "outbox", "ticket_fts")
+        }
+
+
+def ticket(store: LocalStore, code: str) -> models.Ticket:
+    with store.sessions() as session:
+        row = session.scalar(select(models.Ticket).where(models.Ticket.code == code))
+        assert row is not None, code
+        return row
+
+
+def search(store: LocalStore, query: str) -> set[str]:
+    expression = match_expression(query)
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT tickets.code FROM ticket_fts JOIN tickets ON tickets.pk = ticket_fts.rowid "
+                "WHERE ticket_fts MATCH :q"
+            ),
+            {"q": expression},
+        )
+        return {code for (code,) in rows}
+
+
+def write_csv(path: Path, *rows: str, encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding=encoding)
+    return path
+
+
+def test_a_good_file_imports_every_row_with_its_citizen_history_outbox_and_search_rows(
+    store: LocalStore,
+) -> None:
+    report = import_tickets_csv(store, GOOD, operator="dtv-lan")
+
+    assert (report.total_rows, report.imported, report.already_present, report.skipped_bad) == (7, 7, 0, 0)
+    assert report.problems == []
+    # 0912 345 678 is on two rows: one citizen; the landline 0277 3851 234 is a citizen too.
+    assert counts(store) == {"tickets": 7, "citizens": 3, "ticket_history": 7, "outbox": 7, "ticket_fts": 7}
+
+    first = ticket(store, "DT-2021-000001")
+    assert first.phone == "+84912345678"
+    assert first.received_at == datetime(2021, 3, 2, 8, 15, tzinfo=VN_TZ)
+    assert (first.channel, first.request_type, first.level, first.is_tthc) == (
+        "dien_thoai",
+        "hoi_thong_tin",
+        1,
+        True,
+    )
+    assert first.status == "da_xu_ly" and first.resolved_at == first.received_at
+    assert first.created_by == "dtv-lan" and first.version == 1
+    assert ticket(store, "DT-2021-000005").citizen_id == first.citizen_id
+
+    with store.sessions() as session:
+        citizen = session.get(models.Citizen, first.citizen_id)
+        assert citizen is not None and citizen.name == "Nguyễn Văn An"
+        history = session.scalars(
+            select(models.TicketHistory).where(models.TicketHistory.ticket_id == first.id)
+        ).one()
+        mutation = session.scalars(
+            select(models.OutboxMutation).where(models.OutboxMutation.entity_id == first.id)
+        ).one()
+    assert (history.action, history.actor) == (HistoryAction.IMPORTED.value, "dtv-lan")
+    snapshot = json.loads(history.changes)
+    assert snapshot["code"] == "DT-2021-000001"
+    assert snapshot["received_at"] == "2021-03-02T08:15:00+07:00"
+    assert snapshot["citizen_id"] == first.citizen_id
+    assert (mutation.entity, mutation.op, mutation.pushed_at) == ("ticket", "create", None)
+    assert json.loads(mutation.payload) == snapshot
+
+    assert search(store, "tan hoi") == {"DT-2021-000002"}
+    assert search(store, "căn cước") == {"DT-2021-000001"}
+    assert search(store, "0912345678") == {"DT-2021-000001", "DT-2021-000005"}
+
+
+def test_codes_and_labels_empty_rating_and_deadlines_are_read_like_the_form(store: LocalStore) -> None:
+    import_tickets_csv(store, GOOD, operator="dtv-lan")
+
+    labelled = ticket(store, "DT-2021-000002")  # "Điện thoại", "Phản ánh": labels, not codes
+    assert (labelled.channel, labelled.request_type) == ("dien_thoai", "phan_anh")
+    assert (labelled.satisfaction, labelled.dissatisfaction_reason) == ("khong_hai_long", "don_vi_tra_loi")
+    assert ticket(store, "DT-2021-000004").satisfaction == "chua_danh_gia"  # empty danh_gia
+    assert ticket(store, "DT-2021-000006").satisfaction == "hai_long"  # "Hài lòng"
+    assert ticket(store, "DT-2021-000004").resolved_at is None
+
+    service = TicketService(store, operator="dtv-lan")
+    assert labelled.deadline == service.deadline_for(date(2021, 3, 2), Level.THREE) == date(2021, 3, 9)
+    assert ticket(store, "DT-2021-000007").deadline == service.deadline_for(date(2021, 3, 9), Level.FOUR)
+
+
+def test_units_match_by_alias_without_diacritics_and_after_a_merge(store: LocalStore) -> None:
+    catalogs = CatalogService(store)
+    catalogs.merge_unit("ubnd-huyen-hong-ngu", into="ubnd-tp-hong-ngu")
+
+    import_tickets_csv(store, GOOD, operator="dtv-lan")
+
+    assert ticket(store, "DT-2021-000002").unit_code == "ubnd-huyen-tan-hong"  # "UBND huyện Tân Hong"
+    assert ticket(store, "DT-2021-000004").unit_code == "so-tai-nguyen-moi-truong"  # no diacritics
+    # A merged unit still matches, and the old ticket keeps it.
+    assert ticket(store, "DT-2021-000007").unit_code == "ubnd-huyen-hong-ngu"
+
+
+def test_importing_the_same_file_again_adds_nothing(store: LocalStore) -> None:
+    import_tickets_csv(store, GOOD, operator="dtv-lan")
+    before = counts(store)
+
+    again = import_tickets_csv(store, GOOD, operator="dtv-lan")
+
+    assert (again.total_rows, again.imported, again.already_present, again.skipped_bad) == (7, 0, 7, 0)
+    assert counts(store) == before
+
+
+def test_a_code_already_in_the_store_is_left_unchanged(store: LocalStore, tmp_path: Path) -> None:
+    import_tickets_csv(store, GOOD, operator="dtv-lan")
+    changed = write_csv(
+        tmp_path / "changed.csv",
+        "DT-2021-000001,2022-01-01T08:00:00+07:00,email,,Ai đó,gop_y,1,0,,da_xu_ly,,,Nội dung khác",
+    )
+
+    report = import_tickets_csv(store, changed, operator="dtv-khac")
+
+    assert (report.imported, report.already_present) == (0, 1)
+    assert ticket(store, "DT-2021-000001").content == "Hỏi thủ tục cấp lại căn cước công dân bị mất"
+
+
+def test_bad_rows_are_all_reported_by_line_and_nothing_is_written(store: LocalStore) -> None:
+    with pytest.raises(ImportAborted) as aborted:
+        import_tickets_csv(store, BAD, operator="dtv-lan")
+
+    report = aborted.value.report
+    assert report.problems == BAD_ROWS
+    assert str(report.problems[0]) == "dòng 5: cấp độ «5» không hợp lệ (1-4)"
+    assert (report.total_rows, report.imported, report.skipped_bad) == (11, 0, 7)
+    assert counts(store) == {"tickets": 0, "citizens": 0, "ticket_history": 0, "outbox": 0, "ticket_fts": 0}
+
+
+def test_skip_bad_imports_the_good_rows_and_reports_the_bad_ones(store: LocalStore) -> None:
+    report = import_tickets_csv(store, BAD, operator="dtv-lan", skip_bad=True)
+
+    assert report.problems == BAD_ROWS
+    # DT-B-09 is on lines 12 and 13, identical: the second is the same ticket, already present.
+    assert (report.total_rows, report.imported, report.already_present, report.skipped_bad) == (11, 3, 1, 7)
+    assert counts(store)["tickets"] == counts(store)["outbox"] == 3
+    assert (
+        ticket(store, "DT-B-01").content == "Hỏi thủ tục đăng ký khai sinh"
+    )  # the first of the repeated code
+    assert ticket(store, "DT-B-02").content == (
+        "Phản ánh chậm cấp phiếu lý lịch tư pháp.\nĐã nộp hồ sơ từ tháng trước."
+    )
+
+
+def test_rules_of_the_form_apply_to_imported_rows(store: LocalStore, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "rules.csv",
+        "R-1,2021-05-01T08:00:00+07:00,dien_thoai,,An,hoi_thong_tin,1,0,,da_xu_ly,,,Không có số",
+        "R-2,2021-05-01T08:00:00+07:00,zalo,,An,phan_anh,3,0,,dang_xu_ly,,,Thiếu đơn vị",
+        "R-3,2021-05-01T08:00:00+07:00,zalo,,An,phan_anh,1,0,,dang_xu_ly,hai_long,,Đang xử lý đã đánh giá",
+        "R-4,2021-05-01T08:00:00+07:00,zalo,,An,phan_anh,1,0,,da_xu_ly,khong_hai_long,,Thiếu lý do",
+        "R-5,01/05/2021,zalo,,An,phan_anh,1,2,,da_xu_ly,,,Ngày sai và la_tthc sai",
+        "R-6,2021-05-01T08:00:00+07:00,zalo,,An,phan_anh,1,0,,da_xu_ly,,,",
+        'R-7,2021-05-01T08:00:00+07:00,zalo,,An,phan_anh,1,0,,da_xu_ly,,,"Ngoặc kép "sai" giữa ô"',
+    )
+
+    with pytest.raises(ImportAborted) as aborted:
+        import_tickets_csv(store, path, operator="dtv-lan")
+
+    reasons = {problem.line: problem.reason for problem in aborted.value.report.problems}
+    assert reasons[2] == "Phiếu nhận qua điện thoại cần số điện thoại người gọi"
+    assert reasons[3] == "Phiếu cấp độ 2-4 phải chọn đơn vị xử lý"
+    assert reasons[4] == "Phiếu đang xử lý chưa thể đánh giá mức độ hài lòng"
+    assert reasons[5] == "Chọn lý do người dân không hài lòng"
+    assert "ngày tiếp nhận «01/05/2021» không phải thời điểm ISO 8601" in reasons[6]
+    assert "cột la_tthc «2» không hợp lệ (0 hoặc 1)" in reasons[6]
+    assert reasons[7] == "Nội dung yêu cầu không được để trống"
+    assert reasons[8].startswith("sau dấu ngoặc kép đóng phải là dấu phẩy")
+
+
+def test_a_quote_left_open_is_reported_on_the_line_where_the_row_starts(
+    store: LocalStore, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "open.csv",
+        "Q-1,2021-05-01T08:00:00+07:00,zalo,,An,gop_y,1,0,,da_xu_ly,,,Bình thường",
+        'Q-2,2021-05-01T08:00:00+07:00,zalo,,An,gop_y,1,0,,da_xu_ly,,,"Ngoặc mở không đóng',
+        "Q-3,2021-05-01T08:00:00+07:00,zalo,,An,gop_y,1,0,,da_xu_ly,,,Bị nuốt vào ô trên",
+    )
+
+    with pytest.raises(ImportAborted) as aborted:
+        import_tickets_csv(store, path, operator="dtv-lan")
+
+    assert aborted.value.report.problems == [
+        RowProblem(3, None, "dấu ngoặc kép mở ở dòng này không được đóng đến hết tệp")
+    ]
+
+
+def cp1258(text_: str) -> bytes:
+    """Text as Windows-1258 writes it: vowels with their hat/horn precomposed, the tone a combining mark."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text_):
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", char)
+        tones = [mark for mark in marks if mark in "\u0300\u0301\u0303\u0309\u0323"]
+        vowel = unicodedata.normalize("NFC", base + "".join(mark for mark in marks if mark not in tones))
+        out += (vowel + "".join(tones)).encode("cp1258")
+    return bytes(out)
+
+
+def test_a_windows_1258_file_is_refused_with_the_line_and_the_fix_then_imports_with_its_encoding(
+    store: LocalStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "excel.csv"
+    content = GOOD.read_text(encoding="utf-8")
+    path.write_bytes(cp1258(content.replace("\n", "\r\n")))
+
+    with pytest.raises(ImportFileError) as refused:
+        import_tickets_csv(store, path, operator="dtv-lan")
+    message = str(refused.value)
+    assert message.startswith("dòng 2: tệp không phải UTF-8")
+    assert "--encoding cp1258" in message
+    assert counts(store)["tickets"] == 0
+
+    report = import_tickets_csv(store, path, operator="dtv-lan", encoding="cp1258")
+
+    assert report.imported == 7
+    first = ticket(store, "DT-2021-000001")
+    assert first.citizen_name == "Nguyễn Văn An"  # stored precomposed, as typed in the desk
+    assert first.content == "Hỏi thủ tục cấp lại căn cước công dân bị mất"
+    assert ticket(store, "DT-2021-000002").unit_code == "ubnd-huyen-tan-hong"
+
+
+def test_a_utf16_file_is_recognised_by_its_byte_order_mark(store: LocalStore, tmp_path: Path) -> None:
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(GOOD.read_text(encoding="utf-8").encode("utf-16"))
+
+    with pytest.raises(ImportFileError, match=r"UTF-16.*--encoding utf-16"):
+        import_tickets_csv(store, path, operator="dtv-lan")
+
+    report = import_tickets_csv(store, path, operator="dtv-lan", encoding="utf-16")
+    assert report.imported == 7
+    assert ticket(store, "DT-2021-000002").citizen_name == "Trần Thị Bình"
+
+
+def test_a_file_with_a_utf8_byte_order_mark_imports(store: LocalStore, tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.read_bytes())
+
+    assert import_tickets_csv(store, path, operator="dtv-lan").imported == 7
+
+
+def test_header_names_are_matched_loosely_and_extra_columns_ignored(
+    store: LocalStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "loose.csv"
+    header = ",".join(f" {name.upper()} " for name in HEADER.split(",")) + ",ghi_chu"
+    path.write_text(f"{header}\nL-1,2021-05-01T08:00:00+07:00,zalo,,An,gop_y,1,0,,da_xu_ly,,,Góp ý,bỏ qua\n")
+
+    assert import_tickets_csv(store, path, operator="dtv-lan").imported == 1
+
+
+def test_a_missing_column_an_empty_file_and_a_missing_file_are_file_errors(
+    store: LocalStore, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing_column.csv"
+    missing.write_text(HEADER.replace(",cap_do", "") + "\n")
+    with pytest.raises(ImportFileError, match="dòng 1: tệp thiếu cột cap_do"):
+        import_tickets_csv(store, missing, operator="dtv-lan")
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ImportFileError, match="Tệp rỗng"):
+        import_tickets_csv(store, empty, operator="dtv-lan")
+
+    with pytest.raises(ImportFileError, match="Không có tệp"):
+        import_tickets_csv(store, tmp_path / "nowhere.csv", operator="dtv-lan")
+
+    with pytest.raises(ImportFileError, match="Không biết bảng mã"):
+        import_tickets_csv(store, GOOD, operator="dtv-lan", encoding="klingon")
+
+
+def test_a_header_only_file_imports_nothing(store: LocalStore, tmp_path: Path) -> None:
+    report = import_tickets_csv(store, write_csv(tmp_path / "header.csv"), operator="dtv-lan")
+
+    assert (report.total_rows, report.imported, report.problems) == (0, 0, [])
+
+
+def test_an_existing_citizen_gets_a_missing_name_but_keeps_a_known_one(
+    store: LocalStore, tmp_path: Path
+) -> None:
+    service = TicketService(store, operator="dtv-lan")
+    service.create(TicketDraft(content="Gọi hỏi", phone="0912345678"))
+    service.create(TicketDraft(content="Gọi hỏi", phone="0383456789", citizen_name="Trần Bình"))
+
+    import_tickets_csv(store, GOOD, operator="dtv-lan")
+
+    with store.sessions() as session:
+        names = {
+            phone: name for phone, name in session.execute(select(models.Citizen.phone, models.Citizen.name))
+        }
+    assert names["+84912345678"] == "Nguyễn Văn An"
+    assert names["+84383456789"] == "Trần Bình"
+    assert counts(store)["citizens"] == 3
+
+
+def test_progress_reports_bytes_read_up_to_the_file_size(store: LocalStore) -> None:
+    seen: list[int] = []
+
+    import_tickets_csv(store, GOOD, operator="dtv-lan", progress=seen.append)
+
+    assert seen and seen == sorted(seen) and seen[-1] == GOOD.stat().st_size
+
+
+def test_many_rows_span_several_chunks_and_repeated_codes_across_chunks_are_caught(
+    store: LocalStore, tmp_path: Path
+) -> None:
+    rows = [
+        f"C-{n:05d},2021-06-01T08:00:00+07:00,dien_thoai,0912{n:06d},Khách {n},"
+        f"hoi_thong_tin,1,0,,da_xu_ly,,,Hỏi {n}"
+        for n in range(12_000)
+    ]
+    rows.append("C-00001,2021-06-02T08:00:00+07:00,zalo,,Khác,gop_y,1,0,,da_xu_ly,,,Trùng mã với dòng 3")
+    path = write_csv(tmp_path / "many.csv", *rows)
+
+    report = import_tickets_csv(store, path, operator="dtv-lan", skip_bad=True)
+
+    assert (report.imported, report.skipped_bad) == (12_000, 1)
+    assert report.problems == [RowProblem(12_002, "C-00001", "trùng mã phiếu với dòng 3")]
+    assert counts(store) == {
+        "tickets": 12_000,
+        "citizens": 12_000,
+        "ticket_history": 12_000,
+        "outbox": 12_000,
+        "ticket_fts": 12_000,
+    }
+    with store.engine.connect() as connection:
+        pks = connection.execute(select(func.min(models.Ticket.pk), func.max(models.Ticket.pk))).one()
+        ids = list(connection.execute(select(models.Ticket.id).order_by(models.Ticket.pk)).scalars())
+    assert tuple(pks) == (1, 12_000)
+    # New UUIDs, in the order of the file (version 7: time first), so their indexes grow at the end.
+    assert {uuid.UUID(id_).version for id_ in ids} == {7}
+    assert ids == sorted(set(ids))
+
+
+PHONE_LIKE = st.builds(
+    lambda prefix, digits, separator, cut: prefix + separator.join([digits[:cut], digits[cut:]]),
+    st.sampled_from(["", "0", "84", "+84", "+", "00", "084", "+840"]),
+    st.text(alphabet="0123456789", min_size=6, max_size=12),
+    st.sampled_from(["", " ", ".", "-", "  ", "/", "\t"]),
+    st.integers(min_value=0, max_value=12),
+)
+
+
+def _normalized(raw: str) -> str | None:
+    try:
+        return normalize_phone(raw)
+    except InvalidPhoneNumber:
+        return None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(PHONE_LIKE, st.text(max_size=16)))
+def test_the_fast_path_for_mobile_numbers_agrees_with_normalize_phone(raw: str) -> None:
+    fast = fast_vn_mobile(raw)
+    if fast is not None:
+        assert fast == _normalized(raw)
+
+
+@pytest.mark.parametrize("prefix", ["03", "05", "07", "08", "09"])
+def test_the_fast_path_agrees_with_normalize_phone_on_every_three_digit_prefix(prefix: str) -> None:
+    for third in "0123456789":
+        for tail in ("0000000", "1234567", "9999999"):
+            raw = prefix + third + tail
+            assert fast_vn_mobile(raw) in (None, _normalized(raw)), raw
+            if _normalized(raw) is not None:
+                assert fast_vn_mobile(raw) == _normalized(raw), raw
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(max_size=30), max_size=5))
+def test_the_search_text_is_fold_of_the_parts(parts: list[str]) -> None:
+    assert searchable_text(*parts) == fold(" ".join(part for part in parts if part))
+
+
+def test_the_search_text_of_vietnamese_words() -> None:
+    assert (
+        searchable_text("DT-1", "Phản ánh ĐƯỜNG ấp 3", "Nguyễn  Văn\tAn")
+        == "dt-1 phan anh duong ap 3 nguyen van an"
+    )
