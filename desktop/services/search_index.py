@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
@@ -15,6 +14,7 @@ _WORD = re.compile(r"\w+")
 
 
 _INSERT = text("INSERT INTO ticket_fts(rowid, body) VALUES (:pk, :body)")
+_DELETE = text("INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete', :pk, :body)")
 
 
 class _FoldedWords(dict[str, str]):
@@ -52,16 +52,18 @@ def searchable_text(*parts: str) -> str:
     return " ".join(filter(None, map(_folded_words.__getitem__, joined.split())))
 
 
-def index_ticket(session: Session, pk: int, body: str, *, replace: bool) -> None:
-    if replace:
-        session.execute(text("DELETE FROM ticket_fts WHERE rowid = :pk"), {"pk": pk})
+def index_ticket(session: Session, pk: int, body: str, *, old_body: str | None = None) -> None:
+    """(Re)index one ticket. The index keeps no copy of the text (contentless, half the size),
+    so replacing an entry needs the words it was indexed with: `old_body`."""
+    if old_body is not None:
+        session.execute(_DELETE, {"pk": pk, "body": old_body})
     session.execute(_INSERT, {"pk": pk, "body": body})
 
 
-def index_new_tickets(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Index many new tickets at once (rows of `pk` and `body`), in the caller's transaction."""
+def index_new_tickets(connection: Connection, rows: Sequence[tuple[int, str]]) -> None:
+    """Index many new tickets at once ((pk, body) pairs), in the caller's transaction."""
     if rows:
-        connection.execute(_INSERT, rows)
+        connection.exec_driver_sql("INSERT INTO ticket_fts(rowid, body) VALUES (?, ?)", rows)
 
 
 def match_expression(query: str) -> str | None:

@@ -89,7 +89,7 @@ class TicketService:
                 )
                 session.add(row)
                 session.flush()
-                index_ticket(session, row.pk, ticket_search_body(row), replace=False)
+                index_ticket(session, row.pk, ticket_search_body(row))
                 snapshot = ticket_snapshot(row)
                 _write_history(
                     session,
@@ -116,6 +116,7 @@ class TicketService:
                         "Hãy mở lại phiếu để xem thay đổi rồi sửa tiếp."
                     )
                 before = ticket_snapshot(row)
+                indexed_body = ticket_search_body(row)
                 _check_unit(session, draft.unit_code, previous=row.unit_code)
                 citizen_id, phone = _upsert_citizen(session, draft, now)
                 for name, value in stored_fields(draft).items():
@@ -136,7 +137,7 @@ class TicketService:
                 row.version += 1
                 row.updated_at = now
                 row.updated_by = self._operator
-                index_ticket(session, row.pk, ticket_search_body(row), replace=True)
+                index_ticket(session, row.pk, ticket_search_body(row), old_body=indexed_body)
                 action = HistoryAction.UPDATED
                 if "status" in changes:
                     action = HistoryAction.RESOLVED if row.resolved_at else HistoryAction.REOPENED

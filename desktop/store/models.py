@@ -199,8 +199,57 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-# Free-text search: folded text (no diacritics) per ticket, rowid = tickets.pk.
-TICKET_FTS_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS ticket_fts USING fts5("
-    "body, tokenize='unicode61', detail='none', prefix='2 3')"
-)
+# ---- Knowledge base (TTHC): national records, provinces' variants, abbreviations, operators' Q&A ----
+
+
+class KbProcedure(Base):
+    """A procedure record (national when `province` is empty, else a province's variant of the code).
+
+    The structured sections (methods × deadline × fee, documents, legal basis, steps) are read whole,
+    never queried apart, so they live as JSON in `record`; the columns are what lists and filters need.
+    """
+
+    __tablename__ = "kb_procedures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    province: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(100), default="")
+    field: Mapped[str] = mapped_column(String(200), default="")
+    effective_from: Mapped[date | None] = mapped_column(IsoDate, default=None)
+    effective_to: Mapped[date | None] = mapped_column(IsoDate, default=None)
+    source: Mapped[str] = mapped_column(String(20), default="national")  # national | starter | server
+    record: Mapped[str] = mapped_column(Text)  # JSON of desktop.domain.kb.Procedure
+    search_text: Mapped[str] = mapped_column(Text, default="{}")  # JSON {field: text} the index reads
+    updated_at: Mapped[datetime] = mapped_column(VnDateTime)
+
+    __table_args__ = (Index("ix_kb_procedures_code_province", "code", "province", unique=True),)
+
+
+class KbAlias(Base):
+    """An abbreviation or everyday name (folded) and what it stands for: `cccd` → căn cước công dân."""
+
+    __tablename__ = "kb_aliases"
+    folded: Mapped[str] = mapped_column(String(100), primary_key=True)
+    term: Mapped[str] = mapped_column(String(100))
+    expansions: Mapped[str] = mapped_column(Text)  # JSON list of phrases
+
+
+class KbQa(Base):
+    """A question callers ask and the answer operators agreed on."""
+
+    __tablename__ = "kb_qa"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    author: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(VnDateTime)
+
+
+class KbQaProcedure(Base):
+    """A Q&A entry's link to a procedure, by code (so it follows every province's variant)."""
+
+    __tablename__ = "kb_qa_procedures"
+    qa_id: Mapped[str] = mapped_column(ForeignKey("kb_qa.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)

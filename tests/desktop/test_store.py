@@ -57,8 +57,8 @@ NEXT_REVISION = """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "next"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -78,15 +78,16 @@ def test_an_old_database_is_copied_aside_before_it_is_migrated(data_dir: Path, t
         connection.execute(text("INSERT INTO meta VALUES ('marker', 'dữ liệu cũ')"))
     newer_scripts = tmp_path / "migrations"
     shutil.copytree(store_engine.MIGRATIONS, newer_scripts)
-    (newer_scripts / "versions" / "0002_callback_notes.py").write_text(NEXT_REVISION)
+    head = store_engine.head_revision()
+    (newer_scripts / "versions" / "next_callback_notes.py").write_text(NEXT_REVISION.format(head=head))
 
     copy = store_engine.migrate(store.engine, store.path, newer_scripts)
 
     assert copy is not None and copy.parent == data_dir
-    assert "truoc-nang-cap-0001" in copy.name
-    assert store_engine.current_revision(store.engine) == "0002"
+    assert f"truoc-nang-cap-{head}" in copy.name
+    assert store_engine.current_revision(store.engine) == "next"
     with sqlite3.connect(copy) as old:
         assert old.execute("SELECT value FROM meta WHERE key = 'marker'").fetchone() == ("dữ liệu cũ",)
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
     assert store_engine.migrate(store.engine, store.path, newer_scripts) is None
     store.close()

@@ -187,9 +187,11 @@ def upgrade() -> None:
     with op.batch_alter_table("ticket_history", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ticket_history_ticket_id"), ["ticket_id"], unique=False)
 
-    # Free-text search over folded text (no diacritics); rowid = tickets.pk.
+    # Free-text search over folded text (no diacritics); rowid = tickets.pk. Contentless: the
+    # words are not stored twice; replacing an entry passes the words it was indexed with.
     op.execute(
-        "CREATE VIRTUAL TABLE ticket_fts USING fts5(body, tokenize='unicode61', detail='none', prefix='2 3')"
+        "CREATE VIRTUAL TABLE ticket_fts USING fts5("
+        "body, content='', tokenize='unicode61', detail='none', prefix='2 3')"
     )
 
 
