@@ -1,0 +1,90 @@
+"""Help dialogs: the keyboard shortcuts (built from the live actions) and the About box."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import __version__
+
+
+def shortcut_text(action: QAction) -> str:
+    return " / ".join(
+        key.toString(QKeySequence.SequenceFormat.NativeText)
+        for key in action.shortcuts()
+        if not key.isEmpty()
+    )
+
+
+class ShortcutsDialog(QDialog):
+    """Every action that has a shortcut, with its keys, in the order of the menus."""
+
+    def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        rows = [(action.text().replace("&", ""), shortcut_text(action)) for action in actions]
+        rows = [(text, keys) for text, keys in rows if keys]
+        intro = QLabel(self.tr("Everything an operator does during a call has a key:"), self)
+        self.table = QTableWidget(len(rows), 2, self)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        for number, (text, keys) in enumerate(rows):
+            self.table.setItem(number, 0, QTableWidgetItem(text))
+            self.table.setItem(number, 1, QTableWidgetItem(keys))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        buttons = QDialogButtonBox(self)
+        buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(560, 600)
+
+
+def about_text() -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return (
+        "<h3>"
+        + QCoreApplication.translate("About", "1022 Hotline Desk")
+        + f" {__version__}</h3><p>"
+        + QCoreApplication.translate(
+            "About",
+            "The desktop of operators of the provincial public-service information hotline 1022: "
+            "tickets, caller history, offline first.",
+        )
+        + "</p><p>"
+        + QCoreApplication.translate(
+            "About",
+            "Free software under the GNU General Public License, version 3 or later (GPL-3.0-or-later).",
+        )
+        + "</p>"
+    )
+
+
+def show_about(parent: QWidget) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    QMessageBox.about(parent, QCoreApplication.translate("About", "About 1022 Hotline Desk"), about_text())

@@ -1,0 +1,179 @@
+"""Starting the desk: the app, translations, single-instance lock, the store, the main window."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+_IMPORTED_AT = time.time()
+
+READY_FILE_ENV = "TONGDAI1022_READY_FILE"
+T0_ENV = "TONGDAI1022_T0"
+LOCK_FILENAME = "tongdai1022.lock"
+EXIT_ALREADY_OPEN = 1
+EXIT_STORE_FAILED = 2
+
+Reporter = Callable[[str, str], None]
+
+
+def rss_bytes() -> int:
+    """The resident set size of this process, from /proc on Linux, else psutil when installed."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import psutil
+
+        return int(psutil.Process().memory_info().rss)
+    except Exception:
+        return 0
+
+
+def _start_time() -> float:
+    raw = os.environ.get(T0_ENV)
+    if raw:
+        try:
+            return float(raw)
+        except ValueError:
+            pass
+    return _IMPORTED_AT
+
+
+def explain_open_error(error: BaseException) -> str:
+    """What went wrong opening the store and what the operator should do, in the app's language."""
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.store.errors import StoreError
+
+    detail = f"{error} {getattr(error, 'orig', '') or ''}".lower()
+    if isinstance(error, StoreError):
+        return str(error)
+    if "not a database" in detail or "malformed" in detail or "corrupt" in detail:
+        return QCoreApplication.translate(
+            "Launch",
+            "The database file of the desk is damaged and cannot be read. Do not delete it: "
+            "close the desk and ask IT to restore it from the latest backup (the copies named "
+            "'truoc-nang-cap' beside it).",
+        )
+    if "disk is full" in detail or "no space" in detail or "database or disk is full" in detail:
+        return QCoreApplication.translate(
+            "Launch",
+            "The disk is full, so the desk cannot open its data. Free some disk space and start again.",
+        )
+    if (
+        "readonly" in detail
+        or "read-only" in detail
+        or "permission" in detail
+        or "unable to open" in detail
+        or isinstance(error, PermissionError)
+    ):
+        return QCoreApplication.translate(
+            "Launch",
+            "The desk may not write in its data folder. Ask IT to give this user write access to the "
+            "folder, then start again.",
+        )
+    return QCoreApplication.translate(
+        "Launch", "The desk could not open its data (%1). Start again; if it persists, call IT."
+    ).replace("%1", str(error))
+
+
+def _message_box(title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+    box.exec()
+
+
+def _write_ready_file(path: str, started: float) -> None:
+    document = {"ready_s": round(time.time() - started, 4), "rss_bytes": rss_bytes()}
+    Path(path).write_text(json.dumps(document), encoding="utf-8")
+
+
+def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
+    """Runs the desk until its window closes; 1 when already open, 2 when the store cannot be opened."""
+    from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import __version__
+    from desktop.ui.style import apply_style
+    from desktop.ui.translations import install_translations, remove_translations
+
+    started = _start_time()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("tongdai1022")
+    app.setApplicationDisplayName("Tổng đài 1022")
+    app.setApplicationVersion(__version__)
+    translators = install_translations(app)
+    apply_style(app)
+    show = report or _message_box
+    title = QCoreApplication.translate("Launch", "1022 Hotline Desk")
+    lock: QLockFile | None = None
+    store = None
+    try:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            show(title, explain_open_error(error))
+            return EXIT_STORE_FAILED
+        lock = QLockFile(str(data_dir / LOCK_FILENAME))
+        lock.setStaleLockTime(0)
+        if not lock.tryLock(200) and lock.error() == QLockFile.LockError.LockFailedError:
+            show(
+                title,
+                QCoreApplication.translate(
+                    "Launch",
+                    "The desk is already open on this computer with this data folder. "
+                    "Switch to the open window (look in the taskbar).",
+                ),
+            )
+            return EXIT_ALREADY_OPEN
+
+        from desktop.settings import Settings
+        from desktop.store.local import LocalStore
+
+        try:
+            store = LocalStore.open(data_dir)
+        except Exception as error:
+            show(title, explain_open_error(error))
+            return EXIT_STORE_FAILED
+
+        from desktop.ui.main_window import MainWindow
+        from desktop.ui.services import DeskServices
+        from desktop.ui.tasks import default_runner
+
+        settings = Settings.load(data_dir)
+        services = DeskServices.for_store(store, settings.operator, max(50, int(settings.page_size)))
+        runner = default_runner()
+        window = MainWindow(services, data_dir, runner)
+        ready_file = os.environ.get(READY_FILE_ENV)
+        if ready_file:
+            state = {"done": False}
+
+            def on_ready() -> None:
+                if state["done"] or not window.isVisible():
+                    return
+                state["done"] = True
+                _write_ready_file(ready_file, started)
+                QTimer.singleShot(0, lambda: app.exit(0))
+
+            window.first_page_loaded.connect(on_ready)
+        window.show()
+        code = app.exec()
+        window.hide()
+        runner.wait_for_done(30000)
+        QCoreApplication.sendPostedEvents()
+        window.deleteLater()
+        return int(code)
+    finally:
+        if store is not None:
+            store.close()
+        if lock is not None and lock.isLocked():
+            lock.unlock()
+        remove_translations(app, translators)

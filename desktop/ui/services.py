@@ -1,0 +1,70 @@
+"""What the UI needs from the core, bundled once and handed to widgets through their constructors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from desktop.domain.codes import Level
+from desktop.domain.ticket import CallerHistory, Citizen, Ticket, TicketDraft
+from desktop.services.catalogs import CatalogItem
+from desktop.services.ticket_query import Page, PageKey, TicketFilter
+from desktop.store.local import LocalStore
+
+
+class TicketWriter(Protocol):
+    """The part of TicketService the form uses (a fake in tests)."""
+
+    def deadline_for(self, received: date, level: Level) -> date: ...
+    def create(self, draft: TicketDraft) -> Ticket: ...
+    def update(self, ticket_id: str, draft: TicketDraft, expected_version: int) -> Ticket: ...
+    def get(self, ticket_id: str) -> Ticket: ...
+
+
+class TicketReader(Protocol):
+    def count(self, spec: TicketFilter) -> int: ...
+    def page(self, spec: TicketFilter, after: PageKey | None = None, limit: int = 200) -> Page: ...
+
+
+class HistoryReader(Protocol):
+    def lookup(self, phone: str, *, ticket_limit: int = 10, call_limit: int = 10) -> CallerHistory: ...
+    def callers_starting_with(self, typed: str, limit: int = 8) -> list[Citizen]: ...
+
+
+class CatalogReader(Protocol):
+    def units(self, *, include_retired: bool = False) -> list[CatalogItem]: ...
+    def fields(self) -> list[CatalogItem]: ...
+
+
+@dataclass
+class DeskServices:
+    """The services of one open store; `make_tickets` reads catalogs, so call it on a worker thread."""
+
+    operator: str
+    query: TicketReader
+    history: HistoryReader
+    catalogs: CatalogReader
+    make_tickets: Callable[[], TicketWriter]
+    page_size: int = 200
+
+    @classmethod
+    def for_store(cls, store: LocalStore, operator: str, page_size: int = 200) -> DeskServices:
+        from desktop.services.caller_history import CallerHistoryService
+        from desktop.services.catalogs import CatalogService
+        from desktop.services.ticket_query import TicketQuery
+        from desktop.services.tickets import TicketService
+
+        def make_tickets() -> Any:
+            """Runs on a worker thread: TicketService reads the level rules and holidays."""
+            return TicketService(store, operator)
+
+        return cls(
+            operator=operator,
+            query=TicketQuery(store),
+            history=CallerHistoryService(store),
+            catalogs=CatalogService(store),
+            make_tickets=make_tickets,
+            page_size=page_size,
+        )

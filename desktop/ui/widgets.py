@@ -1,0 +1,100 @@
+"""Small reusable widgets: combos of codes, a completer that ignores Vietnamese diacritics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+
+from desktop.domain.text import fold
+
+
+class FoldedFilterModel(QSortFilterProxyModel):
+    """Keeps the rows whose text contains every typed word, compared without diacritics."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+        self._folded: dict[str, str] = {}
+
+    def set_needle(self, typed: str) -> None:
+        words = fold(typed).split()
+        if words != self._words:
+            self.beginFilterChange()
+            self._words = words
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        text = str(model.data(model.index(source_row, 0, source_parent)) or "")
+        folded = self._folded.get(text)
+        if folded is None:
+            folded = self._folded[text] = fold(text)
+        return all(word in folded for word in self._words)
+
+
+class FoldedCompleter(QCompleter):
+    """A completer over a combo's own items that matches `tan hong` with `Huyện Tân Hồng`."""
+
+    def __init__(self, combo: QComboBox) -> None:
+        self._proxy = FoldedFilterModel(combo)
+        self._proxy.setSourceModel(combo.model())
+        super().__init__(self._proxy, combo)
+        self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setMaxVisibleItems(12)
+
+    def splitPath(self, path: str) -> list[str]:
+        self._proxy.set_needle(path)
+        return [""]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        return str(index.data() or "")
+
+
+def make_searchable(combo: QComboBox) -> None:
+    """An editable combo that completes without diacritics and never inserts what is typed."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.setCompleter(FoldedCompleter(combo))
+
+
+def code_combo(
+    items: Iterable[tuple[str, Any]], parent: QWidget | None = None, *, any_label: str | None = None
+) -> QComboBox:
+    """A combo of (label, value); with `any_label` a first item meaning "no restriction" (value None)."""
+    combo = QComboBox(parent)
+    if any_label is not None:
+        combo.addItem(any_label, None)
+    for label, value in items:
+        combo.addItem(label, value)
+    return combo
+
+
+def current_value(combo: QComboBox, kind: Callable[[Any], Any] | None = None) -> Any:
+    """The current item's value, turned back into its enum (Qt hands StrEnum/IntEnum back as str/int)."""
+    value = combo.currentData()
+    if value is None or kind is None:
+        return value
+    return kind(value)
+
+
+def select_data(combo: QComboBox, value: Any) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def find_by_text(combo: QComboBox, typed: str) -> int:
+    """The item whose label is `typed`, exactly or without diacritics; -1 if none or ambiguous."""
+    exact = combo.findText(typed.strip(), Qt.MatchFlag.MatchFixedString)
+    if exact >= 0:
+        return exact
+    needle = fold(typed)
+    if not needle:
+        return -1
+    hits = [i for i in range(combo.count()) if fold(combo.itemText(i)) == needle]
+    return hits[0] if len(hits) == 1 else -1

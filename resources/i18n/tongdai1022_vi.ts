@@ -1,0 +1,644 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN" sourcelanguage="en">
+<context>
+    <name>About</name>
+    <message>
+        <source>1022 Hotline Desk</source>
+        <translation>Tổng đài 1022</translation>
+    </message>
+    <message>
+        <source>The desktop of operators of the provincial public-service information hotline 1022: tickets, caller history, offline first.</source>
+        <translation>Phần mềm dành cho điện thoại viên của Tổng đài thông tin dịch vụ công 1022 cấp tỉnh: phiếu xử lý, lịch sử người gọi, làm việc được cả khi mất mạng.</translation>
+    </message>
+    <message>
+        <source>Free software under the GNU General Public License, version 3 or later (GPL-3.0-or-later).</source>
+        <translation>Phần mềm tự do theo Giấy phép Công cộng GNU, phiên bản 3 hoặc mới hơn (GPL-3.0-or-later).</translation>
+    </message>
+    <message>
+        <source>About 1022 Hotline Desk</source>
+        <translation>Giới thiệu Tổng đài 1022</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <source>Search code, phone, name, content (no diacritics needed)…  Ctrl+F</source>
+        <translation>Tìm mã phiếu, số điện thoại, tên, nội dung (gõ không dấu cũng được)…  Ctrl+F</translation>
+    </message>
+    <message>
+        <source>Search tickets (Ctrl+F or F3); Esc clears the search</source>
+        <translation>Tìm phiếu (Ctrl+F hoặc F3); Esc để xóa nội dung tìm</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Tất cả</translation>
+    </message>
+    <message>
+        <source>All units</source>
+        <translation>Tất cả đơn vị</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Mọi thời gian</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hôm nay</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Hôm qua</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 ngày qua</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Tháng này</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Tháng trước</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>Năm nay</translation>
+    </message>
+    <message>
+        <source>Custom range</source>
+        <translation>Tùy chọn</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>Bỏ lọc</translation>
+    </message>
+    <message>
+        <source>Show every ticket again</source>
+        <translation>Hiện lại tất cả phiếu</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>đến</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Cấp độ</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kênh</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Loại yêu cầu</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>Caller history</source>
+        <translation>Lịch sử người gọi</translation>
+    </message>
+    <message>
+        <source>Repeat caller</source>
+        <translation>Gọi lại nhiều lần</translation>
+    </message>
+    <message>
+        <source>This number has called or had tickets before</source>
+        <translation>Số này đã từng gọi hoặc đã có phiếu</translation>
+    </message>
+    <message>
+        <source>Type a phone number in the form to see the caller&apos;s history.</source>
+        <translation>Nhập số điện thoại trong phiếu để xem lịch sử của người gọi.</translation>
+    </message>
+    <message>
+        <source>Known callers: click (or Enter) to fill the phone and name</source>
+        <translation>Người gọi đã biết: bấm chuột (hoặc Enter) để điền số điện thoại và họ tên</translation>
+    </message>
+    <message>
+        <source>Last tickets</source>
+        <translation>Phiếu gần đây</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã phiếu</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Double-click or Enter opens the ticket (Ctrl+H to come here)</source>
+        <translation>Nhấp đúp hoặc Enter để mở phiếu (Ctrl+H để chuyển đến đây)</translation>
+    </message>
+    <message>
+        <source>Last calls</source>
+        <translation>Cuộc gọi gần đây</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời điểm</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Chiều gọi</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>Phiếu</translation>
+    </message>
+    <message>
+        <source>No known caller with this number yet</source>
+        <translation>Chưa có người gọi nào với số này</translation>
+    </message>
+    <message>
+        <source>Known callers starting with %1</source>
+        <translation>Người gọi có số bắt đầu bằng %1</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(chưa có tên)</translation>
+    </message>
+    <message>
+        <source>(name unknown)</source>
+        <translation>(chưa rõ tên)</translation>
+    </message>
+    <message>
+        <source>%1 tickets, %2 in progress</source>
+        <translation>%1 phiếu, %2 đang xử lý</translation>
+    </message>
+</context>
+<context>
+    <name>Launch</name>
+    <message>
+        <source>The database file of the desk is damaged and cannot be read. Do not delete it: close the desk and ask IT to restore it from the latest backup (the copies named &apos;truoc-nang-cap&apos; beside it).</source>
+        <translation>Tệp cơ sở dữ liệu của phần mềm bị hỏng, không đọc được. Đừng xóa tệp: hãy đóng phần mềm và báo bộ phận CNTT khôi phục từ bản sao lưu gần nhất (các bản có tên «truoc-nang-cap» nằm cùng thư mục).</translation>
+    </message>
+    <message>
+        <source>The disk is full, so the desk cannot open its data. Free some disk space and start again.</source>
+        <translation>Ổ đĩa đã đầy nên phần mềm không mở được dữ liệu. Hãy giải phóng bớt dung lượng đĩa rồi mở lại.</translation>
+    </message>
+    <message>
+        <source>The desk may not write in its data folder. Ask IT to give this user write access to the folder, then start again.</source>
+        <translation>Phần mềm không có quyền ghi vào thư mục dữ liệu. Hãy báo bộ phận CNTT cấp quyền ghi thư mục này cho tài khoản đang dùng, rồi mở lại.</translation>
+    </message>
+    <message>
+        <source>The desk could not open its data (%1). Start again; if it persists, call IT.</source>
+        <translation>Phần mềm không mở được dữ liệu (%1). Hãy mở lại; nếu vẫn lỗi, hãy báo bộ phận CNTT.</translation>
+    </message>
+    <message>
+        <source>1022 Hotline Desk</source>
+        <translation>Tổng đài 1022</translation>
+    </message>
+    <message>
+        <source>The desk is already open on this computer with this data folder. Switch to the open window (look in the taskbar).</source>
+        <translation>Phần mềm Tổng đài 1022 đang mở trên máy này với cùng thư mục dữ liệu. Hãy chuyển sang cửa sổ đang mở (xem trên thanh tác vụ).</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>1022 Hotline Desk</source>
+        <translation>Tổng đài 1022</translation>
+    </message>
+    <message>
+        <source>Enter or double-click opens the ticket; Alt+↓ / Alt+↑ next / previous</source>
+        <translation>Enter hoặc nhấp đúp để mở phiếu; Alt+↓ / Alt+↑ sang phiếu sau / trước</translation>
+    </message>
+    <message>
+        <source>Operator: %1</source>
+        <translation>Điện thoại viên: %1</translation>
+    </message>
+    <message>
+        <source>Switchboard: not configured</source>
+        <translation>Tổng đài: chưa cấu hình</translation>
+    </message>
+    <message>
+        <source>Sync: not configured</source>
+        <translation>Đồng bộ: chưa cấu hình</translation>
+    </message>
+    <message>
+        <source>E&amp;xit</source>
+        <translation>&amp;Thoát</translation>
+    </message>
+    <message>
+        <source>Close the desk</source>
+        <translation>Đóng phần mềm</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt ticket</source>
+        <translation>Phiếu &amp;sau</translation>
+    </message>
+    <message>
+        <source>Open the next ticket in the list</source>
+        <translation>Mở phiếu kế tiếp trong danh sách</translation>
+    </message>
+    <message>
+        <source>&amp;Previous ticket</source>
+        <translation>Phiếu &amp;trước</translation>
+    </message>
+    <message>
+        <source>Open the previous ticket in the list</source>
+        <translation>Mở phiếu liền trước trong danh sách</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Tìm kiếm</translation>
+    </message>
+    <message>
+        <source>Go to the search box</source>
+        <translation>Chuyển đến ô tìm kiếm</translation>
+    </message>
+    <message>
+        <source>&amp;Clear search</source>
+        <translation>&amp;Xóa tìm kiếm</translation>
+    </message>
+    <message>
+        <source>Clear the search text</source>
+        <translation>Xóa nội dung đang tìm</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh list</source>
+        <translation>&amp;Làm mới danh sách</translation>
+    </message>
+    <message>
+        <source>Reload the ticket list</source>
+        <translation>Tải lại danh sách phiếu</translation>
+    </message>
+    <message>
+        <source>&amp;Phone field</source>
+        <translation>Ô số đ&amp;iện thoại</translation>
+    </message>
+    <message>
+        <source>Go to the phone number</source>
+        <translation>Chuyển đến ô số điện thoại</translation>
+    </message>
+    <message>
+        <source>Caller &amp;history</source>
+        <translation>Lịch sử người &amp;gọi</translation>
+    </message>
+    <message>
+        <source>Go to the caller&apos;s history</source>
+        <translation>Chuyển đến lịch sử người gọi</translation>
+    </message>
+    <message>
+        <source>Ticket &amp;list</source>
+        <translation>&amp;Danh sách phiếu</translation>
+    </message>
+    <message>
+        <source>Go to the ticket list</source>
+        <translation>Chuyển đến danh sách phiếu</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Phím tắt</translation>
+    </message>
+    <message>
+        <source>Show every shortcut</source>
+        <translation>Xem tất cả phím tắt</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>&amp;Giới thiệu</translation>
+    </message>
+    <message>
+        <source>Version and licence</source>
+        <translation>Phiên bản và giấy phép</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Tệp</translation>
+    </message>
+    <message>
+        <source>&amp;Ticket</source>
+        <translation>&amp;Phiếu</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Xem</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Trợ &amp;giúp</translation>
+    </message>
+    <message>
+        <source>Counting tickets…</source>
+        <translation>Đang đếm phiếu…</translation>
+    </message>
+    <message>
+        <source>%1 tickets</source>
+        <translation>%1 phiếu</translation>
+    </message>
+    <message>
+        <source>Could not count tickets: %1</source>
+        <translation>Không đếm được số phiếu: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the ticket list: %1</source>
+        <translation>Không tải được danh sách phiếu: %1</translation>
+    </message>
+    <message>
+        <source>Saved ticket %1</source>
+        <translation>Đã lưu phiếu %1</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Phím tắt</translation>
+    </message>
+    <message>
+        <source>Everything an operator does during a call has a key:</source>
+        <translation>Mọi thao tác trong khi nghe cuộc gọi đều có phím tắt:</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Thao tác</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Phím</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+</context>
+<context>
+    <name>TicketForm</name>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Chưa lưu thay đổi</translation>
+    </message>
+    <message>
+        <source>The ticket has unsaved changes. Save them?</source>
+        <translation>Phiếu có thay đổi chưa lưu. Lưu lại không?</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>&amp;New ticket</source>
+        <translation>Phiếu &amp;mới</translation>
+    </message>
+    <message>
+        <source>Start a new ticket</source>
+        <translation>Bắt đầu một phiếu mới</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Lưu</translation>
+    </message>
+    <message>
+        <source>Save the ticket</source>
+        <translation>Lưu phiếu</translation>
+    </message>
+    <message>
+        <source>&amp;Resolved</source>
+        <translation>Đã &amp;xử lý xong</translation>
+    </message>
+    <message>
+        <source>Mark the ticket resolved and save it</source>
+        <translation>Đánh dấu phiếu đã xử lý xong và lưu</translation>
+    </message>
+    <message>
+        <source>Level %1</source>
+        <translation>Cấp độ %1</translation>
+    </message>
+    <message>
+        <source>Set the ticket level to %1</source>
+        <translation>Đặt cấp độ phiếu là %1</translation>
+    </message>
+    <message>
+        <source>Caller&apos;s phone number (F2 or Ctrl+L)</source>
+        <translation>Số điện thoại người gọi (F2 hoặc Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Commune / ward, province</source>
+        <translation>Xã / phường, tỉnh</translation>
+    </message>
+    <message>
+        <source>Ticket level (Ctrl+1 … Ctrl+4)</source>
+        <translation>Cấp độ phiếu (Ctrl+1 … Ctrl+4)</translation>
+    </message>
+    <message>
+        <source>Related</source>
+        <translation>Có liên quan</translation>
+    </message>
+    <message>
+        <source>Type to search, e.g. tan hong</source>
+        <translation>Gõ để tìm, ví dụ: tan hong</translation>
+    </message>
+    <message>
+        <source>What the citizen asks or reports</source>
+        <translation>Người dân hỏi hoặc phản ánh điều gì</translation>
+    </message>
+    <message>
+        <source>Answer given or result from the unit</source>
+        <translation>Nội dung đã trả lời hoặc kết quả đơn vị gửi về</translation>
+    </message>
+    <message>
+        <source>Phone number</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>Caller name</source>
+        <translation>Họ tên người gọi</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kênh tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Địa chỉ</translation>
+    </message>
+    <message>
+        <source>Received at</source>
+        <translation>Ngày tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Request type</source>
+        <translation>Loại yêu cầu</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Cấp độ</translation>
+    </message>
+    <message>
+        <source>Administrative procedure (TTHC code)</source>
+        <translation>Thủ tục hành chính (mã TTHC)</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Lĩnh vực</translation>
+    </message>
+    <message>
+        <source>Handling unit</source>
+        <translation>Đơn vị xử lý</translation>
+    </message>
+    <message>
+        <source>Deadline (working days)</source>
+        <translation>Hạn xử lý (ngày làm việc)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Request content</source>
+        <translation>Nội dung yêu cầu</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Nội dung trả lời</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>Đánh giá</translation>
+    </message>
+    <message>
+        <source>Reason for dissatisfaction</source>
+        <translation>Lý do không hài lòng</translation>
+    </message>
+    <message>
+        <source>Could not read the catalogs: %1</source>
+        <translation>Không đọc được danh mục: %1</translation>
+    </message>
+    <message>
+        <source>New ticket</source>
+        <translation>Phiếu mới</translation>
+    </message>
+    <message>
+        <source>Still loading the catalogs, try again in a moment.</source>
+        <translation>Đang tải danh mục, vui lòng thử lại sau giây lát.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Đang lưu…</translation>
+    </message>
+    <message>
+        <source>Choose a unit from the list.</source>
+        <translation>Hãy chọn đơn vị trong danh sách.</translation>
+    </message>
+    <message>
+        <source>Ticket %1 · version %2</source>
+        <translation>Phiếu %1 · phiên bản %2</translation>
+    </message>
+    <message>
+        <source>(same day)</source>
+        <translation>(trong ngày)</translation>
+    </message>
+    <message>
+        <source>Please correct the marked fields.</source>
+        <translation>Vui lòng sửa các ô được đánh dấu đỏ.</translation>
+    </message>
+    <message>
+        <source>Saved ticket %1.</source>
+        <translation>Đã lưu phiếu %1.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Chưa lưu được: %1</translation>
+    </message>
+    <message>
+        <source>Not saved because of an unexpected error (%1). What you typed is still here; try again.</source>
+        <translation>Chưa lưu được do lỗi không lường trước (%1). Nội dung đã nhập vẫn còn nguyên; hãy thử lưu lại.</translation>
+    </message>
+    <message>
+        <source>Could not open the ticket: %1</source>
+        <translation>Không mở được phiếu: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TicketTableModel</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã phiếu</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ngày tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>Caller</source>
+        <translation>Người gọi</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kênh</translation>
+    </message>
+    <message>
+        <source>Request type</source>
+        <translation>Loại yêu cầu</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Cấp độ</translation>
+    </message>
+    <message>
+        <source>Handling unit</source>
+        <translation>Đơn vị xử lý</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Hạn xử lý</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>Nội dung</translation>
+    </message>
+</context>
+</TS>

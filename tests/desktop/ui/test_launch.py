@@ -1,0 +1,106 @@
+"""Starting the desk: the ready file in a real process, the single-instance lock, store errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+
+from desktop.ui.launch import (
+    EXIT_ALREADY_OPEN,
+    EXIT_STORE_FAILED,
+    LOCK_FILENAME,
+    explain_open_error,
+    run_desktop,
+)
+from desktop.ui.translations import install_translations, remove_translations
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_run_desktop_writes_the_ready_file_and_exits_zero(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    ready = tmp_path / "ready.json"
+    env = dict(os.environ)
+    env.update(
+        {
+            "QT_QPA_PLATFORM": "offscreen",
+            "TONGDAI1022_READY_FILE": str(ready),
+            "TONGDAI1022_T0": repr(time.time()),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(ready.read_text(encoding="utf-8"))
+    assert 0 < document["ready_s"] < 30
+    assert document["rss_bytes"] > 10_000_000
+    assert (data_dir / "tongdai1022.sqlite3").is_file()
+    assert not QLockFile(str(data_dir / LOCK_FILENAME)).isLocked()
+
+
+def test_second_instance_is_refused(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from PySide6.QtCore import QLockFile\n"
+            f"lock = QLockFile({str(data_dir / LOCK_FILENAME)!r})\n"
+            "assert lock.tryLock(0)\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(20)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        reports: list[tuple[str, str]] = []
+        code = run_desktop(data_dir, report=lambda title, text: reports.append((title, text)))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == EXIT_ALREADY_OPEN
+    assert len(reports) == 1
+    assert not (data_dir / "tongdai1022.sqlite3").exists()
+
+
+def test_corrupt_database_is_explained_with_exit_code_2(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "tongdai1022.sqlite3").write_bytes(b"this is not an SQLite database at all" * 200)
+    reports: list[tuple[str, str]] = []
+    code = run_desktop(data_dir, report=lambda title, text: reports.append((title, text)))
+    assert code == EXIT_STORE_FAILED
+    assert len(reports) == 1
+    translators = install_translations(qapp)  # run_desktop spoke Vietnamese; compare in the same language
+    try:
+        damaged = explain_open_error(Exception("file is not a database"))
+    finally:
+        remove_translations(qapp, translators)
+    assert reports[0][1] == damaged
+    assert not QLockFile(str(data_dir / LOCK_FILENAME)).isLocked()
+
+
+def test_open_errors_are_told_apart() -> None:
+    full = explain_open_error(Exception("database or disk is full"))
+    read_only = explain_open_error(Exception("attempt to write a readonly database"))
+    damaged = explain_open_error(Exception("database disk image is malformed"))
+    other = explain_open_error(Exception("boom"))
+    assert len({full, read_only, damaged, other}) == 4
+    assert "boom" in other
