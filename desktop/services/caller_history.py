@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import BindParameter, bindparam, case, func, select
 
 from desktop.domain.codes import CallDirection, CallOutcome, TicketStatus
 from desktop.domain.phone import normalize_phone, phone_prefix_digits
@@ -10,6 +10,41 @@ from desktop.domain.ticket import CallerHistory, CallRow, Citizen
 from desktop.services.ticket_query import TICKET_ROW_COLUMNS, row_to_ticket_row
 from desktop.store import models
 from desktop.store.local import LocalStore
+
+# Built once: on the ring path, building and compiling statements cost more than the SQL itself.
+_PHONE: BindParameter[str] = bindparam("phone")
+_CITIZEN = select(models.Citizen.id, models.Citizen.phone, models.Citizen.name, models.Citizen.address).where(
+    models.Citizen.phone == _PHONE
+)
+_TICKETS = (
+    select(*TICKET_ROW_COLUMNS)
+    .outerjoin(models.Unit, models.Unit.code == models.Ticket.unit_code)
+    .where(models.Ticket.phone == _PHONE)
+    .order_by(models.Ticket.received_at.desc(), models.Ticket.pk.desc())
+    .limit(bindparam("ticket_limit"))
+)
+# Answered from the (phone, received_at, status) index alone, however often the number called.
+_COUNTS = select(
+    func.count(),
+    func.coalesce(func.sum(case((models.Ticket.status == TicketStatus.IN_PROGRESS.value, 1), else_=0)), 0),
+).where(models.Ticket.phone == _PHONE)
+_CALLS = (
+    select(
+        models.Call.id,
+        models.Call.direction,
+        models.Call.phone,
+        models.Call.started_at,
+        models.Call.answered_at,
+        models.Call.ended_at,
+        models.Call.outcome,
+        models.Call.operator,
+        models.Ticket.code,
+    )
+    .outerjoin(models.Ticket, models.Ticket.id == models.Call.ticket_id)
+    .where(models.Call.phone == _PHONE)
+    .order_by(models.Call.started_at.desc())
+    .limit(bindparam("call_limit"))
+)
 
 
 class CallerHistoryService:
@@ -21,48 +56,38 @@ class CallerHistoryService:
     def lookup(self, phone: str, *, ticket_limit: int = 10, call_limit: int = 10) -> CallerHistory:
         """Raises InvalidPhoneNumber for a number that cannot be normalised."""
         stored = normalize_phone(phone)
-        tickets_query = (
-            select(*TICKET_ROW_COLUMNS)
-            .outerjoin(models.Unit, models.Unit.code == models.Ticket.unit_code)
-            .where(models.Ticket.phone == stored)
-            .order_by(models.Ticket.received_at.desc(), models.Ticket.pk.desc())
-            .limit(ticket_limit)
-        )
-        counts_query = select(
-            func.count(),
-            func.coalesce(
-                func.sum(case((models.Ticket.status == TicketStatus.IN_PROGRESS.value, 1), else_=0)),
-                0,
-            ),
-        ).where(models.Ticket.phone == stored)
-        calls_query = (
-            select(models.Call, models.Ticket.code)
-            .outerjoin(models.Ticket, models.Ticket.id == models.Call.ticket_id)
-            .where(models.Call.phone == stored)
-            .order_by(models.Call.started_at.desc())
-            .limit(call_limit)
-        )
-        with self._store.sessions() as session:
-            citizen = session.scalar(select(models.Citizen).where(models.Citizen.phone == stored))
-            tickets = [row_to_ticket_row(row) for row in session.execute(tickets_query)]
-            total, open_count = session.execute(counts_query).one()
+        parameters = {"phone": stored, "ticket_limit": ticket_limit, "call_limit": call_limit}
+        with self._store.engine.connect() as connection:  # one snapshot for the four reads
+            citizen = connection.execute(_CITIZEN, parameters).first()
+            tickets = [row_to_ticket_row(row) for row in connection.execute(_TICKETS, parameters)]
+            total, open_count = connection.execute(_COUNTS, parameters).one()
             calls = [
                 CallRow(
-                    id=call.id,
-                    direction=CallDirection(call.direction),
-                    phone=call.phone,
-                    started_at=call.started_at,
-                    answered_at=call.answered_at,
-                    ended_at=call.ended_at,
-                    outcome=CallOutcome(call.outcome),
-                    operator=call.operator,
+                    id=call_id,
+                    direction=CallDirection(direction),
+                    phone=number,
+                    started_at=started,
+                    answered_at=answered,
+                    ended_at=ended,
+                    outcome=CallOutcome(outcome),
+                    operator=operator,
                     ticket_code=code,
                 )
-                for call, code in session.execute(calls_query)
+                for (
+                    call_id,
+                    direction,
+                    number,
+                    started,
+                    answered,
+                    ended,
+                    outcome,
+                    operator,
+                    code,
+                ) in connection.execute(_CALLS, parameters)
             ]
         return CallerHistory(
             phone=stored,
-            citizen=(Citizen(citizen.id, citizen.phone, citizen.name, citizen.address) if citizen else None),
+            citizen=Citizen(*citizen) if citizen else None,
             tickets=tickets,
             calls=calls,
             total_tickets=int(total),

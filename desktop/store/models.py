@@ -128,7 +128,7 @@ class Ticket(Base):
 
     __table_args__ = (
         Index("ix_tickets_received", "received_at", "pk"),
-        Index("ix_tickets_phone_received", "phone", "received_at"),
+        Index("ix_tickets_phone_received", "phone", "received_at", "status"),
         Index("ix_tickets_status_received", "status", "received_at"),
         Index("ix_tickets_unit_received", "unit_code", "received_at"),
         Index("ix_tickets_citizen", "citizen_id"),

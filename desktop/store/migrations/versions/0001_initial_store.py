@@ -135,7 +135,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index("ix_tickets_citizen", ["citizen_id"], unique=False)
-        batch_op.create_index("ix_tickets_phone_received", ["phone", "received_at"], unique=False)
+        batch_op.create_index("ix_tickets_phone_received", ["phone", "received_at", "status"], unique=False)
         batch_op.create_index("ix_tickets_received", ["received_at", "pk"], unique=False)
         batch_op.create_index("ix_tickets_status_received", ["status", "received_at"], unique=False)
         batch_op.create_index("ix_tickets_unit_received", ["unit_code", "received_at"], unique=False)
