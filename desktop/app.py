@@ -65,6 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("phone", metavar="SỐ_ĐIỆN_THOẠI")
     history.add_argument("--json", action="store_true", help="in ra dạng JSON")
     history.add_argument("--limit", type=int, default=50, help="số phiếu và cuộc gọi tối đa (mặc định 50)")
+    kb = commands.add_parser("kb", help="kho thủ tục hành chính: nhập tệp quốc gia, tìm thủ tục")
+    _common(kb, top_level=False)
+    kb_commands = kb.add_subparsers(dest="kb_command", metavar="LỆNH_KB", title="lệnh", parser_class=_Parser)
+    kb_commands.required = True
+    kb_import = kb_commands.add_parser("import", help="nhập thủ tục từ tệp JSONL quốc gia (có thể nén gzip)")
+    _common(kb_import, top_level=False)
+    kb_import.add_argument("file", metavar="TỆP.jsonl[.gz]")
+    kb_import.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
+    kb_search = kb_commands.add_parser("search", help="tìm thủ tục như khi gõ trên màn hình")
+    _common(kb_search, top_level=False)
+    kb_search.add_argument("query", metavar="TỪ_KHÓA")
+    kb_search.add_argument("--json", action="store_true", help="in ra dạng JSON (mã, tên, điểm)")
+    kb_search.add_argument("--limit", type=int, default=10, help="số kết quả tối đa (mặc định 10)")
     return parser
 
 
@@ -89,6 +102,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from desktop.commands.history import run as run_history
 
         return run_history(args, data_dir)
+    if args.command == "kb":
+        from desktop.commands.kb import run as run_kb
+
+        return run_kb(args, data_dir)
     from desktop.ui.launch import run_desktop
 
     return run_desktop(data_dir)

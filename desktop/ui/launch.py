@@ -135,11 +135,13 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
             )
             return EXIT_ALREADY_OPEN
 
+        from desktop.services.kb import ensure_starter_kb
         from desktop.settings import Settings
         from desktop.store.local import LocalStore
 
         try:
             store = LocalStore.open(data_dir)
+            ensure_starter_kb(store)
         except Exception as error:
             show(title, explain_open_error(error))
             return EXIT_STORE_FAILED

@@ -4,6 +4,7 @@ outbox and search rows; bad rows are named by line and reason; nothing is half-i
 from __future__ import annotations
 
 import json
+import sqlite3
 import unicodedata
 import uuid
 from datetime import date, datetime
@@ -27,7 +28,7 @@ from desktop.services.importer import (
     fast_vn_mobile,
     import_tickets_csv,
 )
-from desktop.services.search_index import match_expression, searchable_text
+from desktop.services.search_index import FTS_TOKENIZE, match_expression, searchable_text
 from desktop.services.tickets import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
@@ -446,14 +447,25 @@ def test_the_fast_path_agrees_with_normalize_phone_on_every_three_digit_prefix(p
                 assert fast_vn_mobile(raw) == _normalized(raw), raw
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.text(max_size=30), max_size=5))
-def test_the_search_text_is_fold_of_the_parts(parts: list[str]) -> None:
-    assert searchable_text(*parts) == fold(" ".join(part for part in parts if part))
+VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+TYPED = st.text(alphabet=VIETNAMESE + VIETNAMESE.upper() + "0123456789 .,-/", max_size=40)
 
 
-def test_the_search_text_of_vietnamese_words() -> None:
-    assert (
-        searchable_text("DT-1", "Phản ánh ĐƯỜNG ấp 3", "Nguyễn  Văn\tAn")
-        == "dt-1 phan anh duong ap 3 nguyen van an"
-    )
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TYPED, min_size=1, max_size=4))
+def test_every_folded_word_of_a_ticket_finds_it_in_the_index(parts: list[str]) -> None:
+    index = sqlite3.connect(":memory:")
+    index.execute(f"CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='{FTS_TOKENIZE}', detail='none')")
+    index.execute("INSERT INTO fts(rowid, body) VALUES (1, ?)", (searchable_text(*parts),))
+    for word in fold(" ".join(parts)).replace(".", " ").replace(",", " ").replace("-", " ").split("/"):
+        expression = match_expression(word)
+        if expression:
+            assert index.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,)).fetchall() == [
+                (1,)
+            ]
+
+
+def test_the_store_indexes_with_the_tokenizer_the_search_expects(store: LocalStore) -> None:
+    with store.engine.connect() as connection:
+        ddl = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket_fts'")).scalar()
+    assert f"tokenize='{FTS_TOKENIZE}'" in str(ddl)

@@ -191,7 +191,7 @@ def upgrade() -> None:
     # words are not stored twice; replacing an entry passes the words it was indexed with.
     op.execute(
         "CREATE VIRTUAL TABLE ticket_fts USING fts5("
-        "body, content='', tokenize='unicode61', detail='none', prefix='2 3')"
+        "body, content='', tokenize='unicode61 remove_diacritics 2', detail='none', prefix='2 3')"
     )
 
 
