@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     kb_search.add_argument("query", metavar="TỪ_KHÓA")
     kb_search.add_argument("--json", action="store_true", help="in ra dạng JSON (mã, tên, điểm)")
     kb_search.add_argument("--limit", type=int, default=10, help="số kết quả tối đa (mặc định 10)")
+    from desktop.commands.units import add_parser as add_units_parser
+
+    add_units_parser(commands, lambda each: _common(each, top_level=False))
     return parser
 
 
@@ -102,6 +105,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from desktop.commands.history import run as run_history
 
         return run_history(args, data_dir)
+    if args.command == "units":
+        from desktop.commands.units import run as run_units
+
+        return run_units(args, data_dir)
     if args.command == "kb":
         from desktop.commands.kb import run as run_kb
 

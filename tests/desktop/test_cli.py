@@ -10,6 +10,8 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
 from desktop.commands.import_tickets import vn_number
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import CallDirection, CallOutcome
@@ -18,6 +20,7 @@ from desktop.services.calls import CallLog
 from desktop.services.importer import import_tickets_csv
 from desktop.services.tickets import TicketService
 from desktop.settings import HOME_ENV, Settings
+from desktop.store import models
 from desktop.store.local import LocalStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -214,3 +217,29 @@ def test_the_home_environment_variable_is_the_data_folder_without_data_dir(tmp_p
     history = tongdai("history", "0383456789", "--json", home=home)
     assert history.returncode == 0, history.stderr
     assert [t["code"] for t in json.loads(history.stdout)["tickets"]] == ["DT-2021-000002"]
+
+
+def test_it_staff_merge_and_rename_units_and_old_names_still_import(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+
+    merged = tongdai("units", "merge", "ubnd-huyen-tan-hong", "ubnd-huyen-hong-ngu", "--data-dir", str(data))
+    renamed = tongdai("units", "rename", "so-y-te", "Sở Y tế tỉnh Đồng Tháp", "--data-dir", str(data))
+    unknown = tongdai("units", "retire", "khong-co-don-vi-nay", "--data-dir", str(data))
+
+    assert merged.returncode == renamed.returncode == 0, merged.stderr + renamed.stderr
+    assert unknown.returncode == 2 and "Không có đơn vị" in unknown.stderr
+    active = tongdai("units", "list", "--data-dir", str(data)).stdout
+    everything = tongdai("units", "list", "--all", "--data-dir", str(data)).stdout
+    assert "ubnd-huyen-tan-hong" not in active
+    assert "ubnd-huyen-tan-hong" in everything and "ubnd-huyen-hong-ngu" in everything
+    assert "Sở Y tế tỉnh Đồng Tháp" in active
+
+    imported = tongdai("import-tickets", str(GOOD), "--data-dir", str(data))
+    assert imported.returncode == 0, imported.stderr
+    store = LocalStore.open(data)
+    try:
+        with store.sessions() as session:
+            units = set(session.scalars(select(models.Ticket.unit_code)))
+    finally:
+        store.close()
+    assert "ubnd-huyen-tan-hong" in units  # history keeps the unit it had, under its old spelling
