@@ -19,8 +19,6 @@ import csv
 import io
 import json
 import os
-import queue
-import threading
 import time
 import unicodedata
 from array import array
@@ -801,44 +799,6 @@ class _Writer:
         return ids
 
 
-class _WriterThread:
-    """Runs the writer on its own thread, a chunk or two behind the reader.
-
-    SQLite releases the GIL while it writes, so parsing the next chunk overlaps writing this one;
-    the queue is short, so memory stays bounded whatever the size of the file.
-    """
-
-    def __init__(self, writer: _Writer) -> None:
-        self._writer = writer
-        self._chunks: queue.Queue[list[_Row] | None] = queue.Queue(maxsize=2)
-        self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
-        self._thread.start()
-
-    def write(self, rows: list[_Row]) -> None:
-        """Called by the reader (the importing thread)."""
-        if self._failure is not None:
-            self.close()
-        self._chunks.put(rows)
-
-    def close(self) -> None:
-        """Wait for every chunk to be written; a failure of the writer is raised here."""
-        if self._thread.is_alive():
-            self._chunks.put(None)
-            self._thread.join()
-        if self._failure is not None:
-            raise self._failure
-
-    def _run(self) -> None:
-        """Runs on the writer thread."""
-        while (rows := self._chunks.get()) is not None:
-            if self._failure is None:
-                try:
-                    self._writer.write(rows)
-                except BaseException as error:  # handed to the reader by close()
-                    self._failure = error
-
-
 # --- the import ---------------------------------------------------------------------------------
 
 
@@ -856,14 +816,10 @@ def import_tickets_csv(
     report = ImportReport()
     kept = report.problems
 
-    lock = threading.Lock()
-
     def problem(line: int, code: str | None, reason: str) -> None:
-        """Called by the reader and by the writer thread (codes repeated in the file)."""
-        with lock:
-            report.skipped_bad += 1
-            if len(kept) < MAX_KEPT_PROBLEMS:
-                kept.append(RowProblem(line, code or None, reason))
+        report.skipped_bad += 1
+        if len(kept) < MAX_KEPT_PROBLEMS:
+            kept.append(RowProblem(line, code or None, reason))
 
     try:
         binary = path.open("rb")
@@ -894,11 +850,7 @@ def import_tickets_csv(
                     source=path.name,
                     expected_rows=path.stat().st_size // _TYPICAL_ROW_BYTES,
                 )
-                background = _WriterThread(writer)
-                try:
-                    _read_rows(reader, columns, parser, background, report, problem, lines, progress)
-                finally:
-                    background.close()
+                _read_rows(reader, columns, parser, writer, report, problem, lines, progress)
                 kept.sort(key=lambda item: item.line)
                 if report.skipped_bad and not skip_bad:
                     report.imported = 0
@@ -941,7 +893,7 @@ def _read_rows(
     reader: Any,
     columns: _Columns,
     parser: _RowParser,
-    writer: _WriterThread,
+    writer: _Writer,
     report: ImportReport,
     problem: Callable[[int, str | None, str], None],
     lines: _Lines,

@@ -286,14 +286,22 @@ def ticket_snapshot(row: models.Ticket | Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def ticket_search_body(row: models.Ticket | Mapping[str, Any]) -> str:
+def ticket_search_body(row: models.Ticket | dict[str, Any]) -> str:
     """What the free-text index keeps for a ticket (a stored ticket or its column values)."""
-    get: Callable[[str], Any] = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
-    phone: str = get("phone") or ""
-    digits = phone.removeprefix("+84")
+    values = row if isinstance(row, dict) else {name: getattr(row, name) for name in _SEARCHED}
+    phone: str = values["phone"] or ""
     return searchable_text(
-        get("code"), phone, "0" + digits, get("citizen_name"), get("tthc_code"), get("content"), get("answer")
+        values["code"],
+        phone,
+        "0" + phone.removeprefix("+84"),
+        values["citizen_name"],
+        values["tthc_code"],
+        values["content"],
+        values["answer"],
     )
+
+
+_SEARCHED = ("code", "phone", "citizen_name", "tthc_code", "content", "answer")
 
 
 def _write_history(
