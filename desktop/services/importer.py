@@ -517,36 +517,7 @@ class _RowParser:
 
 # --- writing ------------------------------------------------------------------------------------
 
-_TICKET_COLUMNS = (
-    "pk",
-    "id",
-    "code",
-    "version",
-    "received_at",
-    "channel",
-    "phone",
-    "citizen_id",
-    "citizen_name",
-    "citizen_address",
-    "request_type",
-    "level",
-    "is_tthc",
-    "tthc_code",
-    "field_code",
-    "unit_code",
-    "content",
-    "answer",
-    "status",
-    "satisfaction",
-    "dissatisfaction_reason",
-    "deadline",
-    "resolved_at",
-    "call_id",
-    "created_by",
-    "updated_by",
-    "created_at",
-    "updated_at",
-)
+_TICKET_COLUMNS = tuple(Base.metadata.tables["tickets"].columns.keys())
 # Lightweight tables: the values are already in their stored text form (ISO timestamps with +07:00),
 # so no per-value type processing is wanted on a million rows.
 _TICKETS = table("tickets", *(column(name) for name in _TICKET_COLUMNS))

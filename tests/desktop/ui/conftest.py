@@ -21,17 +21,7 @@ from desktop.ui.services import DeskServices
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.ticket_form import UnsavedChoice
 
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir: Path) -> Iterator[LocalStore]:
-    opened = LocalStore.open(data_dir)
-    yield opened
-    opened.close()
+# data_dir and store come from tests/desktop/conftest.py.
 
 
 @pytest.fixture
