@@ -20,13 +20,13 @@ _DELETE = text("INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete'
 # The index's tokenizer folds case and removes every diacritic (remove_diacritics 2 handles the
 # stacked marks of ệ, ở...), but đ is a letter of its own to Unicode: we turn it into d first.
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
-_D_TO_D = str.maketrans({"đ": "d", "Đ": "D"})
 
 
 def searchable_text(*parts: str) -> str:
     """The text the index is given: the parts with đ as d; the tokenizer does the rest of `fold`."""
     joined = " ".join(part for part in parts if part)
-    return joined.translate(_D_TO_D) if "đ" in joined or "Đ" in joined else joined
+    # str.replace, not str.translate: translate is ~50 times slower on non-ASCII text.
+    return joined.replace("đ", "d").replace("Đ", "D")
 
 
 def index_ticket(session: Session, pk: int, body: str, *, old_body: str | None = None) -> None:

@@ -4,11 +4,13 @@ outbox and search rows; bad rows are named by line and reason; nothing is half-i
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sqlite3
 import unicodedata
 import uuid
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +22,7 @@ from desktop.domain.codes import HistoryAction, Level
 from desktop.domain.phone import InvalidPhoneNumber, normalize_phone
 from desktop.domain.text import fold
 from desktop.domain.ticket import TicketDraft
+from desktop.services import importer
 from desktop.services.catalogs import CatalogService
 from desktop.services.importer import (
     ImportAborted,
@@ -271,7 +274,7 @@ def cp1258(text_: str) -> bytes:
             continue
         except UnicodeEncodeError:
             pass
-        base, *marks = unicodedata.normalize("NFD", char)
+        base, *marks = list(unicodedata.normalize("NFD", char))
         tones = [mark for mark in marks if mark in "\u0300\u0301\u0303\u0309\u0323"]
         vowel = unicodedata.normalize("NFC", base + "".join(mark for mark in marks if mark not in tones))
         out += (vowel + "".join(tones)).encode("cp1258")
@@ -469,3 +472,174 @@ def test_the_store_indexes_with_the_tokenizer_the_search_expects(store: LocalSto
     with store.engine.connect() as connection:
         ddl = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket_fts'")).scalar()
     assert f"tokenize='{FTS_TOKENIZE}'" in str(ddl)
+
+
+# --- the worker process that parses large files ---------------------------------------------------
+
+
+def many_rows(count: int, *, start: int = 0) -> list[str]:
+    return [
+        f"P-{n:05d},2021-06-01T08:00:00+07:00,dien_thoai,0912{n % 3000:06d},Khách {n},"
+        f"hoi_thong_tin,1,0,,da_xu_ly,,,Hỏi đường {n}"
+        for n in range(start, start + count)
+    ]
+
+
+def table_rows(store: LocalStore) -> dict[str, list[tuple[object, ...]]]:
+    """What an import wrote, without the values that differ between runs (ids, times)."""
+    with store.engine.connect() as connection:
+        return {
+            "tickets": list(
+                connection.execute(
+                    text(
+                        "SELECT tickets.pk, code, tickets.phone, citizens.phone, citizen_name, content "
+                        "FROM tickets LEFT JOIN citizens ON citizens.id = tickets.citizen_id ORDER BY pk"
+                    )
+                )
+            ),
+            "citizens": list(connection.execute(text("SELECT phone, name FROM citizens ORDER BY phone"))),
+            "history": list(
+                connection.execute(
+                    text(
+                        "SELECT pk, changes FROM ticket_history JOIN tickets ON tickets.id = ticket_id "
+                        "ORDER BY pk"
+                    )
+                )
+            ),
+            "outbox": list(
+                connection.execute(
+                    text("SELECT pk, payload FROM outbox JOIN tickets ON tickets.id = entity_id ORDER BY pk")
+                )
+            ),
+        }
+
+
+def test_a_large_file_parsed_by_the_worker_imports_what_one_process_imports(
+    tmp_path: Path, store: LocalStore
+) -> None:
+    rows = many_rows(12_000)
+    rows[7_000] = rows[7_000].replace(",1,0,,", ",7,0,,")  # a bad level, in the second chunk
+    rows.append(rows[3])  # the same line again: already present
+    rows.append(rows[4].replace("Hỏi đường", "Khác"))  # the code of line 6, another row: bad
+    path = write_csv(tmp_path / "large.csv", *rows)
+    alone = LocalStore.open(tmp_path / "alone")
+    try:
+        expected = import_tickets_csv(alone, path, operator="dtv-lan", skip_bad=True, parallel=False)
+        expected_rows = table_rows(alone)
+    finally:
+        alone.close()
+    seen: list[int] = []
+
+    report = import_tickets_csv(
+        store, path, operator="dtv-lan", skip_bad=True, parallel=True, progress=seen.append
+    )
+
+    assert report == expected
+    assert (report.total_rows, report.imported, report.already_present, report.skipped_bad) == (
+        12_002,
+        11_999,
+        1,
+        2,
+    )
+    assert report.problems == [
+        RowProblem(7_002, "P-07000", "cấp độ «7» không hợp lệ (1-4)"),
+        RowProblem(12_003, "P-00004", "trùng mã phiếu với dòng 6"),
+    ]
+    assert table_rows(store) == expected_rows
+    assert counts(store) == {
+        "tickets": 11_999,
+        "citizens": 3_000,
+        "ticket_history": 11_999,
+        "outbox": 11_999,
+        "ticket_fts": 11_999,
+    }
+    assert search(store, "duong 11998") == {"P-11998"}
+    assert seen == sorted(seen) and seen[-1] == path.stat().st_size
+    with store.engine.connect() as connection:
+        ids = list(connection.execute(select(models.Ticket.id).order_by(models.Ticket.pk)).scalars())
+    assert {uuid.UUID(id_).version for id_ in ids} == {7} and ids == sorted(set(ids))
+    assert multiprocessing.active_children() == []
+
+
+def test_the_worker_renumbers_after_rows_already_in_the_store(tmp_path: Path, store: LocalStore) -> None:
+    import_tickets_csv(store, write_csv(tmp_path / "first.csv", *many_rows(10)), operator="dtv-lan")
+    path = write_csv(tmp_path / "more.csv", *many_rows(11_000, start=5))
+
+    report = import_tickets_csv(store, path, operator="dtv-lan", parallel=True)
+
+    assert (report.imported, report.already_present) == (10_995, 5)
+    with store.engine.connect() as connection:
+        pks = connection.execute(select(func.min(models.Ticket.pk), func.max(models.Ticket.pk))).one()
+        indexed = connection.execute(text("SELECT count(*), max(rowid) FROM ticket_fts")).one()
+    assert tuple(pks) == (1, 11_005) and tuple(indexed) == (11_005, 11_005)
+    assert search(store, "duong 11004") == {"P-11004"}
+
+
+def test_bad_rows_found_by_the_worker_abort_the_whole_import(tmp_path: Path, store: LocalStore) -> None:
+    rows = many_rows(11_000)
+    rows[10_500] = rows[10_500].replace("dien_thoai", "fax")
+    rows.append(rows[2].replace("Hỏi đường", "Khác"))
+    path = write_csv(tmp_path / "bad.csv", *rows)
+
+    with pytest.raises(ImportAborted) as aborted:
+        import_tickets_csv(store, path, operator="dtv-lan", parallel=True)
+
+    report = aborted.value.report
+    assert [(problem.line, problem.code) for problem in report.problems] == [
+        (10_502, "P-10500"),
+        (11_002, "P-00002"),
+    ]
+    assert report.imported == 0
+    assert counts(store) == {"tickets": 0, "citizens": 0, "ticket_history": 0, "outbox": 0, "ticket_fts": 0}
+    assert multiprocessing.active_children() == []
+
+
+def test_an_encoding_error_met_by_the_worker_names_its_line_and_nothing_is_written(
+    tmp_path: Path, store: LocalStore
+) -> None:
+    path = tmp_path / "mixed.csv"
+    rows = many_rows(11_000)
+    rows[9_000] = rows[9_000].replace("Khách", "Kh\udce1ch")
+    content = "\n".join([HEADER, *rows]) + "\n"
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+
+    with pytest.raises(ImportFileError) as refused:
+        import_tickets_csv(store, path, operator="dtv-lan", parallel=True)
+
+    assert str(refused.value).startswith("dòng 9002: tệp không phải UTF-8 (byte 0xE1")
+    assert counts(store)["tickets"] == 0
+    assert multiprocessing.active_children() == []
+
+
+def test_the_worker_is_ended_when_the_import_is_interrupted(tmp_path: Path, store: LocalStore) -> None:
+    path = write_csv(tmp_path / "large.csv", *many_rows(16_000))
+
+    def interrupt(_bytes_read: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_tickets_csv(store, path, operator="dtv-lan", parallel=True, progress=interrupt)
+
+    assert multiprocessing.active_children() == []
+    assert counts(store)["tickets"] == 0
+
+
+def test_files_from_the_threshold_up_are_parsed_by_a_worker(
+    tmp_path: Path, store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_csv(tmp_path / "large.csv", *many_rows(100))
+    started: list[bool] = []
+    real = importer._batches_from_worker
+
+    def spy(*args: Any) -> Any:
+        started.append(True)
+        return real(*args)
+
+    monkeypatch.setattr(importer, "_batches_from_worker", spy)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", path.stat().st_size + 1)
+    assert import_tickets_csv(store, path, operator="dtv-lan").imported == 100
+    assert started == []
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", path.stat().st_size)
+    assert import_tickets_csv(store, path, operator="dtv-lan").already_present == 100
+    assert started == [True]
