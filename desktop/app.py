@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.commands.units import add_parser as add_units_parser
 
     add_units_parser(commands, lambda each: _common(each, top_level=False))
+    from desktop.commands.sip_check import add_parser as add_sip_check_parser
+
+    add_sip_check_parser(commands, lambda each: _common(each, top_level=False))
     return parser
 
 
@@ -105,6 +108,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from desktop.commands.history import run as run_history
 
         return run_history(args, data_dir)
+    if args.command == "sip-check":
+        from desktop.commands.sip_check import run as run_sip_check
+
+        return run_sip_check(args, data_dir)
     if args.command == "units":
         from desktop.commands.units import run as run_units
 

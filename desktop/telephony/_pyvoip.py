@@ -1,0 +1,13 @@
+"""The one place that imports pyVoIP 1.6.8 (it must load `pyVoIP.VoIP` before `pyVoIP.SIP`)."""
+
+from __future__ import annotations
+
+import warnings
+
+with warnings.catch_warnings():
+    # pyVoIP 1.6.8 imports audioop (deprecated in 3.11, gone in 3.13): a known limit of that release.
+    warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
+    import pyVoIP.VoIP  # noqa: F401  (breaks pyVoIP's circular import between SIP and VoIP)
+    from pyVoIP.SIP import SIPMessage, SIPStatus
+
+__all__ = ["SIPMessage", "SIPStatus"]

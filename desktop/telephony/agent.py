@@ -1,0 +1,254 @@
+"""The SIP user agent: lifecycle, the receive path, OPTIONS and malformed input; calls in `calls.py`."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+
+from desktop.telephony.calls import AudioFactory, CallInfo, CallManager, CallNotFound, no_audio
+from desktop.telephony.config import AgentPolicy, SipAccount
+from desktop.telephony.events import (
+    EventDispatcher,
+    Listener,
+    MalformedMessage,
+    RegistrationState,
+    TelephonyEvent,
+)
+from desktop.telephony.message import SipMessage, SipParseError, build_response, parse_message
+from desktop.telephony.registration import ALLOW, Registrar
+from desktop.telephony.timers import Scheduler
+from desktop.telephony.transaction import TransactionLayer
+from desktop.telephony.transport import Address, UdpTransport
+
+__all__ = ["CallInfo", "CallNotFound", "SipAgent"]
+
+log = logging.getLogger(__name__)
+
+MAX_SIP_UDP = 16384  # a larger datagram is refused (RFC 3261 §18.1.1 wants TCP well before this)
+_KNOWN_UNSUPPORTED = frozenset({"PRACK", "UPDATE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH"})
+
+
+class SipAgent:
+    """A Qt-free SIP UA over UDP. Events go to `listener` on the agent's event thread, in order."""
+
+    def __init__(
+        self,
+        account: SipAccount,
+        listener: Listener,
+        policy: AgentPolicy | None = None,
+        audio: AudioFactory = no_audio,
+    ) -> None:
+        """`audio(call_id, direction)` gives each answered call its sink and source (RTP thread side)."""
+        self.account = account
+        self.policy = policy or AgentPolicy()
+        self._audio = audio
+        self._lock = threading.RLock()
+        self._events = EventDispatcher(listener)
+        self._scheduler = Scheduler()
+        self._transport: UdpTransport | None = None
+        self._tx: TransactionLayer | None = None
+        self._registrar: Registrar | None = None
+        self._calls: CallManager | None = None
+        self._started = False
+
+    # lifecycle -----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Bind the SIP port, start the threads and register. Raises OSError when the port is taken."""
+        if self._started or self._transport is not None:
+            raise RuntimeError("an agent starts once")
+        server = (socket.gethostbyname(self.account.server_host), self.account.server_port)
+        self._transport = UdpTransport(self.account.local_host, self.account.local_port, self._on_datagram)
+        local = self._transport.address
+        self._tx = TransactionLayer(self._transport.send, self._scheduler, self._lock, self.policy.timers)
+        self._registrar = Registrar(
+            self.account, self.policy, local, server, self._tx, self._scheduler, self._lock, self._emit
+        )
+        self._calls = CallManager(
+            self.account,
+            self.policy,
+            local,
+            server,
+            self._tx,
+            self._scheduler,
+            self._transport.send,
+            self._emit,
+            self._audio,
+        )
+        self._started = True
+        self._events.start()
+        self._scheduler.start()
+        self._transport.start()
+        with self._lock:
+            self._registrar.start()
+
+    def stop(self) -> None:
+        """End calls, unregister (bounded wait) and stop every thread; returns within ~2 s."""
+        if not self._started:
+            return
+        assert self._registrar is not None and self._tx is not None and self._transport is not None
+        assert self._calls is not None
+        with self._lock:
+            self._calls.shutdown()
+            self._started = False
+            done = self._registrar.unregister()
+        done.wait(self.policy.unregister_timeout)
+        with self._lock:
+            self._registrar.stop()
+            self._tx.clear()
+        self._scheduler.stop()
+        self._transport.stop()
+        self._events.stop()
+
+    @property
+    def local_address(self) -> Address:
+        if self._transport is None:
+            raise RuntimeError("agent not started")
+        return self._transport.address
+
+    @property
+    def registration_state(self) -> RegistrationState:
+        return self._registrar.state if self._registrar else RegistrationState.UNREGISTERED
+
+    def calls(self) -> list[CallInfo]:
+        with self._lock:
+            return self._calls.snapshot() if self._calls else []
+
+    def resource_counts(self) -> dict[str, int]:
+        """Sizes of internal tables, for leak checks in tests and benchmarks."""
+        client, server = self._tx.counts() if self._tx else (0, 0)
+        with self._lock:
+            return {"calls": len(self._calls or ()), "client_tx": client, "server_tx": server}
+
+    # call control (any thread) -------------------------------------------------------------------
+    def answer(self, call_id: str) -> None:
+        """Answer a ringing inbound call: 200 OK with our SDP, retransmitted until the ACK."""
+        with self._lock:
+            self._manager().answer(call_id)
+
+    def reject(self, call_id: str, code: int = 486) -> None:
+        """Refuse a ringing inbound call: 486 Busy Here (default), 603 Decline or 480."""
+        if code not in (486, 603, 480):
+            raise ValueError("reject with 486, 603 or 480")
+        with self._lock:
+            self._manager().reject(call_id, code)
+
+    def dial(self, number: str) -> str:
+        """Call `number` (an extension, a phone number or a SIP URI); returns the call id at once."""
+        with self._lock:
+            return self._manager().dial(number)
+
+    def cancel(self, call_id: str) -> None:
+        """Give up an outbound call that is not answered yet."""
+        with self._lock:
+            self._manager().cancel(call_id)
+
+    def hangup(self, call_id: str) -> None:
+        """End a call whatever its state: BYE, CANCEL or 603 as fits."""
+        with self._lock:
+            self._manager().hangup(call_id)
+
+    def send_dtmf(self, call_id: str, digits: str) -> None:
+        """Send key presses to the far end as RFC 4733 events (answered calls only)."""
+        with self._lock:
+            self._manager().send_dtmf(call_id, digits)
+
+    def _manager(self) -> CallManager:
+        if self._calls is None or not self._started:
+            raise RuntimeError("agent not started")
+        return self._calls
+
+    # receive path (receive thread) ---------------------------------------------------------------
+    def _on_datagram(self, data: bytes, source: Address, arrived: float) -> None:
+        """Receive thread: parse, answer 400 to what is broken, dispatch the rest."""
+        if not data.strip(b"\r\n\x00 "):
+            return  # CRLF / NUL keepalives
+        if len(data) > MAX_SIP_UDP:
+            self._refuse(data[:4096], source, f"{len(data)}-byte datagram", 513, "Message Too Large")
+            return
+        try:
+            message = parse_message(data)
+        except SipParseError as error:
+            self._refuse_parsed(error.partial, source, str(error))
+            return
+        if message.defects:
+            log.info("SIP message from %s:%s has defects (kept): %s", *source, "; ".join(message.defects))
+        if not message.is_request:
+            if not message.top_via or not message.call_id or message.cseq[0] == 0:
+                self._malformed(source, "response without Via/Call-ID/CSeq", answered=False)
+                return
+            if self._tx is not None and not self._tx.handle_response(message):
+                log.debug("stray response %s from %s:%s", message.status, *source)
+            return
+        missing = message.missing_headers()
+        if missing:
+            self._refuse_parsed(message, source, "missing " + ", ".join(missing))
+            return
+        with self._lock:
+            if not self._started:
+                return
+            self._on_request(message, source, arrived)
+
+    def _refuse(self, data: bytes, source: Address, problem: str, code: int, reason: str) -> None:
+        try:
+            partial: SipMessage | None = parse_message(data.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
+        except SipParseError as error:
+            partial = error.partial
+        self._refuse_parsed(partial, source, problem, code, reason)
+
+    def _refuse_parsed(
+        self, partial: SipMessage | None, source: Address, problem: str, code: int = 400, reason: str = ""
+    ) -> None:
+        answered = False
+        if (
+            partial is not None
+            and partial.is_request
+            and partial.method != "ACK"
+            and self._transport is not None
+        ):
+            phrase = reason or f"Bad Request ({problem})"[:120]
+            answered = self._transport.send(build_response(partial, code, phrase), source)
+        self._malformed(source, problem, answered=answered)
+
+    def _malformed(self, source: Address, problem: str, *, answered: bool) -> None:
+        log.warning("malformed SIP from %s:%s: %s%s", *source, problem, " (answered)" if answered else "")
+        self._emit(MalformedMessage(source=source, problem=problem, answered_400=answered))
+
+    def _on_request(self, request: SipMessage, source: Address, arrived: float) -> None:
+        assert self._tx is not None
+        method = request.method or ""
+        calls = self._manager()
+        if method == "ACK":
+            if not self._tx.acknowledge(request, source):
+                calls.on_ack(request)
+            return
+        existing = self._tx.find_server(request, source)
+        if existing is not None:
+            if existing.last_response is not None:
+                self._tx.respond(existing, existing.last_response, 100)  # re-send, no new timers
+            return
+        transaction = self._tx.create_server(request, source)
+        if method == "INVITE":
+            calls.on_invite(request, source, transaction, arrived)
+        elif method == "CANCEL":
+            calls.on_cancel(request, source, transaction)
+        elif method == "BYE":
+            calls.on_bye(request, transaction)
+        elif method == "OPTIONS":
+            headers = [("Allow", ALLOW), ("Accept", "application/sdp"), *self._contact_headers()]
+            self._tx.respond(transaction, build_response(request, 200, headers=headers), 200)
+        elif method == "INFO":
+            code = 200 if calls.has_dialog(request) else 481
+            self._tx.respond(transaction, build_response(request, code), code)
+        elif method in _KNOWN_UNSUPPORTED:
+            self._tx.respond(transaction, build_response(request, 405, headers=[("Allow", ALLOW)]), 405)
+        else:
+            self._tx.respond(transaction, build_response(request, 501), 501)
+
+    def _contact_headers(self) -> list[tuple[str, str]]:
+        assert self._transport is not None
+        host, port = self._transport.address
+        return [("Contact", f"<sip:{self.account.user}@{host}:{port};transport=udp>")]
+
+    def _emit(self, event: TelephonyEvent) -> None:
+        self._events.emit(event)

@@ -1,0 +1,594 @@
+"""Calls and their dialogs (RFC 3261 §12-§15): inbound INVITE/CANCEL/BYE, outbound dial/cancel, hang-up."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from desktop.domain.codes import CallDirection
+from desktop.telephony.audio import CallAudio, NullSink
+from desktop.telephony.auth import authorization, parse_challenge
+from desktop.telephony.config import AgentPolicy, SipAccount
+from desktop.telephony.events import (
+    CallEnded,
+    CallState,
+    CallStateChanged,
+    DtmfReceived,
+    EndReason,
+    IncomingCall,
+    TelephonyEvent,
+)
+from desktop.telephony.media import NoFreeRtpPort, RtpEndpoint
+from desktop.telephony.message import (
+    NameAddr,
+    SipMessage,
+    SipParseError,
+    build_request,
+    build_response,
+    parse_name_addr,
+    parse_uri,
+)
+from desktop.telephony.registration import ALLOW
+from desktop.telephony.rtp import RtpSession
+from desktop.telephony.sdp import (
+    OFFERED_CODECS,
+    TELEPHONE_EVENT,
+    MediaOffer,
+    build_sdp,
+    choose_codec,
+    parse_offer,
+)
+from desktop.telephony.timers import Scheduler
+from desktop.telephony.transaction import (
+    ClientTransaction,
+    ServerTransaction,
+    TransactionLayer,
+    ack_for_non_2xx,
+    new_branch,
+)
+from desktop.telephony.transport import Address
+
+log = logging.getLogger(__name__)
+
+AudioFactory = Callable[[str, CallDirection], CallAudio]
+
+
+def no_audio(call_id: str, direction: CallDirection) -> CallAudio:
+    """The default audio of a call: the far end is discarded, we send silence."""
+    return CallAudio(NullSink())
+
+
+# Final responses to our INVITE and how the call ended (RFC 3261 §21).
+_FAILURES = {
+    486: EndReason.BUSY,
+    600: EndReason.BUSY,
+    408: EndReason.NO_ANSWER,
+    480: EndReason.NO_ANSWER,
+    603: EndReason.DECLINED,
+    404: EndReason.NOT_FOUND,
+    484: EndReason.NOT_FOUND,
+    604: EndReason.NOT_FOUND,
+    401: EndReason.AUTH_FAILED,
+    403: EndReason.AUTH_FAILED,
+    407: EndReason.AUTH_FAILED,
+}
+
+
+class CallNotFound(KeyError):
+    """No call with this id, or not in a state that allows the action."""
+
+
+@dataclass
+class Call:
+    """One call and its dialog state, either direction."""
+
+    call_id: str
+    direction: CallDirection
+    local_tag: str
+    local_party: str  # our From (outbound) / To (inbound) with our tag: the From of our requests
+    remote_party: str  # the To of our requests, with the remote tag once known
+    remote_target: str  # where in-dialog requests go (the peer's Contact)
+    route_set: list[str] = field(default_factory=list)
+    remote_tag: str = ""
+    state: CallState = CallState.RINGING
+    answered: bool = False
+    local_cseq: int = 0
+    rtp: RtpEndpoint | None = None
+    remote_media: MediaOffer | None = None
+    session: RtpSession | None = None
+    # inbound
+    invite: SipMessage | None = None
+    source: Address | None = None
+    transaction: ServerTransaction | None = None
+    acked: threading.Event = field(default_factory=threading.Event)
+    # outbound
+    request_uri: str = ""
+    invite_branch: str = ""
+    invite_headers: list[tuple[str, str]] = field(default_factory=list)
+    client: ClientTransaction | None = None
+    provisional_seen: bool = False
+    cancel_pending: bool = False
+    auth_tried: bool = False
+    ack: Outgoing | None = None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A request ready to send: bytes, next hop and the branch of its Via."""
+
+    data: bytes
+    destination: Address
+    branch: str
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """A read-only snapshot of a call for the application."""
+
+    call_id: str
+    state: CallState
+    direction: CallDirection
+    rtp_port: int | None
+
+
+def caller_identity(invite: SipMessage) -> tuple[NameAddr, str]:
+    """Who is calling: P-Asserted-Identity when present and parseable, else From; and which one was used."""
+    for value in invite.header_values("P-Asserted-Identity"):
+        try:
+            return parse_name_addr(value), "P-Asserted-Identity"
+        except SipParseError:
+            continue
+    return parse_name_addr(invite.header("From") or ""), "From"
+
+
+def _with_tag(party: str, tag: str) -> str:
+    return party if ";tag=" in party.replace(" ", "") else f"{party};tag={tag}"
+
+
+def _tag_of(value: str | None) -> str:
+    try:
+        return parse_name_addr(value or "").tag
+    except SipParseError:
+        return ""
+
+
+class CallManager:
+    """Every call of one agent. Methods run with the agent lock held (receive, timer or caller thread)."""
+
+    def __init__(
+        self,
+        account: SipAccount,
+        policy: AgentPolicy,
+        local: Address,
+        server: Address,
+        transactions: TransactionLayer,
+        scheduler: Scheduler,
+        send: Callable[[bytes, Address], bool],
+        emit: Callable[[TelephonyEvent], None],
+        audio: AudioFactory = no_audio,
+    ) -> None:
+        self._account = account
+        self._policy = policy
+        self._local = local
+        self._server = server
+        self._tx = transactions
+        self._scheduler = scheduler
+        self._send = send
+        self._emit = emit
+        self._audio = audio
+        self._calls: dict[str, Call] = {}
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def snapshot(self) -> list[CallInfo]:
+        return [
+            CallInfo(c.call_id, c.state, c.direction, c.rtp.port if c.rtp else None)
+            for c in self._calls.values()
+        ]
+
+    # inbound ------------------------------------------------------------------------------------
+    def on_invite(
+        self, invite: SipMessage, source: Address, transaction: ServerTransaction, arrived: float
+    ) -> None:
+        if _tag_of(invite.header("To")):
+            self._on_reinvite(invite, transaction)
+            return
+        try:
+            identity, identity_header = caller_identity(invite)
+            remote = parse_name_addr(invite.header("From") or "")
+            contacts = invite.header_values("Contact")
+            remote_target = parse_name_addr(contacts[0]).uri if contacts else remote.uri
+        except SipParseError as error:
+            self._tx.respond(
+                transaction, build_response(invite, 400, f"Bad Request ({error})"), 400, invite=True
+            )
+            return
+        if invite.call_id in self._calls:
+            self._tx.respond(transaction, build_response(invite, 482), 482, invite=True)
+            return
+        local_tag = secrets.token_hex(6)
+        call = Call(
+            call_id=invite.call_id,
+            direction=CallDirection.INBOUND,
+            local_tag=local_tag,
+            local_party=_with_tag(invite.header("To") or "", local_tag),
+            remote_party=invite.header("From") or "",
+            remote_tag=remote.tag,
+            remote_target=remote_target,
+            route_set=invite.header_values("Record-Route"),
+            invite=invite,
+            source=source,
+            transaction=transaction,
+            remote_media=parse_offer(invite.body),
+        )
+        self._calls[call.call_id] = call
+        # The event first (defect 1: pyVoIP waits 1 s), then the provisional responses.
+        self._emit(
+            IncomingCall(
+                call_id=call.call_id,
+                number=identity.user,
+                display_name=identity.display_name,
+                remote_uri=identity.uri,
+                identity_source=identity_header,
+                received_at=arrived,
+            )
+        )
+        self._tx.respond(transaction, build_response(invite, 100), 100)
+        ringing = build_response(invite, 180, to_tag=local_tag, headers=self._contact())
+        self._tx.respond(transaction, ringing, 180)
+
+    def _on_reinvite(self, invite: SipMessage, transaction: ServerTransaction) -> None:
+        call = self.dialog_of(invite)
+        if call is None or call.rtp is None or not call.answered:
+            self._tx.respond(transaction, build_response(invite, 481), 481, invite=True)
+            return
+        codec = choose_codec(call.remote_media) or OFFERED_CODECS[0]
+        body = build_sdp(self._local[0], call.rtp.port, [codec], TELEPHONE_EVENT)
+        ok = build_response(
+            invite, 200, headers=[*self._contact(), ("Content-Type", "application/sdp")], body=body
+        )
+        self._tx.respond(transaction, ok, 200, invite=True)
+
+    def answer(self, call_id: str) -> None:
+        """Answer a ringing inbound call: 200 OK with our SDP, retransmitted until the ACK."""
+        call = self._inbound_ringing(call_id)
+        assert call.invite is not None and call.transaction is not None and call.source is not None
+        codec = choose_codec(call.remote_media)
+        if codec is None:
+            self._final_to_invite(call, 488)
+            self._end(call, EndReason.FAILED, code=488, detail="no common codec")
+            return
+        try:
+            call.rtp = self._rtp()
+        except NoFreeRtpPort as error:
+            self._final_to_invite(call, 503)
+            self._end(call, EndReason.FAILED, code=503, detail=str(error))
+            return
+        event = call.remote_media.telephone_event if call.remote_media else TELEPHONE_EVENT
+        body = build_sdp(self._local[0], call.rtp.port, [codec], event)
+        headers = [*self._contact(), ("Content-Type", "application/sdp")]
+        data = build_response(call.invite, 200, to_tag=call.local_tag, headers=headers, body=body)
+        self._tx.respond(call.transaction, data, 200, invite=True)
+        self._tx.retransmit_until_ack(data, call.source, call.acked, lambda: self._no_ack(call))
+        self._set_state(call, CallState.ANSWERED)
+        self._start_media(call, codec, event)
+
+    def reject(self, call_id: str, code: int) -> None:
+        call = self._inbound_ringing(call_id)
+        self._final_to_invite(call, code)
+        self._end(call, EndReason.REJECTED, code=code)
+
+    def on_cancel(self, cancel: SipMessage, source: Address, transaction: ServerTransaction) -> None:
+        invite_tx = self._tx.find_server(cancel, source, method="INVITE")
+        call = self._calls.get(cancel.call_id)
+        if invite_tx is None or call is None or call.transaction is not invite_tx:
+            self._tx.respond(transaction, build_response(cancel, 481), 481)
+            return
+        self._tx.respond(transaction, build_response(cancel, 200, to_tag=call.local_tag), 200)
+        if call.state is CallState.RINGING:
+            self._final_to_invite(call, 487)
+            self._end(call, EndReason.ABANDONED, code=487, detail="caller hung up while ringing")
+
+    def on_ack(self, ack: SipMessage) -> None:
+        call = self.dialog_of(ack)
+        if call is not None and call.invite is not None and ack.cseq[0] == call.invite.cseq[0]:
+            call.acked.set()
+
+    def on_bye(self, bye: SipMessage, transaction: ServerTransaction) -> None:
+        call = self.dialog_of(bye)
+        if call is None:
+            self._tx.respond(transaction, build_response(bye, 481), 481)
+            return
+        self._tx.respond(transaction, build_response(bye, 200), 200)
+        call.acked.set()
+        self._end(call, EndReason.REMOTE_HANGUP)
+
+    def has_dialog(self, request: SipMessage) -> bool:
+        return self.dialog_of(request) is not None
+
+    def dialog_of(self, request: SipMessage) -> Call | None:
+        """The call whose dialog this in-dialog request belongs to (Call-ID and both tags)."""
+        call = self._calls.get(request.call_id)
+        if call is None:
+            return None
+        tags = (_tag_of(request.header("From")), _tag_of(request.header("To")))
+        return call if tags == (call.remote_tag, call.local_tag) else None
+
+    def _inbound_ringing(self, call_id: str) -> Call:
+        call = self._calls.get(call_id)
+        if call is None or call.direction is not CallDirection.INBOUND or call.state is not CallState.RINGING:
+            raise CallNotFound(call_id)
+        return call
+
+    def _final_to_invite(self, call: Call, code: int, reason: str | None = None) -> None:
+        assert call.invite is not None and call.transaction is not None
+        data = build_response(call.invite, code, reason, to_tag=call.local_tag)
+        self._tx.respond(call.transaction, data, code, invite=True)
+
+    def _no_ack(self, call: Call) -> None:
+        if call.state is CallState.ANSWERED:
+            self._send_in_dialog(call, "BYE")
+            self._end(call, EndReason.NO_ACK, detail="no ACK for our 200 OK")
+
+    # outbound -----------------------------------------------------------------------------------
+    def dial(self, number: str) -> str:
+        """Start an outbound call to `number` through the server; returns the call id at once."""
+        domain = self._account.realm_domain
+        target = number if number.startswith(("sip:", "sips:")) else f"sip:{number}@{domain}"
+        parse_uri(target)  # SipParseError for nonsense
+        local_tag = secrets.token_hex(6)
+        identity = f"<{self._account.aor}>"
+        if self._account.display_name:
+            escaped = self._account.display_name.replace('"', '\\"')
+            identity = f'"{escaped}" {identity}'
+        call = Call(
+            call_id=f"{secrets.token_hex(12)}@{self._local[0]}",
+            direction=CallDirection.OUTBOUND,
+            local_tag=local_tag,
+            local_party=f"{identity};tag={local_tag}",
+            remote_party=f"<{target}>",
+            remote_target=target,
+            request_uri=target,
+            state=CallState.DIALING,
+            rtp=self._rtp(),
+        )
+        self._calls[call.call_id] = call
+        self._emit(CallStateChanged(call.call_id, CallState.DIALING, CallDirection.OUTBOUND))
+        self._send_invite(call, None)
+        return call.call_id
+
+    def _send_invite(self, call: Call, credentials: tuple[str, str] | None) -> None:
+        assert call.rtp is not None
+        call.local_cseq += 1
+        branch = new_branch()
+        host, port = self._local
+        headers = [
+            ("Via", f"SIP/2.0/UDP {host}:{port};branch={branch};rport"),
+            ("Max-Forwards", "70"),
+            ("From", call.local_party),
+            ("To", call.remote_party),
+            ("Call-ID", call.call_id),
+            ("CSeq", f"{call.local_cseq} INVITE"),
+            *self._contact(),
+            ("Allow", ALLOW),
+            ("User-Agent", self._policy.user_agent),
+            ("Content-Type", "application/sdp"),
+        ]
+        if credentials is not None:
+            headers.append(credentials)
+        body = build_sdp(self._local[0], call.rtp.port, OFFERED_CODECS, TELEPHONE_EVENT)
+        call.invite_branch, call.invite_headers, call.provisional_seen = branch, headers, False
+        call.client = self._tx.send_request(
+            "INVITE",
+            branch,
+            build_request("INVITE", call.request_uri, headers, body),
+            self._server,
+            lambda response: self._on_invite_response(call, response),
+            lambda: self._invite_timed_out(call),
+            ack_for_failure=ack_for_non_2xx(call.request_uri, headers),
+        )
+
+    def _on_invite_response(self, call: Call, response: SipMessage) -> None:
+        status = response.status or 0
+        if status < 200:
+            call.provisional_seen = True
+            if call.cancel_pending:
+                self._send_cancel(call)
+            elif status > 100 and call.state is CallState.DIALING:
+                self._set_state(call, CallState.RINGING)
+            return
+        if status < 300:
+            self._on_invite_accepted(call, response)
+            return
+        if call.state is CallState.ENDED:
+            return  # the 487 after our CANCEL: the transaction has ACKed it
+        if status in (401, 407) and not call.auth_tried:
+            credentials = self._credentials(response, call)
+            if credentials is not None:
+                call.auth_tried = True
+                self._send_invite(call, credentials)
+                return
+        reason = _FAILURES.get(status, EndReason.FAILED)
+        self._end(call, reason, code=status, detail=response.reason)
+
+    def _on_invite_accepted(self, call: Call, response: SipMessage) -> None:
+        if call.ack is not None:  # a retransmitted 2xx: our ACK was lost
+            self._send(call.ack.data, call.ack.destination)
+            return
+        call.remote_tag = _tag_of(response.header("To"))
+        call.remote_party = response.header("To") or call.remote_party
+        contacts = response.header_values("Contact")
+        try:
+            if contacts:
+                call.remote_target = parse_name_addr(contacts[0]).uri
+        except SipParseError:
+            log.warning("2xx with an unusable Contact on %s; keeping %s", call.call_id, call.remote_target)
+        call.route_set = list(reversed(response.header_values("Record-Route")))
+        call.remote_media = parse_offer(response.body)
+        call.ack = self._in_dialog_request(call, "ACK", cseq=call.local_cseq)
+        if call.ack is not None:
+            self._send(call.ack.data, call.ack.destination)
+        if call.state is CallState.ENDED:  # answered after we cancelled: end it properly
+            self._send_in_dialog(call, "BYE")
+            return
+        self._set_state(call, CallState.ANSWERED)
+        answer = call.remote_media
+        codec = next((pt for pt in answer.payload_types if pt in OFFERED_CODECS), None) if answer else None
+        if codec is not None and answer is not None:
+            self._start_media(call, codec, answer.telephone_event)
+
+    def _invite_timed_out(self, call: Call) -> None:
+        if call.state is not CallState.ENDED:
+            self._end(call, EndReason.NO_ANSWER, code=408, detail="no response to INVITE (Timer B)")
+
+    def cancel(self, call_id: str) -> None:
+        """Give up an outbound call before it is answered (CANCEL once a provisional arrived, §9.1)."""
+        call = self._calls.get(call_id)
+        if call is None or call.direction is not CallDirection.OUTBOUND or call.answered:
+            raise CallNotFound(call_id)
+        if call.provisional_seen:
+            self._send_cancel(call)
+        else:
+            call.cancel_pending = True
+        self._end(call, EndReason.CANCELLED)
+
+    def _send_cancel(self, call: Call) -> None:
+        call.cancel_pending = False
+        headers: list[tuple[str, str]] = []
+        for name, value in call.invite_headers:
+            if name == "CSeq":
+                headers.append((name, f"{call.local_cseq} CANCEL"))
+            elif name in ("Via", "From", "To", "Call-ID", "Max-Forwards", "Route"):
+                headers.append((name, value))
+        data = build_request("CANCEL", call.request_uri, headers)
+        self._tx.send_request("CANCEL", call.invite_branch, data, self._server, lambda _: None, lambda: None)
+
+    def _credentials(self, response: SipMessage, call: Call) -> tuple[str, str] | None:
+        proxy = response.status == 407
+        for value in response.header_values("Proxy-Authenticate" if proxy else "WWW-Authenticate"):
+            challenge = parse_challenge(value, proxy=proxy)
+            if challenge is not None:
+                return challenge.response_header, authorization(
+                    challenge,
+                    method="INVITE",
+                    uri=call.request_uri,
+                    username=self._account.user,
+                    password=self._account.password,
+                )
+        return None
+
+    # both ---------------------------------------------------------------------------------------
+    def hangup(self, call_id: str) -> None:
+        """End a call: BYE when answered; 603 while an inbound call rings; CANCEL while dialing."""
+        call = self._calls.get(call_id)
+        if call is None:
+            raise CallNotFound(call_id)
+        if call.answered:
+            self._send_in_dialog(call, "BYE")
+            self._end(call, EndReason.LOCAL_HANGUP)
+        elif call.direction is CallDirection.OUTBOUND:
+            self.cancel(call_id)
+        else:
+            self.reject(call_id, 603)
+
+    def shutdown(self) -> None:
+        for call in list(self._calls.values()):
+            if call.answered:
+                self._send_in_dialog(call, "BYE")
+            elif call.direction is CallDirection.INBOUND:
+                self._final_to_invite(call, 480, "Temporarily Unavailable")
+            elif call.provisional_seen:
+                self._send_cancel(call)
+            self._end(call, EndReason.SHUTDOWN)
+
+    def _send_in_dialog(self, call: Call, method: str) -> None:
+        call.local_cseq += 1
+        call.acked.set()
+        request = self._in_dialog_request(call, method, cseq=call.local_cseq)
+        if request is not None:
+            self._tx.send_request(
+                method, request.branch, request.data, request.destination, lambda _: None, lambda: None
+            )
+
+    def _in_dialog_request(self, call: Call, method: str, *, cseq: int) -> Outgoing | None:
+        """A request inside the dialog (§12.2.1.1): Request-URI = remote target, Route = the route set."""
+        routes = list(call.route_set)
+        request_uri = call.remote_target
+        if routes and ";lr" not in routes[0]:  # a strict router: its URI becomes the Request-URI
+            request_uri = parse_name_addr(routes[0]).uri
+            routes = [*routes[1:], f"<{call.remote_target}>"]
+        try:
+            next_hop = parse_uri(parse_name_addr(routes[0]).uri if routes else request_uri)
+            destination = (socket.gethostbyname(next_hop.host), next_hop.port or 5060)
+        except (SipParseError, OSError) as error:
+            log.warning("%s for %s not sent: no next hop (%s)", method, call.call_id, error)
+            return None
+        host, port = self._local
+        branch = new_branch()
+        headers = [
+            ("Via", f"SIP/2.0/UDP {host}:{port};branch={branch};rport"),
+            ("Max-Forwards", "70"),
+            ("From", call.local_party),
+            ("To", call.remote_party),
+            ("Call-ID", call.call_id),
+            ("CSeq", f"{cseq} {method}"),
+            *[("Route", route) for route in routes],
+            ("User-Agent", self._policy.user_agent),
+        ]
+        return Outgoing(build_request(method, request_uri, headers), destination, branch)
+
+    def send_dtmf(self, call_id: str, digits: str) -> None:
+        call = self._calls.get(call_id)
+        if call is None or call.session is None:
+            raise CallNotFound(call_id)
+        call.session.send_dtmf(digits)
+
+    def _start_media(self, call: Call, codec: int, telephone_event: int | None) -> None:
+        """RTP both ways once answered, to the far end's SDP address (none for a late offer yet)."""
+        media = call.remote_media
+        if call.rtp is None or media is None or not media.port or media.address in ("", "0.0.0.0"):
+            log.info("call %s answered without usable remote media; no RTP", call.call_id)
+            return
+        audio = self._audio(call.call_id, call.direction)
+        call_id = call.call_id
+        call.session = RtpSession(
+            call.rtp,
+            (media.address, media.port),
+            codec,
+            telephone_event,
+            audio.sink,
+            audio.source,
+            lambda digit: self._emit(DtmfReceived(call_id, digit)),
+        )
+        call.session.start()
+
+    def _set_state(self, call: Call, state: CallState) -> None:
+        call.state = state
+        if state is CallState.ANSWERED:
+            call.answered = True
+        self._emit(CallStateChanged(call.call_id, state, call.direction))
+
+    def _end(self, call: Call, reason: EndReason, *, code: int | None = None, detail: str = "") -> None:
+        if call.state is CallState.ENDED:
+            return
+        call.state = CallState.ENDED
+        if call.session is not None:
+            call.session.stop()
+        if call.rtp is not None:
+            call.rtp.close()
+        self._calls.pop(call.call_id, None)
+        self._emit(
+            CallEnded(call.call_id, reason, call.direction, answered=call.answered, code=code, detail=detail)
+        )
+
+    def _rtp(self) -> RtpEndpoint:
+        return RtpEndpoint(self._local[0], self._account.rtp_port_low, self._account.rtp_port_high)
+
+    def _contact(self) -> list[tuple[str, str]]:
+        host, port = self._local
+        return [("Contact", f"<sip:{self._account.user}@{host}:{port};transport=udp>")]

@@ -1,0 +1,47 @@
+"""The agent's settings: one SIP account and the timing policy (secrets are passed in, never stored)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from desktop.telephony.transaction import TimerValues
+
+USER_AGENT = "Tongdai1022-Desk/0.1"
+
+
+@dataclass(frozen=True)
+class SipAccount:
+    """Who we are on which server. `password` never appears in repr or logs."""
+
+    server_host: str
+    user: str
+    password: str = field(repr=False)
+    server_port: int = 5060
+    domain: str = ""  # the registrar's domain; defaults to server_host
+    display_name: str = ""
+    local_host: str = "127.0.0.1"
+    local_port: int = 0  # 0: any free port
+    rtp_port_low: int = 20000
+    rtp_port_high: int = 20999
+
+    @property
+    def realm_domain(self) -> str:
+        return self.domain or self.server_host
+
+    @property
+    def aor(self) -> str:
+        return f"sip:{self.user}@{self.realm_domain}"
+
+
+@dataclass(frozen=True)
+class AgentPolicy:
+    """Timing choices. Defaults suit a call centre; tests shorten the keepalive to run fast."""
+
+    expires: int = 3600  # what we ask for; the server's grant wins
+    keepalive_interval: float = 3.0  # OPTIONS to the registrar while registered, to notice it going away
+    probe_timeout: float = 2.0  # a keepalive or a retry REGISTER unanswered this long = unreachable
+    retry_initial: float = 0.5  # first backoff delay while unreachable
+    retry_max: float = 3.0  # backoff cap: keeps "registered again within 5 s of its return"
+    unregister_timeout: float = 1.0  # stop() waits this long for the Expires: 0 answer
+    timers: TimerValues = field(default_factory=TimerValues)
+    user_agent: str = USER_AGENT

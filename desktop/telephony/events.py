@@ -1,0 +1,178 @@
+"""The agent's plain event types (no Qt) and the daemon thread that delivers them in order."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from desktop.domain.codes import CallDirection, CallOutcome
+
+log = logging.getLogger(__name__)
+
+
+class RegistrationState(StrEnum):
+    UNREGISTERED = "unregistered"
+    REGISTERING = "registering"
+    REGISTERED = "registered"
+    UNREACHABLE = "unreachable"  # no answer or a server error: retrying with backoff
+    AUTH_FAILED = "auth_failed"  # credentials refused: no retry until the user acts
+    STOPPED = "stopped"
+
+
+class CallState(StrEnum):
+    DIALING = "dialing"  # outbound: INVITE sent, nothing heard yet
+    RINGING = "ringing"  # inbound: ringing here; outbound: 180/183 from the far end
+    ANSWERED = "answered"
+    ENDED = "ended"
+
+
+class EndReason(StrEnum):
+    REMOTE_HANGUP = "remote_hangup"
+    LOCAL_HANGUP = "local_hangup"
+    ABANDONED = "abandoned"  # inbound: the caller cancelled while it was ringing (we sent 487)
+    REJECTED = "rejected"  # inbound: the operator declined (486/603)
+    CANCELLED = "cancelled"  # outbound: the operator gave up before an answer
+    BUSY = "busy"  # outbound: 486/600
+    NO_ANSWER = "no_answer"  # outbound: 408/480, or no final response in time
+    DECLINED = "declined"  # outbound: 603
+    NOT_FOUND = "not_found"  # outbound: 404/484/604
+    AUTH_FAILED = "auth_failed"  # outbound: the proxy refused our credentials
+    FAILED = "failed"  # any other SIP failure (the code says which)
+    NO_ACK = "no_ack"  # inbound: our 2xx was never acknowledged
+    SHUTDOWN = "shutdown"
+
+    @property
+    def outcome(self) -> CallOutcome:
+        """The domain outcome for a call that ended this way without being answered."""
+        return _OUTCOMES.get(self, CallOutcome.FAILED)
+
+
+_OUTCOMES = {
+    EndReason.ABANDONED: CallOutcome.ABANDONED,
+    EndReason.REJECTED: CallOutcome.MISSED,
+    EndReason.NO_ANSWER: CallOutcome.MISSED,
+    EndReason.BUSY: CallOutcome.BUSY,
+    EndReason.DECLINED: CallOutcome.BUSY,
+}
+
+
+@dataclass(frozen=True)
+class RegistrationChanged:
+    """The registration moved to `state`; `code`/`reason` are the server's when it answered."""
+
+    state: RegistrationState
+    code: int | None = None
+    reason: str = ""
+    expires: int | None = None
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class RegistrationRefreshed:
+    """A refresh succeeded while already registered; `expires` is what the server granted."""
+
+    expires: int
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class IncomingCall:
+    """An INVITE arrived and is ringing. `received_at` is the datagram's arrival (time.monotonic)."""
+
+    call_id: str
+    number: str
+    display_name: str
+    remote_uri: str
+    identity_source: str  # "P-Asserted-Identity" or "From"
+    received_at: float
+
+
+@dataclass(frozen=True)
+class CallStateChanged:
+    call_id: str
+    state: CallState
+    direction: CallDirection
+
+
+@dataclass(frozen=True)
+class CallEnded:
+    """The call is over; `answered` says whether it was ever connected."""
+
+    call_id: str
+    reason: EndReason
+    direction: CallDirection
+    answered: bool
+    code: int | None = None
+    detail: str = ""
+
+    @property
+    def outcome(self) -> CallOutcome:
+        return CallOutcome.ANSWERED if self.answered else self.reason.outcome
+
+
+@dataclass(frozen=True)
+class DtmfReceived:
+    """The far end pressed a key (RFC 4733 telephone-event), reported once per key press."""
+
+    call_id: str
+    digit: str
+
+
+@dataclass(frozen=True)
+class MalformedMessage:
+    """A datagram was refused (answered 400 when a response was possible)."""
+
+    source: tuple[str, int]
+    problem: str
+    answered_400: bool
+
+
+TelephonyEvent = (
+    RegistrationChanged
+    | RegistrationRefreshed
+    | IncomingCall
+    | CallStateChanged
+    | CallEnded
+    | DtmfReceived
+    | MalformedMessage
+)
+Listener = Callable[[TelephonyEvent], None]
+
+
+class EventDispatcher:
+    """Delivers events to the listener on one daemon thread, in emission order, never under a SIP lock."""
+
+    _STOP = object()
+
+    def __init__(self, listener: Listener) -> None:
+        self._listener = listener
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="sip-events", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def emit(self, event: TelephonyEvent) -> None:
+        self._queue.put(event)
+
+    def stop(self, timeout: float = 0.5) -> None:
+        """Deliver what is queued (bounded by `timeout`) and end the thread."""
+        self._queue.put(self._STOP)
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        """Event thread: calls the listener; a listener exception is logged, never fatal."""
+        while True:
+            item = self._queue.get()
+            if item is self._STOP:
+                return
+            try:
+                self._listener(item)  # type: ignore[arg-type]
+            except Exception:
+                log.exception("telephony event listener failed on %r", item)

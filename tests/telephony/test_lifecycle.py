@@ -1,0 +1,107 @@
+"""Living all day: many calls without leaks, a bounded stop(), and a process that can always exit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+from conftest import AgentFactory, SippFactory
+
+from desktop.telephony import (
+    CallEnded,
+    CallState,
+    EndReason,
+    IncomingCall,
+    RegistrationChanged,
+    RegistrationState,
+    TelephonyEvent,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sip_threads() -> list[str]:
+    return sorted(t.name for t in threading.enumerate() if t.name.startswith("sip-"))
+
+
+def test_consecutive_calls_leave_no_calls_or_threads_behind(
+    lab, agent_factory: AgentFactory, sipp: SippFactory, user
+):
+    kamailio = lab.kamailio()
+    agent, events = agent_factory(kamailio, user)
+    events.wait_for(RegistrationChanged, lambda e: e.state is RegistrationState.REGISTERED)
+    threads = sip_threads()
+
+    def answer(event: TelephonyEvent) -> None:
+        if isinstance(event, IncomingCall):
+            agent.answer(event.call_id)
+
+    events.react = answer
+    calls = 30
+    run = sipp.uac(
+        "uac_hotline_short.xml", kamailio.port, "-s", user, "-key", "caller", "0912345678", "-key", "display",
+        "Nguyen Van A", "-key", "pai", "0912345678", "-key", "codecs", "8 0 101", "-d", "50", "-r", "15",
+        "-l", "4", calls=calls,
+    )  # fmt: skip
+    assert run.wait(20) == 0, run.output()
+
+    ended = events.of(CallEnded)
+    assert len(ended) == calls
+    assert {e.reason for e in ended} == {EndReason.REMOTE_HANGUP}
+    assert agent.resource_counts()["calls"] == 0
+    assert agent.calls() == []
+    assert sip_threads() == threads
+
+
+def test_stop_with_calls_in_progress_returns_within_2_s_and_ends_them(
+    lab, agent_factory: AgentFactory, sipp: SippFactory, user
+):
+    kamailio = lab.kamailio()
+    agent, events = agent_factory(kamailio, user)
+    events.wait_for(RegistrationChanged, lambda e: e.state is RegistrationState.REGISTERED)
+    keys = ["-s", user, "-key", "caller", "0912345678", "-key", "display", "A", "-key", "pai", "1"]
+    keys += ["-key", "codecs", "8 0 101"]
+    sipp.uac("uac_hotline_wait_bye.xml", kamailio.port, *keys)
+    _, first = events.wait_for(IncomingCall)
+    agent.answer(first.call_id)
+    sipp.uac("uac_hotline_rejected.xml", kamailio.port, *keys)
+    events.wait_for(IncomingCall, lambda e: e.call_id != first.call_id)
+    assert {c.state for c in agent.calls()} == {CallState.ANSWERED, CallState.RINGING}
+
+    started = time.monotonic()
+    agent.stop()
+
+    assert time.monotonic() - started < 2.0
+    assert sip_threads() == []
+    assert [e.reason for e in events.of(CallEnded)] == [EndReason.SHUTDOWN, EndReason.SHUTDOWN]
+    assert events.of(RegistrationChanged)[-1].state is RegistrationState.STOPPED
+
+
+def test_the_process_exits_even_if_stop_is_never_called(lab, user):
+    kamailio = lab.kamailio()
+    script = textwrap.dedent(
+        f"""
+        import threading, time
+        from desktop.telephony import SipAccount, SipAgent, RegistrationChanged, RegistrationState
+        done = threading.Event()
+        def listener(event):
+            if isinstance(event, RegistrationChanged) and event.state is RegistrationState.REGISTERED:
+                done.set()
+        agent = SipAgent(SipAccount("127.0.0.1", "{user}", "x", server_port={kamailio.port}), listener)
+        agent.start()
+        time.sleep(0.3)
+        print("started", flush=True)
+        """
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=10
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+    assert time.monotonic() - started < 5.0

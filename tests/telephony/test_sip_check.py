@@ -1,0 +1,94 @@
+"""`sip-check` end to end: the real CLI process against the lab, reading its JSON report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import SippFactory
+from telephony_lab import PASSWORDS, Kamailio
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_sip_check(
+    kamailio: Kamailio, user: str, *extra: str, password: str | None = None
+) -> subprocess.Popen[str]:
+    env = {**os.environ, "SIP_PASSWORD": PASSWORDS[user] if password is None else password}
+    command = [sys.executable, "-m", "desktop.commands.sip_check", "--server", f"127.0.0.1:{kamailio.port}"]
+    command += ["--user", user, "--password-env", "SIP_PASSWORD", "--json", *extra]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def finished(process: subprocess.Popen[str]) -> tuple[int, dict]:
+    out, err = process.communicate(timeout=30)
+    assert out, err
+    return process.returncode, json.loads(out)
+
+
+def sip_check(kamailio: Kamailio, user: str, *extra: str, password: str | None = None) -> tuple[int, dict]:
+    return finished(start_sip_check(kamailio, user, *extra, password=password))
+
+
+def test_registers_and_reports_ok(lab, user):
+    code, report = sip_check(lab.kamailio("qop"), user, "--seconds", "1")
+
+    assert code == 0
+    assert report["ok"] is True
+    assert report["registration"]["state"] == "registered"
+    assert report["registration"]["expires"] == 3600
+    assert report["registration"]["seconds"] < 1.0
+
+
+def test_a_wrong_password_reports_auth_failed_with_the_servers_reason(lab, user):
+    code, report = sip_check(lab.kamailio(), user, "--seconds", "3", password="wrong")
+
+    assert code == 1
+    assert report["registration"] | {"seconds": None} == {
+        "state": "auth_failed",
+        "code": 401,
+        "reason": "Unauthorized",
+        "seconds": None,
+    }
+
+
+def test_dials_a_number_and_reports_the_answered_call(lab, sipp: SippFactory, user):
+    kamailio = lab.kamailio("strict")
+    trunk = sipp.uas("uas_trunk.xml", kamailio.trunk_port)
+
+    code, report = sip_check(kamailio, user, "--dial", "0901234567", "--seconds", "2")
+
+    assert code == 0, report
+    [call] = report["calls"]
+    assert call["states"] == ["dialing", "ringing", "answered"]
+    assert (call["end_reason"], call["answered"]) == ("local_hangup", True)
+    assert trunk.wait(5) == 0, trunk.output()
+
+
+def test_answers_an_incoming_call(lab, sipp: SippFactory, user):
+    kamailio = lab.kamailio()
+    keys = ["-s", user, "-key", "caller", "0912345678", "-key", "display", "Lê Thị Hồng", "-key", "pai"]
+    keys += ["0912345678", "-key", "codecs", "8 0 101", "-d", "200"]
+    checker = start_sip_check(kamailio, user, "--answer", "--seconds", "3")
+    deadline = time.monotonic() + 5
+    while not kamailio.contacts(user) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run = sipp.uac("uac_hotline_short.xml", kamailio.port, *keys, timeout_s=10)
+
+    code, report = finished(checker)
+
+    assert code == 0
+    assert run.wait(10) == 0, run.output()
+    [call] = report["calls"]
+    assert (call["number"], call["display_name"], call["end_reason"]) == (
+        "0912345678",
+        "Lê Thị Hồng",
+        "remote_hangup",
+    )
+    assert call["event_latency_ms"] < 20
