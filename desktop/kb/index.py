@@ -9,15 +9,16 @@ How a query runs, per keystroke:
    after it), the most frequent words it begins (sorted vocabulary + bisect); a word one edit away
    (symmetric delete: the vocabulary's one-letter deletions, looked up by the typed word's deletions);
    and, when the word or a run of words is an abbreviation, its expansions (`cccd` → `căn cước công dân`),
-   which match when all their words are in the record.
+   which match when all their words are in the record. The first letter of a new word only ranks: it
+   filters nothing while another word does (its completions are the commonest words of all).
 3. Every postings entry holds a precomputed impact (BM25 with field weights: the title weighs most),
    quantised to a small int so 100k records stay in tens of MB. The rarest group drives: its records are
    the candidates; the other groups are intersected with them (C-level set intersection) and add scores.
    Records missing a word rank below those that have them all; common filler words ("thủ tục", "về") are
    never required.
 4. The best candidates get bonuses: the words typed with diacritics found with the same diacritics
-   (either tone placement), the query as a run of the title, the title starting with it. Variants of one code
-   (provinces) collapse into one hit.
+   (either tone placement; each title's accent keys are worked out once, at build time), the query as a
+   run of the title, the title starting with it. Variants of one code (provinces) collapse into one hit.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import math
 import threading
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -42,6 +43,7 @@ PREFIX_FANOUT = 16  # completions tried for the word being typed
 TYPO_FANOUT = 8
 DRIVER_CAP = 4000  # candidates taken from the driving word, best impact first
 RERANK = 40  # candidates that get the diacritics and phrase bonuses
+SHORT_PREFIX = 1  # a word being typed this short only ranks records once another word filters them
 PREFIX_FACTOR, TYPO_FACTOR, KNOWN_TYPO_FACTOR, ALIAS_FACTOR = 0.75, 0.6, 0.45, 0.8
 # Filler words callers and operators put around the name of a procedure: scored, never required.
 _FILLER = "thu tuc ve cua cho va la o dau gi nao the nhu lam sao muon xin hoi toi em anh chi minh thi"
@@ -66,6 +68,7 @@ class _Doc:
     province: str
     kind: str
     folded_title: str
+    accented_title: str  # " key key … ": the accent key of each title word, for the diacritics bonus
     variants: int = 1
 
 
@@ -133,6 +136,7 @@ class KbIndex:
         fields_tf: list[dict[str, Counter[str]]] = []
         lengths: dict[str, list[int]] = {name: [] for name in FIELD_WEIGHTS}
         seen: dict[tuple[str, str, str], int] = {}
+        keyed: dict[str, str] = {}  # title -> its accent keys, shared by the provinces' copies
         for source in sources:
             texts = {"title": source.title, **source.fields}
             per_field = {name: Counter(words(text)) for name, text in texts.items() if name in FIELD_WEIGHTS}
@@ -149,8 +153,11 @@ class KbIndex:
                     doc.province, doc.title = "", source.title
                 continue
             seen[signature] = len(self._docs)
+            accented = keyed.get(source.title)
+            if accented is None:
+                accented = keyed[source.title] = f" {' '.join(map(accent_key, raw_words(source.title)))} "
             self._docs.append(
-                _Doc(source.code, source.title, source.province, source.kind, kb_fold(source.title))
+                _Doc(source.code, source.title, source.province, source.kind, kb_fold(source.title), accented)
             )
             fields_tf.append(per_field)
             for name in FIELD_WEIGHTS:
@@ -227,6 +234,13 @@ class KbIndex:
                 last = typing and i == len(folded) - 1
                 groups.append(self._word_group(typed[i], folded[i], last, typos_everywhere))
                 i += 1
+        being_typed = groups[-1] if typing and groups else None
+        if (
+            being_typed is not None
+            and len(being_typed.folded) <= SHORT_PREFIX
+            and any(not g.optional for g in groups[:-1])
+        ):
+            being_typed.optional = True  # the first letter of the next word: it ranks, it does not filter
         for group in groups:
             group.estimate = sum(self._df.get(term, 0) for term, _ in group.variants) + sum(
                 min((self._df.get(t, 0) for t in phrase), default=0) for phrase, _ in group.phrases
@@ -292,6 +306,9 @@ class KbIndex:
         for term, factor in group.variants:
             postings = self._postings[term]
             items = self._sorted_by_impact(term) if len(postings) > DRIVER_CAP else postings.items()
+            if not scores and factor == 1.0:
+                scores = dict(items)  # the word as typed, first: copied in C
+                continue
             for doc, impact in items:
                 value = impact * factor
                 if value > scores.get(doc, 0.0):
@@ -307,13 +324,17 @@ class KbIndex:
         scores: dict[int, float] = {}
         for term, factor in group.variants:
             postings = self._postings[term]
-            for doc in candidates & postings.keys():
+            common = candidates.intersection(postings)  # C walks the smaller of the two
+            if not scores and factor == 1.0:  # the word as typed comes first: no maximum to take
+                scores = {doc: postings[doc] for doc in common}
+                continue
+            for doc in common:
                 value = postings[doc] * factor
                 if value > scores.get(doc, 0.0):
                     scores[doc] = value
         for phrase, factor in group.phrases:
             matched = self._phrase_docs(phrase)
-            for doc in candidates & matched.keys():
+            for doc in candidates.intersection(matched):
                 value = matched[doc] * factor
                 if value > scores.get(doc, 0.0):
                     scores[doc] = value
@@ -352,22 +373,38 @@ class KbIndex:
         if not groups:
             return []
         total, missing = self._candidates(groups)
+        complete = [doc for doc, m in missing.items() if not m]
+        if len(complete) >= limit:  # the common case: enough records have every word
+            tier = dict.fromkeys(complete, 0)
+            ranked = heapq.nlargest(max(RERANK, limit * 4), complete, key=total.__getitem__)
+            return self._hits(ranked, total, tier, groups, limit)
         tier = {doc: 0 if m == 0 else 1 + m for doc, m in missing.items()}
-        if sum(1 for t in tier.values() if t == 0) < limit:
-            loose = self._groups(query, typos_everywhere=True)
-            more_total, more_missing = self._candidates(loose)
-            required = sorted((g for g in loose if g.estimate and not g.optional), key=lambda g: g.estimate)
-            if len(required) >= 2:  # and records that miss the rarest word
-                rest_total, rest_missing = self._candidates(required[1:])
-                for doc, value in rest_total.items():
-                    if doc not in more_total:
-                        more_total[doc], more_missing[doc] = value, rest_missing[doc] + 1
-            for doc, value in more_total.items():
-                level = 1 if more_missing[doc] == 0 else 1 + more_missing[doc]
-                if doc not in tier or level < tier[doc]:
-                    total[doc], tier[doc] = value, level
+        loose = self._groups(query, typos_everywhere=True)
+        more_total, more_missing = self._candidates(loose)
+        required = sorted((g for g in loose if g.estimate and not g.optional), key=lambda g: g.estimate)
+        if len(required) >= 2:  # and records that miss the rarest word
+            rest_total, rest_missing = self._candidates(required[1:])
+            for doc, value in rest_total.items():
+                if doc not in more_total:
+                    more_total[doc], more_missing[doc] = value, rest_missing[doc] + 1
+        for doc, value in more_total.items():
+            level = 1 if more_missing[doc] == 0 else 1 + more_missing[doc]
+            if doc not in tier or level < tier[doc]:
+                total[doc], tier[doc] = value, level
         ranked = heapq.nsmallest(max(RERANK, limit * 4), total, key=lambda doc: (tier[doc], -total[doc], doc))
-        final = {doc: total[doc] * self._bonus(doc, groups) for doc in ranked}
+        return self._hits(ranked, total, tier, groups, limit)
+
+    def _hits(
+        self,
+        ranked: list[int],
+        total: dict[int, float],
+        tier: dict[int, int],
+        groups: list[_Group],
+        limit: int,
+    ) -> list[KbHit]:
+        """The reranked candidates (title bonuses), one hit per code, best first."""
+        bonus = self._bonus(groups)
+        final = {doc: total[doc] * bonus(doc) for doc in ranked}
         ranked.sort(key=lambda doc: (tier[doc], -final[doc], doc))
         hits: list[KbHit] = []
         seen: set[tuple[str, str]] = set()
@@ -382,25 +419,29 @@ class KbIndex:
                 break
         return hits
 
-    def _bonus(self, doc_id: int, groups: list[_Group]) -> float:
-        """Title bonus: runs of the typed words in it, at its start; diacritics typed and found."""
-        doc = self._docs[doc_id]
-        bonus = 1.0
-        title = f" {doc.folded_title} "
+    def _bonus(self, groups: list[_Group]) -> Callable[[int], float]:
+        """Title bonus: runs of the typed words in it, at its start; diacritics typed and found.
+
+        What depends on the query only is worked out once; the returned function looks at one record.
+        """
         plain = [g.folded for g in groups if not g.phrases or g.variants]
-        for first, second in pairwise(plain):
-            if f" {first} {second}" in title:
-                bonus += 0.1
+        runs = [f" {first} {second}" for first, second in pairwise(plain)]
         query = " ".join(plain)
-        if len(plain) > 1 and f" {query}" in title:
-            bonus += 0.1
-        if query and title.startswith(f" {query}"):
-            bonus += 0.1
-        for word in (w for g in groups for w in g.typed if has_marks(w)):
-            folded = kb_fold(word)
-            if f" {folded} " not in title:
-                continue
-            key = accent_key(word)
-            same = [w for w in raw_words(doc.title) if len(w) == len(word) and kb_fold(w) == folded]
-            bonus += 0.1 if any(accent_key(w) == key for w in same) else -0.1
+        if len(plain) > 1:
+            runs.append(f" {query}")
+        start = f" {query}" if query else None
+        marked = [(f" {kb_fold(w)} ", f" {accent_key(w)} ") for g in groups for w in g.typed if has_marks(w)]
+        docs = self._docs
+
+        def bonus(doc_id: int) -> float:
+            doc = docs[doc_id]
+            title = f" {doc.folded_title} "
+            value = 1.0 + 0.1 * sum(1 for run in runs if run in title)
+            if start is not None and title.startswith(start):
+                value += 0.1
+            for folded, key in marked:
+                if folded in title:
+                    value += 0.1 if key in doc.accented_title else -0.1
+            return value
+
         return bonus

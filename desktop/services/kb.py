@@ -233,6 +233,23 @@ class KnowledgeBase:
             ids = session.scalars(select(KbQaProcedure.qa_id).where(KbQaProcedure.code == code)).all()
         return [entry for entry in (self.get_qa(qa_id) for qa_id in ids) if entry is not None]
 
+    def describe(self, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Level and field of each procedure code (the national record's when there is one). Any thread."""
+        wanted = sorted(set(codes))
+        found: dict[str, tuple[str, str, str]] = {}
+        with self._store.sessions() as session:
+            for start in range(0, len(wanted), 500):
+                rows = session.execute(
+                    select(
+                        KbProcedure.code, KbProcedure.province, KbProcedure.level, KbProcedure.field
+                    ).where(KbProcedure.code.in_(wanted[start : start + 500]))
+                )
+                for row in rows:
+                    known = found.get(row.code)
+                    if known is None or (known[0] and not row.province):
+                        found[row.code] = (row.province, row.level, row.field)
+        return {code: (level, field_name) for code, (_, level, field_name) in found.items()}
+
     def count(self) -> int:
         with self._store.sessions() as session:
             return len(session.scalars(select(KbProcedure.id)).all())

@@ -1,4 +1,4 @@
-"""The main window: filter bar, lazy ticket list, ticket form, caller history, menus and status bar."""
+"""The main window: filter bar, lazy ticket list, ticket form, caller history and procedures, menus."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,7 @@ from desktop.services.ticket_query import TicketFilter
 from desktop.ui.dialogs import ShortcutsDialog, show_about
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.history_panel import HistoryPanel
+from desktop.ui.kb_panel import KbPanel
 from desktop.ui.services import DeskServices
 from desktop.ui.tasks import TaskRunner, default_runner
 from desktop.ui.ticket_form import TicketForm, UnsavedChoice, ask_unsaved
@@ -72,6 +74,15 @@ class MainWindow(QMainWindow):
         self.table = self._build_table()
         self.form = TicketForm(services, self._runner, confirm_unsaved, self)
         self.history = HistoryPanel(services.history, self._runner, self)
+        self.history.title_label.hide()  # the tab says it
+        self.kb_panel = KbPanel(services.knowledge_base, self._runner, self)
+        self.side_tabs = QTabWidget(self)
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.history, self.tr("Caller history"))
+        self.side_tabs.addTab(self.kb_panel, self.tr("Administrative procedures"))
+        self.side_tabs.setTabToolTip(0, self.tr("The caller's tickets and calls (Ctrl+H)"))
+        self.side_tabs.setTabToolTip(1, self.tr("Search procedures and answers (Ctrl+K)"))
 
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
@@ -82,7 +93,7 @@ class MainWindow(QMainWindow):
         self.lower_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.lower_splitter.setObjectName("lowerSplitter")
         self.lower_splitter.addWidget(self.form)
-        self.lower_splitter.addWidget(self.history)
+        self.lower_splitter.addWidget(self.side_tabs)
         self.lower_splitter.setStretchFactor(0, 3)
         self.lower_splitter.setStretchFactor(1, 2)
         self.lower_splitter.setChildrenCollapsible(False)
@@ -212,8 +223,17 @@ class MainWindow(QMainWindow):
             self.tr("Caller &history"),
             ["Ctrl+H"],
             self.tr("Go to the caller's history"),
-            self.history.focus_history,
+            self.focus_history,
         )
+        self.kb_action = act(
+            "kbAction",
+            self.tr("&Procedures"),
+            ["Ctrl+K"],
+            self.tr("Search the administrative procedures"),
+            self.focus_kb,
+        )
+        for action in (self.kb_panel.insert_action, self.kb_panel.link_action):
+            self.addAction(action)  # window-wide, whichever tab is shown
         self.list_action = act(
             "listAction",
             self.tr("Ticket &list"),
@@ -242,6 +262,8 @@ class MainWindow(QMainWindow):
         ticket_menu.addActions(self.form.level_actions)
         ticket_menu.addSeparator()
         ticket_menu.addActions([self.next_action, self.previous_action])
+        ticket_menu.addSeparator()
+        ticket_menu.addActions([self.kb_panel.insert_action, self.kb_panel.link_action])
         view_menu = menu_bar.addMenu(self.tr("&View"))
         view_menu.addActions(
             [
@@ -250,6 +272,7 @@ class MainWindow(QMainWindow):
                 self.refresh_action,
                 self.phone_action,
                 self.history_action,
+                self.kb_action,
                 self.list_action,
             ]
         )
@@ -267,11 +290,14 @@ class MainWindow(QMainWindow):
             *self.form.level_actions,
             self.next_action,
             self.previous_action,
+            self.kb_panel.insert_action,
+            self.kb_panel.link_action,
             self.search_action,
             self.clear_search_action,
             self.refresh_action,
             self.phone_action,
             self.history_action,
+            self.kb_action,
             self.list_action,
             self.shortcuts_action,
             self.quit_action,
@@ -289,6 +315,8 @@ class MainWindow(QMainWindow):
         self.form.save_failed.connect(self.on_form_save_failed)
         self.history.ticket_activated.connect(self.open_ticket)
         self.history.caller_chosen.connect(self.form.fill_caller)
+        self.kb_panel.answer_chosen.connect(self.on_kb_panel_answer_chosen)
+        self.kb_panel.procedure_chosen.connect(self.on_kb_panel_procedure_chosen)
 
     # -- layout memory -------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
@@ -333,6 +361,14 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.filter_bar.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_bar.search_edit.selectAll()
+
+    def focus_history(self) -> None:
+        self.side_tabs.setCurrentWidget(self.history)
+        self.history.focus_history()
+
+    def focus_kb(self) -> None:
+        self.side_tabs.setCurrentWidget(self.kb_panel)
+        self.kb_panel.focus_search()
 
     def focus_list(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -434,6 +470,14 @@ class MainWindow(QMainWindow):
         self._select_after_reload = ticket.id
         self.refresh()
         self.statusBar().showMessage(self.tr("Saved ticket %1").replace("%1", ticket.code), 5000)
+
+    def on_kb_panel_answer_chosen(self, text: str) -> None:
+        self.form.insert_answer_text(text)
+        self.statusBar().showMessage(self.tr("Inserted into the ticket's answer"), 5000)
+
+    def on_kb_panel_procedure_chosen(self, code: str) -> None:
+        self.form.link_procedure(code)
+        self.statusBar().showMessage(self.tr("Linked procedure %1 to the ticket").replace("%1", code), 5000)
 
     def on_form_save_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)

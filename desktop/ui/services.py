@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
 from desktop.domain.codes import Level
+from desktop.domain.kb import KbHit, Procedure, QaEntry
 from desktop.domain.ticket import CallerHistory, Citizen, Ticket, TicketDraft
 from desktop.services.catalogs import CatalogItem
 from desktop.services.ticket_query import Page, PageKey, TicketFilter
@@ -38,6 +39,16 @@ class CatalogReader(Protocol):
     def fields(self) -> list[CatalogItem]: ...
 
 
+class KnowledgeReader(Protocol):
+    """The part of KnowledgeBase the procedures panel uses; every call runs on a worker thread."""
+
+    def warm_up(self) -> object: ...
+    def search(self, query: str, limit: int = 10) -> list[KbHit]: ...
+    def get(self, code: str, province: str = "") -> Procedure | None: ...
+    def get_qa(self, qa_id: str) -> QaEntry | None: ...
+    def describe(self, codes: Iterable[str]) -> dict[str, tuple[str, str]]: ...
+
+
 @dataclass
 class DeskServices:
     """The services of one open store; `make_tickets` reads catalogs, so call it on a worker thread."""
@@ -48,11 +59,13 @@ class DeskServices:
     catalogs: CatalogReader
     make_tickets: Callable[[], TicketWriter]
     page_size: int = 200
+    knowledge_base: KnowledgeReader | None = None
 
     @classmethod
     def for_store(cls, store: LocalStore, operator: str, page_size: int = 200) -> DeskServices:
         from desktop.services.caller_history import CallerHistoryService
         from desktop.services.catalogs import CatalogService
+        from desktop.services.kb import KnowledgeBase
         from desktop.services.ticket_query import TicketQuery
         from desktop.services.tickets import TicketService
 
@@ -67,4 +80,5 @@ class DeskServices:
             catalogs=CatalogService(store),
             make_tickets=make_tickets,
             page_size=page_size,
+            knowledge_base=KnowledgeBase(store),  # cheap: the index is built on first search, on a worker
         )

@@ -468,6 +468,25 @@ class TicketForm(QWidget):
     def set_level(self, level: Level) -> None:
         select_data(self.level_combo, level)
 
+    def insert_answer_text(self, text: str) -> None:
+        """Puts `text` into the answer at its cursor, on a line of its own when the answer has text there."""
+        cursor = self.answer_edit.textCursor()
+        before = self.answer_edit.toPlainText()[: cursor.selectionStart()]
+        if before and not before.endswith("\n"):
+            text = "\n" + text
+        cursor.insertText(text)
+        self.answer_edit.setTextCursor(cursor)
+        self.answer_edit.ensureCursorVisible()
+        self.scroll_area.ensureWidgetVisible(self.answer_edit)
+
+    def link_procedure(self, code: str) -> None:
+        """Marks the ticket as about the administrative procedure `code` (keeps the focus where it is)."""
+        self.tthc_check.blockSignals(True)
+        self.tthc_check.setChecked(True)
+        self.tthc_check.blockSignals(False)
+        self.tthc_edit.setEnabled(True)
+        self.tthc_edit.setText(code)
+
     def save(self, then: Callable[[], None] | None = None) -> bool:
         """Checks the draft, then creates or updates in the background; False when nothing was sent."""
         if self._saving:

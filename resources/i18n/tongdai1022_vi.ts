@@ -203,6 +203,185 @@
     </message>
 </context>
 <context>
+    <name>KbPanel</name>
+    <message>
+        <source>Search procedures: cap lai cccd, gplx b2…  Ctrl+K</source>
+        <translation>Tìm thủ tục: cap lai cccd, gplx b2…  Ctrl+K</translation>
+    </message>
+    <message>
+        <source>Type without diacritics if you like; ↑/↓ choose, Enter opens the procedure</source>
+        <translation>Gõ không dấu cũng được; ↑/↓ để chọn, Enter để mở thủ tục</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Level · field</source>
+        <translation>Cấp · lĩnh vực</translation>
+    </message>
+    <message>
+        <source>&amp;Insert into the answer</source>
+        <translation>&amp;Chèn vào câu trả lời</translation>
+    </message>
+    <message>
+        <source>Insert a short answer from this procedure into the ticket&apos;s answer</source>
+        <translation>Chèn nội dung trả lời ngắn gọn của thủ tục này vào ô trả lời của phiếu</translation>
+    </message>
+    <message>
+        <source>&amp;Link procedure to the ticket</source>
+        <translation>&amp;Gắn thủ tục vào phiếu</translation>
+    </message>
+    <message>
+        <source>Mark the ticket as about this administrative procedure and set its code</source>
+        <translation>Đánh dấu phiếu liên quan thủ tục hành chính này và điền mã thủ tục</translation>
+    </message>
+    <message>
+        <source>No knowledge base is open.</source>
+        <translation>Chưa mở kho thủ tục.</translation>
+    </message>
+    <message>
+        <source>Type a few words of the procedure, a nickname or an abbreviation.</source>
+        <translation>Gõ vài chữ trong tên thủ tục, cách gọi thông thường hoặc chữ viết tắt.</translation>
+    </message>
+    <message>
+        <source>Loading the procedures knowledge base…</source>
+        <translation>Đang nạp kho thủ tục…</translation>
+    </message>
+    <message>
+        <source>Procedure: %1 (code %2).</source>
+        <translation>Thủ tục: %1 (mã %2).</translation>
+    </message>
+    <message>
+        <source>Where: %1.</source>
+        <translation>Nơi thực hiện: %1.</translation>
+    </message>
+    <message>
+        <source>deadline not published</source>
+        <translation>chưa công bố thời hạn</translation>
+    </message>
+    <message>
+        <source>fee not published</source>
+        <translation>chưa công bố lệ phí</translation>
+    </message>
+    <message>
+        <source>fee %1</source>
+        <translation>lệ phí %1</translation>
+    </message>
+    <message>
+        <source>Deadline and fee: %1.</source>
+        <translation>Thời hạn và lệ phí: %1.</translation>
+    </message>
+    <message>
+        <source>Documents: %1.</source>
+        <translation>Hồ sơ gồm: %1.</translation>
+    </message>
+    <message>
+        <source>Result: %1.</source>
+        <translation>Kết quả: %1.</translation>
+    </message>
+    <message>
+        <source>%1 results for “%2”</source>
+        <translation>%1 kết quả cho “%2”</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%1”. Try other words.</source>
+        <translation>Không tìm thấy “%1”. Hãy thử từ khác.</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>Tìm kiếm bị lỗi: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the knowledge base: %1</source>
+        <translation>Không nạp được kho thủ tục: %1</translation>
+    </message>
+    <message>
+        <source>Q&amp;A</source>
+        <translation>Hỏi &amp; đáp</translation>
+    </message>
+    <message>
+        <source>Question and answer</source>
+        <translation>Hỏi đáp</translation>
+    </message>
+    <message>
+        <source>Could not open the record: %1</source>
+        <translation>Không mở được nội dung: %1</translation>
+    </message>
+    <message>
+        <source>Choose a result (↑/↓ then Enter) to see the procedure here.</source>
+        <translation>Chọn một kết quả (↑/↓ rồi Enter) để xem thủ tục tại đây.</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Cơ quan thực hiện</translation>
+    </message>
+    <message>
+        <source>Where to submit</source>
+        <translation>Nơi tiếp nhận hồ sơ</translation>
+    </message>
+    <message>
+        <source>How to submit, deadline and fee</source>
+        <translation>Cách thức nộp, thời hạn và lệ phí</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Hình thức nộp</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Thời hạn giải quyết</translation>
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation>Phí, lệ phí</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Thành phần hồ sơ</translation>
+    </message>
+    <message>
+        <source>Conditions</source>
+        <translation>Yêu cầu, điều kiện</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Trình tự thực hiện</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Legal basis</source>
+        <translation>Căn cứ pháp lý</translation>
+    </message>
+    <message>
+        <source>National public-service portal</source>
+        <translation>Cổng Dịch vụ công quốc gia</translation>
+    </message>
+    <message>
+        <source>Related procedures</source>
+        <translation>Thủ tục liên quan</translation>
+    </message>
+    <message>
+        <source>%1 original</source>
+        <translation>%1 bản chính</translation>
+    </message>
+    <message>
+        <source>%1 copy</source>
+        <translation>%1 bản sao</translation>
+    </message>
+    <message>
+        <source>form %1</source>
+        <translation>mẫu %1</translation>
+    </message>
+</context>
+<context>
     <name>Launch</name>
     <message>
         <source>The database file of the desk is damaged and cannot be read. Do not delete it: close the desk and ask IT to restore it from the latest backup (the copies named &apos;truoc-nang-cap&apos; beside it).</source>
@@ -234,6 +413,22 @@
     <message>
         <source>1022 Hotline Desk</source>
         <translation>Tổng đài 1022</translation>
+    </message>
+    <message>
+        <source>Caller history</source>
+        <translation>Lịch sử người gọi</translation>
+    </message>
+    <message>
+        <source>Administrative procedures</source>
+        <translation>Thủ tục hành chính</translation>
+    </message>
+    <message>
+        <source>The caller&apos;s tickets and calls (Ctrl+H)</source>
+        <translation>Phiếu và cuộc gọi của người gọi (Ctrl+H)</translation>
+    </message>
+    <message>
+        <source>Search procedures and answers (Ctrl+K)</source>
+        <translation>Tra cứu thủ tục và câu trả lời mẫu (Ctrl+K)</translation>
     </message>
     <message>
         <source>Enter or double-click opens the ticket; Alt+↓ / Alt+↑ next / previous</source>
@@ -316,6 +511,14 @@
         <translation>Chuyển đến lịch sử người gọi</translation>
     </message>
     <message>
+        <source>&amp;Procedures</source>
+        <translation>&amp;Thủ tục hành chính</translation>
+    </message>
+    <message>
+        <source>Search the administrative procedures</source>
+        <translation>Tra cứu thủ tục hành chính</translation>
+    </message>
+    <message>
         <source>Ticket &amp;list</source>
         <translation>&amp;Danh sách phiếu</translation>
     </message>
@@ -374,6 +577,14 @@
     <message>
         <source>Saved ticket %1</source>
         <translation>Đã lưu phiếu %1</translation>
+    </message>
+    <message>
+        <source>Inserted into the ticket&apos;s answer</source>
+        <translation>Đã chèn vào câu trả lời của phiếu</translation>
+    </message>
+    <message>
+        <source>Linked procedure %1 to the ticket</source>
+        <translation>Đã gắn thủ tục %1 vào phiếu</translation>
     </message>
 </context>
 <context>

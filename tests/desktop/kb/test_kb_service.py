@@ -115,3 +115,12 @@ def test_kb_import_lists_skipped_lines_in_vietnamese(
     assert "Đã nhập 1 thủ tục" in out and "dòng 2: JSON không hợp lệ" in out
     assert main(["--data-dir", str(tmp_path / "d"), "kb", "search", "nuoi chim yen", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["code"] == "9.000001"
+
+
+def test_describe_gives_level_and_field_preferring_the_national_record(kb: KnowledgeBase) -> None:
+    national = kb.get("1.014064")
+    assert national is not None
+    kb.add_procedures([Procedure(code=national.code, title=national.title, province="Huế", level="Cấp tỉnh")])
+    described = kb.describe(["1.014064", "1.001193", "no-such-code"])
+    assert described == {"1.014064": ("Cấp xã", "Căn cước"), "1.001193": ("Cấp xã", "Hộ tịch")}
+    assert kb.describe([]) == {}
