@@ -16,10 +16,11 @@ from desktop.telephony.events import (
     TelephonyEvent,
 )
 from desktop.telephony.message import SipMessage, SipParseError, build_response, parse_message
+from desktop.telephony.nat import PublicAddress
 from desktop.telephony.registration import ALLOW, Registrar
 from desktop.telephony.timers import Scheduler
 from desktop.telephony.transaction import TransactionLayer
-from desktop.telephony.transport import Address, UdpTransport
+from desktop.telephony.transport import Address, TcpTransport, UdpTransport
 
 __all__ = ["CallInfo", "CallNotFound", "SipAgent"]
 
@@ -30,7 +31,7 @@ _KNOWN_UNSUPPORTED = frozenset({"PRACK", "UPDATE", "SUBSCRIBE", "NOTIFY", "MESSA
 
 
 class SipAgent:
-    """A Qt-free SIP UA over UDP. Events go to `listener` on the agent's event thread, in order."""
+    """A Qt-free SIP UA over UDP or TCP. Events go to `listener` on the agent's event thread, in order."""
 
     def __init__(
         self,
@@ -46,10 +47,11 @@ class SipAgent:
         self._lock = threading.RLock()
         self._events = EventDispatcher(listener)
         self._scheduler = Scheduler()
-        self._transport: UdpTransport | None = None
+        self._transport: UdpTransport | TcpTransport | None = None
         self._tx: TransactionLayer | None = None
         self._registrar: Registrar | None = None
         self._calls: CallManager | None = None
+        self._public: PublicAddress | None = None
         self._started = False
 
     # lifecycle -----------------------------------------------------------------------------------
@@ -58,11 +60,26 @@ class SipAgent:
         if self._started or self._transport is not None:
             raise RuntimeError("an agent starts once")
         server = (socket.gethostbyname(self.account.server_host), self.account.server_port)
-        self._transport = UdpTransport(self.account.local_host, self.account.local_port, self._on_datagram)
+        kind = TcpTransport if self.account.transport == "tcp" else UdpTransport
+        self._transport = kind(self.account.local_host, self.account.local_port, self._on_datagram)
         local = self._transport.address
-        self._tx = TransactionLayer(self._transport.send, self._scheduler, self._lock, self.policy.timers)
+        self._public = PublicAddress.for_socket(
+            local,
+            server,
+            host=self.account.contact_host,
+            port=self.account.contact_port,
+            media_host=self.account.media_host,
+            transport=self.account.transport,
+        )
+        self._tx = TransactionLayer(
+            self._transport.send,
+            self._scheduler,
+            self._lock,
+            self.policy.timers,
+            reliable=self.account.transport == "tcp",
+        )
         self._registrar = Registrar(
-            self.account, self.policy, local, server, self._tx, self._scheduler, self._lock, self._emit
+            self.account, self.policy, self._public, server, self._tx, self._scheduler, self._lock, self._emit
         )
         self._calls = CallManager(
             self.account,
@@ -74,6 +91,7 @@ class SipAgent:
             self._transport.send,
             self._emit,
             self._audio,
+            self._public,
         )
         self._started = True
         self._events.start()
@@ -107,6 +125,14 @@ class SipAgent:
         return self._transport.address
 
     @property
+    def public_address(self) -> Address:
+        """What Via/Contact advertise: configured, or learnt from the registrar (RFC 3581 received/rport)."""
+        if self._public is None:
+            raise RuntimeError("agent not started")
+        with self._lock:
+            return self._public.host, self._public.port
+
+    @property
     def registration_state(self) -> RegistrationState:
         return self._registrar.state if self._registrar else RegistrationState.UNREGISTERED
 
@@ -115,10 +141,17 @@ class SipAgent:
             return self._calls.snapshot() if self._calls else []
 
     def resource_counts(self) -> dict[str, int]:
-        """Sizes of internal tables, for leak checks in tests and benchmarks."""
+        """Sizes of internal tables, for leak checks in tests and benchmarks (connections: TCP only)."""
         client, server = self._tx.counts() if self._tx else (0, 0)
+        transport = self._transport
+        connections = transport.connection_count() if isinstance(transport, TcpTransport) else 0
         with self._lock:
-            return {"calls": len(self._calls or ()), "client_tx": client, "server_tx": server}
+            return {
+                "calls": len(self._calls or ()),
+                "client_tx": client,
+                "server_tx": server,
+                "connections": connections,
+            }
 
     # call control (any thread) -------------------------------------------------------------------
     def answer(self, call_id: str) -> None:
@@ -246,9 +279,8 @@ class SipAgent:
             self._tx.respond(transaction, build_response(request, 501), 501)
 
     def _contact_headers(self) -> list[tuple[str, str]]:
-        assert self._transport is not None
-        host, port = self._transport.address
-        return [("Contact", f"<sip:{self.account.user}@{host}:{port};transport=udp>")]
+        assert self._public is not None
+        return [("Contact", f"<{self._public.contact_uri(self.account.user)}>")]
 
     def _emit(self, event: TelephonyEvent) -> None:
         self._events.emit(event)

@@ -32,6 +32,7 @@ from desktop.telephony.message import (
     parse_name_addr,
     parse_uri,
 )
+from desktop.telephony.nat import PublicAddress
 from desktop.telephony.registration import ALLOW
 from desktop.telephony.rtp import RtpSession
 from desktop.telephony.sdp import (
@@ -170,10 +171,13 @@ class CallManager:
         send: Callable[[bytes, Address], bool],
         emit: Callable[[TelephonyEvent], None],
         audio: AudioFactory = no_audio,
+        public: PublicAddress | None = None,
     ) -> None:
+        """`local` is the bound socket (RTP binds its host); `public` what Via/Contact/SDP advertise."""
         self._account = account
         self._policy = policy
         self._local = local
+        self._public = public or PublicAddress(local[0], local[1])
         self._server = server
         self._tx = transactions
         self._scheduler = scheduler
@@ -248,7 +252,7 @@ class CallManager:
             self._tx.respond(transaction, build_response(invite, 481), 481, invite=True)
             return
         codec = choose_codec(call.remote_media) or OFFERED_CODECS[0]
-        body = build_sdp(self._local[0], call.rtp.port, [codec], TELEPHONE_EVENT)
+        body = build_sdp(self._public.sdp_host, call.rtp.port, [codec], TELEPHONE_EVENT)
         ok = build_response(
             invite, 200, headers=[*self._contact(), ("Content-Type", "application/sdp")], body=body
         )
@@ -270,7 +274,7 @@ class CallManager:
             self._end(call, EndReason.FAILED, code=503, detail=str(error))
             return
         event = call.remote_media.telephone_event if call.remote_media else TELEPHONE_EVENT
-        body = build_sdp(self._local[0], call.rtp.port, [codec], event)
+        body = build_sdp(self._public.sdp_host, call.rtp.port, [codec], event)
         headers = [*self._contact(), ("Content-Type", "application/sdp")]
         data = build_response(call.invite, 200, to_tag=call.local_tag, headers=headers, body=body)
         self._tx.respond(call.transaction, data, 200, invite=True)
@@ -366,9 +370,8 @@ class CallManager:
         assert call.rtp is not None
         call.local_cseq += 1
         branch = new_branch()
-        host, port = self._local
         headers = [
-            ("Via", f"SIP/2.0/UDP {host}:{port};branch={branch};rport"),
+            ("Via", self._public.via(branch)),
             ("Max-Forwards", "70"),
             ("From", call.local_party),
             ("To", call.remote_party),
@@ -381,7 +384,7 @@ class CallManager:
         ]
         if credentials is not None:
             headers.append(credentials)
-        body = build_sdp(self._local[0], call.rtp.port, OFFERED_CODECS, TELEPHONE_EVENT)
+        body = build_sdp(self._public.sdp_host, call.rtp.port, OFFERED_CODECS, TELEPHONE_EVENT)
         call.invite_branch, call.invite_headers, call.provisional_seen = branch, headers, False
         call.client = self._tx.send_request(
             "INVITE",
@@ -528,10 +531,9 @@ class CallManager:
         except (SipParseError, OSError) as error:
             log.warning("%s for %s not sent: no next hop (%s)", method, call.call_id, error)
             return None
-        host, port = self._local
         branch = new_branch()
         headers = [
-            ("Via", f"SIP/2.0/UDP {host}:{port};branch={branch};rport"),
+            ("Via", self._public.via(branch)),
             ("Max-Forwards", "70"),
             ("From", call.local_party),
             ("To", call.remote_party),
@@ -590,5 +592,4 @@ class CallManager:
         return RtpEndpoint(self._local[0], self._account.rtp_port_low, self._account.rtp_port_high)
 
     def _contact(self) -> list[tuple[str, str]]:
-        host, port = self._local
-        return [("Contact", f"<sip:{self._account.user}@{host}:{port};transport=udp>")]
+        return [("Contact", f"<{self._public.contact_uri(self._account.user)}>")]

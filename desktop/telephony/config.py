@@ -19,8 +19,17 @@ class SipAccount:
     server_port: int = 5060
     domain: str = ""  # the registrar's domain; defaults to server_host
     display_name: str = ""
-    local_host: str = "127.0.0.1"
+    local_host: str = "127.0.0.1"  # the address to bind; "0.0.0.0" advertises the route to the server
     local_port: int = 0  # 0: any free port
+    contact_host: str = ""  # advertised in Via/Contact; "" = the bound address (NAT: learnt, RFC 3581)
+    contact_port: int = 0  # advertised port; 0 = the bound port
+    media_host: str = ""  # the SDP c= address; "" = the advertised host
+    transport: str = "udp"  # "udp" or "tcp" (RFC 3261 §18; TLS is not supported)
+
+    def __post_init__(self) -> None:
+        if self.transport not in ("udp", "tcp"):
+            raise ValueError(f"transport must be 'udp' or 'tcp', not {self.transport!r}")
+
     rtp_port_low: int = 20000
     rtp_port_high: int = 20999
 
@@ -43,5 +52,6 @@ class AgentPolicy:
     retry_initial: float = 0.5  # first backoff delay while unreachable
     retry_max: float = 3.0  # backoff cap: keeps "registered again within 5 s of its return"
     unregister_timeout: float = 1.0  # stop() waits this long for the Expires: 0 answer
+    learn_public_address: bool = True  # RFC 3581: re-register with the registrar's received/rport
     timers: TimerValues = field(default_factory=TimerValues)
     user_agent: str = USER_AGENT

@@ -24,6 +24,7 @@ from desktop.telephony.message import (
     parse_name_addr,
     parse_uri,
 )
+from desktop.telephony.nat import PublicAddress
 from desktop.telephony.timers import Scheduler, TimerHandle
 from desktop.telephony.transaction import TransactionLayer, new_branch
 from desktop.telephony.transport import Address
@@ -47,7 +48,7 @@ class Registrar:
         self,
         account: SipAccount,
         policy: AgentPolicy,
-        local: Address,
+        public: PublicAddress,
         server: Address,
         transactions: TransactionLayer,
         scheduler: Scheduler,
@@ -56,13 +57,13 @@ class Registrar:
     ) -> None:
         self._account = account
         self._policy = policy
-        self._local = local
+        self._public = public
         self._server = server
         self._tx = transactions
         self._scheduler = scheduler
         self._lock = lock
         self._emit = emit
-        self._call_id = f"{secrets.token_hex(12)}@{local[0]}"
+        self._call_id = f"{secrets.token_hex(12)}@{public.host}"
         self._from_tag = secrets.token_hex(6)
         self._cseq = 0
         self._nonce_count = 0
@@ -75,7 +76,8 @@ class Registrar:
         self._stopping = False
         self.state = RegistrationState.UNREGISTERED
         self.granted: int | None = None
-        self.contact_uri = f"sip:{account.user}@{local[0]}:{local[1]};transport=udp"
+        self.contact_uri = public.contact_uri(account.user)
+        self._stale_contact: str | None = None  # a binding to remove (Expires 0) in the next REGISTER
 
     # public (agent lock held) --------------------------------------------------------------------
     def start(self) -> None:
@@ -134,17 +136,20 @@ class Registrar:
     ) -> None:
         self._cseq += 1
         branch = new_branch()
-        host, port = self._local
+        self.contact_uri = self._public.contact_uri(self._account.user)
+        contacts = [("Contact", f"<{self.contact_uri}>")]
+        if self._stale_contact and self._stale_contact != self.contact_uri:
+            contacts.append(("Contact", f"<{self._stale_contact}>;expires=0"))
         domain = self._account.realm_domain
         request_uri = f"sip:{domain}"
         headers = [
-            ("Via", f"SIP/2.0/UDP {host}:{port};branch={branch};rport"),
+            ("Via", self._public.via(branch)),
             ("Max-Forwards", "70"),
             ("From", f"<{self._account.aor}>;tag={self._from_tag}"),
             ("To", f"<{self._account.aor}>"),
             ("Call-ID", self._call_id),
             ("CSeq", f"{self._cseq} REGISTER"),
-            ("Contact", f"<{self.contact_uri}>"),
+            *contacts,
             ("Expires", str(expires)),
             ("Allow", ALLOW),
             ("User-Agent", self._policy.user_agent),
@@ -184,10 +189,20 @@ class Registrar:
                 return challenge
         return None
 
+    def _learn(self, response: SipMessage) -> bool:
+        """RFC 3581: a NAT between us and the registrar shows in the Via; True when the Contact moved."""
+        if not self._policy.learn_public_address or not self._public.learn(response):
+            return False
+        bound = self.granted is not None or 200 <= (response.status or 0) < 300
+        if bound and self._stale_contact is None:
+            self._stale_contact = self.contact_uri  # a binding under the old address: remove it next
+        return True
+
     def _on_response(self, response: SipMessage, expires: int) -> None:
         status = response.status or 0
         if self._stopping or status < 200:
             return
+        moved = self._learn(response)
         if status in (401, 407):
             challenge = self._read_challenge(response)
             if challenge is None:
@@ -200,7 +215,10 @@ class Registrar:
             self._send_register(expires, timeout=self._attempt_timeout())
             return
         self._challenge_answered = False
-        if 200 <= status < 300:
+        if 200 <= status < 300 and moved:
+            self._send_register(expires, timeout=self._attempt_timeout())  # the corrected Contact
+        elif 200 <= status < 300:
+            self._stale_contact = None
             self._registered(response, expires)
         elif status == 423:
             minimum = response.header("Min-Expires") or ""
@@ -260,13 +278,13 @@ class Registrar:
                 self._timer = self._scheduler.call_later(remaining, lambda: self._locked(self._refresh))
                 return
             branch = new_branch()
-            host, port = self._local
+            host = self._public.host
             server = f"sip:{self._server[0]}:{self._server[1]}"
             data = build_request(
                 "OPTIONS",
                 server,
                 [
-                    ("Via", f"SIP/2.0/UDP {host}:{port};branch={branch};rport"),
+                    ("Via", self._public.via(branch)),
                     ("Max-Forwards", "70"),
                     ("From", f"<{self._account.aor}>;tag={self._from_tag}"),
                     ("To", f"<{server}>"),
@@ -286,6 +304,10 @@ class Registrar:
             )
 
     def _probe_answered(self, response: SipMessage) -> None:
+        if (response.status or 0) >= 200 and not self._stopping and self._learn(response):
+            self._cancel_timer()  # the NAT mapping changed: register the new address now
+            self._send_register(self._requested, timeout=self._attempt_timeout())
+            return
         if (
             (response.status or 0) >= 200
             and self.state is RegistrationState.REGISTERED

@@ -77,9 +77,17 @@ class TransactionLayer:
     """Client and server transactions of one agent. Callers hold `lock`; timer callbacks take it."""
 
     def __init__(
-        self, send: Sender, scheduler: Scheduler, lock: threading.RLock, timers: TimerValues
+        self,
+        send: Sender,
+        scheduler: Scheduler,
+        lock: threading.RLock,
+        timers: TimerValues,
+        *,
+        reliable: bool = False,
     ) -> None:
+        """`reliable` (TCP): no retransmission of requests or non-2xx finals (RFC 3261 §17.1.1.2, §17.2.1)."""
         self._send = send
+        self.reliable = reliable
         self._scheduler = scheduler
         self._lock = lock
         self.timers = timers
@@ -112,9 +120,10 @@ class TransactionLayer:
             transaction.interval = self.timers.t1
             self._client[(branch, method)] = transaction
             self._send(data, destination)
-            transaction.timers.append(
-                self._later(transaction.interval, lambda: self._retransmit(transaction))
-            )
+            if not self.reliable:
+                transaction.timers.append(
+                    self._later(transaction.interval, lambda: self._retransmit(transaction))
+                )
             limit = self.timers.timeout if timeout is None else timeout
             transaction.timers.append(self._later(limit, lambda: self._timed_out(transaction)))
             return transaction
@@ -289,6 +298,10 @@ class TransactionLayer:
     def _start_retransmit(self, transaction: ServerTransaction, data: bytes) -> None:
         def no_ack() -> None:
             self._forget_server(transaction)
+
+        if self.reliable:  # Timer G is not used on TCP; Timer H still bounds the wait for the ACK
+            transaction.timers.append(self._later(self.timers.timeout, no_ack))
+            return
 
         self.retransmit_until_ack(data, transaction.source, transaction.acked, no_ack)
 

@@ -1,7 +1,8 @@
-"""UDP transport: one socket and a daemon receive thread that survives every datagram."""
+"""SIP transports: UDP (one socket, a daemon receive thread that survives every datagram) and TCP."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import select
 import socket
@@ -82,3 +83,200 @@ class UdpTransport:
                 self._handler(data, (source[0], source[1]), arrived)
             except Exception:
                 log.exception("SIP datagram from %s:%s could not be handled", source[0], source[1])
+
+
+def frame_stream(buffer: bytearray) -> list[bytes]:
+    """Cut complete SIP messages off the front of a stream buffer (RFC 3261 §18.3: Content-Length framing).
+
+    Leading CRLFs (RFC 5626 keepalives) are dropped; an incomplete message stays in `buffer`. A message
+    without Content-Length has an empty body on a stream.
+    """
+    messages: list[bytes] = []
+    while True:
+        while buffer[:2] == b"\r\n":
+            del buffer[:2]
+        end = buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return messages
+        head = bytes(buffer[:end])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() in (b"content-length", b"l"):
+                try:
+                    length = max(0, int(value.strip()))
+                except ValueError:
+                    length = 0
+                break
+        total = end + 4 + length
+        if len(buffer) < total:
+            return messages
+        messages.append(bytes(buffer[:total]))
+        del buffer[:total]
+
+
+class TcpTransport:
+    """SIP over TCP (RFC 3261 §18): a listening socket for peers that connect to our Contact, and one
+    reused connection per remote address for what we send (the registrar/proxy gets one connection).
+
+    Responses go back on the connection their request came in on (its peer address is the request's
+    source). One daemon thread selects over the listener and every connection; a self-pipe wakes it
+    when a new outgoing connection is added, so the first response is never delayed by the poll.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        handler: DatagramHandler,
+        *,
+        poll_interval: float = 0.1,
+        connect_timeout: float = 2.0,
+    ) -> None:
+        self._handler = handler
+        self._poll_interval = poll_interval
+        self._connect_timeout = connect_timeout
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._listener.bind((host, port))
+            self._listener.listen(16)
+        except OSError:
+            self._listener.close()
+            raise
+        self._listener.setblocking(False)
+        self.address: Address = self._listener.getsockname()[:2]
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._lock = threading.Lock()
+        self._connections: dict[Address, socket.socket] = {}
+        self._buffers: dict[socket.socket, bytearray] = {}
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._receive_loop, name=f"sip-tcp-{self.address[1]}", daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return self.address[1]
+
+    def connection_count(self) -> int:
+        with self._lock:
+            return len(self._connections)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def send(self, data: bytes, destination: Address) -> bool:
+        """Send one message on the connection to `destination`, opening it if needed."""
+        with self._lock:
+            conn = self._connections.get(destination)
+        try:
+            if conn is None:
+                conn = socket.create_connection(destination, timeout=self._connect_timeout)
+                conn.settimeout(self._connect_timeout)
+                self._add(conn, destination)
+            conn.sendall(data)
+            return True
+        except OSError as error:
+            if conn is not None:
+                self._drop(conn)
+            if not self._stopped.is_set():
+                log.warning("SIP/TCP send to %s:%s failed: %s", destination[0], destination[1], error)
+            return False
+
+    def stop(self, timeout: float = 0.5) -> None:
+        self._stopped.set()
+        self._wake()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
+        with self._lock:
+            connections = list(self._connections.values())
+            self._connections.clear()
+            self._buffers.clear()
+        for conn in connections:
+            conn.close()
+        self._listener.close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def _add(self, conn: socket.socket, peer: Address) -> None:
+        with self._lock:
+            old = self._connections.get(peer)
+            self._connections[peer] = conn
+            self._buffers[conn] = bytearray()
+        if old is not None and old is not conn:
+            self._drop(old)
+        self._wake()
+
+    def _drop(self, conn: socket.socket) -> None:
+        with self._lock:
+            for peer, known in list(self._connections.items()):
+                if known is conn:
+                    del self._connections[peer]
+            self._buffers.pop(conn, None)
+        conn.close()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+
+    def _peer_of(self, conn: socket.socket) -> Address | None:
+        with self._lock:
+            for peer, known in self._connections.items():
+                if known is conn:
+                    return peer
+        return None
+
+    def _receive_loop(self) -> None:
+        """Receive thread: accept, read, frame, hand over; a broken connection is dropped, never fatal."""
+        while not self._stopped.is_set():
+            with self._lock:
+                watched = [self._listener, self._wake_r, *self._buffers]
+            try:
+                readable, _, _ = select.select(watched, [], [], self._poll_interval)
+            except (OSError, ValueError):
+                time.sleep(0.01)  # a socket closed under us: the next snapshot no longer has it
+                continue
+            for sock in readable:
+                if self._stopped.is_set():
+                    return
+                if sock is self._wake_r:
+                    with contextlib.suppress(OSError):
+                        self._wake_r.recv(4096)
+                elif sock is self._listener:
+                    self._accept()
+                else:
+                    self._read(sock)
+
+    def _accept(self) -> None:
+        try:
+            conn, peer = self._listener.accept()
+        except OSError:
+            return
+        conn.settimeout(self._connect_timeout)
+        self._add(conn, (peer[0], peer[1]))
+
+    def _read(self, conn: socket.socket) -> None:
+        try:
+            chunk = conn.recv(65536)
+        except OSError:
+            chunk = b""
+        peer = self._peer_of(conn)
+        if not chunk or peer is None:
+            self._drop(conn)
+            return
+        arrived = time.monotonic()
+        with self._lock:
+            buffer = self._buffers.get(conn)
+        if buffer is None:
+            return
+        buffer += chunk
+        for message in frame_stream(buffer):
+            try:
+                self._handler(message, peer, arrived)
+            except Exception:
+                log.exception("SIP/TCP message from %s:%s could not be handled", peer[0], peer[1])
+        if len(buffer) > 1 << 20:  # a peer that never completes a message: cut it off
+            log.warning("SIP/TCP from %s:%s: 1 MiB without a complete message; closing", *peer)
+            self._drop(conn)

@@ -128,7 +128,10 @@ class AgentFactory:
         server_port: int | None = None,
         local_port: int = 0,
         audio: AudioFactory = no_audio,
+        react: Callable[[SipAgent, TelephonyEvent], None] | None = None,
+        **account_fields: Any,
     ) -> tuple[SipAgent, EventLog]:
+        """`react(agent, event)` runs for every event from the first on; `account_fields` go to SipAccount."""
         log = EventLog()
         account = SipAccount(
             server_host="127.0.0.1",
@@ -138,8 +141,11 @@ class AgentFactory:
             local_port=local_port,
             rtp_port_low=21000,
             rtp_port_high=21999,
+            **account_fields,
         )
         agent = SipAgent(account, log, policy, audio)
+        if react is not None:
+            log.react = lambda event: react(agent, event)
         agent.start()
         self.started.append(agent)
         return agent, log

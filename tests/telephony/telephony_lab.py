@@ -35,6 +35,7 @@ MODES: dict[str, tuple[str, ...]] = {
     "qop": ("QOP",),
     "auth407": ("AUTH407", "QOP"),
     "short_expiry": ("MAX_EXPIRES=10",),
+    "strict_tcp": ("STRICT_DIALOG", "NO_PYVOIP_COMPAT", "TCP"),  # TCP: also listen on tcp:<port>
 }
 
 
@@ -166,7 +167,10 @@ class Kamailio:
             f'TRUNK_URI="sip:127.0.0.1:{self.trunk_port}"',
         ]
         for define in MODES[self.mode]:
-            command += ["-A", define]
+            if define == "TCP":
+                command += ["-A", f"LISTEN_TCP=tcp:127.0.0.1:{self.port}"]
+            else:
+                command += ["-A", define]
         return command
 
     def start(self, timeout: float = 10.0) -> Kamailio:

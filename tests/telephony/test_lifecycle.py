@@ -9,9 +9,11 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import AgentFactory, SippFactory
 
 from desktop.telephony import (
+    AgentPolicy,
     CallEnded,
     CallState,
     EndReason,
@@ -20,6 +22,7 @@ from desktop.telephony import (
     RegistrationState,
     TelephonyEvent,
 )
+from desktop.telephony.transaction import TimerValues
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,6 +58,58 @@ def test_consecutive_calls_leave_no_calls_or_threads_behind(
     assert agent.resource_counts()["calls"] == 0
     assert agent.calls() == []
     assert sip_threads() == threads
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def wait_until(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.slow
+def test_500_consecutive_calls_leave_no_threads_tables_or_memory_behind(
+    lab, agent_factory: AgentFactory, sipp: SippFactory, user
+):
+    """Each call answered (an RTP thread each) and hung up by the caller, 10 at a time, 50 a second.
+
+    T1 is shortened to 50 ms so finished transactions leave the tables after 64 x T1 = 3.2 s instead of
+    32 s, and no keepalive runs, so every table must be empty at the end.
+    """
+    policy = AgentPolicy(keepalive_interval=600.0, timers=TimerValues(t1=0.05, t2=0.4, t4=0.2))
+    kamailio = lab.kamailio()
+    agent, events = agent_factory(kamailio, user, policy=policy)
+    events.wait_for(RegistrationChanged, lambda e: e.state is RegistrationState.REGISTERED)
+    threads, active, rss = sip_threads(), threading.active_count(), rss_mb()
+
+    def answer(event: TelephonyEvent) -> None:
+        if isinstance(event, IncomingCall):
+            agent.answer(event.call_id)
+
+    events.react = answer
+    calls = 500
+    run = sipp.uac(
+        "uac_hotline_short.xml", kamailio.port, "-s", user, "-key", "caller", "0912345678", "-key", "display",
+        "Nguyen Van A", "-key", "pai", "0912345678", "-key", "codecs", "8 0 101", "-d", "50", "-r", "50",
+        "-l", "10", calls=calls, timeout_s=50,
+    )  # fmt: skip
+    assert run.wait(50) == 0, run.output()
+
+    assert wait_until(lambda: len(events.of(CallEnded)) == calls, 5.0)
+    assert {e.reason for e in events.of(CallEnded)} == {EndReason.REMOTE_HANGUP}
+    assert wait_until(lambda: not any(agent.resource_counts().values()), 10.0), agent.resource_counts()
+    assert wait_until(lambda: sip_threads() == threads and threading.active_count() == active, 5.0)
+    assert agent.calls() == []
+    assert rss_mb() - rss < 30.0  # measured: ~2 MB after 500 calls; a per-call leak of 60 KB would fail
 
 
 def test_stop_with_calls_in_progress_returns_within_2_s_and_ends_them(

@@ -60,6 +60,45 @@ def test_callback_is_answered_acked_in_dialog_and_hung_up(
     assert re.search(rf"BYE sip:trunk@127\.0\.0\.1:{kamailio.trunk_port} SIP/2\.0", log), "BYE to the Contact"
 
 
+def invite_200s_sent(trunk_messages: str) -> int:
+    """How many times the trunk sent (or re-sent) its 200 OK to the INVITE, from sipp's message trace."""
+    blocks = trunk_messages.split("-----------------------------------------------")
+    return sum(
+        1
+        for block in blocks
+        if "message sent" in block
+        and "SIP/2.0 200 OK" in block
+        and re.search(r"^\s*CSeq:\s*\d+ INVITE", block, re.MULTILINE | re.IGNORECASE)
+    )
+
+
+@pytest.mark.slow
+def test_a_callback_lasting_over_60_s_stays_up_on_a_strict_trunk(
+    lab, agent_factory: AgentFactory, sipp: SippFactory, user
+):
+    """Defect 3 on the clock: a PBX that never matched our ACK would re-send its 200 OK until Timer H
+    (32 s) and then drop the call. Through a record-routing proxy, the trunk gets the ACK in its dialog
+    at once (one 200 OK, never re-sent), nobody hangs up for 61 s, and our BYE still ends the call.
+    """
+    kamailio = lab.kamailio("strict")
+    agent, events = registered(agent_factory(kamailio, user))
+    trunk = sipp.uas("uas_trunk.xml", kamailio.trunk_port, timeout_s=100)
+
+    call_id = agent.dial(CITIZEN)
+    events.wait_for(CallStateChanged, lambda e: e.state is CallState.ANSWERED)
+    time.sleep(61.0)
+
+    assert events.of(CallEnded) == []
+    assert [c.state for c in agent.calls()] == [CallState.ANSWERED]
+    assert trunk.process is not None and trunk.process.poll() is None, trunk.output()  # the trunk is still up
+    agent.hangup(call_id)
+
+    assert trunk.wait(10) == 0, trunk.output()
+    _, ended = events.wait_for(CallEnded)
+    assert (ended.reason, ended.answered) == (EndReason.LOCAL_HANGUP, True)
+    assert invite_200s_sent(trunk.messages()) == 1
+
+
 def test_the_far_end_hanging_up_ends_the_callback(lab, agent_factory: AgentFactory, sipp: SippFactory, user):
     kamailio = lab.kamailio("strict")
     agent, events = registered(agent_factory(kamailio, user))
