@@ -35,7 +35,6 @@ and built again at the end (same transaction) when the file is larger than the s
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -47,13 +46,13 @@ import time
 import traceback
 import unicodedata
 from array import array
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import phonenumbers
 from sqlalchemy import Connection, Index, column, func, select, table, text
@@ -75,6 +74,16 @@ from desktop.domain.text import fold
 from desktop.domain.ticket import TicketDraft, validate_draft
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogService
+from desktop.services.import_file import (
+    ImportFileError as ImportFileError,  # part of this module's API
+)
+from desktop.services.import_file import (
+    LineReader,
+    check_file_start,
+    codec_for,
+    csv_reason,
+    read_header,
+)
 from desktop.services.tickets import stored_fields, ticket_search_body
 from desktop.store.engine import writer
 from desktop.store.errors import explain
@@ -103,22 +112,12 @@ CHUNK_ROWS = 5_000
 MAX_REMEMBERED_NUMBERS = 200_000
 MAX_KEPT_PROBLEMS = 10_000
 CODE_MAX_LENGTH = 40
-ENCODING_HINT = "--encoding cp1258"
 
 _SEVEN_HOURS = timedelta(hours=7)
 # validate_draft checks the phone with normalize_phone, whose cache a million distinct numbers would
 # defeat; the importer has already normalised the number, so the draft it validates carries a number
 # known to be valid (normalised once, then cached) in its place.
 _VALID_PHONE_STAND_IN = "1022"
-_CSV_ERRORS = {
-    "',' expected after '\"'": (
-        'sau dấu ngoặc kép đóng phải là dấu phẩy (dấu ngoặc kép trong ô phải viết đôi: "")'
-    ),
-    "unexpected end of data": "dấu ngoặc kép mở ở dòng này không được đóng đến hết tệp",
-    "field larger than field limit": "một ô dài quá giới hạn (thường do dấu ngoặc kép không được đóng)",
-    "new-line character seen in unquoted field": "ký tự xuống dòng lạ (CR) trong ô không có ngoặc kép",
-    "line contains NUL": "dòng có ký tự NUL (tệp có thể là UTF-16 hoặc không phải tệp văn bản)",
-}
 
 
 @dataclass(frozen=True)
@@ -150,115 +149,6 @@ class ImportAborted(Exception):
     def __init__(self, report: ImportReport) -> None:
         super().__init__(f"{report.skipped_bad} dòng lỗi; không nhập phiếu nào.")
         self.report = report
-
-
-class ImportFileError(Exception):
-    """The file cannot be read as an import file (missing, wrong encoding, missing columns)."""
-
-
-# --- reading lines -------------------------------------------------------------------------------
-
-
-class _Lines:
-    """Decoded lines of the file (line endings kept, for csv) and the bytes read so far.
-
-    For encodings where a newline is the byte 0x0A (UTF-8, Windows code pages) each physical line is
-    decoded on its own, so a decoding error names its exact line.
-    """
-
-    def __init__(self, binary: BinaryIO, encoding: str) -> None:
-        self._binary = binary
-        self._encoding = encoding
-        self.bytes_read = 0
-        self.lines_read = 0
-
-    def __iter__(self) -> Iterator[str]:
-        if _newline_is_byte_0a(self._encoding):
-            return self._by_line()
-        return self._by_block()
-
-    def _by_line(self) -> Iterator[str]:
-        decode = codecs.getincrementaldecoder(self._encoding)("strict").decode
-        for raw in self._binary:
-            self.bytes_read += len(raw)
-            self.lines_read += 1
-            try:
-                decoded = decode(raw)
-            except UnicodeDecodeError as error:
-                raise self._decode_error(error, self.lines_read) from error
-            yield decoded
-        try:
-            tail = decode(b"", True)
-        except UnicodeDecodeError as error:
-            raise self._decode_error(error, self.lines_read) from error
-        if tail:
-            yield tail
-
-    def _by_block(self) -> Iterator[str]:
-        decode = codecs.getincrementaldecoder(self._encoding)("strict").decode
-        pending = ""
-        while True:
-            block = self._binary.read(1 << 16)
-            self.bytes_read += len(block)
-            try:
-                decoded = pending + decode(block, not block)
-            except UnicodeDecodeError as error:
-                raise self._decode_error(error, self.lines_read + 1 + pending.count("\n")) from error
-            lines = decoded.split("\n")
-            pending = lines.pop()
-            for line in lines:
-                self.lines_read += 1
-                yield line + "\n"
-            if not block:
-                break
-        if pending:
-            self.lines_read += 1
-            yield pending
-
-    def _decode_error(self, error: UnicodeDecodeError, line: int) -> ImportFileError:
-        bad = error.object[error.start : error.start + 1].hex().upper()
-        if codecs.lookup(self._encoding).name in ("utf-8", "utf-8-sig"):
-            return ImportFileError(
-                f"dòng {line}: tệp không phải UTF-8 (byte 0x{bad} không đọc được theo UTF-8). "
-                "Có lẽ tệp được lưu bằng bảng mã Windows (Windows-1258 hoặc Windows-1252, thường gặp khi "
-                "lưu CSV từ Excel): hãy lưu lại tệp dạng «CSV UTF-8» hoặc chạy lại với "
-                f"{ENCODING_HINT}."
-            )
-        return ImportFileError(
-            f"dòng {line}: không đọc được tệp theo bảng mã {self._encoding} (byte 0x{bad}). "
-            "Hãy kiểm tra bảng mã của tệp và chạy lại với --encoding đúng (utf-8, cp1258, utf-16...)."
-        )
-
-
-@cache
-def _newline_is_byte_0a(encoding: str) -> bool:
-    name = codecs.lookup(encoding).name
-    if name in ("utf-8", "utf-8-sig"):
-        return True
-    try:
-        return '\n,"a'.encode(encoding) == b'\n,"a'
-    except UnicodeError:
-        return False
-
-
-def _codec(encoding: str) -> str:
-    """The codec to read with: UTF-8 accepts (and drops) a byte order mark."""
-    try:
-        name = codecs.lookup(encoding.strip()).name
-    except LookupError as error:
-        raise ImportFileError(
-            f"Không biết bảng mã «{encoding}». "
-            "Dùng utf-8 (mặc định), cp1258 (Windows tiếng Việt) hoặc utf-16."
-        ) from error
-    return "utf-8-sig" if name in ("utf-8", "utf-8-sig") else name
-
-
-def _check_start(start: bytes, codec: str) -> None:
-    if codec == "utf-8-sig" and start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raise ImportFileError(
-            "Tệp được lưu bằng bảng mã UTF-16 (Excel gọi là «Unicode Text»), không phải UTF-8. "
-            "Hãy lưu lại tệp dạng «CSV UTF-8» hoặc chạy lại với --encoding utf-16."
-        )
 
 
 # --- parsing cells -------------------------------------------------------------------------------
@@ -630,7 +520,7 @@ class _OrderedIds:
         return out
 
 
-def _batches(reader: Any, lines: _Lines, setup: _Setup) -> Generator[_Batch, None, None]:
+def _batches(reader: Any, lines: LineReader, setup: _Setup) -> Generator[_Batch, None, None]:
     """The rows after the header, CHUNK_ROWS good rows at a time, parsed and ready to write."""
     columns = setup.columns
     expected = columns.count
@@ -651,7 +541,7 @@ def _batches(reader: Any, lines: _Lines, setup: _Setup) -> Generator[_Batch, Non
             break
         except csv.Error as error:
             batch.total_rows += 1
-            batch.problems.append((last_line + 1, None, _csv_reason(error)))
+            batch.problems.append((last_line + 1, None, csv_reason(error)))
             last_line = reader.line_num
             continue
         line = last_line + 1
@@ -861,9 +751,9 @@ def _parse_in_worker(path: str, codec: str, setup: _Setup, out: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         with open(path, "rb") as binary:
-            lines = _Lines(binary, codec)
+            lines = LineReader(binary, codec)
             reader = csv.reader(lines, strict=True)
-            _read_header(reader)
+            read_header(reader)
             for batch in _batches(reader, lines, setup):
                 out.put(("batch", batch))
         out.put(("end", None))
@@ -932,7 +822,7 @@ def import_tickets_csv(
     `parallel`: parse in a worker process while this one writes (None: when the file is at least
     PARALLEL_MIN_BYTES).
     """
-    codec = _codec(encoding)
+    codec = codec_for(encoding)
     report = ImportReport()
     kept = report.problems
 
@@ -953,10 +843,10 @@ def import_tickets_csv(
         size = os.fstat(binary.fileno()).st_size
         if parallel is None:
             parallel = size >= PARALLEL_MIN_BYTES
-        _check_start(binary.peek(4)[:4] if isinstance(binary, io.BufferedReader) else b"", codec)
-        lines = _Lines(binary, codec)
+        check_file_start(binary.peek(4)[:4] if isinstance(binary, io.BufferedReader) else b"", codec)
+        lines = LineReader(binary, codec)
         reader = csv.reader(lines, strict=True)
-        columns = _Columns(_read_header(reader))
+        columns = _Columns(read_header(reader))
         catalogs = CatalogService(store)
         aliases, calendar, deadline_days = (
             catalogs.unit_aliases(),
@@ -1009,21 +899,3 @@ def _stored_time(moment: datetime) -> str:
 _VN_DATETIME = VnDateTime()
 _SQLITE = sqlite.dialect()
 _TICKETS = table("tickets", column("pk"))
-
-
-def _read_header(reader: Any) -> list[str]:
-    try:
-        header: list[str] = next(reader)
-    except StopIteration:
-        raise ImportFileError("Tệp rỗng: không có dòng tiêu đề (ma_phieu, ngay_tiep_nhan, ...).") from None
-    except csv.Error as error:
-        raise ImportFileError(f"dòng 1: không đọc được dòng tiêu đề ({_csv_reason(error)}).") from error
-    return header
-
-
-def _csv_reason(error: csv.Error) -> str:
-    message = str(error)
-    for english, vietnamese in _CSV_ERRORS.items():
-        if english in message:
-            return vietnamese
-    return f"lỗi định dạng CSV: {message}"
