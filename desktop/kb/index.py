@@ -18,7 +18,8 @@ How a query runs, per keystroke:
    never required.
 4. The best candidates get bonuses: the words typed with diacritics found with the same diacritics
    (either tone placement; each title's accent keys are worked out once, at build time), the query as a
-   run of the title, the title starting with it. Variants of one code (provinces) collapse into one hit.
+   run of the title, the title starting with it (a word not in the vocabulary reads as the correction
+   that title has). Variants of one code (provinces) collapse into one hit.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ SCALE = 4.0  # impact units per BM25 point; impacts are ints 1..255
 PREFIX_FANOUT = 16  # completions tried for the word being typed
 TYPO_FANOUT = 8
 DRIVER_CAP = 4000  # candidates taken from the driving word, best impact first
-RERANK = 40  # candidates that get the diacritics and phrase bonuses
+RERANK = 100  # candidates that get the diacritics and phrase bonuses
 SHORT_PREFIX = 1  # a word being typed this short only ranks records once another word filters them
 PREFIX_FACTOR, TYPO_FACTOR, KNOWN_TYPO_FACTOR, ALIAS_FACTOR = 0.75, 0.6, 0.45, 0.8
 # Filler words callers and operators put around the name of a procedure: scored, never required.
@@ -303,9 +304,11 @@ class KbIndex:
     def _drive(self, group: _Group) -> dict[int, float]:
         """All records the group matches (the best DRIVER_CAP of a common word), with its score."""
         scores: dict[int, float] = {}
+        # A short prefix has many common completions: together they take about DRIVER_CAP records.
+        cap = min(DRIVER_CAP, max(DRIVER_CAP // 8, 2 * DRIVER_CAP // max(1, len(group.variants))))
         for term, factor in group.variants:
             postings = self._postings[term]
-            items = self._sorted_by_impact(term) if len(postings) > DRIVER_CAP else postings.items()
+            items = self._sorted_by_impact(term)[:cap] if len(postings) > cap else postings.items()
             if not scores and factor == 1.0:
                 scores = dict(items)  # the word as typed, first: copied in C
                 continue
@@ -324,7 +327,7 @@ class KbIndex:
         scores: dict[int, float] = {}
         for term, factor in group.variants:
             postings = self._postings[term]
-            common = candidates.intersection(postings)  # C walks the smaller of the two
+            common = postings.keys() & candidates  # C walks the smaller (set.intersection(dict) would not)
             if not scores and factor == 1.0:  # the word as typed comes first: no maximum to take
                 scores = {doc: postings[doc] for doc in common}
                 continue
@@ -334,7 +337,7 @@ class KbIndex:
                     scores[doc] = value
         for phrase, factor in group.phrases:
             matched = self._phrase_docs(phrase)
-            for doc in candidates.intersection(matched):
+            for doc in matched.keys() & candidates:
                 value = matched[doc] * factor
                 if value > scores.get(doc, 0.0):
                     scores[doc] = value
@@ -424,20 +427,39 @@ class KbIndex:
 
         What depends on the query only is worked out once; the returned function looks at one record.
         """
-        plain = [g.folded for g in groups if not g.phrases or g.variants]
-        runs = [f" {first} {second}" for first, second in pairwise(plain)]
-        query = " ".join(plain)
-        if len(plain) > 1:
-            runs.append(f" {query}")
-        start = f" {query}" if query else None
+        plain = [g for g in groups if not g.phrases or g.variants]
+        # A word not in the vocabulary reads, in each title, as the correction found there (if any).
+        fixes = {
+            i: [f" {term} " for term, factor in g.variants if factor == TYPO_FACTOR]
+            for i, g in enumerate(plain)
+            if g.folded not in self._df
+        }
+        fixes = {i: found for i, found in fixes.items() if found}
         marked = [(f" {kb_fold(w)} ", f" {accent_key(w)} ") for g in groups for w in g.typed if has_marks(w)]
         docs = self._docs
+
+        def runs(words: list[str]) -> tuple[list[str], str]:
+            query = " ".join(words)
+            found = [f" {first} {second}" for first, second in pairwise(words)]
+            if len(words) > 1:
+                found.append(f" {query}")
+            return found, f" {query}"
+
+        typed_runs, typed_start = runs([g.folded for g in plain])
 
         def bonus(doc_id: int) -> float:
             doc = docs[doc_id]
             title = f" {doc.folded_title} "
-            value = 1.0 + 0.1 * sum(1 for run in runs if run in title)
-            if start is not None and title.startswith(start):
+            these, start = typed_runs, typed_start
+            if fixes:
+                read = [g.folded for g in plain]
+                for i, found in fixes.items():
+                    term = next((t for t in found if t in title), None)
+                    if term is not None:
+                        read[i] = term[1:-1]
+                these, start = runs(read)
+            value = 1.0 + 0.1 * sum(1 for run in these if run in title)
+            if plain and title.startswith(start):
                 value += 0.1
             for folded, key in marked:
                 if folded in title:
