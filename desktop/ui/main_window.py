@@ -320,24 +320,23 @@ class MainWindow(QMainWindow):
 
     # -- layout memory -------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        settings = self._ui_settings
-        if settings is None:
-            return
-        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState)):
-            value = settings.value(key)
-            if isinstance(value, QByteArray | bytes) and value:
-                restore(QByteArray(value))
+        self._restore_states((("window/geometry", self.restoreGeometry), ("window/state", self.restoreState)))
 
     def _restore_layout(self) -> None:
         """Splitters and columns, once the window has its size (restoring them earlier loses the ratio)."""
+        self._restore_states(
+            (
+                ("splitters/main", self.main_splitter.restoreState),
+                ("splitters/lower", self.lower_splitter.restoreState),
+                ("list/header", self.table.horizontalHeader().restoreState),
+            )
+        )
+
+    def _restore_states(self, pairs: tuple[tuple[str, Callable[[QByteArray], object]], ...]) -> None:
         settings = self._ui_settings
         if settings is None:
             return
-        for key, restore in (
-            ("splitters/main", self.main_splitter.restoreState),
-            ("splitters/lower", self.lower_splitter.restoreState),
-            ("list/header", self.table.horizontalHeader().restoreState),
-        ):
+        for key, restore in pairs:
             value = settings.value(key)
             if isinstance(value, QByteArray | bytes) and value:
                 restore(QByteArray(value))
