@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSplitter,
     QTextBrowser,
-    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.kb import KbHit, Procedure, QaEntry, RequiredDocument
 from desktop.ui.services import KnowledgeReader
 from desktop.ui.tasks import TaskRunner, default_runner
+from desktop.ui.widgets import action_button
 
 KB_DEBOUNCE_MS = 120
 RESULT_LIMIT = 20
@@ -127,8 +127,8 @@ class KbPanel(QWidget):
             "Ctrl+Shift+L",
             self.tr("Mark the ticket as about this administrative procedure and set its code"),
         )
-        self.insert_button = self._button(self.insert_action, "kbInsertButton")
-        self.link_button = self._button(self.link_action, "kbLinkButton")
+        self.insert_button = action_button(self, self.insert_action, "kbInsertButton")
+        self.link_button = action_button(self, self.link_action, "kbLinkButton")
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("kbSplitter")
@@ -182,14 +182,6 @@ class KbPanel(QWidget):
         action.setToolTip(f"{tip} ({shown})")
         action.setStatusTip(tip)
         return action
-
-    def _button(self, action: QAction, name: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setObjectName(name)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        return button
 
     # -- public --------------------------------------------------------------------------------
     @property

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +43,14 @@ from desktop.services.tickets import StaleTicket
 from desktop.store.errors import StoreError
 from desktop.ui.services import DeskServices, TicketWriter
 from desktop.ui.tasks import TaskRunner, default_runner
-from desktop.ui.widgets import code_combo, current_value, find_by_text, make_searchable, select_data
+from desktop.ui.widgets import (
+    action_button,
+    code_combo,
+    current_value,
+    find_by_text,
+    make_searchable,
+    select_data,
+)
 
 # The order fields are laid out and checked in; the first bad one gets the focus.
 FIELD_ORDER = (
@@ -236,18 +242,10 @@ class TicketForm(QWidget):
             widget.setObjectName(f"{name}Input")
             self.inputs[name] = widget
 
-        self.new_button = self._button(self.new_action, "newButton")
-        self.resolve_button = self._button(self.resolve_action, "resolveButton")
-        self.save_button = self._button(self.save_action, "saveButton")
+        self.new_button = action_button(self, self.new_action, "newButton")
+        self.resolve_button = action_button(self, self.resolve_action, "resolveButton")
+        self.save_button = action_button(self, self.save_action, "saveButton")
         self.save_button.setProperty("primary", True)
-
-    def _button(self, action: QAction, name: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setObjectName(name)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        return button
 
     def _box(self, name: str, caption: str, content: QWidget | None = None) -> QWidget:
         """A caption above the input and its error below: the unit the grid is built of."""

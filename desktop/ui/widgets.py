@@ -1,4 +1,4 @@
-"""Small reusable widgets: combos of codes, a completer that ignores Vietnamese diacritics."""
+"""Small reusable widgets: combos of codes, a completer that ignores Vietnamese diacritics, action buttons."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QCompleter, QToolButton, QWidget
 
 from desktop.domain.text import fold
 
@@ -98,3 +99,13 @@ def find_by_text(combo: QComboBox, typed: str) -> int:
         return -1
     hits = [i for i in range(combo.count()) if fold(combo.itemText(i)) == needle]
     return hits[0] if len(hits) == 1 else -1
+
+
+def action_button(parent: QWidget, action: QAction, name: str) -> QToolButton:
+    """A text button that triggers `action` (its shortcut and tooltip with it) and takes Tab focus."""
+    button = QToolButton(parent)
+    button.setObjectName(name)
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return button
