@@ -371,12 +371,7 @@ class CallManager:
         call.local_cseq += 1
         branch = new_branch()
         headers = [
-            ("Via", self._public.via(branch)),
-            ("Max-Forwards", "70"),
-            ("From", call.local_party),
-            ("To", call.remote_party),
-            ("Call-ID", call.call_id),
-            ("CSeq", f"{call.local_cseq} INVITE"),
+            *self._request_headers(call, branch, call.local_cseq, "INVITE"),
             *self._contact(),
             ("Allow", ALLOW),
             ("User-Agent", self._policy.user_agent),
@@ -518,6 +513,17 @@ class CallManager:
                 method, request.branch, request.data, request.destination, lambda _: None, lambda: None
             )
 
+    def _request_headers(self, call: Call, branch: str, cseq: int, method: str) -> list[tuple[str, str]]:
+        """The headers every request of this call starts with (§8.1.1)."""
+        return [
+            ("Via", self._public.via(branch)),
+            ("Max-Forwards", "70"),
+            ("From", call.local_party),
+            ("To", call.remote_party),
+            ("Call-ID", call.call_id),
+            ("CSeq", f"{cseq} {method}"),
+        ]
+
     def _in_dialog_request(self, call: Call, method: str, *, cseq: int) -> Outgoing | None:
         """A request inside the dialog (§12.2.1.1): Request-URI = remote target, Route = the route set."""
         routes = list(call.route_set)
@@ -533,12 +539,7 @@ class CallManager:
             return None
         branch = new_branch()
         headers = [
-            ("Via", self._public.via(branch)),
-            ("Max-Forwards", "70"),
-            ("From", call.local_party),
-            ("To", call.remote_party),
-            ("Call-ID", call.call_id),
-            ("CSeq", f"{cseq} {method}"),
+            *self._request_headers(call, branch, cseq, method),
             *[("Route", route) for route in routes],
             ("User-Agent", self._policy.user_agent),
         ]
