@@ -253,3 +253,6 @@ class KbQaProcedure(Base):
     __tablename__ = "kb_qa_procedures"
     qa_id: Mapped[str] = mapped_column(ForeignKey("kb_qa.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+from desktop.store import survey_models as _survey_models  # noqa: E402, F401  (issue #7: surveys)
