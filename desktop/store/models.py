@@ -256,3 +256,4 @@ class KbQaProcedure(Base):
 
 
 from desktop.store import survey_models as _survey_models  # noqa: E402, F401  (issue #7: surveys)
+from desktop.store import sync_models as _sync_models  # noqa: E402, F401  (issue #5: sync state)

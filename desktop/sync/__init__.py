@@ -1,0 +1,1 @@
+"""Sync with the central server: numbered outbox pushes, the change-feed pull, conflicts (Qt-free)."""

@@ -1,0 +1,317 @@
+"""Applying a pulled page of server changes and its cursor in one SQLite transaction.
+
+Changes from the server are written straight into the tables (never through the services), so
+they make no outbox rows; the search index follows every ticket written; a ticket with edits not
+yet pushed keeps them on top of the server's version (the server merges them when they arrive).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.clock import now_vn, to_vn
+from desktop.services.search_index import index_ticket
+from desktop.services.tickets import ticket_search_body
+from desktop.store import models
+from desktop.store.local import LocalStore
+from desktop.store.sync_models import SyncConflict, SyncVersion
+from desktop.store.types import IsoDate, VnDateTime
+from desktop.sync.acks import to_json
+from desktop.sync.state import load_state
+from protocol import Change
+
+
+@dataclass
+class AppliedPage:
+    """What a page changed here, for the screens to refresh."""
+
+    applied: int = 0
+    skipped: int = 0
+    tickets: list[str] = field(default_factory=list)
+    catalogs_changed: bool = False
+    kb_changed: bool = False
+    conflicts_changed: bool = False
+
+
+# Catalog entity → its table and the column its feed key (entity_id) fills.
+CATALOG_TABLES: dict[str, tuple[type[models.Base], str]] = {
+    "unit": (models.Unit, "code"),
+    "field": (models.Field, "code"),
+    "level": (models.LevelRule, "level"),
+    "holiday": (models.Holiday, "day"),
+    "kb_qa": (models.KbQa, "id"),
+}
+
+
+def apply_page(
+    store: LocalStore, changes: Sequence[Change], cursor: int, server_epoch: str = ""
+) -> AppliedPage:
+    """Runs on the sync worker: the page and the cursor after it commit together or not at all."""
+    result = AppliedPage()
+    with store.writes.begin() as session:
+        connection = session.connection()
+        for change in changes:
+            if not _newer(connection, change):
+                result.skipped += 1
+                continue
+            if change.entity == "ticket":
+                _apply_ticket(session, connection, change)
+                result.tickets.append(change.entity_id)
+            elif change.entity == "call":
+                _apply_call(connection, change)
+            elif change.entity == "conflict":
+                _apply_conflict(connection, change)
+                result.conflicts_changed = True
+            elif change.entity in CATALOG_TABLES:
+                _apply_catalog(connection, change)
+                if change.entity.startswith("kb_"):
+                    result.kb_changed = True
+                else:
+                    result.catalogs_changed = True
+            else:
+                result.skipped += 1  # an entity this desktop version does not know
+                continue
+            _remember_version(connection, change)
+            result.applied += 1
+        state = load_state(session)
+        state.cursor = str(cursor)
+        if server_epoch:
+            state.server_id = server_epoch
+    return result
+
+
+def _fields(change: Change) -> Mapping[str, Any]:
+    return change.fields or {}
+
+
+def _newer(connection: Connection, change: Change) -> bool:
+    known = connection.scalar(
+        select(SyncVersion.server_version).where(
+            SyncVersion.entity == change.entity, SyncVersion.entity_id == change.entity_id
+        )
+    )
+    return known is None or change.version > known
+
+
+def _remember_version(connection: Connection, change: Change) -> None:
+    key = (SyncVersion.entity == change.entity) & (SyncVersion.entity_id == change.entity_id)
+    done = connection.execute(update(SyncVersion).where(key).values(server_version=change.version))
+    if not done.rowcount:
+        connection.execute(
+            insert(SyncVersion).values(
+                entity=change.entity, entity_id=change.entity_id, server_version=change.version
+            )
+        )
+
+
+def _columns(table: Table, data: Mapping[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The values of `data` this table has, parsed to what its column types take."""
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in skip or name not in table.c:
+            continue
+        column_type = table.c[name].type
+        if isinstance(value, str) and isinstance(column_type, VnDateTime):
+            value = to_vn(datetime.fromisoformat(value))
+        elif isinstance(value, str) and isinstance(column_type, IsoDate):
+            value = date.fromisoformat(value[:10])
+        elif isinstance(value, (dict, list)):
+            value = json.dumps(value, ensure_ascii=False)
+        values[name] = value
+    return values
+
+
+# ---- tickets ------------------------------------------------------------------------------------
+
+_SEARCH_COLUMNS = ("pk", "version", "code", "phone", "citizen_name", "tthc_code", "content", "answer")
+
+
+def _pending_edits(connection: Connection, ticket_id: str) -> dict[str, Any]:
+    """The fields this desktop changed and has not pushed yet, latest value last."""
+    outbox = models.OutboxMutation
+    payloads = connection.scalars(
+        select(outbox.payload)
+        .where(outbox.entity_id == ticket_id, outbox.op == "update", outbox.pushed_at.is_(None))
+        .order_by(outbox.seq)
+    ).all()
+    edits: dict[str, Any] = {}
+    for payload in payloads:
+        edits.update(json.loads(payload).get("changes", {}))
+    return edits
+
+
+def _apply_ticket(session: Session, connection: Connection, change: Change) -> None:
+    table = models.Ticket.__table__
+    assert isinstance(table, Table)
+    current = connection.execute(
+        select(*(table.c[name] for name in _SEARCH_COLUMNS)).where(table.c.id == change.entity_id)
+    ).first()
+    if change.tombstone:
+        if current is not None:
+            _delete_ticket(connection, change.entity_id, dict(current._mapping))
+        return
+    values = _columns(table, _fields(change), skip=("pk", "id", "version", "citizen_id"))
+    values.update(_columns(table, _pending_edits(connection, change.entity_id), skip=("pk", "id")))
+    for name, parent in (("unit_code", models.Unit), ("field_code", models.Field)):
+        if values.get(name):
+            _ensure_catalog_entry(connection, parent, values[name])
+    values["citizen_id"] = _citizen_for(connection, values)
+    if current is None:
+        now = now_vn()
+        values.setdefault("created_at", now)
+        values.setdefault("updated_at", now)
+        values["id"] = change.entity_id
+        values["version"] = change.version
+        pk = connection.execute(insert(table).values(**values)).inserted_primary_key
+        assert pk is not None
+        stored = connection.execute(
+            select(*(table.c[name] for name in _SEARCH_COLUMNS)).where(table.c.pk == pk[0])
+        ).one()
+        index_ticket(session, stored.pk, ticket_search_body(dict(stored._mapping)))
+        return
+    old = dict(connection.execute(select(table).where(table.c.pk == current.pk)).one()._mapping)
+    if all(old.get(name) == value for name, value in values.items()):
+        return  # our own change coming back, or nothing new for this desktop
+    values["version"] = max(old["version"] + 1, change.version)
+    connection.execute(update(table).where(table.c.pk == old["pk"]).values(**values))
+    old_body = ticket_search_body(old)
+    new_body = ticket_search_body({**old, **values})
+    if new_body != old_body:
+        index_ticket(session, old["pk"], new_body, old_body=old_body)
+
+
+def _delete_ticket(connection: Connection, ticket_id: str, current: Mapping[str, Any]) -> None:
+    connection.execute(update(models.Call).where(models.Call.ticket_id == ticket_id).values(ticket_id=None))
+    connection.execute(delete(models.TicketHistory).where(models.TicketHistory.ticket_id == ticket_id))
+    connection.exec_driver_sql(
+        "INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete', ?, ?)",
+        (current["pk"], ticket_search_body(dict(current))),
+    )
+    connection.execute(delete(models.Ticket).where(models.Ticket.id == ticket_id))
+
+
+def _citizen_for(connection: Connection, values: Mapping[str, Any]) -> str | None:
+    """This desktop's citizen for the ticket's number (citizens are per desktop, keyed by number)."""
+    phone = values.get("phone") or ""
+    if not phone:
+        return None
+    found = connection.scalar(select(models.Citizen.id).where(models.Citizen.phone == phone))
+    if found is not None:
+        return str(found)
+    now = now_vn()
+    citizen_id = str(uuid.uuid4())
+    connection.execute(
+        insert(models.Citizen).values(
+            id=citizen_id,
+            phone=phone,
+            name=values.get("citizen_name") or "",
+            address=values.get("citizen_address") or "",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return citizen_id
+
+
+def _ensure_catalog_entry(
+    connection: Connection, parent: type[models.Unit | models.Field], code: str
+) -> None:
+    """A ticket naming a unit or field this desktop has not received yet gets a placeholder entry;
+    the catalog's own change, later in the feed, fills it in."""
+    if connection.scalar(select(parent.code).where(parent.code == code)) is None:
+        connection.execute(insert(parent).values(code=code, name=code, active=False, sort_order=0))
+
+
+# ---- calls and catalogs ------------------------------------------------------------------------
+
+
+def _apply_call(connection: Connection, change: Change) -> None:
+    table = models.Call.__table__
+    assert isinstance(table, Table)
+    if change.tombstone:
+        connection.execute(delete(table).where(table.c.id == change.entity_id))
+        return
+    values = _columns(table, _fields(change), skip=("id", "citizen_id", "ticket_id"))
+    values["citizen_id"] = _citizen_for(connection, values)
+    ticket_id = _fields(change).get("ticket_id")
+    known_ticket = ticket_id and connection.scalar(
+        select(models.Ticket.id).where(models.Ticket.id == ticket_id)
+    )
+    values["ticket_id"] = ticket_id if known_ticket else None
+    done = connection.execute(update(table).where(table.c.id == change.entity_id).values(**values))
+    if not done.rowcount:
+        connection.execute(insert(table).values(id=change.entity_id, **values))
+
+
+def _apply_catalog(connection: Connection, change: Change) -> None:
+    model, key_name = CATALOG_TABLES[change.entity]
+    table = model.__table__
+    assert isinstance(table, Table)
+    values = _columns(table, {**_fields(change), key_name: change.entity_id})
+    key = values[key_name] if change.entity != "level" else int(change.entity_id)
+    where = table.c[key_name] == key
+    if change.entity == "kb_qa":
+        connection.execute(delete(models.KbQaProcedure).where(models.KbQaProcedure.qa_id == key))
+    if change.tombstone:
+        if change.entity in ("unit", "field"):  # tickets keep them: retire, never delete
+            connection.execute(update(table).where(where).values(active=False))
+        else:
+            connection.execute(delete(table).where(where))
+        return
+    if change.entity == "kb_qa":
+        values.setdefault("updated_at", now_vn())
+        values.setdefault("author", "")
+    values[key_name] = key
+    done = connection.execute(update(table).where(where).values(**values))
+    if not done.rowcount:
+        connection.execute(insert(table).values(**values))
+    if change.entity == "kb_qa":
+        codes = dict.fromkeys(str(code) for code in _fields(change).get("procedures") or [])
+        if codes:
+            connection.execute(insert(models.KbQaProcedure), [{"qa_id": key, "code": code} for code in codes])
+
+
+def _first(data: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in data:
+            return data[name]
+    return None
+
+
+def _apply_conflict(connection: Connection, change: Change) -> None:
+    """A conflict the server keeps for an operator: open (both texts) or settled (a tombstone or
+    `settled`/`resolved` set)."""
+    table = SyncConflict.__table__
+    assert isinstance(table, Table)
+    data = _fields(change)
+    where = table.c.conflict_id == change.entity_id
+    settled = change.tombstone or bool(_first(data, "settled", "resolved", "settled_at", "resolved_at"))
+    if settled:
+        connection.execute(
+            update(table)
+            .where(where, table.c.resolved_at.is_(None))
+            .values(resolved_at=now_vn(), resolved_by=str(_first(data, "settled_by", "resolved_by") or ""))
+        )
+        return
+    values = {
+        "entity": str(_first(data, "entity") or "ticket"),
+        "entity_id": str(_first(data, "ticket_id", "entity_id") or ""),
+        "field": str(_first(data, "field") or ""),
+        "base_value": to_json(_first(data, "base_value", "base")),
+        "local_value": to_json(_first(data, "client_value", "other_value", "local_value")),
+        "server_value": to_json(_first(data, "server_value", "kept_value", "value")),
+        "server_version": change.version,
+    }
+    done = connection.execute(update(table).where(where).values(**values))
+    if not done.rowcount:
+        connection.execute(
+            insert(table).values(conflict_id=change.entity_id, detected_at=now_vn(), resolved_by="", **values)
+        )

@@ -1,0 +1,142 @@
+"""The HTTP client of the central server (requests, explicit connect and read timeouts).
+
+Every failure becomes a `SyncError` whose message says in Vietnamese what happened and what to do.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from protocol import (
+    GapError,
+    LoginRequest,
+    LoginResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SyncState,
+)
+from protocol.sync import LOGIN_PATH, PULL_PATH, PUSH_PATH, STATE_PATH
+
+CONNECT_TIMEOUT_S = 3.05
+READ_TIMEOUT_S = 30.0
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class SyncError(Exception):
+    """A sync call that did not succeed; `retry` says whether trying again later can help."""
+
+    retry = True
+
+
+class ServerUnreachable(SyncError):
+    pass
+
+
+class LoginRefused(SyncError):
+    """Wrong user name or password, or a token the server no longer accepts."""
+
+    retry = False
+
+
+class ProtocolRefused(SyncError):
+    """The server does not speak this desktop's protocol version (HTTP 426): update the desktop."""
+
+    retry = False
+
+
+class SeqGap(SyncError):
+    """HTTP 409: the server expects another seq next (`gap.expected_seq`)."""
+
+    def __init__(self, gap: GapError) -> None:
+        super().__init__(gap.detail)
+        self.gap = gap
+
+
+class SyncClient:
+    """One server; thread-confined (the sync worker's), with its own pooled HTTP session."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        connect_timeout: float = CONNECT_TIMEOUT_S,
+        read_timeout: float = READ_TIMEOUT_S,
+        http: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._timeout = (connect_timeout, read_timeout)
+        self._http = http or requests.Session()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def login(self, username: str, password: str, client_id: str) -> LoginResponse:
+        body = LoginRequest(username=username, password=password, client_id=client_id)
+        return self._call("POST", LOGIN_PATH, None, LoginResponse, json=body.model_dump(mode="json"))
+
+    def push(self, token: str, request: PushRequest) -> PushResponse:
+        return self._call("POST", PUSH_PATH, token, PushResponse, json=request.model_dump(mode="json"))
+
+    def pull(self, token: str, cursor: int, limit: int) -> PullResponse:
+        params = {"cursor": cursor, "limit": limit}
+        return self._call("GET", PULL_PATH, token, PullResponse, params=params)
+
+    def state(self, token: str) -> SyncState:
+        return self._call("GET", STATE_PATH, token, SyncState)
+
+    def _call(self, method: str, path: str, token: str | None, model: type[Model], **kwargs: Any) -> Model:
+        """Runs on the sync worker."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            response = self._http.request(
+                method, self.base_url + path, headers=headers, timeout=self._timeout, **kwargs
+            )
+        except requests.Timeout as error:
+            raise ServerUnreachable(
+                f"Máy chủ {self.base_url} không trả lời kịp. Phiếu vẫn được lưu trên máy này; "
+                "sẽ tự đồng bộ lại khi mạng ổn định."
+            ) from error
+        except requests.RequestException as error:
+            raise ServerUnreachable(
+                f"Không kết nối được máy chủ {self.base_url}. Phiếu vẫn được lưu trên máy này; "
+                "sẽ tự đồng bộ lại khi có mạng."
+            ) from error
+        status = response.status_code
+        if status == 401 or status == 403:
+            raise LoginRefused(_detail(response) or "Tên đăng nhập hoặc mật khẩu không đúng.")
+        if status == 409:
+            try:
+                raise SeqGap(GapError.model_validate_json(response.content))
+            except ValidationError:
+                pass
+        if status == 426:
+            raise ProtocolRefused(
+                _detail(response)
+                or "Máy chủ không còn nhận phiên bản phần mềm này. Hãy cập nhật phần mềm tổng đài."
+            )
+        if status >= 400:
+            raise SyncError(
+                f"Máy chủ báo lỗi {status}: {_detail(response) or response.reason}. "
+                "Phiếu vẫn được lưu trên máy này; sẽ thử lại sau."
+            )
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as error:
+            raise SyncError(
+                f"Máy chủ {self.base_url} trả lời không đúng dạng (có phải máy chủ 1022 không?). "
+                "Hãy kiểm tra địa chỉ máy chủ."
+            ) from error
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return detail if isinstance(detail, str) else ""

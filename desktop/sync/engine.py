@@ -1,0 +1,322 @@
+"""The sync engine: pushes the outbox in numbered batches and pulls the change feed, on a worker thread.
+
+Qt-free: it reports through `on_event` (called on the worker thread) with plain events the UI
+bridges into signals. A save calls `wake()`; a timer pulls; a failure retries with exponential
+backoff on its own, without waiting for another save.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from desktop.domain.clock import now_vn
+from desktop.store import models
+from desktop.store.local import LocalStore
+from desktop.store.sync_models import SyncPush, SyncState, SyncVersion
+from desktop.sync.acks import record_results
+from desktop.sync.apply import AppliedPage, apply_page
+from desktop.sync.client import LoginRefused, SeqGap, SyncClient, SyncError
+from desktop.sync.credentials import Credentials, Login
+from desktop.sync.outbox_reader import number_new_mutations, read_batch
+from desktop.sync.state import SyncCounts, load_state, read_counts
+from protocol import MAX_BATCH, PROTOCOL_VERSION, Mutation, PushRequest, ServerInfo
+
+log = logging.getLogger(__name__)
+
+PULL_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows; `message` is Vietnamese, empty when all is well."""
+
+    online: bool
+    counts: SyncCounts
+    message: str = ""
+    login_needed: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteChanges:
+    """A pulled page changed these records here: the screens showing them refresh."""
+
+    page: AppliedPage
+
+
+SyncEvent = SyncStatus | RemoteChanges
+
+
+@dataclass
+class Backoff:
+    """Delays between retries: doubling from `first` up to `cap`, with jitter so desks do not align."""
+
+    first: float = 1.0
+    cap: float = 300.0
+    failures: int = 0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        delay: float = min(self.cap, self.first * 2.0 ** (self.failures - 1))
+        return delay * (0.8 + 0.4 * self.rng.random())
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    pushed: int
+    pulled: int
+    restored: bool
+
+
+class SyncEngine:
+    """One store, one server, one user. `run_cycle` is the whole job; `start` runs it on a thread."""
+
+    def __init__(
+        self,
+        store: LocalStore,
+        client: SyncClient,
+        credentials: Credentials,
+        login: Login,
+        *,
+        on_event: Callable[[SyncEvent], None] = lambda _event: None,
+        pull_interval: float = 30.0,
+        batch_size: int = MAX_BATCH,
+        pull_page: int = PULL_PAGE,
+        backoff: Backoff | None = None,
+        clock: Callable[[], datetime] = now_vn,
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._credentials = credentials
+        self._login = login
+        self._on_event = on_event
+        self._pull_interval = pull_interval
+        self._batch_size = min(batch_size, MAX_BATCH)
+        self._pull_page = pull_page
+        self._backoff = backoff or Backoff()
+        self._clock = clock
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.online = False
+
+    # -- control, from any thread ---------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wakeup.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def wake(self) -> None:
+        """A save happened (or the operator asked to sync now): push and pull soon."""
+        self._wakeup.set()
+
+    # -- the worker -----------------------------------------------------------------------------
+    def _run(self) -> None:
+        """Runs on the sync thread."""
+        delay = 0.0
+        while not self._stopping.is_set():
+            self._wakeup.wait(delay)
+            self._wakeup.clear()
+            if self._stopping.is_set():
+                break
+            try:
+                self.run_cycle()
+                self._backoff.reset()
+                delay = self._pull_interval
+            except LoginRefused as error:
+                self._report(False, str(error), login_needed=True)
+                delay = self._pull_interval
+            except SyncError as error:
+                delay = self._backoff.next_delay() if error.retry else self._pull_interval
+                self._report(False, str(error))
+            except Exception as error:  # a bug must not kill the worker: log, say so, retry later
+                log.exception("Lỗi đồng bộ")
+                delay = self._backoff.next_delay()
+                self._report(False, f"Lỗi đồng bộ ngoài dự kiến: {error}. Sẽ thử lại.")
+
+    def _report(self, online: bool, message: str = "", *, login_needed: bool = False) -> None:
+        self.online = online
+        try:
+            counts = read_counts(self._store)
+        except Exception:
+            log.exception("Không đọc được trạng thái đồng bộ")
+            return
+        self._on_event(SyncStatus(online, counts, message, login_needed))
+
+    def run_cycle(self) -> CycleReport:
+        """Push everything pending, then pull everything new. Runs on the sync thread (or a test's)."""
+        token = self._token()
+        try:
+            pushed, restored = self._push_all(token)
+            pulled, restored_late = self._pull_all(token)
+            if restored_late:  # the feed showed a restored server: the outbox goes again now
+                pushed += self._push_all(token)[0]
+        except LoginRefused:
+            # an expired or revoked token: log in again once with the kept password
+            self._credentials.forget_token(self._login)
+            token = self._token()
+            pushed, restored = self._push_all(token)
+            pulled, restored_late = self._pull_all(token)
+        restored = restored or restored_late
+        with self._store.writes.begin() as session:
+            load_state(session).last_sync_at = self._clock()
+        message = ""
+        if restored:
+            message = (
+                "Máy chủ đã được khôi phục từ bản sao lưu: đã gửi lại các thay đổi máy chủ chưa có "
+                "và tải lại dữ liệu."
+            )
+        self._report(True, message)
+        return CycleReport(pushed, pulled, restored)
+
+    def _token(self) -> str:
+        token = self._credentials.token(self._login)
+        if token:
+            return token
+        password = self._credentials.password(self._login)
+        if not password:
+            raise LoginRefused("Cần đăng nhập máy chủ để đồng bộ.")
+        response = self._client.login(self._login.username, password, str(self._store.client_id))
+        self._credentials.remember(self._login, token=response.token)
+        self._check_server(response.server, response.last_seq, response.feed_head)
+        return response.token
+
+    # -- push -----------------------------------------------------------------------------------
+    def _push_all(self, token: str) -> tuple[int, bool]:
+        pushed = 0
+        restored = False
+        while not self._stopping.is_set():
+            with self._store.writes.begin() as session:
+                state = load_state(session)
+                numbered_ahead = state.next_seq - 1 - state.acked_seq
+                if numbered_ahead < self._batch_size:
+                    number_new_mutations(session, self._batch_size - numbered_ahead)
+                batch = read_batch(session, state.acked_seq + 1, self._batch_size)
+            if not batch:
+                break
+            request = PushRequest(
+                client_id=str(self._store.client_id),
+                protocol_version=PROTOCOL_VERSION,
+                mutations=[
+                    Mutation(
+                        seq=m.seq,
+                        mutation_id=m.mutation_id,
+                        entity=m.entity,
+                        op=m.op,
+                        entity_id=m.entity_id,
+                        base_version=m.base_version,
+                        payload=m.payload,
+                        made_at=m.created_at,
+                    )
+                    for m in batch
+                ],
+            )
+            try:
+                response = self._client.push(token, request)
+            except SeqGap as gap:
+                if gap.gap.code != "gap" or gap.gap.expected_seq > batch[0].seq:
+                    raise SyncError(
+                        f"Máy chủ từ chối số thứ tự thay đổi #{batch[0].seq} ({gap.gap.detail}). "
+                        "Hãy báo bộ phận kỹ thuật; phiếu vẫn được lưu trên máy này."
+                    ) from gap
+                # The server has fewer of ours than we thought (restored): send again from its next.
+                self._rewind_push(gap.gap.expected_seq - 1, "409")
+                restored = True
+                continue
+            restored = self._check_server(response.server, response.last_seq, response.feed_head) or restored
+            with self._store.writes.begin() as session:
+                before = load_state(session).acked_seq
+                after = record_results(session, response.results, self._clock())
+            pushed += after - before
+            if after == before:
+                raise SyncError(
+                    "Máy chủ không xác nhận các thay đổi đã gửi. Phiếu vẫn được lưu trên máy này; sẽ thử lại."
+                )
+        return pushed, restored
+
+    # -- pull -----------------------------------------------------------------------------------
+    def _pull_all(self, token: str) -> tuple[int, bool]:
+        pulled = 0
+        restored = False
+        while not self._stopping.is_set():
+            with self._store.sessions() as session:
+                state = session.get(SyncState, 1)
+                cursor = int(state.cursor or 0) if state else 0
+            response = self._client.pull(token, cursor, self._pull_page)
+            if self._check_server(response.server, response.last_seq, response.feed_head):
+                restored = True
+                continue  # the cursor went back to 0
+            page = apply_page(
+                self._store, response.changes, response.next_cursor, response.server.server_epoch
+            )
+            pulled += len(response.changes)
+            if page.applied:
+                self._on_event(RemoteChanges(page))
+            if not response.has_more:
+                break
+        return pulled, restored
+
+    # -- a server restored from a backup ----------------------------------------------------------
+    def _check_server(self, server: ServerInfo, last_seq: int, feed_head: int) -> bool:
+        """True when the server lost what it had acknowledged: the outbox goes again, the feed restarts."""
+        with self._store.writes.begin() as session:
+            state = load_state(session)
+            new_epoch = bool(state.server_id) and server.server_epoch != state.server_id
+            lost_pushes = last_seq < state.acked_seq
+            lost_feed = feed_head < int(state.cursor or 0)
+            if not state.server_id:
+                state.server_id = server.server_epoch
+            if not (new_epoch or lost_pushes or lost_feed):
+                return False
+            detail = (
+                f"Máy chủ đã khôi phục dữ liệu cũ (đã xác nhận đến #{state.acked_seq}, nay chỉ có "
+                f"#{last_seq}; bảng tin {state.cursor} → {feed_head})."
+            )
+            log.warning(detail)
+            state.server_id = server.server_epoch
+            state.restore_detected_at = self._clock()
+            state.restore_detail = detail
+            state.cursor = "0"
+            session.execute(update(SyncVersion).values(server_version=-1))
+        self._rewind_push(min(last_seq, self._acked()), "restore")
+        return True
+
+    def _acked(self) -> int:
+        with self._store.sessions() as session:
+            state = session.get(SyncState, 1)
+            return state.acked_seq if state else 0
+
+    def _rewind_push(self, last_seq: int, why: str) -> None:
+        """Pushes after `last_seq` count as not sent: they go again, in order, with the same numbers."""
+        with self._store.writes.begin() as session:
+            state = load_state(session)
+            state.acked_seq = max(0, last_seq)
+            outbox_seqs = select(SyncPush.outbox_seq).where(SyncPush.client_seq > state.acked_seq)
+            session.execute(
+                update(models.OutboxMutation)
+                .where(models.OutboxMutation.seq.in_(outbox_seqs))
+                .values(pushed_at=None)
+            )
+            session.execute(
+                update(SyncPush)
+                .where(SyncPush.client_seq > state.acked_seq)
+                .values(outcome=None, acked_at=None, reason="")
+            )
+        log.info("Gửi lại từ #%d (%s)", last_seq + 1, why)
