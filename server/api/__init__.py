@@ -1,0 +1,1 @@
+"""HTTP layer of the server: the app factory, dependencies and routes."""

@@ -1,0 +1,35 @@
+"""The FastAPI application: built from settings by `create_app`; nothing happens on import."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from protocol import MAX_BODY_BYTES, PROTOCOL_VERSION
+from server.api import admin_routes, supervisor_routes, sync_routes
+from server.api.deps import Db, Runtime
+from server.api.limits import BodyLimit
+from server.core.settings import Settings
+from server.db import create_server_engine, session_factory
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app on the settings' database; the CLI has migrated it before this is served."""
+    app = FastAPI(
+        title="Tổng đài 1022 — máy chủ đồng bộ",
+        version=f"protocol-{PROTOCOL_VERSION}",
+        description="Accounts, sync (push/pull), catalogs and presence for Tổng đài 1022 desktops.",
+    )
+    engine = create_server_engine(settings.database_url)
+    app.state.runtime = Runtime(settings=settings, sessions=session_factory(engine))
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes or MAX_BODY_BYTES)
+    app.include_router(sync_routes.router)
+    app.include_router(supervisor_routes.router)
+    app.include_router(admin_routes.router)
+
+    @app.get("/health", tags=["health"])
+    def health(session: Db) -> dict[str, str]:
+        session.execute(text("SELECT 1"))
+        return {"status": "ok", "protocol_version": str(PROTOCOL_VERSION)}
+
+    return app

@@ -1,0 +1,148 @@
+"""Login, logout and the sync endpoints (push, pull, state)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from protocol import (
+    MAX_PULL_LIMIT,
+    MIN_PROTOCOL_VERSION,
+    PROTOCOL_VERSION,
+    GapError,
+    LoginRequest,
+    LoginResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    Role,
+    ServerInfo,
+    SyncState,
+)
+from server.api.deps import Db, Operator, Rt
+from server.db import read_epoch
+from server.services import accounts
+from server.services.feed import feed_head, read_page
+from server.services.push import SeqGap, apply_batch, last_seq
+from server.services.tickets import Actor
+
+router = APIRouter(prefix="/api/v1")
+
+
+def server_info(session: Session) -> ServerInfo:
+    return ServerInfo(server_epoch=read_epoch(session), server_time=datetime.now(UTC))
+
+
+def _check_protocol(version: int) -> None:
+    if not MIN_PROTOCOL_VERSION <= version <= PROTOCOL_VERSION:
+        raise HTTPException(
+            status.HTTP_426_UPGRADE_REQUIRED,
+            f"Máy trạm dùng giao thức đồng bộ phiên bản {version}, máy chủ nhận từ "
+            f"{MIN_PROTOCOL_VERSION} đến {PROTOCOL_VERSION}. Không có thay đổi nào bị bỏ: "
+            "chúng vẫn chờ trên máy trạm. Hãy cập nhật phần mềm.",
+        )
+
+
+@router.post(
+    "/login", response_model=LoginResponse, responses={401: {"description": "sai tên hoặc mật khẩu"}}
+)
+def login(body: LoginRequest, rt: Rt, session: Db) -> LoginResponse:
+    _check_protocol(body.protocol_version)
+    with session.begin():
+        found = accounts.login(
+            session, rt.settings.secret, body.username, body.password, body.client_id, rt.settings.token_hours
+        )
+    if found is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khoá."
+        )
+    account, token, expires = found
+    return LoginResponse(
+        token=token,
+        expires_at=expires,
+        username=account.username,
+        full_name=account.full_name,
+        role=Role(account.role),
+        client_id=body.client_id,
+        last_seq=last_seq(session, body.client_id),
+        feed_head=feed_head(session),
+        server=server_info(session),
+    )
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(who: Operator, session: Db) -> None:
+    with session.begin():
+        accounts.revoke(session, who.token_hash)
+
+
+@router.get("/sync/state", response_model=SyncState)
+def sync_state(who: Operator, session: Db) -> SyncState:
+    return SyncState(
+        last_seq=last_seq(session, who.client_id), feed_head=feed_head(session), server=server_info(session)
+    )
+
+
+@router.post(
+    "/sync/push",
+    response_model=PushResponse,
+    responses={
+        409: {"model": GapError, "description": "a gap in seq: nothing after it was applied"},
+        426: {"description": "protocol version not spoken: nothing applied"},
+    },
+)
+def push(body: PushRequest, who: Operator, rt: Rt, session: Db) -> PushResponse | JSONResponse:
+    _check_protocol(body.protocol_version)
+    if body.client_id != who.client_id:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"Phiên đăng nhập này thuộc máy trạm {who.client_id}, "
+            f"không gửi thay đổi cho máy {body.client_id}.",
+        )
+    actor = Actor(who.username, who.role.rank, who.client_id)
+    try:
+        results = apply_batch(rt.sessions, actor, body.mutations)
+    except SeqGap as gap:
+        detail = (
+            f"Thiếu thay đổi số {gap.expected_seq}: máy chủ đã nhận đến số {gap.last_seq}. "
+            "Hãy gửi lại từ số còn thiếu; không thay đổi nào bị bỏ qua."
+            if gap.code == "gap"
+            else f"Số thứ tự đã dùng cho một thay đổi khác; máy chủ đã nhận đến số {gap.last_seq}."
+        )
+        error = GapError(
+            detail=detail,
+            code="gap" if gap.code == "gap" else "seq_reused",
+            expected_seq=gap.expected_seq,
+            last_seq=gap.last_seq,
+            server=server_info(session),
+        )
+        return JSONResponse(error.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
+    return PushResponse(
+        results=results,
+        last_seq=last_seq(session, who.client_id),
+        feed_head=feed_head(session),
+        server=server_info(session),
+    )
+
+
+@router.get("/sync/pull", response_model=PullResponse)
+def pull(
+    who: Operator,
+    session: Db,
+    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
+) -> PullResponse:
+    head = feed_head(session)
+    changes, has_more = read_page(session, cursor, limit)
+    return PullResponse(
+        changes=changes,
+        next_cursor=changes[-1].cursor if changes else cursor,
+        has_more=has_more,
+        feed_head=max(head, changes[-1].cursor if changes else 0),
+        last_seq=last_seq(session, who.client_id),
+        server=server_info(session),
+    )

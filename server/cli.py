@@ -1,0 +1,102 @@
+"""`tongdai1022-server`: serve (migrations first, then uvicorn), create-user, new-epoch, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from protocol import Role
+from server.core.settings import DB_ENV, Settings, SettingsError, default_sqlite_path
+
+PASSWORD_ENV = "TONGDAI1022_NEW_PASSWORD"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tongdai1022-server", description=__doc__)
+    parser.add_argument(
+        "--db",
+        default=os.environ.get(DB_ENV),
+        help=f"postgresql://user@host/db or a SQLite file (${DB_ENV}, else {default_sqlite_path().name})",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8022)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="migrate the database, then serve (the default)")
+    commands.add_parser("migrate", help="only bring the database schema up to date")
+    commands.add_parser(
+        "new-epoch", help="after restoring a backup: make every desktop re-push and pull again"
+    )
+    create = commands.add_parser(
+        "create-user", help=f"create an account; password from ${PASSWORD_ENV} or a prompt"
+    )
+    create.add_argument("username")
+    create.add_argument("--role", choices=[r.value for r in Role], default=Role.ADMIN.value)
+    create.add_argument("--full-name", default="")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env(args.db)
+    except SettingsError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    from server.db import create_server_engine, migrate, new_epoch
+
+    engine = create_server_engine(settings.database_url)
+    migrate(engine)
+    if args.command == "migrate":
+        print("Cơ sở dữ liệu đã được cập nhật.")
+        return 0
+    if args.command == "new-epoch":
+        print(f"Kỷ nguyên mới của máy chủ: {new_epoch(engine)}. Các máy trạm sẽ gửi lại và tải lại dữ liệu.")
+        return 0
+    if args.command == "create-user":
+        return _create_user(engine, args.username, Role(args.role), args.full_name)
+    engine.dispose()
+    return _serve(settings, args.host, args.port, args.workers)
+
+
+def _create_user(engine: object, username: str, role: Role, full_name: str) -> int:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.services.accounts import AccountError, create_account
+
+    assert isinstance(engine, Engine)
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            print(f"Lỗi: hãy đặt mật khẩu trong biến môi trường {PASSWORD_ENV}.", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != password:
+            print("Lỗi: hai lần nhập mật khẩu không khớp.", file=sys.stderr)
+            return 2
+    try:
+        with Session(engine) as session, session.begin():
+            create_account(session, username, password, role, full_name)
+    except AccountError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    print(f"Đã tạo tài khoản {username.strip().lower()} ({role.value}).")
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    import uvicorn
+
+    from server.api.app import create_app
+
+    if workers > 1:
+        os.environ["TONGDAI1022_SERVER_DB"] = settings.database_url
+        uvicorn.run(
+            "server.asgi:app", host=host, port=port, workers=workers, factory=True, log_level="warning"
+        )
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

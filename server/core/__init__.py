@@ -1,0 +1,1 @@
+"""Settings and security of the server."""

@@ -1,0 +1,274 @@
+"""SQLAlchemy 2 models of the server database; ticket and call columns are named as on the desktop."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """A timestamp with time zone; SQLite (which keeps none) gets UTC in and aware UTC back."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: AwareDateTime, dict[str, Any]: Json}
+
+
+class ServerMeta(Base):
+    """Facts of this database: `server_epoch` (a new one after a restore, see protocol)."""
+
+    __tablename__ = "server_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class FeedCounter(Base):
+    """The one row whose update hands out feed cursors; see server.services.feed for why."""
+
+    __tablename__ = "feed_counter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class FeedEntry(Base):
+    """An entity's latest committed state in the change feed, at cursor `position`."""
+
+    __tablename__ = "feed"
+    entity: Mapped[str] = mapped_column(String(30), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    tombstone: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)
+    origin_client: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class AuthToken(Base):
+    """A login: only the token's keyed hash is kept; revoked_at set on logout or account change."""
+
+    __tablename__ = "auth_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ClientStream(Base):
+    """A desktop's mutation stream: the highest seq applied (its row lock serialises that client's pushes)."""
+
+    __tablename__ = "client_streams"
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_username: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime]
+
+
+class AppliedMutation(Base):
+    """The stored result of (client_id, seq), returned to every retry."""
+
+    __tablename__ = "applied_mutations"
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    mutation_id: Mapped[str] = mapped_column(String(64), index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(Json)
+    applied_at: Mapped[datetime]
+
+
+class Ticket(Base):
+    """A ticket; `field_meta` = {field: [version, writer's role rank]} of fields edited since creation."""
+
+    __tablename__ = "tickets"
+    pk: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    citizen_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    citizen_name: Mapped[str] = mapped_column(String(200), default="")
+    citizen_address: Mapped[str] = mapped_column(String(300), default="")
+    request_type: Mapped[str] = mapped_column(String(30))
+    level: Mapped[int] = mapped_column(Integer)
+    is_tthc: Mapped[bool] = mapped_column(Boolean, default=False)
+    tthc_code: Mapped[str] = mapped_column(String(40), default="")
+    field_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    unit_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    content: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    satisfaction: Mapped[str] = mapped_column(String(20))
+    dissatisfaction_reason: Mapped[str | None] = mapped_column(String(30), default=None)
+    deadline: Mapped[date | None] = mapped_column(Date, default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    call_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    creator_rank: Mapped[int] = mapped_column(Integer, default=1)
+    field_meta: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    origin_client: Mapped[str] = mapped_column(String(64), default="")
+
+    __table_args__ = (
+        Index("ix_tickets_received", "received_at", "pk"),
+        Index("ix_tickets_phone_received", "phone", "received_at", "status"),
+        Index("ix_tickets_status_received", "status", "received_at"),
+        Index("ix_tickets_unit_received", "unit_code", "received_at"),
+    )
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    direction: Mapped[str] = mapped_column(String(10))
+    phone: Mapped[str] = mapped_column(String(20))
+    citizen_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    operator: Mapped[str] = mapped_column(String(64), default="")
+    started_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    outcome: Mapped[str] = mapped_column(String(20))
+    ticket_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    sip_call_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    origin_client: Mapped[str] = mapped_column(String(64), default="")
+
+    __table_args__ = (
+        Index("ix_calls_phone_started", "phone", "started_at"),
+        Index("ix_calls_started", "started_at"),
+    )
+
+
+class Conflict(Base):
+    """Two concurrent edits of one free-text field: the ticket keeps server_value, this keeps the other."""
+
+    __tablename__ = "conflicts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    base_value: Mapped[str | None] = mapped_column(Text, default=None)
+    server_value: Mapped[str | None] = mapped_column(Text, default=None)
+    client_value: Mapped[str | None] = mapped_column(Text, default=None)
+    client_id: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    settled_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    settled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str] = mapped_column(String(20), default="khac")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    merged_into: Mapped[str | None] = mapped_column(String(64), default=None)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Field(Base):
+    __tablename__ = "fields"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class LevelRule(Base):
+    __tablename__ = "levels"
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    deadline_working_days: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Holiday(Base):
+    __tablename__ = "holidays"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    is_working_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class KbQa(Base):
+    __tablename__ = "kb_qa"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(Json, default=list)
+    procedures: Mapped[list[str]] = mapped_column(Json, default=list)
+    author: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Presence(Base):
+    """An operator's last reported state, stamped with the server's clock."""
+
+    __tablename__ = "presence"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    since: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -1,0 +1,100 @@
+"""Catalogs and knowledge base edited by an administrator; every change goes into the feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from protocol.records import CATALOG_RECORDS, CatalogKind
+from server.models import Base, Field, Holiday, KbQa, LevelRule, Unit
+from server.services.feed import PendingChanges, publish
+from server.services.values import to_json
+
+TABLES: dict[CatalogKind, type[Base]] = {
+    CatalogKind.UNIT: Unit,
+    CatalogKind.FIELD: Field,
+    CatalogKind.LEVEL: LevelRule,
+    CatalogKind.HOLIDAY: Holiday,
+    CatalogKind.KB_QA: KbQa,
+}
+DATA_COLUMNS: dict[CatalogKind, tuple[str, ...]] = {
+    kind: tuple(record.model_fields) for kind, record in CATALOG_RECORDS.items()
+}
+
+
+class CatalogError(ValueError):
+    """A refused catalog edit; the message is Vietnamese."""
+
+
+def parse_key(kind: CatalogKind, key: str) -> Any:
+    try:
+        if kind is CatalogKind.LEVEL:
+            level = int(key)
+            if not 1 <= level <= 4:
+                raise ValueError
+            return level
+        if kind is CatalogKind.HOLIDAY:
+            return date.fromisoformat(key)
+    except ValueError:
+        raise CatalogError(f"Khoá «{key}» không hợp lệ cho danh mục {kind.value}.") from None
+    if not 1 <= len(key) <= 64:
+        raise CatalogError("Mã danh mục phải dài 1-64 ký tự.")
+    return key
+
+
+def put(session: Session, kind: CatalogKind, key: str, body: dict[str, Any], author: str) -> dict[str, Any]:
+    try:
+        record = CATALOG_RECORDS[kind].model_validate(body)
+    except ValidationError as error:
+        raise CatalogError(f"Dữ liệu danh mục không hợp lệ: {error.errors()[0]['msg']}") from None
+    table = TABLES[kind]
+    pk = parse_key(kind, key)
+    row: Any = session.get(table, pk, with_for_update=True)
+    values = record.model_dump()
+    if kind is CatalogKind.KB_QA:
+        values.update(author=author, updated_at=datetime.now(UTC))
+    if row is None:
+        row = table(**{_key_column(kind): pk}, version=1, **values)
+        session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.version += 1
+    session.flush()
+    data = entry_data(kind, row)
+    feed = PendingChanges()
+    feed.record(kind.value, key, row.version, data)
+    publish(session, feed)
+    return data
+
+
+def delete(session: Session, kind: CatalogKind, key: str) -> bool:
+    if kind is CatalogKind.UNIT:
+        raise CatalogError(
+            "Không xoá đơn vị (các phiếu cũ vẫn mang mã đơn vị). "
+            "Hãy cho đơn vị ngừng nhận phiếu (active=false)."
+        )
+    table = TABLES[kind]
+    row: Any = session.get(table, parse_key(kind, key), with_for_update=True)
+    if row is None:
+        return False
+    version = row.version + 1
+    session.delete(row)
+    feed = PendingChanges()
+    feed.record(kind.value, key, version, None)
+    publish(session, feed)
+    return True
+
+
+def entry_data(kind: CatalogKind, row: Any) -> dict[str, Any]:
+    data = {name: to_json(getattr(row, name)) for name in DATA_COLUMNS[kind]}
+    data[_key_column(kind)] = to_json(getattr(row, _key_column(kind)))
+    data["version"] = row.version
+    return data
+
+
+def _key_column(kind: CatalogKind) -> str:
+    return {CatalogKind.LEVEL: "level", CatalogKind.HOLIDAY: "day", CatalogKind.KB_QA: "id"}.get(kind, "code")

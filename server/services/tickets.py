@@ -1,0 +1,197 @@
+"""Applying ticket and conflict mutations: create/import, field-by-field merge, settling conflicts."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from protocol import FREE_TEXT_FIELDS, TICKET_FIELDS, FieldOutcome, Mutation
+from server.models import Conflict, Ticket
+from server.services.feed import PendingChanges
+from server.services.values import TICKET_CONVERTERS, TICKET_REQUIRED, BadValue, convert, to_json
+
+
+class Rejected(Exception):
+    """A business refusal: stored as the mutation's result with this Vietnamese reason."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    rank: int
+    client_id: str
+
+
+@dataclass
+class Applied:
+    version: int | None
+    outcomes: list[FieldOutcome]
+
+
+def ticket_data(ticket: Ticket) -> dict[str, Any]:
+    data = {name: to_json(getattr(ticket, name)) for name in TICKET_FIELDS}
+    data.update(
+        id=ticket.id,
+        version=ticket.version,
+        created_by=ticket.created_by,
+        updated_by=ticket.updated_by,
+        created_at=ticket.created_at.isoformat(),
+        updated_at=ticket.updated_at.isoformat(),
+    )
+    return data
+
+
+def conflict_data(conflict: Conflict) -> dict[str, Any]:
+    return {
+        "id": conflict.id,
+        "ticket_id": conflict.ticket_id,
+        "field": conflict.field,
+        "base_value": conflict.base_value,
+        "server_value": conflict.server_value,
+        "client_value": conflict.client_value,
+        "client_id": conflict.client_id,
+        "username": conflict.username,
+        "created_at": conflict.created_at.isoformat(),
+    }
+
+
+def create(
+    session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
+) -> Applied:
+    fields = {k: v for k, v in mutation.payload.items() if k not in ("source", "id", "version")}
+    if mutation.op == "import" and not set(TICKET_REQUIRED) <= set(fields):
+        raise Rejected(
+            "Phiếu nhập từ tệp được gửi thiếu nội dung phiếu "
+            "(máy trạm phiên bản cũ chỉ gửi tên tệp và dòng). "
+            "Hãy cập nhật phần mềm máy trạm rồi đồng bộ lại; phiếu vẫn còn nguyên trên máy trạm."
+        )
+    missing = [name for name in TICKET_REQUIRED if name not in fields]
+    if missing:
+        raise Rejected(f"Phiếu thiếu trường bắt buộc: {', '.join(missing)}.")
+    try:
+        values = convert(TICKET_CONVERTERS, fields)
+    except BadValue as error:
+        raise Rejected(str(error)) from None
+    if session.scalar(select(Ticket.pk).where(Ticket.id == mutation.entity_id)) is not None:
+        raise Rejected(f"Phiếu {values['code']} đã có trên máy chủ; không tạo lần nữa.")
+    if session.scalar(select(Ticket.id).where(Ticket.code == values["code"])) is not None:
+        raise Rejected(f"Mã phiếu {values['code']} đã được dùng cho một phiếu khác trên máy chủ.")
+    ticket = Ticket(
+        id=mutation.entity_id,
+        version=1,
+        created_by=actor.username,
+        updated_by=actor.username,
+        created_at=now,
+        updated_at=now,
+        creator_rank=actor.rank,
+        field_meta={},
+        origin_client=actor.client_id,
+        **values,
+    )
+    session.add(ticket)
+    session.flush()
+    feed.record("ticket", ticket.id, 1, ticket_data(ticket), origin_client=actor.client_id)
+    return Applied(1, [])
+
+
+def update(
+    session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
+) -> Applied:
+    """Merge an edit made from `base_version`: see protocol.records for who wins a same-field race."""
+    changes = mutation.payload.get("changes", mutation.payload)
+    before = mutation.payload.get("before", {}) if "changes" in mutation.payload else {}
+    if not isinstance(changes, dict) or not isinstance(before, dict):
+        raise Rejected("Nội dung sửa phiếu không đúng dạng {changes, before}.")
+    try:
+        values = convert(TICKET_CONVERTERS, changes)
+    except BadValue as error:
+        raise Rejected(str(error)) from None
+    if "code" in values:
+        raise Rejected("Không được đổi mã phiếu.")
+    ticket = _locked_ticket(session, mutation.entity_id)
+    meta: dict[str, Any] = dict(ticket.field_meta or {})
+    applied: dict[str, Any] = {}
+    outcomes: list[FieldOutcome] = []
+    for name, value in values.items():
+        current = getattr(ticket, name)
+        field_version, field_rank = meta.get(name, [1, ticket.creator_rank])
+        if field_version <= mutation.base_version or current == value:
+            applied[name] = value
+        elif name in FREE_TEXT_FIELDS:
+            conflict = Conflict(
+                id=str(uuid.uuid4()),
+                ticket_id=ticket.id,
+                field=name,
+                base_value=before.get(name),
+                server_value=current,
+                client_value=value,
+                client_id=actor.client_id,
+                username=actor.username,
+                created_at=now,
+            )
+            session.add(conflict)
+            feed.record("conflict", conflict.id, 1, conflict_data(conflict), origin_client=actor.client_id)
+            outcomes.append(
+                FieldOutcome(
+                    field=name, outcome="conflict_recorded", server_value=current, conflict_id=conflict.id
+                )
+            )
+        elif actor.rank >= field_rank:
+            applied[name] = value  # same or higher role: the edit applied later wins
+        else:
+            outcomes.append(
+                FieldOutcome(field=name, outcome="lost_to_precedence", server_value=to_json(current))
+            )
+    if any(o.field == "status" for o in outcomes) and "resolved_at" in applied:
+        del applied["resolved_at"]  # resolved_at follows the status that won
+    really_changed = {name: value for name, value in applied.items() if getattr(ticket, name) != value}
+    if really_changed:
+        ticket.version += 1
+        for name, value in really_changed.items():
+            setattr(ticket, name, value)
+            meta[name] = [ticket.version, actor.rank]
+        ticket.field_meta = meta
+        ticket.updated_by = actor.username
+        ticket.updated_at = now
+        session.flush()
+        feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
+    return Applied(ticket.version, outcomes)
+
+
+def settle(
+    session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
+) -> Applied:
+    """The operator's choice for a free-text conflict becomes the field's value; the conflict is gone."""
+    conflict = session.scalar(select(Conflict).where(Conflict.id == mutation.entity_id).with_for_update())
+    if conflict is None:
+        raise Rejected("Không có xung đột này trên máy chủ.")
+    if conflict.settled_at is not None:
+        raise Rejected(f"Xung đột này đã được {conflict.settled_by} giải quyết.")
+    value = mutation.payload.get("value")
+    try:
+        converted = TICKET_CONVERTERS[conflict.field](conflict.field, value)
+    except BadValue as error:
+        raise Rejected(str(error)) from None
+    ticket = _locked_ticket(session, conflict.ticket_id)
+    conflict.settled_by, conflict.settled_at = actor.username, now
+    if getattr(ticket, conflict.field) != converted:
+        ticket.version += 1
+        setattr(ticket, conflict.field, converted)
+        ticket.field_meta = {**(ticket.field_meta or {}), conflict.field: [ticket.version, actor.rank]}
+        ticket.updated_by, ticket.updated_at = actor.username, now
+        session.flush()
+        feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
+    feed.record("conflict", conflict.id, 2, None, origin_client=actor.client_id)
+    return Applied(ticket.version, [])
+
+
+def _locked_ticket(session: Session, ticket_id: str) -> Ticket:
+    ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+    if ticket is None:
+        raise Rejected("Phiếu này chưa có trên máy chủ (lần tạo phiếu chưa được gửi lên hoặc đã bị từ chối).")
+    return ticket

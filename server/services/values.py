@@ -1,0 +1,158 @@
+"""Checking and converting pushed field values (JSON) into column values; reasons in Vietnamese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+CHANNELS = frozenset({"dien_thoai", "email", "zalo", "website", "facebook", "app_mobile"})
+REQUEST_TYPES = frozenset(
+    {
+        "hoi_thong_tin",
+        "phan_anh",
+        "dang_ky",
+        "phan_anh_cham_tre",
+        "phan_anh_thai_do",
+        "gop_y",
+        "khieu_nai",
+        "khac",
+    }
+)
+STATUSES = frozenset({"dang_xu_ly", "da_xu_ly"})
+SATISFACTIONS = frozenset({"hai_long", "khong_hai_long", "khong_phan_hoi", "chua_danh_gia"})
+REASONS = frozenset(
+    {"co_che_chinh_sach", "nguon_luc", "yeu_cau_khong_phu_hop", "don_vi_tra_loi", "tong_dai_vien", "khac"}
+)
+DIRECTIONS = frozenset({"vao", "ra"})
+OUTCOMES = frozenset({"dang_do_chuong", "da_tra_loi", "nho", "bo_may", "ban", "loi"})
+
+
+class BadValue(ValueError):
+    """A field value the server cannot store; the message is the operator's reason."""
+
+
+def _text(limit: int, *, optional: bool = False) -> Callable[[str, Any], Any]:
+    def convert(name: str, value: Any) -> Any:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise BadValue(f"Trường «{name}» phải là chuỗi ký tự.")
+        if len(value) > limit:
+            raise BadValue(f"Trường «{name}» dài quá {limit} ký tự.")
+        return value if value or not optional else None
+
+    return convert
+
+
+def _code(allowed: frozenset[str], *, optional: bool = False) -> Callable[[str, Any], Any]:
+    def convert(name: str, value: Any) -> Any:
+        if value is None and optional:
+            return None
+        if value not in allowed:
+            raise BadValue(
+                f"Mã «{value}» của trường «{name}» không hợp lệ; chấp nhận: {', '.join(sorted(allowed))}."
+            )
+        return value
+
+    return convert
+
+
+def _moment(*, optional: bool) -> Callable[[str, Any], Any]:
+    def convert(name: str, value: Any) -> Any:
+        if value is None and optional:
+            return None
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise BadValue(
+                f"Trường «{name}» phải là thời điểm ISO 8601 có múi giờ (2021-11-01T08:30:00+07:00)."
+            )
+        return moment
+
+    return convert
+
+
+def _day(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value[:10]) if isinstance(value, str) else _raise()
+    except ValueError:
+        raise BadValue(f"Trường «{name}» phải là ngày dạng YYYY-MM-DD.") from None
+
+
+def _raise() -> date:
+    raise ValueError
+
+
+def _level(name: str, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+        raise BadValue(f"Cấp độ phải là số từ 1 đến 4 (nhận được «{value}»).")
+    return value
+
+
+def _flag(name: str, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise BadValue(f"Trường «{name}» phải là đúng/sai.")
+    return value
+
+
+TICKET_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
+    "code": _text(40),
+    "received_at": _moment(optional=False),
+    "channel": _code(CHANNELS),
+    "phone": _text(20),
+    "citizen_id": _text(36, optional=True),
+    "citizen_name": _text(200),
+    "citizen_address": _text(300),
+    "request_type": _code(REQUEST_TYPES),
+    "level": _level,
+    "is_tthc": _flag,
+    "tthc_code": _text(40),
+    "field_code": _text(64, optional=True),
+    "unit_code": _text(64, optional=True),
+    "content": _text(100_000),
+    "answer": _text(100_000),
+    "status": _code(STATUSES),
+    "satisfaction": _code(SATISFACTIONS),
+    "dissatisfaction_reason": _code(REASONS, optional=True),
+    "deadline": _day,
+    "resolved_at": _moment(optional=True),
+    "call_id": _text(36, optional=True),
+}
+TICKET_REQUIRED = ("code", "received_at", "channel", "request_type", "level", "status", "satisfaction")
+
+CALL_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
+    "direction": _code(DIRECTIONS),
+    "phone": _text(20),
+    "citizen_id": _text(36, optional=True),
+    "operator": _text(64),
+    "started_at": _moment(optional=False),
+    "answered_at": _moment(optional=True),
+    "ended_at": _moment(optional=True),
+    "outcome": _code(OUTCOMES),
+    "ticket_id": _text(36, optional=True),
+    "sip_call_id": _text(200, optional=True),
+}
+
+
+def convert(converters: dict[str, Callable[[str, Any], Any]], values: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(values) - set(converters))
+    if unknown:
+        raise BadValue(
+            f"Máy chủ không biết trường {', '.join(unknown)}; hãy cập nhật phần mềm máy chủ hoặc máy trạm."
+        )
+    return {name: converters[name](name, value) for name, value in values.items()}
+
+
+VN_TZ = timezone(timedelta(hours=7))
+
+
+def to_json(value: Any) -> Any:
+    """A column value as the feed carries it: ISO strings, datetimes in Vietnamese time (+07:00)."""
+    if isinstance(value, datetime):
+        return value.astimezone(VN_TZ).isoformat()
+    return value.isoformat() if isinstance(value, date) else value
