@@ -1,0 +1,90 @@
+"""The province's report over the local store: the shared engine (`reports`) bound to the desktop's tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from desktop.domain.codes import (
+    CallDirection,
+    CallOutcome,
+    Channel,
+    DissatisfactionReason,
+    Level,
+    RequestType,
+    Satisfaction,
+    TicketStatus,
+)
+from desktop.store.local import LocalStore
+from desktop.store.models import Call, Ticket, Unit
+from reports import (
+    CallColumns,
+    Period,
+    Report,
+    ReportSource,
+    TicketColumns,
+    UnitColumns,
+    Vocabulary,
+    build_report,
+)
+
+HOTLINE_UNIT = "tong-dai-1022"  # the catalog's "Tổng đài 1022": tickets the operators closed themselves
+
+
+@cache
+def desktop_source() -> ReportSource:
+    """The desktop store's columns and the codes of desktop.domain.codes, for the engine."""
+    tickets, calls, units = Ticket.__table__.c, Call.__table__.c, Unit.__table__.c
+    return ReportSource(
+        tickets=TicketColumns(
+            received_at=tickets.received_at,
+            unit=tickets.unit_code,
+            channel=tickets.channel,
+            request_type=tickets.request_type,
+            level=tickets.level,
+            status=tickets.status,
+            is_tthc=tickets.is_tthc,
+            satisfaction=tickets.satisfaction,
+            dissatisfaction_reason=tickets.dissatisfaction_reason,
+        ),
+        calls=CallColumns(started_at=calls.started_at, direction=calls.direction, outcome=calls.outcome),
+        units=UnitColumns(code=units.code, name=units.name, active=units.active, sort_order=units.sort_order),
+        codes=Vocabulary(
+            channels=tuple(member.value for member in Channel),
+            request_types=tuple(member.value for member in RequestType),
+            levels=tuple(int(member) for member in Level),
+            dissatisfaction_reasons=tuple(member.value for member in DissatisfactionReason),
+            resolved=TicketStatus.RESOLVED.value,
+            in_progress=TicketStatus.IN_PROGRESS.value,
+            satisfied=Satisfaction.SATISFIED.value,
+            dissatisfied=Satisfaction.DISSATISFIED.value,
+            no_response=Satisfaction.NO_RESPONSE.value,
+            not_rated=Satisfaction.NOT_RATED.value,
+            attitude=RequestType.ATTITUDE.value,
+            late=RequestType.LATE_HANDLING.value,
+            inbound=CallDirection.INBOUND.value,
+            outbound=CallDirection.OUTBOUND.value,
+            missed_outcomes=(
+                CallOutcome.MISSED.value,
+                CallOutcome.ABANDONED.value,
+                CallOutcome.BUSY.value,
+                CallOutcome.FAILED.value,
+            ),
+            hotline_unit=HOTLINE_UNIT,
+        ),
+    )
+
+
+class ReportService:
+    """Reports of the local store, for the supervisor screens and `report` (never on the GUI thread)."""
+
+    def __init__(self, store: LocalStore) -> None:
+        self._store = store
+
+    def report(self, first: date, last: date) -> Report:
+        """The report of the tickets received from `first` to `last` (inclusive, Vietnam time)."""
+        return self.report_for(Period(first, last))
+
+    def report_for(self, period: Period) -> Report:
+        with self._store.engine.connect() as connection, connection.begin():
+            return build_report(connection, desktop_source(), period)

@@ -1,0 +1,73 @@
+"""What the engine reads: the ticket, call and unit columns it is handed, and the codes it counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+Column = ColumnElement[Any]
+
+
+@dataclass(frozen=True)
+class TicketColumns:
+    """Columns of the tickets table (one table: every column must come from it)."""
+
+    received_at: Column  # aware timestamp (the desktop stores it as ISO text with +07:00)
+    unit: Column  # unit code; NULL means the hotline handled it itself
+    channel: Column
+    request_type: Column
+    level: Column
+    status: Column
+    is_tthc: Column
+    satisfaction: Column
+    dissatisfaction_reason: Column
+
+
+@dataclass(frozen=True)
+class CallColumns:
+    started_at: Column
+    direction: Column
+    outcome: Column
+
+
+@dataclass(frozen=True)
+class UnitColumns:
+    """The unit catalog: every unit ever used, renamed, merged or retired (never deleted)."""
+
+    code: Column
+    name: Column
+    active: Column
+    sort_order: Column
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The codes of DOMAIN.md, in the order the tables show them; every one appears even at 0."""
+
+    channels: tuple[str, ...]
+    request_types: tuple[str, ...]
+    levels: tuple[int, ...]
+    dissatisfaction_reasons: tuple[str, ...]
+    resolved: str  # status
+    in_progress: str  # status
+    satisfied: str
+    dissatisfied: str
+    no_response: str
+    not_rated: str
+    attitude: str  # request type: complaint about a civil servant's attitude
+    late: str  # request type: complaint about late handling of a procedure
+    inbound: str  # call direction
+    outbound: str
+    missed_outcomes: tuple[str, ...]  # inbound calls nobody answered
+    hotline_unit: str | None  # tickets with no unit are the hotline's own (DOMAIN.md: "or the hotline")
+    unassigned_name: str = "Chưa giao đơn vị"  # their row's name when the catalog has no hotline unit
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    tickets: TicketColumns
+    calls: CallColumns
+    units: UnitColumns
+    codes: Vocabulary
