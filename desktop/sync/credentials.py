@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError
 
+from desktop.sync.client import LoginRefused, SyncClient
+
 SERVICE = "tongdai1022"
 
 NO_KEYRING_MESSAGE = (
@@ -99,3 +101,16 @@ def system_backend() -> KeyringBackend | None:
 
     backend = keyring.get_keyring()
     return backend if usable(backend) else None
+
+
+def sign_in(client: SyncClient, credentials: Credentials, login: Login, password: str, client_id: str) -> str:
+    """Log in (on a worker thread): the token and the password go to the keyring (or this session);
+    returns the user's full name. A wrong password raises LoginRefused with a Vietnamese message."""
+    try:
+        response = client.login(login.username, password, client_id)
+    except LoginRefused as error:
+        raise LoginRefused(
+            "Sai tên đăng nhập hoặc mật khẩu. Hãy kiểm tra lại (chú ý bộ gõ tiếng Việt và phím Caps Lock)."
+        ) from error
+    credentials.remember(login, password=password, token=response.token)
+    return response.full_name or response.username

@@ -852,4 +852,125 @@
         <translation>Nội dung</translation>
     </message>
 </context>
+<context>
+    <name>SyncConflictView</name>
+    <message>
+        <source>Conflicts to settle</source>
+        <translation>Xung đột cần giải quyết</translation>
+    </message>
+    <message>
+        <source>No conflicts: every change has been merged.</source>
+        <translation>Không có xung đột: mọi thay đổi đã được gộp.</translation>
+    </message>
+    <message>
+        <source>Keep the version on the ticket</source>
+        <translation>Giữ bản đang có trên phiếu</translation>
+    </message>
+    <message>
+        <source>Keep the other version</source>
+        <translation>Giữ bản còn lại</translation>
+    </message>
+    <message>
+        <source>Save the edited text</source>
+        <translation>Lưu nội dung đã sửa</translation>
+    </message>
+    <message>
+        <source>On the ticket (server)</source>
+        <translation>Trên phiếu (máy chủ)</translation>
+    </message>
+    <message>
+        <source>The other version</source>
+        <translation>Bản còn lại</translation>
+    </message>
+    <message>
+        <source>Or write the text to keep</source>
+        <translation>Hoặc viết lại nội dung cần giữ</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Trả lời</translation>
+    </message>
+    <message>
+        <source>Caller&apos;s name</source>
+        <translation>Tên người gọi</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Địa chỉ</translation>
+    </message>
+</context>
+<context>
+    <name>SyncLoginDialog</name>
+    <message>
+        <source>Sign in to the central server</source>
+        <translation>Đăng nhập máy chủ trung tâm</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Địa chỉ máy chủ</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>This computer has no password store (keyring): the password is kept for this session only, never written to disk, and asked again next time.</source>
+        <translation>Máy này không có kho mật khẩu (keyring): mật khẩu chỉ được giữ trong phiên làm việc này, không ghi xuống đĩa, và sẽ được hỏi lại lần sau.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <source>Work offline</source>
+        <translation>Làm việc ngoại tuyến</translation>
+    </message>
+    <message>
+        <source>Enter the server address, your user name and your password.</source>
+        <translation>Hãy nhập địa chỉ máy chủ, tên đăng nhập và mật khẩu.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusPresenter</name>
+    <message>
+        <source>Sync: online</source>
+        <translation>Đồng bộ: trực tuyến</translation>
+    </message>
+    <message>
+        <source>Sync: offline</source>
+        <translation>Đồng bộ: ngoại tuyến</translation>
+    </message>
+    <message>
+        <source>%1 waiting to send</source>
+        <translation>%1 thay đổi chờ gửi</translation>
+    </message>
+    <message>
+        <source>last at %1</source>
+        <translation>lần cuối %1</translation>
+    </message>
+    <message>
+        <source>%1 conflicts to settle</source>
+        <translation>%1 xung đột cần giải quyết</translation>
+    </message>
+    <message>
+        <source>%1 refused by the server</source>
+        <translation>%1 thay đổi bị máy chủ từ chối</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <source>Tickets are saved on this computer first.</source>
+        <translation>Phiếu luôn được lưu trên máy này trước.</translation>
+    </message>
+</context>
 </TS>
