@@ -23,7 +23,7 @@ from desktop.domain.codes import (
 )
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogService
-from desktop.services.surveys import NO_ANSWER
+from desktop.services.surveys import NO_ANSWER, SurveyService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.survey_models import SurveyAttempt
@@ -377,6 +377,21 @@ def _zeros(codes: Iterable[str]) -> dict[str, int]:
     return {code: 0 for code in codes}
 
 
+@dataclass
+class SupervisorServices:
+    """What the supervisor's screens read and write: counts, surveys, who is doing what."""
+
+    dashboard: DashboardService
+    surveys: SurveyService
+    presence: PresenceSource
+
+    @classmethod
+    def for_store(
+        cls, store: LocalStore, operator: str, presence: PresenceSource | None = None
+    ) -> SupervisorServices:
+        return cls(DashboardService(store), SurveyService(store, operator), presence or NoPresenceServer())
+
+
 __all__ = [
     "CallCounts",
     "DashboardCounts",
@@ -388,6 +403,7 @@ __all__ = [
     "PeriodCounts",
     "PresenceSource",
     "PresenceUnavailable",
+    "SupervisorServices",
     "TicketCounts",
     "Trends",
 ]
