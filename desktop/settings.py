@@ -39,6 +39,17 @@ class Settings:
     operator: str = ""
     language: str = "vi"
     page_size: int = 200
+    # the phone desk (issue #4); the SIP password lives in the keyring, never here
+    sip_server: str = ""
+    sip_port: int = 5060
+    sip_extension: str = ""
+    sip_local_port: int = 0  # 0: any free port
+    sip_rtp_port_low: int = 20000
+    sip_rtp_port_high: int = 20999
+    phone_record_calls: bool = False
+    phone_recording_retention_days: int = 30
+    phone_audio_output: str = ""
+    phone_ring_device: str = ""
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:

@@ -33,9 +33,11 @@ class CallLog:
         *,
         at: datetime | None = None,
         sip_call_id: str | None = None,
+        call_id: str | None = None,
     ) -> str:
+        """`call_id` lets the caller name the row before it is written (the phone desk links it at once)."""
         stored = normalize_phone(phone)
-        call_id = str(uuid.uuid4())
+        call_id = call_id or str(uuid.uuid4())
         try:
             with self._store.writes.begin() as session:
                 citizen_id = session.scalar(select(models.Citizen.id).where(models.Citizen.phone == stored))
@@ -91,5 +93,43 @@ class CallLog:
                         "ticket_id": call.ticket_id,
                     },
                 )
+        except OperationalError as error:
+            raise explain(error) from error
+
+    def answered(self, call_id: str, *, at: datetime | None = None) -> None:
+        """The call was picked up: answered_at set, the outcome becomes answered (the end comes later)."""
+        try:
+            with self._store.writes.begin() as session:
+                call = session.get(models.Call, call_id)
+                if call is None:
+                    raise LookupError(f"Không có cuộc gọi {call_id}.")
+                call.answered_at = at or self._clock()
+                call.outcome = CallOutcome.ANSWERED.value
+                append_mutation(
+                    session,
+                    entity="call",
+                    entity_id=call_id,
+                    op="update",
+                    payload={"outcome": call.outcome, "answered_at": call.answered_at},
+                )
+        except OperationalError as error:
+            raise explain(error) from error
+
+    def link_ticket(self, call_id: str, ticket_id: str) -> None:
+        """The ticket this call produced (the first one wins; a call rarely makes two)."""
+        try:
+            with self._store.writes.begin() as session:
+                call = session.get(models.Call, call_id)
+                if call is None:
+                    raise LookupError(f"Không có cuộc gọi {call_id}.")
+                if call.ticket_id is None:
+                    call.ticket_id = ticket_id
+                    append_mutation(
+                        session,
+                        entity="call",
+                        entity_id=call_id,
+                        op="update",
+                        payload={"ticket_id": ticket_id},
+                    )
         except OperationalError as error:
             raise explain(error) from error

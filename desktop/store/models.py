@@ -255,5 +255,6 @@ class KbQaProcedure(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
+from desktop.store import phone_models as _phone_models  # noqa: E402, F401  (issue #4: phone desk)
 from desktop.store import survey_models as _survey_models  # noqa: E402, F401  (issue #7: surveys)
 from desktop.store import sync_models as _sync_models  # noqa: E402, F401  (issue #5: sync state)

@@ -130,6 +130,7 @@ class TicketForm(QWidget):
         self._ticket: Ticket | None = None
         self._saving = False
         self._pending_open: str | None = None
+        self._new_call_id: str | None = None  # the call a new ticket comes from (the phone desk)
         self._unit_names: dict[str, str] = {}
         self.inputs: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -419,6 +420,7 @@ class TicketForm(QWidget):
     def new_ticket(self) -> None:
         """An empty form for a new ticket, received now; the phone field gets the focus."""
         self._ticket = None
+        self._new_call_id = None
         self._clear_errors()
         self._clear_message()
         self.phone_edit.clear()
@@ -452,6 +454,17 @@ class TicketForm(QWidget):
             self._pending_open = ticket_id
             return
         self._runner.run(lambda: tickets.get(ticket_id), self._on_ticket_fetched, self._on_fetch_failed)
+
+    def new_call_ticket(self, phone: str, name: str, call_id: str) -> None:
+        """A new phone ticket for the call being answered: caller prefilled, linked to the call log."""
+        self.new_ticket()
+        self._new_call_id = call_id
+        self.fill_caller(phone, name)
+        self.content_edit.setFocus()
+
+    @property
+    def linked_call_id(self) -> str | None:
+        return self._ticket.draft.call_id if self._ticket else self._new_call_id
 
     def fill_caller(self, phone: str, name: str) -> None:
         self.phone_edit.setText(display_phone(phone) if phone.startswith("+") else phone)
@@ -584,7 +597,7 @@ class TicketForm(QWidget):
             satisfaction=satisfaction,
             dissatisfaction_reason=reason,
             received_at=self._received_at(),
-            call_id=self._ticket.draft.call_id if self._ticket else None,
+            call_id=self.linked_call_id,
         )
         return draft, errors
 

@@ -1,0 +1,111 @@
+"""The in-call bar: who is on the line, for how long, hang up, mute, the DTMF keypad and hold."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+
+class CallControls(QWidget):
+    """Shown while a call is up; it only emits requests, the phone desk talks to the agent."""
+
+    hangup_requested = Signal(str)
+    mute_toggled = Signal(str, bool)
+    digit_pressed = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("callControls")
+        self.sip_call_id: str | None = None
+        self._since = 0.0
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self.on_clock_timeout)
+        self.who_label = QLabel(self)
+        self.who_label.setObjectName("callPeer")
+        self.who_label.setStyleSheet("font-weight: bold;")
+        self.time_label = QLabel("00:00", self)
+        self.time_label.setObjectName("callDuration")
+        self.hangup_button = QPushButton(self.tr("Hang up (F12)"), self)
+        self.hangup_button.setObjectName("hangupButton")
+        self.hangup_button.setStyleSheet("background: #b3261e; color: white;")
+        self.mute_button = QPushButton(self.tr("Mute"), self)
+        self.mute_button.setObjectName("muteButton")
+        self.mute_button.setCheckable(True)
+        self.hold_button = QPushButton(self.tr("Hold"), self)
+        self.hold_button.setObjectName("holdButton")
+        self.hold_button.setEnabled(False)
+        self.hold_button.setToolTip(self.tr("Hold is not available yet with this switchboard connection."))
+        self.keypad = QWidget(self)
+        grid = QGridLayout(self.keypad)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(2)
+        self.key_buttons: dict[str, QToolButton] = {}
+        for index, digit in enumerate("123456789*0#"):
+            button = QToolButton(self.keypad)
+            button.setText(digit)
+            button.setObjectName(f"dtmf_{digit}")
+            button.clicked.connect(lambda _=False, d=digit: self._press(d))
+            grid.addWidget(button, index // 6, index % 6)
+            self.key_buttons[digit] = button
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(self.who_label)
+        layout.addWidget(self.time_label)
+        layout.addStretch(1)
+        layout.addWidget(self.keypad)
+        layout.addWidget(self.mute_button)
+        layout.addWidget(self.hold_button)
+        layout.addWidget(self.hangup_button)
+        self.hangup_button.clicked.connect(self.hang_up)
+        self.mute_button.toggled.connect(self.on_mute_button_toggled)
+        self.hide()
+
+    def start(self, sip_call_id: str, who: str, *, connected: bool) -> None:
+        self.sip_call_id = sip_call_id
+        self.who_label.setText(who)
+        self.mute_button.setChecked(False)
+        self.set_connected(connected)
+        self.show()
+
+    def set_connected(self, connected: bool) -> None:
+        self.keypad.setEnabled(connected)
+        self.mute_button.setEnabled(connected)
+        if connected:
+            self._since = time.monotonic()
+            self.time_label.setText("00:00")
+            self._clock.start()
+        else:
+            self.time_label.setText(self.tr("calling…"))
+
+    def stop(self, sip_call_id: str | None = None) -> None:
+        if sip_call_id is not None and sip_call_id != self.sip_call_id:
+            return
+        self._clock.stop()
+        self.sip_call_id = None
+        self.hide()
+
+    def hang_up(self) -> None:
+        if self.sip_call_id:
+            self.hangup_requested.emit(self.sip_call_id)
+
+    def _press(self, digit: str) -> None:
+        if self.sip_call_id and self.keypad.isEnabled():
+            self.digit_pressed.emit(self.sip_call_id, digit)
+
+    def on_mute_button_toggled(self, checked: bool) -> None:
+        if self.sip_call_id:
+            self.mute_toggled.emit(self.sip_call_id, checked)
+
+    def on_clock_timeout(self) -> None:
+        seconds = int(time.monotonic() - self._since)
+        self.time_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
+
+    def keyPressEvent(self, event: object) -> None:  # digits typed while the bar has focus go out as DTMF
+        text = getattr(event, "text", lambda: "")()
+        if text and text in self.key_buttons:
+            self._press(text)
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]

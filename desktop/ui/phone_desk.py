@@ -1,0 +1,392 @@
+"""The phone inside the desk: wires the SIP agent, bridge, pop-up, in-call bar, wrap-up and callback queue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QStatusBar
+
+from desktop.domain.phone import display_phone, try_normalize_phone
+from desktop.domain.ticket import Ticket
+from desktop.services.callbacks import CallbackItem
+from desktop.services.phone_codes import Disposition
+from desktop.services.phone_secrets import SipPasswordStore
+from desktop.services.phone_session import FinishedCall, PhoneSession, RingingCall
+from desktop.settings import Settings
+from desktop.telephony import (
+    AgentPolicy,
+    CallState,
+    CallStateChanged,
+    RegistrationChanged,
+    SipAccount,
+    SipAgent,
+    TelephonyEvent,
+)
+from desktop.telephony.calls import AudioFactory
+from desktop.ui.call_controls import CallControls
+from desktop.ui.call_popup import CallPopup
+from desktop.ui.call_wrapup import WrapUpDialog
+from desktop.ui.callbacks_panel import CallbacksPanel
+from desktop.ui.phone_bridge import PhoneBridge
+from desktop.ui.phone_status import show_registration
+from desktop.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class Agent(Protocol):
+    """The part of SipAgent the desk uses."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def answer(self, call_id: str) -> None: ...
+    def reject(self, call_id: str, code: int = 486) -> None: ...
+    def dial(self, number: str) -> str: ...
+    def hangup(self, call_id: str) -> None: ...
+    def send_dtmf(self, call_id: str, digits: str) -> None: ...
+
+
+AgentFactory = Callable[[SipAccount, Callable[[TelephonyEvent], None], AudioFactory], Agent]
+
+
+def account_from(settings: Settings, password: str) -> SipAccount:
+    return SipAccount(
+        server_host=settings.sip_server.strip(),
+        user=settings.sip_extension.strip(),
+        password=password,
+        server_port=int(settings.sip_port),
+        local_port=int(settings.sip_local_port),
+        rtp_port_low=int(settings.sip_rtp_port_low),
+        rtp_port_high=int(settings.sip_rtp_port_high),
+    )
+
+
+class PhoneDesk(QObject):
+    """Owns the agent's lifecycle; every SIP call goes through the task runner, never on the GUI thread."""
+
+    def __init__(
+        self,
+        window: Any,  # MainWindow: form, side_tabs, sip_label, statusBar(), menuBar()
+        session: PhoneSession,
+        settings: Settings,
+        passwords: SipPasswordStore,
+        runner: TaskRunner,
+        *,
+        agent_factory: AgentFactory | None = None,
+        policy: AgentPolicy | None = None,
+        save_settings: Callable[[Settings], None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.settings = settings
+        self.passwords = passwords
+        self._runner = runner
+        self._policy = policy or AgentPolicy()
+        self._agent_factory = agent_factory or self._default_agent
+        self._save_settings = save_settings or (lambda _s: None)
+        self.agent: Agent | None = None
+        self.registration: RegistrationChanged | None = None
+        self.active_call: str | None = None
+        self._tickets_by_log: dict[str, str] = {}
+        self._ringing: dict[str, RingingCall] = {}
+        self.last_finished: FinishedCall | None = None
+        self.wrap_up_dialog: WrapUpDialog | None = None
+
+        self.bridge = PhoneBridge(session, self)
+        session_errors = self.bridge.report_error
+        self._session_error = session_errors
+        self.popup = CallPopup(window)
+        self.controls = CallControls(window)
+        status: QStatusBar = window.statusBar()
+        status.addWidget(self.controls)
+        self.callbacks = CallbacksPanel(session.callbacks, runner, window)
+        window.side_tabs.addTab(self.callbacks, self.tr("Callbacks"))
+        self._build_actions()
+        self._connect()
+        self.show_registration()
+
+    # -- construction --------------------------------------------------------------------------
+    def _default_agent(
+        self, account: SipAccount, listener: Callable[[TelephonyEvent], None], audio: AudioFactory
+    ) -> Agent:
+        return SipAgent(account, listener, self._policy, audio)
+
+    def _action(self, name: str, text: str, keys: list[str], slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.window.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.settings_action = self._action(
+            "sipSettingsAction", self.tr("Switchboard &account…"), ["F8"], self.open_settings
+        )
+        self.dial_action = self._action(
+            "dialAction", self.tr("&Call the ticket's number"), ["Ctrl+Shift+D"], self.dial_from_form
+        )
+        self.hangup_action = self._action("hangupAction", self.tr("&Hang up"), ["F12"], self.controls.hang_up)
+        self.callbacks_action = self._action(
+            "callbacksAction", self.tr("Call&backs"), ["Ctrl+B"], self.focus_callbacks
+        )
+        menu_bar = self.window.menuBar()
+        menu = menu_bar.addMenu(self.tr("&Phone"))
+        menu.setObjectName("phoneMenu")
+        menu.addActions([self.dial_action, self.hangup_action, self.callbacks_action])
+        menu.addSeparator()
+        menu.addAction(self.settings_action)
+
+    def _connect(self) -> None:
+        queued = Qt.ConnectionType.QueuedConnection
+        self.bridge.call_ringing.connect(self.on_bridge_call_ringing, queued)
+        self.bridge.call_state_changed.connect(self.on_bridge_call_state_changed, queued)
+        self.bridge.call_finished.connect(self.on_bridge_call_finished, queued)
+        self.bridge.registration_changed.connect(self.on_bridge_registration_changed, queued)
+        self.bridge.phone_error.connect(self.on_bridge_phone_error, queued)
+        self.popup.answer_requested.connect(self.answer)
+        self.popup.reject_requested.connect(self.reject)
+        self.controls.hangup_requested.connect(self.hang_up)
+        self.controls.mute_toggled.connect(self.set_muted)
+        self.controls.digit_pressed.connect(self.send_digit)
+        self.callbacks.call_requested.connect(self.call_back)
+        self.window.form.ticket_saved.connect(self.on_form_ticket_saved)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def configured(self) -> bool:
+        return bool(self.settings.sip_server.strip() and self.settings.sip_extension.strip())
+
+    def start(self, password: str | None = None) -> bool:
+        """Starts the agent on a worker thread when the account is set; False when a password is needed."""
+        if not self.configured:
+            self.show_registration()
+            return True
+        secret = password or self.passwords.get(self.settings.sip_server, self.settings.sip_extension)
+        if secret is None:
+            self.show_registration()
+            return False
+        account = account_from(self.settings, secret)
+        agent = self._agent_factory(account, self.bridge, self.session.audio_for)
+        self.agent = agent
+        self.registration = None
+        self.show_registration()
+        self._runner.run(agent.start, lambda _r: None, self._on_start_failed)
+        self.callbacks.reload()
+        return True
+
+    def stop(self) -> None:
+        """Stops the agent (bounded: < 2 s) and flushes the call log; called when the desk closes."""
+        agent, self.agent = self.agent, None
+        if agent is not None:
+            agent.stop()
+        self.session.flush()
+
+    def restart(self, password: str | None = None) -> None:
+        agent, self.agent = self.agent, None
+        if agent is not None:
+            self._runner.run(agent.stop, lambda _r: self.start(password), lambda _e: self.start(password))
+        else:
+            self.start(password)
+
+    def _on_start_failed(self, error: BaseException) -> None:
+        self.window.sip_label.setText(self.tr("Switchboard: cannot start (%1)").replace("%1", str(error)))
+        self.window.sip_label.setToolTip(
+            self.tr("The local SIP port is taken or the server name is wrong. Check the account (F8).")
+        )
+
+    def show_registration(self) -> str:
+        return show_registration(self.window.sip_label, self.registration, self.configured)
+
+    # -- calls ---------------------------------------------------------------------------------
+    def answer(self, sip_call_id: str) -> None:
+        agent = self.agent
+        ringing = self._ringing.get(sip_call_id)
+        if agent is None or ringing is None:
+            return
+        self._runner.run(
+            lambda: agent.answer(sip_call_id),
+            lambda _r: self._on_answered(ringing),
+            lambda error: self._on_call_failed(sip_call_id, error),
+        )
+
+    def _on_answered(self, ringing: RingingCall) -> None:
+        self.popup.close_call(ringing.sip_call_id)
+        self.active_call = ringing.sip_call_id
+        history = ringing.history
+        name = history.citizen.name if history and history.citizen else ""
+        phone = ringing.local_number if history else ringing.number
+        self.controls.start(ringing.sip_call_id, f"{phone} {name}".strip(), connected=True)
+        form = self.window.form
+        form.run_when_clean(lambda: form.new_call_ticket(phone, name, ringing.log_id))
+
+    def reject(self, sip_call_id: str) -> None:
+        agent = self.agent
+        self.popup.close_call(sip_call_id)
+        if agent is not None:
+            self._runner.run(
+                lambda: agent.reject(sip_call_id, 486),
+                lambda _r: None,
+                lambda error: self._on_call_failed(sip_call_id, error),
+            )
+
+    def _on_call_failed(self, sip_call_id: str, error: BaseException) -> None:
+        self.popup.close_call(sip_call_id)
+        self.window.statusBar().showMessage(
+            self.tr("The call is no longer there (the caller hung up?): %1").replace("%1", str(error)), 8000
+        )
+
+    def hang_up(self, sip_call_id: str) -> None:
+        agent = self.agent
+        if agent is not None:
+            self._runner.run(lambda: agent.hangup(sip_call_id), lambda _r: None, lambda _e: None)
+
+    def set_muted(self, sip_call_id: str, muted: bool) -> None:
+        self.session.set_muted(sip_call_id, muted)
+
+    def send_digit(self, sip_call_id: str, digit: str) -> None:
+        agent = self.agent
+        if agent is not None:
+            self._runner.run(lambda: agent.send_dtmf(sip_call_id, digit), lambda _r: None, lambda _e: None)
+
+    def dial(self, number: str, *, ticket_id: str | None = None, callback_id: str | None = None) -> bool:
+        """Click-to-call (ticket, history, queue, surveys): logged and linked; False when it cannot dial."""
+        agent = self.agent
+        stored = try_normalize_phone(number)
+        if agent is None or stored is None or self.active_call is not None:
+            self.window.statusBar().showMessage(self._why_no_dial(agent, stored), 8000)
+            return False
+        dialled = "0" + stored[3:] if stored.startswith("+84") else stored
+        session = self.session
+        self._runner.run(
+            lambda: session.dial(agent, dialled, callback_id=callback_id, ticket_id=ticket_id),
+            lambda call: self._on_dialled(call.sip_call_id, display_phone(stored)),
+            lambda error: self.window.statusBar().showMessage(
+                self.tr("Could not call: %1").replace("%1", str(error)), 8000
+            ),
+        )
+        return True
+
+    def _why_no_dial(self, agent: Agent | None, stored: str | None) -> str:
+        if agent is None:
+            return self.tr("The phone is not connected to the switchboard (see the status bar).")
+        if stored is None:
+            return self.tr("This is not a phone number that can be called.")
+        return self.tr("Finish the current call first.")
+
+    def _on_dialled(self, sip_call_id: str, shown: str) -> None:
+        self.active_call = sip_call_id
+        self.controls.start(sip_call_id, shown, connected=False)
+
+    def dial_from_form(self) -> None:
+        form = self.window.form
+        ticket = form.ticket
+        self.dial(form.phone_edit.text(), ticket_id=ticket.id if ticket else None)
+
+    def call_requested(self, phone: str, ticket_id: str | None = None) -> None:
+        """Slot for other screens' `call_requested(phone, ticket_id)` (surveys, history)."""
+        self.dial(phone, ticket_id=ticket_id or None)
+
+    def call_back(self, item: CallbackItem) -> None:
+        self.dial(item.phone, ticket_id=item.ticket_id, callback_id=item.id)
+
+    def focus_callbacks(self) -> None:
+        self.window.side_tabs.setCurrentWidget(self.callbacks)
+        self.callbacks.reload()
+        self.callbacks.view.setFocus()
+
+    def open_settings(self) -> None:
+        from desktop.ui.sip_settings_dialog import SipSettingsDialog
+
+        dialog = SipSettingsDialog(self.settings, self.passwords, self._runner, self._policy, self.window)
+        if dialog.exec():
+            self._save_settings(self.settings)
+            self.session.recordings.enabled = self.settings.phone_record_calls
+            self.session.recordings.retention_days = self.settings.phone_recording_retention_days
+            self.restart(dialog.session_password)
+
+    # -- slots ---------------------------------------------------------------------------------
+    def on_bridge_call_ringing(self, ringing: RingingCall) -> None:
+        self._ringing[ringing.sip_call_id] = ringing
+        self.popup.show_call(ringing)
+
+    def on_bridge_call_state_changed(self, event: CallStateChanged) -> None:
+        if event.call_id == self.active_call and event.state is CallState.ANSWERED:
+            self.controls.set_connected(True)
+
+    def on_bridge_call_finished(self, finished: FinishedCall) -> None:
+        self._ringing.pop(finished.sip_call_id, None)
+        self.popup.close_call(finished.sip_call_id)
+        self.controls.stop(finished.sip_call_id)
+        if self.active_call == finished.sip_call_id:
+            self.active_call = None
+        self.last_finished = finished
+        if finished.answered:
+            saved = finished.log_id in self._tickets_by_log
+            proposed = Disposition.TICKET_CREATED if saved else Disposition.INFORMATION_GIVEN
+            dialog = WrapUpDialog(finished, proposed, self.window)
+            dialog.chosen.connect(self.on_wrap_up_chosen)
+            self.wrap_up_dialog = dialog
+            dialog.show()
+            dialog.activateWindow()
+        self.callbacks.reload()
+
+    def on_wrap_up_chosen(self, finished: FinishedCall, disposition: Disposition) -> None:
+        self.session.wrap_up(finished, disposition)
+        self.window.statusBar().showMessage(
+            self.tr("Call recorded as: %1").replace("%1", disposition.label), 5000
+        )
+
+    def on_bridge_registration_changed(self, event: RegistrationChanged) -> None:
+        self.registration = event
+        self.show_registration()
+
+    def on_bridge_phone_error(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 10000)
+
+    def on_form_ticket_saved(self, ticket: Ticket) -> None:
+        log_id = ticket.draft.call_id
+        if log_id and log_id not in self._tickets_by_log:
+            self._tickets_by_log[log_id] = ticket.id
+            self.session.link_ticket(log_id, ticket.id)
+
+
+def install_phone(
+    window: QMainWindow, store: Any, settings: Settings, data_dir: Any, runner: TaskRunner
+) -> PhoneDesk:
+    """The hook of launch.py: builds the session and the phone desk, starts the agent when configured."""
+    from pathlib import Path
+
+    from desktop.services.phone_secrets import default_backend
+    from desktop.services.phone_session import RecordingPolicy
+
+    recordings = RecordingPolicy(
+        enabled=settings.phone_record_calls,
+        folder=Path(data_dir) / "recordings",
+        retention_days=settings.phone_recording_retention_days,
+    )
+    holder: dict[str, PhoneDesk] = {}
+    session = PhoneSession(
+        store,
+        settings.operator,
+        recordings=recordings,
+        on_error=lambda message: holder["desk"].bridge.report_error(message) if "desk" in holder else None,
+    )
+    desk = PhoneDesk(
+        window,
+        session,
+        settings,
+        SipPasswordStore(default_backend()),
+        runner,
+        save_settings=lambda s: s.save(Path(data_dir)),
+    )
+    holder["desk"] = desk
+    desk.start()
+    runner.run(session.purge_recordings, lambda _n: None, lambda _e: None)
+    return desk

@@ -1,0 +1,245 @@
+"""SIP account settings: server, port, extension, local ports, password in the keyring; test connection."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.phone_secrets import SipPasswordStore
+from desktop.settings import Settings
+from desktop.telephony import AgentPolicy, RegistrationChanged, RegistrationState, SipAgent, TelephonyEvent
+from desktop.ui.phone_status import describe
+from desktop.ui.tasks import TaskRunner
+
+TEST_TIMEOUT_S = 6.0
+
+
+def test_registration(settings: Settings, password: str, policy: AgentPolicy) -> RegistrationChanged | None:
+    """Worker thread: registers a throw-away agent and reports the first final state (None: no answer)."""
+    from desktop.ui.phone_desk import account_from
+
+    result: list[RegistrationChanged] = []
+    done = threading.Event()
+
+    def listener(event: TelephonyEvent) -> None:
+        if isinstance(event, RegistrationChanged) and event.state in (
+            RegistrationState.REGISTERED,
+            RegistrationState.AUTH_FAILED,
+            RegistrationState.UNREACHABLE,
+        ):
+            result.append(event)
+            done.set()
+
+    probe = replace(settings, sip_local_port=0)
+    agent = SipAgent(account_from(probe, password), listener, policy)
+    agent.start()
+    try:
+        done.wait(TEST_TIMEOUT_S)
+    finally:
+        agent.stop()
+    return result[0] if result else None
+
+
+def _spin(parent: QWidget, low: int, high: int, value: int, name: str) -> QSpinBox:
+    box = QSpinBox(parent)
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setObjectName(name)
+    return box
+
+
+class SipSettingsDialog(QDialog):
+    """Edits the account in place on OK; the password goes to the keyring (or this session only)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        passwords: SipPasswordStore,
+        runner: TaskRunner,
+        policy: AgentPolicy | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sipSettingsDialog")
+        self.setWindowTitle(self.tr("Switchboard account"))
+        self._settings = settings
+        self._passwords = passwords
+        self._runner = runner
+        self._policy = policy or AgentPolicy()
+        self.session_password: str | None = None
+        self.server_edit = QLineEdit(settings.sip_server, self)
+        self.server_edit.setObjectName("sipServer")
+        self.server_edit.setPlaceholderText("pbx.tongdai1022.vn")
+        self.port_spin = _spin(self, 1, 65535, int(settings.sip_port), "sipPort")
+        self.extension_edit = QLineEdit(settings.sip_extension, self)
+        self.extension_edit.setObjectName("sipExtension")
+        self.password_edit = QLineEdit(self)
+        self.password_edit.setObjectName("sipPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        known = passwords.get(settings.sip_server, settings.sip_extension) if settings.sip_server else None
+        self.password_edit.setPlaceholderText(
+            self.tr("(unchanged)") if known else self.tr("the extension's password")
+        )
+        self.local_port_spin = _spin(self, 0, 65535, int(settings.sip_local_port), "sipLocalPort")
+        self.local_port_spin.setSpecialValueText(self.tr("any free port"))
+        self.rtp_low_spin = _spin(self, 1024, 65535, int(settings.sip_rtp_port_low), "rtpLow")
+        self.rtp_high_spin = _spin(self, 1024, 65535, int(settings.sip_rtp_port_high), "rtpHigh")
+        self.record_check = QCheckBox(self.tr("Record calls to WAV files"), self)
+        self.record_check.setObjectName("recordCalls")
+        self.record_check.setChecked(bool(settings.phone_record_calls))
+        self.retention_spin = _spin(self, 1, 3650, int(settings.phone_recording_retention_days), "retention")
+        self.retention_spin.setSuffix(self.tr(" days"))
+        self.keyring_label = QLabel(passwords.explain(), self)
+        self.keyring_label.setObjectName("keyringStatus")
+        self.keyring_label.setWordWrap(True)
+        self.audio_label = QLabel(audio_devices_text(), self)
+        self.audio_label.setObjectName("audioDevices")
+        self.audio_label.setWordWrap(True)
+        self.test_button = QPushButton(self.tr("Test connection"), self)
+        self.test_button.setObjectName("testConnection")
+        self.test_label = QLabel(self)
+        self.test_label.setObjectName("testResult")
+        self.test_label.setWordWrap(True)
+        self.test_button.clicked.connect(self.test_connection)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("settingsError")
+        self.error_label.setStyleSheet("color: #b3261e;")
+        self.error_label.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Server"), self.server_edit)
+        form.addRow(self.tr("Port"), self.port_spin)
+        form.addRow(self.tr("Extension"), self.extension_edit)
+        form.addRow(self.tr("Password"), self.password_edit)
+        form.addRow(self.tr("Local SIP port"), self.local_port_spin)
+        form.addRow(self.tr("Audio ports from"), self.rtp_low_spin)
+        form.addRow(self.tr("Audio ports to"), self.rtp_high_spin)
+        form.addRow(self.record_check)
+        form.addRow(self.tr("Keep recordings"), self.retention_spin)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.keyring_label)
+        layout.addWidget(self.audio_label)
+        layout.addWidget(self.test_button)
+        layout.addWidget(self.test_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def _edited(self) -> tuple[Settings, str | None]:
+        edited = replace(
+            self._settings,
+            sip_server=self.server_edit.text().strip(),
+            sip_port=self.port_spin.value(),
+            sip_extension=self.extension_edit.text().strip(),
+            sip_local_port=self.local_port_spin.value(),
+            sip_rtp_port_low=self.rtp_low_spin.value(),
+            sip_rtp_port_high=self.rtp_high_spin.value(),
+            phone_record_calls=self.record_check.isChecked(),
+            phone_recording_retention_days=self.retention_spin.value(),
+        )
+        typed = self.password_edit.text()
+        password = typed or self._passwords.get(edited.sip_server, edited.sip_extension)
+        return edited, password
+
+    def _problem(self, edited: Settings, password: str | None) -> str:
+        if not edited.sip_server or not edited.sip_extension:
+            return self.tr("Enter the server and the extension.")
+        if edited.sip_rtp_port_low + 2 > edited.sip_rtp_port_high:
+            return self.tr("The audio port range must hold at least two ports (from < to).")
+        if not password:
+            return self.tr("Enter the extension's password.")
+        return ""
+
+    def test_connection(self) -> None:
+        edited, password = self._edited()
+        problem = self._problem(edited, password)
+        if problem:
+            self.test_label.setText(problem)
+            return
+        assert password is not None
+        self.test_button.setEnabled(False)
+        self.test_label.setText(self.tr("Testing…"))
+        policy = self._policy
+        self._runner.run(
+            lambda: test_registration(edited, password, policy), self._on_tested, self._on_test_failed
+        )
+
+    def _on_tested(self, event: RegistrationChanged | None) -> None:
+        self.test_button.setEnabled(True)
+        if event is None:
+            self.test_label.setText(
+                self.tr("No answer from the switchboard. Check the server address and port, and the network.")
+            )
+            return
+        text, tip, _kind = describe(event, True)
+        self.test_label.setText(f"{text}. {tip}")
+        self.test_label.setProperty("registration", event.state.value)
+
+    def _on_test_failed(self, error: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        self.test_label.setText(
+            self.tr("Could not test: %1. Check the server name and the local port.").replace("%1", str(error))
+        )
+
+    def on_buttons_accepted(self) -> None:
+        edited, password = self._edited()
+        problem = self._problem(edited, password)
+        if problem:
+            self.error_label.setText(problem)
+            return
+        for name in (
+            "sip_server",
+            "sip_port",
+            "sip_extension",
+            "sip_local_port",
+            "sip_rtp_port_low",
+            "sip_rtp_port_high",
+            "phone_record_calls",
+            "phone_recording_retention_days",
+        ):
+            setattr(self._settings, name, getattr(edited, name))
+        if self.password_edit.text():
+            kept = self._passwords.set(edited.sip_server, edited.sip_extension, self.password_edit.text())
+            self.session_password = None if kept else self.password_edit.text()
+        else:
+            self.session_password = password
+        self.accept()
+
+
+def audio_devices_text() -> str:
+    """What the desk can say about sound devices (QtMultimedia may be missing or list none)."""
+    from PySide6.QtCore import QCoreApplication
+
+    try:
+        from PySide6.QtMultimedia import QMediaDevices  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        outputs: list[str] = []
+    else:
+        outputs = [device.description() for device in QMediaDevices.audioOutputs()]
+    if not outputs:
+        return QCoreApplication.translate(
+            "SipSettingsDialog",
+            "No sound device was found on this computer: calls ring on screen (the blinking pop-up), and "
+            "they are still logged and can be recorded. Plug in a headset and restart the desk to hear them.",
+        )
+    return QCoreApplication.translate("SipSettingsDialog", "Sound devices: %1").replace(
+        "%1", ", ".join(outputs)
+    )

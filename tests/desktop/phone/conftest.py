@@ -1,0 +1,157 @@
+"""Fixtures of the phone desk tests: the real SIP lab of the telephony suite, offscreen Qt, a real store."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from desktop.services.phone_secrets import SipPasswordStore
+from desktop.services.phone_session import PhoneSession, RecordingPolicy
+from desktop.settings import Settings
+from desktop.store.local import LocalStore
+from desktop.telephony import AgentPolicy
+from desktop.ui.main_window import MainWindow
+from desktop.ui.phone_desk import PhoneDesk
+from desktop.ui.services import DeskServices
+from desktop.ui.tasks import TaskRunner
+from desktop.ui.ticket_form import UnsavedChoice
+
+LAB_MODULE = Path(__file__).resolve().parents[2] / "telephony" / "telephony_lab.py"
+TEST_POLICY = AgentPolicy(keepalive_interval=1.0, unregister_timeout=0.5)
+HOTLINE_USER = "1001"  # Kamailio routes 1022 to it
+
+
+def _lab_module() -> Any:
+    if "telephony_lab" in sys.modules:
+        return sys.modules["telephony_lab"]
+    spec = importlib.util.spec_from_file_location("telephony_lab", LAB_MODULE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["telephony_lab"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def siplab() -> Any:
+    module = _lab_module()
+    missing = module.missing_binaries()
+    if missing:
+        pytest.skip(f"SIP lab binaries missing: {missing} (apt-get install -y kamailio sip-tester)")
+    return module
+
+
+@pytest.fixture(scope="module")
+def kamailio(siplab: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    instance = siplab.Kamailio(tmp_path_factory.mktemp("phone-kamailio")).start()
+    yield instance
+    instance.stop()
+
+
+class MemoryKeyring:
+    """A keyring backend of our own, handed in through the constructor (never the system one)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.secrets.get((service, user))
+
+    def set_password(self, service: str, user: str, password: str) -> None:
+        self.secrets[(service, user)] = password
+
+
+class SippRuns:
+    def __init__(self, lab: Any, root: Path) -> None:
+        self.lab, self.root, self.started = lab, root, []
+
+    def uac(self, scenario: str, port: int, *extra: str) -> Any:
+        run = self.lab.Sipp(
+            scenario,
+            self.root / f"sipp-{len(self.started)}",
+            remote=f"127.0.0.1:{port}",
+            extra=list(extra),
+            calls=1,
+            timeout_s=20,
+        )
+        self.started.append(run)
+        return run.start()
+
+    def uas(self, scenario: str, port: int, *extra: str) -> Any:
+        run = self.lab.Sipp(
+            scenario,
+            self.root / f"sipp-{len(self.started)}",
+            remote=None,
+            local_port=port,
+            extra=list(extra),
+            timeout_s=20,
+        )
+        self.started.append(run)
+        return run.start()
+
+
+@pytest.fixture
+def sipp(siplab: Any, tmp_path: Path) -> Iterator[SippRuns]:
+    runs = SippRuns(siplab, tmp_path)
+    yield runs
+    for run in runs.started:
+        run.stop()
+
+
+@dataclass
+class Desk:
+    window: MainWindow
+    phone: PhoneDesk
+    session: PhoneSession
+    store: LocalStore
+    runner: TaskRunner
+    keyring: MemoryKeyring
+
+
+@pytest.fixture
+def make_desk(qtbot: Any, store: LocalStore, tmp_path: Path, siplab: Any) -> Iterator[Callable[..., Desk]]:
+    made: list[Desk] = []
+
+    def make(kamailio: Any, user: str = HOTLINE_USER, *, record: bool = True, start: bool = True) -> Desk:
+        runner = TaskRunner()
+        services = DeskServices.for_store(store, "kiem.thu", page_size=50)
+        window = MainWindow(services, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
+        qtbot.addWidget(window)
+        settings = Settings(
+            operator="kiem.thu",
+            sip_server="127.0.0.1",
+            sip_port=kamailio.port,
+            sip_extension=user,
+            sip_rtp_port_low=23000,
+            sip_rtp_port_high=23999,
+        )
+        keyring = MemoryKeyring()
+        passwords = SipPasswordStore(keyring)
+        passwords.set("127.0.0.1", user, siplab.PASSWORDS[user])
+        session = PhoneSession(
+            store, "kiem.thu", recordings=RecordingPolicy(enabled=record, folder=tmp_path / "recordings")
+        )
+        phone = PhoneDesk(window, session, settings, passwords, runner, policy=TEST_POLICY)
+        window.show()
+        desk = Desk(window, phone, session, store, runner, keyring)
+        made.append(desk)
+        if start:
+            phone.start()
+        return desk
+
+    yield make
+    for desk in made:
+        desk.phone.stop()
+        desk.runner.wait_for_done(10000)
+        desk.session.close()

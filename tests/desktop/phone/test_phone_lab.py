@@ -1,0 +1,257 @@
+"""The phone inside the desk against the real lab: Kamailio and sipp, offscreen Qt, a real migrated store."""
+
+from __future__ import annotations
+
+import struct
+import wave
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from desktop.domain.clock import now_vn
+from desktop.domain.codes import CallDirection, CallOutcome, Level, Satisfaction, TicketStatus
+from desktop.domain.ticket import TicketDraft
+from desktop.services.calls import CallLog
+from desktop.services.phone_codes import AttemptOutcome, CallbackKind, CallbackStatus, Disposition
+from desktop.services.phone_recordings import recording_of, wrap_up_of
+from desktop.services.tickets import TicketService
+from desktop.store import models
+from desktop.telephony.g711 import decode
+from desktop.telephony.rtp import parse_rtp
+
+CITIZEN = "0912345678"
+CITIZEN_E164 = "+84912345678"
+NAME = "Nguyễn Văn An"
+PCAP = Path("/usr/share/sip-tester/g711a.pcap")
+
+
+def caller_keys(number: str = CITIZEN) -> list[str]:
+    return [
+        "-s",
+        "1022",
+        "-key",
+        "caller",
+        number,
+        "-key",
+        "display",
+        "A",
+        "-key",
+        "pai",
+        number,
+        "-key",
+        "codecs",
+        "8 101",
+    ]
+
+
+def seed_history(store) -> dict[str, str]:
+    """Two earlier tickets (one rated), an earlier missed call, and an unrelated caller."""
+    tickets = TicketService(store, "kiem.thu")
+    now = now_vn()
+    rated = tickets.create(
+        TicketDraft(
+            content="Hỏi thủ tục đổi giấy phép lái xe",
+            phone=CITIZEN,
+            citizen_name=NAME,
+            status=TicketStatus.RESOLVED,
+            answer="Nộp tại Sở GTVT",
+            satisfaction=Satisfaction.SATISFIED,
+            received_at=now - timedelta(days=20),
+        )
+    )
+    open_ticket = tickets.create(
+        TicketDraft(
+            content="Phản ánh đèn đường hư",
+            phone=CITIZEN,
+            citizen_name=NAME,
+            level=Level.TWO,
+            unit_code="ubnd-huyen-tan-hong",
+            received_at=now - timedelta(days=2),
+        )
+    )
+    tickets.create(TicketDraft(content="Người khác", phone="0987654321", citizen_name="Trần Thị Bích"))
+    calls = CallLog(store, "dtv-lan")
+    earlier = calls.started(CITIZEN, CallDirection.INBOUND, at=now - timedelta(days=2, minutes=5))
+    calls.finished(earlier, CallOutcome.MISSED, ended_at=now - timedelta(days=2, minutes=4))
+    return {"rated": rated.code, "open": open_ticket.code}
+
+
+def registered(qtbot, desk) -> None:
+    qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+
+
+def call_rows(store):
+    with store.sessions() as session:
+        return session.scalars(select(models.Call).order_by(models.Call.started_at)).all()
+
+
+def test_a_citizen_calls_the_popup_shows_their_history_answered_by_key_recorded_and_logged(
+    qtbot, make_desk, kamailio, sipp, store, tmp_path
+):
+    codes = seed_history(store)
+    desk = make_desk(kamailio)
+    registered(qtbot, desk)
+
+    run = sipp.uac("uac_hotline_audio.xml", kamailio.port, *caller_keys())
+    popup = desk.phone.popup
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=5000)
+    assert popup.number_label.text() == "0912 345 678"
+    assert popup.name_label.text() == NAME
+    assert popup.repeat_label.property("repeat") is True
+    assert popup.history_rows() == {"tickets": 2, "calls": 1, "satisfaction": 1}
+    assert [popup.tickets_view.topLevelItem(i).text(0) for i in range(2)] == [codes["open"], codes["rated"]]
+    assert popup.tickets_view.topLevelItem(0).text(2) == TicketStatus.IN_PROGRESS.label
+    assert popup.tickets_view.topLevelItem(0).text(3) != ""  # the unit's name
+    assert popup.satisfaction_view.topLevelItem(0).text(1) == Satisfaction.SATISFIED.label
+    assert popup.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    log_id = popup.ringing.log_id
+    desk.session.flush()
+    ringing_row = call_rows(store)[-1]
+    assert (ringing_row.id, ringing_row.outcome, ringing_row.phone) == (
+        log_id,
+        CallOutcome.RINGING.value,
+        CITIZEN_E164,
+    )
+    popup.grab().save("/tmp/phone_popup.png")
+
+    qtbot.keyClick(popup, Qt.Key.Key_Return)  # answer from the keyboard
+
+    form = desk.window.form
+    qtbot.waitUntil(lambda: form.linked_call_id == log_id, timeout=5000)
+    assert form.phone_edit.text() == "0912 345 678"
+    assert form.name_edit.text() == NAME
+    assert not popup.isVisible()
+    qtbot.waitUntil(lambda: desk.phone.controls.isVisible(), timeout=2000)
+    desk.window.grab().save("/tmp/phone_in_call.png")
+
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)  # sipp's BYE
+    dialog = desk.phone.wrap_up_dialog
+    assert dialog.selected() is Disposition.INFORMATION_GIVEN
+    dialog.grab().save("/tmp/phone_wrapup.png")
+    qtbot.keyClick(dialog, Qt.Key.Key_2)
+    assert run.wait(10) == 0, run.output()
+    assert desk.session.flush()
+
+    row = call_rows(store)[-1]
+    assert row.id == log_id
+    assert (row.direction, row.outcome, row.operator) == ("vao", CallOutcome.ANSWERED.value, "kiem.thu")
+    assert row.citizen_id is not None and row.sip_call_id
+    assert row.started_at <= row.answered_at <= row.ended_at
+    assert wrap_up_of(store, log_id) is Disposition.INFORMATION_GIVEN
+    recording = recording_of(store, log_id)
+    assert recording is not None and recording.exists()
+    with wave.open(str(recording), "rb") as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 8000)
+        heard = wav.readframes(wav.getnframes())
+    played = b"".join(decode(payload, "alaw") for payload in pcap_rtp_payloads(PCAP))
+    assert len(heard) >= 8000 * 2  # at least 1 s of the 1.5 s played
+    assert heard == played[: len(heard)]  # sipp's audio, sample for sample, in the WAV
+    assert dominant_frequency(heard[:3200]) == dominant_frequency(played[:3200])
+
+
+def pcap_rtp_payloads(path: Path) -> list[bytes]:
+    """The RTP payloads of a libpcap file of Ethernet/IPv4/UDP/RTP packets, in file order."""
+    data = path.read_bytes()
+    payloads, offset = [], 24
+    while offset < len(data):
+        included = struct.unpack_from("<I", data, offset + 8)[0]
+        frame = data[offset + 16 : offset + 16 + included]
+        offset += 16 + included
+        udp = 14 + (frame[14] & 0x0F) * 4
+        packet = parse_rtp(frame[udp + 8 :])
+        assert packet is not None
+        payloads.append(packet.payload)
+    return payloads
+
+
+def dominant_frequency(pcm: bytes) -> int:
+    """The strongest of 100..3500 Hz in 25 Hz steps (Goertzel)."""
+    import math
+
+    samples = struct.unpack(f"<{len(pcm) // 2}h", pcm)
+    best, best_power = 0, -1.0
+    for frequency in range(100, 3500, 25):
+        coefficient = 2 * math.cos(2 * math.pi * frequency / 8000)
+        s1 = s2 = 0.0
+        for value in samples:
+            s1, s2 = value + coefficient * s1 - s2, s1
+        power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
+        if power > best_power:
+            best, best_power = frequency, power
+    return best
+
+
+def test_an_abandoned_call_lands_in_the_callback_queue(qtbot, make_desk, kamailio, sipp, store):
+    desk = make_desk(kamailio, record=False)
+    registered(qtbot, desk)
+
+    run = sipp.uac("uac_hotline_cancel.xml", kamailio.port, *caller_keys("0901234567"), "-d", "500")
+    popup = desk.phone.popup
+    qtbot.waitUntil(lambda: popup.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5000)  # the caller gave up
+    assert run.wait(10) == 0, run.output()
+    assert desk.session.flush()
+
+    row = call_rows(store)[-1]
+    assert (row.phone, row.outcome) == ("+84901234567", CallOutcome.ABANDONED.value)
+    assert row.answered_at is None and row.ended_at is not None
+    panel = desk.phone.callbacks
+    qtbot.waitUntil(lambda: any(item.phone == "+84901234567" for item in panel.items), timeout=5000)
+    item = next(item for item in panel.items if item.phone == "+84901234567")
+    assert (item.kind, item.call_id, item.attempts) == (CallbackKind.ABANDONED, row.id, 0)
+    assert desk.phone.wrap_up_dialog is None  # nothing to wrap up: the outcome accounts for it
+    desk.window.side_tabs.setCurrentWidget(panel)
+    desk.window.grab().save("/tmp/phone_callbacks.png")
+
+
+def test_a_callback_to_a_sipp_callee_is_answered_and_logged(qtbot, make_desk, kamailio, sipp, store):
+    desk = make_desk(kamailio, user="1003", record=False)
+    registered(qtbot, desk)
+    callback_id = desk.session.callbacks.enqueue(CallbackKind.MISSED, "0907654321")
+    trunk = sipp.uas("uas_trunk_bye.xml", kamailio.trunk_port, "-d", "800")
+    panel = desk.phone.callbacks
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.current() is not None and panel.current().id == callback_id, timeout=5000)
+
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)  # call back from the queue
+
+    controls = desk.phone.controls
+    qtbot.waitUntil(lambda: controls.isVisible() and controls.keypad.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)  # the callee hung up
+    assert trunk.wait(10) == 0, trunk.output()
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_Return)
+    assert desk.session.flush()
+
+    row = call_rows(store)[-1]
+    assert (row.direction, row.phone, row.outcome) == ("ra", "+84907654321", CallOutcome.ANSWERED.value)
+    assert row.answered_at is not None and row.ended_at is not None
+    callback = desk.session.callbacks.get(callback_id)
+    assert (callback.status, callback.attempts, callback.last_outcome) == (
+        CallbackStatus.DONE,
+        1,
+        AttemptOutcome.REACHED,
+    )
+    assert desk.session.callbacks.attempts(callback_id)[0][1:] == (AttemptOutcome.REACHED, row.id)
+    assert wrap_up_of(store, row.id) is Disposition.INFORMATION_GIVEN
+
+
+def test_the_indicator_follows_the_registrar_down_and_back_by_itself(qtbot, make_desk, siplab, tmp_path):
+    registrar = siplab.Kamailio(tmp_path / "kamailio-restart").start()
+    try:
+        desk = make_desk(registrar, user="1004", record=False)
+        registered(qtbot, desk)
+        desk.window.statusBar().grab().save("/tmp/phone_status_ok.png")
+
+        registrar.stop()
+        label = desk.window.sip_label
+        qtbot.waitUntil(lambda: label.property("registration") == "error", timeout=8000)
+        assert "IT" in label.toolTip() or "IT" in label.text() or label.toolTip()
+        desk.window.statusBar().grab().save("/tmp/phone_status_down.png")
+
+        registrar.start()
+        qtbot.waitUntil(lambda: label.property("registration") == "ok", timeout=10000)
+    finally:
+        registrar.stop()
