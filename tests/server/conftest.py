@@ -1,0 +1,60 @@
+"""Fixtures of the server tests: one PostgreSQL cluster per session, a fresh database and server per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from server_lab import Postgres, ServerProcess, make_template, pg_bin
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    bindir = pg_bin()
+    if bindir is None:
+        message = "PostgreSQL 15 is not installed (apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    root = Path(tempfile.mkdtemp(prefix="tongdai1022-pg-"))
+    os.chmod(root, 0o755)
+    pg = Postgres(bindir, root)
+    pg.start()
+    try:
+        yield pg
+    finally:
+        pg.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def template(postgres: Postgres) -> str:
+    return make_template(postgres)
+
+
+@pytest.fixture
+def db_url(postgres: Postgres, template: str) -> str:
+    return postgres.url(postgres.create_database(template))
+
+
+@pytest.fixture
+def server(db_url: str) -> Iterator[ServerProcess]:
+    process = ServerProcess(db_url).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def second_server(db_url: str) -> Iterator[ServerProcess]:
+    """Another server process on the same database."""
+    process = ServerProcess(db_url).start()
+    try:
+        yield process
+    finally:
+        process.stop()

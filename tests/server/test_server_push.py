@@ -1,0 +1,118 @@
+"""Push: each mutation applied once in seq order; stored results for retries; gaps refused with 409."""
+
+from __future__ import annotations
+
+from server_lab import Desk, ServerProcess, edit, new_id, ticket
+from sqlalchemy import create_engine, text
+
+
+def count(db_url: str, query: str) -> int:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(query)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_lost_acknowledgement_gets_the_stored_result(server: ServerProcess, db_url: str) -> None:
+    desk = Desk(server, "dtv1")
+    tid = new_id()
+    batch = [
+        desk.mutation("ticket", "create", tid, ticket("P-ACK-1")),
+        desk.mutation("ticket", "update", tid, edit(answer=("", "Đã trả lời")), 1),
+    ]
+    first = desk.push(batch)
+    assert first.status_code == 200, first.text
+    assert [r["status"] for r in first.json()["results"]] == ["applied", "applied"]
+    # The answer was lost on the way back: the desktop sends the same batch again.
+    again = desk.push(batch)
+    assert again.status_code == 200
+    results = again.json()["results"]
+    assert [r["replayed"] for r in results] == [True, True]
+    assert [r["version"] for r in results] == [1, 2]
+    assert count(db_url, "SELECT count(*) FROM tickets") == 1
+    assert count(db_url, "SELECT version FROM tickets") == 2
+    assert again.json()["last_seq"] == 2
+
+
+def test_duplicated_and_reordered_batches_apply_once(server: ServerProcess, db_url: str) -> None:
+    desk = Desk(server, "dtv1")
+    ids = [new_id() for _ in range(6)]
+    mutations = [desk.mutation("ticket", "create", i, ticket(f"P-RE-{n}")) for n, i in enumerate(ids)]
+    # Batches arrive out of order and twice: the second batch first is a gap, refused whole.
+    gap = desk.push(mutations[3:])
+    assert gap.status_code == 409
+    body = gap.json()
+    assert body["code"] == "gap" and body["expected_seq"] == 1 and body["last_seq"] == 0
+    assert "Thiếu thay đổi số 1" in body["detail"]
+    assert count(db_url, "SELECT count(*) FROM tickets") == 0
+    # Within one batch the order of the list does not matter: seq decides.
+    assert desk.push(list(reversed(mutations[:3]))).status_code == 200
+    assert desk.push(mutations[:3]).status_code == 200
+    assert desk.push(mutations[2:]).status_code == 200
+    assert desk.push(mutations).status_code == 200
+    assert count(db_url, "SELECT count(*) FROM tickets") == 6
+    assert count(db_url, "SELECT count(*) FROM applied_mutations") == 6
+    assert count(db_url, "SELECT last_seq FROM client_streams") == 6
+
+
+def test_a_gap_in_the_middle_keeps_what_came_before(server: ServerProcess, db_url: str) -> None:
+    desk = Desk(server, "dtv1")
+    mutations = [desk.mutation("ticket", "create", new_id(), ticket(f"P-GAP-{n}")) for n in range(4)]
+    answer = desk.push([mutations[0], mutations[1], mutations[3]])
+    assert answer.status_code == 409
+    assert answer.json()["expected_seq"] == 3
+    assert count(db_url, "SELECT count(*) FROM tickets") == 2
+    assert desk.push(mutations).status_code == 200
+    assert count(db_url, "SELECT count(*) FROM tickets") == 4
+
+
+def test_a_reused_seq_with_another_mutation_is_refused(server: ServerProcess) -> None:
+    desk = Desk(server, "dtv1")
+    first = desk.mutation("ticket", "create", new_id(), ticket("P-SEQ-1"))
+    assert desk.push([first]).status_code == 200
+    other = {**first, "mutation_id": new_id(), "entity_id": new_id()}
+    answer = desk.push([other])
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "seq_reused"
+
+
+def test_business_rejection_is_stored_consumes_the_seq_and_is_read_by_the_operator(
+    server: ServerProcess, db_url: str
+) -> None:
+    desk = Desk(server, "dtv1")
+    bad = desk.mutation("ticket", "create", new_id(), ticket("P-BAD", level=9))
+    good = desk.mutation("ticket", "create", new_id(), ticket("P-GOOD"))
+    answer = desk.push([bad, good])
+    assert answer.status_code == 200
+    rejected, applied = answer.json()["results"]
+    assert rejected["status"] == "rejected" and "Cấp độ" in rejected["reason"]
+    assert applied["status"] == "applied"
+    assert desk.push([bad]).json()["results"][0]["reason"] == rejected["reason"]
+    assert count(db_url, "SELECT count(*) FROM tickets") == 1
+
+
+def test_push_for_another_desk_is_forbidden(server: ServerProcess) -> None:
+    desk = Desk(server, "dtv1")
+    answer = desk.http.post(
+        "/api/v1/sync/push", json={"client_id": "someone-else", "protocol_version": 1, "mutations": []}
+    )
+    assert answer.status_code == 403
+
+
+def test_calls_are_created_then_finished(server: ServerProcess, db_url: str) -> None:
+    desk = Desk(server, "dtv1")
+    cid, at = new_id(), "2024-03-01T08:00:00+07:00"
+    answer = desk.push(
+        [
+            desk.mutation(
+                "call", "create", cid, {"direction": "vao", "phone": "+84901234567", "started_at": at}
+            ),
+            desk.mutation(
+                "call", "update", cid, {"outcome": "da_tra_loi", "answered_at": at, "ended_at": at}
+            ),
+        ]
+    )
+    assert [r["status"] for r in answer.json()["results"]] == ["applied", "applied"]
+    assert count(db_url, "SELECT count(*) FROM calls WHERE outcome = 'da_tra_loi' AND operator = 'dtv1'") == 1
