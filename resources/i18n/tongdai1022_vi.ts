@@ -973,4 +973,417 @@
         <translation>Phiếu luôn được lưu trên máy này trước.</translation>
     </message>
 </context>
+<context>
+    <name>CallControls</name>
+    <message>
+        <source>Hang up (F12)</source>
+        <translation>Gác máy (F12)</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Tắt micrô</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Giữ máy</translation>
+    </message>
+    <message>
+        <source>Hold is not available yet with this switchboard connection.</source>
+        <translation>Chưa giữ máy được với kết nối tổng đài này.</translation>
+    </message>
+    <message>
+        <source>calling…</source>
+        <translation>đang gọi…</translation>
+    </message>
+</context>
+<context>
+    <name>CallPopup</name>
+    <message>
+        <source>Incoming call</source>
+        <translation>Cuộc gọi đến</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>Phiếu</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ngày tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị xử lý</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Chiều</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Đánh giá</translation>
+    </message>
+    <message>
+        <source>Answer (Enter / F9)</source>
+        <translation>Nghe máy (Enter / F9)</translation>
+    </message>
+    <message>
+        <source>Reject (Esc / F10)</source>
+        <translation>Từ chối (Esc / F10)</translation>
+    </message>
+    <message>
+        <source>Last tickets</source>
+        <translation>Các phiếu gần nhất</translation>
+    </message>
+    <message>
+        <source>Last calls</source>
+        <translation>Các cuộc gọi gần nhất</translation>
+    </message>
+    <message>
+        <source>Earlier satisfaction answers</source>
+        <translation>Các lần đánh giá mức độ hài lòng</translation>
+    </message>
+    <message>
+        <source>Unknown caller</source>
+        <translation>Chưa rõ tên người gọi</translation>
+    </message>
+    <message>
+        <source>Hidden or foreign number: no history.</source>
+        <translation>Số ẩn hoặc số nước ngoài: không có lịch sử.</translation>
+    </message>
+    <message>
+        <source>Repeat caller</source>
+        <translation>Gọi lại nhiều lần</translation>
+    </message>
+    <message>
+        <source>First call</source>
+        <translation>Gọi lần đầu</translation>
+    </message>
+    <message>
+        <source>%1 tickets, %2 still open</source>
+        <translation>%1 phiếu, %2 phiếu đang xử lý</translation>
+    </message>
+</context>
+<context>
+    <name>CallbacksPanel</name>
+    <message>
+        <source>Due</source>
+        <translation>Hẹn gọi</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>Citizen</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Số lần gọi</translation>
+    </message>
+    <message>
+        <source>Last outcome</source>
+        <translation>Kết quả lần cuối</translation>
+    </message>
+    <message>
+        <source>Call back (Enter)</source>
+        <translation>Gọi lại (Enter)</translation>
+    </message>
+    <message>
+        <source>In 1 hour (H)</source>
+        <translation>Sau 1 giờ (H)</translation>
+    </message>
+    <message>
+        <source>Tomorrow 8:00 (T)</source>
+        <translation>Sáng mai 8:00 (T)</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>After a call: 1 reached, 2 no answer, 3 busy, 4 wrong number (recorded as an attempt).</source>
+        <translation>Sau cuộc gọi: 1 gặp được, 2 không nghe máy, 3 máy bận, 4 sai số (ghi thành một lần gọi).</translation>
+    </message>
+    <message>
+        <source>%1 callbacks waiting</source>
+        <translation>%1 cuộc cần gọi lại</translation>
+    </message>
+    <message>
+        <source>Could not read the callback queue: %1</source>
+        <translation>Không đọc được danh sách gọi lại: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneDesk</name>
+    <message>
+        <source>Callbacks</source>
+        <translation>Gọi lại</translation>
+    </message>
+    <message>
+        <source>Switchboard &amp;account…</source>
+        <translation>&amp;Tài khoản tổng đài…</translation>
+    </message>
+    <message>
+        <source>&amp;Call the ticket's number</source>
+        <translation>&amp;Gọi số của phiếu</translation>
+    </message>
+    <message>
+        <source>&amp;Hang up</source>
+        <translation>Gác &amp;máy</translation>
+    </message>
+    <message>
+        <source>Call&amp;backs</source>
+        <translation>Danh sách gọi &amp;lại</translation>
+    </message>
+    <message>
+        <source>&amp;Phone</source>
+        <translation>&amp;Điện thoại</translation>
+    </message>
+    <message>
+        <source>Switchboard: cannot start (%1)</source>
+        <translation>Tổng đài: không khởi động được (%1)</translation>
+    </message>
+    <message>
+        <source>The local SIP port is taken or the server name is wrong. Check the account (F8).</source>
+        <translation>Cổng SIP trên máy đã bị chiếm hoặc tên máy chủ sai. Kiểm tra tài khoản tổng đài (F8).</translation>
+    </message>
+    <message>
+        <source>The call is no longer there (the caller hung up?): %1</source>
+        <translation>Cuộc gọi không còn nữa (người gọi đã gác máy?): %1</translation>
+    </message>
+    <message>
+        <source>Could not call: %1</source>
+        <translation>Không gọi được: %1</translation>
+    </message>
+    <message>
+        <source>The phone is not connected to the switchboard (see the status bar).</source>
+        <translation>Điện thoại chưa kết nối tổng đài (xem thanh trạng thái).</translation>
+    </message>
+    <message>
+        <source>This is not a phone number that can be called.</source>
+        <translation>Đây không phải số điện thoại gọi được.</translation>
+    </message>
+    <message>
+        <source>Finish the current call first.</source>
+        <translation>Hãy kết thúc cuộc gọi đang diễn ra trước.</translation>
+    </message>
+    <message>
+        <source>Call recorded as: %1</source>
+        <translation>Đã ghi nhận cuộc gọi: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SipSettingsDialog</name>
+    <message>
+        <source>Switchboard account</source>
+        <translation>Tài khoản tổng đài</translation>
+    </message>
+    <message>
+        <source>(unchanged)</source>
+        <translation>(giữ nguyên)</translation>
+    </message>
+    <message>
+        <source>the extension's password</source>
+        <translation>mật khẩu của máy nhánh</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation>cổng trống bất kỳ</translation>
+    </message>
+    <message>
+        <source>Record calls to WAV files</source>
+        <translation>Ghi âm cuộc gọi ra tệp WAV</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> ngày</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Kiểm tra kết nối</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Máy chủ</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Cổng</translation>
+    </message>
+    <message>
+        <source>Extension</source>
+        <translation>Máy nhánh</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
+        <source>Local SIP port</source>
+        <translation>Cổng SIP trên máy</translation>
+    </message>
+    <message>
+        <source>Audio ports from</source>
+        <translation>Cổng âm thanh từ</translation>
+    </message>
+    <message>
+        <source>Audio ports to</source>
+        <translation>Cổng âm thanh đến</translation>
+    </message>
+    <message>
+        <source>Keep recordings</source>
+        <translation>Giữ bản ghi âm</translation>
+    </message>
+    <message>
+        <source>Enter the server and the extension.</source>
+        <translation>Nhập máy chủ và máy nhánh.</translation>
+    </message>
+    <message>
+        <source>The audio port range must hold at least two ports (from &lt; to).</source>
+        <translation>Dải cổng âm thanh phải có ít nhất hai cổng (từ &lt; đến).</translation>
+    </message>
+    <message>
+        <source>Enter the extension's password.</source>
+        <translation>Nhập mật khẩu của máy nhánh.</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <source>No answer from the switchboard. Check the server address and port, and the network.</source>
+        <translation>Tổng đài không trả lời. Kiểm tra địa chỉ, cổng máy chủ và đường mạng.</translation>
+    </message>
+    <message>
+        <source>Could not test: %1. Check the server name and the local port.</source>
+        <translation>Không kiểm tra được: %1. Kiểm tra tên máy chủ và cổng trên máy.</translation>
+    </message>
+    <message>
+        <source>No sound device was found on this computer: calls ring on screen (the blinking pop-up), and they are still logged and can be recorded. Plug in a headset and restart the desk to hear them.</source>
+        <translation>Máy tính này không có thiết bị âm thanh: cuộc gọi đổ chuông trên màn hình (cửa sổ nhấp nháy), vẫn được ghi nhật ký và có thể ghi âm. Cắm tai nghe rồi mở lại phần mềm để nghe được.</translation>
+    </message>
+    <message>
+        <source>Sound devices: %1</source>
+        <translation>Thiết bị âm thanh: %1</translation>
+    </message>
+</context>
+<context>
+    <name>WrapUpDialog</name>
+    <message>
+        <source>Wrap-up</source>
+        <translation>Kết thúc cuộc gọi</translation>
+    </message>
+    <message>
+        <source>How did the call with %1 end?</source>
+        <translation>Cuộc gọi với %1 kết thúc thế nào?</translation>
+    </message>
+    <message>
+        <source>Ticket created</source>
+        <translation>Đã tạo phiếu</translation>
+    </message>
+    <message>
+        <source>Information given</source>
+        <translation>Đã cung cấp thông tin</translation>
+    </message>
+    <message>
+        <source>Wrong number</source>
+        <translation>Nhầm số</translation>
+    </message>
+    <message>
+        <source>Silent call</source>
+        <translation>Cuộc gọi im lặng</translation>
+    </message>
+    <message>
+        <source>Prank call</source>
+        <translation>Quấy rối</translation>
+    </message>
+    <message>
+        <source>Press 1-5, or Enter for the marked choice.</source>
+        <translation>Bấm 1-5, hoặc Enter để chọn mục đang đánh dấu.</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneStatus</name>
+    <message>
+        <source>Switchboard: not configured</source>
+        <translation>Tổng đài: chưa cấu hình</translation>
+    </message>
+    <message>
+        <source>Enter the SIP account in Phone → Switchboard account (F8).</source>
+        <translation>Nhập tài khoản SIP tại Điện thoại → Tài khoản tổng đài (F8).</translation>
+    </message>
+    <message>
+        <source>Switchboard: connecting…</source>
+        <translation>Tổng đài: đang kết nối…</translation>
+    </message>
+    <message>
+        <source>Registering with the switchboard.</source>
+        <translation>Đang đăng ký với tổng đài.</translation>
+    </message>
+    <message>
+        <source>Switchboard: ready</source>
+        <translation>Tổng đài: sẵn sàng</translation>
+    </message>
+    <message>
+        <source>Registered; calls to 1022 ring here.</source>
+        <translation>Đã đăng ký; cuộc gọi đến 1022 sẽ đổ chuông ở đây.</translation>
+    </message>
+    <message>
+        <source>The switchboard does not answer (%1). The desk keeps trying by itself; calls cannot ring here meanwhile. If it lasts, check the network cable and tell IT.</source>
+        <translation>Tổng đài không trả lời (%1). Phần mềm tự thử lại; trong lúc này cuộc gọi không đổ chuông ở máy này. Nếu kéo dài, kiểm tra dây mạng và báo IT.</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>không có phản hồi</translation>
+    </message>
+    <message>
+        <source>Switchboard: no connection, retrying</source>
+        <translation>Tổng đài: mất kết nối, đang thử lại</translation>
+    </message>
+    <message>
+        <source>The switchboard refused the extension or password (%1). Correct them in Phone → Switchboard account (F8); the desk will not retry by itself.</source>
+        <translation>Tổng đài từ chối máy nhánh hoặc mật khẩu (%1). Sửa lại tại Điện thoại → Tài khoản tổng đài (F8); phần mềm sẽ không tự thử lại.</translation>
+    </message>
+    <message>
+        <source>Switchboard: wrong extension or password</source>
+        <translation>Tổng đài: sai máy nhánh hoặc mật khẩu</translation>
+    </message>
+    <message>
+        <source>Switchboard: stopped</source>
+        <translation>Tổng đài: đã tắt</translation>
+    </message>
+    <message>
+        <source>The phone is switched off.</source>
+        <translation>Điện thoại đang tắt.</translation>
+    </message>
+    <message>
+        <source>Switchboard: not registered</source>
+        <translation>Tổng đài: chưa đăng ký</translation>
+    </message>
+    <message>
+        <source>Not registered (%1).</source>
+        <translation>Chưa đăng ký (%1).</translation>
+    </message>
+</context>
 </TS>
