@@ -154,6 +154,9 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         services = DeskServices.for_store(store, settings.operator, max(50, int(settings.page_size)))
         runner = default_runner()
         window = MainWindow(services, data_dir, runner)
+        from desktop.ui.phone_desk import install_phone
+
+        phone = install_phone(window, store, settings, data_dir, runner)
         ready_file = os.environ.get(READY_FILE_ENV)
         if ready_file:
             state = {"done": False}
@@ -169,6 +172,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         window.show()
         code = app.exec()
         window.hide()
+        phone.stop()
         runner.wait_for_done(30000)
         QCoreApplication.sendPostedEvents()
         window.deleteLater()
