@@ -18,6 +18,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "sip_invite": "bench.sip_invite",
     "sip_soak": "bench.sip_soak",
     "sip_reregister": "bench.sip_reregister",
+    "popup": "bench.popup",
 }
 
 
