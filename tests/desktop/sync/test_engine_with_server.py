@@ -68,6 +68,7 @@ def test_offline_saves_reach_the_server_and_another_desk(tmp_path: Path, server:
     desk_b.close()
 
 
+@pytest.mark.slow
 def test_a_server_killed_mid_push_converges_with_nothing_lost_or_doubled(
     tmp_path: Path, server: ServerProcess
 ) -> None:
