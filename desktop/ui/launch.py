@@ -157,6 +157,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         from desktop.ui.phone_desk import install_phone
 
         phone = install_phone(window, store, settings, data_dir, runner)
+        window.supervisor.call_requested.connect(phone.call_requested)  # survey list → phone (issue #7)
         ready_file = os.environ.get(READY_FILE_ENV)
         if ready_file:
             state = {"done": False}

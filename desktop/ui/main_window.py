@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.ticket import Ticket
 from desktop.services.ticket_query import TicketFilter
+from desktop.ui.dashboard_window import SupervisorScreens
 from desktop.ui.dialogs import ShortcutsDialog, show_about
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.history_panel import HistoryPanel
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.main_splitter)
 
+        self.supervisor = SupervisorScreens(services.supervisor, self._runner, self)  # issue #7
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
@@ -276,6 +278,8 @@ class MainWindow(QMainWindow):
                 self.list_action,
             ]
         )
+        view_menu.addSeparator()
+        view_menu.addActions(self.supervisor.actions)
         help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.addActions([self.shortcuts_action, self.about_action])
         for menu in (file_menu, ticket_menu, view_menu, help_menu):
@@ -299,6 +303,7 @@ class MainWindow(QMainWindow):
             self.history_action,
             self.kb_action,
             self.list_action,
+            *self.supervisor.actions,
             self.shortcuts_action,
             self.quit_action,
         ]

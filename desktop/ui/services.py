@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.domain.codes import Level
 from desktop.domain.kb import KbHit, Procedure, QaEntry
@@ -13,6 +13,9 @@ from desktop.domain.ticket import CallerHistory, Citizen, Ticket, TicketDraft
 from desktop.services.catalogs import CatalogItem
 from desktop.services.ticket_query import Page, PageKey, TicketFilter
 from desktop.store.local import LocalStore
+
+if TYPE_CHECKING:
+    from desktop.services.dashboard import SupervisorServices
 
 
 class TicketWriter(Protocol):
@@ -60,11 +63,13 @@ class DeskServices:
     make_tickets: Callable[[], TicketWriter]
     page_size: int = 200
     knowledge_base: KnowledgeReader | None = None
+    supervisor: SupervisorServices | None = None  # dashboard and surveys (issue #7)
 
     @classmethod
     def for_store(cls, store: LocalStore, operator: str, page_size: int = 200) -> DeskServices:
         from desktop.services.caller_history import CallerHistoryService
         from desktop.services.catalogs import CatalogService
+        from desktop.services.dashboard import SupervisorServices
         from desktop.services.kb import KnowledgeBase
         from desktop.services.ticket_query import TicketQuery
         from desktop.services.tickets import TicketService
@@ -81,4 +86,5 @@ class DeskServices:
             make_tickets=make_tickets,
             page_size=page_size,
             knowledge_base=KnowledgeBase(store),  # cheap: the index is built on first search, on a worker
+            supervisor=SupervisorServices.for_store(store, operator),
         )

@@ -1386,4 +1386,296 @@
         <translation>Chưa đăng ký (%1).</translation>
     </message>
 </context>
+<context>
+    <name>DashboardView</name>
+    <message>
+        <source>Supervisor dashboard</source>
+        <translation>Bảng điều khiển giám sát</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Đang tải…</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hôm nay</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Tháng này</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>Quá hạn</translation>
+    </message>
+    <message>
+        <source>Oldest deadline</source>
+        <translation>Hạn sớm nhất</translation>
+    </message>
+    <message>
+        <source>Working days late</source>
+        <translation>Số ngày làm việc trễ</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Điện thoại viên</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Từ lúc</translation>
+    </message>
+    <message>
+        <source>Not connected to the server</source>
+        <translation>Chưa kết nối máy chủ</translation>
+    </message>
+    <message>
+        <source>Tickets and calls per day (30 days)</source>
+        <translation>Phiếu và cuộc gọi theo ngày (30 ngày)</translation>
+    </message>
+    <message>
+        <source>Tickets and calls per month (12 months)</source>
+        <translation>Phiếu và cuộc gọi theo tháng (12 tháng)</translation>
+    </message>
+    <message>
+        <source>Tickets per channel and month</source>
+        <translation>Phiếu theo kênh và tháng</translation>
+    </message>
+    <message>
+        <source>Operators</source>
+        <translation>Điện thoại viên</translation>
+    </message>
+    <message>
+        <source>Overdue tickets per unit</source>
+        <translation>Phiếu quá hạn theo đơn vị</translation>
+    </message>
+    <message>
+        <source>Tickets by channel, type and level</source>
+        <translation>Phiếu theo kênh, loại yêu cầu và cấp độ</translation>
+    </message>
+    <message>
+        <source>Inbound calls</source>
+        <translation>Cuộc gọi vào</translation>
+    </message>
+    <message>
+        <source>Outbound calls</source>
+        <translation>Cuộc gọi ra</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Gọi nhỡ</translation>
+    </message>
+    <message>
+        <source>Abandoned while ringing</source>
+        <translation>Gác máy khi đổ chuông</translation>
+    </message>
+    <message>
+        <source>Answer rate</source>
+        <translation>Tỷ lệ trả lời</translation>
+    </message>
+    <message>
+        <source>Average talk time (min:s)</source>
+        <translation>Thời gian đàm thoại TB (phút:giây)</translation>
+    </message>
+    <message>
+        <source>Tickets received</source>
+        <translation>Phiếu tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Đã xử lý</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>Đang xử lý</translation>
+    </message>
+    <message>
+        <source>Satisfied (of rated)</source>
+        <translation>Hài lòng (trên số đã đánh giá)</translation>
+    </message>
+    <message>
+        <source>Surveys answered / attempts</source>
+        <translation>Khảo sát có trả lời / lần gọi</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Nhóm</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kênh</translation>
+    </message>
+    <message>
+        <source>Request type</source>
+        <translation>Loại yêu cầu</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Cấp độ</translation>
+    </message>
+    <message>
+        <source>Updated at %1</source>
+        <translation>Cập nhật lúc %1</translation>
+    </message>
+    <message>
+        <source>Could not read the counts: %1</source>
+        <translation>Không đọc được số liệu: %1</translation>
+    </message>
+    <message>
+        <source>Not connected to the server: operators&apos; states are unknown (%1)</source>
+        <translation>Chưa kết nối máy chủ: chưa biết trạng thái của điện thoại viên (%1)</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Đã đăng ký tổng đài</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>Đang rảnh</translation>
+    </message>
+    <message>
+        <source>On a call</source>
+        <translation>Đang nghe gọi</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>Đang hoàn tất cuộc gọi</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Ngoại tuyến</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>Phiếu</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Cuộc gọi</translation>
+    </message>
+</context>
+<context>
+    <name>DueSurveyModel</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã phiếu</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Điện thoại</translation>
+    </message>
+    <message>
+        <source>Citizen</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Resolved on</source>
+        <translation>Ngày xử lý xong</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Số lần gọi</translation>
+    </message>
+    <message>
+        <source>Last attempt</source>
+        <translation>Lần gọi gần nhất</translation>
+    </message>
+    <message>
+        <source>No phone number: press 3 to record &apos;no response&apos;</source>
+        <translation>Không có số điện thoại: bấm 3 để ghi «không phản hồi»</translation>
+    </message>
+    <message>
+        <source>1022 Hotline</source>
+        <translation>Tổng đài 1022</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorScreens</name>
+    <message>
+        <source>Supervisor &amp;dashboard</source>
+        <translation>&amp;Bảng điều khiển giám sát</translation>
+    </message>
+    <message>
+        <source>Live counts, overdue tickets, operators and trends</source>
+        <translation>Số liệu trực tiếp, phiếu quá hạn, điện thoại viên và xu hướng</translation>
+    </message>
+    <message>
+        <source>Satisfaction &amp;surveys</source>
+        <translation>&amp;Khảo sát mức độ hài lòng</translation>
+    </message>
+    <message>
+        <source>Call back resolved tickets and record the citizen&apos;s satisfaction</source>
+        <translation>Gọi lại phiếu đã xử lý và ghi mức độ hài lòng của người dân</translation>
+    </message>
+</context>
+<context>
+    <name>SurveysView</name>
+    <message>
+        <source>Satisfaction surveys</source>
+        <translation>Khảo sát mức độ hài lòng</translation>
+    </message>
+    <message>
+        <source>After this many unanswered calls the ticket is recorded as &apos;no response&apos;</source>
+        <translation>Sau số lần gọi không ai nghe này, phiếu được ghi «không phản hồi»</translation>
+    </message>
+    <message>
+        <source>No response after</source>
+        <translation>Ghi «không phản hồi» sau</translation>
+    </message>
+    <message>
+        <source>attempts</source>
+        <translation>lần gọi</translation>
+    </message>
+    <message>
+        <source>%1 tickets waiting for a survey</source>
+        <translation>%1 phiếu chờ khảo sát</translation>
+    </message>
+    <message>
+        <source>(the oldest %1 shown)</source>
+        <translation>(hiển thị %1 phiếu cũ nhất)</translation>
+    </message>
+    <message>
+        <source>Still saving the previous answer; press the key again.</source>
+        <translation>Đang lưu câu trả lời trước; hãy bấm phím lại.</translation>
+    </message>
+    <message>
+        <source>Press 1 to 6 for the reason, or Esc to cancel.</source>
+        <translation>Bấm 1 đến 6 để chọn lý do, hoặc Esc để hủy.</translation>
+    </message>
+    <message>
+        <source>This ticket has no phone number to call.</source>
+        <translation>Phiếu này không có số điện thoại để gọi.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Đang lưu…</translation>
+    </message>
+    <message>
+        <source>No answer recorded (attempt %1).</source>
+        <translation>Đã ghi không nghe máy (lần gọi thứ %1).</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Đã lưu: %1</translation>
+    </message>
+    <message>
+        <source>Keys: 1 satisfied · 2 dissatisfied (then the reason) · 0 no answer this time · 3 no response · Enter call · F5 reload</source>
+        <translation>Phím: 1 hài lòng · 2 không hài lòng (rồi chọn lý do) · 0 lần này không nghe máy · 3 không phản hồi · Enter gọi · F5 tải lại</translation>
+    </message>
+    <message>
+        <source>Dissatisfied: why? Press the reason&apos;s digit (Esc cancels)</source>
+        <translation>Không hài lòng: vì sao? Bấm số của lý do (Esc để hủy)</translation>
+    </message>
+</context>
 </TS>

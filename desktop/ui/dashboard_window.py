@@ -1,0 +1,94 @@
+"""The supervisor's screens as the main window opens them: two actions, two windows made on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.services.dashboard import SupervisorServices
+    from desktop.ui.dashboard_view import DashboardView
+    from desktop.ui.surveys_view import SurveysView
+
+DASHBOARD_KEYS = ["Ctrl+Shift+B"]
+SURVEYS_KEYS = ["Ctrl+Shift+S"]
+
+
+class SupervisorScreens(QObject):
+    """Owns the dashboard and survey windows; `call_requested` passes the survey list's calls on."""
+
+    call_requested = Signal(str, str)  # phone, ticket id
+
+    def __init__(self, services: SupervisorServices | None, runner: TaskRunner, window: QWidget) -> None:
+        super().__init__(window)
+        self._services = services
+        self._runner = runner
+        self._window = window
+        self.dashboard: DashboardView | None = None
+        self.surveys: SurveysView | None = None
+        self.dashboard_action = self._action(
+            "dashboardAction",
+            self.tr("Supervisor &dashboard"),
+            DASHBOARD_KEYS,
+            self.tr("Live counts, overdue tickets, operators and trends"),
+            self.open_dashboard,
+        )
+        self.surveys_action = self._action(
+            "surveysAction",
+            self.tr("Satisfaction &surveys"),
+            SURVEYS_KEYS,
+            self.tr("Call back resolved tickets and record the citizen's satisfaction"),
+            self.open_surveys,
+        )
+        self.actions = [self.dashboard_action, self.surveys_action]
+        for action in self.actions:
+            action.setEnabled(services is not None)
+
+    def _action(self, name: str, text: str, keys: list[str], tip: str, slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self._window)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shown = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({shown})")
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self._window.addAction(action)
+        return action
+
+    def open_dashboard(self) -> DashboardView | None:
+        if self._services is None:
+            return None
+        if self.dashboard is None:
+            from desktop.ui.dashboard_view import DashboardView
+
+            self.dashboard = DashboardView(
+                self._services.dashboard, self._services.presence, self._runner, parent=self._window
+            )
+            self.dashboard.setWindowFlag(Qt.WindowType.Window)
+        _raise(self.dashboard)
+        return self.dashboard
+
+    def open_surveys(self) -> SurveysView | None:
+        if self._services is None:
+            return None
+        if self.surveys is None:
+            from desktop.ui.surveys_view import SurveysView
+
+            self.surveys = SurveysView(self._services.surveys, self._runner, parent=self._window)
+            self.surveys.setWindowFlag(Qt.WindowType.Window)
+            self.surveys.call_requested.connect(self.call_requested)
+        _raise(self.surveys)
+        return self.surveys
+
+
+def _raise(widget: QWidget) -> None:
+    widget.show()
+    widget.raise_()
+    widget.activateWindow()
