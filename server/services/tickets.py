@@ -102,7 +102,12 @@ def create(
 def update(
     session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
 ) -> Applied:
-    """Merge an edit made from `base_version`: see protocol.records for who wins a same-field race."""
+    """Merge an edit field by field; see protocol.records for who wins a same-field race.
+
+    A field raced another edit when the server's value is no longer the `before` the desktop saw (and the
+    server's value was not written by this same desktop: its own offline edits follow one another). The
+    desktop's base_version counts its local versions, so it is used only for payloads without `before`.
+    """
     changes = mutation.payload.get("changes", mutation.payload)
     before = mutation.payload.get("before", {}) if "changes" in mutation.payload else {}
     if not isinstance(changes, dict) or not isinstance(before, dict):
@@ -119,9 +124,13 @@ def update(
     outcomes: list[FieldOutcome] = []
     for name, value in values.items():
         current = getattr(ticket, name)
-        field_version, field_rank = meta.get(name, [1, ticket.creator_rank])
-        if field_version <= mutation.base_version or current == value:
+        field_version, field_rank, writer = (
+            meta.get(name) or [1, ticket.creator_rank, ticket.origin_client]
+        )[:3]
+        if current == value or writer == actor.client_id or _unchanged_since(name, before, current):
             applied[name] = value
+        elif name not in before and field_version <= mutation.base_version:
+            applied[name] = value  # no `before` (an older payload): fall back on the version it started from
         elif name in FREE_TEXT_FIELDS:
             conflict = Conflict(
                 id=str(uuid.uuid4()),
@@ -154,7 +163,7 @@ def update(
         ticket.version += 1
         for name, value in really_changed.items():
             setattr(ticket, name, value)
-            meta[name] = [ticket.version, actor.rank]
+            meta[name] = [ticket.version, actor.rank, actor.client_id]
         ticket.field_meta = meta
         ticket.updated_by = actor.username
         ticket.updated_at = now
@@ -182,12 +191,22 @@ def settle(
     if getattr(ticket, conflict.field) != converted:
         ticket.version += 1
         setattr(ticket, conflict.field, converted)
-        ticket.field_meta = {**(ticket.field_meta or {}), conflict.field: [ticket.version, actor.rank]}
+        meta = {**(ticket.field_meta or {}), conflict.field: [ticket.version, actor.rank, actor.client_id]}
+        ticket.field_meta = meta
         ticket.updated_by, ticket.updated_at = actor.username, now
         session.flush()
         feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
     feed.record("conflict", conflict.id, 2, None, origin_client=actor.client_id)
     return Applied(ticket.version, [])
+
+
+def _unchanged_since(name: str, before: dict[str, Any], current: Any) -> bool:
+    if name not in before:
+        return False
+    try:
+        return bool(TICKET_CONVERTERS[name](name, before[name]) == current)
+    except BadValue:
+        return False
 
 
 def _locked_ticket(session: Session, ticket_id: str) -> Ticket:

@@ -1,4 +1,4 @@
-"""Fixtures of the server tests: one PostgreSQL cluster per session, a fresh database and server per test."""
+"""Fixtures of the server tests: one PostgreSQL cluster per session, a database and server per module."""
 
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ def template(postgres: Postgres) -> str:
     return make_template(postgres)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def db_url(postgres: Postgres, template: str) -> str:
     return postgres.url(postgres.create_database(template))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(db_url: str) -> Iterator[ServerProcess]:
     process = ServerProcess(db_url).start()
     try:
@@ -50,7 +50,7 @@ def server(db_url: str) -> Iterator[ServerProcess]:
         process.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def second_server(db_url: str) -> Iterator[ServerProcess]:
     """Another server process on the same database."""
     process = ServerProcess(db_url).start()

@@ -6,11 +6,12 @@ from server_lab import Desk, ServerProcess, edit, new_id, ticket
 from sqlalchemy import create_engine, text
 
 
-def count(db_url: str, query: str) -> int:
+def count(db_url: str, query: str, desk: Desk) -> int:
+    """`query` with :c bound to the desk's client id (tests share one database per module)."""
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return int(conn.execute(text(query)).scalar_one())
+            return int(conn.execute(text(query), {"c": desk.client_id}).scalar_one())
     finally:
         engine.dispose()
 
@@ -31,8 +32,8 @@ def test_lost_acknowledgement_gets_the_stored_result(server: ServerProcess, db_u
     results = again.json()["results"]
     assert [r["replayed"] for r in results] == [True, True]
     assert [r["version"] for r in results] == [1, 2]
-    assert count(db_url, "SELECT count(*) FROM tickets") == 1
-    assert count(db_url, "SELECT version FROM tickets") == 2
+    assert count(db_url, "SELECT count(*) FROM tickets WHERE origin_client = :c", desk) == 1
+    assert count(db_url, "SELECT version FROM tickets WHERE origin_client = :c", desk) == 2
     assert again.json()["last_seq"] == 2
 
 
@@ -46,15 +47,15 @@ def test_duplicated_and_reordered_batches_apply_once(server: ServerProcess, db_u
     body = gap.json()
     assert body["code"] == "gap" and body["expected_seq"] == 1 and body["last_seq"] == 0
     assert "Thiếu thay đổi số 1" in body["detail"]
-    assert count(db_url, "SELECT count(*) FROM tickets") == 0
+    assert count(db_url, "SELECT count(*) FROM tickets WHERE origin_client = :c", desk) == 0
     # Within one batch the order of the list does not matter: seq decides.
     assert desk.push(list(reversed(mutations[:3]))).status_code == 200
     assert desk.push(mutations[:3]).status_code == 200
     assert desk.push(mutations[2:]).status_code == 200
     assert desk.push(mutations).status_code == 200
-    assert count(db_url, "SELECT count(*) FROM tickets") == 6
-    assert count(db_url, "SELECT count(*) FROM applied_mutations") == 6
-    assert count(db_url, "SELECT last_seq FROM client_streams") == 6
+    assert count(db_url, "SELECT count(*) FROM tickets WHERE origin_client = :c", desk) == 6
+    assert count(db_url, "SELECT count(*) FROM applied_mutations WHERE client_id = :c", desk) == 6
+    assert count(db_url, "SELECT last_seq FROM client_streams WHERE client_id = :c", desk) == 6
 
 
 def test_a_gap_in_the_middle_keeps_what_came_before(server: ServerProcess, db_url: str) -> None:
@@ -63,9 +64,9 @@ def test_a_gap_in_the_middle_keeps_what_came_before(server: ServerProcess, db_ur
     answer = desk.push([mutations[0], mutations[1], mutations[3]])
     assert answer.status_code == 409
     assert answer.json()["expected_seq"] == 3
-    assert count(db_url, "SELECT count(*) FROM tickets") == 2
+    assert count(db_url, "SELECT count(*) FROM tickets WHERE origin_client = :c", desk) == 2
     assert desk.push(mutations).status_code == 200
-    assert count(db_url, "SELECT count(*) FROM tickets") == 4
+    assert count(db_url, "SELECT count(*) FROM tickets WHERE origin_client = :c", desk) == 4
 
 
 def test_a_reused_seq_with_another_mutation_is_refused(server: ServerProcess) -> None:
@@ -90,7 +91,7 @@ def test_business_rejection_is_stored_consumes_the_seq_and_is_read_by_the_operat
     assert rejected["status"] == "rejected" and "Cấp độ" in rejected["reason"]
     assert applied["status"] == "applied"
     assert desk.push([bad]).json()["results"][0]["reason"] == rejected["reason"]
-    assert count(db_url, "SELECT count(*) FROM tickets") == 1
+    assert count(db_url, "SELECT count(*) FROM tickets WHERE origin_client = :c", desk) == 1
 
 
 def test_push_for_another_desk_is_forbidden(server: ServerProcess) -> None:
@@ -115,4 +116,7 @@ def test_calls_are_created_then_finished(server: ServerProcess, db_url: str) -> 
         ]
     )
     assert [r["status"] for r in answer.json()["results"]] == ["applied", "applied"]
-    assert count(db_url, "SELECT count(*) FROM calls WHERE outcome = 'da_tra_loi' AND operator = 'dtv1'") == 1
+    assert (
+        count(db_url, "SELECT count(*) FROM calls WHERE outcome = 'da_tra_loi' AND origin_client = :c", desk)
+        == 1
+    )
