@@ -75,6 +75,7 @@ class SipSettingsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("sipSettingsDialog")
         self.setWindowTitle(self.tr("Switchboard account"))
+        self.setMinimumWidth(480)
         self._settings = settings
         self._passwords = passwords
         self._runner = runner
