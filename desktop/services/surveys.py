@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from desktop.domain.clock import now_vn
+from desktop.domain.clock import now_vn, to_vn
 from desktop.domain.codes import DissatisfactionReason, HistoryAction, Satisfaction, TicketStatus
 from desktop.services.outbox import append_mutation
 from desktop.services.tickets import _write_history, ticket_snapshot
@@ -160,49 +160,11 @@ class SurveyService:
         """Resolved, unrated tickets, oldest resolution first, with their attempts so far."""
         with self._store.sessions() as session:
             policy = _read_policy(session)
-            where = [
-                models.Ticket.status == TicketStatus.RESOLVED.value,
-                models.Ticket.satisfaction == Satisfaction.NOT_RATED.value,
-                models.Ticket.resolved_at.is_not(None),
-            ]
+            since = ""  # every ISO timestamp sorts after it
             if policy.due_within_days:
-                where.append(
-                    models.Ticket.resolved_at >= self._clock() - timedelta(days=policy.due_within_days)
-                )
-            total = session.scalar(select(func.count()).select_from(models.Ticket).where(*where)) or 0
-            attempts = (
-                select(
-                    SurveyAttempt.ticket_id,
-                    func.count().label("n"),
-                    func.max(SurveyAttempt.at).label("last_at"),
-                )
-                .group_by(SurveyAttempt.ticket_id)
-                .subquery()
-            )
-            due_tickets = (
-                select(models.Ticket)
-                .where(*where)
-                .order_by(models.Ticket.resolved_at, models.Ticket.pk)
-                .limit(limit)
-                .subquery()
-            )
-            query = (
-                select(
-                    due_tickets.c.id,
-                    due_tickets.c.code,
-                    due_tickets.c.phone,
-                    due_tickets.c.citizen_name,
-                    due_tickets.c.channel,
-                    due_tickets.c.unit_code,
-                    models.Unit.name,
-                    due_tickets.c.resolved_at,
-                    func.coalesce(attempts.c.n, 0),
-                    attempts.c.last_at,
-                )
-                .outerjoin(models.Unit, models.Unit.code == due_tickets.c.unit_code)
-                .outerjoin(attempts, attempts.c.ticket_id == due_tickets.c.id)
-                .order_by(due_tickets.c.resolved_at, due_tickets.c.pk)
-            )
+                oldest = to_vn(self._clock() - timedelta(days=policy.due_within_days))
+                since = oldest.replace(microsecond=0).isoformat()  # as stored: text order is time order
+            total = session.execute(_DUE_COUNT, {"since": since}).scalar() or 0
             items = [
                 DueSurvey(
                     ticket_id=row[0],
@@ -212,13 +174,13 @@ class SurveyService:
                     channel=row[4],
                     unit_code=row[5],
                     unit_name=row[6] or "",
-                    resolved_at=row[7],
+                    resolved_at=datetime.fromisoformat(row[7]),
                     attempts=int(row[8]),
-                    last_attempt_at=row[9],
+                    last_attempt_at=datetime.fromisoformat(row[9]) if row[9] else None,
                 )
-                for row in session.execute(query)
+                for row in session.execute(_DUE_PAGE, {"since": since, "limit": limit})
             ]
-            return DueList(items, total, policy)
+            return DueList(items, int(total), policy)
 
     def attempts(self, ticket_id: str) -> list[Attempt]:
         query = (
@@ -322,6 +284,24 @@ class SurveyService:
             },
             base_version=base_version,
         )
+
+
+# Literal codes and INDEXED BY: a bound parameter would hide from SQLite that the partial index
+# applies, and without statistics it would walk every resolved ticket of the status index instead.
+_DUE_WHERE = f"""
+    t.status = '{TicketStatus.RESOLVED.value}' AND t.satisfaction = '{Satisfaction.NOT_RATED.value}'
+    AND t.resolved_at >= :since"""
+_DUE_COUNT = text(f"SELECT count(*) FROM tickets AS t INDEXED BY ix_tickets_survey_due WHERE {_DUE_WHERE}")
+_DUE_PAGE = text(
+    f"""SELECT t.id, t.code, t.phone, t.citizen_name, t.channel, t.unit_code, u.name, t.resolved_at,
+        (SELECT count(*) FROM survey_attempts AS a WHERE a.ticket_id = t.id),
+        (SELECT max(a.at) FROM survey_attempts AS a WHERE a.ticket_id = t.id)
+    FROM tickets AS t INDEXED BY ix_tickets_survey_due
+    LEFT JOIN units AS u ON u.code = t.unit_code
+    WHERE {_DUE_WHERE}
+    ORDER BY t.resolved_at, t.pk
+    LIMIT :limit"""
+)
 
 
 def _check_due(ticket: models.Ticket) -> None:
