@@ -225,6 +225,8 @@ class PhoneDesk(QObject):
         self.controls.start(ringing.sip_call_id, f"{phone} {name}".strip(), connected=True)
         form = self.window.form
         form.run_when_clean(lambda: form.new_call_ticket(phone, name, ringing.log_id))
+        self.window.raise_()
+        self.window.activateWindow()  # the operator types the ticket next
 
     def reject(self, sip_call_id: str) -> None:
         agent = self.agent

@@ -255,3 +255,37 @@ def test_the_indicator_follows_the_registrar_down_and_back_by_itself(qtbot, make
         qtbot.waitUntil(lambda: label.property("registration") == "ok", timeout=10000)
     finally:
         registrar.stop()
+
+
+def test_a_ticket_saved_during_the_call_is_linked_and_proposed_at_wrap_up_after_f12(
+    qtbot, make_desk, kamailio, sipp, store
+):
+    desk = make_desk(kamailio, record=False)
+    registered(qtbot, desk)
+    form = desk.window.form
+    qtbot.waitUntil(lambda: form.is_ready, timeout=5000)
+    run = sipp.uac("uac_hotline_wait_bye.xml", kamailio.port, *caller_keys("0945678901"))
+    popup = desk.phone.popup
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=5000)
+    log_id = popup.ringing.log_id
+    assert popup.repeat_label.property("repeat") is False  # a first-time caller
+    qtbot.keyClick(popup, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: form.linked_call_id == log_id, timeout=5000)
+
+    form.content_edit.setPlainText("Hỏi lịch tiếp công dân tháng này")
+    with qtbot.waitSignal(form.ticket_saved, timeout=5000) as saved:
+        form.save_action.trigger()
+    ticket = saved.args[0]
+    assert (ticket.draft.call_id, ticket.draft.phone) == (log_id, "+84945678901")
+    desk.window.activateWindow()
+    qtbot.waitUntil(lambda: desk.window.isActiveWindow(), timeout=2000)
+    qtbot.keyClick(form.content_edit, Qt.Key.Key_F12)  # hang up, wherever the operator is typing
+
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=5000)
+    assert desk.phone.wrap_up_dialog.selected() is Disposition.TICKET_CREATED
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_Return)  # one keystroke
+    assert run.wait(10) == 0, run.output()
+    assert desk.session.flush()
+    row = call_rows(store)[-1]
+    assert (row.id, row.outcome, row.ticket_id) == (log_id, CallOutcome.ANSWERED.value, ticket.id)
+    assert wrap_up_of(store, log_id) is Disposition.TICKET_CREATED
