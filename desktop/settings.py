@@ -50,6 +50,9 @@ class Settings:
     phone_recording_retention_days: int = 30
     phone_audio_output: str = ""
     phone_ring_device: str = ""
+    # the central server (issue #5); the password and token live in the keyring, never here
+    sync_server: str = ""
+    sync_user: str = ""
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:

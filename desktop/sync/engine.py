@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from desktop.domain.clock import now_vn
 from desktop.store import models
@@ -90,6 +91,7 @@ class SyncEngine:
         *,
         on_event: Callable[[SyncEvent], None] = lambda _event: None,
         pull_interval: float = 30.0,
+        local_poll: float = 2.0,
         batch_size: int = MAX_BATCH,
         pull_page: int = PULL_PAGE,
         backoff: Backoff | None = None,
@@ -101,6 +103,7 @@ class SyncEngine:
         self._login = login
         self._on_event = on_event
         self._pull_interval = pull_interval
+        self._local_poll = local_poll
         self._batch_size = min(batch_size, MAX_BATCH)
         self._pull_page = pull_page
         self._backoff = backoff or Backoff()
@@ -108,6 +111,7 @@ class SyncEngine:
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failing = False
         self.online = False
 
     # -- control, from any thread ---------------------------------------------------------------
@@ -115,6 +119,10 @@ class SyncEngine:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
             self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
@@ -132,13 +140,15 @@ class SyncEngine:
         """Runs on the sync thread."""
         delay = 0.0
         while not self._stopping.is_set():
-            self._wakeup.wait(delay)
+            self._wait(delay)
             self._wakeup.clear()
             if self._stopping.is_set():
                 break
+            self._failing = True  # until the cycle succeeds: no early retry on a local save
             try:
                 self.run_cycle()
                 self._backoff.reset()
+                self._failing = False
                 delay = self._pull_interval
             except LoginRefused as error:
                 self._report(False, str(error), login_needed=True)
@@ -150,6 +160,28 @@ class SyncEngine:
                 log.exception("Lỗi đồng bộ")
                 delay = self._backoff.next_delay()
                 self._report(False, f"Lỗi đồng bộ ngoài dự kiến: {error}. Sẽ thử lại.")
+
+    def _wait(self, delay: float) -> None:
+        """Sleeps up to `delay`; returns early on `wake()`, or when any service's save left an unsent
+        row in the outbox (calls, surveys, imports push soon too, without knowing about the engine)."""
+        deadline = time.monotonic() + delay
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self._wakeup.wait(min(remaining, self._local_poll)):
+                return
+            if not self._failing and self._has_unsent():
+                return
+
+    def _has_unsent(self) -> bool:
+        try:
+            with self._store.sessions() as session:
+                state = session.get(SyncState, 1)
+                head = session.scalar(select(func.max(models.OutboxMutation.seq))) or 0
+                if state is None:
+                    return head > 0
+                return head > state.numbered_through or state.next_seq - 1 > state.acked_seq
+        except Exception:
+            log.exception("Không đọc được hàng đợi gửi")
+            return False
 
     def _report(self, online: bool, message: str = "", *, login_needed: bool = False) -> None:
         self.online = online
@@ -176,7 +208,9 @@ class SyncEngine:
             pulled, restored_late = self._pull_all(token)
         restored = restored or restored_late
         with self._store.writes.begin() as session:
-            load_state(session).last_sync_at = self._clock()
+            state = load_state(session)
+            state.last_sync_at = self._clock()
+            state.server_url = self._login.server_url
         message = ""
         if restored:
             message = (

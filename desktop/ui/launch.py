@@ -158,6 +158,9 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
 
         phone = install_phone(window, store, settings, data_dir, runner)
         window.supervisor.call_requested.connect(phone.call_requested)  # survey list → phone (issue #7)
+        from desktop.ui.sync_desk import install_sync
+
+        sync = install_sync(window, store, settings, data_dir, runner)  # central server (issue #5)
         ready_file = os.environ.get(READY_FILE_ENV)
         if ready_file:
             state = {"done": False}
@@ -174,6 +177,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         code = app.exec()
         window.hide()
         phone.stop()
+        sync.stop()  # joins the sync thread for at most 2 s
         runner.wait_for_done(30000)
         QCoreApplication.sendPostedEvents()
         window.deleteLater()

@@ -974,6 +974,49 @@
     </message>
 </context>
 <context>
+    <name>SyncDesk</name>
+    <message>
+        <source>&amp;Sign in to the server…</source>
+        <translation>Đăng &amp;nhập máy chủ…</translation>
+    </message>
+    <message>
+        <source>Sync &amp;now</source>
+        <translation>Đồng &amp;bộ ngay</translation>
+    </message>
+    <message>
+        <source>&amp;Conflicts to settle…</source>
+        <translation>&amp;Xung đột cần xử lý…</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>&amp;Máy chủ</translation>
+    </message>
+    <message>
+        <source>Sync: not configured</source>
+        <translation>Đồng bộ: chưa cài đặt máy chủ</translation>
+    </message>
+    <message>
+        <source>Server ▸ Sign in to the server… connects this desk.</source>
+        <translation>Vào Máy chủ ▸ Đăng nhập máy chủ… để nối máy này với máy chủ.</translation>
+    </message>
+    <message>
+        <source>Sync: connecting to %1…</source>
+        <translation>Đồng bộ: đang kết nối %1…</translation>
+    </message>
+    <message>
+        <source>Syncing with the server…</source>
+        <translation>Đang đồng bộ với máy chủ…</translation>
+    </message>
+    <message>
+        <source>Could not save the server address: %1</source>
+        <translation>Không lưu được địa chỉ máy chủ: %1</translation>
+    </message>
+    <message>
+        <source>Signed in as %1</source>
+        <translation>Đã đăng nhập: %1</translation>
+    </message>
+</context>
+<context>
     <name>CallControls</name>
     <message>
         <source>Hang up (F12)</source>

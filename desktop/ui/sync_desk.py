@@ -1,0 +1,225 @@
+"""The sync inside the desk: the Server menu, the engine's lifecycle, login, conflicts, the status label."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMenu
+
+from desktop.settings import Settings
+from desktop.store.local import LocalStore
+from desktop.sync.apply import AppliedPage
+from desktop.sync.client import SyncClient
+from desktop.sync.credentials import Credentials, Login
+from desktop.sync.engine import SyncEngine
+from desktop.ui.sync_conflicts import SyncConflictView
+from desktop.ui.sync_login import SyncLoginDialog
+from desktop.ui.sync_status import SyncBridge, SyncStatusPresenter
+from desktop.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT_S = 2.0
+EngineFactory = Callable[[Login], SyncEngine]
+
+
+class SyncDesk(QObject):
+    """Starts the engine only when a server and user are set; the desk works the same without one."""
+
+    def __init__(
+        self,
+        window: Any,  # MainWindow: form, sync_label, menuBar(), refresh(), statusBar()
+        store: LocalStore,
+        settings: Settings,
+        credentials: Credentials,
+        runner: TaskRunner,
+        *,
+        make_client: Callable[[str], SyncClient] = SyncClient,
+        save_settings: Callable[[Settings], None] = lambda _s: None,
+        pull_interval: float = 30.0,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.settings = settings
+        self.credentials = credentials
+        self._runner = runner
+        self._make_client = make_client
+        self._save_settings = save_settings
+        self._pull_interval = pull_interval
+        self.engine: SyncEngine | None = None
+        self.login_dialog: SyncLoginDialog | None = None
+        self.conflict_view: SyncConflictView | None = None
+
+        self.bridge = SyncBridge(self)
+        self.presenter = SyncStatusPresenter(window.sync_label, self)
+        self._list_refresh = QTimer(self)  # many pulled pages → one list reload
+        self._list_refresh.setSingleShot(True)
+        self._list_refresh.setInterval(1000)
+        self._list_refresh.timeout.connect(window.refresh)
+        self._build_actions()
+        self._connect()
+
+    # -- construction --------------------------------------------------------------------------
+    def _action(self, name: str, text: str, keys: list[str], slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.window.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.login_action = self._action(
+            "syncLoginAction", self.tr("&Sign in to the server…"), [], self.open_login
+        )
+        self.sync_now_action = self._action("syncNowAction", self.tr("Sync &now"), ["F6"], self.sync_now)
+        self.conflicts_action = self._action(
+            "syncConflictsAction", self.tr("&Conflicts to settle…"), ["Ctrl+Shift+C"], self.open_conflicts
+        )
+        menu_bar = self.window.menuBar()
+        help_text = QCoreApplication.translate("MainWindow", "&Help")
+        help_menu = next((a for a in menu_bar.actions() if a.text() == help_text), None)
+        self.menu = QMenu(self.tr("&Server"), self.window)
+        self.menu.setObjectName("serverMenu")
+        self.menu.setToolTipsVisible(True)
+        if help_menu is not None:
+            menu_bar.insertMenu(help_menu, self.menu)
+        else:
+            menu_bar.addMenu(self.menu)
+        self.menu.addActions([self.sync_now_action, self.conflicts_action])
+        self.menu.addSeparator()
+        self.menu.addAction(self.login_action)
+
+    def _connect(self) -> None:
+        queued = Qt.ConnectionType.QueuedConnection
+        self.bridge.status_changed.connect(self.presenter.on_bridge_status_changed, queued)
+        self.bridge.records_changed.connect(self.on_bridge_records_changed, queued)
+        self.presenter.conflicts_requested.connect(self.open_conflicts)
+        self.presenter.login_requested.connect(self.open_login)
+        self.window.form.ticket_saved.connect(self.on_form_ticket_saved)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def login(self) -> Login | None:
+        url, user = self.settings.sync_server.strip(), self.settings.sync_user.strip()
+        return Login(url.rstrip("/"), user) if url and user else None
+
+    def start(self) -> bool:
+        """Starts the engine on its thread when a server is set; False (and nothing runs) when not."""
+        login = self.login
+        if login is None:
+            self.window.sync_label.setText(self.tr("Sync: not configured"))
+            self.window.sync_label.setToolTip(self.tr("Server ▸ Sign in to the server… connects this desk."))
+            return False
+        self.window.sync_label.setText(self.tr("Sync: connecting to %1…").replace("%1", login.server_url))
+        self.engine = SyncEngine(
+            self.store,
+            self._make_client(login.server_url),
+            self.credentials,
+            login,
+            on_event=self.bridge.on_engine_event,
+            pull_interval=self._pull_interval,
+        )
+        self.engine.start()
+        return True
+
+    def stop(self) -> None:
+        """Stops the engine (bounded: the thread is joined for at most 2 s); called when the desk closes."""
+        engine, self.engine = self.engine, None
+        if engine is not None:
+            engine.stop(STOP_TIMEOUT_S)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        if self.engine is None:
+            self.open_login()
+            return
+        self.window.statusBar().showMessage(self.tr("Syncing with the server…"), 3000)
+        self.engine.wake()
+
+    def open_login(self) -> None:
+        if self.login_dialog is not None and self.login_dialog.isVisible():
+            self.login_dialog.raise_()
+            return
+        dialog = SyncLoginDialog(
+            self.credentials,
+            str(self.store.client_id),
+            self._runner,
+            self._make_client,
+            server_url=self.settings.sync_server,
+            username=self.settings.sync_user,
+            parent=self.window,
+        )
+        dialog.finished.connect(self.on_login_dialog_finished)
+        self.login_dialog = dialog
+        dialog.open()
+
+    def on_login_dialog_finished(self, result: int) -> None:
+        dialog = self.login_dialog
+        if dialog is None or result != QDialog.DialogCode.Accepted or dialog.login is None:
+            return
+        self.settings.sync_server = dialog.login.server_url
+        self.settings.sync_user = dialog.login.username
+        try:
+            self._save_settings(self.settings)
+        except OSError as error:
+            self.window.statusBar().showMessage(
+                self.tr("Could not save the server address: %1").replace("%1", str(error)), 10000
+            )
+        self.window.statusBar().showMessage(
+            self.tr("Signed in as %1").replace("%1", dialog.full_name or dialog.login.username), 5000
+        )
+        self.stop()
+        self.start()
+
+    def open_conflicts(self) -> None:
+        if self.conflict_view is None:
+            view = SyncConflictView(self.store, self.settings.operator, self._runner, self.window)
+            view.conflict_settled.connect(self.on_conflict_view_conflict_settled)
+            self.conflict_view = view
+        self.conflict_view.show()
+        self.conflict_view.raise_()
+        self.conflict_view.reload()
+
+    # -- slots ---------------------------------------------------------------------------------
+    def on_form_ticket_saved(self, _ticket: object) -> None:
+        if self.engine is not None:
+            self.engine.wake()
+
+    def on_conflict_view_conflict_settled(self, _conflict_id: str) -> None:
+        if self.engine is not None:
+            self.engine.wake()
+        self._list_refresh.start()
+
+    def on_bridge_records_changed(self, page: Any) -> None:
+        assert isinstance(page, AppliedPage)
+        if page.tickets:
+            self._list_refresh.start()
+        if page.conflicts_changed and self.conflict_view is not None and self.conflict_view.isVisible():
+            self.conflict_view.reload()
+
+
+def install_sync(
+    window: Any, store: LocalStore, settings: Settings, data_dir: Any, runner: TaskRunner
+) -> SyncDesk:
+    """The hook of launch.py: the Server menu, and the engine started when a server is configured."""
+    from pathlib import Path
+
+    from desktop.sync.credentials import system_backend
+
+    desk = SyncDesk(
+        window,
+        store,
+        settings,
+        Credentials(system_backend()),
+        runner,
+        save_settings=lambda s: s.save(Path(data_dir)),
+    )
+    desk.start()
+    return desk

@@ -1,0 +1,95 @@
+"""The sync wired into the main window (offscreen Qt) against the real server: login, wake, stop."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from keyring.backends.fail import Keyring as NoKeyring
+from pytestqt.qtbot import QtBot
+from server_lab import PASSWORD, ServerProcess
+
+from desktop.domain.ticket import TicketDraft
+from desktop.settings import Settings
+from desktop.store.local import LocalStore
+from desktop.sync.credentials import Credentials
+from desktop.sync.state import read_counts
+from desktop.ui.main_window import MainWindow
+from desktop.ui.services import DeskServices
+from desktop.ui.sync_desk import SyncDesk
+from desktop.ui.tasks import TaskRunner
+
+DRAFT = TicketDraft(content="Hỏi thủ tục cấp lại căn cước", phone="0912 345 678", citizen_name="Lan")
+
+
+def window_for(qtbot: QtBot, store: LocalStore, data_dir: Path, runner: TaskRunner) -> MainWindow:
+    window = MainWindow(DeskServices.for_store(store, "dtv1"), data_dir, runner)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.form.is_ready, timeout=10000)
+    return window
+
+
+def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops_quickly(
+    qtbot: QtBot, store: LocalStore, data_dir: Path, runner: TaskRunner, server: ServerProcess
+) -> None:
+    window = window_for(qtbot, store, data_dir, runner)
+    settings = Settings.load(data_dir)
+    desk = SyncDesk(
+        window,
+        store,
+        settings,
+        Credentials(NoKeyring()),  # this machine has no Secret Service: session-only password
+        runner,
+        save_settings=lambda s: s.save(data_dir),
+        pull_interval=60,
+    )
+    assert desk.start() is False and desk.engine is None
+    assert window.sync_label.text() == "Sync: not configured"
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles.index("&Server") < titles.index("&Help")
+    assert [a.text() for a in desk.menu.actions() if a.text()] == [
+        "Sync &now",
+        "&Conflicts to settle…",
+        "&Sign in to the server…",
+    ]
+    assert desk.sync_now_action.shortcut().toString() == "F6"
+    desk.menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitExposed(desk.menu)
+    desk.menu.grab().save("/tmp/sync_menu.png")
+    desk.menu.hide()
+
+    desk.sync_now()  # nothing configured: "sync now" asks who to sign in as
+    dialog = desk.login_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.keyring_note.isVisible()
+    dialog.url_edit.setText(server.base)
+    dialog.user_edit.setText("dtv1")
+    dialog.password_edit.setText(PASSWORD)
+    dialog.submit()
+    qtbot.waitUntil(lambda: desk.engine is not None, timeout=15000)
+    assert Settings.load(data_dir).sync_server == server.base  # remembered for the next start
+    assert Settings.load(data_dir).sync_user == "dtv1"
+    assert "mat-khau" not in (data_dir / "settings.json").read_text(encoding="utf-8")
+    qtbot.waitUntil(lambda: desk.presenter.last is not None and desk.presenter.last.online, timeout=15000)
+
+    window.form.new_ticket()
+    window.form.phone_edit.setText("0912 345 678")
+    window.form.content_edit.setPlainText("Phản ánh đèn đường hỏng ở phường 1")
+    started = time.monotonic()
+    window.form.save()
+    qtbot.waitUntil(lambda: read_counts(store).pending == 0 and read_counts(store).last_sync_at is not None)
+    qtbot.waitUntil(
+        lambda: desk.presenter.last is not None and desk.presenter.last.counts.pending == 0, timeout=10000
+    )
+    assert time.monotonic() - started < 10  # woken by the save, not the 60 s timer
+    assert "Sync: online" in window.sync_label.text()
+    window.statusBar().grab().save("/tmp/sync_statusbar.png")
+    window.grab().save("/tmp/sync_window.png")
+
+    engine = desk.engine
+    assert engine is not None and engine.running
+    before = time.monotonic()
+    desk.stop()
+    assert time.monotonic() - before < 2.5
+    assert not engine.running
