@@ -156,6 +156,21 @@ class DashboardCounts:
     trends: Trends | None = None
 
 
+def working_days_late(calendar: WorkCalendar, deadline: date, today: date) -> int:
+    """`calendar.working_days_between(deadline, today)` in O(holidays), not O(days): years-old deadlines."""
+    if today <= deadline:
+        return -calendar.working_days_between(today, deadline) if today < deadline else 0
+    first = deadline + timedelta(days=1)
+    weeks, rest = divmod((today - first).days + 1, 7)
+    count = weeks * 5 + sum(1 for n in range(rest) if (first.weekday() + n) % 7 < 5)
+    worked = calendar.extra_working_days
+    count -= sum(
+        1 for day in calendar.holidays if first <= day <= today and day.weekday() < 5 and day not in worked
+    )
+    count += sum(1 for day in worked if first <= day <= today and day.weekday() >= 5)
+    return count
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 
@@ -213,7 +228,7 @@ class DashboardService:
                 name or "Tổng đài 1022",
                 int(count),
                 date.fromisoformat(oldest),
-                calendar.working_days_between(date.fromisoformat(oldest), today),
+                working_days_late(calendar, date.fromisoformat(oldest), today),
             )
             for code, name, count, oldest in session.execute(_OVERDUE, {"today": today.isoformat()})
         ]

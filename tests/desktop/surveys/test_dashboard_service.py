@@ -213,3 +213,19 @@ def test_months_roll_over_years() -> None:
 def test_without_a_server_presence_says_so() -> None:
     with pytest.raises(PresenceUnavailable, match="Chưa kết nối máy chủ"):
         NoPresenceServer().operators()
+
+
+def test_working_days_late_agrees_with_the_calendar_day_by_day(store: LocalStore) -> None:
+    from desktop.services.catalogs import CatalogService
+    from desktop.services.dashboard import working_days_late
+
+    calendar = CatalogService(store).work_calendar()
+    assert calendar.holidays and calendar.extra_working_days  # the catalog's own Tết, swapped Saturdays
+    start = date(2019, 12, 20)
+    for offset in range(0, 2400, 7):
+        deadline = start + timedelta(days=offset)
+        for gap in (0, 1, 2, 5, 6, 13, 40, 400):
+            today = deadline + timedelta(days=gap + offset % 5)
+            assert working_days_late(calendar, deadline, today) == calendar.working_days_between(
+                deadline, today
+            ), (deadline, today)
