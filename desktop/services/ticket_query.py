@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.engine import Row
 
 from desktop.domain.clock import VN_TZ
@@ -18,6 +19,7 @@ from desktop.domain.codes import (
     Satisfaction,
     TicketStatus,
 )
+from desktop.domain.phone import phone_prefix_digits
 from desktop.domain.ticket import TicketRow
 from desktop.services.search_index import match_expression
 from desktop.store.local import LocalStore
@@ -89,13 +91,55 @@ def _where(query: Select[Any], spec: TicketFilter) -> Select[Any]:
         query = query.where(Ticket.received_at >= _day_start(spec.received_from))
     if spec.received_to:
         query = query.where(Ticket.received_at < _day_start(spec.received_to + timedelta(days=1)))
-    expression = match_expression(spec.text)
-    if expression:
-        matches = text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :match").bindparams(
-            match=expression
-        )
-        query = query.where(Ticket.pk.in_(matches))
+    condition = text_condition(spec.text)
+    if condition is not None:
+        query = query.where(condition)
     return query
+
+
+def _indexed(typed: str) -> ColumnElement[bool] | None:
+    expression = match_expression(typed)
+    if expression is None:
+        return None
+    return Ticket.pk.in_(
+        text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :match").bindparams(match=expression)
+    )
+
+
+def _starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
+    """A prefix as an index range (SQLite compares text as UTF-8 bytes; U+10FFFF sorts last)."""
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+# A number typed or pasted in groups, as the desk shows it: `0912 345 678`, `0912.345.678`.
+_SPACED_NUMBER = re.compile(r"(?<!\S)\+?\d+(?:[ .]\d+)+(?!\S)")
+
+
+def text_condition(typed: str) -> ColumnElement[bool] | None:
+    """Every typed token must match. A word starts a word of the caller's name, the TTHC code, the
+    content or the answer (the free-text index); a token with a digit may instead start the ticket's
+    code (`DT2001`) or its phone number in any form (`0912 345`, `+84912`)."""
+    words: list[str] = []
+    conditions: list[ColumnElement[bool]] = []
+    typed = _SPACED_NUMBER.sub(lambda number: re.sub(r"[ .]", "", number.group()), typed)
+    for token in typed.split():
+        if not any(character.isdigit() for character in token):
+            words.append(token)
+            continue
+        alternatives = [_starts_with(Ticket.code, code) for code in dict.fromkeys((token, token.upper()))]
+        digits = phone_prefix_digits(token)
+        if digits:
+            alternatives.append(_starts_with(Ticket.phone, "+84" + digits))
+        indexed = _indexed(token)
+        if indexed is not None:
+            alternatives.append(indexed)
+        conditions.append(or_(*alternatives))
+    indexed_words = _indexed(" ".join(words))
+    if indexed_words is not None:
+        conditions.insert(0, indexed_words)
+    if not conditions:
+        return None
+    return and_(*conditions)
 
 
 def row_to_ticket_row(row: Row[Any] | Sequence[Any]) -> TicketRow:

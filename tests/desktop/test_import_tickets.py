@@ -32,6 +32,7 @@ from desktop.services.importer import (
     import_tickets_csv,
 )
 from desktop.services.search_index import FTS_TOKENIZE, match_expression, searchable_text
+from desktop.services.ticket_query import TicketFilter, TicketQuery
 from desktop.services.tickets import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
@@ -84,16 +85,9 @@ def ticket(store: LocalStore, code: str) -> models.Ticket:
 
 
 def search(store: LocalStore, query: str) -> set[str]:
-    expression = match_expression(query)
-    with store.engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT tickets.code FROM ticket_fts JOIN tickets ON tickets.pk = ticket_fts.rowid "
-                "WHERE ticket_fts MATCH :q"
-            ),
-            {"q": expression},
-        )
-        return {code for (code,) in rows}
+    """The codes the ticket list's free-text filter finds."""
+    page = TicketQuery(store).page(TicketFilter(text=query), limit=1000)
+    return {row.code for row in page.rows}
 
 
 def write_csv(path: Path, *rows: str, encoding: str = "utf-8") -> Path:
@@ -143,6 +137,9 @@ def test_a_good_file_imports_every_row_with_its_citizen_history_outbox_and_searc
     assert search(store, "tan hoi") == {"DT-2021-000002"}
     assert search(store, "căn cước") == {"DT-2021-000001"}
     assert search(store, "0912345678") == {"DT-2021-000001", "DT-2021-000005"}
+    assert search(store, "0912 345") == {"DT-2021-000001", "DT-2021-000005"}
+    assert search(store, "DT-2021-000002") == {"DT-2021-000002"}
+    assert len(search(store, "dt-2021-00000")) == 7  # a code as typed, in any case
 
 
 def test_codes_and_labels_empty_rating_and_deadlines_are_read_like_the_form(store: LocalStore) -> None:
@@ -375,6 +372,38 @@ def test_an_existing_citizen_gets_a_missing_name_but_keeps_a_known_one(
     assert names["+84912345678"] == "Nguyễn Văn An"
     assert names["+84383456789"] == "Trần Bình"
     assert counts(store)["citizens"] == 3
+
+
+def test_a_number_on_many_rows_is_one_citizen_named_by_the_first_row_that_has_a_name(
+    store: LocalStore, tmp_path: Path
+) -> None:
+    row = "{code},2021-06-01T08:00:00+07:00,dien_thoai,{phone},{name},hoi_thong_tin,1,0,,da_xu_ly,,,Hỏi"
+    rows = [
+        row.format(code="N-1", phone="0912 000 001", name=""),
+        row.format(code="N-2", phone="0912000001", name="Lê Văn Tư"),
+        row.format(code="N-3", phone="0912000001", name="Tên khác"),
+        # A bad row (its code repeats N-1) is the first to carry 0912000002; the rows after it
+        # still get their citizen.
+        row.format(code="N-1", phone="0912000002", name="Dòng lỗi"),
+        row.format(code="N-4", phone="0912000002", name=""),
+        row.format(code="N-5", phone="0912000002", name="Phạm Thị Năm"),
+    ]
+    path = write_csv(tmp_path / "repeated.csv", *rows)
+
+    report = import_tickets_csv(store, path, operator="dtv-lan", skip_bad=True)
+
+    assert (report.imported, report.skipped_bad) == (5, 1)
+    with store.engine.connect() as connection:
+        citizens = dict(connection.execute(select(models.Citizen.phone, models.Citizen.name)).all())
+        linked = connection.execute(
+            text(
+                "SELECT tickets.code, citizens.phone FROM tickets "
+                "LEFT JOIN citizens ON citizens.id = tickets.citizen_id ORDER BY tickets.code"
+            )
+        ).all()
+        assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+    assert citizens == {"+84912000001": "Lê Văn Tư", "+84912000002": "Phạm Thị Năm"}
+    assert [phone for _, phone in linked] == ["+84912000001"] * 3 + ["+84912000002"] * 2
 
 
 def test_progress_reports_bytes_read_up_to_the_file_size(store: LocalStore) -> None:
