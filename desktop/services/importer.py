@@ -85,7 +85,7 @@ from desktop.services.import_file import (
     read_header,
 )
 from desktop.services.tickets import stored_fields, ticket_search_body
-from desktop.store.engine import writer
+from desktop.store.engine import bulk_writer
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
 from desktop.store.models import Base
@@ -652,6 +652,7 @@ class _Writer:
         self._lines = array("q")
         self._digests = array("q")
         self._in_sql: dict[int, str] = {}
+        self._citizens_known: dict[str, tuple[bool, bool]] = {}  # number -> (has a name, has an address)
         self._deferred_indexes = _defer_indexes(connection, expected_rows)
 
     def finish(self) -> None:
@@ -676,7 +677,7 @@ class _Writer:
             tickets = [(pk, *row[1:]) for pk, row in zip(pks, tickets, strict=True)]
             batch.bodies = [(pk, body) for pk, (_, body) in zip(pks, batch.bodies, strict=True)]
         cursor = self._cursor
-        cursor.executemany(_CITIZENS_SQL, batch.citizens)
+        cursor.executemany(_CITIZENS_SQL, self._citizens_to_write(batch.citizens))
         cursor.executemany(_TICKETS_SQL, tickets)
         cursor.executemany(_HISTORY_SQL, batch.history)
         cursor.executemany(_OUTBOX_SQL, batch.outbox)
@@ -685,6 +686,24 @@ class _Writer:
         self._digests.extend(batch.digests)
         self._next_pk += len(tickets)
         report.imported += len(tickets)
+
+    def _citizens_to_write(self, rows: list[Row]) -> list[Row]:
+        """The citizen rows that can change something: a number not written yet by this import, or
+        one whose name or address is still empty and this row has it (most rows are neither)."""
+        known = self._citizens_known
+        if len(known) >= MAX_REMEMBERED_NUMBERS:
+            known.clear()  # forgetting only costs rows written again
+        needed = []
+        for row in rows:
+            _id, phone, name, address = row[:4]
+            has = known.get(phone)
+            if has is None or (name and not has[0]) or (address and not has[1]):
+                needed.append(row)
+                known[phone] = (
+                    bool(name) or (has is not None and has[0]),
+                    bool(address) or (has is not None and has[1]),
+                )
+        return needed
 
     def _keep_new(self, batch: _Batch) -> None:
         """Drop from the batch the rows whose code is not new: a code already stored counts as
@@ -854,7 +873,7 @@ def import_tickets_csv(
             catalogs.deadline_days(),
         )
         try:
-            with writer(store.engine).begin() as connection:  # the write lock, up front
+            with bulk_writer(store.engine) as connection:  # the write lock, up front
                 first_pk = connection.execute(select(func.coalesce(func.max(_TICKETS.c.pk), 0))).scalar_one()
                 setup = _Setup(
                     columns,

@@ -91,3 +91,17 @@ def test_an_old_database_is_copied_aside_before_it_is_migrated(data_dir: Path, t
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
     assert store_engine.migrate(store.engine, store.path, newer_scripts) is None
     store.close()
+
+
+def test_a_bulk_write_skips_foreign_key_lookups_and_gives_its_connection_back_checking_them(
+    store: LocalStore,
+) -> None:
+    with store_engine.bulk_writer(store.engine) as connection:
+        raw = connection.connection.driver_connection
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 0
+        connection.execute(text("INSERT INTO meta (key, value) VALUES ('bulk', 'yes')"))
+
+    assert raw.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert raw.execute("PRAGMA threads").fetchone() == (0,)
+    with store.engine.connect() as reader:
+        assert reader.execute(text("SELECT value FROM meta WHERE key = 'bulk'")).scalar_one() == "yes"
