@@ -136,8 +136,13 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
         caller.close()
         agent.stop()
         session.close()
-        popup.close()
         store.close()
+        # Qt objects go before the interpreter's final GC (PySide6 may crash deleting them there).
+        bridge.call_ringing.disconnect(screen.on_bridge_call_ringing)
+        for qt_object in (popup, screen, bridge):
+            qt_object.deleteLater()
+        app.processEvents()
+        app.sendPostedEvents(None, 0)
     ours = [(shown_at[i] - caller.sent[i]) * 1000 for i in ids]
     base = [(event_at[i] - caller.sent[i]) * 1000 for i in ids]
     return ours, base, min(rows) if rows else 0
