@@ -135,13 +135,11 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
             )
             return EXIT_ALREADY_OPEN
 
-        from desktop.services.kb import ensure_starter_kb
         from desktop.settings import Settings
-        from desktop.store.local import LocalStore
+        from desktop.ui.opening import open_desk_store
 
         try:
-            store = LocalStore.open(data_dir)
-            ensure_starter_kb(store)
+            store = open_desk_store(data_dir)  # off the GUI thread; a progress window if it is long
         except Exception as error:
             show(title, explain_open_error(error))
             return EXIT_STORE_FAILED

@@ -1721,4 +1721,23 @@
         <translation>Không hài lòng: vì sao? Bấm số của lý do (Esc để hủy)</translation>
     </message>
 </context>
+<context>
+    <name>StoreOpening</name>
+    <message>
+        <source>1022 Hotline Desk</source>
+        <translation>Tổng đài 1022</translation>
+    </message>
+    <message>
+        <source>Opening the data…</source>
+        <translation>Đang mở dữ liệu…</translation>
+    </message>
+    <message>
+        <source>Upgrading the data to this version of the desk; the old data is copied aside first. With a million tickets this takes a few minutes: please do not turn off the computer.</source>
+        <translation>Đang nâng cấp dữ liệu lên phiên bản mới của phần mềm; dữ liệu cũ đã được sao lưu trước. Với khoảng một triệu phiếu, việc này mất vài phút: xin đừng tắt máy.</translation>
+    </message>
+    <message>
+        <source>Loading the knowledge base of procedures…</source>
+        <translation>Đang nạp cơ sở tri thức thủ tục hành chính…</translation>
+    </message>
+</context>
 </TS>
