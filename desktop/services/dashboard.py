@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from time import monotonic
 from typing import Any, Protocol
 
 from sqlalchemy import func, select, text
@@ -30,6 +31,7 @@ from desktop.store.survey_models import SurveyAttempt
 
 TREND_DAYS = 30
 TREND_MONTHS = 12
+CLOSED_MONTHS_TTL_S = 600.0
 
 
 # ---- operators' presence (from the central server) -------------------------------------------------
@@ -191,6 +193,7 @@ class DashboardService:
         self._store = store
         self._clock = clock
         self._calendar: WorkCalendar | None = None
+        self._closed: tuple[tuple[date, date], float, Counter[tuple[str, str]]] | None = None
 
     def counts(self, *, with_trends: bool = False) -> DashboardCounts:
         now = self._clock()
@@ -239,6 +242,15 @@ class DashboardService:
             self._calendar = CatalogService(self._store).work_calendar()
         return self._calendar
 
+    def _closed_months(self, session: Session, first: date, end: date) -> Counter[tuple[str, str]]:
+        """Tickets per month and channel before this month: read again every CLOSED_MONTHS_TTL_S only
+        (a year of tickets costs ~1 s on a million-ticket store; late syncs and imports still show)."""
+        cached = self._closed
+        if cached is None or cached[0] != (first, end) or monotonic() - cached[1] > CLOSED_MONTHS_TTL_S:
+            counts = _month_channel_counts(session, first, end)
+            cached = self._closed = ((first, end), monotonic(), counts)
+        return Counter(cached[2])
+
     def _trends(self, session: Session, today: date) -> Trends:
         first_day = today - timedelta(days=TREND_DAYS - 1)
         days = [first_day + timedelta(days=n) for n in range(TREND_DAYS)]
@@ -248,18 +260,9 @@ class DashboardService:
         tickets_by_day = _grouped(session, day_key, models.Ticket.received_at, first_day, today)
         call_day = func.substr(models.Call.started_at, 1, 10)
         calls_by_day = _grouped(session, call_day, models.Call.started_at, first_day, today)
-        month_key = func.substr(models.Ticket.received_at, 1, 7)
-        by_month_channel: Counter[tuple[str, str]] = Counter()
-        query = (
-            select(month_key, models.Ticket.channel, func.count())
-            .where(
-                models.Ticket.received_at >= _bound(first_month),
-                models.Ticket.received_at < _bound(today + timedelta(days=1)),
-            )
-            .group_by(month_key, models.Ticket.channel)
-        )
-        for month, channel, count in session.execute(query):
-            by_month_channel[(month, channel)] += int(count)
+        this_month = month_start(today)
+        by_month_channel = self._closed_months(session, first_month, this_month)
+        by_month_channel += _month_channel_counts(session, this_month, today + timedelta(days=1))
         call_month = func.substr(models.Call.started_at, 1, 7)
         calls_by_month = _grouped(session, call_month, models.Call.started_at, first_month, today)
         month_keys = [m.isoformat()[:7] for m in months]
@@ -288,6 +291,20 @@ _OVERDUE = text(
     WHERE t.status = '{TicketStatus.IN_PROGRESS.value}' AND t.deadline < :today
     GROUP BY t.unit_code"""
 )
+
+
+def _month_channel_counts(session: Session, first: date, end: date) -> Counter[tuple[str, str]]:
+    """(YYYY-MM, channel) → tickets received from `first` up to, not including, `end`."""
+    month_key = func.substr(models.Ticket.received_at, 1, 7)
+    query = (
+        select(month_key, models.Ticket.channel, func.count())
+        .where(models.Ticket.received_at >= _bound(first), models.Ticket.received_at < _bound(end))
+        .group_by(month_key, models.Ticket.channel)
+    )
+    counts: Counter[tuple[str, str]] = Counter()
+    for month, channel, count in session.execute(query):
+        counts[(str(month), str(channel))] += int(count)
+    return counts
 
 
 def _grouped(session: Session, key: Any, column: Any, first_day: date, last_day: date) -> dict[str, int]:

@@ -229,3 +229,18 @@ def test_working_days_late_agrees_with_the_calendar_day_by_day(store: LocalStore
             assert working_days_late(calendar, deadline, today) == calendar.working_days_between(
                 deadline, today
             ), (deadline, today)
+
+
+def test_trends_reread_this_month_while_closed_months_are_kept(
+    dashboard: DashboardService, dataset, resolve_at
+) -> None:
+    first = dashboard.counts(with_trends=True).trends
+    resolve_at(at(TODAY, "10:00"))  # this month: shows at once
+    resolve_at(at("2024-02-15"))  # a closed month: shows when the cache expires
+    second = dashboard.counts(with_trends=True).trends
+    assert first is not None and second is not None
+    assert second.tickets_by_month[-1] == first.tickets_by_month[-1] + 1
+    assert second.tickets_by_month[-2] == first.tickets_by_month[-2]
+    assert second.tickets_by_day[-1] == first.tickets_by_day[-1] + 1
+    fresh = DashboardService(dashboard._store, clock=dashboard._clock).counts(with_trends=True).trends
+    assert fresh is not None and fresh.tickets_by_month[-2] == first.tickets_by_month[-2] + 1
