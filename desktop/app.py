@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.commands.sip_check import add_parser as add_sip_check_parser
 
     add_sip_check_parser(commands, lambda each: _common(each, top_level=False))
+    from desktop.commands.report import add_parser as add_report_parser
+
+    add_report_parser(commands, lambda each: _common(each, top_level=False))
     return parser
 
 
@@ -112,6 +115,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from desktop.commands.sip_check import run as run_sip_check
 
         return run_sip_check(args, data_dir)
+    if args.command == "report":
+        from desktop.commands.report import run as run_report
+
+        return run_report(args, data_dir)
     if args.command == "units":
         from desktop.commands.units import run as run_units
 

@@ -1,0 +1,119 @@
+"""The report as a Word document: the bulletin's paragraphs, then the appendix's tables (landscape)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+
+from reports import narrative
+from reports.export_xlsx import TITLE, period_line
+from reports.shape import Report
+from reports.tables import Cell, Head, Percent, Table, all_tables
+from reports.vn_numbers import vn_int, vn_percent
+
+HEADING = "KẾT QUẢ HOẠT ĐỘNG CỦA TỔNG ĐÀI THÔNG TIN DỊCH VỤ CÔNG 1022"
+
+
+def cell_text(value: Cell) -> str:
+    """What a table cell shows: `42.778`, `99,73%`, or the text."""
+    if isinstance(value, Percent):
+        return vn_percent(value.value)
+    if isinstance(value, int):
+        return vn_int(value)
+    return value
+
+
+def write_docx(report: Report, path: Path, step: Callable[[str], None] = lambda _title: None) -> None:
+    """Write the document; `step` is told each table's sheet name once drawn (for a progress bar)."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run(HEADING).bold = True
+    subtitle = document.add_paragraph(period_line(report))
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text in (narrative.activity(report), narrative.satisfaction(report)):
+        paragraph = document.add_paragraph(text)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    appendix = document.add_paragraph()
+    appendix.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    appendix.add_run(f"PHỤ LỤC\n{TITLE}").bold = True
+    for table in all_tables(report):
+        document.add_paragraph().add_run(table.title).bold = True
+        rows = len(table.header) + len(table.body) + 1
+        _draw(document.add_table(rows=rows, cols=table.width), table)
+        step(table.sheet)
+    document.save(str(path))
+
+
+def _draw(grid: DocxTable, table: Table) -> None:
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    placed: list[tuple[int, int, Head]] = []
+    taken: set[tuple[int, int]] = set()
+    for row, heads in enumerate(table.header):
+        column = 0
+        for head in heads:
+            while (row, column) in taken:
+                column += 1
+            taken.update(
+                (r, c) for r in range(row, row + head.rows) for c in range(column, column + head.columns)
+            )
+            placed.append((row, column, head))
+            column += head.columns
+    # Right to left, bottom to top: a merge never moves a cell still to be merged. grid.cell() is avoided
+    # because it lays out the whole table on every call (a 52-unit table took a minute that way).
+    for row, column, head in reversed(placed):
+        cell = _Cell(_tc_at(grid, row, column), grid)
+        if head.rows > 1 or head.columns > 1:
+            corner = _Cell(_tc_at(grid, row + head.rows - 1, column + head.columns - 1), grid)
+            cell = cell.merge(corner)
+        _write(cell, head.text, bold=True, centred=True)
+    # Body rows have no merged cells: their <w:tc> are the columns.
+    rows = grid.rows
+    for offset, cells in enumerate([*table.body, table.totals]):
+        bold = offset == len(table.body)
+        line = rows[len(table.header) + offset]
+        for tc, value in zip(line._tr.tc_lst, cells, strict=True):
+            _write(
+                _Cell(tc, grid), cell_text(value), bold=bold, centred=False, right=not isinstance(value, str)
+            )
+
+
+def _tc_at(grid: DocxTable, row: int, column: int) -> Any:
+    """The <w:tc> that starts at grid column `column` of row `row`."""
+    at = 0
+    for tc in grid.rows[row]._tr.tc_lst:
+        if at == column:
+            return tc
+        at += tc.grid_span
+    raise IndexError(f"no cell starts at column {column} of row {row}")
+
+
+def _write(cell: object, text: str, *, bold: bool, centred: bool, right: bool = False) -> None:
+    paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(8)
+    if centred:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

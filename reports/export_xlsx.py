@@ -1,0 +1,92 @@
+"""The report as an Excel workbook laid out like the province's appendix: one sheet per table.
+
+Cells hold numbers, not text, so supervisors can add them up: counts use the format `#,##0` and
+percentages (stored as fractions, 0.9973) `0.00%`. Excel and LibreOffice draw the separators of the
+reader's locale, so on the province's Vietnamese machines they read `42.778` and `99,73%`; a format
+with a literal '.' would show the same text everywhere but turns numbers into pictures of numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.shape import Report
+from reports.tables import Percent, Table, all_tables
+
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.00%"
+TITLE = "TÌNH HÌNH TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ QUA TỔNG ĐÀI THÔNG TIN DỊCH VỤ CÔNG 1022"
+FIRST_HEADER_ROW = 4  # rows 1-3: the appendix's title, the period, the table's title
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def period_line(report: Report) -> str:
+    first, last = (date.fromisoformat(report["period"][end]) for end in ("from", "to"))
+    return f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}"
+
+
+def write_xlsx(report: Report, path: Path, step: Callable[[str], None] = lambda _title: None) -> None:
+    """Write the workbook; `step` is told each table's sheet name once drawn (for a progress bar)."""
+    book = Workbook()
+    book.remove(book.active)
+    for table in all_tables(report):
+        _draw(book.create_sheet(table.sheet), table, report)
+        step(table.sheet)
+    book.save(path)
+
+
+def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
+    sheet.cell(1, 1, TITLE).font = Font(bold=True)
+    sheet.cell(2, 1, period_line(report)).font = Font(italic=True)
+    sheet.cell(3, 1, table.title).font = Font(bold=True)
+    _draw_header(sheet, table)
+    row = FIRST_HEADER_ROW + len(table.header)
+    for cells in [*table.body, table.totals]:
+        for column, value in enumerate(cells, 1):
+            cell = sheet.cell(row, column)
+            if isinstance(value, Percent):
+                cell.value = round(value.value / 100, 4)  # 66.67 / 100 is 0.6667000000000001
+                cell.number_format = PERCENT_FORMAT
+            else:
+                cell.value = value
+                if isinstance(value, int):
+                    cell.number_format = COUNT_FORMAT
+            cell.border = _BOX
+        row += 1
+    for column in range(1, table.width + 1):
+        sheet.cell(row - 1, column).font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 6
+    sheet.column_dimensions["B"].width = 45
+    for column in range(3, table.width + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 12
+    sheet.freeze_panes = sheet.cell(FIRST_HEADER_ROW + len(table.header), 3)
+
+
+def _draw_header(sheet: Worksheet, table: Table) -> None:
+    taken: set[tuple[int, int]] = set()  # cells covered by a merge from the row above
+    for offset, heads in enumerate(table.header):
+        row, column = FIRST_HEADER_ROW + offset, 1
+        for head in heads:
+            while (row, column) in taken:
+                column += 1
+            cell = sheet.cell(row, column, head.text)
+            cell.font, cell.alignment = Font(bold=True), _CENTRED
+            last_row, last_column = row + head.rows - 1, column + head.columns - 1
+            for r in range(row, last_row + 1):
+                for c in range(column, last_column + 1):
+                    taken.add((r, c))
+                    sheet.cell(r, c).border = _BOX
+            if (last_row, last_column) != (row, column):
+                sheet.merge_cells(
+                    start_row=row, start_column=column, end_row=last_row, end_column=last_column
+                )
+            column = last_column + 1

@@ -1,0 +1,14 @@
+"""Numbers the Vietnamese way, as the province prints them: `42.778`, `99,73%`."""
+
+from __future__ import annotations
+
+
+def vn_int(value: int) -> str:
+    """42778 -> `42.778` ('.' groups thousands)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def vn_percent(value: float) -> str:
+    """99.73 -> `99,73%` (',' before the decimals; always two of them)."""
+    whole, decimals = f"{value:,.2f}".split(".")
+    return f"{whole.replace(',', '.')},{decimals}%"
