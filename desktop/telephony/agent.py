@@ -15,6 +15,7 @@ from desktop.telephony.events import (
     RegistrationState,
     TelephonyEvent,
 )
+from desktop.telephony.media_engine import MediaEngine
 from desktop.telephony.message import SipMessage, SipParseError, build_response, parse_message
 from desktop.telephony.nat import PublicAddress
 from desktop.telephony.registration import ALLOW, Registrar
@@ -47,6 +48,7 @@ class SipAgent:
         self._lock = threading.RLock()
         self._events = EventDispatcher(listener)
         self._scheduler = Scheduler()
+        self._media = MediaEngine()
         self._transport: UdpTransport | TcpTransport | None = None
         self._tx: TransactionLayer | None = None
         self._registrar: Registrar | None = None
@@ -92,10 +94,12 @@ class SipAgent:
             self._emit,
             self._audio,
             self._public,
+            self._media,
         )
         self._started = True
         self._events.start()
         self._scheduler.start()
+        self._media.start()
         self._transport.start()
         with self._lock:
             self._registrar.start()
@@ -115,6 +119,7 @@ class SipAgent:
             self._registrar.stop()
             self._tx.clear()
         self._scheduler.stop()
+        self._media.stop()
         self._transport.stop()
         self._events.stop()
 
@@ -141,7 +146,8 @@ class SipAgent:
             return self._calls.snapshot() if self._calls else []
 
     def resource_counts(self) -> dict[str, int]:
-        """Sizes of internal tables, for leak checks in tests and benchmarks (connections: TCP only)."""
+        """Sizes of internal tables, for leak checks in tests and benchmarks (connections: TCP only;
+        media_streams: calls the media thread serves)."""
         client, server = self._tx.counts() if self._tx else (0, 0)
         transport = self._transport
         connections = transport.connection_count() if isinstance(transport, TcpTransport) else 0
@@ -151,6 +157,7 @@ class SipAgent:
                 "client_tx": client,
                 "server_tx": server,
                 "connections": connections,
+                "media_streams": len(self._media),
             }
 
     # call control (any thread) -------------------------------------------------------------------

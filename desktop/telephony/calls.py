@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from desktop.telephony.events import (
     TelephonyEvent,
 )
 from desktop.telephony.media import NoFreeRtpPort, RtpEndpoint
+from desktop.telephony.media_engine import MediaEngine
 from desktop.telephony.message import (
     NameAddr,
     SipMessage,
@@ -46,6 +46,7 @@ from desktop.telephony.sdp import (
 from desktop.telephony.timers import Scheduler
 from desktop.telephony.transaction import (
     ClientTransaction,
+    Flag,
     ServerTransaction,
     TransactionLayer,
     ack_for_non_2xx,
@@ -105,7 +106,7 @@ class Call:
     invite: SipMessage | None = None
     source: Address | None = None
     transaction: ServerTransaction | None = None
-    acked: threading.Event = field(default_factory=threading.Event)
+    acked: Flag = field(default_factory=Flag)
     # outbound
     request_uri: str = ""
     invite_branch: str = ""
@@ -172,8 +173,10 @@ class CallManager:
         emit: Callable[[TelephonyEvent], None],
         audio: AudioFactory = no_audio,
         public: PublicAddress | None = None,
+        media: MediaEngine | None = None,
     ) -> None:
-        """`local` is the bound socket (RTP binds its host); `public` what Via/Contact/SDP advertise."""
+        """`local` is the bound socket (RTP binds its host); `public` what Via/Contact/SDP advertise;
+        `media` the one thread serving every call's RTP (None: a thread per call)."""
         self._account = account
         self._policy = policy
         self._local = local
@@ -184,6 +187,7 @@ class CallManager:
         self._send = send
         self._emit = emit
         self._audio = audio
+        self._media = media
         self._calls: dict[str, Call] = {}
 
     def __len__(self) -> int:
@@ -567,6 +571,7 @@ class CallManager:
             audio.sink,
             audio.source,
             lambda digit: self._emit(DtmfReceived(call_id, digit)),
+            engine=self._media,
         )
         call.session.start()
 
@@ -582,6 +587,7 @@ class CallManager:
         call.state = CallState.ENDED
         if call.session is not None:
             call.session.stop()
+            call.session = None  # the sink and source go now, not when the last timer lets go of the call
         if call.rtp is not None:
             call.rtp.close()
         self._calls.pop(call.call_id, None)

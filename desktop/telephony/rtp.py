@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-import select
+import socket
 import struct
-import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from dataclasses import dataclass
 from desktop.telephony import g711
 from desktop.telephony.audio import AudioSink, AudioSource
 from desktop.telephony.media import RtpEndpoint
+from desktop.telephony.media_engine import MediaEngine
 from desktop.telephony.transport import Address
 
 log = logging.getLogger(__name__)
@@ -106,7 +105,11 @@ class JitterBuffer:
 
 
 class RtpSession:
-    """Sends and receives one call's audio on its own daemon thread, paced at 20 ms per packet."""
+    """One call's audio both ways on the agent's `MediaEngine` (one thread for all calls), 20 ms paced.
+
+    `direction` is ours as in SDP (RFC 3264): "sendonly" (we hold the far end), "recvonly" (it holds us),
+    "inactive", or "sendrecv". `update()` changes the far end, codec or direction mid-call (re-INVITE).
+    """
 
     def __init__(
         self,
@@ -117,13 +120,19 @@ class RtpSession:
         sink: AudioSink,
         source: AudioSource | None,
         on_dtmf: Callable[[str], None],
+        engine: MediaEngine | None = None,
+        direction: str = "sendrecv",
     ) -> None:
+        """Without `engine` the session runs on an engine (a thread) of its own, stopped with it."""
         self._sock = endpoint.socket
         self._sock.setblocking(False)
+        self.port = endpoint.port
+        self.name = f"rtp-{endpoint.port}"
         self._remote = remote
         self._payload_type = payload_type
         self._law = g711.PAYLOAD_LAWS[payload_type]
         self._telephone_event = telephone_event
+        self._direction = direction
         self._sink = sink
         self._source = source
         self._on_dtmf = on_dtmf
@@ -135,13 +144,50 @@ class RtpSession:
         self._timestamp = secrets.randbits(32)
         self._dtmf_queue: deque[str] = deque()
         self._dtmf_packets: deque[tuple[bool, int, bytes]] = deque()
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"sip-rtp-{endpoint.port}", daemon=True)
+        self._own_engine = engine is None
+        self._engine = engine if engine is not None else MediaEngine(name=f"sip-rtp-{endpoint.port}")
+        self._next_send: float | None = None
+        self._started = False
+        self._stopped = False
         self.packets_in = 0
         self.packets_out = 0
 
+    @property
+    def socket(self) -> socket.socket:
+        return self._sock
+
+    @property
+    def direction(self) -> str:
+        return self._direction
+
+    @property
+    def remote(self) -> Address:
+        return self._remote
+
     def start(self) -> None:
-        self._thread.start()
+        if self._own_engine:
+            self._engine.start()
+        self._started = True
+        self._engine.add(self)
+
+    def update(
+        self,
+        remote: Address | None = None,
+        payload_type: int | None = None,
+        telephone_event: int | None = None,
+        direction: str | None = None,
+    ) -> None:
+        """Apply a new offer/answer: far-end address, codec, telephone-event payload type, direction."""
+        with self._engine.lock:
+            if remote is not None:
+                self._remote = remote
+            if payload_type is not None and payload_type in g711.PAYLOAD_LAWS:
+                self._payload_type = payload_type
+                self._law = g711.PAYLOAD_LAWS[payload_type]
+            if telephone_event is not None:
+                self._telephone_event = telephone_event
+            if direction is not None:
+                self._direction = direction
 
     def send_dtmf(self, digits: str) -> None:
         """Queue RFC 4733 events (100 ms each, 60 ms apart); ValueError for a non-DTMF character."""
@@ -153,39 +199,41 @@ class RtpSession:
             self._dtmf_queue.append(digit)
 
     def stop(self, timeout: float = 0.5) -> None:
-        self._stopped.set()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
+        """Stop sending and receiving; the sink is closed once the media thread has let go of it."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._started:
+            self._engine.remove(self)
+        if self._own_engine:
+            self._engine.stop(timeout)
         self._sink.close()
 
-    def _run(self) -> None:
-        """RTP thread: receive what has arrived, then send one packet every 20 ms."""
-        next_send = time.monotonic()
-        while not self._stopped.is_set():
-            wait = max(0.0, next_send - time.monotonic())
-            try:
-                readable, _, _ = select.select([self._sock], [], [], wait)
-                if readable:
-                    self._receive_all()
-                now = time.monotonic()
-                if now >= next_send:
-                    self._send_next()
-                    next_send += FRAME_SECONDS
-                    if now - next_send > 0.2:  # the thread was starved: resynchronise, do not burst
-                        next_send = now + FRAME_SECONDS
-            except (OSError, ValueError) as error:
-                if self._stopped.is_set():
-                    return
-                log.warning("RTP error on %s (continuing): %s", self._thread.name, error)
-                time.sleep(FRAME_SECONDS)
-            except Exception:
-                log.exception("RTP thread %s failed on a packet", self._thread.name)
+    def receive_ready(self) -> None:
+        """Media thread: everything that has arrived, into the jitter buffer and on to the sink."""
+        self._receive_all()
+
+    def clock_tick(self, now: float) -> float:
+        """Media thread: one packet per 20 ms (silence/DTMF/source audio) unless we must not send."""
+        if self._next_send is None:
+            self._next_send = now
+        if self._direction in ("sendrecv", "sendonly"):
+            self._send_next()
+        else:
+            self._timestamp += FRAME_SAMPLES  # the clock runs on while muted (RFC 3550 §5.1)
+        self._next_send += FRAME_SECONDS
+        if now - self._next_send > 0.2:  # the thread was starved: resynchronise, do not burst
+            self._next_send = now + FRAME_SECONDS
+        return self._next_send
 
     def _receive_all(self) -> None:
         while True:
             try:
                 data = self._sock.recv(2048)
             except (BlockingIOError, InterruptedError):
+                break
+            except OSError as error:  # e.g. ICMP port unreachable from the far end: keep serving
+                log.debug("RTP receive on %s: %s", self.name, error)
                 break
             packet = parse_rtp(data)
             if packet is None:
@@ -200,8 +248,9 @@ class RtpSession:
                     self._ssrc_in = packet.ssrc
                     self._jitter.reset()
                 self._jitter.push(packet.sequence, packet.payload)
+        hearing = self._direction in ("sendrecv", "recvonly")
         for payload in self._jitter.pop_ready():
-            if payload:
+            if payload and hearing:
                 self._sink.write(g711.decode(payload, self._law))
 
     def _dtmf_in(self, packet: RtpPacket) -> None:

@@ -13,22 +13,30 @@ log = logging.getLogger(__name__)
 
 
 class TimerHandle:
-    """A scheduled callback; `cancel()` makes it a no-op."""
+    """A scheduled callback; `cancel()` makes it a no-op and lets go of the callback at once.
 
-    __slots__ = ("cancelled",)
+    (A cancelled timer stays in the heap until its deadline; without dropping the callback, its closure,
+    e.g. a whole call, would stay alive for up to 32 s after the call ended.)
+    """
 
-    def __init__(self) -> None:
-        self.cancelled = False
+    __slots__ = ("callback",)
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        self.callback: Callable[[], None] | None = callback
+
+    @property
+    def cancelled(self) -> bool:
+        return self.callback is None
 
     def cancel(self) -> None:
-        self.cancelled = True
+        self.callback = None
 
 
 class Scheduler:
     """Runs callbacks after a delay on its own daemon thread (so timers never need a thread each)."""
 
     def __init__(self, name: str = "sip-timers") -> None:
-        self._heap: list[tuple[float, int, TimerHandle, Callable[[], None]]] = []
+        self._heap: list[tuple[float, int, TimerHandle]] = []
         self._counter = itertools.count()
         self._cond = threading.Condition()
         self._stopped = False
@@ -39,9 +47,9 @@ class Scheduler:
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
         """Schedule `callback` to run on the timer thread after `delay` seconds."""
-        handle = TimerHandle()
+        handle = TimerHandle(callback)
         with self._cond:
-            heapq.heappush(self._heap, (time.monotonic() + delay, next(self._counter), handle, callback))
+            heapq.heappush(self._heap, (time.monotonic() + delay, next(self._counter), handle))
             self._cond.notify()
         return handle
 
@@ -72,8 +80,9 @@ class Scheduler:
                     self._cond.wait(delay)
                 if self._stopped:
                     return
-                _, _, handle, callback = heapq.heappop(self._heap)
-            if handle.cancelled:
+                _, _, handle = heapq.heappop(self._heap)
+            callback, handle.callback = handle.callback, None
+            if callback is None:
                 continue
             try:
                 callback()

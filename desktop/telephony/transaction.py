@@ -40,6 +40,21 @@ TimeoutHandler = Callable[[], None]
 Sender = Callable[[bytes, Address], bool]
 
 
+class Flag:
+    """A set-once boolean used under the agent lock (a threading.Event costs ~0.7 KB and a lock each)."""
+
+    __slots__ = ("_set",)
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+
+
 @dataclass
 class ClientTransaction:
     """One request we sent, retransmitted until a response (or a final one for INVITE) arrives."""
@@ -69,7 +84,7 @@ class ServerTransaction:
     source: Address
     last_response: bytes | None = None
     final: bool = False
-    acked: threading.Event = field(default_factory=threading.Event)
+    acked: Flag = field(default_factory=Flag)
     timers: list[TimerHandle] = field(default_factory=list)
 
 
@@ -258,14 +273,17 @@ class TransactionLayer:
                 )
 
     def retransmit_until_ack(
-        self, data: bytes, destination: Address, acked: threading.Event, on_no_ack: Callable[[], None]
+        self, data: bytes, destination: Address, acked: Flag, on_no_ack: Callable[[], None]
     ) -> None:
         """Resend `data` on T1 doubling (cap T2) until `acked` is set; `on_no_ack` after 64*T1."""
         state = {"interval": self.timers.t1}
+        deadline: list[TimerHandle] = []
 
         def again() -> None:
             with self._lock:
                 if acked.is_set():
+                    for handle in deadline:  # lets go of `on_no_ack` (and the call it holds) now
+                        handle.cancel()
                     return
                 self._send(data, destination)
                 state["interval"] = min(state["interval"] * 2, self.timers.t2)
@@ -279,7 +297,7 @@ class TransactionLayer:
 
         with self._lock:
             self._later(state["interval"], again)
-            self._later(self.timers.timeout, give_up)
+            deadline.append(self._later(self.timers.timeout, give_up))
 
     def acknowledge(self, request: SipMessage, source: Address) -> bool:
         """An ACK for a non-2xx final: stop Timer G; True when it matched a server transaction."""
