@@ -1,0 +1,122 @@
+"""The same engine on the server's PostgreSQL: the hand-counted November, copied into the server's own
+tables (timestamptz, migrated by the server's Alembic, in the cluster of tests/server/server_lab.py),
+gives the report the desktop's SQLite gives, figure for figure."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from desktop.services.reports import ReportService, desktop_source
+from desktop.store import models as desk
+from desktop.store.local import LocalStore
+from reports import CallColumns, Period, ReportSource, TicketColumns, UnitColumns, build_report
+from server import models as central
+from server.db import create_server_engine, migrate
+
+LAB = Path(__file__).resolve().parents[2] / "server" / "server_lab.py"
+
+
+def _lab() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("report_tests_server_lab", LAB)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def server_engine() -> Iterator[Engine]:
+    lab = _lab()
+    bindir = lab.pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="tongdai1022-report-pg-"))
+    root.chmod(0o755)
+    cluster = lab.Postgres(bindir, root)
+    cluster.start()
+    try:
+        engine = create_server_engine(cluster.url(cluster.create_database()))
+        migrate(engine)
+        yield engine
+        engine.dispose()
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def server_source() -> ReportSource:
+    """The engine bound to the server's tables; the codes are the same vocabulary as the desktop's."""
+    tickets, calls, units = central.Ticket.__table__.c, central.Call.__table__.c, central.Unit.__table__.c
+    return replace(
+        desktop_source(),
+        tickets=TicketColumns(
+            received_at=tickets.received_at, unit=tickets.unit_code, channel=tickets.channel,
+            request_type=tickets.request_type, level=tickets.level, status=tickets.status,
+            is_tthc=tickets.is_tthc, satisfaction=tickets.satisfaction,
+            dissatisfaction_reason=tickets.dissatisfaction_reason,
+        ),
+        calls=CallColumns(started_at=calls.started_at, direction=calls.direction, outcome=calls.outcome),
+        units=UnitColumns(code=units.code, name=units.name, active=units.active, sort_order=units.sort_order),
+    )  # fmt: skip
+
+
+def copy_to_server(store: LocalStore, engine: Engine) -> None:
+    with store.sessions() as source, Session(engine) as target, target.begin():
+        for unit in source.scalars(select(desk.Unit)):
+            target.add(
+                central.Unit(
+                    code=unit.code, name=unit.name, group=unit.group, active=unit.active,
+                    merged_into=unit.merged_into, retired_at=unit.retired_at, sort_order=unit.sort_order,
+                )
+            )  # fmt: skip
+        for t in source.scalars(select(desk.Ticket)):
+            target.add(
+                central.Ticket(
+                    id=t.id, code=t.code, received_at=t.received_at, channel=t.channel, phone=t.phone,
+                    request_type=t.request_type, level=t.level, is_tthc=t.is_tthc, tthc_code=t.tthc_code,
+                    unit_code=t.unit_code, content=t.content, answer=t.answer, status=t.status,
+                    satisfaction=t.satisfaction, dissatisfaction_reason=t.dissatisfaction_reason,
+                    created_at=t.created_at, updated_at=t.updated_at,
+                )
+            )  # fmt: skip
+        for c in source.scalars(select(desk.Call)):
+            target.add(
+                central.Call(id=c.id, direction=c.direction, phone=c.phone, started_at=c.started_at,
+                             answered_at=c.answered_at, ended_at=c.ended_at, outcome=c.outcome)
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [((2021, 11, 1), (2021, 11, 30)), ((2021, 11, 30), (2021, 11, 30)), ((2021, 10, 31), (2021, 12, 31))],
+)
+def test_postgresql_gives_the_report_sqlite_gives(
+    november: LocalStore, server_engine: Engine, first: tuple[int, int, int], last: tuple[int, int, int]
+) -> None:
+    with Session(server_engine) as session, session.begin():
+        for table in (central.Call, central.Ticket, central.Unit):
+            session.query(table).delete()
+    copy_to_server(november, server_engine)
+    period = Period(date(*first), date(*last))
+    with server_engine.connect() as connection, connection.begin():
+        assert connection.dialect.name == "postgresql"
+        on_server = build_report(connection, server_source(), period)
+    assert on_server == ReportService(november).report_for(period)
+    if period == Period(date(2021, 11, 1), date(2021, 11, 30)):  # the hand count of test_report_engine.py
+        assert on_server["totals"]["tickets"] == 8
+        assert on_server["calls"] == {"inbound": 5, "outbound": 2, "missed": 3}
+    if period.first == period.last:
+        assert on_server["totals"]["tickets"] == 1
