@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,20 +44,32 @@ def apply_batch(
 
 
 def apply_one(sessions: sessionmaker[Session], actor: Actor, mutation: Mutation) -> MutationResult:
+    try:
+        return _apply_in_transaction(sessions, actor, mutation)
+    except IntegrityError:
+        # A unique key clashed with a row committed meanwhile; that transaction is gone. Apply again: the
+        # handlers' checks now see the row and turn the clash into a stored rejection.
+        return _apply_in_transaction(sessions, actor, mutation)
+
+
+def _apply_in_transaction(
+    sessions: sessionmaker[Session], actor: Actor, mutation: Mutation
+) -> MutationResult:
     with sessions() as session, session.begin():
-        stream = _locked_stream(session, actor.client_id)
-        if mutation.seq <= stream.last_seq:
+        last = _locked_last_seq(session, actor.client_id)
+        if mutation.seq <= last:
             stored = session.get(AppliedMutation, (actor.client_id, mutation.seq))
             if stored is None or stored.mutation_id != mutation.mutation_id:
-                raise SeqGap("seq_reused", stream.last_seq + 1, stream.last_seq)
+                raise SeqGap("seq_reused", last + 1, last)
             return MutationResult.model_validate({**stored.result, "replayed": True})
-        if mutation.seq != stream.last_seq + 1:
-            raise SeqGap("gap", stream.last_seq + 1, stream.last_seq)
+        if mutation.seq != last + 1:
+            raise SeqGap("gap", last + 1, last)
         now = datetime.now(UTC)
         feed = PendingChanges()
         result = _apply(session, mutation, actor, now, feed)
-        session.add(
-            AppliedMutation(
+        session.flush()
+        session.execute(
+            insert(AppliedMutation).values(
                 client_id=actor.client_id,
                 seq=mutation.seq,
                 mutation_id=mutation.mutation_id,
@@ -66,10 +78,11 @@ def apply_one(sessions: sessionmaker[Session], actor: Actor, mutation: Mutation)
                 applied_at=now,
             )
         )
-        stream.last_seq = mutation.seq
-        stream.last_username = actor.username
-        stream.updated_at = now
-        session.flush()
+        session.execute(
+            update(ClientStream)
+            .where(ClientStream.client_id == actor.client_id)
+            .values(last_seq=mutation.seq, last_username=actor.username, updated_at=now)
+        )
         publish(session, feed)  # last: the feed counter's lock is held only until this commit
         return result
 
@@ -96,36 +109,25 @@ def _apply(
                 "Hãy cập nhật phần mềm; thay đổi vẫn còn trên máy trạm."
             ),
         )
-    savepoint = session.begin_nested()
     try:
         applied = handler(session, mutation, actor, now, feed)
-        savepoint.commit()
-    except Rejected as error:
-        savepoint.rollback()
+    except Rejected as error:  # handlers refuse before they write anything
         feed.rows.clear()
         return result(MutationStatus.REJECTED, reason=str(error))
-    except IntegrityError:
-        savepoint.rollback()
-        feed.rows.clear()
-        return result(
-            MutationStatus.REJECTED,
-            reason="Dữ liệu trùng với một bản ghi đã có trên máy chủ (mã phiếu hoặc mã định danh).",
-        )
     status = MutationStatus.CONFLICT if applied.outcomes else MutationStatus.APPLIED
     return result(status, version=applied.version, field_outcomes=applied.outcomes)
 
 
-def _locked_stream(session: Session, client_id: str) -> ClientStream:
-    now = datetime.now(UTC)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(ClientStream)
-        .values(client_id=client_id, last_seq=0, last_username="", updated_at=now)
-        .on_conflict_do_nothing(index_elements=[ClientStream.client_id])
+def _locked_last_seq(session: Session, client_id: str) -> int:
+    """The client's last applied seq, its stream row locked (so one client's pushes apply one at a time)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ClientStream).values(
+        client_id=client_id, last_seq=0, last_username="", updated_at=datetime.now(UTC)
     )
-    return session.scalars(
-        select(ClientStream).where(ClientStream.client_id == client_id).with_for_update()
-    ).one()
+    statement = statement.on_conflict_do_update(
+        index_elements=[ClientStream.client_id], set_={"client_id": statement.excluded.client_id}
+    )
+    return int(session.execute(statement.returning(ClientStream.last_seq)).scalar_one())
 
 
 def last_seq(session: Session, client_id: str) -> int:

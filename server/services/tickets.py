@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from protocol import FREE_TEXT_FIELDS, TICKET_FIELDS, FieldOutcome, Mutation
@@ -77,9 +77,12 @@ def create(
         values = convert(TICKET_CONVERTERS, fields)
     except BadValue as error:
         raise Rejected(str(error)) from None
-    if session.scalar(select(Ticket.pk).where(Ticket.id == mutation.entity_id)) is not None:
+    clash = session.execute(
+        select(Ticket.id).where(or_(Ticket.id == mutation.entity_id, Ticket.code == values["code"])).limit(1)
+    ).scalar()
+    if clash == mutation.entity_id:
         raise Rejected(f"Phiếu {values['code']} đã có trên máy chủ; không tạo lần nữa.")
-    if session.scalar(select(Ticket.id).where(Ticket.code == values["code"])) is not None:
+    if clash is not None:
         raise Rejected(f"Mã phiếu {values['code']} đã được dùng cho một phiếu khác trên máy chủ.")
     ticket = Ticket(
         id=mutation.entity_id,
