@@ -9,7 +9,6 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -18,10 +17,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from desktop.services.reports import ReportService, desktop_source
+from bench.report_pg import server_source
+from desktop.services.reports import ReportService
 from desktop.store import models as desk
 from desktop.store.local import LocalStore
-from reports import CallColumns, Period, ReportSource, TicketColumns, UnitColumns, build_report
+from reports import Period, build_report
 from server import models as central
 from server.db import create_server_engine, migrate
 
@@ -55,22 +55,6 @@ def server_engine() -> Iterator[Engine]:
     finally:
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
-
-
-def server_source() -> ReportSource:
-    """The engine bound to the server's tables; the codes are the same vocabulary as the desktop's."""
-    tickets, calls, units = central.Ticket.__table__.c, central.Call.__table__.c, central.Unit.__table__.c
-    return replace(
-        desktop_source(),
-        tickets=TicketColumns(
-            received_at=tickets.received_at, unit=tickets.unit_code, channel=tickets.channel,
-            request_type=tickets.request_type, level=tickets.level, status=tickets.status,
-            is_tthc=tickets.is_tthc, satisfaction=tickets.satisfaction,
-            dissatisfaction_reason=tickets.dissatisfaction_reason,
-        ),
-        calls=CallColumns(started_at=calls.started_at, direction=calls.direction, outcome=calls.outcome),
-        units=UnitColumns(code=units.code, name=units.name, active=units.active, sort_order=units.sort_order),
-    )  # fmt: skip
 
 
 def copy_to_server(store: LocalStore, engine: Engine) -> None:

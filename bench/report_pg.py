@@ -1,0 +1,158 @@
+"""`report_pg`: the same report on the server's PostgreSQL (its own schema, timestamptz), loaded with the
+benchmark store's tickets, calls and units, beside one bare GROUP BY of the same rows through psycopg.
+
+The cluster is a throwaway one, started like the server tests start theirs (tests/server/server_lab.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import Table
+
+from bench import REPO, BenchError, Size, figure, log
+from bench.dataset import store_for
+from bench.report import MONTH, _alternate
+from desktop.services.reports import desktop_source
+from reports import CallColumns, Period, ReportSource, TicketColumns, UnitColumns, build_report
+from reports.period import VN_TZ
+
+BARE = (
+    "SELECT unit_code, count(*) FROM tickets WHERE received_at >= %s AND received_at < %s GROUP BY unit_code"
+)
+BASELINE = "bare GROUP BY unit_code over the same rows (psycopg)"
+SERVER_ONLY = {"creator_rank": 1, "field_meta": "{}", "origin_client": "", "version": 1}
+
+
+def server_source() -> ReportSource:
+    """The engine bound to the server's tables; the codes are the desktop's vocabulary."""
+    from server import models as central
+
+    tickets, calls, units = central.Ticket.__table__.c, central.Call.__table__.c, central.Unit.__table__.c
+    return replace(
+        desktop_source(),
+        tickets=TicketColumns(
+            received_at=tickets.received_at, unit=tickets.unit_code, channel=tickets.channel,
+            request_type=tickets.request_type, level=tickets.level, status=tickets.status,
+            is_tthc=tickets.is_tthc, satisfaction=tickets.satisfaction,
+            dissatisfaction_reason=tickets.dissatisfaction_reason,
+        ),
+        calls=CallColumns(started_at=calls.started_at, direction=calls.direction, outcome=calls.outcome),
+        units=UnitColumns(code=units.code, name=units.name, active=units.active, sort_order=units.sort_order),
+    )  # fmt: skip
+
+
+def _lab() -> ModuleType:
+    path = REPO / "tests" / "server" / "server_lab.py"
+    spec = importlib.util.spec_from_file_location("bench_server_lab", path)
+    if spec is None or spec.loader is None:
+        raise BenchError(f"{path} is missing: it starts the PostgreSQL cluster")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _copy(sqlite_path: Path, connection: Any, table: Table) -> int:
+    """Copy the desktop's rows of `table` into the server's table of the same name (COPY)."""
+    desk = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    try:
+        present = {row[1] for row in desk.execute(f"PRAGMA table_info({table.name})")}
+        columns = [
+            c.name for c in table.columns if c.name != "pk" and (c.name in present or c.name in SERVER_ONLY)
+        ]
+        chosen = ", ".join(f'"{c}"' if c in present else "?" for c in columns)
+        extra = [SERVER_ONLY[c] for c in columns if c not in present]
+        rows = desk.execute(f"SELECT {chosen} FROM {table.name}", extra)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        count = 0
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    finally:
+        desk.close()
+
+
+def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
+    import psycopg
+    from sqlalchemy.orm import Session
+
+    from server import models as central
+    from server.db import create_server_engine, migrate
+
+    lab = _lab()
+    bindir = lab.pg_bin()
+    if bindir is None:
+        raise BenchError("PostgreSQL 15 is not installed (apt-get install postgresql)")
+    sqlite_path = store_for(size) / "tongdai1022.sqlite3"
+    root = Path(tempfile.mkdtemp(prefix="bench-report-pg-"))
+    root.chmod(0o755)
+    cluster = lab.Postgres(bindir, root)
+    cluster.start()
+    try:
+        url = cluster.url(cluster.create_database())
+        engine = create_server_engine(url)
+        migrate(engine)
+        with Session(engine) as session, session.begin():
+            session.query(central.Unit).delete()
+        started = time.perf_counter()
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn) as connection:
+            for model in (central.Unit, central.Ticket, central.Call):
+                copied = _copy(sqlite_path, connection, model.__table__)  # type: ignore[arg-type]
+                log(f"report_pg: copied {copied:,} {model.__tablename__}")
+            connection.commit()
+            connection.autocommit = True
+            connection.execute("VACUUM ANALYZE")
+            log(f"report_pg: loaded and analysed in {time.perf_counter() - started:.1f} s")
+            first, last = connection.execute(
+                "SELECT min(received_at), max(received_at) FROM tickets"
+            ).fetchone()
+            source = server_source()
+            whole = Period(first.astimezone(VN_TZ).date(), last.astimezone(VN_TZ).date())
+            runs = 5
+            for label, period in (("", whole), ("_month", MONTH)):
+                bounds = (period.starts_at, period.ends_before)
+                with engine.connect() as db:
+                    report = build_report(db, source, period)
+                counted = sum(n for _, n in connection.execute(BARE, bounds))
+                if report["totals"]["tickets"] != counted:
+                    raise BenchError(f"the report counts {report['totals']['tickets']}, GROUP BY {counted}")
+                if label == "" and counted != size.tickets:
+                    raise BenchError(f"the whole period holds {counted} of {size.tickets} tickets")
+
+                def ours(period: Period = period) -> Any:
+                    with engine.connect() as db, db.begin():
+                        return build_report(db, source, period)
+
+                def base(bounds: tuple[Any, Any] = bounds) -> Any:
+                    return connection.execute(BARE, bounds).fetchall()
+
+                mine, theirs = _alternate(ours, base, runs)
+                yield figure(
+                    "report_pg",
+                    f"median_ms{label}",
+                    statistics.median(mine) * 1000,
+                    BASELINE,
+                    statistics.median(theirs) * 1000,
+                    n=runs,
+                    dataset=f"{size.label} on PostgreSQL, {counted:,} in the period",
+                    target="<= 2000 ms" if label == "" else "n/a (the whole store is the target)",
+                )
+        engine.dispose()
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
