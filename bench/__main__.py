@@ -19,6 +19,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "sip_invite": "bench.sip_invite",
     "sip_soak": "bench.sip_soak",
     "sip_reregister": "bench.sip_reregister",
+    "sync_push": "bench.sync_push",
     "popup": "bench.popup",
     "dashboard": "bench.dashboard",
 }

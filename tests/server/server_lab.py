@@ -1,159 +1,25 @@
-"""A real PostgreSQL 15 cluster on a temp dir and real `tongdai1022-server` processes for the server tests."""
+"""The server tests' lab: the PostgreSQL cluster and server processes of bench.server_lab, and a fake desk."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from protocol import PROTOCOL_VERSION, Role
-from server.db import create_server_engine, migrate
-from server.services.accounts import create_account
+from bench.server_lab import (
+    PASSWORD,
+    REPO,
+    SECRET,
+    Postgres,
+    ServerProcess,
+    free_port,
+    make_template,
+    pg_bin,
+)
+from protocol import PROTOCOL_VERSION
 
-REPO = Path(__file__).resolve().parents[2]
-SECRET = "test-secret-" + "x" * 40
-PASSWORD = "mat-khau-thu-nghiem"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def pg_bin() -> Path | None:
-    for version in ("15", "16", "17"):
-        path = Path(f"/usr/lib/postgresql/{version}/bin")
-        if (path / "initdb").exists():
-            return path
-    return None
-
-
-@dataclass
-class Postgres:
-    """A cluster listening on a unix socket only, owned by `postgres` when the tests run as root."""
-
-    bindir: Path
-    root: Path
-    port: int = field(default_factory=free_port)
-
-    @property
-    def data(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def sockets(self) -> Path:
-        return self.root / "sock"
-
-    def _run(self, *args: str) -> None:
-        command = [str(self.bindir / args[0]), *args[1:]]
-        if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
-
-    def start(self) -> None:
-        self.sockets.mkdir(parents=True)
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres")
-            shutil.chown(self.sockets, "postgres")
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.sockets} -c listen_addresses='' -c fsync=off"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
-
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://postgres@/{database}?host={self.sockets}&port={self.port}"
-
-    def admin(self) -> psycopg.Connection[Any]:
-        return psycopg.connect(
-            host=str(self.sockets), port=self.port, user="postgres", dbname="postgres", autocommit=True
-        )
-
-    def create_database(self, template: str | None = None) -> str:
-        name = "t_" + uuid.uuid4().hex[:12]
-        with self.admin() as conn:
-            conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-        return name
-
-
-def make_template(pg: Postgres) -> str:
-    """A migrated database with an admin, a supervisor and two operators; tests copy it."""
-    name = pg.create_database()
-    engine = create_server_engine(pg.url(name))
-    migrate(engine)
-    with Session(engine) as session, session.begin():
-        for username, role in (
-            ("admin", Role.ADMIN),
-            ("giamsat", Role.SUPERVISOR),
-            ("dtv1", Role.OPERATOR),
-            ("dtv2", Role.OPERATOR),
-        ):
-            create_account(session, username, PASSWORD, role, full_name=username.upper())
-    engine.dispose()
-    return name
-
-
-@dataclass
-class ServerProcess:
-    """`python -m server --db URL --port P` as a real uvicorn process."""
-
-    db_url: str
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 30) -> ServerProcess:
-        env = {**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "--db", self.db_url, "--port", str(self.port), "serve"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                errors = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"server exited: {errors}")
-            try:
-                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not answer /health")
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+__all__ = ["REPO", "SECRET", "Postgres", "ServerProcess", "free_port", "make_template", "pg_bin"]
 
 
 class Desk:
@@ -252,12 +118,3 @@ def edit(**fields: tuple[Any, Any]) -> dict[str, Any]:
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-def sql(url: str) -> Iterator[Any]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            yield conn
-    finally:
-        engine.dispose()
