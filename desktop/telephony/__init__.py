@@ -13,6 +13,7 @@ from desktop.telephony.audio import (
 from desktop.telephony.config import AgentPolicy, SipAccount
 from desktop.telephony.events import (
     CallEnded,
+    CallHoldChanged,
     CallState,
     CallStateChanged,
     DtmfReceived,
@@ -32,6 +33,7 @@ __all__ = [
     "AudioSource",
     "CallAudio",
     "CallEnded",
+    "CallHoldChanged",
     "CallInfo",
     "CallNotFound",
     "CallState",

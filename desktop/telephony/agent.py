@@ -188,6 +188,16 @@ class SipAgent:
         with self._lock:
             self._manager().hangup(call_id)
 
+    def hold(self, call_id: str) -> None:
+        """Put an answered call on hold (re-INVITE offering sendonly); `CallHoldChanged` tells the result."""
+        with self._lock:
+            self._manager().set_hold(call_id, True)
+
+    def resume(self, call_id: str) -> None:
+        """Take a held call off hold (re-INVITE offering sendrecv); `CallHoldChanged` tells the result."""
+        with self._lock:
+            self._manager().set_hold(call_id, False)
+
     def send_dtmf(self, call_id: str, digits: str) -> None:
         """Send key presses to the far end as RFC 4733 events (answered calls only)."""
         with self._lock:

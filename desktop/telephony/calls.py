@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import secrets
 import socket
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from desktop.telephony.auth import authorization, parse_challenge
 from desktop.telephony.config import AgentPolicy, SipAccount
 from desktop.telephony.events import (
     CallEnded,
+    CallHoldChanged,
     CallState,
     CallStateChanged,
     DtmfReceived,
@@ -39,8 +41,11 @@ from desktop.telephony.sdp import (
     OFFERED_CODECS,
     TELEPHONE_EVENT,
     MediaOffer,
+    answer_direction,
     build_sdp,
     choose_codec,
+    negotiated,
+    new_session_id,
     parse_offer,
 )
 from desktop.telephony.timers import Scheduler
@@ -106,7 +111,8 @@ class Call:
     invite: SipMessage | None = None
     source: Address | None = None
     transaction: ServerTransaction | None = None
-    acked: Flag = field(default_factory=Flag)
+    acked: Flag = field(default_factory=Flag)  # the ACK for our 2xx to the INVITE with CSeq `ack_cseq`
+    ack_cseq: int = 0
     # outbound
     request_uri: str = ""
     invite_branch: str = ""
@@ -116,6 +122,21 @@ class Call:
     cancel_pending: bool = False
     auth_tried: bool = False
     ack: Outgoing | None = None
+    # offer/answer (RFC 3264), both directions, initial and re-INVITE
+    codec: int | None = None
+    telephone_event: int | None = None
+    media_direction: str = "sendrecv"  # ours, as in SDP
+    sdp_session: int = field(default_factory=new_session_id)
+    sdp_version: int = 1
+    local_sdp: bytes = b""
+    offer_in_2xx: str = ""  # late offer: the direction our 2xx offered; the answer comes in the ACK
+    local_hold: bool = False  # what the operator asked for
+    hold_applied: bool = False  # what the last completed offer/answer put in place
+    remote_hold: bool = False
+    hold_reported: tuple[bool, bool, str] = (False, False, "sendrecv")
+    update: ClientTransaction | None = None  # our re-INVITE in progress
+    update_pending: bool = False  # another re-INVITE is wanted once the current exchange completes
+    update_ack: tuple[int, Outgoing] | None = None  # (CSeq, ACK) of our last re-INVITE's 2xx
 
 
 @dataclass(frozen=True)
@@ -135,6 +156,8 @@ class CallInfo:
     state: CallState
     direction: CallDirection
     rtp_port: int | None
+    local_hold: bool = False
+    remote_hold: bool = False
 
 
 def caller_identity(invite: SipMessage) -> tuple[NameAddr, str]:
@@ -195,7 +218,9 @@ class CallManager:
 
     def snapshot(self) -> list[CallInfo]:
         return [
-            CallInfo(c.call_id, c.state, c.direction, c.rtp.port if c.rtp else None)
+            CallInfo(
+                c.call_id, c.state, c.direction, c.rtp.port if c.rtp else None, c.hold_applied, c.remote_hold
+            )
             for c in self._calls.values()
         ]
 
@@ -204,7 +229,7 @@ class CallManager:
         self, invite: SipMessage, source: Address, transaction: ServerTransaction, arrived: float
     ) -> None:
         if _tag_of(invite.header("To")):
-            self._on_reinvite(invite, transaction)
+            self._on_reinvite(invite, source, transaction)
             return
         try:
             identity, identity_header = caller_identity(invite)
@@ -250,26 +275,55 @@ class CallManager:
         ringing = build_response(invite, 180, to_tag=local_tag, headers=self._contact())
         self._tx.respond(transaction, ringing, 180)
 
-    def _on_reinvite(self, invite: SipMessage, transaction: ServerTransaction) -> None:
+    def _on_reinvite(self, invite: SipMessage, source: Address, transaction: ServerTransaction) -> None:
+        """A re-INVITE (hold, resume, new address, session refresh, or no SDP: we offer in the 2xx)."""
         call = self.dialog_of(invite)
-        if call is None or call.rtp is None or not call.answered:
+        if call is None or call.rtp is None or not call.answered or call.state is CallState.ENDED:
             self._tx.respond(transaction, build_response(invite, 481), 481, invite=True)
             return
-        codec = choose_codec(call.remote_media) or OFFERED_CODECS[0]
-        body = build_sdp(self._public.sdp_host, call.rtp.port, [codec], TELEPHONE_EVENT)
-        ok = build_response(
-            invite, 200, headers=[*self._contact(), ("Content-Type", "application/sdp")], body=body
-        )
+        if call.update is not None:  # glare: our own re-INVITE is in progress (RFC 3261 §14.2)
+            self._tx.respond(transaction, build_response(invite, 491), 491, invite=True)
+            return
+        if not call.acked.is_set() or invite.cseq[0] <= call.ack_cseq:
+            retry = [("Retry-After", str(random.randint(0, 10)))]
+            self._tx.respond(transaction, build_response(invite, 500, headers=retry), 500, invite=True)
+            return
+        offer = parse_offer(invite.body)
+        if offer is None and invite.body.strip():
+            self._tx.respond(transaction, build_response(invite, 488), 488, invite=True)
+            return
+        codec: int | None = None
+        if offer is None:
+            direction = "sendonly" if call.local_hold else "sendrecv"
+            body = self._local_sdp(call, self._codecs_to_offer(call), self._event_to_offer(call), direction)
+            call.offer_in_2xx = direction
+        else:
+            codec = call.codec if call.codec in offer.payload_types else choose_codec(offer)
+            if codec is None:
+                self._tx.respond(transaction, build_response(invite, 488), 488, invite=True)
+                return
+            direction = answer_direction(offer.direction, holding=call.local_hold)
+            body = self._local_sdp(call, [codec], offer.telephone_event, direction)
+        self._refresh_target(call, invite)
+        headers = [*self._contact(), ("Content-Type", "application/sdp")]
+        ok = build_response(invite, 200, headers=headers, body=body)
         self._tx.respond(transaction, ok, 200, invite=True)
+        call.acked, call.ack_cseq = Flag(), invite.cseq[0]
+        self._tx.retransmit_until_ack(ok, source, call.acked, lambda: self._no_ack(call))
+        if offer is not None and codec is not None:
+            self._apply_media(call, offer, codec, direction)
 
     def answer(self, call_id: str) -> None:
-        """Answer a ringing inbound call: 200 OK with our SDP, retransmitted until the ACK."""
+        """Answer a ringing inbound call: 200 OK with our SDP (an answer, or an offer when the INVITE had
+        none: the answer then comes in the ACK), retransmitted until the ACK."""
         call = self._inbound_ringing(call_id)
         assert call.invite is not None and call.transaction is not None and call.source is not None
-        codec = choose_codec(call.remote_media)
-        if codec is None:
+        offer = call.remote_media
+        codec = choose_codec(offer) if offer is not None else None
+        if (offer is not None and codec is None) or (offer is None and call.invite.body.strip()):
             self._final_to_invite(call, 488)
-            self._end(call, EndReason.FAILED, code=488, detail="no common codec")
+            detail = "no common codec" if offer is not None else "SDP offer not understood"
+            self._end(call, EndReason.FAILED, code=488, detail=detail)
             return
         try:
             call.rtp = self._rtp()
@@ -277,14 +331,20 @@ class CallManager:
             self._final_to_invite(call, 503)
             self._end(call, EndReason.FAILED, code=503, detail=str(error))
             return
-        event = call.remote_media.telephone_event if call.remote_media else TELEPHONE_EVENT
-        body = build_sdp(self._public.sdp_host, call.rtp.port, [codec], event)
+        if offer is None or codec is None:  # late offer (RFC 3261 §13.2.1): we offer, the ACK answers
+            body = self._local_sdp(call, list(OFFERED_CODECS), TELEPHONE_EVENT, "sendrecv")
+            call.offer_in_2xx = "sendrecv"
+        else:
+            direction = answer_direction(offer.direction, holding=False)
+            body = self._local_sdp(call, [codec], offer.telephone_event, direction)
         headers = [*self._contact(), ("Content-Type", "application/sdp")]
         data = build_response(call.invite, 200, to_tag=call.local_tag, headers=headers, body=body)
         self._tx.respond(call.transaction, data, 200, invite=True)
+        call.ack_cseq = call.invite.cseq[0]
         self._tx.retransmit_until_ack(data, call.source, call.acked, lambda: self._no_ack(call))
         self._set_state(call, CallState.ANSWERED)
-        self._start_media(call, codec, event)
+        if offer is not None and codec is not None:
+            self._apply_media(call, offer, codec, direction)
 
     def reject(self, call_id: str, code: int) -> None:
         call = self._inbound_ringing(call_id)
@@ -304,8 +364,19 @@ class CallManager:
 
     def on_ack(self, ack: SipMessage) -> None:
         call = self.dialog_of(ack)
-        if call is not None and call.invite is not None and ack.cseq[0] == call.invite.cseq[0]:
-            call.acked.set()
+        if call is None or ack.cseq[0] != call.ack_cseq or call.acked.is_set():
+            return  # not ours, or a retransmitted ACK
+        call.acked.set()
+        if call.offer_in_2xx and call.state is CallState.ANSWERED:
+            offered, call.offer_in_2xx = call.offer_in_2xx, ""
+            answer = parse_offer(ack.body)
+            codec = self._answered_codec(call, answer)
+            if answer is None or codec is None:
+                self._send_in_dialog(call, "BYE")  # RFC 3261 §13.3.1.4: no usable answer, end the session
+                self._end(call, EndReason.FAILED, detail="no usable SDP answer in the ACK")
+                return
+            self._apply_media(call, answer, codec, negotiated(offered, answer.direction))
+        self._after_exchange(call)
 
     def on_bye(self, bye: SipMessage, transaction: ServerTransaction) -> None:
         call = self.dialog_of(bye)
@@ -383,7 +454,7 @@ class CallManager:
         ]
         if credentials is not None:
             headers.append(credentials)
-        body = build_sdp(self._public.sdp_host, call.rtp.port, OFFERED_CODECS, TELEPHONE_EVENT)
+        body = self._local_sdp(call, list(OFFERED_CODECS), TELEPHONE_EVENT, "sendrecv")
         call.invite_branch, call.invite_headers, call.provisional_seen = branch, headers, False
         call.client = self._tx.send_request(
             "INVITE",
@@ -422,6 +493,7 @@ class CallManager:
         if call.ack is not None:  # a retransmitted 2xx: our ACK was lost
             self._send(call.ack.data, call.ack.destination)
             return
+        call.acked.set()  # we are the UAC: no 2xx of ours awaits an ACK
         call.remote_tag = _tag_of(response.header("To"))
         call.remote_party = response.header("To") or call.remote_party
         contacts = response.header_values("Contact")
@@ -440,9 +512,9 @@ class CallManager:
             return
         self._set_state(call, CallState.ANSWERED)
         answer = call.remote_media
-        codec = next((pt for pt in answer.payload_types if pt in OFFERED_CODECS), None) if answer else None
+        codec = self._answered_codec(call, answer)
         if codec is not None and answer is not None:
-            self._start_media(call, codec, answer.telephone_event)
+            self._apply_media(call, answer, codec, negotiated("sendrecv", answer.direction))
 
     def _invite_timed_out(self, call: Call) -> None:
         if call.state is not CallState.ENDED:
@@ -530,6 +602,18 @@ class CallManager:
 
     def _in_dialog_request(self, call: Call, method: str, *, cseq: int) -> Outgoing | None:
         """A request inside the dialog (§12.2.1.1): Request-URI = remote target, Route = the route set."""
+        parts = self._in_dialog_parts(
+            call, method, cseq=cseq, extra=[("User-Agent", self._policy.user_agent)]
+        )
+        if parts is None:
+            return None
+        request_uri, headers, destination, branch = parts
+        return Outgoing(build_request(method, request_uri, headers), destination, branch)
+
+    def _in_dialog_parts(
+        self, call: Call, method: str, *, cseq: int, extra: list[tuple[str, str]]
+    ) -> tuple[str, list[tuple[str, str]], Address, str] | None:
+        """Request-URI, headers, next hop and branch of an in-dialog request; None without a next hop."""
         routes = list(call.route_set)
         request_uri = call.remote_target
         if routes and ";lr" not in routes[0]:  # a strict router: its URI becomes the Request-URI
@@ -545,9 +629,9 @@ class CallManager:
         headers = [
             *self._request_headers(call, branch, cseq, method),
             *[("Route", route) for route in routes],
-            ("User-Agent", self._policy.user_agent),
+            *extra,
         ]
-        return Outgoing(build_request(method, request_uri, headers), destination, branch)
+        return request_uri, headers, destination, branch
 
     def send_dtmf(self, call_id: str, digits: str) -> None:
         call = self._calls.get(call_id)
@@ -555,25 +639,191 @@ class CallManager:
             raise CallNotFound(call_id)
         call.session.send_dtmf(digits)
 
-    def _start_media(self, call: Call, codec: int, telephone_event: int | None) -> None:
-        """RTP both ways once answered, to the far end's SDP address (none for a late offer yet)."""
+    def _start_media(self, call: Call) -> None:
+        """RTP both ways once the offer/answer is done, to the far end's SDP address."""
         media = call.remote_media
-        if call.rtp is None or media is None or not media.port or media.address in ("", "0.0.0.0"):
-            log.info("call %s answered without usable remote media; no RTP", call.call_id)
+        if call.rtp is None or media is None or call.codec is None or not media.port:
+            log.info("call %s has no usable remote media; no RTP", call.call_id)
             return
         audio = self._audio(call.call_id, call.direction)
         call_id = call.call_id
         call.session = RtpSession(
             call.rtp,
             (media.address, media.port),
-            codec,
-            telephone_event,
+            call.codec,
+            call.telephone_event,
             audio.sink,
             audio.source,
             lambda digit: self._emit(DtmfReceived(call_id, digit)),
             engine=self._media,
+            direction=call.media_direction,
         )
         call.session.start()
+
+    def _apply_media(self, call: Call, media: MediaOffer, codec: int, direction: str) -> None:
+        """A completed offer/answer: start or update the RTP session; report a change of hold."""
+        call.remote_media, call.codec, call.telephone_event = media, codec, media.telephone_event
+        call.remote_hold = media.holds_us
+        call.hold_applied = call.local_hold
+        if media.address in ("", "0.0.0.0"):  # RFC 2543 hold: nowhere to send
+            direction = {"sendrecv": "recvonly", "sendonly": "inactive"}.get(direction, direction)
+        call.media_direction = direction
+        if call.session is None:
+            self._start_media(call)
+        else:
+            remote = (media.address, media.port) if media.address not in ("", "0.0.0.0") else None
+            call.session.update(remote, codec, media.telephone_event, direction)
+        self._report_hold(call)
+
+    def _report_hold(self, call: Call, *, always: bool = False) -> None:
+        state = (call.hold_applied, call.remote_hold, call.media_direction)
+        if always or state != call.hold_reported:
+            call.hold_reported = state
+            self._emit(CallHoldChanged(call.call_id, *state))
+
+    def _answered_codec(self, call: Call, answer: MediaOffer | None) -> int | None:
+        """The first payload type of an answer that we offered."""
+        if answer is None:
+            return None
+        offered = [call.codec] if call.codec is not None else list(OFFERED_CODECS)
+        return next((pt for pt in answer.payload_types if pt in offered), None)
+
+    def _codecs_to_offer(self, call: Call) -> list[int]:
+        return [call.codec] if call.codec is not None else list(OFFERED_CODECS)
+
+    def _event_to_offer(self, call: Call) -> int:
+        return call.telephone_event if call.telephone_event is not None else TELEPHONE_EVENT
+
+    def _local_sdp(self, call: Call, codecs: list[int], event: int | None, direction: str) -> bytes:
+        """Our SDP for this call: same o= session always; the version goes up only when it changes."""
+        assert call.rtp is not None
+        host, port = self._public.sdp_host, call.rtp.port
+
+        def build(version: int) -> bytes:
+            return build_sdp(
+                host, port, codecs, event, direction=direction, session=call.sdp_session, version=version
+            )
+
+        body = build(call.sdp_version)
+        if call.local_sdp and body != call.local_sdp:
+            call.sdp_version += 1
+            body = build(call.sdp_version)
+        call.local_sdp = body
+        return body
+
+    def _refresh_target(self, call: Call, request: SipMessage) -> None:
+        """A target refresh request updates the remote target (RFC 3261 §12.2.2)."""
+        contacts = request.header_values("Contact")
+        try:
+            if contacts:
+                call.remote_target = parse_name_addr(contacts[0]).uri
+        except SipParseError:
+            log.warning("unusable Contact in a re-INVITE on %s; keeping %s", call.call_id, call.remote_target)
+
+    # hold / resume (our re-INVITE) ----------------------------------------------------------------
+    def set_hold(self, call_id: str, hold: bool) -> None:
+        """Hold (offer sendonly) or resume (offer sendrecv) an answered call with a re-INVITE."""
+        call = self._calls.get(call_id)
+        if call is None or not call.answered or call.state is CallState.ENDED or call.rtp is None:
+            raise CallNotFound(call_id)
+        call.local_hold = hold
+        if call.update is not None or not call.acked.is_set() or call.offer_in_2xx:
+            call.update_pending = True  # sent once the exchange in progress completes
+            return
+        if hold == call.hold_applied and not call.update_pending:
+            self._report_hold(call, always=True)
+            return
+        self._send_update(call)
+
+    def _after_exchange(self, call: Call) -> None:
+        if call.update_pending and call.update is None and call.state is CallState.ANSWERED:
+            call.update_pending = False
+            if call.local_hold != call.hold_applied:
+                self._send_update(call)
+
+    def _send_update(self, call: Call) -> None:
+        direction = "sendonly" if call.local_hold else "sendrecv"
+        body = self._local_sdp(call, self._codecs_to_offer(call), self._event_to_offer(call), direction)
+        call.local_cseq += 1
+        cseq = call.local_cseq
+        extra = [
+            *self._contact(),
+            ("Allow", ALLOW),
+            ("Content-Type", "application/sdp"),
+        ]
+        parts = self._in_dialog_parts(call, "INVITE", cseq=cseq, extra=extra)
+        if parts is None:
+            return
+        request_uri, headers, destination, branch = parts
+        client = self._tx.send_request(
+            "INVITE",
+            branch,
+            build_request("INVITE", request_uri, headers, body),
+            destination,
+            lambda response: self._on_update_response(call, response, cseq, direction),
+            lambda: self._on_update_failed(call, cseq, 408, "no response to re-INVITE"),
+            ack_for_failure=ack_for_non_2xx(request_uri, headers),
+        )
+        call.update = client
+
+        def no_final() -> None:  # after a provisional the transaction has no timer of its own
+            with self._tx.lock:
+                if call.update is client:
+                    self._on_update_failed(call, cseq, 408, "no final response to re-INVITE")
+
+        self._scheduler.call_later(self._tx.timers.timeout, no_final)
+
+    def _on_update_response(self, call: Call, response: SipMessage, cseq: int, offered: str) -> None:
+        status = response.status or 0
+        if status < 200:
+            return
+        if status < 300:
+            if call.update_ack is not None and call.update_ack[0] == cseq:
+                self._send(call.update_ack[1].data, call.update_ack[1].destination)  # our ACK was lost
+                return
+            ack = self._in_dialog_request(call, "ACK", cseq=cseq)
+            if ack is not None:
+                call.update_ack = (cseq, ack)
+                self._send(ack.data, ack.destination)
+            if call.state is not CallState.ANSWERED:
+                return
+            call.update = None
+            self._refresh_target(call, response)
+            answer = parse_offer(response.body)
+            codec = self._answered_codec(call, answer)
+            if answer is not None and codec is not None:
+                self._apply_media(call, answer, codec, negotiated(offered, answer.direction))
+            else:
+                log.warning("2xx to our re-INVITE on %s without a usable answer", call.call_id)
+                self._report_hold(call, always=True)
+            self._after_exchange(call)
+            return
+        self._on_update_failed(call, cseq, status, response.reason)
+
+    def _on_update_failed(self, call: Call, cseq: int, status: int, reason: str) -> None:
+        if call.update is None or call.state is not CallState.ANSWERED or call.local_cseq != cseq:
+            return
+        call.update = None
+        if status == 491:  # glare: try again after a random wait (RFC 3261 §14.1)
+            low, high = (2.1, 4.0) if call.direction is CallDirection.OUTBOUND else (0.0, 2.0)
+            self._scheduler.call_later(random.uniform(low, high), lambda: self._retry_update(call))
+            return
+        if status in (408, 481):  # the dialog is gone (RFC 3261 §12.2.1.2)
+            self._send_in_dialog(call, "BYE")
+            self._end(call, EndReason.FAILED, code=status, detail=reason)
+            return
+        log.warning("re-INVITE on %s refused: %s %s; media unchanged", call.call_id, status, reason)
+        call.local_hold = call.hold_applied
+        self._report_hold(call, always=True)
+        self._after_exchange(call)
+
+    def _retry_update(self, call: Call) -> None:
+        with self._tx.lock:
+            if call.state is CallState.ANSWERED and call.update is None:
+                if call.acked.is_set() and not call.offer_in_2xx:
+                    self._send_update(call)
+                else:
+                    call.update_pending = True
 
     def _set_state(self, call: Call, state: CallState) -> None:
         call.state = state

@@ -124,6 +124,17 @@ class DtmfReceived:
 
 
 @dataclass(frozen=True)
+class CallHoldChanged:
+    """An offer/answer changed who holds whom (RFC 3264 §8.4). `media` is our direction as in SDP:
+    "sendrecv" (talking), "sendonly" (we hold the far end), "recvonly" (it holds us), "inactive" (both)."""
+
+    call_id: str
+    local_hold: bool
+    remote_hold: bool
+    media: str
+
+
+@dataclass(frozen=True)
 class MalformedMessage:
     """A datagram was refused (answered 400 when a response was possible)."""
 
@@ -139,6 +150,7 @@ TelephonyEvent = (
     | CallStateChanged
     | CallEnded
     | DtmfReceived
+    | CallHoldChanged
     | MalformedMessage
 )
 Listener = Callable[[TelephonyEvent], None]

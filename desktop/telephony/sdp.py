@@ -25,6 +25,60 @@ class MediaOffer:
     port: int
     payload_types: tuple[int, ...]
     telephone_event: int | None
+    direction: str = "sendrecv"  # theirs (RFC 3264 §5.1); c=0.0.0.0 (RFC 2543 hold) reads as "sendonly"
+    origin: str = ""  # the o= line: unchanged o= version = unchanged session (a refresh)
+
+    @property
+    def holds_us(self) -> bool:
+        """The far end does not want our audio (it holds us, or everything is inactive)."""
+        return self.direction in ("sendonly", "inactive")
+
+
+DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
+_ANSWER_DIRECTION = {
+    "sendrecv": "sendrecv",
+    "sendonly": "recvonly",
+    "recvonly": "sendonly",
+    "inactive": "inactive",
+}
+
+
+def negotiated(offered: str, answered: str) -> str:
+    """Our direction once the far end answered our offer of `offered` with its `answered` (RFC 3264 §6.1)."""
+    send = offered in ("sendrecv", "sendonly") and answered in ("sendrecv", "recvonly")
+    receive = offered in ("sendrecv", "recvonly") and answered in ("sendrecv", "sendonly")
+    return {(True, True): "sendrecv", (True, False): "sendonly", (False, True): "recvonly"}.get(
+        (send, receive), "inactive"
+    )
+
+
+def answer_direction(offered: str, *, holding: bool) -> str:
+    """Our direction in an answer to `offered` (RFC 3264 §6.1), held down to sendonly/inactive if we hold."""
+    ours = _ANSWER_DIRECTION.get(offered, "sendrecv")
+    if holding:
+        ours = {"sendrecv": "sendonly", "recvonly": "inactive"}.get(ours, ours)
+    return ours
+
+
+def _direction_and_origin(body: bytes) -> tuple[str, str, bool]:
+    """The audio stream's direction (media level wins over session level), the o= line, c= is 0.0.0.0."""
+    session_direction, media_direction, origin, in_audio, zero = "sendrecv", "", "", False, False
+    for raw in body.replace(b"\r\n", b"\n").split(b"\n"):
+        line = raw.decode("ascii", "replace").strip()
+        if line.startswith("m="):
+            if in_audio:
+                break  # only the first audio stream
+            in_audio = line.startswith("m=audio")
+        elif line.startswith("o=") and not origin:
+            origin = line
+        elif line.startswith("c=") and line.split()[-1:] == ["0.0.0.0"]:
+            zero = True
+        elif line.startswith("a=") and line[2:] in DIRECTIONS:
+            if in_audio:
+                media_direction = line[2:]
+            else:
+                session_direction = line[2:]
+    return media_direction or session_direction, origin, zero
 
 
 class _PyVoipSdp(SIPMessage):
@@ -67,8 +121,16 @@ def parse_offer(body: bytes) -> MediaOffer | None:
             name = str(attributes.get("rtpmap", {}).get("name", ""))
             if name.lower() == "telephone-event" and str(pt).isdigit():
                 event = int(pt)
+        direction, origin, zero = _direction_and_origin(body)
+        if zero and direction == "sendrecv":
+            direction = "sendonly"
         return MediaOffer(
-            address=address, port=int(audio["port"]), payload_types=payloads, telephone_event=event
+            address=address,
+            port=int(audio["port"]),
+            payload_types=payloads,
+            telephone_event=event,
+            direction=direction,
+            origin=origin,
         )
     except Exception as error:  # pyVoIP's parser raises IndexError, KeyError, ValueError, UnboundLocalError
         log.warning("SDP not understood (%s: %s)", type(error).__name__, error)
@@ -82,13 +144,30 @@ def choose_codec(offer: MediaOffer | None) -> int | None:
     return next((pt for pt in offer.payload_types if pt in STATIC_CODECS), None)
 
 
-def build_sdp(local_ip: str, rtp_port: int, codecs: Sequence[int], telephone_event: int | None) -> bytes:
-    """Our SDP for one sendrecv audio stream: an answer (one codec) or an offer (several, preferred first)."""
-    session = secrets.randbelow(1 << 31)
+def new_session_id() -> int:
+    return secrets.randbelow(1 << 31)
+
+
+def build_sdp(
+    local_ip: str,
+    rtp_port: int,
+    codecs: Sequence[int],
+    telephone_event: int | None,
+    *,
+    direction: str = "sendrecv",
+    session: int | None = None,
+    version: int | None = None,
+) -> bytes:
+    """Our SDP for one audio stream: an answer (one codec) or an offer (several, preferred first).
+
+    A call keeps its `session` id and raises `version` each time its SDP changes (RFC 3264 §8).
+    """
+    session = new_session_id() if session is None else session
+    version = session if version is None else version
     payloads = [*codecs] + ([telephone_event] if telephone_event is not None else [])
     lines = [
         "v=0",
-        f"o=tongdai1022 {session} {session} IN IP4 {local_ip}",
+        f"o=tongdai1022 {session} {version} IN IP4 {local_ip}",
         "s=-",
         f"c=IN IP4 {local_ip}",
         "t=0 0",
@@ -97,5 +176,5 @@ def build_sdp(local_ip: str, rtp_port: int, codecs: Sequence[int], telephone_eve
     lines += [f"a=rtpmap:{codec} {STATIC_CODECS[codec]}/8000" for codec in codecs]
     if telephone_event is not None:
         lines += [f"a=rtpmap:{telephone_event} telephone-event/8000", f"a=fmtp:{telephone_event} 0-16"]
-    lines += ["a=ptime:20", "a=sendrecv"]
+    lines += ["a=ptime:20", f"a={direction}"]
     return ("\r\n".join(lines) + "\r\n").encode("ascii")

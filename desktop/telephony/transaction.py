@@ -109,6 +109,11 @@ class TransactionLayer:
         self._client: dict[tuple[str, str], ClientTransaction] = {}
         self._server: dict[tuple[str, str, str], ServerTransaction] = {}
 
+    @property
+    def lock(self) -> threading.RLock:
+        """The agent lock: timer callbacks of the layers above take it too."""
+        return self._lock
+
     def counts(self) -> tuple[int, int]:
         """(client, server) transactions alive, for leak checks."""
         with self._lock:

@@ -1,0 +1,62 @@
+"""SDP offer/answer rules of RFC 3264: directions, RFC 2543 hold, our session version."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.telephony.sdp import answer_direction, build_sdp, negotiated, parse_offer
+
+OFFER = (
+    "v=0\r\no=pbx 7 9 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 {address}\r\nt=0 0\r\n{session_attr}"
+    "m=audio 4000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n{media_attr}"
+)
+
+
+@pytest.mark.parametrize(
+    ("session_attr", "media_attr", "address", "direction"),
+    [
+        ("", "", "10.0.0.1", "sendrecv"),
+        ("", "a=sendonly\r\n", "10.0.0.1", "sendonly"),
+        ("a=inactive\r\n", "", "10.0.0.1", "inactive"),  # session level
+        ("a=inactive\r\n", "a=recvonly\r\n", "10.0.0.1", "recvonly"),  # media level wins
+        ("", "", "0.0.0.0", "sendonly"),  # RFC 2543 hold
+    ],
+)
+def test_the_direction_of_an_offer(session_attr, media_attr, address, direction):
+    body = OFFER.format(session_attr=session_attr, media_attr=media_attr, address=address).encode()
+    offer = parse_offer(body)
+
+    assert offer is not None
+    assert offer.direction == direction
+    assert offer.holds_us is (direction in ("sendonly", "inactive"))
+    assert offer.origin == "o=pbx 7 9 IN IP4 10.0.0.1"
+
+
+def test_answers_mirror_the_offer_and_our_hold_takes_the_sending_side_away():
+    mirrored = {
+        d: answer_direction(d, holding=False) for d in ("sendrecv", "sendonly", "recvonly", "inactive")
+    }
+    assert mirrored == {
+        "sendrecv": "sendrecv",
+        "sendonly": "recvonly",
+        "recvonly": "sendonly",
+        "inactive": "inactive",
+    }
+    assert answer_direction("sendrecv", holding=True) == "sendonly"
+    assert answer_direction("sendonly", holding=True) == "inactive"
+
+
+def test_what_an_answer_leaves_of_our_offer():
+    assert negotiated("sendonly", "recvonly") == "sendonly"
+    assert negotiated("sendonly", "inactive") == "inactive"
+    assert negotiated("sendrecv", "sendonly") == "recvonly"
+    assert negotiated("sendrecv", "sendrecv") == "sendrecv"
+
+
+def test_our_sdp_keeps_its_session_and_states_its_direction():
+    body = build_sdp("192.0.2.7", 20000, [8], 101, direction="sendonly", session=42, version=43).decode()
+
+    assert "o=tongdai1022 42 43 IN IP4 192.0.2.7\r\n" in body
+    assert body.endswith("a=sendonly\r\n")
+    reparsed = parse_offer(body.encode())
+    assert reparsed is not None and reparsed.direction == "sendonly" and reparsed.payload_types == (8, 101)
