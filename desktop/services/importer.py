@@ -496,7 +496,9 @@ class _Batch:
 
 
 class _OrderedIds:
-    """New UUIDs (version 7, RFC 9562) in increasing order: the import's time, a counter, 32 random bits.
+    """New UUIDs (version 7, RFC 9562) in increasing order: the import's time (ms), a 36-bit counter,
+    and 38 random bits drawn once per import. Two imports differ by time or by those bits; the ids of
+    one import, by the counter.
 
     Ids that increase append to the indexes on tickets.id, ticket_history.ticket_id and the outbox
     instead of landing on random pages of them, which matters for a million rows.
@@ -505,19 +507,22 @@ class _OrderedIds:
     def __init__(self) -> None:
         millis = "%012x" % (time.time_ns() // 1_000_000)
         self._time = f"{millis[:8]}-{millis[8:]}-7"
+        noise = int.from_bytes(os.urandom(5), "big")  # 40 bits, 38 used
+        self._clock = "%04x" % (0x8000 | (noise >> 24) & 0x3FFF)  # the variant (0b10), 14 random bits
+        self._tail = "%06x" % (noise & 0xFF_FFFF)
         self._counter = 0
 
     def take(self, count: int) -> list[str]:
-        entropy = array("I", os.urandom(4 * count))
-        counter, head = self._counter, self._time
-        out = []
-        for random32 in entropy:
-            counter += 1
-            # 12 bits of the counter after the version; the variant (0b10), 30 bits more, the random.
-            high, middle, low = (counter >> 30) & 0xFFF, 0x8000 | (counter >> 16) & 0x3FFF, counter & 0xFFFF
-            out.append(f"{head}{high:03x}-{middle:04x}-{low:04x}{random32:08x}")
-        self._counter = counter
-        return out
+        head, clock, tail = self._time, self._clock, self._tail
+        first = self._counter + 1
+        self._counter += count
+        if self._counter >= 1 << 36:
+            raise OverflowError("more ids than one import can number")
+        # The counter's top 12 bits after the version, its low 24 bits before the random tail.
+        return [
+            f"{head}{counter >> 24:03x}-{clock}-{counter & 0xFF_FFFF:06x}{tail}"
+            for counter in range(first, self._counter + 1)
+        ]
 
 
 def _batches(reader: Any, lines: LineReader, setup: _Setup) -> Generator[_Batch, None, None]:
