@@ -49,6 +49,7 @@ class Settings:
     phone_record_calls: bool = False
     phone_recording_retention_days: int = 30
     phone_audio_output: str = ""
+    phone_audio_input: str = ""
     phone_ring_device: str = ""
     # the central server (issue #5); the password and token live in the keyring, never here
     sync_server: str = ""

@@ -24,6 +24,7 @@ from desktop.domain.ticket import CallerHistory
 from desktop.services.callbacks import CallbackQueue
 from desktop.services.caller_history import CallerHistoryService
 from desktop.services.calls import CallLog
+from desktop.services.phone_audio import TeeSink
 from desktop.services.phone_codes import AttemptOutcome, CallbackKind, Disposition
 from desktop.store.local import LocalStore
 from desktop.telephony.audio import AudioSink, AudioSource, CallAudio, NullSink, WavRecorder
@@ -130,6 +131,7 @@ class PhoneSession:
         on_error: ErrorReporter | None = None,
         clock: Callable[[], datetime] = now_vn,
         source_factory: Callable[[], AudioSource | None] = lambda: None,
+        sink_factory: Callable[[], AudioSink | None] = lambda: None,
     ) -> None:
         self._store = store
         self.operator = operator
@@ -140,6 +142,7 @@ class PhoneSession:
         self._clock = clock
         self._on_error = on_error or (lambda message: log.error("%s", message))
         self._source_factory = source_factory
+        self._sink_factory = sink_factory
         self._calls: dict[str, ActiveCall] = {}
         self._sources: dict[str, _MutableSource] = {}
         self._lock = threading.Lock()  # never held while calling the agent (its media factory takes it)
@@ -294,8 +297,17 @@ class PhoneSession:
         with self._lock:
             return self._calls.get(sip_call_id)
 
+    def use_sound_device(
+        self,
+        sink_factory: Callable[[], AudioSink | None],
+        source_factory: Callable[[], AudioSource | None],
+    ) -> None:
+        """The headset the next calls play to and capture from (the desk sets it once it has built it)."""
+        self._sink_factory = sink_factory
+        self._source_factory = source_factory
+
     def audio_for(self, sip_call_id: str, _direction: CallDirection) -> CallAudio:
-        """The agent's media factory (called as the call is answered): recorder or null sink, our source."""
+        """The agent's media factory (called as the call is answered): recorder and headset, our source."""
         sink: AudioSink = NullSink()
         policy = self.recordings
         with self._lock:
@@ -310,6 +322,9 @@ class PhoneSession:
                 call.recording = path
             except OSError as error:
                 self._on_error(f"Không ghi âm được cuộc gọi (thư mục {folder}): {error}")
+        headset = self._sink_factory()
+        if headset is not None:
+            sink = headset if isinstance(sink, NullSink) else TeeSink([sink, headset])
         source = _MutableSource(self._source_factory(), muted=call.muted if call else False)
         with self._lock:
             self._sources[sip_call_id] = source

@@ -28,6 +28,10 @@ class CallControls(QWidget):
         self.who_label.setStyleSheet("font-weight: bold;")
         self.time_label = QLabel("00:00", self)
         self.time_label.setObjectName("callDuration")
+        self.audio_label = QLabel(self.tr("No headset"), self)
+        self.audio_label.setObjectName("callAudioProblem")
+        self.audio_label.setStyleSheet("color: #8a4b00;")
+        self.audio_label.hide()
         self.hangup_button = QPushButton(self.tr("Hang up (F12)"), self)
         self.hangup_button.setObjectName("hangupButton")
         self.hangup_button.setStyleSheet("background: #b3261e; color: white;")
@@ -54,6 +58,7 @@ class CallControls(QWidget):
         layout.setContentsMargins(6, 2, 6, 2)
         layout.addWidget(self.who_label)
         layout.addWidget(self.time_label)
+        layout.addWidget(self.audio_label)
         layout.addStretch(1)
         layout.addWidget(self.keypad)
         layout.addWidget(self.mute_button)
@@ -79,6 +84,11 @@ class CallControls(QWidget):
             self._clock.start()
         else:
             self.time_label.setText(self.tr("calling…"))
+
+    def set_audio_problem(self, problem: str) -> None:
+        """'No headset' in the bar while the call cannot be heard or spoken into; why, in the tooltip."""
+        self.audio_label.setToolTip(problem)
+        self.audio_label.setVisible(bool(problem))
 
     def stop(self, sip_call_id: str | None = None) -> None:
         if sip_call_id is not None and sip_call_id != self.sip_call_id:

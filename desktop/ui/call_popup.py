@@ -55,6 +55,10 @@ class CallPopup(QWidget):
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("callerSummary")
         self.summary_label.setWordWrap(True)
+        self.silent_label = QLabel(self.tr("No ringing device: this call rings on screen only."), self)
+        self.silent_label.setObjectName("silentRing")
+        self.silent_label.setStyleSheet("color: #8a4b00;")
+        self.silent_label.hide()
         self.tickets_view = self._tree(
             "popupTickets",
             [self.tr("Ticket"), self.tr("Received"), self.tr("Status"), self.tr("Unit"), self.tr("Content")],
@@ -88,6 +92,7 @@ class CallPopup(QWidget):
         header.addWidget(self.repeat_label, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.silent_label)
         layout.addWidget(QLabel(self.tr("Last tickets"), self))
         layout.addWidget(self.tickets_view, 3)
         lower = QHBoxLayout()
@@ -174,6 +179,10 @@ class CallPopup(QWidget):
         for row in history.tickets:
             if row.satisfaction is not Satisfaction.NOT_RATED:
                 self.satisfaction_view.addTopLevelItem(QTreeWidgetItem([row.code, row.satisfaction.label]))
+
+    def set_audible(self, audible: bool) -> None:
+        """Whether the ringtone is heard; when it is not, the pop-up says it only rings on screen."""
+        self.silent_label.setVisible(not audible)
 
     def history_rows(self) -> dict[str, int]:
         """How many rows each list shows (tests and the benchmark read it)."""

@@ -31,6 +31,7 @@ from desktop.ui.call_controls import CallControls
 from desktop.ui.call_popup import CallPopup
 from desktop.ui.call_wrapup import WrapUpDialog
 from desktop.ui.callbacks_panel import CallbacksPanel
+from desktop.ui.phone_audio import CallAudioDevice, DeviceProvider, MediaDevices, Ringer
 from desktop.ui.phone_bridge import PhoneBridge
 from desktop.ui.phone_status import show_registration
 from desktop.ui.tasks import TaskRunner
@@ -79,6 +80,7 @@ class PhoneDesk(QObject):
         agent_factory: AgentFactory | None = None,
         policy: AgentPolicy | None = None,
         save_settings: Callable[[Settings], None] | None = None,
+        devices: DeviceProvider | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -100,6 +102,10 @@ class PhoneDesk(QObject):
         self.bridge = PhoneBridge(session, self)
         session_errors = self.bridge.report_error
         self._session_error = session_errors
+        self.devices = devices or MediaDevices()
+        self.audio = CallAudioDevice(settings, self.devices, self)
+        self.ringer = Ringer(settings, self.devices, parent=self)
+        session.use_sound_device(self.audio.sink, self.audio.source)
         self.popup = CallPopup(window)
         self.controls = CallControls(window)
         status: QStatusBar = window.statusBar()
@@ -186,6 +192,8 @@ class PhoneDesk(QObject):
         agent, self.agent = self.agent, None
         if agent is not None:
             agent.stop()
+        self.ringer.stop()
+        self.audio.stop_call()
         self.session.flush()
 
     def restart(self, password: str | None = None) -> None:
@@ -217,12 +225,13 @@ class PhoneDesk(QObject):
         )
 
     def _on_answered(self, ringing: RingingCall) -> None:
-        self.popup.close_call(ringing.sip_call_id)
+        self._close_popup(ringing.sip_call_id)
         self.active_call = ringing.sip_call_id
         history = ringing.history
         name = history.citizen.name if history and history.citizen else ""
         phone = ringing.local_number if history else ringing.number
         self.controls.start(ringing.sip_call_id, f"{phone} {name}".strip(), connected=True)
+        self._start_audio()
         form = self.window.form
         form.run_when_clean(lambda: form.new_call_ticket(phone, name, ringing.log_id))
         self.window.raise_()
@@ -230,7 +239,7 @@ class PhoneDesk(QObject):
 
     def reject(self, sip_call_id: str) -> None:
         agent = self.agent
-        self.popup.close_call(sip_call_id)
+        self._close_popup(sip_call_id)
         if agent is not None:
             self._runner.run(
                 lambda: agent.reject(sip_call_id, 486),
@@ -239,10 +248,19 @@ class PhoneDesk(QObject):
             )
 
     def _on_call_failed(self, sip_call_id: str, error: BaseException) -> None:
-        self.popup.close_call(sip_call_id)
+        self._close_popup(sip_call_id)
         self.window.statusBar().showMessage(
             self.tr("The call is no longer there (the caller hung up?): %1").replace("%1", str(error)), 8000
         )
+
+    def _close_popup(self, sip_call_id: str) -> None:
+        self.popup.close_call(sip_call_id)
+        if not self.popup.isVisible():
+            self.ringer.stop()
+
+    def _start_audio(self) -> None:
+        """GUI thread, once the call is connected: the headset opens (or the bar says there is none)."""
+        self.controls.set_audio_problem(self.audio.start_call())
 
     def hang_up(self, sip_call_id: str) -> None:
         agent = self.agent
@@ -306,7 +324,9 @@ class PhoneDesk(QObject):
     def open_settings(self) -> None:
         from desktop.ui.sip_settings_dialog import SipSettingsDialog
 
-        dialog = SipSettingsDialog(self.settings, self.passwords, self._runner, self._policy, self.window)
+        dialog = SipSettingsDialog(
+            self.settings, self.passwords, self._runner, self._policy, self.window, devices=self.devices
+        )
         if dialog.exec():
             self._save_settings(self.settings)
             self.session.recordings.enabled = self.settings.phone_record_calls
@@ -317,17 +337,21 @@ class PhoneDesk(QObject):
     def on_bridge_call_ringing(self, ringing: RingingCall) -> None:
         self._ringing[ringing.sip_call_id] = ringing
         self.popup.show_call(ringing)
+        self.popup.set_audible(self.ringer.ring())
 
     def on_bridge_call_state_changed(self, event: CallStateChanged) -> None:
         if event.call_id == self.active_call and event.state is CallState.ANSWERED:
             self.controls.set_connected(True)
+            if not self.audio.active:
+                self._start_audio()
 
     def on_bridge_call_finished(self, finished: FinishedCall) -> None:
         self._ringing.pop(finished.sip_call_id, None)
-        self.popup.close_call(finished.sip_call_id)
+        self._close_popup(finished.sip_call_id)
         self.controls.stop(finished.sip_call_id)
         if self.active_call == finished.sip_call_id:
             self.active_call = None
+            self.audio.stop_call()
         self.last_finished = finished
         if finished.answered:
             saved = finished.log_id in self._tickets_by_log

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.settings import Settings
 from desktop.telephony import AgentPolicy, RegistrationChanged, RegistrationState, SipAgent, TelephonyEvent
+from desktop.ui.phone_audio import DeviceProvider, MediaDevices, SoundDevice, choose, no_device_text
 from desktop.ui.phone_status import describe
 from desktop.ui.tasks import TaskRunner
 
@@ -71,6 +73,8 @@ class SipSettingsDialog(QDialog):
         runner: TaskRunner,
         policy: AgentPolicy | None = None,
         parent: QWidget | None = None,
+        *,
+        devices: DeviceProvider | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sipSettingsDialog")
@@ -106,9 +110,16 @@ class SipSettingsDialog(QDialog):
         self.keyring_label = QLabel(passwords.explain(), self)
         self.keyring_label.setObjectName("keyringStatus")
         self.keyring_label.setWordWrap(True)
-        self.audio_label = QLabel(audio_devices_text(), self)
+        devices = devices or MediaDevices()
+        outputs, inputs = devices.outputs(), devices.inputs()
+        self.headset_out_combo = self._devices_combo("headsetOutput", outputs, settings.phone_audio_output)
+        self.headset_in_combo = self._devices_combo("headsetInput", inputs, settings.phone_audio_input)
+        self.ring_combo = self._devices_combo("ringDevice", outputs, settings.phone_ring_device)
+        self.audio_label = QLabel(no_device_text(outputs, inputs, devices.problem()), self)
         self.audio_label.setObjectName("audioDevices")
+        self.audio_label.setStyleSheet("color: #8a4b00;")
         self.audio_label.setWordWrap(True)
+        self.audio_label.setVisible(bool(self.audio_label.text()))
         self.test_button = QPushButton(self.tr("Test connection"), self)
         self.test_button.setObjectName("testConnection")
         self.test_label = QLabel(self)
@@ -130,6 +141,9 @@ class SipSettingsDialog(QDialog):
         form.addRow(self.tr("Audio ports to"), self.rtp_high_spin)
         form.addRow(self.record_check)
         form.addRow(self.tr("Keep recordings"), self.retention_spin)
+        form.addRow(self.tr("Headset (speaker)"), self.headset_out_combo)
+        form.addRow(self.tr("Headset (microphone)"), self.headset_in_combo)
+        form.addRow(self.tr("Ringing device"), self.ring_combo)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -144,6 +158,24 @@ class SipSettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
 
+    def _devices_combo(self, name: str, devices: list[SoundDevice], saved: str) -> QComboBox:
+        """The devices Qt lists, the saved one selected (else the system's default); disabled when none."""
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        if not devices:
+            combo.addItem(self.tr("(no device found)"), saved)  # the saved choice is kept for later
+            combo.setEnabled(False)
+            return combo
+        for device in devices:
+            shown = device.description
+            if device.is_default:
+                shown = self.tr("%1 (system default)").replace("%1", device.description)
+            combo.addItem(shown, device.id)
+        chosen = choose(devices, saved)
+        if chosen is not None:
+            combo.setCurrentIndex(devices.index(chosen))
+        return combo
+
     def _edited(self) -> tuple[Settings, str | None]:
         edited = replace(
             self._settings,
@@ -155,6 +187,9 @@ class SipSettingsDialog(QDialog):
             sip_rtp_port_high=self.rtp_high_spin.value(),
             phone_record_calls=self.record_check.isChecked(),
             phone_recording_retention_days=self.retention_spin.value(),
+            phone_audio_output=str(self.headset_out_combo.currentData() or ""),
+            phone_audio_input=str(self.headset_in_combo.currentData() or ""),
+            phone_ring_device=str(self.ring_combo.currentData() or ""),
         )
         typed = self.password_edit.text()
         password = typed or self._passwords.get(edited.sip_server, edited.sip_extension)
@@ -215,6 +250,9 @@ class SipSettingsDialog(QDialog):
             "sip_rtp_port_high",
             "phone_record_calls",
             "phone_recording_retention_days",
+            "phone_audio_output",
+            "phone_audio_input",
+            "phone_ring_device",
         ):
             setattr(self._settings, name, getattr(edited, name))
         if self.password_edit.text():
@@ -223,24 +261,3 @@ class SipSettingsDialog(QDialog):
         else:
             self.session_password = password
         self.accept()
-
-
-def audio_devices_text() -> str:
-    """What the desk can say about sound devices (QtMultimedia may be missing or list none)."""
-    from PySide6.QtCore import QCoreApplication
-
-    try:
-        from PySide6.QtMultimedia import QMediaDevices  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        outputs: list[str] = []
-    else:
-        outputs = [device.description() for device in QMediaDevices.audioOutputs()]
-    if not outputs:
-        return QCoreApplication.translate(
-            "SipSettingsDialog",
-            "No sound device was found on this computer: calls ring on screen (the blinking pop-up), and "
-            "they are still logged and can be recorded. Plug in a headset and restart the desk to hear them.",
-        )
-    return QCoreApplication.translate("SipSettingsDialog", "Sound devices: %1").replace(
-        "%1", ", ".join(outputs)
-    )

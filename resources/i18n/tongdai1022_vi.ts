@@ -1038,6 +1038,10 @@
         <source>calling…</source>
         <translation>đang gọi…</translation>
     </message>
+    <message>
+        <source>No headset</source>
+        <translation>Không có tai nghe</translation>
+    </message>
 </context>
 <context>
     <name>CallPopup</name>
@@ -1120,6 +1124,10 @@
     <message>
         <source>%1 tickets, %2 still open</source>
         <translation>%1 phiếu, %2 phiếu đang xử lý</translation>
+    </message>
+    <message>
+        <source>No ringing device: this call rings on screen only.</source>
+        <translation>Không có loa đổ chuông: cuộc gọi này chỉ đổ chuông trên màn hình.</translation>
     </message>
 </context>
 <context>
@@ -1329,6 +1337,26 @@
     <message>
         <source>Sound devices: %1</source>
         <translation>Thiết bị âm thanh: %1</translation>
+    </message>
+    <message>
+        <source>Headset (speaker)</source>
+        <translation>Tai nghe (loa)</translation>
+    </message>
+    <message>
+        <source>Headset (microphone)</source>
+        <translation>Tai nghe (micrô)</translation>
+    </message>
+    <message>
+        <source>Ringing device</source>
+        <translation>Thiết bị đổ chuông</translation>
+    </message>
+    <message>
+        <source>(no device found)</source>
+        <translation>(không có thiết bị)</translation>
+    </message>
+    <message>
+        <source>%1 (system default)</source>
+        <translation>%1 (mặc định của hệ thống)</translation>
     </message>
 </context>
 <context>
@@ -1738,6 +1766,29 @@
     <message>
         <source>Loading the knowledge base of procedures…</source>
         <translation>Đang nạp cơ sở tri thức thủ tục hành chính…</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneAudio</name>
+    <message>
+        <source>The sound library (QtMultimedia) cannot load on this computer.</source>
+        <translation>Thư viện âm thanh (QtMultimedia) không chạy được trên máy này.</translation>
+    </message>
+    <message>
+        <source>No sound device was found on this computer: calls ring on screen (the blinking pop-up), and they are still logged and can be recorded. Plug in a headset and restart the desk to hear them.</source>
+        <translation>Máy tính này không có thiết bị âm thanh: cuộc gọi đổ chuông trên màn hình (cửa sổ nhấp nháy), vẫn được ghi nhật ký và có thể ghi âm. Cắm tai nghe rồi mở lại phần mềm để nghe được.</translation>
+    </message>
+    <message>
+        <source>No microphone was found: the caller hears silence. Plug in a headset with a microphone.</source>
+        <translation>Không tìm thấy micrô: người gọi chỉ nghe im lặng. Hãy cắm tai nghe có micrô.</translation>
+    </message>
+    <message>
+        <source>The headset &apos;%1&apos; cannot be opened.</source>
+        <translation>Không mở được tai nghe &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>The microphone &apos;%1&apos; cannot be opened.</source>
+        <translation>Không mở được micrô &apos;%1&apos;.</translation>
     </message>
 </context>
 </TS>

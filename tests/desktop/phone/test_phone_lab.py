@@ -114,6 +114,8 @@ def test_a_citizen_calls_the_popup_shows_their_history_answered_by_key_recorded_
         CallOutcome.RINGING.value,
         CITIZEN_E164,
     )
+    ringer = desk.phone.ringer
+    assert ringer.ringing and popup.silent_label.isVisibleTo(popup) == (not ringer.audible)
     popup.grab().save("/tmp/phone_popup.png")
 
     qtbot.keyClick(popup, Qt.Key.Key_Return)  # answer from the keyboard
@@ -124,6 +126,9 @@ def test_a_citizen_calls_the_popup_shows_their_history_answered_by_key_recorded_
     assert form.name_edit.text() == NAME
     assert not popup.isVisible()
     qtbot.waitUntil(lambda: desk.phone.controls.isVisible(), timeout=2000)
+    assert not ringer.ringing and desk.phone.audio.active
+    controls = desk.phone.controls
+    assert controls.audio_label.isVisibleTo(controls) == bool(desk.phone.audio.problem)
     desk.window.grab().save("/tmp/phone_in_call.png")
 
     qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)  # sipp's BYE
@@ -149,6 +154,12 @@ def test_a_citizen_calls_the_popup_shows_their_history_answered_by_key_recorded_
     assert len(heard) >= 8000 * 2  # at least 1 s of the 1.5 s played
     assert heard == played[: len(heard)]  # sipp's audio, sample for sample, in the WAV
     assert dominant_frequency(heard[:3200]) == dominant_frequency(played[:3200])
+    headset = desk.phone.audio  # the same frames went to the headset's ring (its newest 300 ms are kept)
+    assert not headset.active
+    queued = headset.playback.contents()
+    assert 0 < headset.playback.received <= len(heard) and len(queued) > 0
+    assert headset.played + len(queued) + headset.playback.dropped == headset.playback.received
+    assert queued == heard[len(heard) - len(queued) :]
 
 
 def pcap_rtp_payloads(path: Path) -> list[bytes]:
