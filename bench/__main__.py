@@ -16,6 +16,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "startup": "bench.startup",
     "kb_search": "bench.kb_search",
     "report": "bench.report",
+    "report_pg": "bench.report_pg",
     "sip_invite": "bench.sip_invite",
     "sip_soak": "bench.sip_soak",
     "sip_reregister": "bench.sip_reregister",
