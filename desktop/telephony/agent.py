@@ -21,7 +21,7 @@ from desktop.telephony.nat import PublicAddress
 from desktop.telephony.registration import ALLOW, Registrar
 from desktop.telephony.timers import Scheduler
 from desktop.telephony.transaction import TransactionLayer
-from desktop.telephony.transport import Address, TcpTransport, UdpTransport
+from desktop.telephony.transport import Address, TcpTransport, TlsTransport, UdpTransport, tls_context
 
 __all__ = ["CallInfo", "CallNotFound", "SipAgent"]
 
@@ -32,7 +32,7 @@ _KNOWN_UNSUPPORTED = frozenset({"PRACK", "UPDATE", "SUBSCRIBE", "NOTIFY", "MESSA
 
 
 class SipAgent:
-    """A Qt-free SIP UA over UDP or TCP. Events go to `listener` on the agent's event thread, in order."""
+    """A Qt-free SIP UA over UDP, TCP or TLS. Events go to `listener` on the event thread, in order."""
 
     def __init__(
         self,
@@ -62,8 +62,7 @@ class SipAgent:
         if self._started or self._transport is not None:
             raise RuntimeError("an agent starts once")
         server = (socket.gethostbyname(self.account.server_host), self.account.server_port)
-        kind = TcpTransport if self.account.transport == "tcp" else UdpTransport
-        self._transport = kind(self.account.local_host, self.account.local_port, self._on_datagram)
+        self._transport = self._make_transport()
         local = self._transport.address
         self._public = PublicAddress.for_socket(
             local,
@@ -78,7 +77,8 @@ class SipAgent:
             self._scheduler,
             self._lock,
             self.policy.timers,
-            reliable=self.account.transport == "tcp",
+            reliable=self.account.transport in ("tcp", "tls"),
+            send_error=lambda: getattr(self._transport, "last_error", ""),
         )
         self._registrar = Registrar(
             self.account, self.policy, self._public, server, self._tx, self._scheduler, self._lock, self._emit
@@ -103,6 +103,16 @@ class SipAgent:
         self._transport.start()
         with self._lock:
             self._registrar.start()
+
+    def _make_transport(self) -> UdpTransport | TcpTransport:
+        host, port = self.account.local_host, self.account.local_port
+        if self.account.transport == "tls":
+            context = tls_context(self.account.tls_ca_file)
+            server_name = self.account.server_host
+            return TlsTransport(host, port, self._on_datagram, context=context, server_name=server_name)
+        if self.account.transport == "tcp":
+            return TcpTransport(host, port, self._on_datagram)
+        return UdpTransport(host, port, self._on_datagram)
 
     def stop(self) -> None:
         """End calls, unregister (bounded wait) and stop every thread; returns within ~2 s."""

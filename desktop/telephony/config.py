@@ -24,14 +24,14 @@ class SipAccount:
     contact_host: str = ""  # advertised in Via/Contact; "" = the bound address (NAT: learnt, RFC 3581)
     contact_port: int = 0  # advertised port; 0 = the bound port
     media_host: str = ""  # the SDP c= address; "" = the advertised host
-    transport: str = "udp"  # "udp" or "tcp" (RFC 3261 §18; TLS is not supported)
-
-    def __post_init__(self) -> None:
-        if self.transport not in ("udp", "tcp"):
-            raise ValueError(f"transport must be 'udp' or 'tcp', not {self.transport!r}")
-
+    transport: str = "udp"  # "udp", "tcp" or "tls" (RFC 3261 §18, §26.2.1)
     rtp_port_low: int = 20000
     rtp_port_high: int = 20999
+    tls_ca_file: str = ""  # PEM file of the CAs that may sign the server's certificate; "" = system store
+
+    def __post_init__(self) -> None:
+        if self.transport not in ("udp", "tcp", "tls"):
+            raise ValueError(f"transport must be 'udp', 'tcp' or 'tls', not {self.transport!r}")
 
     @property
     def realm_domain(self) -> str:

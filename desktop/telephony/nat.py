@@ -63,9 +63,10 @@ class PublicAddress:
         return self.media_host or self.host
 
     def via(self, branch: str) -> str:
-        """Our Via; `;rport` (RFC 3581) on UDP only: a TCP response follows its connection anyway."""
-        rport = ";rport" if self.transport == "udp" else ""
-        return f"SIP/2.0/{self.transport.upper()} {self.host}:{self.port};branch={branch}{rport}"
+        """Our Via: `;rport` (RFC 3581) on UDP (a TCP response follows its connection anyway); `;alias`
+        (RFC 5923) on TLS: requests for us must come back on our connection."""
+        extra = {"udp": ";rport", "tls": ";alias"}.get(self.transport, "")  # RFC 3581 / RFC 5923
+        return f"SIP/2.0/{self.transport.upper()} {self.host}:{self.port};branch={branch}{extra}"
 
     def contact_uri(self, user: str) -> str:
         return f"sip:{user}@{self.host}:{self.port};transport={self.transport}"

@@ -176,7 +176,7 @@ class Registrar:
             data,
             self._server,
             on_final or (lambda response: self._on_response(response, expires)),
-            on_lost or (lambda: self._on_lost("no response from the registrar")),
+            on_lost or (lambda: self._on_lost(self._tx.last_send_error or "no response from the registrar")),
             timeout=timeout,
         )
 

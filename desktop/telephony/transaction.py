@@ -99,9 +99,13 @@ class TransactionLayer:
         timers: TimerValues,
         *,
         reliable: bool = False,
+        send_error: Callable[[], str] = lambda: "",
     ) -> None:
-        """`reliable` (TCP): no retransmission of requests or non-2xx finals (RFC 3261 §17.1.1.2, §17.2.1)."""
+        """`reliable` (TCP/TLS): no retransmission of requests or non-2xx finals (RFC 3261 §17.1.1.2,
+        §17.2.1), and a request that cannot be sent fails at once (§8.1.3.1); `send_error` says why."""
         self._send = send
+        self._send_error = send_error
+        self.last_send_error = ""  # why the last request could not be sent ("" once one could)
         self.reliable = reliable
         self._scheduler = scheduler
         self._lock = lock
@@ -139,7 +143,11 @@ class TransactionLayer:
             )
             transaction.interval = self.timers.t1
             self._client[(branch, method)] = transaction
-            self._send(data, destination)
+            sent = self._send(data, destination)
+            self.last_send_error = "" if sent else self._send_error()
+            if not sent and self.reliable:  # no connection: a transport error, not a 32 s wait
+                transaction.timers.append(self._later(0.0, lambda: self._timed_out(transaction)))
+                return transaction
             if not self.reliable:
                 transaction.timers.append(
                     self._later(transaction.interval, lambda: self._retransmit(transaction))

@@ -1,4 +1,4 @@
-"""SIP transports: UDP (one socket, a daemon receive thread that survives every datagram) and TCP."""
+"""SIP transports: UDP (one socket, a daemon receive thread that survives every datagram), TCP and TLS."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import contextlib
 import logging
 import select
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -155,6 +156,7 @@ class TcpTransport:
         self._thread = threading.Thread(
             target=self._receive_loop, name=f"sip-tcp-{self.address[1]}", daemon=True
         )
+        self.last_error = ""  # why the last send failed
 
     @property
     def port(self) -> int:
@@ -173,14 +175,14 @@ class TcpTransport:
             conn = self._connections.get(destination)
         try:
             if conn is None:
-                conn = socket.create_connection(destination, timeout=self._connect_timeout)
-                conn.settimeout(self._connect_timeout)
+                conn = self._open(destination)
                 self._add(conn, destination)
-            conn.sendall(data)
+            self._sendall(conn, data)
             return True
         except OSError as error:
             if conn is not None:
                 self._drop(conn)
+            self.last_error = str(error)
             if not self._stopped.is_set():
                 log.warning("SIP/TCP send to %s:%s failed: %s", destination[0], destination[1], error)
             return False
@@ -255,11 +257,29 @@ class TcpTransport:
         except OSError:
             return
         conn.settimeout(self._connect_timeout)
-        self._add(conn, (peer[0], peer[1]))
+        accepted = self._accepted(conn)
+        if accepted is not None:
+            self._add(accepted, (peer[0], peer[1]))
+
+    def _open(self, destination: Address) -> socket.socket:
+        """A new outgoing connection (TLS wraps it)."""
+        conn = socket.create_connection(destination, timeout=self._connect_timeout)
+        conn.settimeout(self._connect_timeout)
+        return conn
+
+    def _accepted(self, conn: socket.socket) -> socket.socket | None:
+        """What to keep of an accepted connection (TLS: nothing, see TlsTransport)."""
+        return conn
+
+    def _sendall(self, conn: socket.socket, data: bytes) -> None:
+        conn.sendall(data)
+
+    def _recv(self, conn: socket.socket) -> bytes:
+        return conn.recv(65536)
 
     def _read(self, conn: socket.socket) -> None:
         try:
-            chunk = conn.recv(65536)
+            chunk = self._recv(conn)
         except OSError:
             chunk = b""
         peer = self._peer_of(conn)
@@ -280,3 +300,75 @@ class TcpTransport:
         if len(buffer) > 1 << 20:  # a peer that never completes a message: cut it off
             log.warning("SIP/TCP from %s:%s: 1 MiB without a complete message; closing", *peer)
             self._drop(conn)
+
+
+class TlsTransport(TcpTransport):
+    """SIP over TLS (RFC 3261 §26.2.1, `SIP/2.0/TLS`): TCP framing on connections we open and verify.
+
+    A desk behind NAT cannot be connected to and has no certificate, so requests for us must come back on
+    our own connection: every Via carries `;alias` (RFC 5923) and the proxy reuses the connection we opened
+    for REGISTER. The listening socket only reserves the port our Via/Contact advertise; a peer that
+    connects to it anyway is refused (logged). One lock per connection keeps one SSL object from being
+    read and written by two threads at once.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        handler: DatagramHandler,
+        *,
+        context: ssl.SSLContext,
+        server_name: str,
+        poll_interval: float = 0.1,
+        connect_timeout: float = 2.0,
+    ) -> None:
+        super().__init__(host, port, handler, poll_interval=poll_interval, connect_timeout=connect_timeout)
+        self._context = context
+        self._server_name = server_name
+        self._ssl_locks: dict[int, threading.Lock] = {}
+        self._thread.name = f"sip-tls-{self.address[1]}"
+
+    def _open(self, destination: Address) -> socket.socket:
+        raw = super()._open(destination)
+        try:
+            conn = self._context.wrap_socket(raw, server_hostname=self._server_name)
+        except (OSError, ssl.SSLError) as error:
+            raw.close()
+            reason = getattr(error, "verify_message", "") or str(error)
+            raise OSError(f"TLS with {destination[0]}:{destination[1]} failed: {reason}") from error
+        self._ssl_locks[conn.fileno()] = threading.Lock()
+        return conn
+
+    def _accepted(self, conn: socket.socket) -> socket.socket | None:
+        log.warning("SIP/TLS: refused an incoming connection (requests come on our own connection)")
+        conn.close()
+        return None
+
+    def _lock_of(self, conn: socket.socket) -> threading.Lock:
+        return self._ssl_locks.setdefault(conn.fileno(), threading.Lock())
+
+    def _sendall(self, conn: socket.socket, data: bytes) -> None:
+        with self._lock_of(conn):
+            conn.sendall(data)
+
+    def _recv(self, conn: socket.socket) -> bytes:
+        assert isinstance(conn, ssl.SSLSocket)
+        with self._lock_of(conn):
+            chunk = conn.recv(65536)
+            while chunk and conn.pending():  # decrypted bytes select() cannot see
+                chunk += conn.recv(conn.pending())
+        return chunk
+
+    def _drop(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._ssl_locks.pop(conn.fileno(), None)
+        super()._drop(conn)
+
+
+def tls_context(ca_file: str = "") -> ssl.SSLContext:
+    """A client context that verifies the server's certificate and name: against `ca_file` (PEM) when
+    given, else the system's trust store. TLS 1.2 at least."""
+    context = ssl.create_default_context(cafile=ca_file or None)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context

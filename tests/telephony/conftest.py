@@ -6,6 +6,7 @@ CI installs them: apt-get install -y kamailio sip-tester.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import queue
 import threading
@@ -15,7 +16,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from telephony_lab import PASSWORDS, Kamailio, Sipp, free_udp_port, missing_binaries
+from telephony_lab import (
+    MODES,
+    PASSWORDS,
+    Kamailio,
+    Sipp,
+    free_udp_port,
+    missing_binaries,
+    tls_module_missing,
+)
+from tls_certs import TlsFiles, make_tls_files
 
 from desktop.telephony import AgentPolicy, SipAccount, SipAgent, TelephonyEvent
 from desktop.telephony.calls import AudioFactory, no_audio
@@ -81,8 +91,18 @@ class Lab:
 
     def kamailio(self, mode: str = "default") -> Kamailio:
         if mode not in self._instances:
-            self._instances[mode] = Kamailio(self.root / f"kamailio-{mode}", mode).start()
+            tls = None
+            if "TLS" in MODES[mode]:
+                if tls_module_missing():
+                    pytest.skip("Kamailio's tls module is missing (apt-get install -y kamailio-tls-modules)")
+                tls = (self.tls.certificate, self.tls.key)
+            self._instances[mode] = Kamailio(self.root / f"kamailio-{mode}", mode, tls_cert=tls).start()
         return self._instances[mode]
+
+    @functools.cached_property
+    def tls(self) -> TlsFiles:
+        """A throwaway CA and the lab's server certificate (127.0.0.1)."""
+        return make_tls_files(self.root / "tls")
 
     def private_kamailio(self, mode: str = "default") -> Kamailio:
         """A Kamailio of its own, for tests that stop or kill it (the caller stops it)."""

@@ -24,6 +24,7 @@ DB_TEMPLATE = LAB_DIR / "db-template"
 SIPP_DIR = LAB_DIR / "sipp"
 DEFAULT_MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules/"
 REQUIRED_BINARIES = ("kamailio", "kamcmd", "sipp")
+TLS_MODULE = "tls.so"  # Debian package kamailio-tls-modules
 
 # Passwords of the lab's subscribers (db-template/subscriber).
 PASSWORDS = {"1001": "password", "1002": "password2", **{f"100{i}": f"pw100{i}" for i in range(3, 10)}}
@@ -36,7 +37,12 @@ MODES: dict[str, tuple[str, ...]] = {
     "auth407": ("AUTH407", "QOP"),
     "short_expiry": ("MAX_EXPIRES=10",),
     "strict_tcp": ("STRICT_DIALOG", "NO_PYVOIP_COMPAT", "TCP"),  # TCP: also listen on tcp:<port>
+    "strict_tls": ("STRICT_DIALOG", "NO_PYVOIP_COMPAT", "TLS"),  # TLS: also listen on tls:<port>
 }
+
+
+def tls_module_missing() -> bool:
+    return not any(Path(d, TLS_MODULE).exists() for d in glob.glob("/usr/lib/*/kamailio/modules/"))
 
 
 def missing_binaries() -> list[str]:
@@ -124,11 +130,20 @@ def _reap_group(process: subprocess.Popen[bytes]) -> None:
 class Kamailio:
     """One Kamailio (registrar + proxy) on 127.0.0.1:`port` with a private db_text copy."""
 
-    def __init__(self, workdir: Path, mode: str = "default", *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        mode: str = "default",
+        *,
+        port: int | None = None,
+        tls_cert: tuple[Path, Path] | None = None,
+    ) -> None:
+        """`tls_cert` = (certificate, key) PEM files, for the modes that listen on TLS."""
         self.workdir = workdir
         self.mode = mode
         self.port = port or free_udp_port()
         self.trunk_port = free_udp_port()  # where calls to 0xxxxxxxxx go (a sipp UAS)
+        self.tls_cert = tls_cert
         self.dbdir = workdir / "db"
         self.rundir = workdir / "run"
         self.log_path = workdir / "kamailio.log"
@@ -169,6 +184,11 @@ class Kamailio:
         for define in MODES[self.mode]:
             if define == "TCP":
                 command += ["-A", f"LISTEN_TCP=tcp:127.0.0.1:{self.port}"]
+            elif define == "TLS":
+                if self.tls_cert is None:
+                    raise ValueError("a TLS mode needs tls_cert=(certificate, key)")
+                command += ["-A", f"LISTEN_TLS=tls:127.0.0.1:{self.port}"]
+                command += ["-A", f'TLS_CERT="{self.tls_cert[0]}"', "-A", f'TLS_KEY="{self.tls_cert[1]}"']
             else:
                 command += ["-A", define]
         return command
