@@ -1,29 +1,25 @@
 """`report_pg`: the same report on the server's PostgreSQL (its own schema, timestamptz), loaded with the
 benchmark store's tickets, calls and units, beside one bare GROUP BY of the same rows through psycopg.
 
-The cluster is a throwaway one, started like the server tests start theirs (tests/server/server_lab.py).
+The cluster is a throwaway one from bench/server_lab.py, the lab the server tests use.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 import sqlite3
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Table
 
-from bench import REPO, BenchError, Size, figure, log
+from bench import BenchError, Size, figure, log
 from bench.dataset import store_for
 from bench.report import MONTH, _alternate
+from bench.server_lab import cluster, pg_bin
 from desktop.services.reports import desktop_source
 from reports import CallColumns, Period, ReportSource, TicketColumns, UnitColumns, build_report
 from reports.period import VN_TZ
@@ -51,17 +47,6 @@ def server_source() -> ReportSource:
         calls=CallColumns(started_at=calls.started_at, direction=calls.direction, outcome=calls.outcome),
         units=UnitColumns(code=units.code, name=units.name, active=units.active, sort_order=units.sort_order),
     )  # fmt: skip
-
-
-def _lab() -> ModuleType:
-    path = REPO / "tests" / "server" / "server_lab.py"
-    spec = importlib.util.spec_from_file_location("bench_server_lab", path)
-    if spec is None or spec.loader is None:
-        raise BenchError(f"{path} is missing: it starts the PostgreSQL cluster")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _copy(sqlite_path: Path, connection: Any, table: Table) -> int:
@@ -93,17 +78,11 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
     from server import models as central
     from server.db import create_server_engine, migrate
 
-    lab = _lab()
-    bindir = lab.pg_bin()
-    if bindir is None:
-        raise BenchError("PostgreSQL 15 is not installed (apt-get install postgresql)")
+    if pg_bin() is None:
+        raise BenchError("PostgreSQL is not installed (apt-get install postgresql)")
     sqlite_path = store_for(size) / "tongdai1022.sqlite3"
-    root = Path(tempfile.mkdtemp(prefix="bench-report-pg-"))
-    root.chmod(0o755)
-    cluster = lab.Postgres(bindir, root)
-    cluster.start()
-    try:
-        url = cluster.url(cluster.create_database())
+    with cluster() as postgres:
+        url = postgres.url(postgres.create_database())
         engine = create_server_engine(url)
         migrate(engine)
         with Session(engine) as session, session.begin():
@@ -153,6 +132,3 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
                     target="<= 2000 ms" if label == "" else "n/a (the whole store is the target)",
                 )
         engine.dispose()
-    finally:
-        cluster.stop()
-        shutil.rmtree(root, ignore_errors=True)

@@ -1,23 +1,18 @@
 """The same engine on the server's PostgreSQL: the hand-counted November, copied into the server's own
-tables (timestamptz, migrated by the server's Alembic, in the cluster of tests/server/server_lab.py),
-gives the report the desktop's SQLite gives, figure for figure."""
+tables (timestamptz, migrated by the server's Alembic, in a bench/server_lab.py cluster as the server
+tests use), gives the report the desktop's SQLite gives, figure for figure."""
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bench.report_pg import server_source
+from bench.server_lab import cluster, pg_bin
 from desktop.services.reports import ReportService
 from desktop.store import models as desk
 from desktop.store.local import LocalStore
@@ -25,36 +20,16 @@ from reports import Period, build_report
 from server import models as central
 from server.db import create_server_engine, migrate
 
-LAB = Path(__file__).resolve().parents[2] / "server" / "server_lab.py"
-
-
-def _lab() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("report_tests_server_lab", LAB)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def server_engine() -> Iterator[Engine]:
-    lab = _lab()
-    bindir = lab.pg_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="tongdai1022-report-pg-"))
-    root.chmod(0o755)
-    cluster = lab.Postgres(bindir, root)
-    cluster.start()
-    try:
-        engine = create_server_engine(cluster.url(cluster.create_database()))
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with cluster() as postgres:
+        engine = create_server_engine(postgres.url(postgres.create_database()))
         migrate(engine)
         yield engine
         engine.dispose()
-    finally:
-        cluster.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def copy_to_server(store: LocalStore, engine: Engine) -> None:
