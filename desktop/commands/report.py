@@ -35,6 +35,13 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(str(error)) from error
 
 
+def _format(text: str) -> str:
+    kind = text.strip().lower()
+    if kind not in FORMATS:
+        raise argparse.ArgumentTypeError(f"dạng «{text}» không có; chọn json, xlsx hoặc docx.")
+    return kind
+
+
 def add_parser(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     add_common: Callable[[argparse.ArgumentParser], None],
@@ -53,7 +60,7 @@ def add_parser(
         help="ngày tiếp nhận cuối cùng (tính cả ngày này)",
     )  # fmt: skip
     report.add_argument(
-        "--format", choices=FORMATS, metavar="DẠNG",
+        "--format", type=_format, metavar="DẠNG",
         help="json, xlsx (Excel) hoặc docx (Word); mặc định theo đuôi tệp --out, không có thì json",
     )  # fmt: skip
     report.add_argument("--out", metavar="TỆP", help="tệp ghi ra (JSON có thể in ra màn hình nếu bỏ trống)")
