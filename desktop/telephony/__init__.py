@@ -23,6 +23,7 @@ from desktop.telephony.events import (
     RegistrationChanged,
     RegistrationRefreshed,
     RegistrationState,
+    StunResult,
     TelephonyEvent,
 )
 from desktop.telephony.transaction import TimerValues
@@ -50,6 +51,7 @@ __all__ = [
     "RegistrationState",
     "SipAccount",
     "SipAgent",
+    "StunResult",
     "TelephonyEvent",
     "TimerValues",
     "WavRecorder",

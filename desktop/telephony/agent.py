@@ -13,12 +13,15 @@ from desktop.telephony.events import (
     Listener,
     MalformedMessage,
     RegistrationState,
+    StunResult,
     TelephonyEvent,
 )
 from desktop.telephony.media_engine import MediaEngine
 from desktop.telephony.message import SipMessage, SipParseError, build_response, parse_message
 from desktop.telephony.nat import PublicAddress
 from desktop.telephony.registration import ALLOW, Registrar
+from desktop.telephony.stun import StunError, StunServer
+from desktop.telephony.stun import discover as stun_discover
 from desktop.telephony.timers import Scheduler
 from desktop.telephony.transaction import TransactionLayer
 from desktop.telephony.transport import Address, TcpTransport, TlsTransport, UdpTransport, tls_context
@@ -64,13 +67,14 @@ class SipAgent:
         server = (socket.gethostbyname(self.account.server_host), self.account.server_port)
         self._transport = self._make_transport()
         local = self._transport.address
+        host, port, media_host = self.account.contact_host, self.account.contact_port, self.account.media_host
+        mapped = self._stun()
+        if mapped is not None:  # configured values still win
+            host = host or mapped[0]
+            port = port or (mapped[1] if self.account.transport == "udp" else 0)
+            media_host = media_host or mapped[0]
         self._public = PublicAddress.for_socket(
-            local,
-            server,
-            host=self.account.contact_host,
-            port=self.account.contact_port,
-            media_host=self.account.media_host,
-            transport=self.account.transport,
+            local, server, host=host, port=port, media_host=media_host, transport=self.account.transport
         )
         self._tx = TransactionLayer(
             self._transport.send,
@@ -103,6 +107,28 @@ class SipAgent:
         self._transport.start()
         with self._lock:
             self._registrar.start()
+
+    def _stun(self) -> Address | None:
+        """Our public address from the STUN server, asked from the SIP socket itself on UDP (so the port
+        is the SIP mapping) or from a fresh UDP socket otherwise (the address only). None on failure."""
+        if not self.account.stun_server:
+            return None
+        server = StunServer.parse(self.account.stun_server)
+        transport = self._transport
+        try:
+            if isinstance(transport, UdpTransport):
+                mapped = stun_discover(transport.socket, server, self.policy.stun_timeout)
+            else:
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                    probe.bind((self.account.local_host, 0))
+                    mapped = stun_discover(probe, server, self.policy.stun_timeout)
+        except StunError as error:
+            log.warning("STUN: %s; advertising the local address", error)
+            self._emit(StunResult(self.account.stun_server, None, str(error)))
+            return None
+        log.info("STUN: public address %s:%s", *mapped)
+        self._emit(StunResult(self.account.stun_server, mapped))
+        return mapped
 
     def _make_transport(self) -> UdpTransport | TcpTransport:
         host, port = self.account.local_host, self.account.local_port

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from desktop.telephony.stun import StunServer
 from desktop.telephony.transaction import TimerValues
 
 USER_AGENT = "Tongdai1022-Desk/0.1"
@@ -28,10 +29,13 @@ class SipAccount:
     rtp_port_low: int = 20000
     rtp_port_high: int = 20999
     tls_ca_file: str = ""  # PEM file of the CAs that may sign the server's certificate; "" = system store
+    stun_server: str = ""  # "host[:port]" (RFC 5389, port 3478): learn the public address at start
 
     def __post_init__(self) -> None:
         if self.transport not in ("udp", "tcp", "tls"):
             raise ValueError(f"transport must be 'udp', 'tcp' or 'tls', not {self.transport!r}")
+        if self.stun_server:
+            StunServer.parse(self.stun_server)  # ValueError now rather than at start()
 
     @property
     def realm_domain(self) -> str:
@@ -53,5 +57,6 @@ class AgentPolicy:
     retry_max: float = 3.0  # backoff cap: keeps "registered again within 5 s of its return"
     unregister_timeout: float = 1.0  # stop() waits this long for the Expires: 0 answer
     learn_public_address: bool = True  # RFC 3581: re-register with the registrar's received/rport
+    stun_timeout: float = 2.0  # start() waits this long at most for the STUN server
     timers: TimerValues = field(default_factory=TimerValues)
     user_agent: str = USER_AGENT

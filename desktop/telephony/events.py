@@ -135,6 +135,15 @@ class CallHoldChanged:
 
 
 @dataclass(frozen=True)
+class StunResult:
+    """What the STUN server (RFC 5389) said at start: our public address, or why there is none."""
+
+    server: str
+    mapped: tuple[str, int] | None
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class MalformedMessage:
     """A datagram was refused (answered 400 when a response was possible)."""
 
@@ -151,6 +160,7 @@ TelephonyEvent = (
     | CallEnded
     | DtmfReceived
     | CallHoldChanged
+    | StunResult
     | MalformedMessage
 )
 Listener = Callable[[TelephonyEvent], None]

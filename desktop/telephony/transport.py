@@ -43,6 +43,11 @@ class UdpTransport:
     def port(self) -> int:
         return self.address[1]
 
+    @property
+    def socket(self) -> socket.socket:
+        """The bound socket (STUN uses it before `start()`, so the mapping learnt is the SIP one)."""
+        return self._sock
+
     def start(self) -> None:
         self._thread.start()
 
