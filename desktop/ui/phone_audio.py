@@ -194,8 +194,9 @@ class CallAudioDevice(QObject):
         endpoint = kind(device, pcm_format(module), self)
         endpoint.setBufferSize(DEVICE_BUFFER_BYTES)
         stream = endpoint.start()
-        if stream is None or endpoint.error() != module.QAudio.Error.NoError:
-            log.warning("sound device %r: %s", chosen.description, endpoint.error())
+        error = endpoint.error()
+        if stream is None or error != type(error).NoError:  # QtAudio.Error (QAudio.Error before Qt 6.7)
+            log.warning("sound device %r: %s", chosen.description, error)
             endpoint.stop()
             endpoint.deleteLater()
             return None, None

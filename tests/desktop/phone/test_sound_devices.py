@@ -1,0 +1,106 @@
+"""The headset and the ringtone on a real sound server: a private PulseAudio with a null sink (the 'headset')
+and a loop source on its monitor (the 'microphone'), started by the test; the desk runs in its own process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+PROBE = Path(__file__).with_name("headset_probe.py")
+SINK, LOOP = "headset", "loopmic"
+
+
+@pytest.fixture
+def pulse_server(tmp_path: Path) -> Iterator[str]:
+    missing = [tool for tool in ("pulseaudio", "parec", "pactl") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"PulseAudio missing: {missing} (apt-get install -y pulseaudio pulseaudio-utils)")
+    runtime = tmp_path / "pulse"
+    runtime.mkdir()
+    socket = runtime / "native"
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)}
+    server = subprocess.Popen(
+        [
+            "pulseaudio",
+            "-n",
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "--use-pid-file=no",
+            "--disable-shm=yes",
+            "-L",
+            f"module-native-protocol-unix socket={socket} auth-anonymous=1",
+            "-L",
+            f"module-null-sink sink_name={SINK} sink_properties=device.description=Tai-nghe-thu",
+            "-L",
+            f"module-remap-source master={SINK}.monitor source_name={LOOP} "
+            "source_properties=device.description=Micro-thu",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    address = f"unix:{socket}"
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            probe = subprocess.run(
+                ["pactl", "list", "short", "sources"],
+                env={**env, "PULSE_SERVER": address},
+                capture_output=True,
+                text=True,
+            )
+            if LOOP in probe.stdout:
+                break
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            time.sleep(0.1)
+        else:
+            pytest.fail("PulseAudio did not come up within 10 s")
+        yield address
+    finally:
+        server.terminate()
+        server.wait(5)
+
+
+def test_the_ringtone_and_the_call_are_heard_on_the_chosen_headset_and_its_microphone_is_captured(
+    pulse_server: str, tmp_path: Path
+):
+    env = {
+        **os.environ,
+        "PULSE_SERVER": pulse_server,
+        "PYTHONPATH": str(ROOT),
+        "QT_QPA_PLATFORM": "offscreen",
+        "QT_LOGGING_RULES": "qt.multimedia.*=false",
+    }
+    run = subprocess.run(
+        [sys.executable, str(PROBE), SINK, LOOP, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+
+    assert found["outputs"] == [[SINK, "Tai-nghe-thu"]] and found["inputs"] == [[LOOP, "Micro-thu"]]
+    # the ringtone went to the ringing device: its bursts are 660 + 880 Hz
+    assert found["ring_audible"] is True
+    assert found["ring_peak"] > 5000 and found["ring_strongest"] in (660.0, 880.0)
+    # the far end's 440 Hz, handed in 20 ms frames by a stand-in media thread, reached the headset...
+    assert found["call_problem"] == "" and found["call_devices"] == [SINK, LOOP]
+    assert found["device_peak"] > 5000 and found["device_strongest"] == 440.0
+    # >= 0.3 s of 3 s played: a null sink may start a second late, and older audio is dropped, not queued
+    assert found["played"] >= 4800
+    assert found["received"] == found["far_end"] and found["played"] + found["dropped"] <= found["received"]
+    # ...and came back through the desk's QAudioSource into what we send to the caller
+    assert found["captured"] > 1600 and found["captured_peak"] > 5000 and found["captured_strongest"] == 440.0
+    assert found["longest_write_ms"] < 5  # the media thread never waited on the GUI thread
