@@ -10,11 +10,18 @@ VN_TZ = timezone(timedelta(hours=7), "ICT")
 
 
 def parse_day(text: str) -> date:
-    """`2021-11-01` -> date; ValueError in Vietnamese for anything else."""
+    """`2021-11-01`, or `01/11/2021` as Vietnamese write it, -> date; ValueError in Vietnamese otherwise."""
+    cleaned = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        if "/" in cleaned:
+            day, month, year = (int(part) for part in cleaned.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(cleaned)
     except ValueError as error:
-        raise ValueError(f"«{text}» không phải ngày dạng NĂM-THÁNG-NGÀY (ví dụ 2021-11-01).") from error
+        raise ValueError(
+            f"«{text}» không phải ngày dạng NĂM-THÁNG-NGÀY (ví dụ 2021-11-01) "
+            "hay NGÀY/THÁNG/NĂM (01/11/2021)."
+        ) from error
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def add_parser(
     add_common(report)
     report.add_argument(
         "--from", dest="first", type=_day, required=True, metavar="NĂM-THÁNG-NGÀY",
-        help="ngày tiếp nhận đầu tiên (tính cả ngày này, giờ Việt Nam)",
+        help="ngày tiếp nhận đầu tiên (tính cả ngày này, giờ Việt Nam); cũng nhận dạng 01/11/2021",
     )  # fmt: skip
     report.add_argument(
         "--to", dest="last", type=_day, required=True, metavar="NĂM-THÁNG-NGÀY",

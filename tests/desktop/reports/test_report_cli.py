@@ -78,7 +78,7 @@ def test_bad_requests_are_refused_in_vietnamese_and_write_nothing(november: Loca
         (["--from", "2021-11-30", "--to", "2021-11-01", "--out", str(out)],
          "Lỗi: ngày --to 01/11/2021 đứng trước ngày --from 30/11/2021: hãy đổi chỗ hai ngày."),
         (["--from", "2021-11-31", "--to", "2021-11-30", "--out", str(out)],
-         "«2021-11-31» không phải ngày dạng NĂM-THÁNG-NGÀY (ví dụ 2021-11-01)."),
+         "«2021-11-31» không phải ngày dạng NĂM-THÁNG-NGÀY (ví dụ 2021-11-01) hay NGÀY/THÁNG/NĂM"),
         ([*NOVEMBER, "--format", "xlsx"], "Lỗi: dạng xlsx cần --out TỆP (ví dụ --out bao-cao.xlsx)."),
         ([*NOVEMBER, "--format", "pdf"], "dạng «pdf» không có; chọn json, xlsx hoặc docx."),
         ([*NOVEMBER, "--out", str(tmp_path / "khong-co" / "bao-cao.docx")], "không tồn tại; hãy tạo thư mục"),

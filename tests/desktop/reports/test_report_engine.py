@@ -6,9 +6,12 @@ import json
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from desktop.services.reports import ReportService, desktop_source
 from desktop.store.local import LocalStore
 from reports import Period, build_report
+from reports.period import parse_day
 
 ZERO_LEVELS = {"1": 0, "2": 0, "3": 0, "4": 0}
 ZERO_TYPES = dict.fromkeys(
@@ -185,9 +188,16 @@ def test_without_a_hotline_unit_tickets_without_unit_get_their_own_row(november:
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_in_vietnamese() -> None:
-    try:
+    with pytest.raises(ValueError, match="đứng trước ngày bắt đầu"):
         Period(date(2021, 11, 30), date(2021, 11, 1))
-    except ValueError as error:
-        assert "đứng trước ngày bắt đầu" in str(error)
-    else:
-        raise AssertionError("the period was accepted")
+
+
+@pytest.mark.parametrize("text", ["2021-11-01", " 01/11/2021 ", "1/11/2021"])
+def test_a_day_is_read_as_iso_or_as_vietnamese_write_it(text: str) -> None:
+    assert parse_day(text) == date(2021, 11, 1)
+
+
+@pytest.mark.parametrize("text", ["2021-11-31", "31/11/2021", "11/2021", "hôm qua"])
+def test_a_day_that_is_not_one_is_refused_in_vietnamese(text: str) -> None:
+    with pytest.raises(ValueError, match="không phải ngày"):
+        parse_day(text)
