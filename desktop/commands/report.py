@@ -116,6 +116,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
             bar.update(1)
 
         _write(report, kind, Path(args.out) if args.out else None, step)
+    except BrokenPipeError:
+        raise  # `report ... | head`: app.main treats a reader that left as no error
     except (StoreError, OSError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
