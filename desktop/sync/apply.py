@@ -131,6 +131,9 @@ def _columns(table: Table, data: Mapping[str, Any], skip: tuple[str, ...] = ()) 
 
 # ---- tickets ------------------------------------------------------------------------------------
 
+# Set by whoever stored the row: a difference in these alone is not a change to show or count.
+_BOOKKEEPING = frozenset({"created_at", "updated_at", "created_by", "updated_by"})
+
 _SEARCH_COLUMNS = ("pk", "version", "code", "phone", "citizen_name", "tthc_code", "content", "answer")
 
 
@@ -178,8 +181,9 @@ def _apply_ticket(session: Session, connection: Connection, change: Change) -> N
         index_ticket(session, stored.pk, ticket_search_body(dict(stored._mapping)))
         return
     old = dict(connection.execute(select(table).where(table.c.pk == current.pk)).one()._mapping)
-    if all(old.get(name) == value for name, value in values.items()):
-        return  # our own change coming back, or nothing new for this desktop
+    if all(old.get(name) == value for name, value in values.items() if name not in _BOOKKEEPING):
+        return  # our own change coming back (the server's own timestamps aside), or nothing new here
+    values.pop("created_at", None)  # when the operator typed it here, not when the server got it
     values["version"] = max(old["version"] + 1, change.version)
     connection.execute(update(table).where(table.c.pk == old["pk"]).values(**values))
     old_body = ticket_search_body(old)

@@ -112,6 +112,7 @@ class SyncEngine:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._failing = False
+        self._restore_seen = False
         self.online = False
 
     # -- control, from any thread ---------------------------------------------------------------
@@ -194,6 +195,7 @@ class SyncEngine:
 
     def run_cycle(self) -> CycleReport:
         """Push everything pending, then pull everything new. Runs on the sync thread (or a test's)."""
+        self._restore_seen = False
         token = self._token()
         try:
             pushed, restored = self._push_all(token)
@@ -206,7 +208,7 @@ class SyncEngine:
             token = self._token()
             pushed, restored = self._push_all(token)
             pulled, restored_late = self._pull_all(token)
-        restored = restored or restored_late
+        restored = restored or restored_late or self._restore_seen  # also seen at login
         with self._store.writes.begin() as session:
             state = load_state(session)
             state.last_sync_at = self._clock()
@@ -324,6 +326,7 @@ class SyncEngine:
                 f"#{last_seq}; bảng tin {state.cursor} → {feed_head})."
             )
             log.warning(detail)
+            self._restore_seen = True
             state.server_id = server.server_epoch
             state.restore_detected_at = self._clock()
             state.restore_detail = detail

@@ -106,6 +106,8 @@ def test_a_lost_acknowledgement_is_answered_from_the_stored_result(
     again = server_tickets(server)
     assert set(again) == {first.id, second.id}  # nothing doubled
     assert again[first.id]["version"] == 2 and again[first.id]["answer"] == "Đã hướng dẫn"
+    # our own changes coming back from the feed are no news: a form open on the ticket stays current
+    assert service.get(second.id).version == 1 and service.get(first.id).version == 2
 
 
 # ---- two desktops, one ticket ---------------------------------------------------------------------
