@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.commands.report import add_parser as add_report_parser
 
     add_report_parser(commands, lambda each: _common(each, top_level=False))
+    from desktop.commands.sync import add_parser as add_sync_parser
+
+    add_sync_parser(commands, lambda each: _common(each, top_level=False))
     return parser
 
 
@@ -123,6 +126,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from desktop.commands.units import run as run_units
 
         return run_units(args, data_dir)
+    if args.command == "sync":
+        from desktop.commands.sync import run as run_sync
+
+        return run_sync(args, data_dir)
     if args.command == "kb":
         from desktop.commands.kb import run as run_kb
 

@@ -222,6 +222,14 @@ class SyncEngine:
         self._report(True, message)
         return CycleReport(pushed, pulled, restored)
 
+    def push_pending(self) -> int:
+        """Only the push half of a cycle (logs in when needed); returns how many were acknowledged."""
+        try:
+            return self._push_all(self._token())[0]
+        except LoginRefused:
+            self._credentials.forget_token(self._login)
+            return self._push_all(self._token())[0]
+
     def _token(self) -> str:
         token = self._credentials.token(self._login)
         if token:
