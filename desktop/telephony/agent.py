@@ -44,7 +44,7 @@ class SipAgent:
         policy: AgentPolicy | None = None,
         audio: AudioFactory = no_audio,
     ) -> None:
-        """`audio(call_id, direction)` gives each answered call its sink and source (RTP thread side)."""
+        """`audio(call_id, direction)`: an answered call's sink and source (used on the media thread)."""
         self.account = account
         self.policy = policy or AgentPolicy()
         self._audio = audio

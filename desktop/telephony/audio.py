@@ -14,7 +14,7 @@ SAMPLE_BYTES = 2
 
 
 class AudioSink(Protocol):
-    """Receives the far end's audio. `write` runs on the call's RTP thread: it must not block."""
+    """Receives the far end's audio. `write` runs on the media thread (all calls share it): never block."""
 
     def write(self, pcm: bytes) -> None: ...
 
@@ -22,7 +22,7 @@ class AudioSink(Protocol):
 
 
 class AudioSource(Protocol):
-    """Supplies our audio. `read` runs on the call's RTP thread; a short answer is padded with silence."""
+    """Supplies our audio. `read` runs on the shared media thread; a short answer is padded with silence."""
 
     def read(self, size: int) -> bytes: ...
 
