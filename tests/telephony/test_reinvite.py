@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import threading
 import time
 
@@ -24,6 +25,7 @@ from desktop.telephony import (
     RegistrationState,
 )
 from desktop.telephony.g711 import decode, encode
+from desktop.telephony.rtp import parse_rtp
 
 CALLER = ["-key", "caller", "0912345678", "-key", "display", "A", "-key", "pai", "0912345678"]
 SEPARATOR = "-----------------------------------------------"
@@ -196,6 +198,41 @@ def _next_request(raw: RawSip, method: str, timeout: float = 5.0) -> str:
     raise AssertionError(f"no {method} within {timeout} s")
 
 
+class RawCall:
+    """A call from a hand-written far end straight to the agent: INVITE, our 200, its ACK; then in-dialog
+    requests built by hand."""
+
+    def __init__(self, raw: RawSip, agent_port: int, user: str, events, agent, offer: str = OFFER) -> None:
+        self.raw, self.port, self.user = raw, agent_port, user
+        self.invite = raw.request("INVITE", agent_port, extra="Content-Type: application/sdp\r\n", body=offer)
+        raw.send(self.invite, agent_port)
+        _, call = events.wait_for(IncomingCall)
+        self.call_id = call.call_id
+        agent.answer(call.call_id)
+        ok = ""
+        while not ok.startswith("SIP/2.0 200"):
+            data = raw.receive(2.0)
+            assert data is not None, "no 200 OK"
+            ok = data.decode()
+        self.ok = ok
+        to = re.search(r"^To: (.*)$", ok, re.MULTILINE)
+        assert to is not None
+        self.to = to.group(1).strip()
+        raw.send(self.in_dialog("ACK", 1), agent_port)
+
+    def in_dialog(self, method: str, cseq: int, body: str = "") -> str:
+        dialog_headers = ("From:", "Call-ID:", "Max-Forwards:")
+        common = "\r\n".join(line for line in self.invite.split("\r\n") if line.startswith(dialog_headers))
+        via = f"Via: SIP/2.0/UDP 127.0.0.1:{self.raw.port};branch=z9hG4bK{method}{cseq}x{time.monotonic_ns()}"
+        content = "Content-Type: application/sdp\r\n" if body else ""
+        return (
+            f"{method} sip:{self.user}@127.0.0.1:{self.port} SIP/2.0\r\n{via}\r\n{common}\r\n"
+            f"To: {self.to}\r\n"
+            f"CSeq: {cseq} {method}\r\nContact: <sip:0912345678@127.0.0.1:{self.raw.port}>\r\n{content}"
+            f"Content-Length: {len(body)}\r\n\r\n{body}"
+        )
+
+
 def test_crossing_re_invites_get_491_and_ours_is_retried(lab, agent_factory: AgentFactory, user):
     """Glare (RFC 3261 §14): both ends re-INVITE at once; each refuses the other's with 491 Request
     Pending; we try again after a random wait and the hold goes through."""
@@ -205,36 +242,11 @@ def test_crossing_re_invites_get_491_and_ours_is_retried(lab, agent_factory: Age
     port = agent.local_address[1]
     raw = RawSip()
     try:
-        invite = raw.request("INVITE", port, extra="Content-Type: application/sdp\r\n", body=OFFER)
-        raw.send(invite, port)
-        _, call = events.wait_for(IncomingCall)
-        agent.answer(call.call_id)
-        ok = ""
-        while not ok.startswith("SIP/2.0 200"):
-            data = raw.receive(2.0)
-            assert data is not None, "no 200 OK"
-            ok = data.decode()
-        to = re.search(r"^To: (.*)$", ok, re.MULTILINE)
-        assert to is not None
-        common = [
-            line for line in invite.split("\r\n") if line.startswith(("From:", "Call-ID:", "Max-Forwards:"))
-        ]
-        contact = f"Contact: <sip:0912345678@127.0.0.1:{raw.port}>"
-
-        def in_dialog(method: str, cseq: int, body: str = "") -> str:
-            via = f"Via: SIP/2.0/UDP 127.0.0.1:{raw.port};branch=z9hG4bK{method}{cseq}x{time.monotonic_ns()}"
-            content = "Content-Type: application/sdp\r\n" if body else ""
-            return (
-                f"{method} sip:{user}@127.0.0.1:{port} SIP/2.0\r\n{via}\r\n" + "\r\n".join(common)
-                + f"\r\nTo: {to.group(1).strip()}\r\nCSeq: {cseq} {method}\r\n{contact}\r\n{content}"
-                f"Content-Length: {len(body)}\r\n\r\n{body}"
-            )  # fmt: skip
-
-        raw.send(in_dialog("ACK", 1), port)
+        call = RawCall(raw, port, user, events, agent)
         agent.hold(call.call_id)
         ours = _next_request(raw, "INVITE")
         assert "a=sendonly" in ours
-        raw.send(in_dialog("INVITE", 2, OFFER.replace("a=fmtp", "a=sendonly\r\na=fmtp")), port)
+        raw.send(call.in_dialog("INVITE", 2, OFFER.replace("a=fmtp", "a=sendonly\r\na=fmtp")), port)
         assert raw.receive_status(2.0) == 491  # theirs refused: ours is pending
         raw.send(_response_to(ours, "491 Request Pending"), port)
         assert _next_request(raw, "ACK").startswith("ACK ")  # the transaction ACKs the 491
@@ -248,3 +260,50 @@ def test_crossing_re_invites_get_491_and_ours_is_retried(lab, agent_factory: Age
         assert _next_request(raw, "ACK").startswith("ACK ")
     finally:
         raw.close()
+
+
+def _rtp_count(sock: socket.socket, seconds: float) -> int:
+    """RTP packets that reach `sock` within `seconds`."""
+    count, deadline = 0, time.monotonic() + seconds
+    while (remaining := deadline - time.monotonic()) > 0:
+        sock.settimeout(remaining)
+        try:
+            data = sock.recv(2048)
+        except OSError:
+            break
+        count += parse_rtp(data) is not None
+    return count
+
+
+def test_a_re_invite_to_a_new_address_moves_our_rtp_there(lab, agent_factory: AgentFactory, user):
+    kamailio = lab.kamailio()
+    agent, events = agent_factory(kamailio, user)
+    events.wait_for(RegistrationChanged, lambda e: e.state is RegistrationState.REGISTERED)
+    port = agent.local_address[1]
+    raw = RawSip()
+    first, second = (socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2))
+    try:
+        for media in (first, second):
+            media.bind(("127.0.0.1", 0))
+        offer = OFFER.replace("m=audio 30000", f"m=audio {first.getsockname()[1]}")
+        call = RawCall(raw, port, user, events, agent, offer)
+        assert _rtp_count(first, 0.3) >= 10  # 50 a second
+
+        moved = OFFER.replace("m=audio 30000", f"m=audio {second.getsockname()[1]}")
+        raw.send(call.in_dialog("INVITE", 2, moved), port)
+        assert raw.receive_status(2.0) == 200
+        raw.send(call.in_dialog("ACK", 2), port)
+        time.sleep(0.1)
+        first.settimeout(0)
+        while True:  # what was already on its way
+            try:
+                first.recv(2048)
+            except OSError:
+                break
+        assert _rtp_count(second, 0.3) >= 10
+        assert _rtp_count(first, 0.3) == 0
+        assert events.of(CallHoldChanged) == []  # a move is not a hold
+    finally:
+        raw.close()
+        first.close()
+        second.close()
