@@ -21,6 +21,17 @@ from reports.tables import Cell, Head, Percent, Table, all_tables
 from reports.vn_numbers import vn_int, vn_percent
 
 HEADING = "KẾT QUẢ HOẠT ĐỘNG CỦA TỔNG ĐÀI THÔNG TIN DỊCH VỤ CÔNG 1022"
+MARGIN_CM = 1.5
+PAGE_WIDTH_CM = 29.7 - 2 * MARGIN_CM  # A4 landscape
+WIDE = 12  # tables with more columns than this get a smaller font
+
+
+def _widths(table: Table, page_cm: float) -> list[float]:
+    """Column widths in cm: a narrow STT, the unit's name wide enough to read, the counts sharing the rest."""
+    if table.width <= 6:
+        return [1.2, 10.0] + [3.0] * (table.width - 2)
+    rest = (page_cm - 1.0 - 5.6) / (table.width - 2)
+    return [1.0, 5.6] + [rest] * (table.width - 2)
 
 
 def cell_text(value: Cell) -> str:
@@ -39,7 +50,7 @@ def write_docx(report: Report, path: Path, step: Callable[[str], None] = lambda 
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
+        setattr(section, side, Cm(MARGIN_CM))
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
@@ -59,14 +70,18 @@ def write_docx(report: Report, path: Path, step: Callable[[str], None] = lambda 
     for table in all_tables(report):
         document.add_paragraph().add_run(table.title).bold = True
         rows = len(table.header) + len(table.body) + 1
-        _draw(document.add_table(rows=rows, cols=table.width), table)
+        _draw(document.add_table(rows=rows, cols=table.width), table, _widths(table, PAGE_WIDTH_CM))
         step(table.sheet)
     document.save(str(path))
 
 
-def _draw(grid: DocxTable, table: Table) -> None:
+def _draw(grid: DocxTable, table: Table, widths: list[float]) -> None:
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Cm(width)  # <w:gridCol>, which LibreOffice follows; Word follows each cell's own
+    size = Pt(7) if table.width > WIDE else Pt(9)
     placed: list[tuple[int, int, Head]] = []
     taken: set[tuple[int, int]] = set()
     for row, heads in enumerate(table.header):
@@ -86,16 +101,17 @@ def _draw(grid: DocxTable, table: Table) -> None:
         if head.rows > 1 or head.columns > 1:
             corner = _Cell(_tc_at(grid, row + head.rows - 1, column + head.columns - 1), grid)
             cell = cell.merge(corner)
-        _write(cell, head.text, bold=True, centred=True)
+        cell.width = Cm(sum(widths[column : column + head.columns]))
+        _write(cell, head.text, size, bold=True, centred=True)
     # Body rows have no merged cells: their <w:tc> are the columns.
     rows = grid.rows
     for offset, cells in enumerate([*table.body, table.totals]):
         bold = offset == len(table.body)
         line = rows[len(table.header) + offset]
-        for tc, value in zip(line._tr.tc_lst, cells, strict=True):
-            _write(
-                _Cell(tc, grid), cell_text(value), bold=bold, centred=False, right=not isinstance(value, str)
-            )
+        for tc, value, width in zip(line._tr.tc_lst, cells, widths, strict=True):
+            cell = _Cell(tc, grid)
+            cell.width = Cm(width)
+            _write(cell, cell_text(value), size, bold=bold, centred=False, right=not isinstance(value, str))
 
 
 def _tc_at(grid: DocxTable, row: int, column: int) -> Any:
@@ -108,11 +124,11 @@ def _tc_at(grid: DocxTable, row: int, column: int) -> Any:
     raise IndexError(f"no cell starts at column {column} of row {row}")
 
 
-def _write(cell: object, text: str, *, bold: bool, centred: bool, right: bool = False) -> None:
-    paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+def _write(cell: _Cell, text: str, size: Pt, *, bold: bool, centred: bool, right: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
     run = paragraph.add_run(text)
     run.bold = bold
-    run.font.size = Pt(8)
+    run.font.size = size
     if centred:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif right:

@@ -65,10 +65,17 @@ def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
     for column in range(1, table.width + 1):
         sheet.cell(row - 1, column).font = Font(bold=True)
     sheet.column_dimensions["A"].width = 6
-    sheet.column_dimensions["B"].width = 45
+    sheet.column_dimensions["B"].width = 58
     for column in range(3, table.width + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 12
     sheet.freeze_panes = sheet.cell(FIRST_HEADER_ROW + len(table.header), 3)
+    for offset in range(len(table.header)):  # room for the wrapped labels: readers do not grow rows
+        sheet.row_dimensions[FIRST_HEADER_ROW + offset].height = 60 if offset == len(table.header) - 1 else 30
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as long as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{FIRST_HEADER_ROW}:{FIRST_HEADER_ROW + len(table.header) - 1}"
 
 
 def _draw_header(sheet: Worksheet, table: Table) -> None:

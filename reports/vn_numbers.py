@@ -9,6 +9,6 @@ def vn_int(value: int) -> str:
 
 
 def vn_percent(value: float) -> str:
-    """99.73 -> `99,73%` (',' before the decimals; always two of them)."""
+    """99.73 -> `99,73%` (',' before the decimals), 100.0 -> `100%` as the province's tables print it."""
     whole, decimals = f"{value:,.2f}".split(".")
-    return f"{whole.replace(',', '.')},{decimals}%"
+    return f"{whole.replace(',', '.')}{'' if decimals == '00' else ',' + decimals}%"

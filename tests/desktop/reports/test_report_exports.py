@@ -150,9 +150,9 @@ NOVEMBER_SATISFACTION = (
     "Kết quả xử lý ghi nhận, có 2/5 phiếu trả lời ý kiến, giải quyết phản ánh, kiến nghị (không tính 2 phiếu "
     "đang giải quyết) được tổ chức, cá nhân đánh giá hài lòng về kết quả giải quyết hoặc thông tin "
     "phản hồi là "
-    "hữu ích (đạt 40,00%), 2 phiếu đánh giá chưa hài lòng hoặc thông tin phản hồi là chưa hữu ích "
+    "hữu ích (đạt 40%), 2 phiếu đánh giá chưa hài lòng hoặc thông tin phản hồi là chưa hữu ích "
     "đối với người "
-    "hỏi (chiếm 40,00%), 1 phiếu người phản ánh không phản hồi về thông tin được cung cấp (chiếm 20,00%)."
+    "hỏi (chiếm 40%), 1 phiếu người phản ánh không phản hồi về thông tin được cung cấp (chiếm 20%)."
 )
 
 
@@ -173,19 +173,19 @@ def test_the_document_has_the_bulletins_paragraphs_then_the_tables(report: Repor
     police = next(row for row in units.rows if row.cells[1].text == "Công an Tỉnh")
     assert [cell.text for cell in police.cells] == [
         "8", "Công an Tỉnh", "2", "1", "1", "0", "2", "0", "0", "0", "1", "0", "1", "0", "0", "0", "0",
-        "50,00%", "50,00%", "",
+        "50%", "50%", "",
     ]  # fmt: skip
     assert [cell.text for cell in units.rows[-1].cells] == [
-        "", "Tổng số", "8", "6", "2", "2", "4", "1", "1", "2", "1", "0", "1", "1", "1", "1", "1", "75,00%",
-        "25,00%", "",
+        "", "Tổng số", "8", "6", "2", "2", "4", "1", "1", "2", "1", "0", "1", "1", "1", "1", "1", "75%",
+        "25%", "",
     ]  # fmt: skip
     assert len(units.rows) == 2 + 52 + 1
     channels = document.tables[1]
     assert [cell.text for cell in channels.rows[1].cells] == ["1", "Điện thoại", "3", "37,50%"]
-    assert [cell.text for cell in channels.rows[-1].cells] == ["", "Tổng", "8", "100,00%"]
+    assert [cell.text for cell in channels.rows[-1].cells] == ["", "Tổng", "8", "100%"]
     happy = document.tables[4]
     assert [cell.text for cell in happy.rows[-1].cells] == [
-        "", "Tổng cộng", "8", "4", "2", "2", "1", "0", "0", "1", "0", "0", "1", "50,00%", "",
+        "", "Tổng cộng", "8", "4", "2", "2", "1", "0", "0", "1", "0", "0", "1", "50%", "",
     ]  # fmt: skip
 
 

@@ -18,7 +18,8 @@ def test_thousands_are_grouped_with_dots(value: int, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [(99.73, "99,73%"), (0.04, "0,04%"), (100.0, "100,00%"), (5.5, "5,50%")]
+    ("value", "text"),
+    [(99.73, "99,73%"), (0.04, "0,04%"), (100.0, "100%"), (0.0, "0%"), (5.5, "5,50%"), (98.1, "98,10%")],
 )
 def test_percentages_use_a_decimal_comma(value: float, text: str) -> None:
     assert vn_percent(value) == text
