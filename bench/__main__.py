@@ -21,6 +21,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "sip_soak": "bench.sip_soak",
     "sip_reregister": "bench.sip_reregister",
     "sync_push": "bench.sync_push",
+    "sync_desktop": "bench.sync_desktop",
     "popup": "bench.popup",
     "dashboard": "bench.dashboard",
 }

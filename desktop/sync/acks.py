@@ -29,9 +29,16 @@ def record_results(session: Session, results: Sequence[MutationResult], at: date
     state = load_state(session)
     by_seq = {result.seq: result for result in results}
     acked = state.acked_seq
+    pushes = {
+        push.client_seq: push
+        for push in session.scalars(
+            select(SyncPush).where(SyncPush.client_seq > acked, SyncPush.client_seq <= max(by_seq, default=0))
+        )
+    }
+    sent: list[int] = []
     while acked + 1 in by_seq:
         result = by_seq[acked + 1]
-        push = session.scalar(select(SyncPush).where(SyncPush.client_seq == result.seq))
+        push = pushes.get(result.seq)
         if push is None:
             break
         if push.acked_at is None:
@@ -39,14 +46,14 @@ def record_results(session: Session, results: Sequence[MutationResult], at: date
             push.reason = result.reason or _lost_fields(result)
             push.server_version = result.version
             push.acked_at = at
-            session.execute(
-                update(models.OutboxMutation)
-                .where(models.OutboxMutation.seq == push.outbox_seq)
-                .values(pushed_at=at)
-            )
+            sent.append(push.outbox_seq)
             if result.status is MutationStatus.CONFLICT:
                 _record_conflicts(session, push, result, at)
         acked += 1
+    if sent:
+        session.execute(
+            update(models.OutboxMutation).where(models.OutboxMutation.seq.in_(sent)).values(pushed_at=at)
+        )
     state.acked_seq = acked
     return acked
 

@@ -65,22 +65,39 @@ class SyncDesk(QObject):
         self._connect()
 
     # -- construction --------------------------------------------------------------------------
-    def _action(self, name: str, text: str, keys: list[str], slot: Callable[[], Any]) -> QAction:
+    def _action(self, name: str, text: str, keys: list[str], tip: str, slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self.window)
         action.setObjectName(name)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shown = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
+        action.setToolTip(f"{tip} ({shown})" if shown else tip)
+        action.setStatusTip(tip)
         action.triggered.connect(slot)
         self.window.addAction(action)
         return action
 
     def _build_actions(self) -> None:
         self.login_action = self._action(
-            "syncLoginAction", self.tr("&Sign in to the server…"), [], self.open_login
+            "syncLoginAction",
+            self.tr("&Sign in to the server…"),
+            [],
+            self.tr("Connect this desk to the central server"),
+            self.open_login,
         )
-        self.sync_now_action = self._action("syncNowAction", self.tr("Sync &now"), ["F6"], self.sync_now)
+        self.sync_now_action = self._action(
+            "syncNowAction",
+            self.tr("Sync &now"),
+            ["F6"],
+            self.tr("Send the changes waiting here and fetch the other desks' now"),
+            self.sync_now,
+        )
         self.conflicts_action = self._action(
-            "syncConflictsAction", self.tr("&Conflicts to settle…"), ["Ctrl+Shift+C"], self.open_conflicts
+            "syncConflictsAction",
+            self.tr("&Conflicts to settle…"),
+            ["Ctrl+Shift+C"],
+            self.tr("Texts two people changed at once: choose the one to keep"),
+            self.open_conflicts,
         )
         menu_bar = self.window.menuBar()
         help_text = QCoreApplication.translate("MainWindow", "&Help")

@@ -201,6 +201,14 @@
         <source>%1 tickets, %2 in progress</source>
         <translation>%1 phiếu, %2 đang xử lý</translation>
     </message>
+    <message>
+        <source>Call</source>
+        <translation>Gọi</translation>
+    </message>
+    <message>
+        <source>Call this number (Ctrl+Shift+D)</source>
+        <translation>Gọi số này (Ctrl+Shift+D)</translation>
+    </message>
 </context>
 <context>
     <name>KbPanel</name>
@@ -1015,6 +1023,18 @@
         <source>Signed in as %1</source>
         <translation>Đã đăng nhập: %1</translation>
     </message>
+    <message>
+        <source>Connect this desk to the central server</source>
+        <translation>Nối máy này với máy chủ trung tâm</translation>
+    </message>
+    <message>
+        <source>Send the changes waiting here and fetch the other desks&apos; now</source>
+        <translation>Gửi ngay các thay đổi đang chờ và nhận thay đổi của các máy khác</translation>
+    </message>
+    <message>
+        <source>Texts two people changed at once: choose the one to keep</source>
+        <translation>Nội dung hai người cùng sửa một lúc: chọn bản cần giữ</translation>
+    </message>
 </context>
 <context>
     <name>CallControls</name>
@@ -1041,6 +1061,34 @@
     <message>
         <source>No headset</source>
         <translation>Không có tai nghe</translation>
+    </message>
+    <message>
+        <source>Hold (F11)</source>
+        <translation>Giữ máy (F11)</translation>
+    </message>
+    <message>
+        <source>The caller waits in silence and does not hear you (F11).</source>
+        <translation>Người gọi chờ trong im lặng và không nghe thấy bạn (F11).</translation>
+    </message>
+    <message>
+        <source>Resuming…</source>
+        <translation>Đang nối lại…</translation>
+    </message>
+    <message>
+        <source>Holding…</source>
+        <translation>Đang giữ máy…</translation>
+    </message>
+    <message>
+        <source>Resume (F11)</source>
+        <translation>Nối lại (F11)</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>Đang giữ máy</translation>
+    </message>
+    <message>
+        <source>The caller put you on hold</source>
+        <translation>Người gọi đang giữ máy</translation>
     </message>
 </context>
 <context>
@@ -1242,6 +1290,30 @@
     <message>
         <source>Call recorded as: %1</source>
         <translation>Đã ghi nhận cuộc gọi: %1</translation>
+    </message>
+    <message>
+        <source>H&amp;old / resume</source>
+        <translation>&amp;Giữ máy / nối lại</translation>
+    </message>
+    <message>
+        <source>Hold did not work: %1</source>
+        <translation>Không giữ máy được: %1</translation>
+    </message>
+    <message>
+        <source>The switchboard did not accept hold or resume; the call is as it was.</source>
+        <translation>Tổng đài không chấp nhận giữ máy hoặc nối lại; cuộc gọi vẫn như trước.</translation>
+    </message>
+    <message>
+        <source>Calls the number of the ticket in the list, the history or the form, wherever you are</source>
+        <translation>Gọi số của phiếu đang chọn trong danh sách, trong lịch sử hoặc trên phiếu, tùy bạn đang ở đâu</translation>
+    </message>
+    <message>
+        <source>Call this number (Ctrl+Shift+D)</source>
+        <translation>Gọi số này (Ctrl+Shift+D)</translation>
+    </message>
+    <message>
+        <source>Select a ticket in the list first.</source>
+        <translation>Hãy chọn một phiếu trong danh sách trước.</translation>
     </message>
 </context>
 <context>
