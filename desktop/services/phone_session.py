@@ -98,10 +98,11 @@ class _MutableSource:
 
     inner: AudioSource | None = None
     muted: bool = False
+    held: bool = False  # we hold the caller: they must not hear the operator's room
     _silence: bytes = field(default=b"", repr=False)
 
     def read(self, size: int) -> bytes:
-        if self.muted or self.inner is None:
+        if self.muted or self.held or self.inner is None:
             return b""  # the agent pads a short read with silence
         return self.inner.read(size)
 
@@ -291,6 +292,15 @@ class PhoneSession:
         if source is None:
             return False
         source.muted = muted
+        return True
+
+    def set_held(self, sip_call_id: str, held: bool) -> bool:
+        """Event thread: while we hold the caller our audio is silence, whatever the mute button says."""
+        with self._lock:
+            source = self._sources.get(sip_call_id)
+        if source is None:
+            return False
+        source.held = held
         return True
 
     def active(self, sip_call_id: str) -> ActiveCall | None:

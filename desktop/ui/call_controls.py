@@ -14,6 +14,7 @@ class CallControls(QWidget):
     hangup_requested = Signal(str)
     mute_toggled = Signal(str, bool)
     digit_pressed = Signal(str, str)
+    hold_toggled = Signal(str, bool)  # True: put on hold, False: resume
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,10 +39,15 @@ class CallControls(QWidget):
         self.mute_button = QPushButton(self.tr("Mute"), self)
         self.mute_button.setObjectName("muteButton")
         self.mute_button.setCheckable(True)
-        self.hold_button = QPushButton(self.tr("Hold"), self)
+        self.hold_button = QPushButton(self.tr("Hold (F11)"), self)
         self.hold_button.setObjectName("holdButton")
         self.hold_button.setEnabled(False)
-        self.hold_button.setToolTip(self.tr("Hold is not available yet with this switchboard connection."))
+        self.hold_button.setToolTip(self.tr("The caller waits in silence and does not hear you (F11)."))
+        self.hold_label = QLabel(self)
+        self.hold_label.setObjectName("holdState")
+        self.hold_label.setStyleSheet("background: #f9a825; padding: 2px 6px; font-weight: bold;")
+        self.hold_label.hide()
+        self._hold_pending = False
         self.keypad = QWidget(self)
         grid = QGridLayout(self.keypad)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -59,6 +65,7 @@ class CallControls(QWidget):
         layout.addWidget(self.who_label)
         layout.addWidget(self.time_label)
         layout.addWidget(self.audio_label)
+        layout.addWidget(self.hold_label)
         layout.addStretch(1)
         layout.addWidget(self.keypad)
         layout.addWidget(self.mute_button)
@@ -66,18 +73,23 @@ class CallControls(QWidget):
         layout.addWidget(self.hangup_button)
         self.hangup_button.clicked.connect(self.hang_up)
         self.mute_button.toggled.connect(self.on_mute_button_toggled)
+        self.hold_button.clicked.connect(self.toggle_hold)
         self.hide()
 
     def start(self, sip_call_id: str, who: str, *, connected: bool) -> None:
         self.sip_call_id = sip_call_id
         self.who_label.setText(who)
         self.mute_button.setChecked(False)
+        self.local_hold = self.remote_hold = False
+        self._hold_pending = False
+        self._show_hold()
         self.set_connected(connected)
         self.show()
 
     def set_connected(self, connected: bool) -> None:
         self.keypad.setEnabled(connected)
         self.mute_button.setEnabled(connected)
+        self.hold_button.setEnabled(connected)
         if connected:
             self._since = time.monotonic()
             self.time_label.setText("00:00")
@@ -89,6 +101,33 @@ class CallControls(QWidget):
         """'No headset' in the bar while the call cannot be heard or spoken into; why, in the tooltip."""
         self.audio_label.setToolTip(problem)
         self.audio_label.setVisible(bool(problem))
+
+    @property
+    def hold_pending(self) -> bool:
+        return self._hold_pending
+
+    def toggle_hold(self) -> None:
+        """Asks for hold or resume; the switchboard's answer (`set_hold`) decides what the bar shows."""
+        if self.sip_call_id and self.hold_button.isEnabled() and not self._hold_pending:
+            self._hold_pending = True
+            self.hold_button.setEnabled(False)
+            self.hold_button.setText(self.tr("Resuming…") if self.local_hold else self.tr("Holding…"))
+            self.hold_toggled.emit(self.sip_call_id, not self.local_hold)
+
+    def set_hold(self, local_hold: bool, remote_hold: bool) -> None:
+        """What the offer/answer settled: we hold the caller, the caller holds us, or neither."""
+        self._hold_pending = False
+        self.local_hold, self.remote_hold = local_hold, remote_hold
+        self.hold_button.setEnabled(self.keypad.isEnabled())
+        self._show_hold()
+
+    def _show_hold(self) -> None:
+        self.hold_button.setText(self.tr("Resume (F11)") if self.local_hold else self.tr("Hold (F11)"))
+        if self.local_hold:
+            self.hold_label.setText(self.tr("On hold"))
+        elif self.remote_hold:
+            self.hold_label.setText(self.tr("The caller put you on hold"))
+        self.hold_label.setVisible(self.local_hold or self.remote_hold)
 
     def stop(self, sip_call_id: str | None = None) -> None:
         if sip_call_id is not None and sip_call_id != self.sip_call_id:

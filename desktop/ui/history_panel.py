@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -38,6 +39,7 @@ class HistoryPanel(QWidget):
     caller_chosen = Signal(str, str)
     history_shown = Signal(object)
     suggestions_shown = Signal(list)
+    call_requested = Signal(str, str)  # phone, selected ticket id ("" when none): the phone desk dials
 
     def __init__(
         self, history: HistoryReader, runner: TaskRunner | None = None, parent: QWidget | None = None
@@ -61,6 +63,11 @@ class HistoryPanel(QWidget):
         self.repeat_badge.hide()
         self.open_label = QLabel(self)
         self.open_label.setObjectName("openTickets")
+        self.call_button = QToolButton(self)
+        self.call_button.setObjectName("historyCall")
+        self.call_button.setText(self.tr("Call"))
+        self.call_button.setToolTip(self.tr("Call this number (Ctrl+Shift+D)"))
+        self.call_button.clicked.connect(self.request_call)
         self.hint_label = QLabel(
             self.tr("Type a phone number in the form to see the caller's history."), self
         )
@@ -90,6 +97,7 @@ class HistoryPanel(QWidget):
         header.addWidget(self.name_label, 1)
         header.addWidget(self.repeat_badge)
         header.addWidget(self.open_label)
+        header.addWidget(self.call_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
@@ -132,6 +140,7 @@ class HistoryPanel(QWidget):
         self.current = None
         self.name_label.setText("")
         self.repeat_badge.hide()
+        self.call_button.hide()
         self.open_label.setText("")
         self.hint_label.show()
         self.suggestions.clear()
@@ -218,6 +227,7 @@ class HistoryPanel(QWidget):
         name = found.citizen.name if found.citizen and found.citizen.name else self.tr("(name unknown)")
         self.name_label.setText(f"{name} · {display_phone(found.phone)}")
         self.repeat_badge.setVisible(found.is_repeat_caller)
+        self.call_button.show()
         self.open_label.setText(
             self.tr("%1 tickets, %2 in progress")
             .replace("%1", str(found.total_tickets))
@@ -269,6 +279,12 @@ class HistoryPanel(QWidget):
     def on_suggestions_item_activated(self, item: QListWidgetItem) -> None:
         phone, name = item.data(CALLER_ROLE)
         self.caller_chosen.emit(phone, name)
+
+    def request_call(self) -> None:
+        if self.current is not None:
+            item = self.tickets_view.currentItem()
+            ticket_id = item.data(0, TICKET_ID_ROLE) if item is not None else ""
+            self.call_requested.emit(self.current.phone, str(ticket_id or ""))
 
     def ticket_ids(self) -> list[str]:
         return [

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.services.phone_session import PhoneSession
 from desktop.telephony import (
     CallEnded,
+    CallHoldChanged,
     CallStateChanged,
     DtmfReceived,
     IncomingCall,
@@ -30,6 +31,7 @@ class PhoneBridge(QObject):
     call_state_changed = Signal(object)  # CallStateChanged
     call_finished = Signal(object)  # FinishedCall
     dtmf_received = Signal(object)  # DtmfReceived
+    hold_changed = Signal(object)  # CallHoldChanged
     phone_error = Signal(str)
 
     def __init__(self, session: PhoneSession, parent: QObject | None = None) -> None:
@@ -49,6 +51,9 @@ class PhoneBridge(QObject):
                 self.call_finished.emit(finished)
         elif isinstance(event, RegistrationChanged):
             self.registration_changed.emit(event)
+        elif isinstance(event, CallHoldChanged):
+            self._session.set_held(event.call_id, event.local_hold)
+            self.hold_changed.emit(event)
         elif isinstance(event, DtmfReceived):
             self.dtmf_received.emit(event)
         elif isinstance(event, RegistrationRefreshed):

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStatusBar
+from PySide6.QtWidgets import QApplication, QMainWindow, QStatusBar
 
 from desktop.domain.phone import display_phone, try_normalize_phone
 from desktop.domain.ticket import Ticket
@@ -19,6 +19,7 @@ from desktop.services.phone_session import FinishedCall, PhoneSession, RingingCa
 from desktop.settings import Settings
 from desktop.telephony import (
     AgentPolicy,
+    CallHoldChanged,
     CallState,
     CallStateChanged,
     RegistrationChanged,
@@ -49,6 +50,8 @@ class Agent(Protocol):
     def dial(self, number: str) -> str: ...
     def hangup(self, call_id: str) -> None: ...
     def send_dtmf(self, call_id: str, digits: str) -> None: ...
+    def hold(self, call_id: str) -> None: ...
+    def resume(self, call_id: str) -> None: ...
 
 
 AgentFactory = Callable[[SipAccount, Callable[[TelephonyEvent], None], AudioFactory], Agent]
@@ -136,16 +139,27 @@ class PhoneDesk(QObject):
             "sipSettingsAction", self.tr("Switchboard &account…"), ["F8"], self.open_settings
         )
         self.dial_action = self._action(
-            "dialAction", self.tr("&Call the ticket's number"), ["Ctrl+Shift+D"], self.dial_from_form
+            "dialAction", self.tr("&Call the ticket's number"), ["Ctrl+Shift+D"], self.dial_from_focus
         )
+        self.dial_action.setStatusTip(
+            self.tr("Calls the number of the ticket in the list, the history or the form, wherever you are")
+        )
+        self.list_dial_action = QAction(self.tr("Call this number (Ctrl+Shift+D)"), self.window.table)
+        self.list_dial_action.setObjectName("listDialAction")  # no shortcut of its own: dial_action's
+        self.list_dial_action.triggered.connect(self.dial_from_list)
+        self.window.table.addAction(self.list_dial_action)
+        self.window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.hangup_action = self._action("hangupAction", self.tr("&Hang up"), ["F12"], self.controls.hang_up)
+        self.hold_action = self._action(
+            "holdAction", self.tr("H&old / resume"), ["F11"], self.controls.toggle_hold
+        )
         self.callbacks_action = self._action(
             "callbacksAction", self.tr("Call&backs"), ["Ctrl+B"], self.focus_callbacks
         )
         menu_bar = self.window.menuBar()
         menu = menu_bar.addMenu(self.tr("&Phone"))
         menu.setObjectName("phoneMenu")
-        menu.addActions([self.dial_action, self.hangup_action, self.callbacks_action])
+        menu.addActions([self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action])
         menu.addSeparator()
         menu.addAction(self.settings_action)
 
@@ -156,12 +170,15 @@ class PhoneDesk(QObject):
         self.bridge.call_finished.connect(self.on_bridge_call_finished, queued)
         self.bridge.registration_changed.connect(self.on_bridge_registration_changed, queued)
         self.bridge.phone_error.connect(self.on_bridge_phone_error, queued)
+        self.bridge.hold_changed.connect(self.on_bridge_hold_changed, queued)
         self.popup.answer_requested.connect(self.answer)
         self.popup.reject_requested.connect(self.reject)
         self.controls.hangup_requested.connect(self.hang_up)
         self.controls.mute_toggled.connect(self.set_muted)
         self.controls.digit_pressed.connect(self.send_digit)
+        self.controls.hold_toggled.connect(self.set_hold)
         self.callbacks.call_requested.connect(self.call_back)
+        self.window.history.call_requested.connect(self.call_requested)
         self.window.form.ticket_saved.connect(self.on_form_ticket_saved)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -270,6 +287,33 @@ class PhoneDesk(QObject):
     def set_muted(self, sip_call_id: str, muted: bool) -> None:
         self.session.set_muted(sip_call_id, muted)
 
+    def set_hold(self, sip_call_id: str, hold: bool) -> None:
+        """Hold or resume (a re-INVITE); the bar waits for `CallHoldChanged`, or is put back on failure."""
+        agent = self.agent
+        if agent is None:
+            return
+        request = agent.hold if hold else agent.resume
+        self._runner.run(
+            lambda: request(sip_call_id),
+            lambda _r: None,
+            lambda error: self._on_hold_failed(sip_call_id, error),
+        )
+
+    def _on_hold_failed(self, sip_call_id: str, error: BaseException) -> None:
+        if self.controls.sip_call_id == sip_call_id:
+            self.controls.set_hold(self.controls.local_hold, self.controls.remote_hold)
+        self.window.statusBar().showMessage(self.tr("Hold did not work: %1").replace("%1", str(error)), 8000)
+
+    def on_bridge_hold_changed(self, event: CallHoldChanged) -> None:
+        if self.controls.sip_call_id != event.call_id:
+            return
+        refused = self.controls.hold_pending and self.controls.local_hold == event.local_hold
+        self.controls.set_hold(event.local_hold, event.remote_hold)
+        if refused:
+            self.window.statusBar().showMessage(
+                self.tr("The switchboard did not accept hold or resume; the call is as it was."), 8000
+            )
+
     def send_digit(self, sip_call_id: str, digit: str) -> None:
         agent = self.agent
         if agent is not None:
@@ -308,6 +352,26 @@ class PhoneDesk(QObject):
         form = self.window.form
         ticket = form.ticket
         self.dial(form.phone_edit.text(), ticket_id=ticket.id if ticket else None)
+
+    def dial_from_list(self) -> bool:
+        """The selected row of the ticket list (its context menu, or Ctrl+Shift+D while it has focus)."""
+        table = self.window.table
+        row = table.model().row_at(table.currentIndex().row()) if table.currentIndex().isValid() else None
+        if row is None:
+            self.window.statusBar().showMessage(self.tr("Select a ticket in the list first."), 5000)
+            return False
+        return self.dial(row.phone, ticket_id=row.id)
+
+    def dial_from_focus(self) -> None:
+        """Ctrl+Shift+D: the number of whatever the operator is looking at (history panel, else the form)."""
+        focus = QApplication.focusWidget()
+        history = self.window.history
+        if focus is not None and history.isAncestorOf(focus) and history.current is not None:
+            history.request_call()
+        elif focus is self.window.table:
+            self.dial_from_list()
+        else:
+            self.dial_from_form()
 
     def call_requested(self, phone: str, ticket_id: str | None = None) -> None:
         """Slot for other screens' `call_requested(phone, ticket_id)` (surveys, history)."""
@@ -361,7 +425,8 @@ class PhoneDesk(QObject):
             self.wrap_up_dialog = dialog
             dialog.show()
             dialog.activateWindow()
-        self.callbacks.reload()
+        session = self.session  # the queue is read once the call's own writes (a missed call) are done
+        self._runner.run(lambda: session.flush(5.0), lambda _done: self.callbacks.reload())
 
     def on_wrap_up_chosen(self, finished: FinishedCall, disposition: Disposition) -> None:
         self.session.wrap_up(finished, disposition)

@@ -57,6 +57,14 @@ def kamailio(siplab: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     instance.stop()
 
 
+@pytest.fixture(scope="module")
+def strict_kamailio(siplab: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Record-Route and RFC in-dialog routing (re-INVITEs for hold go through the proxy)."""
+    instance = siplab.Kamailio(tmp_path_factory.mktemp("phone-kamailio-strict"), "strict").start()
+    yield instance
+    instance.stop()
+
+
 class MemoryKeyring:
     """A keyring backend of our own, handed in through the constructor (never the system one)."""
 

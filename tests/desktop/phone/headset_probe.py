@@ -89,7 +89,7 @@ def main(sink_name: str, loop_source: str, folder: Path) -> dict[str, object]:
     wait(app, 0.3)
     ringer = Ringer(settings, devices)
     result["ring_audible"] = ringer.ring()
-    wait(app, 1.5)
+    wait(app, 3.0)  # the ringtone loads asynchronously, and a null sink may start a second late
     ringer.stop()
     recorder.terminate()
     recorder.wait(5)

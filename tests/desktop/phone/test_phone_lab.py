@@ -300,3 +300,81 @@ def test_a_ticket_saved_during_the_call_is_linked_and_proposed_at_wrap_up_after_
     row = call_rows(store)[-1]
     assert (row.id, row.outcome, row.ticket_id) == (log_id, CallOutcome.ANSWERED.value, ticket.id)
     assert wrap_up_of(store, log_id) is Disposition.TICKET_CREATED
+
+
+def test_ctrl_shift_d_on_the_ticket_list_calls_the_row_then_f11_holds_and_resumes_on_the_wire(
+    qtbot, make_desk, strict_kamailio, sipp, store
+):
+    kamailio = strict_kamailio  # record-routes: sipp answers in-dialog requests through the proxy
+    ticket = TicketService(store, "kiem.thu").create(
+        TicketDraft(content="Hẹn gọi lại báo kết quả", phone="0976543210", citizen_name="Lê Văn Cường")
+    )
+    desk = make_desk(kamailio, user="1003", record=False)
+    registered(qtbot, desk)
+    trunk = sipp.uas("uas_trunk_hold.xml", kamailio.trunk_port)  # requires a sendonly then a sendrecv offer
+    window, table = desk.window, desk.window.table
+    qtbot.waitUntil(lambda: window.model.row_of(ticket.id) >= 0, timeout=5000)
+    table.setCurrentIndex(window.model.index(window.model.row_of(ticket.id), 0))
+    assert desk.phone.list_dial_action in table.actions()  # the list's context menu
+    window.activateWindow()
+    table.setFocus()
+    qtbot.waitUntil(lambda: table.hasFocus(), timeout=2000)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(table, Qt.Key.Key_D, ctrl_shift)
+
+    controls = desk.phone.controls
+    qtbot.waitUntil(lambda: controls.isVisible() and controls.keypad.isEnabled(), timeout=5000)
+    assert controls.hold_button.isEnabled() and controls.hold_button.text() == "Hold (F11)"
+    qtbot.keyClick(table, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: controls.local_hold, timeout=5000)  # the trunk answered recvonly
+    assert controls.hold_label.isVisibleTo(controls) and controls.hold_button.text() == "Resume (F11)"
+    source = desk.session._sources[controls.sip_call_id]
+    assert source.held and source.read(320) == b""  # the caller hears nothing of the room
+    window.statusBar().grab().save("/tmp/phone_on_hold.png")
+    qtbot.keyClick(table, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not controls.local_hold and controls.hold_button.isEnabled(), timeout=5000)
+    assert not controls.hold_label.isVisibleTo(controls) and not source.held
+    qtbot.keyClick(table, Qt.Key.Key_F12)
+
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=5000)
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_Return)
+    assert trunk.wait(10) == 0, trunk.output()
+    assert desk.session.flush()
+    row = call_rows(store)[-1]
+    assert (row.direction, row.phone, row.ticket_id) == ("ra", "+84976543210", ticket.id)
+    assert row.outcome == CallOutcome.ANSWERED.value
+
+
+def test_ctrl_shift_d_in_the_history_panel_calls_the_caller_linked_to_the_selected_ticket(
+    qtbot, make_desk, kamailio, sipp, store
+):
+    codes = seed_history(store)
+    desk = make_desk(kamailio, user="1003", record=False)
+    registered(qtbot, desk)
+    trunk = sipp.uas("uas_trunk_bye.xml", kamailio.trunk_port, "-d", "500")
+    form, history = desk.window.form, desk.window.history
+    qtbot.waitUntil(lambda: form.is_ready, timeout=5000)
+    assert not history.call_button.isVisibleTo(history)  # nobody to call yet
+    form.phone_edit.setText("0912345678")
+    qtbot.waitUntil(lambda: history.current is not None and history.tickets_view.topLevelItemCount() == 2)
+    assert history.call_button.isVisibleTo(history)
+    history.tickets_view.setCurrentItem(history.tickets_view.topLevelItem(1))
+    rated_id = history.ticket_ids()[1]
+    desk.window.side_tabs.setCurrentWidget(history)
+    desk.window.grab().save("/tmp/phone_history_call.png")
+
+    desk.window.activateWindow()
+    history.tickets_view.setFocus()
+    qtbot.waitUntil(lambda: history.tickets_view.hasFocus(), timeout=2000)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(history.tickets_view, Qt.Key.Key_D, ctrl_shift)  # the same key as the button's tooltip
+
+    controls = desk.phone.controls
+    qtbot.waitUntil(lambda: controls.isVisible() and controls.keypad.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)  # the callee hung up
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_Return)
+    assert trunk.wait(10) == 0, trunk.output()
+    assert desk.session.flush()
+    row = call_rows(store)[-1]
+    assert (row.direction, row.phone, row.ticket_id) == ("ra", CITIZEN_E164, rated_id)
+    assert codes["rated"] == history.tickets_view.topLevelItem(1).text(1)
