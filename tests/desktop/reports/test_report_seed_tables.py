@@ -3,8 +3,8 @@ rows of its tables 1, 4 and 6, imported through the desk's importer, must give t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from report_builders import REASONS, TYPES, Row, import_rows, seed_number, spread
@@ -82,11 +82,15 @@ def table_6_rows() -> list[Row]:
     return rows
 
 
-@pytest.fixture
-def seeded(store: LocalStore, tmp_path: Path) -> LocalStore:
-    import_rows(store, table_1_rows(), tmp_path)
-    import_rows(store, table_6_rows(), tmp_path)
-    return store
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStore]:
+    """One store for the module: the tests only read it."""
+    folder = tmp_path_factory.mktemp("seed-tables")
+    store = LocalStore.open(folder / "data")
+    import_rows(store, table_1_rows(), folder)
+    import_rows(store, table_6_rows(), folder)
+    yield store
+    store.close()
 
 
 def test_table_1_rows_come_back_with_the_provinces_percentages(seeded: LocalStore) -> None:
