@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
@@ -16,8 +17,10 @@ from desktop.sync.apply import AppliedPage
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine
+from desktop.sync.state import read_counts
 from desktop.ui.sync_conflicts import SyncConflictView
 from desktop.ui.sync_login import SyncLoginDialog
+from desktop.ui.sync_refusals import SyncRefusalsView
 from desktop.ui.sync_status import SyncBridge, SyncStatusPresenter
 from desktop.ui.tasks import TaskRunner
 
@@ -54,6 +57,7 @@ class SyncDesk(QObject):
         self.engine: SyncEngine | None = None
         self.login_dialog: SyncLoginDialog | None = None
         self.conflict_view: SyncConflictView | None = None
+        self.refusals_view: SyncRefusalsView | None = None
 
         self.bridge = SyncBridge(self)
         self.presenter = SyncStatusPresenter(window.sync_label, self)
@@ -99,6 +103,13 @@ class SyncDesk(QObject):
             self.tr("Texts two people changed at once: choose the one to keep"),
             self.open_conflicts,
         )
+        self.refusals_action = self._action(
+            "syncRefusalsAction",
+            self.tr("Changes &refused by the server…"),
+            [],
+            self.tr("Changes the server did not apply, with its reason"),
+            self.open_refusals,
+        )
         menu_bar = self.window.menuBar()
         help_text = QCoreApplication.translate("MainWindow", "&Help")
         help_menu = next((a for a in menu_bar.actions() if a.text() == help_text), None)
@@ -109,7 +120,7 @@ class SyncDesk(QObject):
             menu_bar.insertMenu(help_menu, self.menu)
         else:
             menu_bar.addMenu(self.menu)
-        self.menu.addActions([self.sync_now_action, self.conflicts_action])
+        self.menu.addActions([self.sync_now_action, self.conflicts_action, self.refusals_action])
         self.menu.addSeparator()
         self.menu.addAction(self.login_action)
 
@@ -119,6 +130,7 @@ class SyncDesk(QObject):
         self.bridge.records_changed.connect(self.on_bridge_records_changed, queued)
         self.presenter.conflicts_requested.connect(self.open_conflicts)
         self.presenter.login_requested.connect(self.open_login)
+        self.presenter.refusals_requested.connect(self.open_refusals)
         self.window.form.ticket_saved.connect(self.on_form_ticket_saved)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -204,6 +216,26 @@ class SyncDesk(QObject):
         self.conflict_view.raise_()
         self.conflict_view.reload()
 
+    def open_refusals(self) -> None:
+        if self.refusals_view is None:
+            view = SyncRefusalsView(self.store, self._runner, self.window)
+            view.marked_read.connect(self.refresh_status)
+            self.refusals_view = view
+        self.refusals_view.show()
+        self.refusals_view.raise_()
+        self.refusals_view.reload()
+
+    def refresh_status(self) -> None:
+        """Re-reads the counts now (the engine reports them only after each cycle)."""
+        last = self.presenter.last
+        if last is None:
+            return
+
+        def shown(counts: Any) -> None:
+            self.presenter.on_bridge_status_changed(replace(last, counts=counts))
+
+        self._runner.run(lambda: read_counts(self.store), shown, lambda _e: None)
+
     # -- slots ---------------------------------------------------------------------------------
     def on_form_ticket_saved(self, _ticket: object) -> None:
         if self.engine is not None:
@@ -212,6 +244,7 @@ class SyncDesk(QObject):
     def on_conflict_view_conflict_settled(self, _conflict_id: str) -> None:
         if self.engine is not None:
             self.engine.wake()
+        self.refresh_status()
         self._list_refresh.start()
 
     def on_bridge_records_changed(self, page: Any) -> None:

@@ -33,6 +33,7 @@ class SyncStatusPresenter(QObject):
 
     conflicts_requested = Signal()
     login_requested = Signal()
+    refusals_requested = Signal()
 
     def __init__(self, label: QLabel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,8 @@ class SyncStatusPresenter(QObject):
             self.conflicts_requested.emit()
         elif link == "login":
             self.login_requested.emit()
+        elif link == "refused":
+            self.refusals_requested.emit()
 
     @Slot(object)
     def on_bridge_status_changed(self, status: Any) -> None:
@@ -62,7 +65,8 @@ class SyncStatusPresenter(QObject):
             text = self.tr("%1 conflicts to settle").replace("%1", _count(counts.conflicts))
             parts.append(f'<a href="conflicts">{text}</a>')
         if counts.rejected_unseen:
-            parts.append(self.tr("%1 refused by the server").replace("%1", _count(counts.rejected_unseen)))
+            text = self.tr("%1 refused by the server").replace("%1", _count(counts.rejected_unseen))
+            parts.append(f'<a href="refused">{text}</a>')
         if status.login_needed:
             sign_in = self.tr("Sign in")
             parts.append(f'<a href="login">{sign_in}</a>')

@@ -1035,6 +1035,69 @@
         <source>Texts two people changed at once: choose the one to keep</source>
         <translation>Nội dung hai người cùng sửa một lúc: chọn bản cần giữ</translation>
     </message>
+    <message>
+        <source>Changes &amp;refused by the server…</source>
+        <translation>Thay đổi bị máy chủ &amp;từ chối…</translation>
+    </message>
+    <message>
+        <source>Changes the server did not apply, with its reason</source>
+        <translation>Các thay đổi máy chủ không áp dụng, kèm lý do</translation>
+    </message>
+</context>
+<context>
+    <name>SyncRefusalsView</name>
+    <message>
+        <source>Changes refused by the server</source>
+        <translation>Thay đổi bị máy chủ từ chối</translation>
+    </message>
+    <message>
+        <source>The server did not apply these changes. They are still saved on this computer; the reason says what to do.</source>
+        <translation>Máy chủ không áp dụng các thay đổi này. Chúng vẫn được lưu trên máy này; lý do cho biết cần làm gì.</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>Phiếu</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Thay đổi</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Refused at</source>
+        <translation>Lúc từ chối</translation>
+    </message>
+    <message>
+        <source>The server has refused no change.</source>
+        <translation>Máy chủ chưa từ chối thay đổi nào.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>new ticket</source>
+        <translation>phiếu mới</translation>
+    </message>
+    <message>
+        <source>imported ticket</source>
+        <translation>phiếu nhập từ tệp</translation>
+    </message>
+    <message>
+        <source>edit</source>
+        <translation>sửa phiếu</translation>
+    </message>
+    <message>
+        <source>resolution</source>
+        <translation>kết thúc phiếu</translation>
+    </message>
+    <message>
+        <source>conflict choice</source>
+        <translation>chọn bản khi xung đột</translation>
+    </message>
 </context>
 <context>
     <name>CallControls</name>

@@ -52,6 +52,7 @@ def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops
     assert [a.text() for a in desk.menu.actions() if a.text()] == [
         "Sync &now",
         "&Conflicts to settle…",
+        "Changes &refused by the server…",
         "&Sign in to the server…",
     ]
     assert desk.sync_now_action.shortcut().toString() == "F6"

@@ -22,6 +22,7 @@ from desktop.sync.outbox_reader import number_new_mutations, read_batch
 from desktop.sync.state import read_counts
 from desktop.ui.sync_conflicts import SyncConflictView
 from desktop.ui.sync_login import SyncLoginDialog
+from desktop.ui.sync_refusals import SyncRefusalsView
 from desktop.ui.sync_status import SyncBridge, SyncStatusPresenter
 from desktop.ui.tasks import TaskRunner
 from protocol import FieldOutcome, MutationResult, MutationStatus
@@ -149,3 +150,51 @@ def test_settling_a_conflict_changes_the_ticket_and_queues_a_settle_mutation(
         ).one()
     assert (op, entity_id, json.loads(payload)) == ("settle", "c-42", {"value": "Nội dung gộp của cả hai"})
     assert read_counts(store).conflicts == 0
+
+
+def test_refused_changes_are_linked_from_the_status_bar_listed_with_their_reason_then_read(
+    qtbot: QtBot, store: LocalStore, ticket_service: TicketService, runner: TaskRunner
+) -> None:
+    ticket = ticket_service.create(DRAFT)
+    ticket_service.update(ticket.id, replace(ticket.draft, answer="Đã hướng dẫn"), ticket.version)
+    reason = "Phiếu này chưa có trên máy chủ (lần tạo phiếu chưa được gửi lên hoặc đã bị từ chối)."
+    with store.writes.begin() as session:
+        number_new_mutations(session, 10)
+        batch = read_batch(session, 1, 10)
+        statuses = [MutationStatus.APPLIED, MutationStatus.REJECTED]
+        record_results(
+            session,
+            [
+                MutationResult(
+                    seq=m.seq,
+                    mutation_id=m.mutation_id,
+                    entity="ticket",
+                    entity_id=m.entity_id,
+                    status=status,
+                    reason=reason if status is MutationStatus.REJECTED else None,
+                )
+                for m, status in zip(batch, statuses, strict=True)
+            ],
+            now_vn(),
+        )
+    label = QLabel()
+    qtbot.addWidget(label)
+    presenter = SyncStatusPresenter(label)
+    presenter.on_bridge_status_changed(SyncStatus(online=True, counts=read_counts(store)))
+    assert 'href="refused"' in label.text()
+    with qtbot.waitSignal(presenter.refusals_requested, timeout=1000):
+        label.linkActivated.emit("refused")
+
+    view = SyncRefusalsView(store, runner)
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=5000), qtbot.waitSignal(view.marked_read, timeout=5000):
+        view.reload()
+    assert view.table.rowCount() == 1
+    assert view.table.item(0, 0).text() == ticket.code
+    assert view.table.item(0, 1).text() == "edit"
+    assert view.table.item(0, 2).text() == reason
+    view.grab().save("/tmp/sync_refusals.png")
+    assert read_counts(store).rejected_unseen == 0  # read: the status bar stops counting it
+    assert read_counts(store).pending == 0  # the refused edit is answered, and still on this desk
+    assert ticket_service.get(ticket.id).draft.answer == "Đã hướng dẫn"
