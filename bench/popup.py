@@ -3,7 +3,8 @@
 A desk agent (the hotline extension) registers with a loopback Kamailio; a raw UDP caller sends it INVITEs
 straight to its SIP port, each from a number of the store (so every pop-up has a real history to show).
 The path measured is the desk's own: the agent's event thread -> the phone session's history lookup ->
-the bridge's queued signal -> the pop-up filled, shown and painted (offscreen Qt). Baseline, same calls:
+the bridge's queued signal -> the pop-up filled, the ringtone started on the ringing device (if the machine
+has one), the pop-up shown and painted (offscreen Qt). Baseline, same calls:
 the agent's INVITE -> `IncomingCall` event time. The call-log writes run on the session's writer thread,
 on a private copy of the store. Every call is then refused (486), as an operator's Esc would.
 """
@@ -58,6 +59,7 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
     from PySide6.QtWidgets import QApplication
 
     from desktop.services.phone_session import PhoneSession, RingingCall
+    from desktop.settings import Settings
     from desktop.store.local import LocalStore
     from desktop.telephony import (
         AgentPolicy,
@@ -69,6 +71,7 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
         TelephonyEvent,
     )
     from desktop.ui.call_popup import CallPopup
+    from desktop.ui.phone_audio import Ringer
     from desktop.ui.phone_bridge import PhoneBridge
 
     app = QApplication.instance() or QApplication([])
@@ -76,6 +79,7 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
     session = PhoneSession(store, "bench")
     bridge = PhoneBridge(session)
     popup = CallPopup()
+    ringer = Ringer(Settings())  # the machine's ringing device, if it has one
     event_at: dict[str, float] = {}
     shown_at: dict[str, float] = {}
     rows: list[int] = []
@@ -93,10 +97,12 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
     class Screen(QObject):
         def on_bridge_call_ringing(self, ringing: RingingCall) -> None:
             popup.show_call(ringing)
+            popup.set_audible(ringer.ring())  # as the desk does: the ringtone starts with the pop-up
             popup.repaint()  # painted, not just scheduled
             shown_at[ringing.sip_call_id] = time.monotonic()
             rows.append(popup.history_rows()["tickets"])
             assert agent is not None
+            ringer.stop()
             threading.Thread(target=agent.reject, args=(ringing.sip_call_id, 486), daemon=True).start()
 
     screen = Screen()
@@ -139,7 +145,7 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
         store.close()
         # Qt objects go before the interpreter's final GC (PySide6 may crash deleting them there).
         bridge.call_ringing.disconnect(screen.on_bridge_call_ringing)
-        for qt_object in (popup, screen, bridge):
+        for qt_object in (popup, screen, bridge, ringer):
             qt_object.deleteLater()
         app.processEvents()
         app.sendPostedEvents(None, 0)

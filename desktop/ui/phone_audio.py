@@ -243,6 +243,7 @@ class Ringer(QObject):
         self.ringing = False
         self.audible = False
         self._effect: Any = None
+        self.devices.outputs()  # QtMultimedia's first look costs ~40 ms: here, not on the first ring
 
     def ring(self) -> bool:
         """Starts ringing; True when it is audible, False when only the screen rings."""
