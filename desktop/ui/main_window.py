@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self._select_after_reload: str | None = None
         self._first_page_seen = False
         self.ticket_count: int | None = None
+        self.extra_shortcut_actions: list[QAction] = []  # desks installed later add theirs (F1)
 
         self.filter_bar = FilterBar(self)
         self.model = TicketTableModel(services.query, self._runner, services.page_size, self)
@@ -304,6 +305,7 @@ class MainWindow(QMainWindow):
             self.kb_action,
             self.list_action,
             *self.supervisor.actions,
+            *self.extra_shortcut_actions,
             self.shortcuts_action,
             self.quit_action,
         ]

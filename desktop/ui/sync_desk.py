@@ -121,6 +121,7 @@ class SyncDesk(QObject):
         else:
             menu_bar.addMenu(self.menu)
         self.menu.addActions([self.sync_now_action, self.conflicts_action, self.refusals_action])
+        self.window.extra_shortcut_actions.extend([self.sync_now_action, self.conflicts_action])
         self.menu.addSeparator()
         self.menu.addAction(self.login_action)
 

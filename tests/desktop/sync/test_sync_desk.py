@@ -56,6 +56,7 @@ def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops
         "&Sign in to the server…",
     ]
     assert desk.sync_now_action.shortcut().toString() == "F6"
+    assert {desk.sync_now_action, desk.conflicts_action} <= set(window.shortcut_actions())  # F1 lists them
     desk.menu.popup(window.mapToGlobal(window.rect().center()))
     qtbot.waitExposed(desk.menu)
     desk.menu.grab().save("/tmp/sync_menu.png")
