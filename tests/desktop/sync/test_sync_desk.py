@@ -95,3 +95,31 @@ def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops
     desk.stop()
     assert time.monotonic() - before < 2.5
     assert not engine.running
+
+
+def test_closing_the_desk_does_not_wait_for_a_server_that_never_answers(
+    qtbot: QtBot, store: LocalStore, data_dir: Path, runner: TaskRunner
+) -> None:
+    import socket
+
+    from desktop.sync.credentials import Login
+
+    silent = socket.socket()  # accepts connections, never answers: a hung proxy
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    try:
+        window = window_for(qtbot, store, data_dir, runner)
+        credentials = Credentials(NoKeyring())
+        credentials.remember(Login(url, "dtv1"), password=PASSWORD)
+        settings = Settings(operator="dtv1", sync_server=url, sync_user="dtv1")
+        desk = SyncDesk(window, store, settings, credentials, runner)
+        assert desk.start()
+        time.sleep(1.0)  # the worker is now waiting on the login's answer (read timeout: 30 s)
+        engine = desk.engine
+        assert engine is not None and engine.running
+        started = time.monotonic()
+        desk.stop()
+        assert time.monotonic() - started < 2.5
+    finally:
+        silent.close()
