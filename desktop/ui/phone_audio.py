@@ -105,7 +105,7 @@ def no_device_text(outputs: list[SoundDevice], inputs: list[SoundDevice], proble
         return lead + QCoreApplication.translate(
             "PhoneAudio",
             "No sound device was found on this computer: calls ring on screen (the blinking pop-up), and "
-            "they are still logged and can be recorded. Plug in a headset and restart the desk to hear them.",
+            "they are still logged and can be recorded. Plug in a headset: the next call uses it.",
         )
     if not inputs:
         return QCoreApplication.translate(

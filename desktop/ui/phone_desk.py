@@ -156,6 +156,8 @@ class PhoneDesk(QObject):
         self.callbacks_action = self._action(
             "callbacksAction", self.tr("Call&backs"), ["Ctrl+B"], self.focus_callbacks
         )
+        phone_keys = [self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action]
+        self.window.extra_shortcut_actions.extend([*phone_keys, self.settings_action])  # listed by F1
         menu_bar = self.window.menuBar()
         menu = menu_bar.addMenu(self.tr("&Phone"))
         menu.setObjectName("phoneMenu")

@@ -1910,8 +1910,8 @@
         <translation>Thư viện âm thanh (QtMultimedia) không chạy được trên máy này.</translation>
     </message>
     <message>
-        <source>No sound device was found on this computer: calls ring on screen (the blinking pop-up), and they are still logged and can be recorded. Plug in a headset and restart the desk to hear them.</source>
-        <translation>Máy tính này không có thiết bị âm thanh: cuộc gọi đổ chuông trên màn hình (cửa sổ nhấp nháy), vẫn được ghi nhật ký và có thể ghi âm. Cắm tai nghe rồi mở lại phần mềm để nghe được.</translation>
+        <source>No sound device was found on this computer: calls ring on screen (the blinking pop-up), and they are still logged and can be recorded. Plug in a headset: the next call uses it.</source>
+        <translation>Máy tính này không có thiết bị âm thanh: cuộc gọi đổ chuông trên màn hình (cửa sổ nhấp nháy), vẫn được ghi nhật ký và có thể ghi âm. Hãy cắm tai nghe: cuộc gọi sau sẽ dùng nó.</translation>
     </message>
     <message>
         <source>No microphone was found: the caller hears silence. Plug in a headset with a microphone.</source>

@@ -316,6 +316,7 @@ def test_ctrl_shift_d_on_the_ticket_list_calls_the_row_then_f11_holds_and_resume
     qtbot.waitUntil(lambda: window.model.row_of(ticket.id) >= 0, timeout=5000)
     table.setCurrentIndex(window.model.index(window.model.row_of(ticket.id), 0))
     assert desk.phone.list_dial_action in table.actions()  # the list's context menu
+    assert {desk.phone.dial_action, desk.phone.hold_action} <= set(window.shortcut_actions())  # F1 lists them
     window.activateWindow()
     table.setFocus()
     qtbot.waitUntil(lambda: table.hasFocus(), timeout=2000)
