@@ -137,6 +137,15 @@ def main(sink_name: str, loop_source: str, folder: Path) -> dict[str, object]:
         captured_strongest=strongest(bytes(captured)),
         longest_write_ms=round(longest_write[0] * 1000, 3),
     )
+
+    # a headset plugged in while the desk runs: the next call's device lookup sees it
+    subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=plugged"],
+        check=True,
+        capture_output=True,
+    )
+    wait(app, 1.0)
+    result["after_plugging"] = [d.id for d in devices.outputs()]
     return result
 
 

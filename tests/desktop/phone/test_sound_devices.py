@@ -104,3 +104,4 @@ def test_the_ringtone_and_the_call_are_heard_on_the_chosen_headset_and_its_micro
     # ...and came back through the desk's QAudioSource into what we send to the caller
     assert found["captured"] > 1600 and found["captured_peak"] > 5000 and found["captured_strongest"] == 440.0
     assert found["longest_write_ms"] < 5  # the media thread never waited on the GUI thread
+    assert found["after_plugging"] == [SINK, "plugged"]  # no restart needed for a new headset
