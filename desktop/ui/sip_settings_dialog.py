@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,11 +24,19 @@ from PySide6.QtWidgets import (
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.settings import Settings
 from desktop.telephony import AgentPolicy, RegistrationChanged, RegistrationState, SipAgent, TelephonyEvent
-from desktop.ui.phone_audio import DeviceProvider, MediaDevices, SoundDevice, choose, no_device_text
+from desktop.ui.phone_audio import (
+    DeviceProvider,
+    MediaDevices,
+    Ringer,
+    SoundDevice,
+    choose,
+    no_device_text,
+)
 from desktop.ui.phone_status import describe
 from desktop.ui.tasks import TaskRunner
 
 TEST_TIMEOUT_S = 6.0
+RING_TRY_MS = 2000  # one loop of the ringtone
 
 
 def test_registration(settings: Settings, password: str, policy: AgentPolicy) -> RegistrationChanged | None:
@@ -120,6 +130,19 @@ class SipSettingsDialog(QDialog):
         self.audio_label.setStyleSheet("color: #8a4b00;")
         self.audio_label.setWordWrap(True)
         self.audio_label.setVisible(bool(self.audio_label.text()))
+        self._devices = devices
+        self.ringer: Ringer | None = None
+        self.ring_test_button = QPushButton(self.tr("Try the ringtone"), self)
+        self.ring_test_button.setObjectName("tryRingtone")
+        self.ring_test_button.setEnabled(bool(outputs))
+        self.ring_test_button.clicked.connect(self.try_ringtone)
+        self._ring_stop = QTimer(self)
+        self._ring_stop.setSingleShot(True)
+        self._ring_stop.setInterval(RING_TRY_MS)
+        self._ring_stop.timeout.connect(self.stop_ringtone)
+        ring_row = QHBoxLayout()
+        ring_row.addWidget(self.ring_combo, 1)
+        ring_row.addWidget(self.ring_test_button)
         self.test_button = QPushButton(self.tr("Test connection"), self)
         self.test_button.setObjectName("testConnection")
         self.test_label = QLabel(self)
@@ -143,7 +166,7 @@ class SipSettingsDialog(QDialog):
         form.addRow(self.tr("Keep recordings"), self.retention_spin)
         form.addRow(self.tr("Headset (speaker)"), self.headset_out_combo)
         form.addRow(self.tr("Headset (microphone)"), self.headset_in_combo)
-        form.addRow(self.tr("Ringing device"), self.ring_combo)
+        form.addRow(self.tr("Ringing device"), ring_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -175,6 +198,25 @@ class SipSettingsDialog(QDialog):
         if chosen is not None:
             combo.setCurrentIndex(devices.index(chosen))
         return combo
+
+    def try_ringtone(self) -> bool:
+        """Rings once on the device chosen in the list, so the operator hears where the desk will ring."""
+        self.stop_ringtone()
+        chosen = replace(self._settings, phone_ring_device=str(self.ring_combo.currentData() or ""))
+        self.ringer = Ringer(chosen, self._devices, parent=self)
+        audible = self.ringer.ring()
+        self._ring_stop.start()
+        return audible
+
+    def stop_ringtone(self) -> None:
+        if self.ringer is not None:
+            self.ringer.stop()
+            self.ringer.deleteLater()
+            self.ringer = None
+
+    def done(self, result: int) -> None:
+        self.stop_ringtone()
+        super().done(result)
 
     def _edited(self) -> tuple[Settings, str | None]:
         edited = replace(

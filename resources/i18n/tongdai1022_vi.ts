@@ -1024,6 +1024,10 @@
         <translation>Đã đăng nhập: %1</translation>
     </message>
     <message>
+        <source>Sync: cannot start (%1)</source>
+        <translation>Đồng bộ: không khởi động được (%1)</translation>
+    </message>
+    <message>
         <source>Connect this desk to the central server</source>
         <translation>Nối máy này với máy chủ trung tâm</translation>
     </message>
@@ -1492,6 +1496,10 @@
     <message>
         <source>%1 (system default)</source>
         <translation>%1 (mặc định của hệ thống)</translation>
+    </message>
+    <message>
+        <source>Try the ringtone</source>
+        <translation>Nghe thử chuông</translation>
     </message>
 </context>
 <context>

@@ -22,12 +22,25 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from desktop.services.phone_secrets import SipPasswordStore
 from desktop.settings import Settings
 from desktop.ui.phone_audio import CallAudioDevice, MediaDevices, Ringer
+from desktop.ui.sip_settings_dialog import SipSettingsDialog
+from desktop.ui.tasks import TaskRunner
 
 RATE = 8000
 CALL_TONE_HZ = 440.0
 FREQUENCIES = [300.0, 440.0, 660.0, 880.0, 1000.0]
+
+
+class NoKeyring:
+    priority = 1
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return None
+
+    def set_password(self, service: str, user: str, password: str) -> None:
+        raise RuntimeError("no keyring in the probe")
 
 
 def tone(frequency: float, seconds: float) -> bytes:
@@ -87,12 +100,16 @@ def main(sink_name: str, loop_source: str, folder: Path) -> dict[str, object]:
     ring_file = folder / "ring.raw"
     recorder = record(f"{sink_name}.monitor", ring_file)
     wait(app, 0.3)
-    ringer = Ringer(settings, devices)
-    result["ring_audible"] = ringer.ring()
+    dialog = SipSettingsDialog(Settings(), SipPasswordStore(NoKeyring()), TaskRunner(), devices=devices)
+    dialog.ring_combo.setCurrentIndex(dialog.ring_combo.findData(sink_name))
+    result["ring_audible"] = dialog.try_ringtone()  # the account dialog's "try the ringtone" (a Ringer)
     wait(app, 3.0)  # the ringtone loads asynchronously, and a null sink may start a second late
-    ringer.stop()
+    dialog.stop_ringtone()
     recorder.terminate()
     recorder.wait(5)
+    ringer = Ringer(settings, devices)
+    result["desk_ring_audible"] = ringer.ring()  # the desk's own ringer on the saved device
+    ringer.stop()
     rung = ring_file.read_bytes()
     result["ring_peak"], result["ring_strongest"] = peak(rung), strongest(rung)
 

@@ -230,6 +230,10 @@ def test_the_settings_dialog_offers_the_listed_devices_and_saves_the_choice(qtbo
     assert "mặc định" in dialog.headset_out_combo.itemText(1)
     assert dialog.ring_combo.currentData() == "builtin-out"
     assert not dialog.audio_label.isVisibleTo(dialog)
+    assert dialog.ring_test_button.isEnabled()
+    assert dialog.try_ringtone() is False  # listed, but no Qt device behind it: only the screen rings
+    dialog.show()
+    dialog.grab().save("/tmp/phone_settings_devices.png")
     dialog.headset_out_combo.setCurrentIndex(0)
     dialog.server_edit.setText("127.0.0.1")
     dialog.extension_edit.setText("1005")
@@ -253,6 +257,7 @@ def test_with_no_sound_device_the_settings_dialog_says_so_in_vietnamese(qtbot, v
     assert "không có thiết bị âm thanh" in text and "ghi âm" in text
     for combo in (dialog.headset_out_combo, dialog.headset_in_combo, dialog.ring_combo):
         assert not combo.isEnabled() and combo.currentText() == "(không có thiết bị)"
+    assert not dialog.ring_test_button.isEnabled()
     assert dialog.headset_out_combo.currentData() == "usb-headset-out"  # the saved choice is not lost
     dialog.grab().save("/tmp/phone_settings_no_audio.png")
 
