@@ -131,7 +131,6 @@ class Ticket(Base):
         Index("ix_tickets_phone_received", "phone", "received_at", "status"),
         Index("ix_tickets_status_received", "status", "received_at"),
         Index("ix_tickets_unit_received", "unit_code", "received_at"),
-        Index("ix_tickets_citizen", "citizen_id"),
         # Covers the report's one GROUP BY (reports/engine.py): every value its tables split on.
         Index(
             "ix_tickets_report",

@@ -2,6 +2,8 @@
 
 Over a million tickets the report took ~2.2 s reading rows through the reception-date index; led
 by the values the tables split on, this index answers it in ~0.35 s (measured on the bench store).
+The index on tickets.citizen_id goes: nothing looks tickets up by it (a caller's tickets are found
+by number) and citizens are never deleted, so it only cost every save and import its upkeep.
 
 Revision ID: 0007
 Revises: 0006
@@ -32,7 +34,9 @@ COLUMNS = [
 
 def upgrade() -> None:
     op.create_index("ix_tickets_report", "tickets", COLUMNS)
+    op.drop_index("ix_tickets_citizen", table_name="tickets")
 
 
 def downgrade() -> None:
+    op.create_index("ix_tickets_citizen", "tickets", ["citizen_id"])
     op.drop_index("ix_tickets_report", table_name="tickets")
