@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -25,21 +24,9 @@ from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncConflict
 from desktop.store.types import IsoDate, VnDateTime
 from desktop.sync.acks import to_json
+from desktop.sync.events import AppliedPage
 from desktop.sync.state import load_state
 from protocol import Change
-
-
-@dataclass
-class AppliedPage:
-    """What a page changed here, for the screens to refresh."""
-
-    applied: int = 0
-    skipped: int = 0
-    tickets: list[str] = field(default_factory=list)
-    catalogs_changed: bool = False
-    kb_changed: bool = False
-    conflicts_changed: bool = False
-
 
 # Catalog entity → its table and the column its feed key (entity_id) fills.
 CATALOG_TABLES: dict[str, tuple[type[models.Base], str]] = {

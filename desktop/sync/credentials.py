@@ -6,12 +6,14 @@ Secrets are never written to the store, the settings file or the log.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError
 
+from desktop.sync.account import Login
 from desktop.sync.client import LoginRefused, SyncClient
+
+__all__ = ["NO_KEYRING_MESSAGE", "SERVICE", "Credentials", "Login", "sign_in", "system_backend", "usable"]
 
 SERVICE = "tongdai1022"
 
@@ -19,12 +21,6 @@ NO_KEYRING_MESSAGE = (
     "Máy này không có kho mật khẩu của hệ điều hành (keyring), nên mật khẩu chỉ được giữ trong "
     "phiên làm việc này và không lưu xuống đĩa. Lần mở sau cần nhập lại mật khẩu."
 )
-
-
-@dataclass(frozen=True)
-class Login:
-    server_url: str
-    username: str
 
 
 def usable(backend: KeyringBackend | None) -> bool:

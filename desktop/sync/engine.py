@@ -22,36 +22,17 @@ from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncPush, SyncState, SyncVersion
 from desktop.sync.acks import record_results
-from desktop.sync.apply import AppliedPage, apply_page
+from desktop.sync.apply import apply_page
 from desktop.sync.client import LoginRefused, SeqGap, SyncClient, SyncError
 from desktop.sync.credentials import Credentials, Login
+from desktop.sync.events import RemoteChanges, SyncEvent, SyncStatus
 from desktop.sync.outbox_reader import number_new_mutations, read_batch
-from desktop.sync.state import SyncCounts, load_state, read_counts
+from desktop.sync.state import load_state, read_counts
 from protocol import MAX_BATCH, PROTOCOL_VERSION, Mutation, PushRequest, ServerInfo
 
 log = logging.getLogger(__name__)
 
 PULL_PAGE = 1000
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """What the status bar shows; `message` is Vietnamese, empty when all is well."""
-
-    online: bool
-    counts: SyncCounts
-    message: str = ""
-    login_needed: bool = False
-
-
-@dataclass(frozen=True)
-class RemoteChanges:
-    """A pulled page changed these records here: the screens showing them refresh."""
-
-    page: AppliedPage
-
-
-SyncEvent = SyncStatus | RemoteChanges
 
 
 @dataclass

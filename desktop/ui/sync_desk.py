@@ -1,11 +1,16 @@
-"""The sync inside the desk: the Server menu, the engine's lifecycle, login, conflicts, the status label."""
+"""The sync inside the desk: the Server menu, the engine's lifecycle, login, conflicts, the status label.
+
+Light to import: the HTTP client, the protocol models and the keyring load on a worker thread when a
+server is configured (or when the operator opens a sync screen), so the desk opens as fast without them.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -13,21 +18,36 @@ from PySide6.QtWidgets import QDialog, QMenu
 
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
-from desktop.sync.apply import AppliedPage
-from desktop.sync.client import SyncClient
-from desktop.sync.credentials import Credentials, Login
-from desktop.sync.engine import SyncEngine
+from desktop.sync.account import Login
+from desktop.sync.events import AppliedPage
 from desktop.sync.state import read_counts
-from desktop.ui.sync_conflicts import SyncConflictView
-from desktop.ui.sync_login import SyncLoginDialog
-from desktop.ui.sync_refusals import SyncRefusalsView
 from desktop.ui.sync_status import SyncBridge, SyncStatusPresenter
 from desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.sync.client import SyncClient
+    from desktop.sync.credentials import Credentials
+    from desktop.sync.engine import SyncEngine
+    from desktop.ui.sync_conflicts import SyncConflictView
+    from desktop.ui.sync_login import SyncLoginDialog
+    from desktop.ui.sync_refusals import SyncRefusalsView
 
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_S = 2.0
-EngineFactory = Callable[[Login], SyncEngine]
+
+
+def _system_credentials() -> Credentials:
+    """Runs on a worker thread at start: probing the platform's keyring can take a while."""
+    from desktop.sync.credentials import Credentials, system_backend
+
+    return Credentials(system_backend())
+
+
+def _http_client(base_url: str) -> SyncClient:
+    from desktop.sync.client import SyncClient
+
+    return SyncClient(base_url)
 
 
 class SyncDesk(QObject):
@@ -38,10 +58,10 @@ class SyncDesk(QObject):
         window: Any,  # MainWindow: form, sync_label, menuBar(), refresh(), statusBar()
         store: LocalStore,
         settings: Settings,
-        credentials: Credentials,
+        credentials: Credentials | Callable[[], Credentials],
         runner: TaskRunner,
         *,
-        make_client: Callable[[str], SyncClient] = SyncClient,
+        make_client: Callable[[str], SyncClient] = _http_client,
         save_settings: Callable[[Settings], None] = lambda _s: None,
         pull_interval: float = 30.0,
     ) -> None:
@@ -49,12 +69,15 @@ class SyncDesk(QObject):
         self.window = window
         self.store = store
         self.settings = settings
-        self.credentials = credentials
+        self._given_credentials = credentials
+        self._credentials: Credentials | None = None
+        self._credentials_lock = threading.Lock()
         self._runner = runner
         self._make_client = make_client
         self._save_settings = save_settings
         self._pull_interval = pull_interval
         self.engine: SyncEngine | None = None
+        self._generation = 0  # a start whose engine arrives after a stop (or a newer start) is dropped
         self.login_dialog: SyncLoginDialog | None = None
         self.conflict_view: SyncConflictView | None = None
         self.refusals_view: SyncRefusalsView | None = None
@@ -140,27 +163,55 @@ class SyncDesk(QObject):
         url, user = self.settings.sync_server.strip(), self.settings.sync_user.strip()
         return Login(url.rstrip("/"), user) if url and user else None
 
+    @property
+    def credentials(self) -> Credentials:
+        """Made once, on first use (the keyring probe), from whichever thread asks first."""
+        with self._credentials_lock:
+            if self._credentials is None:
+                given = self._given_credentials
+                self._credentials = given() if callable(given) else given
+            return self._credentials
+
     def start(self) -> bool:
-        """Starts the engine on its thread when a server is set; False (and nothing runs) when not."""
+        """Starts the engine when a server is set (built on a worker, then run on its own thread);
+        False, and nothing runs, when no server is set."""
         login = self.login
         if login is None:
             self.window.sync_label.setText(self.tr("Sync: not configured"))
             self.window.sync_label.setToolTip(self.tr("Server ▸ Sign in to the server… connects this desk."))
             return False
         self.window.sync_label.setText(self.tr("Sync: connecting to %1…").replace("%1", login.server_url))
-        self.engine = SyncEngine(
-            self.store,
-            self._make_client(login.server_url),
-            self.credentials,
-            login,
-            on_event=self.bridge.on_engine_event,
-            pull_interval=self._pull_interval,
-        )
-        self.engine.start()
+        self._generation += 1
+        generation = self._generation
+
+        def build() -> SyncEngine:
+            """Runs on a worker thread: imports the client and protocol, probes the keyring."""
+            from desktop.sync.engine import SyncEngine
+
+            return SyncEngine(
+                self.store,
+                self._make_client(login.server_url),
+                self.credentials,
+                login,
+                on_event=self.bridge.on_engine_event,
+                pull_interval=self._pull_interval,
+            )
+
+        def built(engine: Any) -> None:
+            if generation != self._generation:
+                return  # stopped (or restarted) meanwhile: this engine never runs
+            self.engine = engine
+            engine.start()
+
+        def failed(error: BaseException) -> None:
+            self.window.sync_label.setText(self.tr("Sync: cannot start (%1)").replace("%1", str(error)))
+
+        self._runner.run(build, built, failed)
         return True
 
     def stop(self) -> None:
         """Stops the engine (bounded: the thread is joined for at most 2 s); called when the desk closes."""
+        self._generation += 1
         engine, self.engine = self.engine, None
         if engine is not None:
             engine.stop(STOP_TIMEOUT_S)
@@ -177,6 +228,8 @@ class SyncDesk(QObject):
         if self.login_dialog is not None and self.login_dialog.isVisible():
             self.login_dialog.raise_()
             return
+        from desktop.ui.sync_login import SyncLoginDialog
+
         dialog = SyncLoginDialog(
             self.credentials,
             str(self.store.client_id),
@@ -210,6 +263,8 @@ class SyncDesk(QObject):
 
     def open_conflicts(self) -> None:
         if self.conflict_view is None:
+            from desktop.ui.sync_conflicts import SyncConflictView
+
             view = SyncConflictView(self.store, self.settings.operator, self._runner, self.window)
             view.conflict_settled.connect(self.on_conflict_view_conflict_settled)
             self.conflict_view = view
@@ -219,6 +274,8 @@ class SyncDesk(QObject):
 
     def open_refusals(self) -> None:
         if self.refusals_view is None:
+            from desktop.ui.sync_refusals import SyncRefusalsView
+
             view = SyncRefusalsView(self.store, self._runner, self.window)
             view.marked_read.connect(self.refresh_status)
             self.refusals_view = view
@@ -262,13 +319,11 @@ def install_sync(
     """The hook of launch.py: the Server menu, and the engine started when a server is configured."""
     from pathlib import Path
 
-    from desktop.sync.credentials import system_backend
-
     desk = SyncDesk(
         window,
         store,
         settings,
-        Credentials(system_backend()),
+        _system_credentials,
         runner,
         save_settings=lambda s: s.save(Path(data_dir)),
     )

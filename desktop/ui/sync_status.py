@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QLabel
 
-from desktop.sync.engine import RemoteChanges, SyncEvent, SyncStatus
+from desktop.sync.events import RemoteChanges, SyncEvent, SyncStatus
 
 
 def _count(count: int) -> str:

@@ -115,6 +115,7 @@ def test_closing_the_desk_does_not_wait_for_a_server_that_never_answers(
         settings = Settings(operator="dtv1", sync_server=url, sync_user="dtv1")
         desk = SyncDesk(window, store, settings, credentials, runner)
         assert desk.start()
+        qtbot.waitUntil(lambda: desk.engine is not None, timeout=10000)
         time.sleep(1.0)  # the worker is now waiting on the login's answer (read timeout: 30 s)
         engine = desk.engine
         assert engine is not None and engine.running

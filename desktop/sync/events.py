@@ -1,0 +1,39 @@
+"""What the sync engine tells the screens: its status and the records a pulled page changed (light)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from desktop.sync.state import SyncCounts
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows; `message` is Vietnamese, empty when all is well."""
+
+    online: bool
+    counts: SyncCounts
+    message: str = ""
+    login_needed: bool = False
+
+
+@dataclass
+class AppliedPage:
+    """What a page changed here, for the screens to refresh."""
+
+    applied: int = 0
+    skipped: int = 0
+    tickets: list[str] = field(default_factory=list)
+    catalogs_changed: bool = False
+    kb_changed: bool = False
+    conflicts_changed: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteChanges:
+    """A pulled page changed these records here: the screens showing them refresh."""
+
+    page: AppliedPage
+
+
+SyncEvent = SyncStatus | RemoteChanges
