@@ -77,6 +77,7 @@ class SyncEngine:
         pull_page: int = PULL_PAGE,
         backoff: Backoff | None = None,
         clock: Callable[[], datetime] = now_vn,
+        protocol_version: int = PROTOCOL_VERSION,  # another only to play an older desktop in tests
     ) -> None:
         self._store = store
         self._client = client
@@ -89,6 +90,7 @@ class SyncEngine:
         self._pull_page = pull_page
         self._backoff = backoff or Backoff()
         self._clock = clock
+        self._protocol_version = protocol_version
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -238,7 +240,7 @@ class SyncEngine:
                 break
             request = PushRequest(
                 client_id=str(self._store.client_id),
-                protocol_version=PROTOCOL_VERSION,
+                protocol_version=self._protocol_version,
                 mutations=[
                     Mutation(
                         seq=m.seq,

@@ -20,7 +20,7 @@ from desktop.domain.ticket import TicketDraft
 from desktop.services.outbox import append_mutation
 from desktop.services.tickets import TicketService
 from desktop.store.local import LocalStore
-from desktop.sync.client import ServerUnreachable, SyncClient
+from desktop.sync.client import ProtocolRefused, ServerUnreachable, SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import Backoff, CycleReport, SyncEngine
 from desktop.sync.state import read_counts
@@ -301,4 +301,29 @@ def test_an_outbox_written_by_an_older_desktop_is_applied_or_refused_with_a_reas
     assert on_server[current.id]["answer"] == "Sửa bằng phiên bản cũ"
     assert on_server[after.id]["content"] == "Phiếu sau khi nâng cấp"
     assert json.dumps(on_server).count("CU-0001") == 0
+    desk.close()
+
+
+def test_a_desktop_on_a_protocol_the_upgraded_server_no_longer_speaks_is_refused_whole_and_keeps_everything(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    desk = LocalStore.open(tmp_path / "a")
+    service = TicketService(desk, "dtv1")
+    saved = [service.create(replace(DRAFT, phone=f"0912 333 {n:03d}")).id for n in range(3)]
+    old_desktop = engine_for(desk, server, "dtv1", protocol_version=0)
+
+    with pytest.raises(ProtocolRefused) as refused:
+        old_desktop.run_cycle()
+    assert "cập nhật phần mềm" in str(refused.value).lower()
+    assert not refused.value.retry  # no point hammering the server: the desk says "update"
+    assert read_counts(desk).pending == 3 and server_tickets(server) == {}  # nothing applied, nothing lost
+
+    report = sync(desk, server, "dtv1")  # the desktop updated: the same numbers go, none skipped
+    assert report.pushed == 3 and read_counts(desk).pending == 0
+    assert rows(desk, "SELECT client_seq, outcome FROM sync_pushes ORDER BY client_seq") == [
+        (1, "applied"),
+        (2, "applied"),
+        (3, "applied"),
+    ]
+    assert set(server_tickets(server)) == set(saved)
     desk.close()
