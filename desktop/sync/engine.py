@@ -290,6 +290,8 @@ class SyncEngine:
             if self._check_server(response.server, response.last_seq, response.feed_head):
                 restored = True
                 continue  # the cursor went back to 0
+            if not response.changes and response.next_cursor == cursor and not response.has_more:
+                break  # nothing new: nothing to write
             page = apply_page(
                 self._store, response.changes, response.next_cursor, response.server.server_epoch
             )
@@ -303,6 +305,15 @@ class SyncEngine:
     # -- a server restored from a backup ----------------------------------------------------------
     def _check_server(self, server: ServerInfo, last_seq: int, feed_head: int) -> bool:
         """True when the server lost what it had acknowledged: the outbox goes again, the feed restarts."""
+        with self._store.sessions() as session:  # the usual answer changes nothing: no write lock for it
+            known = session.get(SyncState, 1)
+            if (
+                known is not None
+                and known.server_id == server.server_epoch
+                and last_seq >= known.acked_seq
+                and feed_head >= int(known.cursor or 0)
+            ):
+                return False
         with self._store.writes.begin() as session:
             state = load_state(session)
             new_epoch = bool(state.server_id) and server.server_epoch != state.server_id
