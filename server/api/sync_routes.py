@@ -25,7 +25,7 @@ from protocol import (
 )
 from server.api.deps import Db, Operator, Rt
 from server.db import read_epoch
-from server.services import accounts
+from server.services import accounts, push_pg
 from server.services.feed import feed_head, read_page
 from server.services.push import SeqGap, apply_batch, last_seq
 from server.services.tickets import Actor
@@ -105,7 +105,11 @@ def push(body: PushRequest, who: Operator, rt: Rt, session: Db) -> PushResponse 
         )
     actor = Actor(who.username, who.role.rank, who.client_id)
     try:
-        results = apply_batch(rt.sessions, actor, body.mutations)
+        engine = rt.sessions.kw["bind"]
+        if engine.dialect.name == "postgresql":
+            results = push_pg.apply_batch(engine, rt.sessions, actor, body.mutations)
+        else:
+            results = apply_batch(rt.sessions, actor, body.mutations)
     except SeqGap as gap:
         detail = (
             f"Thiếu thay đổi số {gap.expected_seq}: máy chủ đã nhận đến số {gap.last_seq}. "

@@ -60,9 +60,19 @@ def conflict_data(conflict: Conflict) -> dict[str, Any]:
     }
 
 
-def create(
-    session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
-) -> Applied:
+# What a new ticket's fields are when its payload leaves them out: the columns' own defaults.
+_TICKET_DEFAULTS: dict[str, Any] = dict.fromkeys(TICKET_FIELDS) | {
+    column.name: column.default.arg
+    for column in Ticket.__table__.columns
+    if column.name in TICKET_FIELDS and column.default is not None
+}
+ID_LENGTH = 36
+
+
+def new_ticket_values(mutation: Mutation) -> dict[str, Any]:
+    """Every ticket field of a create/import, checked and converted; raises Rejected with the reason."""
+    if len(mutation.entity_id) > ID_LENGTH:
+        raise Rejected(f"Mã định danh phiếu dài quá {ID_LENGTH} ký tự.")
     fields = {k: v for k, v in mutation.payload.items() if k not in ("source", "id", "version")}
     if mutation.op == "import" and not set(TICKET_REQUIRED) <= set(fields):
         raise Rejected(
@@ -74,9 +84,15 @@ def create(
     if missing:
         raise Rejected(f"Phiếu thiếu trường bắt buộc: {', '.join(missing)}.")
     try:
-        values = convert(TICKET_CONVERTERS, fields)
+        return {**_TICKET_DEFAULTS, **convert(TICKET_CONVERTERS, fields)}
     except BadValue as error:
         raise Rejected(str(error)) from None
+
+
+def create(
+    session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
+) -> Applied:
+    values = new_ticket_values(mutation)
     clash = session.execute(
         select(Ticket.id).where(or_(Ticket.id == mutation.entity_id, Ticket.code == values["code"])).limit(1)
     ).scalar()
