@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from desktop.store import models
@@ -30,27 +30,47 @@ def record_results(session: Session, results: Sequence[MutationResult], at: date
     by_seq = {result.seq: result for result in results}
     acked = state.acked_seq
     pushes = {
-        push.client_seq: push
-        for push in session.scalars(
-            select(SyncPush).where(SyncPush.client_seq > acked, SyncPush.client_seq <= max(by_seq, default=0))
+        row.client_seq: row
+        for row in session.execute(
+            select(SyncPush.client_seq, SyncPush.outbox_seq, SyncPush.acked_at).where(
+                SyncPush.client_seq > acked, SyncPush.client_seq <= max(by_seq, default=0)
+            )
         )
     }
-    sent: list[int] = []
+    answers: list[dict[str, Any]] = []
     while acked + 1 in by_seq:
         result = by_seq[acked + 1]
         push = pushes.get(result.seq)
         if push is None:
             break
         if push.acked_at is None:
-            push.outcome = result.status.value
-            push.reason = result.reason or _lost_fields(result)
-            push.server_version = result.version
-            push.acked_at = at
-            sent.append(push.outbox_seq)
+            answers.append(
+                {
+                    "answered_seq": result.seq,
+                    "outbox_seq": push.outbox_seq,
+                    "answered_outcome": result.status.value,
+                    "answered_reason": result.reason or _lost_fields(result),
+                    "answered_version": result.version,
+                }
+            )
             if result.status is MutationStatus.CONFLICT:
-                _record_conflicts(session, push, result, at)
+                _record_conflicts(session, push.outbox_seq, result, at)
         acked += 1
-    if sent:
+    if answers:  # Core, one statement each for the whole batch: no ORM objects for 500 answers
+        table = SyncPush.__table__
+        assert isinstance(table, Table)
+        session.execute(
+            update(table)
+            .where(table.c.client_seq == bindparam("answered_seq"))
+            .values(
+                outcome=bindparam("answered_outcome"),
+                reason=bindparam("answered_reason"),
+                server_version=bindparam("answered_version"),
+                acked_at=at,
+            ),
+            answers,
+        )
+        sent = [answer["outbox_seq"] for answer in answers]
         session.execute(
             update(models.OutboxMutation).where(models.OutboxMutation.seq.in_(sent)).values(pushed_at=at)
         )
@@ -65,9 +85,9 @@ def _lost_fields(result: MutationResult) -> str:
     return "Thay đổi ở " + ", ".join(lost) + " không được áp dụng: người có quyền cao hơn đã sửa cùng lúc."
 
 
-def _record_conflicts(session: Session, push: SyncPush, result: MutationResult, at: datetime) -> None:
+def _record_conflicts(session: Session, outbox_seq: int, result: MutationResult, at: datetime) -> None:
     """Keep the conflict at once (the feed brings the server's full record later, by the same id)."""
-    mutation = session.get(models.OutboxMutation, push.outbox_seq)
+    mutation = session.get(models.OutboxMutation, outbox_seq)
     assert mutation is not None
     payload = json.loads(mutation.payload)
     changes, before = payload.get("changes", payload), payload.get("before", {})

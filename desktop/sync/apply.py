@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,8 @@ from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncConflict
 from desktop.store.types import IsoDate, VnDateTime
 from desktop.sync.acks import to_json
+from desktop.sync.apply_surveys import ENTITY as SURVEY_ATTEMPT
+from desktop.sync.apply_surveys import apply_survey_attempt
 from desktop.sync.events import AppliedPage
 from desktop.sync.state import load_state
 from protocol import Change
@@ -45,18 +48,25 @@ def apply_page(
     result = AppliedPage()
     with store.writes.begin() as session:
         connection = session.connection()
+        page = _PageContext(
+            edited=set(connection.scalars(_EDITED_NOT_PUSHED)) if changes else set(), catalog_codes=set()
+        )
         for change in changes:
             if not _newer(connection, change):
                 result.skipped += 1
                 continue
             if change.entity == "ticket":
-                _apply_ticket(session, connection, change)
+                _apply_ticket(session, connection, change, page)
                 result.tickets.append(change.entity_id)
             elif change.entity == "call":
                 _apply_call(connection, change)
             elif change.entity == "conflict":
                 _apply_conflict(connection, change)
                 result.conflicts_changed = True
+            elif change.entity == SURVEY_ATTEMPT:
+                if not apply_survey_attempt(connection, change):
+                    result.skipped += 1  # its ticket is not here yet; the server sends it again after it
+                    continue
             elif change.entity in CATALOG_TABLES:
                 _apply_catalog(connection, change)
                 if change.entity.startswith("kb_"):
@@ -73,6 +83,17 @@ def apply_page(
         if server_epoch:
             state.server_id = server_epoch
     return result
+
+
+@dataclass
+class _PageContext:
+    """Looked up once per page instead of once per change."""
+
+    edited: set[str]  # tickets with edits not pushed yet
+    catalog_codes: set[tuple[str, str]]  # units and fields known to exist
+
+
+_EDITED_NOT_PUSHED = text("SELECT DISTINCT entity_id FROM outbox WHERE pushed_at IS NULL AND op = 'update'")
 
 
 def _fields(change: Change) -> Mapping[str, Any]:
@@ -126,8 +147,6 @@ def _columns(table: Table, data: Mapping[str, Any], skip: tuple[str, ...] = ()) 
 # Set by whoever stored the row: a difference in these alone is not a change to show or count.
 _BOOKKEEPING = frozenset({"created_at", "updated_at", "created_by", "updated_by"})
 
-_SEARCH_COLUMNS = ("pk", "version", "code", "phone", "citizen_name", "tthc_code", "content", "answer")
-
 
 def _pending_edits(connection: Connection, ticket_id: str) -> dict[str, Any]:
     """The fields this desktop changed and has not pushed yet, latest value last."""
@@ -143,21 +162,22 @@ def _pending_edits(connection: Connection, ticket_id: str) -> dict[str, Any]:
     return edits
 
 
-def _apply_ticket(session: Session, connection: Connection, change: Change) -> None:
+def _apply_ticket(session: Session, connection: Connection, change: Change, page: _PageContext) -> None:
     table = models.Ticket.__table__
     assert isinstance(table, Table)
-    current = connection.execute(
-        select(*(table.c[name] for name in _SEARCH_COLUMNS)).where(table.c.id == change.entity_id)
-    ).first()
+    current = connection.execute(select(table).where(table.c.id == change.entity_id)).first()
     if change.tombstone:
         if current is not None:
             _delete_ticket(connection, change.entity_id, dict(current._mapping))
         return
     values = _columns(table, _fields(change), skip=("pk", "id", "version", "citizen_id"))
-    values.update(_columns(table, _pending_edits(connection, change.entity_id), skip=("pk", "id")))
+    if change.entity_id in page.edited:
+        values.update(_columns(table, _pending_edits(connection, change.entity_id), skip=("pk", "id")))
     for name, parent in (("unit_code", models.Unit), ("field_code", models.Field)):
-        if values.get(name):
-            _ensure_catalog_entry(connection, parent, values[name])
+        code = values.get(name)
+        if code and (name, code) not in page.catalog_codes:
+            _ensure_catalog_entry(connection, parent, code)
+            page.catalog_codes.add((name, code))
     values["citizen_id"] = _citizen_for(connection, values)
     if current is None:
         now = now_vn()
@@ -167,12 +187,10 @@ def _apply_ticket(session: Session, connection: Connection, change: Change) -> N
         values["version"] = change.version
         pk = connection.execute(insert(table), values).inserted_primary_key
         assert pk is not None
-        stored = connection.execute(
-            select(*(table.c[name] for name in _SEARCH_COLUMNS)).where(table.c.pk == pk[0])
-        ).one()
-        index_ticket(session, stored.pk, ticket_search_body(dict(stored._mapping)))
+        searched = {name: values.get(name) for name in ("citizen_name", "tthc_code", "content", "answer")}
+        index_ticket(session, pk[0], ticket_search_body(searched))
         return
-    old = dict(connection.execute(select(table).where(table.c.pk == current.pk)).one()._mapping)
+    old = dict(current._mapping)
     if all(old.get(name) == value for name, value in values.items() if name not in _BOOKKEEPING):
         return  # our own change coming back (the server's own timestamps aside), or nothing new here
     values.pop("created_at", None)  # when the operator typed it here, not when the server got it

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from desktop.services.tickets import ticket_snapshot
+from desktop.services.tickets import SNAPSHOT_FIELDS, ticket_snapshot
 from desktop.store import models
 from desktop.store.sync_models import SyncPush
 from desktop.sync.state import load_state
@@ -48,8 +48,10 @@ def number_new_mutations(session: Session, limit: int) -> int:
     if not seqs:
         return 0
     first = state.next_seq
+    table = SyncPush.__table__
+    assert isinstance(table, Table)
     session.execute(
-        insert(SyncPush),
+        insert(table),  # Core: no ORM objects for thousands of rows
         [
             {"outbox_seq": outbox_seq, "client_seq": first + i, "reason": "", "seen": False}
             for i, outbox_seq in enumerate(seqs)
@@ -64,16 +66,27 @@ def read_batch(session: Session, from_seq: int, limit: int) -> list[PendingMutat
     """Numbered mutations from `from_seq` on, in order, at most `limit` (imports expanded to the ticket)."""
     outbox = models.OutboxMutation
     rows = session.execute(
-        select(SyncPush.client_seq, outbox)
+        select(
+            SyncPush.client_seq,
+            outbox.seq,
+            outbox.mutation_id,
+            outbox.entity,
+            outbox.entity_id,
+            outbox.op,
+            outbox.base_version,
+            outbox.payload,
+            outbox.created_at,
+        )
         .join(outbox, outbox.seq == SyncPush.outbox_seq)
         .where(SyncPush.client_seq >= from_seq)
         .order_by(SyncPush.client_seq)
         .limit(limit)
     ).all()
-    imported = {row[1].entity_id: row[1].seq for row in rows if row[1].op == IMPORT_OP}
+    imported = {row.entity_id: row.seq for row in rows if row.op == IMPORT_OP}
     first_versions = _imported_first_versions(session, imported) if imported else {}
     batch = []
-    for client_seq, mutation in rows:
+    for mutation in rows:
+        client_seq = mutation.client_seq
         payload = json.loads(mutation.payload)
         if mutation.op == IMPORT_OP:
             source = payload
@@ -101,8 +114,11 @@ def _imported_first_versions(session: Session, imported: dict[str, int]) -> dict
     store), so its first version is the row itself, minus the edits made since (their `before`).
     """
     ids = list(imported)
-    tickets = session.scalars(select(models.Ticket).where(models.Ticket.id.in_(ids))).all()
-    versions = {ticket.id: ticket_snapshot(ticket) for ticket in tickets}
+    table = models.Ticket.__table__
+    assert isinstance(table, Table)
+    columns = [table.c[name] for name in ("id", *SNAPSHOT_FIELDS)]
+    tickets = session.execute(select(*columns).where(table.c.id.in_(ids))).mappings()
+    versions = {ticket["id"]: ticket_snapshot(dict(ticket)) for ticket in tickets}
     later_edits: dict[str, list[dict[str, Any]]] = defaultdict(list)
     edits = session.execute(
         select(models.OutboxMutation.entity_id, models.OutboxMutation.seq, models.OutboxMutation.payload)
