@@ -15,12 +15,15 @@ Payloads: ticket `create`/`import` carry the whole ticket (`TICKET_FIELDS`; an i
 as its first version, optionally with `"source": {"tep": …, "dong": …}`); ticket `update`/`resolve` carry
 `{"changes": {...}, "before": {...}}` with the `base_version` the edit started from; call `create`/`update`
 carry the call's columns (`CALL_FIELDS`); `conflict`/`settle` carries `{"value": ...}` (the text the operator
-kept; entity_id = the conflict's id). Client clocks (`made_at`) are informational only.
+kept; entity_id = the conflict's id); survey_attempt `create` carries `{ticket_id, at, operator, outcome,
+reason, call_id}` (outcome: a satisfaction code or `khong_nghe_may`; the rating itself is a ticket update).
+Client clocks (`made_at`) are informational only.
 
 Pull (`GET /api/v1/sync/pull?cursor=N&limit=M` → `PullResponse`): every committed change after `cursor` in
 COMMIT order (one `Change` per entity: its latest state, or a tombstone), including catalogs (unit, field,
-level, holiday), the knowledge base (kb_qa) and the conflicts waiting for an operator. Save `next_cursor`
-with the applied page in one local transaction; repeat while `has_more`.
+level, holiday), the knowledge base (kb_qa), the conflicts waiting for an operator and every survey attempt
+(survey_attempt; always after its ticket: each new version of a ticket moves its attempts behind it). Save
+`next_cursor` with the applied page in one local transaction; repeat while `has_more`.
 
 Restore detection: `ServerInfo.server_epoch` names the server's database; it changes when the database is
 created anew or an administrator runs `tongdai1022-server new-epoch` after restoring a backup. Every login,

@@ -32,7 +32,7 @@ class ServerInfo(BaseModel):
 
 
 class Mutation(BaseModel):
-    """One outbox row: entity ticket|call|conflict; op create|import|update|resolve|settle."""
+    """One outbox row: entity ticket|call|conflict|survey_attempt; op create|import|update|resolve|settle."""
 
     model_config = ConfigDict(extra="forbid")
 

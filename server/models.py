@@ -195,6 +195,23 @@ class Call(Base):
     )
 
 
+class SurveyAttempt(Base):
+    """One satisfaction call-back and what came of it (the rating itself is a ticket update)."""
+
+    __tablename__ = "survey_attempts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(36), index=True)
+    at: Mapped[datetime]
+    operator: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(20))  # a satisfaction code, or khong_nghe_may
+    reason: Mapped[str | None] = mapped_column(String(30), default=None)
+    call_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    origin_client: Mapped[str] = mapped_column(String(64), default="")
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+
+    __table_args__ = (Index("ix_survey_attempts_at", "at"),)
+
+
 class Conflict(Base):
     """Two concurrent edits of one free-text field: the ticket keeps server_value, this keeps the other."""
 

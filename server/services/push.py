@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protocol import Mutation, MutationResult, MutationStatus
 from server.models import AppliedMutation, ClientStream
-from server.services import calls, tickets
+from server.services import calls, surveys, tickets
 from server.services.feed import PendingChanges, publish
 from server.services.tickets import Actor, Applied, Rejected
 
@@ -26,6 +26,7 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("conflict", "settle"): tickets.settle,
     ("call", "create"): calls.create,
     ("call", "update"): calls.update,
+    ("survey_attempt", "create"): surveys.create,
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from protocol import FREE_TEXT_FIELDS, TICKET_FIELDS, FieldOutcome, Mutation
 from server.models import Conflict, Ticket
+from server.services.attempts import follow_ticket
 from server.services.feed import PendingChanges
 from server.services.values import TICKET_CONVERTERS, TICKET_REQUIRED, BadValue, convert, to_json
 
@@ -188,6 +189,7 @@ def update(
         ticket.updated_at = now
         session.flush()
         feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
+        follow_ticket(session, ticket.id, feed)
     return Applied(ticket.version, outcomes)
 
 
@@ -215,6 +217,7 @@ def settle(
         ticket.updated_by, ticket.updated_at = actor.username, now
         session.flush()
         feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
+        follow_ticket(session, ticket.id, feed)
     feed.record("conflict", conflict.id, 2, None, origin_client=actor.client_id)
     return Applied(ticket.version, [])
 

@@ -138,6 +138,16 @@ CALL_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     "sip_call_id": _text(200, optional=True),
 }
 
+SURVEY_OUTCOMES = frozenset({"hai_long", "khong_hai_long", "khong_phan_hoi", "khong_nghe_may"})
+SURVEY_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
+    "ticket_id": _text(36),
+    "at": _moment(optional=False),
+    "operator": _text(64),
+    "outcome": _code(SURVEY_OUTCOMES),
+    "reason": _code(REASONS, optional=True),
+    "call_id": _text(36, optional=True),
+}
+
 
 def convert(converters: dict[str, Callable[[str, Any], Any]], values: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(values) - set(converters))
