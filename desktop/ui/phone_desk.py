@@ -427,8 +427,11 @@ class PhoneDesk(QObject):
             self.wrap_up_dialog = dialog
             dialog.show()
             dialog.activateWindow()
-        session = self.session  # the queue is read once the call's own writes (a missed call) are done
-        self._runner.run(lambda: session.flush(5.0), lambda _done: self.callbacks.reload())
+        self._runner.run(self._wait_for_writes, lambda _none: self.callbacks.reload())
+
+    def _wait_for_writes(self) -> None:
+        """Worker thread: the queue is read once the call's own writes (a missed call) are done."""
+        self.session.flush(5.0)
 
     def on_wrap_up_chosen(self, finished: FinishedCall, disposition: Disposition) -> None:
         self.session.wrap_up(finished, disposition)
