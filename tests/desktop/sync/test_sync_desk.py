@@ -7,7 +7,7 @@ from pathlib import Path
 
 from keyring.backends.fail import Keyring as NoKeyring
 from pytestqt.qtbot import QtBot
-from server_lab import PASSWORD, ServerProcess
+from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 
 from desktop.domain.ticket import TicketDraft
 from desktop.settings import Settings
@@ -88,6 +88,12 @@ def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops
     assert "Sync: online" in window.sync_label.text()
     window.statusBar().grab().save("/tmp/sync_statusbar.png")
     window.grab().save("/tmp/sync_window.png")
+
+    other = Desk(server, "dtv2")  # another desk's ticket reaches this window's list on F6
+    remote_id = new_id()
+    assert other.push([other.mutation("ticket", "create", remote_id, ticket("KHAC-0001"))]).status_code == 200
+    desk.sync_now_action.trigger()
+    qtbot.waitUntil(lambda: window.model.row_of(remote_id) >= 0, timeout=15000)
 
     engine = desk.engine
     assert engine is not None and engine.running
