@@ -10,7 +10,6 @@ import sqlite3
 import statistics
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,33 +19,15 @@ from bench import BenchError, Size, figure, log
 from bench.dataset import store_for
 from bench.report import MONTH, _alternate
 from bench.server_lab import cluster, pg_bin
-from desktop.services.reports import desktop_source
-from reports import CallColumns, Period, ReportSource, TicketColumns, UnitColumns, build_report
+from reports import Period, build_report
 from reports.period import VN_TZ
+from server.services.reports import server_source
 
 BARE = (
     "SELECT unit_code, count(*) FROM tickets WHERE received_at >= %s AND received_at < %s GROUP BY unit_code"
 )
 BASELINE = "bare GROUP BY unit_code over the same rows (psycopg)"
 SERVER_ONLY = {"creator_rank": 1, "field_meta": "{}", "origin_client": "", "version": 1}
-
-
-def server_source() -> ReportSource:
-    """The engine bound to the server's tables; the codes are the desktop's vocabulary."""
-    from server import models as central
-
-    tickets, calls, units = central.Ticket.__table__.c, central.Call.__table__.c, central.Unit.__table__.c
-    return replace(
-        desktop_source(),
-        tickets=TicketColumns(
-            received_at=tickets.received_at, unit=tickets.unit_code, channel=tickets.channel,
-            request_type=tickets.request_type, level=tickets.level, status=tickets.status,
-            is_tthc=tickets.is_tthc, satisfaction=tickets.satisfaction,
-            dissatisfaction_reason=tickets.dissatisfaction_reason,
-        ),
-        calls=CallColumns(started_at=calls.started_at, direction=calls.direction, outcome=calls.outcome),
-        units=UnitColumns(code=units.code, name=units.name, active=units.active, sort_order=units.sort_order),
-    )  # fmt: skip
 
 
 def _copy(sqlite_path: Path, connection: Any, table: Table) -> int:

@@ -6,24 +6,31 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-CHANNELS = frozenset({"dien_thoai", "email", "zalo", "website", "facebook", "app_mobile"})
-REQUEST_TYPES = frozenset(
-    {
-        "hoi_thong_tin",
-        "phan_anh",
-        "dang_ky",
-        "phan_anh_cham_tre",
-        "phan_anh_thai_do",
-        "gop_y",
-        "khieu_nai",
-        "khac",
-    }
+# The codes of DOMAIN.md in the order the province's tables show them (the report lists them so).
+CHANNEL_CODES = ("dien_thoai", "email", "zalo", "website", "facebook", "app_mobile")
+REQUEST_TYPE_CODES = (
+    "hoi_thong_tin",
+    "phan_anh",
+    "dang_ky",
+    "phan_anh_cham_tre",
+    "phan_anh_thai_do",
+    "gop_y",
+    "khieu_nai",
+    "khac",
 )
+REASON_CODES = (
+    "co_che_chinh_sach",
+    "nguon_luc",
+    "yeu_cau_khong_phu_hop",
+    "don_vi_tra_loi",
+    "tong_dai_vien",
+    "khac",
+)
+CHANNELS = frozenset(CHANNEL_CODES)
+REQUEST_TYPES = frozenset(REQUEST_TYPE_CODES)
 STATUSES = frozenset({"dang_xu_ly", "da_xu_ly"})
 SATISFACTIONS = frozenset({"hai_long", "khong_hai_long", "khong_phan_hoi", "chua_danh_gia"})
-REASONS = frozenset(
-    {"co_che_chinh_sach", "nguon_luc", "yeu_cau_khong_phu_hop", "don_vi_tra_loi", "tong_dai_vien", "khac"}
-)
+REASONS = frozenset(REASON_CODES)
 DIRECTIONS = frozenset({"vao", "ra"})
 OUTCOMES = frozenset({"dang_do_chuong", "da_tra_loi", "nho", "bo_may", "ban", "loi"})
 

@@ -11,7 +11,7 @@ from server_lab import Desk, ServerProcess, new_id, ticket
 from protocol import MAX_BODY_BYTES
 
 PUBLIC = {("post", "/api/v1/login"), ("get", "/health")}
-SUPERVISOR = {("get", "/api/v1/presence"), ("get", "/api/v1/counts")}
+SUPERVISOR = {("get", "/api/v1/presence"), ("get", "/api/v1/counts"), ("get", "/api/v1/reports")}
 
 
 def routes(server: ServerProcess) -> list[tuple[str, str]]:
