@@ -309,6 +309,10 @@ class SyncDesk(QObject):
         assert isinstance(page, AppliedPage)
         if page.tickets:
             self._list_refresh.start()
+            form = self.window.form
+            shown = form.ticket
+            if shown is not None and shown.id in page.tickets and not form.is_dirty() and not form.is_saving:
+                form.open_ticket(shown.id)  # the open ticket shows the other desk's change at once
         if page.conflicts_changed and self.conflict_view is not None and self.conflict_view.isVisible():
             self.conflict_view.reload()
 

@@ -79,7 +79,9 @@ def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops
     window.form.phone_edit.setText("0912 345 678")
     window.form.content_edit.setPlainText("Phản ánh đèn đường hỏng ở phường 1")
     started = time.monotonic()
-    window.form.save()
+    with qtbot.waitSignal(window.form.ticket_saved, timeout=10000) as saved:
+        window.form.save()
+    saved_id = saved.args[0].id
     qtbot.waitUntil(lambda: read_counts(store).pending == 0 and read_counts(store).last_sync_at is not None)
     qtbot.waitUntil(
         lambda: desk.presenter.last is not None and desk.presenter.last.counts.pending == 0, timeout=10000
@@ -92,8 +94,13 @@ def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops
     other = Desk(server, "dtv2")  # another desk's ticket reaches this window's list on F6
     remote_id = new_id()
     assert other.push([other.mutation("ticket", "create", remote_id, ticket("KHAC-0001"))]).status_code == 200
+    window.open_ticket(saved_id)  # the operator has the saved ticket open, unchanged
+    qtbot.waitUntil(lambda: window.form.ticket is not None and window.form.ticket.id == saved_id)
+    answer = {"changes": {"answer": "Đội quản lý đô thị đã thay bóng đèn"}, "before": {"answer": ""}}
+    assert other.push([other.mutation("ticket", "update", saved_id, answer, base=1)]).status_code == 200
     desk.sync_now_action.trigger()
     qtbot.waitUntil(lambda: window.model.row_of(remote_id) >= 0, timeout=15000)
+    qtbot.waitUntil(lambda: window.form.answer_edit.toPlainText() == "Đội quản lý đô thị đã thay bóng đèn")
 
     engine = desk.engine
     assert engine is not None and engine.running
