@@ -15,6 +15,7 @@ from protocol import Mutation, MutationResult, MutationStatus
 from server.models import AppliedMutation, ClientStream
 from server.services import calls, surveys, tickets
 from server.services.feed import PendingChanges, publish
+from server.services.finish_pg import finish_locked
 from server.services.tickets import Actor, Applied, Rejected
 
 Handler = Callable[[Session, Mutation, Actor, datetime, PendingChanges], Applied]
@@ -44,19 +45,30 @@ def apply_batch(
     return [apply_one(sessions, actor, mutation) for mutation in sorted(mutations, key=lambda m: m.seq)]
 
 
-def apply_one(sessions: sessionmaker[Session], actor: Actor, mutation: Mutation) -> MutationResult:
+def apply_one(
+    sessions: sessionmaker[Session], actor: Actor, mutation: Mutation, *, stream_locked: bool = False
+) -> MutationResult:
+    """`stream_locked`: the caller holds the client's stream lock for its batch and knows this seq follows
+    (server.services.push_pg); the stream is then checked and advanced in the transaction's last statement."""
     try:
-        return _apply_in_transaction(sessions, actor, mutation)
+        return _apply_in_transaction(sessions, actor, mutation, stream_locked)
     except IntegrityError:
         # A unique key clashed with a row committed meanwhile; that transaction is gone. Apply again: the
         # handlers' checks now see the row and turn the clash into a stored rejection.
-        return _apply_in_transaction(sessions, actor, mutation)
+        return _apply_in_transaction(sessions, actor, mutation, stream_locked)
 
 
 def _apply_in_transaction(
-    sessions: sessionmaker[Session], actor: Actor, mutation: Mutation
+    sessions: sessionmaker[Session], actor: Actor, mutation: Mutation, stream_locked: bool
 ) -> MutationResult:
     with sessions() as session, session.begin():
+        if stream_locked:
+            now = datetime.now(UTC)
+            feed = PendingChanges()
+            result = _apply(session, mutation, actor, now, feed)
+            session.flush()
+            finish_locked(session, actor, mutation, result, now, feed)
+            return result
         last = _locked_last_seq(session, actor.client_id)
         if mutation.seq <= last:
             stored = session.get(AppliedMutation, (actor.client_id, mutation.seq))

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protocol import TICKET_FIELDS, Mutation, MutationResult, MutationStatus
 from server.models import Ticket
+from server.services.finish_pg import StreamMoved
 from server.services.push import SeqGap, apply_one
 from server.services.tickets import Actor, Rejected, new_ticket_values
 from server.services.values import to_json
@@ -115,10 +116,6 @@ _LAST_SEQ = "SELECT last_seq FROM client_streams WHERE client_id = %s"
 _CLASH = "SELECT id FROM tickets WHERE id = %s OR code = %s LIMIT 1"
 
 
-class StreamMoved(RuntimeError):
-    """The stream's last_seq is not what this batch holds: another writer ignored the batch lock."""
-
-
 @contextmanager
 def _batch_connection(engine: Engine, client_id: str) -> Iterator[psycopg.Connection[Any]]:
     """A pooled connection in autocommit mode holding the client's stream lock until the batch ends."""
@@ -166,7 +163,7 @@ def apply_batch(
                 index += len(done)
                 last += len(done)
                 continue
-            result = apply_one(sessions, actor, mutation)
+            result = apply_one(sessions, actor, mutation, stream_locked=True)
             results.append(result)
             stored[result.seq] = (result.mutation_id, result.model_dump(mode="json"))
             last = mutation.seq
