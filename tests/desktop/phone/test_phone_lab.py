@@ -25,6 +25,7 @@ CITIZEN = "0912345678"
 CITIZEN_E164 = "+84912345678"
 NAME = "Nguyễn Văn An"
 PCAP = Path("/usr/share/sip-tester/g711a.pcap")
+SCENARIOS = Path(__file__).with_name("scenarios")  # the phone desk's own sipp scenarios
 
 
 def caller_keys(number: str = CITIZEN) -> list[str]:
@@ -379,3 +380,33 @@ def test_ctrl_shift_d_in_the_history_panel_calls_the_caller_linked_to_the_select
     row = call_rows(store)[-1]
     assert (row.direction, row.phone, row.ticket_id) == ("ra", CITIZEN_E164, rated_id)
     assert codes["rated"] == history.tickets_view.topLevelItem(1).text(1)
+
+
+def test_a_switchboard_that_refuses_hold_leaves_the_call_as_it_was_and_says_so(
+    qtbot, make_desk, strict_kamailio, sipp, store
+):
+    desk = make_desk(strict_kamailio, user="1003", record=False)
+    registered(qtbot, desk)
+    trunk = sipp.uas(str(SCENARIOS / "uas_trunk_refuse_hold.xml"), strict_kamailio.trunk_port)  # 488
+    form = desk.window.form
+    qtbot.waitUntil(lambda: form.is_ready, timeout=5000)
+    form.phone_edit.setText("0965432109")
+    desk.window.activateWindow()
+    form.phone_edit.setFocus()
+    qtbot.waitUntil(lambda: form.phone_edit.hasFocus(), timeout=2000)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(form.phone_edit, Qt.Key.Key_D, ctrl_shift)  # from the form: its number
+    controls = desk.phone.controls
+    qtbot.waitUntil(lambda: controls.isVisible() and controls.hold_button.isEnabled(), timeout=5000)
+
+    qtbot.keyClick(form.phone_edit, Qt.Key.Key_F11)
+    assert controls.hold_pending and controls.hold_button.text() == "Holding…"
+    qtbot.waitUntil(lambda: not controls.hold_pending, timeout=5000)
+    assert not controls.local_hold and controls.hold_button.text() == "Hold (F11)"
+    assert controls.hold_button.isEnabled() and not controls.hold_label.isVisibleTo(controls)
+    assert "did not accept hold" in desk.window.statusBar().currentMessage()
+    source = desk.session._sources[controls.sip_call_id]
+    assert not source.held  # the caller still hears the operator
+    qtbot.keyClick(form.phone_edit, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=5000)
+    assert trunk.wait(10) == 0, trunk.output()
