@@ -107,7 +107,7 @@ def push(body: PushRequest, who: Operator, rt: Rt, session: Db) -> PushResponse 
     try:
         engine = rt.sessions.kw["bind"]
         if engine.dialect.name == "postgresql":
-            results = push_pg.apply_batch(engine, rt.sessions, actor, body.mutations)
+            results = push_pg.apply_batch(engine, actor, body.mutations)
         else:
             results = apply_batch(rt.sessions, actor, body.mutations)
     except SeqGap as gap:

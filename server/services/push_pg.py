@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,33 +117,47 @@ _LAST_SEQ = "SELECT last_seq FROM client_streams WHERE client_id = %s"
 _CLASH = "SELECT id FROM tickets WHERE id = %s OR code = %s LIMIT 1"
 
 
-@contextmanager
-def _batch_connection(engine: Engine, client_id: str) -> Iterator[psycopg.Connection[Any]]:
-    """A pooled connection in autocommit mode holding the client's stream lock until the batch ends."""
-    pooled = engine.raw_connection()
-    try:
-        connection: psycopg.Connection[Any] = pooled.driver_connection  # type: ignore[assignment]
-        connection.rollback()
-        connection.autocommit = True
-        connection.execute("SELECT pg_advisory_lock(hashtextextended(%s, 1022))", (client_id,))
+@dataclass(frozen=True)
+class _Batch:
+    """The batch's one pooled connection: raw psycopg (autocommit) for the statements here, and sessions
+    on the same connection for the general path, so a push never needs a second pooled connection."""
+
+    raw: psycopg.Connection[Any]
+    sessions: sessionmaker[Session]
+
+    def apply_general(self, actor: Actor, mutation: Mutation) -> MutationResult:
+        self.raw.autocommit = False  # the session's transaction, committed or rolled back by it
         try:
-            yield connection
+            return apply_one(self.sessions, actor, mutation, stream_locked=True)
         finally:
-            if not connection.closed:
-                connection.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 1022))", (client_id,))
-                connection.autocommit = False
-    finally:
-        pooled.close()
+            if not self.raw.closed:
+                self.raw.autocommit = True
 
 
-def apply_batch(
-    engine: Engine, sessions: sessionmaker[Session], actor: Actor, mutations: Sequence[Mutation]
-) -> list[MutationResult]:
+@contextmanager
+def _batch_connection(engine: Engine, client_id: str) -> Iterator[_Batch]:
+    """A pooled connection holding the client's stream lock until the batch ends."""
+    with engine.connect() as connection:
+        raw: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
+        raw.autocommit = True
+        raw.execute("SELECT pg_advisory_lock(hashtextextended(%s, 1022))", (client_id,))
+        try:
+            yield _Batch(raw, sessionmaker(bind=connection, expire_on_commit=False))
+        finally:
+            if not raw.closed:
+                raw.rollback()  # whatever failed half-way: the lock is released outside any transaction
+                raw.autocommit = True
+                raw.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 1022))", (client_id,))
+                raw.autocommit = False
+
+
+def apply_batch(engine: Engine, actor: Actor, mutations: Sequence[Mutation]) -> list[MutationResult]:
     """Results in seq order; raises SeqGap at the first mutation that does not follow (the ones
     before it stay applied and stored)."""
     ordered = sorted(mutations, key=lambda m: m.seq)
     results: list[MutationResult] = []
-    with _batch_connection(engine, actor.client_id) as connection:
+    with _batch_connection(engine, actor.client_id) as batch:
+        connection = batch.raw
         last = int(connection.execute(_OPEN_STREAM, {"client_id": actor.client_id}).fetchone()[0])  # type: ignore[index]
         stored = _stored_results(connection, actor.client_id, [m.seq for m in ordered if m.seq <= last])
         index = 0
@@ -163,7 +178,7 @@ def apply_batch(
                 index += len(done)
                 last += len(done)
                 continue
-            result = apply_one(sessions, actor, mutation, stream_locked=True)
+            result = batch.apply_general(actor, mutation)
             results.append(result)
             stored[result.seq] = (result.mutation_id, result.model_dump(mode="json"))
             last = mutation.seq
