@@ -410,3 +410,23 @@ def test_a_switchboard_that_refuses_hold_leaves_the_call_as_it_was_and_says_so(
     qtbot.keyClick(form.phone_edit, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=5000)
     assert trunk.wait(10) == 0, trunk.output()
+
+
+def test_when_the_caller_holds_the_operator_the_bar_says_so_until_they_resume(
+    qtbot, make_desk, kamailio, sipp, store
+):
+    desk = make_desk(kamailio, record=False)
+    registered(qtbot, desk)
+    run = sipp.uac("uac_hotline_reinvite.xml", kamailio.port, *caller_keys("0923456789"), "-rtp_echo")
+    popup = desk.phone.popup
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=5000)
+    qtbot.keyClick(popup, Qt.Key.Key_F9)
+    controls = desk.phone.controls
+    held = "The caller put you on hold"
+    qtbot.waitUntil(lambda: controls.hold_label.isVisibleTo(controls), timeout=5000)  # a=sendonly
+    assert controls.hold_label.text() == held and controls.remote_hold and not controls.local_hold
+    desk.window.statusBar().grab().save("/tmp/phone_held_by_caller.png")
+    qtbot.waitUntil(lambda: not controls.remote_hold, timeout=5000)  # resumed with sendrecv
+    assert not controls.hold_label.isVisibleTo(controls)
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)  # the caller's BYE
+    assert run.wait(10) == 0, run.output()
