@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from protocol import (
@@ -26,7 +26,7 @@ from protocol import (
 from server.api.deps import Db, Operator, Rt
 from server.db import read_epoch
 from server.services import accounts, push_pg
-from server.services.feed import feed_head, read_page
+from server.services.feed import feed_head, read_page, read_page_json
 from server.services.push import SeqGap, apply_batch, last_seq
 from server.services.tickets import Actor
 
@@ -139,8 +139,22 @@ def pull(
     session: Db,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
-) -> PullResponse:
+) -> PullResponse | Response:
     head = feed_head(session)
+    if session.get_bind().dialect.name == "postgresql":
+        changes_json, last, has_more = read_page_json(session, cursor, limit)
+        envelope = PullResponse(
+            changes=[],
+            next_cursor=last if last is not None else cursor,
+            has_more=has_more,
+            feed_head=max(head, last or 0),
+            last_seq=last_seq(session, who.client_id),
+            server=server_info(session),
+        ).model_dump_json()
+        empty = '{"changes":[]'
+        assert envelope.startswith(empty)
+        body = '{"changes":' + changes_json + envelope[len(empty) :]
+        return Response(body.encode(), media_type="application/json")
     changes, has_more = read_page(session, cursor, limit)
     return PullResponse(
         changes=changes,

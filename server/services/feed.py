@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -100,6 +100,31 @@ def read_page(session: Session, cursor: int, limit: int) -> tuple[list[Change], 
         for entry in entries[:limit]
     ]
     return changes, len(entries) > limit
+
+
+_PAGE_JSON = text(
+    """
+SELECT coalesce(json_agg(json_build_object(
+        'cursor', position, 'entity', entity, 'entity_id', entity_id, 'version', version,
+        'tombstone', tombstone, 'fields', data, 'origin_client', origin_client
+    ) ORDER BY position) FILTER (WHERE n <= :limit), '[]')::text,
+    max(position) FILTER (WHERE n <= :limit),
+    count(*) > :limit
+FROM (
+    SELECT position, entity, entity_id, version, tombstone, data, origin_client,
+        row_number() OVER (ORDER BY position) AS n
+    FROM (SELECT * FROM feed WHERE position > :cursor ORDER BY position LIMIT :limit + 1) AS page
+) AS numbered
+"""
+)
+
+
+def read_page_json(session: Session, cursor: int, limit: int) -> tuple[str, int | None, bool]:
+    """`read_page` on PostgreSQL with the JSON built by the database: (the changes as a JSON array, the
+    last cursor in it or None, whether more follow). The same `Change` fields, without a Python object
+    per change (pulling a large feed is mostly this)."""
+    changes, last, more = session.execute(_PAGE_JSON, {"cursor": cursor, "limit": limit}).one()
+    return str(changes), None if last is None else int(last), bool(more)
 
 
 def feed_size(session: Session) -> int:

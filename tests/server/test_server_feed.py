@@ -10,8 +10,9 @@ import psycopg
 from server_lab import Desk, Postgres, ServerProcess, new_id, ticket
 from sqlalchemy.orm import Session
 
+from protocol import PullResponse
 from server.db import create_server_engine
-from server.services.feed import PendingChanges, publish
+from server.services.feed import PendingChanges, publish, read_page
 
 
 def _writer(db_url: str, name: str, hold: float, started: threading.Event | None, done: list[str]) -> None:
@@ -112,3 +113,33 @@ def test_pull_pages_in_order_across_two_server_processes(
     cursors = [c["cursor"] for c in seen]
     assert cursors == sorted(cursors) and len(set(cursors)) == len(cursors)
     assert sorted(c["entity_id"] for c in seen if c["entity"] == "ticket") == sorted(ids)
+
+
+def test_the_pull_page_built_by_postgresql_equals_the_feed_read_through_the_models(
+    db_url: str, server: ServerProcess
+) -> None:
+    """The server answers pulls with JSON PostgreSQL builds; it must be the `Change` list of `read_page`."""
+    desk = Desk(server, "dtv1")
+    tid = new_id()
+    desk.push(
+        [
+            desk.mutation("ticket", "create", tid, ticket(f"P-JS-{tid[:8]}", content="Đèn “hỏng”\ttab")),
+            desk.mutation("ticket", "update", tid, {"changes": {"level": 2, "unit_code": "so-y-te"}}, 1),
+        ]
+    )
+    for cursor, limit in ((0, 3), (0, 5000), (2, 1)):
+        answer = desk.http.get("/api/v1/sync/pull", params={"cursor": cursor, "limit": limit})
+        assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+        body = answer.json()
+        engine = create_server_engine(db_url)
+        try:
+            with Session(engine) as session:
+                changes, has_more = read_page(session, cursor, limit)
+        finally:
+            engine.dispose()
+        assert body["changes"] == [c.model_dump(mode="json") for c in changes]
+        assert body["has_more"] == has_more
+        assert body["next_cursor"] == (changes[-1].cursor if changes else cursor)
+        PullResponse.model_validate(body)
+    empty = desk.http.get("/api/v1/sync/pull", params={"cursor": 2**62}).json()
+    assert empty["changes"] == [] and empty["next_cursor"] == 2**62 and not empty["has_more"]
