@@ -120,3 +120,42 @@ def test_calls_are_created_then_finished(server: ServerProcess, db_url: str) -> 
         count(db_url, "SELECT count(*) FROM calls WHERE outcome = 'da_tra_loi' AND origin_client = :c", desk)
         == 1
     )
+
+
+def test_clashes_inside_one_batch_are_refused_in_order_and_the_rest_still_applies(
+    server: ServerProcess, db_url: str
+) -> None:
+    """New tickets go to the database pipelined; one that clashes stops the ones after it only until its
+    refusal is stored, then they apply (a code reused, the same ticket twice, a bad value in between)."""
+    desk = Desk(server, "dtv1")
+    first, other = new_id(), new_id()
+    batch = [
+        desk.mutation("ticket", "create", first, ticket("P-CL-1")),
+        desk.mutation("ticket", "create", new_id(), ticket("P-CL-1")),  # the code is taken
+        desk.mutation("ticket", "create", other, ticket("P-CL-2")),
+        desk.mutation("ticket", "create", first, ticket("P-CL-3")),  # the same ticket id again
+        desk.mutation("ticket", "create", new_id(), ticket("P-CL-4", channel="bo_cau")),
+        desk.mutation("ticket", "update", other, edit(answer=("", "Đã trả lời"))),
+        desk.mutation("ticket", "create", new_id(), ticket("P-CL-5")),
+    ]
+    answer = desk.push(batch)
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    statuses = ["applied", "rejected", "applied", "rejected", "rejected", "applied", "applied"]
+    assert [r["status"] for r in results] == statuses
+    assert [r["seq"] for r in results] == [m["seq"] for m in batch]
+    assert "đã được dùng cho một phiếu khác" in results[1]["reason"]
+    assert "đã có trên máy chủ" in results[3]["reason"]
+    assert "bo_cau" in results[4]["reason"]
+    assert answer.json()["last_seq"] == batch[-1]["seq"]
+    codes = "SELECT string_agg(code, ',' ORDER BY code) FROM tickets WHERE origin_client = :c"
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text(codes), {"c": desk.client_id}).scalar_one() == "P-CL-1,P-CL-2,P-CL-5"
+    finally:
+        engine.dispose()
+    again = desk.push(batch).json()["results"]
+    assert [(r["status"], r["reason"], r["replayed"]) for r in again] == [
+        (r["status"], r["reason"], True) for r in results
+    ]
