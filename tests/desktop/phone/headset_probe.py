@@ -103,7 +103,13 @@ def main(sink_name: str, loop_source: str, folder: Path) -> dict[str, object]:
     dialog = SipSettingsDialog(Settings(), SipPasswordStore(NoKeyring()), TaskRunner(), devices=devices)
     dialog.ring_combo.setCurrentIndex(dialog.ring_combo.findData(sink_name))
     result["ring_audible"] = dialog.try_ringtone()  # the account dialog's "try the ringtone" (a Ringer)
-    wait(app, 3.0)  # the ringtone loads asynchronously, and a null sink may start a second late
+    effect = dialog.ringer._effect if dialog.ringer else None
+    deadline = time.monotonic() + 8.0  # the ringtone loads asynchronously; a loaded machine is slower
+    while time.monotonic() < deadline and peak(ring_file.read_bytes()[-16000:]) < 5000:
+        dialog._ring_stop.start()  # keep ringing while we listen (restarts the dialog's 2 s countdown)
+        wait(app, 0.25)
+    result["ring_status"] = str(effect.status()) if effect is not None else ""
+    wait(app, 0.5)
     dialog.stop_ringtone()
     recorder.terminate()
     recorder.wait(5)
