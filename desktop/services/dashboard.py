@@ -38,13 +38,15 @@ CLOSED_MONTHS_TTL_S = 600.0
 
 
 class OperatorState(StrEnum):
-    """The states the server's presence endpoint reports (`GET /api/v1/presence`)."""
+    """The states the server's presence endpoint reports (`GET /api/v1/presence`), and LOST: a desk
+    whose last report is older than the heartbeat window (it died or lost its network)."""
 
     REGISTERED = "registered"
     IDLE = "idle"
     ON_CALL = "on_call"
     WRAP_UP = "wrap_up"
     OFFLINE = "offline"
+    LOST = "lost"
 
 
 @dataclass(frozen=True)

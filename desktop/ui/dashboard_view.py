@@ -342,9 +342,7 @@ class DashboardView(QWidget):
         self.presence_error = error
         if operators is None:
             self.operators_message.setText(
-                self.tr("Not connected to the server: operators' states are unknown (%1)").replace(
-                    "%1", error or ""
-                )
+                self.tr("Operators' states are unknown: %1").replace("%1", error or "")
             )
             self.operators_stack.setCurrentWidget(self.operators_message)
             return
@@ -354,6 +352,7 @@ class DashboardView(QWidget):
             OperatorState.ON_CALL: self.tr("On a call"),
             OperatorState.WRAP_UP: self.tr("Wrap-up"),
             OperatorState.OFFLINE: self.tr("Offline"),
+            OperatorState.LOST: self.tr("Connection lost"),
         }
         table = self.operators_table
         table.setRowCount(len(operators))
@@ -361,8 +360,20 @@ class DashboardView(QWidget):
             since = person.since.strftime("%H:%M:%S") if person.since else ""
             cells = [person.full_name or person.operator, labels[person.state], since]
             for column, text in enumerate(cells):
-                table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(self._operator_tip(person))
+                table.setItem(row, column, item)
         self.operators_stack.setCurrentWidget(self.operators_table)
+
+    def _operator_tip(self, person: OperatorPresence) -> str:
+        if person.state is OperatorState.LOST:
+            heard = person.since.strftime("%H:%M:%S") if person.since else "–"
+            return (
+                self.tr("%1: no news from this desk since %2 (closed without saying so, or no network)")
+                .replace("%1", person.operator)
+                .replace("%2", heard)
+            )
+        return f"{person.operator}: {person.detail}" if person.detail else person.operator
 
     def _show_trends(self, trends: Trends) -> None:
         tickets, calls = self.tr("Tickets"), self.tr("Calls")

@@ -159,6 +159,9 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         from desktop.ui.sync_desk import install_sync
 
         sync = install_sync(window, store, settings, data_dir, runner)  # central server (issue #5)
+        from desktop.ui.presence_desk import install_presence
+
+        presence = install_presence(phone, sync, services.supervisor, runner)  # operators' states (issue #7)
         ready_file = os.environ.get(READY_FILE_ENV)
         if ready_file:
             state = {"done": False}
@@ -174,6 +177,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         window.show()
         code = app.exec()
         window.hide()
+        presence.stop()  # says "offline" to the server, at most ~2 s
         phone.stop()
         sync.stop()  # joins the sync thread for at most 2 s
         runner.wait_for_done(30000)

@@ -1743,8 +1743,16 @@
         <translation>Không đọc được số liệu: %1</translation>
     </message>
     <message>
-        <source>Not connected to the server: operators&apos; states are unknown (%1)</source>
-        <translation>Chưa kết nối máy chủ: chưa biết trạng thái của điện thoại viên (%1)</translation>
+        <source>Operators&apos; states are unknown: %1</source>
+        <translation>Chưa biết trạng thái của điện thoại viên: %1</translation>
+    </message>
+    <message>
+        <source>Connection lost</source>
+        <translation>Mất kết nối</translation>
+    </message>
+    <message>
+        <source>%1: no news from this desk since %2 (closed without saying so, or no network)</source>
+        <translation>%1: bàn này không báo tin từ %2 (phần mềm bị tắt đột ngột hoặc mất mạng)</translation>
     </message>
     <message>
         <source>Registered</source>

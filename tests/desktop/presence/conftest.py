@@ -1,0 +1,106 @@
+"""Fixtures of the presence tests: the real server (PostgreSQL + uvicorn), the real SIP lab, whole desks."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import phone.conftest as phone_lab
+import pytest
+import sync.conftest as server_lab_fixtures
+from phone.conftest import TEST_POLICY
+from phone.conftest import MemoryKeyring as PhoneKeyring
+from sync.conftest import MemoryKeyring
+
+from desktop.services.phone_secrets import SipPasswordStore
+from desktop.services.phone_session import PhoneSession, RecordingPolicy
+from desktop.settings import Settings
+from desktop.store.local import LocalStore
+from desktop.sync.account import Login
+from desktop.sync.client import SyncClient
+from desktop.sync.credentials import Credentials, sign_in
+from desktop.ui.main_window import MainWindow
+from desktop.ui.phone_desk import PhoneDesk
+from desktop.ui.presence_desk import PresenceDesk, install_presence
+from desktop.ui.services import DeskServices
+from desktop.ui.sync_desk import SyncDesk
+from desktop.ui.tasks import TaskRunner
+from desktop.ui.ticket_form import UnsavedChoice
+
+# the other suites' labs as they are: the server's (PostgreSQL, uvicorn), the phone's (Kamailio, sipp)
+postgres, template, server = (
+    server_lab_fixtures.postgres,
+    server_lab_fixtures.template,
+    server_lab_fixtures.server,
+)
+siplab, kamailio, sipp = phone_lab.siplab, phone_lab.kamailio, phone_lab.sipp
+
+
+@dataclass
+class WholeDesk:
+    """A desk as launch.py builds it: window, phone, sync (signed in), presence."""
+
+    username: str
+    store: LocalStore
+    window: MainWindow
+    services: DeskServices
+    phone: PhoneDesk
+    sync: SyncDesk
+    presence: PresenceDesk
+    session: PhoneSession
+
+
+@pytest.fixture
+def make_whole_desk(
+    qtbot: Any, tmp_path: Path, server: Any, siplab: Any
+) -> Iterator[Callable[..., WholeDesk]]:
+    from server_lab import PASSWORD
+
+    made: list[tuple[WholeDesk, TaskRunner]] = []
+
+    def make(username: str, *, sip_user: str | None = None, lab: Any = None, **presence: Any) -> WholeDesk:
+        runner = TaskRunner()
+        store = LocalStore.open(tmp_path / f"desk-{username}")
+        services = DeskServices.for_store(store, username, page_size=50)
+        window = MainWindow(services, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
+        qtbot.addWidget(window)
+        settings = Settings(operator=username, sync_server=server.base, sync_user=username)
+        keyring = PhoneKeyring()
+        if sip_user is not None:
+            settings.sip_server, settings.sip_port, settings.sip_extension = (
+                "127.0.0.1",
+                lab.port,
+                sip_user,
+            )
+            settings.sip_rtp_port_low, settings.sip_rtp_port_high = 23000, 23999
+            SipPasswordStore(keyring).set("127.0.0.1", sip_user, siplab.PASSWORDS[sip_user])
+        credentials = Credentials(MemoryKeyring())
+        login = Login(server.base, username)
+        sign_in(
+            SyncClient(server.base), credentials, login, PASSWORD, str(store.client_id)
+        )  # the desk is signed in
+        sync = SyncDesk(window, store, settings, credentials, runner)
+        session = PhoneSession(
+            store, username, recordings=RecordingPolicy(enabled=False, folder=tmp_path / "rec")
+        )
+        phone = PhoneDesk(window, session, settings, SipPasswordStore(keyring), runner, policy=TEST_POLICY)
+        presence_desk = install_presence(phone, sync, services.supervisor, runner, delay_ms=0, **presence)
+        window.show()
+        phone.start()
+        desk = WholeDesk(username, store, window, services, phone, sync, presence_desk, session)
+        made.append((desk, runner))
+        return desk
+
+    yield make
+    for desk, tasks in made:
+        desk.presence.stop()
+        desk.phone.stop()
+        tasks.wait_for_done(10000)
+        desk.session.close()
+        desk.store.close()

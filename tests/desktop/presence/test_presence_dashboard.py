@@ -1,0 +1,125 @@
+"""Operators' states on the supervisor's dashboard through the REAL server (PostgreSQL + uvicorn), from a
+real phone desk on the SIP lab (Kamailio + sipp), shown by the real dashboard widget (offscreen Qt)."""
+
+from __future__ import annotations
+
+import time
+
+from phone.conftest import HOTLINE_USER
+from PySide6.QtCore import Qt
+from server_lab import PASSWORD
+from sync.conftest import MemoryKeyring
+
+from desktop.sync.account import Login
+from desktop.sync.credentials import Credentials
+from desktop.sync.presence import PresenceClient, PresencePublisher, ServerLink
+from desktop.ui.dashboard_view import REFRESH_MS
+from desktop.ui.translations import install_translations, remove_translations
+from protocol import PresenceState, PresenceUpdate
+
+WITHIN_REFRESH_MS = REFRESH_MS + 2000  # one refresh period, plus the PUT and the GET themselves
+
+
+def shown_states(view) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Operator (full name) → the state column of the dashboard's operators table."""
+    table = view.operators_table
+    if view.operators_stack.currentWidget() is not table:
+        return {}
+    return {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
+
+
+def wait_shown(qtbot, view, who: str, state: str) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: shown_states(view).get(who) == state, timeout=WITHIN_REFRESH_MS)
+
+
+def caller(number: str) -> list[str]:
+    return ["-s", "1022", "-key", "caller", number, "-key", "display", "A", "-key", "pai", number,
+            "-key", "codecs", "8 101"]  # fmt: skip
+
+
+def test_an_operators_call_shows_on_the_supervisors_dashboard_state_by_state_within_the_refresh(
+    qtbot, make_whole_desk, kamailio, sipp
+):
+    operator = make_whole_desk("dtv1", sip_user=HOTLINE_USER, lab=kamailio)
+    supervisor = make_whole_desk("giamsat")  # no phone configured: its own desk is "offline"
+    view = supervisor.window.supervisor.open_dashboard()
+    assert view is not None and view.timer.interval() == REFRESH_MS  # the real dashboard, its real timer
+
+    wait_shown(qtbot, view, "DTV1", "Registered")
+    assert shown_states(view)["GIAMSAT"] == "Offline"
+    assert operator.presence.publisher is not None and operator.presence.publisher.last_error == ""
+
+    run = sipp.uac("uac_hotline_wait_bye.xml", kamailio.port, *caller("0945678901"))
+    popup = operator.phone.popup
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=5000)
+    assert shown_states(view)["DTV1"] == "Registered"  # ringing is not yet a call
+    qtbot.keyClick(popup, Qt.Key.Key_Return)  # answered
+    wait_shown(qtbot, view, "DTV1", "On a call")
+
+    operator.window.activateWindow()
+    qtbot.keyClick(operator.window.form.content_edit, Qt.Key.Key_F12)  # the operator hangs up
+    qtbot.waitUntil(lambda: operator.phone.wrap_up_dialog is not None, timeout=5000)
+    wait_shown(qtbot, view, "DTV1", "Wrap-up")
+    assert run.wait(10) == 0, run.output()
+
+    qtbot.keyClick(operator.phone.wrap_up_dialog, Qt.Key.Key_2)  # information given: wrap-up done
+    wait_shown(qtbot, view, "DTV1", "Idle")
+    row = next(
+        r for r in range(view.operators_table.rowCount()) if view.operators_table.item(r, 0).text() == "DTV1"
+    )
+    assert view.operators_table.item(row, 2).text()  # since when, in the desk's time zone
+    view.grab().save("/tmp/dashboard_presence.png")
+
+
+def test_an_operators_token_is_refused_for_reading_and_the_panel_says_so_in_vietnamese(
+    qtbot, qapp, make_whole_desk
+):
+    translators = install_translations(qapp)
+    try:
+        operator = make_whole_desk("dtv2")
+        view = operator.window.supervisor.open_dashboard()
+        qtbot.waitUntil(lambda: view.presence_error is not None, timeout=WITHIN_REFRESH_MS)
+        assert view.operators_stack.currentWidget() is view.operators_message
+        text = view.operators_message.text()
+        assert text.startswith("Chưa biết trạng thái của điện thoại viên: ")
+        assert "dtv2" in text and "không phải tài khoản giám sát viên" in text
+        view.grab().save("/tmp/dashboard_presence_refused.png")
+    finally:
+        remove_translations(qapp, translators)
+
+
+def test_a_desk_that_stops_reporting_is_shown_as_lost_while_a_heartbeating_one_is_not(
+    qtbot, qapp, server, make_whole_desk
+):
+    translators = install_translations(qapp)
+    try:
+        supervisor = make_whole_desk("giamsat", stale_after=2.0)
+        # dtv1's desk reports once and dies (no farewell); dtv2's heartbeats every 0.5 s
+        died = PresenceClient(server.base)
+        token = died.login("dtv1", PASSWORD, "desk-that-dies").token
+        died.publish(token, PresenceUpdate(state=PresenceState.ON_CALL))
+        credentials = Credentials(MemoryKeyring())
+        credentials.remember(Login(server.base, "dtv2"), password=PASSWORD)
+        link = ServerLink(lambda: Login(server.base, "dtv2"), lambda: credentials, "desk-alive")
+        alive = PresencePublisher(link, heartbeat=0.5)
+        alive.set_state(PresenceState.IDLE)
+        alive.start()
+        try:
+            view = supervisor.window.supervisor.open_dashboard()
+            qtbot.waitUntil(lambda: shown_states(view).get("DTV2") == "Đang rảnh", timeout=WITHIN_REFRESH_MS)
+            time.sleep(2.2)  # dtv1's only report is now older than the window
+            view.refresh()
+            qtbot.waitUntil(
+                lambda: shown_states(view).get("DTV1") == "Mất kết nối", timeout=WITHIN_REFRESH_MS
+            )
+            assert shown_states(view)["DTV2"] == "Đang rảnh"  # its heartbeats keep it fresh
+            table = view.operators_table
+            row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "DTV1")
+            assert "bàn này không báo tin từ" in table.item(row, 1).toolTip()
+            view.grab().save("/tmp/dashboard_presence_lost.png")
+        finally:
+            alive.stop()
+        qtbot.waitUntil(lambda: shown_states(view).get("DTV2") == "Ngoại tuyến", timeout=WITHIN_REFRESH_MS)
+        died.close()
+    finally:
+        remove_translations(qapp, translators)
