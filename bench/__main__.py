@@ -23,6 +23,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "sync_push": "bench.sync_push",
     "sync_desktop": "bench.sync_desktop",
     "popup": "bench.popup",
+    "phone_audio": "bench.phone_audio",
     "dashboard": "bench.dashboard",
 }
 

@@ -1,8 +1,8 @@
-"""Call audio between the SIP media thread and a sound device: small bounded PCM rings, never blocking."""
+"""Call audio between the SIP media thread and a sound device: small bounded PCM rings without locks."""
 
 from __future__ import annotations
 
-import threading
+from collections import deque
 from collections.abc import Iterable
 
 from desktop.telephony.audio import SAMPLE_BYTES, SAMPLE_RATE, AudioSink
@@ -11,48 +11,60 @@ BYTES_PER_MS = SAMPLE_RATE * SAMPLE_BYTES // 1000  # 16 bytes: 8 kHz, 16-bit mon
 
 
 class PcmRing:
-    """A bounded FIFO of 16-bit PCM. The writer never waits: past `max_ms` the oldest audio is dropped.
+    """A bounded FIFO of 16-bit PCM between one writer thread and one reader thread, without a lock.
 
-    The lock is held only to copy bytes, so neither the media thread nor the GUI thread can stall the other.
+    Frames go into a `deque`, whose append/popleft are atomic: the writer (the SIP media thread for the
+    headset, the GUI thread for the microphone) never waits for the reader, even one descheduled
+    mid-read. Past `max_ms` the writer drops the oldest frames. Each counter has one owner thread.
     """
 
     def __init__(self, max_ms: int = 200) -> None:
         self.limit = max(SAMPLE_BYTES, max_ms * BYTES_PER_MS // SAMPLE_BYTES * SAMPLE_BYTES)
-        self._data = bytearray()
-        self._lock = threading.Lock()
-        self.received = 0  # bytes pushed since the last clear
-        self.dropped = 0  # bytes pushed out unread because the reader fell behind (or there is none)
+        self._frames: deque[bytes] = deque()
+        self.received = 0  # writer: bytes pushed since the last clear
+        self.dropped = 0  # writer: bytes pushed out unread because the reader fell behind (or there is none)
+        self._taken = 0  # reader: bytes taken out of the deque
+        self._partial = b""  # reader: the rest of a frame a read did not need
 
     def push(self, pcm: bytes) -> None:
-        with self._lock:
-            self._data += pcm
-            self.received += len(pcm)
-            excess = len(self._data) - self.limit
-            if excess > 0:
-                excess += excess % SAMPLE_BYTES  # never split a sample
-                del self._data[:excess]
-                self.dropped += excess
+        if not pcm:
+            return
+        self._frames.append(bytes(pcm))
+        self.received += len(pcm)
+        while self.received - self.dropped - self._taken > self.limit:
+            try:
+                self.dropped += len(self._frames.popleft())
+            except IndexError:  # the reader took it meanwhile
+                break
 
     def pop(self, size: int) -> bytes:
         size -= size % SAMPLE_BYTES
-        with self._lock:
-            chunk = bytes(self._data[:size])
-            del self._data[:size]
-            return chunk
+        chunks = [self._partial]
+        have = len(self._partial)
+        while have < size:
+            try:
+                frame = self._frames.popleft()
+            except IndexError:
+                break
+            self._taken += len(frame)
+            chunks.append(frame)
+            have += len(frame)
+        joined = b"".join(chunks)
+        keep = min(size, len(joined) - len(joined) % SAMPLE_BYTES)
+        self._partial = joined[keep:]
+        return joined[:keep]
 
     def contents(self) -> bytes:
-        with self._lock:
-            return bytes(self._data)
+        """What is queued, oldest first (a snapshot, for tests and diagnostics)."""
+        return self._partial + b"".join(list(self._frames))
 
     def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-            self.received = 0
-            self.dropped = 0
+        self._frames.clear()
+        self._partial = b""
+        self.received = self.dropped = self._taken = 0
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._data)
+        return len(self.contents())
 
 
 class RingSink:

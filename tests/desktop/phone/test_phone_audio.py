@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import struct
 import threading
+import time
 import wave
 from pathlib import Path
 
@@ -128,6 +129,40 @@ def test_the_media_thread_never_waits_for_a_reader_that_is_not_there():
     sink.close()
     sink.write(frame)
     assert ring.received == 5000 * len(frame)  # nothing after close
+
+
+def test_a_writer_and_a_reader_at_once_lose_only_whole_oldest_frames_and_keep_the_order():
+    ring = PcmRing(max_ms=60)  # 3 frames: the reader is made to fall behind now and then
+    count = 20_000
+    out = bytearray()
+    done = threading.Event()
+
+    def reader() -> None:
+        sizes = [2, 100, 320, 640, 50, 1000]
+        turn = 0
+        while not done.is_set() or len(ring):
+            out.extend(ring.pop(sizes[turn % len(sizes)]))
+            turn += 1
+            if turn % 7 == 0:
+                time.sleep(0.0002)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    for index in range(count):  # frame i: 160 samples of value i (count < 32768)
+        ring.push(struct.pack("<160h", *([index] * 160)))
+        if index % 20 == 0:
+            time.sleep(0)  # let the reader in, as the media thread's pacing does
+    done.set()
+    thread.join(10)
+    samples = struct.unpack(f"<{len(out) // 2}h", bytes(out))
+    seen: dict[int, int] = {}
+    for value in samples:
+        seen[value] = seen.get(value, 0) + 1
+    assert len(out) + ring.dropped == ring.received == count * 320
+    assert all(n == 160 for n in seen.values())  # a frame is heard whole, or dropped whole
+    order = list(dict.fromkeys(samples))  # frame numbers in the order they were heard
+    assert order == sorted(order)
+    assert len(order) > 100 and ring.dropped > 0  # both happened: frames read, frames dropped
 
 
 def test_a_tee_hands_every_frame_to_each_sink_and_survives_a_failing_one():
