@@ -25,6 +25,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "popup": "bench.popup",
     "phone_audio": "bench.phone_audio",
     "dashboard": "bench.dashboard",
+    "presence": "bench.presence",
 }
 
 
