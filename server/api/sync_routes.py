@@ -26,7 +26,7 @@ from protocol import (
 from server.api.deps import Db, Operator, Rt
 from server.db import read_epoch
 from server.services import accounts, push_pg
-from server.services.feed import feed_head, read_page, read_page_json
+from server.services.feed import feed_head, read_page, read_page_json, sync_snapshot
 from server.services.push import SeqGap, apply_batch, last_seq
 from server.services.tickets import Actor
 
@@ -35,6 +35,12 @@ router = APIRouter(prefix="/api/v1")
 
 def server_info(session: Session) -> ServerInfo:
     return ServerInfo(server_epoch=read_epoch(session), server_time=datetime.now(UTC))
+
+
+def snapshot(session: Session, client_id: str) -> tuple[int, int, ServerInfo]:
+    """The client's last_seq, the feed head and the server's info, read in one query."""
+    last, head, epoch = sync_snapshot(session, client_id)
+    return last, head, ServerInfo(server_epoch=epoch, server_time=datetime.now(UTC))
 
 
 def _check_protocol(version: int) -> None:
@@ -82,9 +88,8 @@ def logout(who: Operator, session: Db) -> None:
 
 @router.get("/sync/state", response_model=SyncState)
 def sync_state(who: Operator, session: Db) -> SyncState:
-    return SyncState(
-        last_seq=last_seq(session, who.client_id), feed_head=feed_head(session), server=server_info(session)
-    )
+    last, head, info = snapshot(session, who.client_id)
+    return SyncState(last_seq=last, feed_head=head, server=info)
 
 
 @router.post(
@@ -125,12 +130,8 @@ def push(body: PushRequest, who: Operator, rt: Rt, session: Db) -> PushResponse 
             server=server_info(session),
         )
         return JSONResponse(error.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
-    return PushResponse(
-        results=results,
-        last_seq=last_seq(session, who.client_id),
-        feed_head=feed_head(session),
-        server=server_info(session),
-    )
+    last, head, info = snapshot(session, who.client_id)
+    return PushResponse(results=results, last_seq=last, feed_head=head, server=info)
 
 
 @router.get("/sync/pull", response_model=PullResponse)
@@ -140,7 +141,7 @@ def pull(
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
 ) -> PullResponse | Response:
-    head = feed_head(session)
+    applied, head, info = snapshot(session, who.client_id)
     if session.get_bind().dialect.name == "postgresql":
         changes_json, last, has_more = read_page_json(session, cursor, limit)
         envelope = PullResponse(
@@ -148,8 +149,8 @@ def pull(
             next_cursor=last if last is not None else cursor,
             has_more=has_more,
             feed_head=max(head, last or 0),
-            last_seq=last_seq(session, who.client_id),
-            server=server_info(session),
+            last_seq=applied,
+            server=info,
         ).model_dump_json()
         empty = '{"changes":[]'
         assert envelope.startswith(empty)
@@ -161,6 +162,6 @@ def pull(
         next_cursor=changes[-1].cursor if changes else cursor,
         has_more=has_more,
         feed_head=max(head, changes[-1].cursor if changes else 0),
-        last_seq=last_seq(session, who.client_id),
-        server=server_info(session),
+        last_seq=applied,
+        server=info,
     )

@@ -127,5 +127,18 @@ def read_page_json(session: Session, cursor: int, limit: int) -> tuple[str, int 
     return str(changes), None if last is None else int(last), bool(more)
 
 
+_SNAPSHOT = text(
+    "SELECT (SELECT last_seq FROM client_streams WHERE client_id = :client_id), "
+    "(SELECT value FROM feed_counter WHERE id = 1), "
+    "(SELECT value FROM server_meta WHERE key = 'server_epoch')"
+)
+
+
+def sync_snapshot(session: Session, client_id: str) -> tuple[int, int, str]:
+    """(the client's last applied seq, the feed head, the server epoch) in one query."""
+    last, head, epoch = session.execute(_SNAPSHOT, {"client_id": client_id}).one()
+    return int(last or 0), int(head or 0), str(epoch or "")
+
+
 def feed_size(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(FeedEntry)) or 0
