@@ -133,11 +133,14 @@ class ServerLink:
             raise NotConfigured("Chưa kết nối máy chủ: vào Máy chủ ▸ Đăng nhập máy chủ để kết nối.")
         client = self._client_for(login.server_url)
         credentials = self._credentials()
+        kept = credentials.token(login)
+        if not kept:
+            return request(client, self._sign_in(client, credentials, login))
         try:
-            return request(client, self._token(client, credentials, login))
-        except LoginRefused:
+            return request(client, kept)
+        except LoginRefused:  # expired or revoked: once more with the kept password
             credentials.forget_token(login)
-            return request(client, self._token(client, credentials, login))
+            return request(client, self._sign_in(client, credentials, login))
 
     def close(self) -> None:
         if self._client is not None:
@@ -150,10 +153,7 @@ class ServerLink:
             self._client = self._make_client(server_url)
         return self._client
 
-    def _token(self, client: PresenceClient, credentials: Credentials, login: Login) -> str:
-        token = credentials.token(login)
-        if token:
-            return token
+    def _sign_in(self, client: PresenceClient, credentials: Credentials, login: Login) -> str:
         password = credentials.password(login)
         if not password:
             raise LoginRefused("Cần đăng nhập máy chủ (Máy chủ ▸ Đăng nhập máy chủ).")
@@ -222,25 +222,27 @@ class PresencePublisher:
                 self._changed.clear()
             if self._stopping.is_set():
                 break
-            delay = self._heartbeat if self._send(self.state) else self._retry
+            delay = self._send(self.state)
         self._send(PresenceUpdate(state=PresenceState.OFFLINE, detail="Đã đóng phần mềm."))
         self._link.close()
 
-    def _send(self, update: PresenceUpdate) -> bool:
+    def _send(self, update: PresenceUpdate) -> float:
+        """Sends `update` when a server is set; returns how long to wait before the next send."""
         if self._link.login is None:
-            return True  # no server: nothing to tell; look again at the next change or heartbeat
+            return self._heartbeat  # no server: nothing to tell; look again at the next change or beat
         try:
             self._link.call(lambda client, token: client.publish(token, update))
         except SyncError as error:
             self.last_error = str(error)
-            return False
+            # a refused password or an outdated desk will not mend in seconds: no login every 5 s
+            return self._retry if error.retry else self._heartbeat
         except Exception as error:  # a bug must not end the heartbeat
             log.exception("Không gửi được trạng thái lên máy chủ")
             self.last_error = str(error)
-            return False
+            return self._retry
         self.last_error = ""
         self._on_sent(update)
-        return True
+        return self._heartbeat
 
 
 class ServerPresence:

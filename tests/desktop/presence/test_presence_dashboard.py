@@ -124,3 +124,28 @@ def test_a_desk_that_stops_reporting_is_shown_as_lost_while_a_heartbeating_one_i
         died.close()
     finally:
         remove_translations(qapp, translators)
+
+
+def test_a_desk_whose_password_the_server_refuses_does_not_try_again_every_few_seconds(server):
+    logins: list[str] = []
+
+    class CountingClient(PresenceClient):
+        def login(self, username, password, client_id):  # type: ignore[no-untyped-def]
+            logins.append(username)
+            return super().login(username, password, client_id)
+
+    login = Login(server.base, "dtv1")
+    credentials = Credentials(MemoryKeyring())
+    credentials.remember(login, password="khong-dung")
+    publisher = PresencePublisher(
+        ServerLink(lambda: login, lambda: credentials, "desk-wrong", CountingClient), heartbeat=30, retry=0.05
+    )
+    publisher.set_state(PresenceState.REGISTERED)
+    publisher.start()
+    deadline = time.monotonic() + 5
+    while not publisher.last_error and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # ten retry periods
+    assert logins == ["dtv1"]  # once, not every 0.05 s: it waits for the next change or heartbeat
+    assert "mật khẩu" in publisher.last_error
+    publisher.stop()
