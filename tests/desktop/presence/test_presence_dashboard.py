@@ -149,3 +149,27 @@ def test_a_desk_whose_password_the_server_refuses_does_not_try_again_every_few_s
     assert logins == ["dtv1"]  # once, not every 0.05 s: it waits for the next change or heartbeat
     assert "mật khẩu" in publisher.last_error
     publisher.stop()
+
+
+def test_an_outbound_call_is_on_a_call_from_the_dial_and_a_wrap_up_closed_by_escape_is_idle(
+    qtbot, server, make_whole_desk, kamailio, sipp
+):
+    operator = make_whole_desk("dtv2", sip_user="1003", lab=kamailio)
+    supervisor = PresenceClient(server.base)
+    token = supervisor.login("giamsat", PASSWORD, "supervisor-desk").token
+
+    def on_server() -> str:
+        return {e.username: e.state.value for e in supervisor.read(token).entries}.get("dtv2", "")
+
+    qtbot.waitUntil(lambda: on_server() == "registered", timeout=8000)
+    trunk = sipp.uas("uas_trunk.xml", kamailio.trunk_port)
+    assert operator.phone.dial("0907654321")
+    qtbot.waitUntil(lambda: on_server() == "on_call", timeout=5000)  # dialling already counts
+    qtbot.waitUntil(lambda: operator.phone.controls.keypad.isEnabled(), timeout=5000)  # answered
+    operator.phone.hang_up(operator.phone.active_call)
+    qtbot.waitUntil(lambda: operator.phone.wrap_up_dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: on_server() == "wrap_up", timeout=5000)
+    qtbot.keyClick(operator.phone.wrap_up_dialog, Qt.Key.Key_Escape)  # closed without choosing
+    qtbot.waitUntil(lambda: on_server() == "idle", timeout=5000)
+    assert trunk.wait(10) == 0, trunk.output()
+    supervisor.close()
