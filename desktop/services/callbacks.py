@@ -275,6 +275,7 @@ class CallbackQueue:
         added = 0
         try:
             with self._store.writes.begin() as session:
+                self._settle_rated(session, now)
                 for ticket_id, phone, level, resolved_at in session.execute(query).all():
                     kind = CallbackKind.ANSWER_READY if level > 1 else CallbackKind.SURVEY
                     session.add(
@@ -295,6 +296,27 @@ class CallbackQueue:
         except OperationalError as error:
             raise explain(error) from error
         return added
+
+    @staticmethod
+    def _settle_rated(session: Session, now: datetime) -> None:
+        """Ticket callbacks whose ticket got its satisfaction answer elsewhere (the survey list, another
+        desk) leave the queue: one survey due shows as due in one place only once it is done."""
+        rated = (
+            select(models.Ticket.id)
+            .where(models.Ticket.satisfaction != Satisfaction.NOT_RATED.value)
+            .where(models.Ticket.id == Callback.ticket_id)
+            .exists()
+        )
+        for callback in session.scalars(
+            select(Callback).where(
+                Callback.status == CallbackStatus.PENDING.value,
+                Callback.kind.in_([CallbackKind.SURVEY.value, CallbackKind.ANSWER_READY.value]),
+                rated,
+            )
+        ):
+            callback.status = CallbackStatus.DONE.value
+            callback.last_outcome = AttemptOutcome.REACHED.value
+            callback.updated_at = now
 
     @staticmethod
     def _load(session: Session, callback_id: str) -> Callback:

@@ -13,6 +13,7 @@ from desktop.services.callbacks import CallbackQueue
 from desktop.services.calls import CallLog
 from desktop.services.phone_codes import AttemptOutcome, CallbackKind, CallbackStatus
 from desktop.services.phone_secrets import SipPasswordStore
+from desktop.services.surveys import SurveyAnswer, SurveyService
 from desktop.services.tickets import TicketService
 
 
@@ -112,6 +113,11 @@ def test_resolved_phone_tickets_become_answer_and_survey_callbacks_once(store):
     assert queue.sync_from_tickets() == 0
     kinds = {item.ticket_id: item.kind for item in queue.pending()}
     assert kinds == {forwarded.id: CallbackKind.ANSWER_READY, answered.id: CallbackKind.SURVEY}
+
+    # The survey answered from the survey list leaves the callback queue at its next refresh.
+    SurveyService(store, "dtv-lan").record(answered.id, SurveyAnswer.satisfied())
+    queue.sync_from_tickets()
+    assert {item.ticket_id for item in queue.pending()} == {forwarded.id}
 
 
 class FailKeyring:
