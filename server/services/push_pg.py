@@ -5,16 +5,17 @@ its result stored); only the number of statements changes:
 
 * The client's stream is locked once for the whole batch with a session advisory lock on the batch's own
   connection (a second push from the same desktop waits there, then replays), and `last_seq` is read once.
-* A new ticket (`create`/`import`) is ONE autocommit statement (so one transaction): the ticket insert
+* A new ticket (`create`/`import`) is ONE statement in its own transaction: the ticket insert
   (`ON CONFLICT DO NOTHING`, so a clash is a no-op, never an error), the stream's `last_seq`, the stored
   result, the feed counter bump and the feed row, chained by CTEs so each runs only if the one before it did
   and the feed counter is taken last (see server.services.feed). Every part is guarded by
   `last_seq = seq - 1`, so a statement that follows one that did nothing does nothing either.
-* Consecutive new tickets are sent pipelined (psycopg pipeline mode, one explicit BEGIN/COMMIT each): the
+* Consecutive new tickets are sent pipelined (psycopg pipeline mode, BEGIN/statement/COMMIT each): the
   server runs them one after another while the next ones travel. The first that did nothing (a clash)
   stops the rest through that guard; it is then stored as a rejection and the batch goes on after it.
 * A refusal found before the database (a bad value) is one statement: the stored result and `last_seq`.
-* Other mutations (edits, calls, conflicts) take the general path of server.services.push.
+* Other mutations (edits, calls, conflicts, survey attempts) take the general path of
+  server.services.push on the same connection, ending in one statement (server.services.finish_pg).
 """
 
 from __future__ import annotations
