@@ -126,9 +126,10 @@ class ServerLink:
     def login(self) -> Login | None:
         return self._login()
 
-    def call(self, request: Callable[[PresenceClient, str], Result]) -> Result:
-        """`request(client, token)`; a refused token is renewed once with the kept password."""
-        login = self._login()
+    def call(self, request: Callable[[PresenceClient, str], Result], login: Login | None = None) -> Result:
+        """`request(client, token)` as `login` (default: the current one); a refused token is renewed
+        once with the kept password."""
+        login = login or self._login()
         if login is None:
             raise NotConfigured("Chưa kết nối máy chủ: vào Máy chủ ▸ Đăng nhập máy chủ để kết nối.")
         client = self._client_for(login.server_url)
@@ -185,6 +186,7 @@ class PresencePublisher:
         self._changed = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._sent_as: Login | None = None
         self.last_error = ""
 
     @property
@@ -228,10 +230,13 @@ class PresencePublisher:
 
     def _send(self, update: PresenceUpdate) -> float:
         """Sends `update` when a server is set; returns how long to wait before the next send."""
-        if self._link.login is None:
-            return self._heartbeat  # no server: nothing to tell; look again at the next change or beat
+        login = self._link.login
+        if login != self._sent_as and self._sent_as is not None:
+            self._say_goodbye(self._sent_as)  # signed in again as someone else, or elsewhere
+        if login is None:
+            return self._retry  # no server: nothing sent; a sign-in is noticed within `retry` seconds
         try:
-            self._link.call(lambda client, token: client.publish(token, update))
+            self._link.call(lambda client, token: client.publish(token, update), login)
         except SyncError as error:
             self.last_error = str(error)
             # a refused password or an outdated desk will not mend in seconds: no login every 5 s
@@ -241,8 +246,18 @@ class PresencePublisher:
             self.last_error = str(error)
             return self._retry
         self.last_error = ""
+        self._sent_as = login
         self._on_sent(update)
         return self._heartbeat
+
+    def _say_goodbye(self, login: Login) -> None:
+        """The previous account's desk is offline now, rather than 'lost' 75 s later."""
+        self._sent_as = None
+        farewell = PresenceUpdate(state=PresenceState.OFFLINE, detail="Bàn đã đăng nhập tài khoản khác.")
+        try:
+            self._link.call(lambda client, token: client.publish(token, farewell), login)
+        except Exception as error:  # it will show as lost: nothing else to do
+            log.info("Không báo được trạng thái cũ: %s", error)
 
 
 class ServerPresence:

@@ -172,3 +172,38 @@ def test_an_outbound_call_is_on_a_call_from_the_dial_and_a_wrap_up_closed_by_esc
     qtbot.waitUntil(lambda: on_server() == "idle", timeout=5000)
     assert trunk.wait(10) == 0, trunk.output()
     supervisor.close()
+
+
+def test_a_desk_signed_in_again_as_someone_else_reports_the_first_account_offline_not_lost(server):
+    accounts = {name: Login(server.base, name) for name in ("dtv1", "dtv2")}
+    credentials = Credentials(MemoryKeyring())
+    for login in accounts.values():
+        credentials.remember(login, password=PASSWORD)
+    current = {"login": accounts["dtv1"]}
+    publisher = PresencePublisher(
+        ServerLink(lambda: current["login"], lambda: credentials, "desk-shared"), heartbeat=0.1, retry=0.1
+    )
+    supervisor = PresenceClient(server.base)
+    token = supervisor.login("giamsat", PASSWORD, "supervisor-desk").token
+
+    def on_server() -> dict[str, tuple[str, str]]:
+        return {e.username: (e.state.value, e.detail) for e in supervisor.read(token).entries}
+
+    publisher.set_state(PresenceState.IDLE)
+    publisher.start()
+    try:
+        deadline = time.monotonic() + 5
+        while on_server().get("dtv1", ("",))[0] != "idle" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert on_server()["dtv1"] == ("idle", "")
+        current["login"] = accounts["dtv2"]  # Máy chủ ▸ Đăng nhập máy chủ… as dtv2 on the same desk
+        deadline = time.monotonic() + 5
+        while "dtv2" not in on_server() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert on_server() == {
+            "dtv1": ("offline", "Bàn đã đăng nhập tài khoản khác."),
+            "dtv2": ("idle", ""),
+        }
+    finally:
+        publisher.stop()
+        supervisor.close()
