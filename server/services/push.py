@@ -128,7 +128,7 @@ def _apply(
         feed.rows.clear()
         return result(MutationStatus.REJECTED, reason=str(error))
     status = MutationStatus.CONFLICT if applied.outcomes else MutationStatus.APPLIED
-    return result(status, version=applied.version, field_outcomes=applied.outcomes)
+    return result(status, version=applied.version, field_outcomes=applied.outcomes, reason=applied.reason)
 
 
 def _locked_last_seq(session: Session, client_id: str) -> int:

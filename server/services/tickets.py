@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from protocol import FREE_TEXT_FIELDS, TICKET_FIELDS, FieldOutcome, Mutation
+from protocol import FREE_TEXT_FIELDS, PRECEDENCE_FIELDS, TICKET_FIELDS, FieldOutcome, Mutation
 from server.models import Conflict, Ticket
 from server.services.attempts import follow_ticket
 from server.services.feed import PendingChanges
@@ -32,6 +32,7 @@ class Actor:
 class Applied:
     version: int | None
     outcomes: list[FieldOutcome]
+    reason: str | None = None  # Vietnamese, for the operator: why some of the edit did not apply
 
 
 def ticket_data(ticket: Ticket) -> dict[str, Any]:
@@ -125,8 +126,10 @@ def update(
     """Merge an edit field by field; see protocol.records for who wins a same-field race.
 
     A field raced another edit when the server's value is no longer the `before` the desktop saw (and the
-    server's value was not written by this same desktop: its own offline edits follow one another). The
-    desktop's base_version counts its local versions, so it is used only for payloads without `before`.
+    server's value was not written by this same desktop: its own offline edits follow one another), or when
+    another desk changed it at a server version above the edit's base_version even though the value is back
+    to the `before` (resolved then reopened: see _changed_after_base). Without `before` (an older payload)
+    the base_version alone decides.
     """
     changes = mutation.payload.get("changes", mutation.payload)
     before = mutation.payload.get("before", {}) if "changes" in mutation.payload else {}
@@ -147,7 +150,9 @@ def update(
         field_version, field_rank, writer = (
             meta.get(name) or [1, ticket.creator_rank, ticket.origin_client]
         )[:3]
-        if current == value or writer == actor.client_id or _unchanged_since(name, before, current):
+        unseen_change = _changed_after_base(name, field_version, mutation.base_version)
+        uncontested = not unseen_change and _unchanged_since(name, before, current)
+        if current == value or writer == actor.client_id or uncontested:
             applied[name] = value
         elif name not in before and field_version <= mutation.base_version:
             applied[name] = value  # no `before` (an older payload): fall back on the version it started from
@@ -190,7 +195,7 @@ def update(
         session.flush()
         feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
         follow_ticket(session, ticket.id, feed)
-    return Applied(ticket.version, outcomes)
+    return Applied(ticket.version, outcomes, lost_reason(outcomes))
 
 
 def settle(
@@ -220,6 +225,46 @@ def settle(
         follow_ticket(session, ticket.id, feed)
     feed.record("conflict", conflict.id, 2, None, origin_client=actor.client_id)
     return Applied(ticket.version, [])
+
+
+def _changed_after_base(name: str, field_version: int, base_version: int) -> bool:
+    """Whether another desk changed this precedence field at a server version the edit's base did not see.
+
+    A desktop's version of a ticket never falls below a server version it has pulled (each pulled change
+    sets it to at least that version), so a field changed at a higher server version than the edit's base
+    was not seen, even if its value is back to the `before`. Free text is left out: back to the text the
+    operator started from, there is nothing for a conflict to keep. base_version 0 means "not said".
+    """
+    return name in PRECEDENCE_FIELDS and base_version > 0 and field_version > base_version
+
+
+FIELD_LABELS = {
+    "status": "trạng thái",
+    "resolved_at": "thời điểm xử lý xong",
+    "unit_code": "đơn vị xử lý",
+    "field_code": "lĩnh vực",
+    "level": "cấp độ",
+    "deadline": "hạn xử lý",
+    "satisfaction": "mức hài lòng",
+    "dissatisfaction_reason": "lý do không hài lòng",
+    "request_type": "loại yêu cầu",
+    "channel": "kênh tiếp nhận",
+}
+
+
+def lost_reason(outcomes: list[FieldOutcome]) -> str | None:
+    lost = [
+        f"{FIELD_LABELS[o.field]} ({o.field})" if o.field in FIELD_LABELS else o.field
+        for o in outcomes
+        if o.outcome == "lost_to_precedence"
+    ]
+    if not lost:
+        return None
+    return (
+        f"Không áp dụng thay đổi của bạn ở {', '.join(lost)}: người có quyền cao hơn (giám sát viên) đã sửa "
+        "trên máy chủ sau phiên bản bạn bắt đầu sửa (kể cả khi đã đổi rồi trả lại như cũ, ví dụ xử lý xong "
+        "rồi mở lại phiếu). Phiếu giữ giá trị trên máy chủ; nếu vẫn cần đổi, hãy sửa lại sau khi đồng bộ."
+    )
 
 
 def _unchanged_since(name: str, before: dict[str, Any], current: Any) -> bool:

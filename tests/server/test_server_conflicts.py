@@ -134,3 +134,52 @@ def test_a_desks_own_offline_edits_follow_one_another(server: ServerProcess) -> 
         2,
         5,
     )
+
+
+def test_a_supervisors_resolve_then_reopen_stands_against_an_operators_resolve_from_before_both(
+    server: ServerProcess,
+) -> None:
+    """ABA: the status is back to what the operator saw, yet it changed after the operator's base."""
+    one, _, tid = created(server)
+    boss = Desk(server, "giamsat")
+    resolved_at = "2024-03-02T09:00:00+07:00"
+    resolve = edit(status=("dang_xu_ly", "da_xu_ly"), resolved_at=(None, resolved_at))
+    reopen = edit(status=("da_xu_ly", "dang_xu_ly"), resolved_at=(resolved_at, None))
+    result(boss.push([boss.mutation("ticket", "resolve", tid, resolve, base=1)]))
+    result(boss.push([boss.mutation("ticket", "update", tid, reopen, base=2)]))
+    offline = edit(
+        status=("dang_xu_ly", "da_xu_ly"),
+        resolved_at=(None, "2024-03-02T10:00:00+07:00"),
+        answer=("", "Đã hướng dẫn nộp hồ sơ"),
+    )
+    pushed = one.mutation("ticket", "resolve", tid, offline, base=1)
+    lost = result(one.push([pushed]))
+    assert lost["status"] == "conflict", lost
+    outcomes = {o["field"]: o for o in lost["field_outcomes"]}
+    assert outcomes["status"]["outcome"] == "lost_to_precedence"
+    assert outcomes["status"]["server_value"] == "dang_xu_ly"
+    assert "answer" not in outcomes  # the text nobody else touched is kept
+    assert lost["reason"] and "trạng thái" in lost["reason"], lost["reason"]
+    fields = state(one, "ticket", tid)["fields"]
+    assert (fields["status"], fields["resolved_at"], fields["answer"]) == (
+        "dang_xu_ly",
+        None,
+        "Đã hướng dẫn nộp hồ sơ",
+    )
+    replayed = result(one.push([pushed]))
+    assert replayed["replayed"] is True
+    assert (replayed["reason"], replayed["field_outcomes"]) == (lost["reason"], lost["field_outcomes"])
+
+
+def test_an_operator_who_saw_the_reopen_may_resolve_again(server: ServerProcess) -> None:
+    one, _, tid = created(server)
+    boss = Desk(server, "giamsat")
+    resolved_at = "2024-03-02T09:00:00+07:00"
+    resolve = edit(status=("dang_xu_ly", "da_xu_ly"), resolved_at=(None, resolved_at))
+    reopen = edit(status=("da_xu_ly", "dang_xu_ly"), resolved_at=(resolved_at, None))
+    result(boss.push([boss.mutation("ticket", "resolve", tid, resolve, base=1)]))
+    result(boss.push([boss.mutation("ticket", "update", tid, reopen, base=2)]))
+    again = edit(status=("dang_xu_ly", "da_xu_ly"), resolved_at=(None, "2024-03-03T08:00:00+07:00"))
+    done = result(one.push([one.mutation("ticket", "resolve", tid, again, base=3)]))
+    assert done["status"] == "applied" and done["reason"] is None
+    assert state(one, "ticket", tid)["fields"]["status"] == "da_xu_ly"
