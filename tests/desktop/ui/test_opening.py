@@ -74,7 +74,9 @@ def test_an_older_store_is_copied_aside_migrated_and_opened_with_its_tickets(
     qapp: QApplication, data_dir: Path
 ) -> None:
     store = LocalStore.open(data_dir)
-    TicketService(store, operator="dtv-lan").create(TicketDraft(content="Hỏi cấp lại căn cước", phone="0912345678"))
+    TicketService(store, operator="dtv-lan").create(
+        TicketDraft(content="Hỏi cấp lại căn cước", phone="0912345678")
+    )
     command.downgrade(alembic_config(store.engine), "0005")
     store.close()
     assert needs_upgrade(data_dir)
