@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -281,10 +282,15 @@ class MainWindow(QMainWindow):
         )
         view_menu.addSeparator()
         view_menu.addActions(self.supervisor.actions)
-        help_menu = menu_bar.addMenu(self.tr("&Help"))
-        help_menu.addActions([self.shortcuts_action, self.about_action])
-        for menu in (file_menu, ticket_menu, view_menu, help_menu):
+        self.help_menu = menu_bar.addMenu(self.tr("&Help"))
+        self.help_menu.addActions([self.shortcuts_action, self.about_action])
+        for menu in (file_menu, ticket_menu, view_menu, self.help_menu):
             menu.setToolTipsVisible(True)
+
+    def add_desk_menu(self, menu: QMenu) -> None:
+        """A menu of a desk installed after the window (phone, server), placed before Help."""
+        menu.setToolTipsVisible(True)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
 
     def shortcut_actions(self) -> list[QAction]:
         """The actions in menu order, for the shortcuts dialog."""

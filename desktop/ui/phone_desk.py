@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QStatusBar
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar
 
 from desktop.domain.phone import display_phone, try_normalize_phone
 from desktop.domain.ticket import Ticket
@@ -158,9 +158,9 @@ class PhoneDesk(QObject):
         )
         phone_keys = [self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action]
         self.window.extra_shortcut_actions.extend([*phone_keys, self.settings_action])  # listed by F1
-        menu_bar = self.window.menuBar()
-        menu = menu_bar.addMenu(self.tr("&Phone"))
+        menu = QMenu(self.tr("&Phone"), self.window)
         menu.setObjectName("phoneMenu")
+        self.window.add_desk_menu(menu)
         menu.addActions([self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action])
         menu.addSeparator()
         menu.addAction(self.settings_action)

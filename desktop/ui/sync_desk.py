@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu
 
@@ -133,16 +133,9 @@ class SyncDesk(QObject):
             self.tr("Changes the server did not apply, with its reason"),
             self.open_refusals,
         )
-        menu_bar = self.window.menuBar()
-        help_text = QCoreApplication.translate("MainWindow", "&Help")
-        help_menu = next((a for a in menu_bar.actions() if a.text() == help_text), None)
         self.menu = QMenu(self.tr("&Server"), self.window)
         self.menu.setObjectName("serverMenu")
-        self.menu.setToolTipsVisible(True)
-        if help_menu is not None:
-            menu_bar.insertMenu(help_menu, self.menu)
-        else:
-            menu_bar.addMenu(self.menu)
+        self.window.add_desk_menu(self.menu)
         self.menu.addActions([self.sync_now_action, self.conflicts_action, self.refusals_action])
         self.window.extra_shortcut_actions.extend([self.sync_now_action, self.conflicts_action])
         self.menu.addSeparator()
