@@ -91,24 +91,26 @@ class SyncClient:
 
     def _call(self, method: str, path: str, token: str | None, model: type[Model], **kwargs: Any) -> Model:
         """Runs on the sync worker."""
+        response = self._send(method, path, token, **kwargs)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as error:
+            raise self.malformed() from error
+
+    def _send(self, method: str, path: str, token: str | None, **kwargs: Any) -> requests.Response:
+        """Runs on a worker thread: one request, the server's refusals raised as our errors."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
             response = self._http.request(
                 method, self.base_url + path, headers=headers, timeout=self._timeout, **kwargs
             )
-        except requests.Timeout as error:
-            raise ServerUnreachable(
-                f"Máy chủ {self.base_url} không trả lời kịp. Phiếu vẫn được lưu trên máy này; "
-                "sẽ tự đồng bộ lại khi mạng ổn định."
-            ) from error
         except requests.RequestException as error:
-            raise ServerUnreachable(
-                f"Không kết nối được máy chủ {self.base_url}. Phiếu vẫn được lưu trên máy này; "
-                "sẽ tự đồng bộ lại khi có mạng."
-            ) from error
+            raise self.unreachable(error) from error
         status = response.status_code
-        if status == 401 or status == 403:
-            raise LoginRefused(_detail(response) or "Tên đăng nhập hoặc mật khẩu không đúng.")
+        if status == 401:
+            raise self.unauthorized(response)
+        if status == 403:
+            raise self.forbidden(response)
         if status == 409:
             try:
                 raise SeqGap(GapError.model_validate_json(response.content))
@@ -116,24 +118,47 @@ class SyncClient:
                 pass
         if status == 426:
             raise ProtocolRefused(
-                _detail(response)
+                error_detail(response)
                 or "Máy chủ không còn nhận phiên bản phần mềm này. Hãy cập nhật phần mềm tổng đài."
             )
         if status >= 400:
-            raise SyncError(
-                f"Máy chủ báo lỗi {status}: {_detail(response) or response.reason}. "
-                "Phiếu vẫn được lưu trên máy này; sẽ thử lại sau."
+            raise self.failed(response)
+        return response
+
+    # What each failure says to the operator; a client for other calls (presence) says it its own way.
+
+    def unreachable(self, error: requests.RequestException) -> SyncError:
+        if isinstance(error, requests.Timeout):
+            return ServerUnreachable(
+                f"Máy chủ {self.base_url} không trả lời kịp. Phiếu vẫn được lưu trên máy này; "
+                "sẽ tự đồng bộ lại khi mạng ổn định."
             )
-        try:
-            return model.model_validate_json(response.content)
-        except ValidationError as error:
-            raise SyncError(
-                f"Máy chủ {self.base_url} trả lời không đúng dạng (có phải máy chủ 1022 không?). "
-                "Hãy kiểm tra địa chỉ máy chủ."
-            ) from error
+        return ServerUnreachable(
+            f"Không kết nối được máy chủ {self.base_url}. Phiếu vẫn được lưu trên máy này; "
+            "sẽ tự đồng bộ lại khi có mạng."
+        )
+
+    def unauthorized(self, response: requests.Response) -> SyncError:
+        return LoginRefused(error_detail(response) or "Tên đăng nhập hoặc mật khẩu không đúng.")
+
+    def forbidden(self, response: requests.Response) -> SyncError:
+        return self.unauthorized(response)
+
+    def failed(self, response: requests.Response) -> SyncError:
+        return SyncError(
+            f"Máy chủ báo lỗi {response.status_code}: {error_detail(response) or response.reason}. "
+            "Phiếu vẫn được lưu trên máy này; sẽ thử lại sau."
+        )
+
+    def malformed(self) -> SyncError:
+        return SyncError(
+            f"Máy chủ {self.base_url} trả lời không đúng dạng (có phải máy chủ 1022 không?). "
+            "Hãy kiểm tra địa chỉ máy chủ."
+        )
 
 
-def _detail(response: requests.Response) -> str:
+def error_detail(response: requests.Response) -> str:
+    """The `detail` of a FastAPI error answer, or ''."""
     try:
         body = response.json()
     except ValueError:

@@ -19,7 +19,7 @@ import requests
 from desktop.domain.clock import VN_TZ
 from desktop.services.dashboard import OperatorPresence, OperatorState, PresenceUnavailable
 from desktop.sync.account import Login
-from desktop.sync.client import LoginRefused, ProtocolRefused, ServerUnreachable, SyncClient, SyncError
+from desktop.sync.client import LoginRefused, ServerUnreachable, SyncClient, SyncError, error_detail
 from desktop.sync.credentials import Credentials
 from protocol import PresenceEntry, PresenceList, PresenceState, PresenceUpdate
 from protocol.sync import API_PREFIX
@@ -56,52 +56,27 @@ class PresenceClient(SyncClient):
         super().__init__(base_url, **kwargs)
 
     def publish(self, token: str, update: PresenceUpdate) -> None:
-        self._presence("PUT", token, json=update.model_dump(mode="json"))
+        self._send("PUT", PRESENCE_PATH, token, json=update.model_dump(mode="json"))
 
     def read(self, token: str) -> PresenceList:
-        response = self._presence("GET", token)
-        try:
-            return PresenceList.model_validate_json(response.content)
-        except ValueError as error:
-            raise SyncError(
-                f"Máy chủ {self.base_url} trả lời không đúng dạng (có phải máy chủ 1022 không?). "
-                "Hãy kiểm tra địa chỉ máy chủ."
-            ) from error
+        return self._call("GET", PRESENCE_PATH, token, PresenceList)
 
-    def _presence(self, method: str, token: str, **kwargs: Any) -> requests.Response:
-        """Runs on a worker thread."""
-        headers = {"Authorization": f"Bearer {token}"}
-        try:
-            response = self._http.request(
-                method, self.base_url + PRESENCE_PATH, headers=headers, timeout=self._timeout, **kwargs
-            )
-        except requests.RequestException as error:
-            raise ServerUnreachable(
-                f"Không kết nối được máy chủ {self.base_url}: chưa biết trạng thái các điện thoại viên. "
-                "Sẽ thử lại sau vài giây."
-            ) from error
-        status = response.status_code
-        if status == 401:
-            raise LoginRefused(_detail(response) or "Phiên đăng nhập máy chủ đã hết hạn.")
-        if status == 403:
-            raise NotSupervisor(_detail(response) or "Tài khoản này không có quyền xem trạng thái.")
-        if status == 426:
-            raise ProtocolRefused(
-                _detail(response)
-                or "Máy chủ không còn nhận phiên bản phần mềm này. Hãy cập nhật phần mềm tổng đài."
-            )
-        if status >= 400:
-            raise SyncError(f"Máy chủ báo lỗi {status}: {_detail(response) or response.reason}.")
-        return response
+    def unreachable(self, error: requests.RequestException) -> SyncError:
+        return ServerUnreachable(
+            f"Không kết nối được máy chủ {self.base_url}: chưa biết trạng thái các điện thoại viên. "
+            "Sẽ thử lại sau vài giây."
+        )
 
+    def unauthorized(self, response: requests.Response) -> SyncError:
+        return LoginRefused(error_detail(response) or "Phiên đăng nhập máy chủ đã hết hạn.")
 
-def _detail(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    detail = body.get("detail") if isinstance(body, dict) else None
-    return detail if isinstance(detail, str) else ""
+    def forbidden(self, response: requests.Response) -> SyncError:
+        return NotSupervisor(error_detail(response) or "Tài khoản này không có quyền xem trạng thái.")
+
+    def failed(self, response: requests.Response) -> SyncError:
+        return SyncError(
+            f"Máy chủ báo lỗi {response.status_code}: {error_detail(response) or response.reason}."
+        )
 
 
 class ServerLink:
