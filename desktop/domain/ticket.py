@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from desktop.domain.codes import (
     CallDirection,
@@ -158,3 +159,26 @@ class CallerHistory:
     @property
     def is_repeat_caller(self) -> bool:
         return self.total_tickets > 0 or len(self.calls) > 1
+
+
+def stored_fields(draft: TicketDraft) -> dict[str, Any]:
+    """The columns a ticket stores for the draft: codes as their values, text stripped."""
+    return {
+        "channel": draft.channel.value,
+        "citizen_name": draft.citizen_name.strip(),
+        "citizen_address": draft.citizen_address.strip(),
+        "request_type": draft.request_type.value,
+        "level": int(draft.level),
+        "is_tthc": draft.is_tthc,
+        "tthc_code": draft.tthc_code.strip() if draft.is_tthc else "",
+        "field_code": draft.field_code or None,
+        "unit_code": draft.unit_code or None,
+        "content": draft.content.strip(),
+        "answer": draft.answer.strip(),
+        "status": draft.status.value,
+        "satisfaction": draft.satisfaction.value,
+        "dissatisfaction_reason": (
+            draft.dissatisfaction_reason.value if draft.dissatisfaction_reason else None
+        ),
+        "call_id": draft.call_id,
+    }

@@ -26,6 +26,7 @@ from desktop.domain.codes import (
     TicketStatus,
 )
 from desktop.domain.phone import normalize_phone
+from desktop.domain.ticket import stored_fields
 from desktop.domain.ticket_code import desk_tag, format_ticket_code, new_ticket_id
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogService
@@ -223,28 +224,6 @@ def _load(session: Session, ticket_id: str) -> models.Ticket:
     if row is None:
         raise TicketNotFound(f"Không có phiếu {ticket_id}.")
     return row
-
-
-def stored_fields(draft: domain.TicketDraft) -> dict[str, Any]:
-    return {
-        "channel": draft.channel.value,
-        "citizen_name": draft.citizen_name.strip(),
-        "citizen_address": draft.citizen_address.strip(),
-        "request_type": draft.request_type.value,
-        "level": int(draft.level),
-        "is_tthc": draft.is_tthc,
-        "tthc_code": draft.tthc_code.strip() if draft.is_tthc else "",
-        "field_code": draft.field_code or None,
-        "unit_code": draft.unit_code or None,
-        "content": draft.content.strip(),
-        "answer": draft.answer.strip(),
-        "status": draft.status.value,
-        "satisfaction": draft.satisfaction.value,
-        "dissatisfaction_reason": (
-            draft.dissatisfaction_reason.value if draft.dissatisfaction_reason else None
-        ),
-        "call_id": draft.call_id,
-    }
 
 
 SNAPSHOT_FIELDS = (

@@ -3,6 +3,7 @@ outbox and search rows; bad rows are named by line and reason; nothing is half-i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import sqlite3
@@ -24,14 +25,19 @@ from desktop.domain.text import fold
 from desktop.domain.ticket import TicketDraft
 from desktop.services import importer
 from desktop.services.catalogs import CatalogService
+from desktop.services.import_parse import fast_vn_mobile
 from desktop.services.importer import (
     ImportAborted,
     ImportFileError,
     RowProblem,
-    fast_vn_mobile,
     import_tickets_csv,
 )
-from desktop.services.search_index import FTS_TOKENIZE, match_expression, searchable_text
+from desktop.services.search_index import (
+    FTS_TOKENIZE,
+    TICKET_BODY_SQL,
+    match_expression,
+    searchable_text,
+)
 from desktop.services.ticket_query import TicketFilter, TicketQuery
 from desktop.services.tickets import TicketService
 from desktop.store import models
@@ -140,6 +146,30 @@ def test_a_good_file_imports_every_row_with_its_citizen_history_outbox_and_searc
     assert search(store, "0912 345") == {"DT-2021-000001", "DT-2021-000005"}
     assert search(store, "DT-2021-000002") == {"DT-2021-000002"}
     assert len(search(store, "dt-2021-00000")) == 7  # a code as typed, in any case
+
+
+def test_an_imported_ticket_edited_at_the_desk_is_found_by_its_new_words_only(store: LocalStore) -> None:
+    """The import indexes in SQL, an edit removes the old words computed in Python: they must agree
+    (the index keeps no text; a word removed with the wrong spelling would stay findable)."""
+    import_tickets_csv(store, GOOD, operator="dtv-lan")
+    imported = ticket(store, "DT-2021-000001")  # no answer, no TTHC code: empty parts in the body
+    service = TicketService(store, operator="dtv-lan")
+    before = service.get(imported.id)
+
+    service.update(
+        imported.id,
+        dataclasses.replace(
+            before.draft,
+            content="Đăng ký tạm trú cho người thuê nhà",
+            tthc_code="1.000178",
+            answer="Đã hướng dẫn",
+        ),
+        expected_version=before.version,
+    )
+
+    assert search(store, "căn cước") == set() and search(store, "can cuoc") == set()
+    assert search(store, "dang ky tam tru") == {"DT-2021-000001"}
+    assert search(store, "Nguyễn Văn An") == {"DT-2021-000001"}
 
 
 def test_codes_and_labels_empty_rating_and_deadlines_are_read_like_the_form(store: LocalStore) -> None:
@@ -497,6 +527,29 @@ def test_every_folded_word_of_a_ticket_finds_it_in_the_index(parts: list[str]) -
             ]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(TYPED, TYPED, TYPED, TYPED))
+def test_the_words_sqlite_indexes_for_an_imported_row_are_those_the_desk_would_remove(
+    parts: tuple[str, str, str, str],
+) -> None:
+    """The index keeps no text: an edit removes the words `searchable_text` gives for the old row,
+    so the import's SQL must index exactly those words, in the same order."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE tickets (citizen_name, tthc_code, content, answer)")
+    db.execute("INSERT INTO tickets VALUES (?, ?, ?, ?)", parts)
+    (from_sql,) = db.execute(f"SELECT {TICKET_BODY_SQL} FROM tickets").fetchone()
+    db.execute(f"CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='{FTS_TOKENIZE}')")
+    db.execute("CREATE VIRTUAL TABLE words USING fts5vocab(fts, 'instance')")
+    bodies = [(1, from_sql), (2, searchable_text(*parts))]
+    db.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)", bodies)
+
+    def words(rowid: int) -> list[str]:
+        rows = db.execute("SELECT term FROM words WHERE doc = ? ORDER BY offset", (rowid,))
+        return [term for (term,) in rows]
+
+    assert words(1) == words(2)
+
+
 def test_the_store_indexes_with_the_tokenizer_the_search_expects(store: LocalStore) -> None:
     with store.engine.connect() as connection:
         ddl = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket_fts'")).scalar()
@@ -602,6 +655,24 @@ def test_the_worker_renumbers_after_rows_already_in_the_store(tmp_path: Path, st
         indexed = connection.execute(text("SELECT count(*), max(rowid) FROM ticket_fts")).one()
     assert tuple(pks) == (1, 11_005) and tuple(indexed) == (11_005, 11_005)
     assert search(store, "duong 11004") == {"P-11004"}
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "worker"])
+def test_rows_already_stored_in_the_middle_of_a_chunk_leave_no_gap_in_the_numbering(
+    tmp_path: Path, store: LocalStore, parallel: bool
+) -> None:
+    stored = write_csv(tmp_path / "first.csv", *many_rows(10, start=100))
+    import_tickets_csv(store, stored, operator="dtv-lan")
+    path = write_csv(tmp_path / "more.csv", *many_rows(11_000))
+
+    report = import_tickets_csv(store, path, operator="dtv-lan", parallel=parallel)
+
+    assert (report.imported, report.already_present) == (10_990, 10)
+    with store.engine.connect() as connection:
+        pks = connection.execute(select(func.min(models.Ticket.pk), func.max(models.Ticket.pk))).one()
+        indexed = connection.execute(text("SELECT count(*), max(rowid) FROM ticket_fts")).one()
+    assert tuple(pks) == (1, 11_000) and tuple(indexed) == (11_000, 11_000)
+    assert search(store, "duong 4999") == {"P-04999"} and search(store, "duong 10999") == {"P-10999"}
 
 
 def test_bad_rows_found_by_the_worker_abort_the_whole_import(tmp_path: Path, store: LocalStore) -> None:

@@ -1,0 +1,194 @@
+"""A bulk import writes a store nobody else has open through a rollback journal (its pages reach the
+file once), falls back to WAL when another connection is open, and a kill in the middle of either
+leaves the store as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from desktop.services.importer import import_tickets_csv
+from desktop.store.engine import DB_FILENAME, PAGE_SIZE
+from desktop.store.local import LocalStore
+
+REPO = Path(__file__).resolve().parents[2]
+HEADER = (
+    "ma_phieu,ngay_tiep_nhan,kenh,so_dien_thoai,ho_ten,loai_yeu_cau,cap_do,la_tthc,"
+    "don_vi_xu_ly,trang_thai,danh_gia,ly_do_khong_hai_long,noi_dung"
+)
+
+
+def write_rows(path: Path, count: int, *, start: int = 0) -> Path:
+    rows = (
+        f"B-{n:06d},2021-06-01T08:00:00+07:00,dien_thoai,0912{n % 5000:06d},Khách {n},"
+        f"hoi_thong_tin,1,0,,da_xu_ly,,,Hỏi đường đến trụ sở số {n}"
+        for n in range(start, start + count)
+    )
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def journal_of(database: Path) -> str:
+    """What the file's header says (bytes 18-19: 1 rollback journal, 2 WAL), read without SQLite."""
+    with database.open("rb") as handle:
+        header = handle.read(20)
+    return {b"\x01\x01": "rollback", b"\x02\x02": "wal"}[header[18:20]]
+
+
+def test_a_new_store_has_16_kib_pages_and_an_older_store_keeps_its_own(tmp_path: Path) -> None:
+    LocalStore.open(tmp_path / "new").close()
+    older = tmp_path / "older"
+    older.mkdir()
+    legacy = sqlite3.connect(older / DB_FILENAME)
+    legacy.execute("PRAGMA page_size=4096")
+    legacy.execute("CREATE TABLE before_us (x)")
+    legacy.close()
+
+    LocalStore.open(older).close()
+
+    for folder, expected in ((tmp_path / "new", PAGE_SIZE), (older, 4096)):
+        db = sqlite3.connect(folder / DB_FILENAME)
+        assert db.execute("PRAGMA page_size").fetchone() == (expected,)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        db.close()
+
+
+def test_an_import_into_a_store_nobody_else_has_open_goes_through_a_rollback_journal(
+    store: LocalStore, data_dir: Path, tmp_path: Path
+) -> None:
+    database = data_dir / DB_FILENAME
+    seen: list[str] = []
+
+    report = import_tickets_csv(
+        store,
+        write_rows(tmp_path / "alone.csv", 12_000),
+        operator="dtv-lan",
+        parallel=False,
+        progress=lambda _bytes: seen.append(journal_of(database)),
+    )
+
+    assert report.imported == 12_000
+    assert set(seen) == {"rollback"}
+    assert journal_of(database) == "wal"
+    with store.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert raw.execute("PRAGMA busy_timeout").fetchone() == (10_000,)
+        assert raw.execute("PRAGMA foreign_keys").fetchone() == (1,)
+
+
+def test_with_another_connection_open_the_import_stays_in_wal_and_that_reader_is_not_blocked(
+    store: LocalStore, data_dir: Path, tmp_path: Path
+) -> None:
+    import_tickets_csv(store, write_rows(tmp_path / "first.csv", 10), operator="dtv-lan")
+    database = data_dir / DB_FILENAME
+    reader = sqlite3.connect(database, timeout=0)  # a desk's window open on the same store
+    reader.execute("SELECT count(*) FROM tickets").fetchone()
+    counted: list[tuple[str, int]] = []
+
+    def progress(_bytes: int) -> None:
+        (count,) = reader.execute("SELECT count(*) FROM tickets").fetchone()
+        counted.append((journal_of(database), count))
+
+    try:
+        report = import_tickets_csv(
+            store,
+            write_rows(tmp_path / "more.csv", 12_000, start=10),
+            operator="dtv-lan",
+            parallel=False,
+            progress=progress,
+        )
+        assert report.imported == 12_000
+        # The reader sees the store as it was until the import commits, without waiting.
+        assert counted and set(counted) == {("wal", 10)}
+        assert reader.execute("SELECT count(*) FROM tickets").fetchone() == (12_010,)
+    finally:
+        reader.close()
+
+
+KILLED_IMPORT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    from desktop.store import engine
+
+    engine.BULK_CACHE_KIB = -1024  # a small cache: the load spills its pages into the file early
+
+    from desktop.services.importer import import_tickets_csv
+    from desktop.store.local import LocalStore
+
+    def progress(read: int) -> None:
+        print(read, flush=True)
+
+    import_tickets_csv(LocalStore.open(Path(sys.argv[1])), Path(sys.argv[2]), operator="dtv-kill",
+                       parallel=False, progress=progress)
+    print("done", flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("another_reader", [False, True], ids=["rollback-journal", "wal"])
+def test_a_kill_in_the_middle_of_an_import_leaves_the_store_as_it_was(
+    data_dir: Path, tmp_path: Path, another_reader: bool
+) -> None:
+    store = LocalStore.open(data_dir)
+    import_tickets_csv(store, write_rows(tmp_path / "first.csv", 10), operator="dtv-lan")
+    store.close()
+    database = data_dir / DB_FILENAME
+    reader = sqlite3.connect(database) if another_reader else None
+    if reader is not None:
+        reader.execute("SELECT count(*) FROM tickets").fetchone()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            KILLED_IMPORT,
+            str(data_dir),
+            str(write_rows(tmp_path / "big.csv", 60_000, start=10)),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    try:
+        for _ in range(6):  # six chunks written, their pages partly in the file
+            line = child.stdout.readline()
+            assert line and line.strip().isdigit(), child.stderr.read() if child.stderr else line
+        during = journal_of(database)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.communicate(timeout=10)
+        if reader is not None:
+            reader.close()
+    assert during == ("wal" if another_reader else "rollback")
+
+    store = LocalStore.open(data_dir)  # rolls the hot journal back, or ignores the uncommitted WAL
+    try:
+        with store.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            counts = [
+                raw.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                for name in ("tickets", "ticket_history", "outbox", "ticket_fts")
+            ]
+            indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert counts == [10, 10, 10, 10]
+        assert "ix_tickets_report" in indexes and "ix_outbox_pending" in indexes  # dropped, restored
+        again = import_tickets_csv(store, tmp_path / "big.csv", operator="dtv-lan")
+        assert again.imported == 60_000
+    finally:
+        store.close()
