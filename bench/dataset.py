@@ -18,7 +18,7 @@ from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import Channel, DissatisfactionReason, Level, RequestType, Satisfaction
 from desktop.domain.codes import TicketStatus as Status
 from desktop.domain.ticket import TicketDraft
-from desktop.store.engine import PAGE_SIZE, _apply_pragmas, head_revision
+from desktop.store.engine import _apply_pragmas, head_revision
 
 SEED = 1022
 HEADER = [
@@ -346,12 +346,11 @@ def add_calls(db_path: Path) -> None:
 
 
 def _stamp() -> str:
-    """What a cached store must have been built with: the schema and the page size of new stores."""
-    return f"schema {head_revision()}, pages {PAGE_SIZE}"
+    return f"schema {head_revision()}"
 
 
 def cached_store(size: Size) -> Path | None:
-    """The cached store of `size` if it was built like a new store today (else it is rebuilt)."""
+    """The cached store of `size` if it was built at the current schema (else it is rebuilt)."""
     ready = data_root() / f"store-{size.tickets}" / "READY"
     if ready.exists() and _stamp() in ready.read_text(encoding="utf-8"):
         return ready.parent

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.importer import import_tickets_csv
-from desktop.store.engine import DB_FILENAME, PAGE_SIZE
+from desktop.services.importer import ImportAborted, import_tickets_csv
+from desktop.store.engine import DB_FILENAME
 from desktop.store.local import LocalStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,24 +40,6 @@ def journal_of(database: Path) -> str:
     with database.open("rb") as handle:
         header = handle.read(20)
     return {b"\x01\x01": "rollback", b"\x02\x02": "wal"}[header[18:20]]
-
-
-def test_a_new_store_has_16_kib_pages_and_an_older_store_keeps_its_own(tmp_path: Path) -> None:
-    LocalStore.open(tmp_path / "new").close()
-    older = tmp_path / "older"
-    older.mkdir()
-    legacy = sqlite3.connect(older / DB_FILENAME)
-    legacy.execute("PRAGMA page_size=4096")
-    legacy.execute("CREATE TABLE before_us (x)")
-    legacy.close()
-
-    LocalStore.open(older).close()
-
-    for folder, expected in ((tmp_path / "new", PAGE_SIZE), (older, 4096)):
-        db = sqlite3.connect(folder / DB_FILENAME)
-        assert db.execute("PRAGMA page_size").fetchone() == (expected,)
-        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        db.close()
 
 
 def test_an_import_into_a_store_nobody_else_has_open_goes_through_a_rollback_journal(
@@ -90,12 +72,13 @@ def test_with_another_connection_open_the_import_stays_in_wal_and_that_reader_is
 ) -> None:
     import_tickets_csv(store, write_rows(tmp_path / "first.csv", 10), operator="dtv-lan")
     database = data_dir / DB_FILENAME
-    reader = sqlite3.connect(database, timeout=0)  # a desk's window open on the same store
-    reader.execute("SELECT count(*) FROM tickets").fetchone()
+    # A desk's window open on the same store, idle: it has read, its transaction is over.
+    reader = sqlite3.connect(database, timeout=0, isolation_level=None)
+    reader.execute("SELECT count(*) FROM tickets").fetchall()
     counted: list[tuple[str, int]] = []
 
     def progress(_bytes: int) -> None:
-        (count,) = reader.execute("SELECT count(*) FROM tickets").fetchone()
+        [(count,)] = reader.execute("SELECT count(*) FROM tickets").fetchall()
         counted.append((journal_of(database), count))
 
     try:
@@ -114,6 +97,23 @@ def test_with_another_connection_open_the_import_stays_in_wal_and_that_reader_is
         reader.close()
 
 
+def test_an_import_aborted_by_a_bad_row_leaves_the_store_in_wal_with_nothing_written(
+    store: LocalStore, data_dir: Path, tmp_path: Path
+) -> None:
+    path = write_rows(tmp_path / "bad.csv", 12_000)
+    path.write_text(path.read_text(encoding="utf-8").replace("B-011000,2021", "B-011000,hôm qua"), "utf-8")
+
+    with pytest.raises(ImportAborted):
+        import_tickets_csv(store, path, operator="dtv-lan", parallel=False)
+
+    assert journal_of(data_dir / DB_FILENAME) == "wal"
+    with store.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        assert raw.execute("SELECT count(*) FROM tickets").fetchone() == (0,)
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
 KILLED_IMPORT = textwrap.dedent(
     """
     import sys
@@ -123,7 +123,7 @@ KILLED_IMPORT = textwrap.dedent(
 
     engine.BULK_CACHE_KIB = -1024  # a small cache: the load spills its pages into the file early
 
-    from desktop.services.importer import import_tickets_csv
+    from desktop.services.importer import ImportAborted, import_tickets_csv
     from desktop.store.local import LocalStore
 
     def progress(read: int) -> None:
@@ -145,9 +145,9 @@ def test_a_kill_in_the_middle_of_an_import_leaves_the_store_as_it_was(
     import_tickets_csv(store, write_rows(tmp_path / "first.csv", 10), operator="dtv-lan")
     store.close()
     database = data_dir / DB_FILENAME
-    reader = sqlite3.connect(database) if another_reader else None
-    if reader is not None:
-        reader.execute("SELECT count(*) FROM tickets").fetchone()
+    reader = sqlite3.connect(database, isolation_level=None) if another_reader else None
+    if reader is not None:  # idle, its read over: WAL connections keep a shared lock all the same
+        reader.execute("SELECT count(*) FROM tickets").fetchall()
     child = subprocess.Popen(
         [
             sys.executable,
