@@ -13,7 +13,8 @@ and a `GapError` (`expected_seq`); nothing is skipped. A protocol_version the se
 speaks is refused whole with HTTP 426 and a Vietnamese `detail`; nothing is applied, nothing dropped.
 Payloads: ticket `create`/`import` carry the whole ticket (`TICKET_FIELDS`; an imported ticket's row is sent
 as its first version, optionally with `"source": {"tep": …, "dong": …}`); ticket `update`/`resolve` carry
-`{"changes": {...}, "before": {...}}` with the `base_version` the edit started from; call `create`/`update`
+`{"changes": {...}, "before": {...}}` with the `base_version` the edit started from (the server version
+the desktop last pulled for the ticket, not its own); call `create`/`update`
 carry the call's columns (`CALL_FIELDS`); `conflict`/`settle` carries `{"value": ...}` (the text the operator
 kept; entity_id = the conflict's id); survey_attempt `create` carries `{ticket_id, at, operator, outcome,
 reason, call_id}` (outcome: a satisfaction code or `khong_nghe_may`; the rating itself is a ticket update).

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.clock import now_vn
 from desktop.store.models import OutboxMutation
+from desktop.store.sync_models import SyncVersion
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
@@ -40,6 +41,19 @@ def append_mutation(
     )
     session.add(mutation)
     return mutation
+
+
+def server_base_version(session: Session, entity: str, entity_id: str) -> int:
+    """The server version an edit starts from: the last one pulled here for the record, not the
+    desk's own version (each offline edit raises that one, and a third edit would claim to have seen
+    a supervisor's resolve-then-reopen it never pulled). None pulled yet (or forgotten after a
+    server restore): the record is this desk's own create or import, the server's version 1."""
+    known = session.scalar(
+        select(SyncVersion.server_version).where(
+            SyncVersion.entity == entity, SyncVersion.entity_id == entity_id
+        )
+    )
+    return known if known is not None and known >= 1 else 1
 
 
 def pending_count(session: Session) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.clock import now_vn, to_vn
 from desktop.domain.codes import DissatisfactionReason, HistoryAction, Satisfaction, TicketStatus
-from desktop.services.outbox import append_mutation
+from desktop.services.outbox import append_mutation, server_base_version
 from desktop.services.tickets import _write_history, ticket_snapshot
 from desktop.store import models
 from desktop.store.errors import explain
@@ -264,7 +264,7 @@ class SurveyService:
         Satisfaction is not part of the free-text index, so the index needs no update.
         """
         before = ticket_snapshot(ticket)
-        base_version = ticket.version
+        base_version = server_base_version(session, "ticket", ticket.id)
         ticket.satisfaction = satisfaction.value
         ticket.dissatisfaction_reason = reason.value if reason else None
         after = ticket_snapshot(ticket)

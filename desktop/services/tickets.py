@@ -30,7 +30,7 @@ from desktop.domain.ticket import stored_fields
 from desktop.domain.ticket_code import desk_tag, format_ticket_code, new_ticket_id
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogService
-from desktop.services.outbox import append_mutation
+from desktop.services.outbox import append_mutation, server_base_version
 from desktop.services.search_index import index_ticket, searchable_text
 from desktop.store import models
 from desktop.store.errors import explain
@@ -152,7 +152,7 @@ class TicketService:
                         "changes": {k: v[1] for k, v in changes.items()},
                         "before": {k: v[0] for k, v in changes.items()},
                     },
-                    base_version=expected_version,
+                    base_version=server_base_version(session, "ticket", row.id),
                 )
                 session.flush()
                 return _to_domain(row)

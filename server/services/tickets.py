@@ -230,9 +230,10 @@ def settle(
 def _changed_after_base(name: str, field_version: int, base_version: int) -> bool:
     """Whether another desk changed this precedence field at a server version the edit's base did not see.
 
-    A desktop's version of a ticket never falls below a server version it has pulled (each pulled change
-    sets it to at least that version), so a field changed at a higher server version than the edit's base
-    was not seen, even if its value is back to the `before`. Free text is left out: back to the text the
+    A desktop sends as base_version the server version it last pulled for the ticket (1 for its own
+    create or import not pulled back yet), never its own version, which each offline edit raises: so a
+    field changed at a higher server version than the edit's base was not seen, even if its value is
+    back to the `before`. Free text is left out: back to the text the
     operator started from, there is nothing for a conflict to keep. base_version 0 means "not said".
     """
     return name in PRECEDENCE_FIELDS and base_version > 0 and field_version > base_version

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import TicketStatus
@@ -17,6 +17,7 @@ from desktop.services.search_index import match_expression
 from desktop.services.tickets import TicketService, ticket_snapshot
 from desktop.store import models
 from desktop.store.local import LocalStore
+from desktop.store.sync_models import SyncVersion
 from desktop.sync.acks import record_results
 from desktop.sync.apply import apply_page
 from desktop.sync.outbox_reader import number_new_mutations, read_batch
@@ -269,3 +270,21 @@ def test_edits_not_yet_pushed_stay_on_top_of_the_servers_version(
     assert now.draft.citizen_address == "Phường 1, Cao Lãnh"
     assert now.version > edited.version  # an open form sees the ticket changed
     assert datetime.now(UTC)  # (clock untouched: nothing here orders by it)
+
+
+def test_an_edit_starts_from_the_server_version_last_pulled_not_the_desks_own(
+    store: LocalStore, ticket_service: TicketService
+) -> None:
+    ticket = ticket_service.create(DRAFT)
+    with store.writes.begin() as session:  # what a pull leaves: the server's version 7 applied here
+        session.add(SyncVersion(entity="ticket", entity_id=ticket.id, server_version=7))
+    once = ticket_service.update(ticket.id, replace(ticket.draft, answer="Đã hướng dẫn"), ticket.version)
+    twice = ticket_service.update(ticket.id, replace(once.draft, citizen_name="Hoa"), once.version)
+    with store.writes.begin() as session:  # a server restored from a backup: versions forgotten
+        session.execute(update(SyncVersion).values(server_version=-1))
+    ticket_service.update(ticket.id, replace(twice.draft, citizen_address="Sa Đéc"), twice.version)
+
+    with store.engine.connect() as connection:
+        bases = connection.execute(text("SELECT base_version FROM outbox WHERE op = 'update' ORDER BY seq"))
+        assert [base for (base,) in bases] == [7, 7, 1]
+    assert twice.version == ticket.version + 2  # the desk's own version moved on; the base did not

@@ -209,6 +209,42 @@ def test_a_supervisors_resolution_and_unit_win_over_an_operators_offline_edit(
     boss_desk.close()
 
 
+def test_an_operators_third_offline_edit_does_not_undo_a_supervisors_resolve_then_reopen(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    """Each offline edit raises the desk's own version; what it tells the server it had seen is the
+    server version it last pulled, or its third edit would claim to have seen the reopen (ABA)."""
+    desk, boss_desk = LocalStore.open(tmp_path / "a"), LocalStore.open(tmp_path / "s")
+    lan, boss = TicketService(desk, "dtv1"), TicketService(boss_desk, "giamsat")
+    ticket = lan.create(DRAFT)
+    sync(desk, server, "dtv1")
+    sync(boss_desk, server, "giamsat")
+
+    seen = boss.get(ticket.id)  # the supervisor resolves, then reopens: the status is back where it was
+    resolved = boss.resolve(ticket.id, "Đã trả lời", seen.version)
+    boss.update(ticket.id, replace(resolved.draft, status=TicketStatus.IN_PROGRESS), resolved.version)
+    sync(boss_desk, server, "giamsat")
+    mine = lan.get(ticket.id)  # meanwhile, offline, the operator edits twice then resolves
+    mine = lan.update(ticket.id, replace(mine.draft, citizen_address="Sa Đéc"), mine.version)
+    mine = lan.update(ticket.id, replace(mine.draft, content=DRAFT.content + " (bị mất)"), mine.version)
+    lan.resolve(ticket.id, "Đã hướng dẫn nộp hồ sơ", mine.version)
+    bases = [b for (b,) in rows(desk, "SELECT base_version FROM outbox WHERE op = 'update' ORDER BY seq")]
+    assert bases == [1, 1, 1]  # the create pulled back: server version 1, whatever the local one
+
+    assert sync(desk, server, "dtv1").pushed == 3
+    sync(boss_desk, server, "giamsat")
+
+    for service in (lan, boss):
+        final = service.get(ticket.id)
+        assert final.draft.status is TicketStatus.IN_PROGRESS  # the supervisor's reopen stands
+        assert final.draft.citizen_address == "Sa Đéc"  # the operator's other edits survive
+        assert final.draft.content.endswith("(bị mất)")
+    reasons = [r for (r,) in rows(desk, "SELECT reason FROM sync_pushes WHERE reason != ''")]
+    assert any("status" in r and "quyền cao hơn" in r for r in reasons), reasons  # the operator is told
+    desk.close()
+    boss_desk.close()
+
+
 # ---- clocks ---------------------------------------------------------------------------------------
 
 
