@@ -643,6 +643,14 @@ def test_a_large_file_parsed_by_the_worker_imports_what_one_process_imports(
     assert multiprocessing.active_children() == []
 
 
+def numbering(store: LocalStore) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(smallest, largest) ticket pk, and (entries, largest rowid) of the free-text index."""
+    with store.engine.connect() as connection:
+        pks = connection.execute(select(func.min(models.Ticket.pk), func.max(models.Ticket.pk))).one()
+        indexed = connection.execute(text("SELECT count(*), max(rowid) FROM ticket_fts")).one()
+    return (pks[0], pks[1]), (indexed[0], indexed[1])
+
+
 def test_the_worker_renumbers_after_rows_already_in_the_store(tmp_path: Path, store: LocalStore) -> None:
     import_tickets_csv(store, write_csv(tmp_path / "first.csv", *many_rows(10)), operator="dtv-lan")
     path = write_csv(tmp_path / "more.csv", *many_rows(11_000, start=5))
@@ -650,10 +658,7 @@ def test_the_worker_renumbers_after_rows_already_in_the_store(tmp_path: Path, st
     report = import_tickets_csv(store, path, operator="dtv-lan", parallel=True)
 
     assert (report.imported, report.already_present) == (10_995, 5)
-    with store.engine.connect() as connection:
-        pks = connection.execute(select(func.min(models.Ticket.pk), func.max(models.Ticket.pk))).one()
-        indexed = connection.execute(text("SELECT count(*), max(rowid) FROM ticket_fts")).one()
-    assert tuple(pks) == (1, 11_005) and tuple(indexed) == (11_005, 11_005)
+    assert numbering(store) == ((1, 11_005), (11_005, 11_005))
     assert search(store, "duong 11004") == {"P-11004"}
 
 
@@ -668,10 +673,7 @@ def test_rows_already_stored_in_the_middle_of_a_chunk_leave_no_gap_in_the_number
     report = import_tickets_csv(store, path, operator="dtv-lan", parallel=parallel)
 
     assert (report.imported, report.already_present) == (10_990, 10)
-    with store.engine.connect() as connection:
-        pks = connection.execute(select(func.min(models.Ticket.pk), func.max(models.Ticket.pk))).one()
-        indexed = connection.execute(text("SELECT count(*), max(rowid) FROM ticket_fts")).one()
-    assert tuple(pks) == (1, 11_000) and tuple(indexed) == (11_000, 11_000)
+    assert numbering(store) == ((1, 11_000), (11_000, 11_000))
     assert search(store, "duong 4999") == {"P-04999"} and search(store, "duong 10999") == {"P-10999"}
 
 
