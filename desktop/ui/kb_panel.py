@@ -74,6 +74,7 @@ class KbPanel(QWidget):
         self._knowledge = knowledge
         self._runner = runner or default_runner()
         self._state = "idle"  # idle, loading, ready, failed
+        self._reload_when_loaded = False
         self._typed = ""
         self._generation = 0
         self._card_generation = 0
@@ -207,6 +208,20 @@ class KbPanel(QWidget):
 
         self._runner.run(warm_up, self._on_loaded, self._on_load_failed)
 
+    def reload_knowledge(self) -> None:
+        """The knowledge base changed under the panel (a pull brought Q&A entries): its index is built
+        again on a worker, then what the operator typed is searched again. Not used yet: nothing to do."""
+        knowledge = self._knowledge
+        if knowledge is None:
+            return
+        if self._state == "loading":  # the index being built may predate the change
+            self._reload_when_loaded = True
+            return
+        knowledge.invalidate()
+        if self._state != "idle":
+            self._state = "idle"
+            self.ensure_loaded()
+
     def answer_text(self) -> str:
         """What "insert" puts into the ticket: a few plain lines the operator can read out or trim."""
         shown = self.current
@@ -307,6 +322,10 @@ class KbPanel(QWidget):
 
     def _on_loaded(self, _result: object) -> None:
         self._state = "ready"
+        if self._reload_when_loaded:
+            self._reload_when_loaded = False
+            self.reload_knowledge()
+            return
         self._set_status(self.tr("Type a few words of the procedure, a nickname or an abbreviation."))
         self.loaded.emit()
         if self._typed.strip() and not self._debounce.isActive():

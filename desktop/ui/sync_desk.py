@@ -55,7 +55,7 @@ class SyncDesk(QObject):
 
     def __init__(
         self,
-        window: Any,  # MainWindow: form, sync_label, menuBar(), refresh(), statusBar()
+        window: Any,  # MainWindow: form, kb_panel, sync_label, menuBar(), refresh(), statusBar()
         store: LocalStore,
         settings: Settings,
         credentials: Credentials | Callable[[], Credentials],
@@ -308,6 +308,10 @@ class SyncDesk(QObject):
                 form.open_ticket(shown.id)  # the open ticket shows the other desk's change at once
         if page.conflicts_changed and self.conflict_view is not None and self.conflict_view.isVisible():
             self.conflict_view.reload()
+        if page.catalogs_changed:
+            self.window.form.reload_catalogs()  # a unit renamed or added shows in the open form
+        if page.kb_changed:
+            self.window.kb_panel.reload_knowledge()
 
 
 def install_sync(

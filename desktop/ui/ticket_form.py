@@ -112,6 +112,7 @@ class TicketForm(QWidget):
     ticket_loaded = Signal(object)
     phone_changed = Signal(str)
     units_loaded = Signal(list)
+    catalogs_reloaded = Signal()
     save_failed = Signal(str)
 
     def __init__(
@@ -366,23 +367,59 @@ class TicketForm(QWidget):
         tickets, units, fields = loaded
         self._tickets = tickets
         baseline_was = self._values() == self._baseline
-        self._unit_names = {unit.code: unit.name for unit in units}
-        self.unit_combo.blockSignals(True)
-        for unit in units:
-            if unit.active:
-                self.unit_combo.addItem(unit.name, unit.code)
-        self.unit_combo.blockSignals(False)
-        for item in fields:
-            self.field_combo.addItem(item.name, item.code)
+        self._fill_catalogs(units, fields)
         if self._ticket is not None:
             self._show_ticket(self._ticket)
         elif baseline_was:
             self._baseline = self._values()
         self._update_deadline()
-        self.units_loaded.emit([unit for unit in units if unit.active])
         if self._pending_open:
             ticket_id, self._pending_open = self._pending_open, None
             self.open_ticket(ticket_id)
+
+    def _fill_catalogs(self, units: list[CatalogItem], fields: list[CatalogItem]) -> None:
+        """(Re)fill the unit and field combos, keeping the unit and field chosen (or the text typed)."""
+        unit_code, typed = self.unit_combo.currentData(), self.unit_combo.currentText()
+        field_code = self.field_combo.currentData()
+        self._unit_names = {unit.code: unit.name for unit in units}
+        for combo in (self.unit_combo, self.field_combo):
+            combo.blockSignals(True)
+            while combo.count() > 1:  # the first item is "none"
+                combo.removeItem(1)
+        for unit in units:
+            if unit.active:
+                self.unit_combo.addItem(unit.name, unit.code)
+        for item in fields:
+            self.field_combo.addItem(item.name, item.code)
+        if unit_code:  # a retired unit stays shown on the ticket that has it, under its name
+            if self.unit_combo.findData(unit_code) < 0:
+                self.unit_combo.addItem(self._unit_names.get(unit_code, unit_code), unit_code)
+            self.unit_combo.setCurrentIndex(self.unit_combo.findData(unit_code))
+        else:
+            self.unit_combo.setCurrentIndex(0)
+            self.unit_combo.setEditText(typed)
+        select_data(self.field_combo, field_code)
+        for combo in (self.unit_combo, self.field_combo):
+            combo.blockSignals(False)
+        self.units_loaded.emit([unit for unit in units if unit.active])
+
+    def reload_catalogs(self) -> None:
+        """Units or fields changed under the form (a pull brought one renamed, merged or added): the
+        combos are filled again on the spot, what the operator chose or typed stays."""
+        catalogs = self._services.catalogs
+
+        def load() -> tuple[list[CatalogItem], list[CatalogItem]]:
+            """Runs on a worker thread."""
+            return catalogs.units(include_retired=True), catalogs.fields()
+
+        def loaded(result: tuple[list[CatalogItem], list[CatalogItem]]) -> None:
+            clean = self._values() == self._baseline
+            self._fill_catalogs(*result)
+            if clean:  # a renamed unit changes the text shown, not what the operator did
+                self._baseline = self._values()
+            self.catalogs_reloaded.emit()
+
+        self._runner.run(load, loaded, self._on_services_failed)
 
     def _on_services_failed(self, error: BaseException) -> None:
         self._show_message(self.tr("Could not read the catalogs: %1").replace("%1", str(error)), "error")

@@ -12,7 +12,7 @@ from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 from desktop.domain.ticket import TicketDraft
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
-from desktop.sync.credentials import Credentials
+from desktop.sync.credentials import Credentials, Login
 from desktop.sync.state import read_counts
 from desktop.ui.main_window import MainWindow
 from desktop.ui.services import DeskServices
@@ -110,12 +110,51 @@ def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops
     assert not engine.running
 
 
+def test_a_unit_renamed_and_an_answer_added_on_the_server_reach_the_open_form_and_the_panel(
+    qtbot: QtBot, store: LocalStore, data_dir: Path, runner: TaskRunner, server: ServerProcess
+) -> None:
+    window = window_for(qtbot, store, data_dir, runner)
+    credentials = Credentials(NoKeyring())
+    credentials.remember(Login(server.base, "dtv1"), password=PASSWORD)
+    settings = Settings(operator="dtv1", sync_server=server.base, sync_user="dtv1")
+    desk = SyncDesk(window, store, settings, credentials, runner, pull_interval=60)
+    try:
+        assert desk.start()
+        qtbot.waitUntil(lambda: desk.presenter.last is not None and desk.presenter.last.online, timeout=15000)
+        window.form.new_ticket()  # the operator has a ticket open, saved, for the province's police
+        window.form.phone_edit.setText("0912 345 678")
+        window.form.content_edit.setPlainText("Hỏi làm căn cước cho con dưới 14 tuổi")
+        window.form.unit_combo.setCurrentIndex(window.form.unit_combo.findData("cong-an-tinh"))
+        with qtbot.waitSignal(window.form.ticket_saved, timeout=10000):
+            window.form.save()
+        panel = window.kb_panel
+        panel.ensure_loaded()
+        qtbot.waitUntil(lambda: panel.is_loaded, timeout=10000)
+
+        admin = Desk(server, "admin")
+        renamed = {"name": "Công an tỉnh (Phòng Cảnh sát QLHC)", "group": "so_nganh"}
+        asked = {"question": "Trẻ dưới 14 tuổi có phải làm căn cước không?", "answer": "Không bắt buộc."}
+        for path, body in (("unit/cong-an-tinh", renamed), ("kb_qa/tre-duoi-14", asked)):
+            assert admin.http.put(f"/api/v1/catalog/{path}", json=body).status_code == 200
+        with qtbot.waitSignal(window.form.catalogs_reloaded, timeout=15000):
+            desk.sync_now_action.trigger()
+
+        form = window.form
+        assert form.unit_combo.currentData() == "cong-an-tinh"
+        assert form.unit_combo.currentText() == "Công an tỉnh (Phòng Cảnh sát QLHC)"
+        assert not form.is_dirty()  # a new name is not an edit of the operator's
+        assert window.filter_bar.unit_combo.findText("Công an tỉnh (Phòng Cảnh sát QLHC)") >= 0
+        qtbot.waitUntil(lambda: panel.is_loaded, timeout=10000)
+        panel.search_edit.setText("tre duoi 14 tuoi can cuoc")
+        qtbot.waitUntil(lambda: any(hit.code == "tre-duoi-14" for hit in panel.hits), timeout=10000)
+    finally:
+        desk.stop()
+
+
 def test_closing_the_desk_does_not_wait_for_a_server_that_never_answers(
     qtbot: QtBot, store: LocalStore, data_dir: Path, runner: TaskRunner
 ) -> None:
     import socket
-
-    from desktop.sync.credentials import Login
 
     silent = socket.socket()  # accepts connections, never answers: a hung proxy
     silent.bind(("127.0.0.1", 0))

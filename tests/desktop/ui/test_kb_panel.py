@@ -125,6 +125,9 @@ class SlowKnowledge:
     def warm_up(self) -> object:
         return None
 
+    def invalidate(self) -> None:
+        pass
+
     def search(self, query: str, limit: int = 10) -> list[KbHit]:
         if query == self.slow:
             self.started.set()
