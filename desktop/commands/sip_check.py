@@ -23,6 +23,7 @@ from desktop.telephony import (
     RegistrationState,
     SipAccount,
     SipAgent,
+    StunResult,
     TelephonyEvent,
 )
 
@@ -53,6 +54,24 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--local-ip", default="", metavar="IP", help="địa chỉ cục bộ (mặc định: theo tuyến tới tổng đài)"
     )
+    parser.add_argument(
+        "--transport",
+        choices=("udp", "tcp", "tls"),
+        default="udp",
+        help="giao thức tới tổng đài (mặc định udp; tls: cổng mặc định 5061, kiểm tra chứng chỉ)",
+    )
+    parser.add_argument(
+        "--ca-file",
+        default="",
+        metavar="TỆP.pem",
+        help="với tls: các CA được ký chứng chỉ của tổng đài (mặc định: kho chứng chỉ của hệ thống)",
+    )
+    parser.add_argument(
+        "--stun",
+        default="",
+        metavar="MÁY[:CỔNG]",
+        help="máy chủ STUN để biết địa chỉ công cộng khi đứng sau NAT (cổng mặc định 3478)",
+    )
     parser.add_argument("--answer", action="store_true", help="tự trả lời cuộc gọi đến trong thời gian chạy")
     parser.add_argument("--dial", metavar="SỐ", help="gọi thử tới số này, gác máy khi hết thời gian")
     parser.add_argument(
@@ -71,20 +90,30 @@ def run(args: argparse.Namespace, data_dir: Path | None = None) -> int:
     """Run the check; exit code 0 when registered (and the test call, if any, was answered)."""
     host, _, port_text = args.server.rpartition(":")
     if not host or not port_text.isdigit():
-        host, port_text = args.server, "5060"
+        host, port_text = args.server, "5061" if args.transport == "tls" else "5060"
     password = os.environ.get(args.password_env)
     if password is None:
         print(f"Lỗi: biến môi trường {args.password_env} chưa được đặt", file=sys.stderr)
         return 2
+    if args.ca_file and not Path(args.ca_file).is_file():
+        print(f"Lỗi: không có tệp chứng chỉ CA «{args.ca_file}»", file=sys.stderr)
+        return 2
     port = int(port_text)
-    account = SipAccount(
-        server_host=host,
-        server_port=port,
-        user=args.user,
-        password=password,
-        local_host=args.local_ip or _local_ip_towards(host, port),
-        local_port=args.local_port,
-    )
+    try:
+        account = SipAccount(
+            server_host=host,
+            server_port=port,
+            user=args.user,
+            password=password,
+            local_host=args.local_ip or _local_ip_towards(host, port),
+            local_port=args.local_port,
+            transport=args.transport,
+            tls_ca_file=args.ca_file,
+            stun_server=args.stun,
+        )
+    except ValueError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
     events: queue.SimpleQueue[tuple[float, TelephonyEvent]] = queue.SimpleQueue()
     agent = SipAgent(account, lambda event: events.put((time.monotonic(), event)), AgentPolicy())
     report = _Report(args, account)
@@ -131,6 +160,7 @@ class _Report:
     def __init__(self, args: argparse.Namespace, account: SipAccount) -> None:
         self.document: dict[str, Any] = {
             "server": f"{account.server_host}:{account.server_port}",
+            "transport": account.transport,
             "user": account.user,
             "registration": {"state": RegistrationState.UNREGISTERED.value, "seconds": None},
             "refreshes": 0,
@@ -150,6 +180,9 @@ class _Report:
                 registration.update(expires=event.expires, seconds=round(at - started, 3))
         elif isinstance(event, RegistrationRefreshed):
             self.document["refreshes"] += 1
+        elif isinstance(event, StunResult):
+            mapped = f"{event.mapped[0]}:{event.mapped[1]}" if event.mapped else None
+            self.document["stun"] = {"server": event.server, "public_address": mapped, "error": event.error}
         elif isinstance(event, IncomingCall):
             calls[event.call_id] = {
                 "direction": "inbound",
@@ -186,7 +219,11 @@ def _print(report: _Report, as_json: bool) -> int:
     else:
         registration = document["registration"]
         reason = registration.get("reason") or ""
-        print(f"{document['user']}@{document['server']}: {registration['state']} {reason}")
+        where = f"{document['user']}@{document['server']} ({document['transport']})"
+        print(f"{where}: {registration['state']} {reason}")
+        stun = document.get("stun")
+        if stun:
+            print(f"  STUN {stun['server']}: {stun['public_address'] or stun['error']}")
         for call in document["calls"]:
             print(f"  {call['direction']}: {' → '.join(call['states'])} ({call.get('end_reason', '')})")
         print("ĐẠT" if report.ok else "KHÔNG ĐẠT")

@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 from conftest import SippFactory
+from stun_responder import StunResponder
 from telephony_lab import PASSWORDS, Kamailio
+from tls_certs import make_tls_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,3 +94,47 @@ def test_answers_an_incoming_call(lab, sipp: SippFactory, user):
         "remote_hangup",
     )
     assert call["event_latency_ms"] < 20
+
+
+def test_over_tls_it_registers_with_the_pbxs_ca_and_refuses_an_unknown_one(lab, user, tmp_path):
+    kamailio = lab.kamailio("strict_tls")
+    code, report = sip_check(
+        kamailio, user, "--transport", "tls", "--ca-file", str(lab.tls.ca), "--seconds", "1"
+    )
+    assert (code, report["ok"], report["transport"]) == (0, True, "tls")
+    assert report["registration"]["state"] == "registered"
+    assert kamailio.contacts(user) == []  # it unregistered on its way out
+
+    stranger = make_tls_files(tmp_path / "other", ca_name="Some other CA")
+    code, report = sip_check(
+        kamailio, user, "--transport", "tls", "--ca-file", str(stranger.ca), "--seconds", "2"
+    )
+    assert (code, report["ok"]) == (1, False)
+    assert report["registration"]["state"] == "unreachable"
+    assert "certificate" in report["registration"]["reason"].lower()
+
+
+def test_with_a_stun_server_it_reports_the_public_address_it_registered(lab, user):
+    responder = StunResponder(nat=("198.51.100.7", 1000)).start()
+    try:
+        code, report = sip_check(
+            lab.kamailio(), user, "--stun", f"127.0.0.1:{responder.port}", "--seconds", "1"
+        )
+    finally:
+        responder.stop()
+    assert (code, report["ok"]) == (0, True)
+    [(_, local_port)] = responder.requests
+    assert report["stun"] == {
+        "server": f"127.0.0.1:{responder.port}",
+        "public_address": f"198.51.100.7:{local_port + 1000}",
+        "error": "",
+    }
+
+
+def test_a_missing_ca_file_or_a_malformed_stun_server_is_refused_before_anything_is_sent(lab, user):
+    kamailio = lab.kamailio()
+    for extra in (["--transport", "tls", "--ca-file", "/khong/co.pem"], ["--stun", "stun.example:cong"]):
+        process = start_sip_check(kamailio, user, *extra)
+        out, err = process.communicate(timeout=30)
+        assert process.returncode == 2 and out == "", extra
+        assert err.startswith("Lỗi: "), err
