@@ -76,6 +76,17 @@ class EventLog:
                     raise AssertionError(f"no {kind.__name__} within {timeout} s; events: {seen}")
                 self._cond.wait(remaining)
 
+    def wait_count(self, kind: type[E], count: int, timeout: float = 5.0) -> list[E]:
+        """At least `count` events of `kind`; an event may reach us after the wire answer it follows."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(found := [event for _, event in self.items if isinstance(event, kind)]) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"{len(found)} {kind.__name__} of {count} within {timeout} s")
+                self._cond.wait(remaining)
+            return found
+
     def mark(self) -> int:
         with self._cond:
             return len(self.items)
