@@ -210,7 +210,8 @@ class KbPanel(QWidget):
 
     def reload_knowledge(self) -> None:
         """The knowledge base changed under the panel (a pull brought Q&A entries): its index is built
-        again on a worker, then what the operator typed is searched again. Not used yet: nothing to do."""
+        again on a worker, then what the operator typed is searched again. A panel not opened yet
+        builds its index from the store on first use anyway."""
         knowledge = self._knowledge
         if knowledge is None:
             return
