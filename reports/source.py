@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Self
 
 from sqlalchemy import ColumnElement
+from sqlalchemy.sql.expression import ColumnCollection
 
 Column = ColumnElement[Any]
 
 
+class _Named:
+    """Columns taken by name from a table that names them as the desktop's and the server's do."""
+
+    _renamed: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def of(cls, table: ColumnCollection[str, Any], **instead: Column) -> Self:
+        """`table.c`'s columns of these names; `instead` replaces some (an expression over one)."""
+        chosen = {
+            field.name: instead.get(field.name, table[cls._renamed.get(field.name, field.name)])
+            for field in fields(cls)  # type: ignore[arg-type]
+        }
+        return cls(**chosen)
+
+
 @dataclass(frozen=True)
-class TicketColumns:
+class TicketColumns(_Named):
     """Columns of the tickets table (one table: every column must come from it)."""
+
+    _renamed: ClassVar[dict[str, str]] = {"unit": "unit_code"}
 
     received_at: Column  # aware timestamp (the desktop stores it as ISO text with +07:00)
     unit: Column  # unit code; NULL means the hotline handled it itself
@@ -26,14 +44,14 @@ class TicketColumns:
 
 
 @dataclass(frozen=True)
-class CallColumns:
+class CallColumns(_Named):
     started_at: Column
     direction: Column
     outcome: Column
 
 
 @dataclass(frozen=True)
-class UnitColumns:
+class UnitColumns(_Named):
     """The unit catalog: every unit ever used, renamed, merged or retired (never deleted)."""
 
     code: Column

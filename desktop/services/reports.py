@@ -38,21 +38,13 @@ def desktop_source() -> ReportSource:
     """The desktop store's columns and the codes of desktop.domain.codes, for the engine."""
     tickets, calls, units = Ticket.__table__.c, Call.__table__.c, Unit.__table__.c
     return ReportSource(
-        tickets=TicketColumns(
-            # Unary plus: SQLite must not pick the reception-date index for the period; the
-            # report's covering index (ix_tickets_report) answers the whole GROUP BY faster.
-            received_at=literal_column("+tickets.received_at", tickets.received_at.type),
-            unit=tickets.unit_code,
-            channel=tickets.channel,
-            request_type=tickets.request_type,
-            level=tickets.level,
-            status=tickets.status,
-            is_tthc=tickets.is_tthc,
-            satisfaction=tickets.satisfaction,
-            dissatisfaction_reason=tickets.dissatisfaction_reason,
+        # Unary plus: SQLite must not pick the reception-date index for the period; the report's
+        # covering index (ix_tickets_report) answers the whole GROUP BY faster.
+        tickets=TicketColumns.of(
+            tickets, received_at=literal_column("+tickets.received_at", tickets.received_at.type)
         ),
-        calls=CallColumns(started_at=calls.started_at, direction=calls.direction, outcome=calls.outcome),
-        units=UnitColumns(code=units.code, name=units.name, active=units.active, sort_order=units.sort_order),
+        calls=CallColumns.of(calls),
+        units=UnitColumns.of(units),
         codes=Vocabulary(
             channels=tuple(member.value for member in Channel),
             request_types=tuple(member.value for member in RequestType),

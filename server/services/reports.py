@@ -28,19 +28,9 @@ def server_source() -> ReportSource:
     tickets, calls = models.Ticket.__table__.c, models.Call.__table__.c
     units = models.Unit.__table__.c
     return ReportSource(
-        tickets=TicketColumns(
-            received_at=tickets.received_at,
-            unit=tickets.unit_code,
-            channel=tickets.channel,
-            request_type=tickets.request_type,
-            level=tickets.level,
-            status=tickets.status,
-            is_tthc=tickets.is_tthc,
-            satisfaction=tickets.satisfaction,
-            dissatisfaction_reason=tickets.dissatisfaction_reason,
-        ),
-        calls=CallColumns(started_at=calls.started_at, direction=calls.direction, outcome=calls.outcome),
-        units=UnitColumns(code=units.code, name=units.name, active=units.active, sort_order=units.sort_order),
+        tickets=TicketColumns.of(tickets),
+        calls=CallColumns.of(calls),
+        units=UnitColumns.of(units),
         codes=Vocabulary(
             channels=CHANNEL_CODES,
             request_types=REQUEST_TYPE_CODES,
