@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from server_lab import Postgres, ServerProcess, make_template, pg_bin
+from server_lab import Postgres, ServerProcess, cluster, make_template, pg_bin
 
 
 @pytest.fixture(scope="session")
@@ -20,15 +17,8 @@ def postgres() -> Iterator[Postgres]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    root = Path(tempfile.mkdtemp(prefix="tongdai1022-pg-"))
-    os.chmod(root, 0o755)
-    pg = Postgres(bindir, root)
-    pg.start()
-    try:
+    with cluster() as pg:
         yield pg
-    finally:
-        pg.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

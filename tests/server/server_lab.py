@@ -13,13 +13,14 @@ from bench.server_lab import (
     SECRET,
     Postgres,
     ServerProcess,
+    cluster,
     free_port,
     make_template,
     pg_bin,
 )
 from protocol import PROTOCOL_VERSION
 
-__all__ = ["REPO", "SECRET", "Postgres", "ServerProcess", "free_port", "make_template", "pg_bin"]
+__all__ = ["REPO", "SECRET", "Postgres", "ServerProcess", "cluster", "free_port", "make_template", "pg_bin"]
 
 
 class Desk:
