@@ -21,6 +21,7 @@ from desktop.domain.clock import now_vn
 from desktop.domain.codes import Channel, Level, RequestType, TicketStatus
 from desktop.services.catalogs import CatalogItem
 from desktop.services.ticket_query import TicketFilter
+from desktop.ui.vn_time import today_vn
 from desktop.ui.widgets import code_combo, current_value, make_searchable
 
 SEARCH_DEBOUNCE_MS = 300
@@ -93,7 +94,7 @@ class FilterBar(QWidget):
             self,
         )
         self.period_combo.setObjectName("periodFilter")
-        today = QDate.currentDate()
+        today = today_vn()
         self.from_date = self._date_edit("fromDate", today.addDays(-30))
         self.to_date = self._date_edit("toDate", today)
         self.clear_button = QToolButton(self)

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.clock import VN_TZ, now_vn, to_vn
+from desktop.domain.clock import now_vn, to_vn
 from desktop.domain.codes import (
     Channel,
     DissatisfactionReason,
@@ -43,6 +43,7 @@ from desktop.services.tickets import StaleTicket
 from desktop.store.errors import StoreError
 from desktop.ui.services import DeskServices, TicketWriter
 from desktop.ui.tasks import TaskRunner, default_runner
+from desktop.ui.vn_time import VN_QT_ZONE, from_qt_vn, to_qt_vn
 from desktop.ui.widgets import (
     action_button,
     code_combo,
@@ -216,6 +217,7 @@ class TicketForm(QWidget):
         self.satisfaction_combo = code_combo((s.label, s) for s in Satisfaction)
         self.reason_combo = code_combo(((r.label, r) for r in DissatisfactionReason), any_label="—")
         self.received_edit = QDateTimeEdit(self)
+        self.received_edit.setTimeZone(VN_QT_ZONE)  # Vietnam time whatever the PC's zone
         self.received_edit.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.received_edit.setCalendarPopup(True)
         self.deadline_label = QLabel("—", self)
@@ -477,7 +479,7 @@ class TicketForm(QWidget):
         select_data(self.status_combo, TicketStatus.IN_PROGRESS)
         select_data(self.satisfaction_combo, Satisfaction.NOT_RATED)
         self.reason_combo.setCurrentIndex(0)
-        self.received_edit.setDateTime(QDateTime.currentDateTime())
+        self.received_edit.setDateTime(to_qt_vn(now_vn()))
         self.on_satisfaction_changed()
         self.title_label.setText(self.tr("New ticket"))
         self._baseline = self._values()
@@ -594,7 +596,7 @@ class TicketForm(QWidget):
         )
 
     def _received_at(self) -> datetime:
-        shown = self.received_edit.dateTime().toPython().replace(second=0, microsecond=0, tzinfo=VN_TZ)
+        shown = from_qt_vn(self.received_edit.dateTime()).replace(second=0, microsecond=0)
         loaded = self._ticket.draft.received_at if self._ticket else None
         if loaded is not None and to_vn(loaded).replace(second=0, microsecond=0) == shown:
             return loaded
@@ -665,7 +667,7 @@ class TicketForm(QWidget):
         select_data(self.reason_combo, draft.dissatisfaction_reason)
         if draft.received_at is not None:
             received = to_vn(draft.received_at)
-            self.received_edit.setDateTime(QDateTime(received.replace(tzinfo=None)))
+            self.received_edit.setDateTime(to_qt_vn(received))
         self.on_satisfaction_changed()
         self.title_label.setText(
             self.tr("Ticket %1 · version %2").replace("%1", ticket.code).replace("%2", str(ticket.version))
