@@ -14,6 +14,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "history": "bench.history",
     "save": "bench.save",
     "startup": "bench.startup",
+    "startup_frozen": "bench.startup_frozen",
     "kb_search": "bench.kb_search",
     "report": "bench.report",
     "report_pg": "bench.report_pg",

@@ -90,8 +90,11 @@ def _message_box(title: str, text: str) -> None:
     box.exec()
 
 
-def _write_ready_file(path: str, started: float) -> None:
-    document = {"ready_s": round(time.time() - started, 4), "rss_bytes": rss_bytes()}
+def _write_ready_file(path: str, started: float, window_title: str) -> None:
+    from desktop.ui.shipped_files import shipped_files
+
+    ready_s, rss = round(time.time() - started, 4), rss_bytes()
+    document = {"ready_s": ready_s, "rss_bytes": rss, "shipped": shipped_files(window_title)}
     Path(path).write_text(json.dumps(document), encoding="utf-8")
 
 
@@ -170,7 +173,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
                 if state["done"] or not window.isVisible():
                     return
                 state["done"] = True
-                _write_ready_file(ready_file, started)
+                _write_ready_file(ready_file, started, window.windowTitle())
                 QTimer.singleShot(0, lambda: app.exit(0))
 
             window.first_page_loaded.connect(on_ready)

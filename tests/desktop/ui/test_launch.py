@@ -47,6 +47,11 @@ def test_run_desktop_writes_the_ready_file_and_exits_zero(tmp_path: Path) -> Non
     document = json.loads(ready.read_text(encoding="utf-8"))
     assert 0 < document["ready_s"] < 30
     assert document["rss_bytes"] > 10_000_000
+    shipped = document["shipped"]
+    assert shipped["window_title"] == "Tổng đài 1022", "the Vietnamese translation was loaded"
+    assert {"units", "fields", "levels", "holidays"} <= set(shipped["catalogs"])
+    assert shipped["ringtone"] is True
+    assert shipped["ca_bundle"] and shipped["media_decoders"] > 0
     assert (data_dir / "tongdai1022.sqlite3").is_file()
     assert not QLockFile(str(data_dir / LOCK_FILENAME)).isLocked()
 

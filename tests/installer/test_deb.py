@@ -1,0 +1,170 @@
+"""The Linux installer end to end: the .deb installs, the installed desk works from its frozen bundle
+(window, translations, catalogs, ringtone, Qt Multimedia, CA bundle, migrations; the CLI's import,
+report, knowledge base and SIP check), and removing the package keeps the operators' data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lab_tools import lab_tool_missing, require_binaries, under_ci
+from openpyxl import load_workbook
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "telephony"))
+from telephony_lab import PASSWORDS, Kamailio  # noqa: E402
+
+PACKAGE = "tongdai1022"
+OPT = Path("/opt/tongdai1022")
+TICKETS_CSV = REPO / "tests" / "desktop" / "data" / "tickets_good.csv"
+
+
+def _deb() -> Path:
+    built = sorted((REPO / "dist").glob(f"{PACKAGE}_*.deb"), key=lambda p: p.stat().st_mtime)
+    if not built and under_ci():  # CI builds it first (.ci/run); a CI=true run elsewhere builds it here
+        subprocess.run([str(REPO / "installer" / "build-linux")], check=True, timeout=1800)
+        built = sorted((REPO / "dist").glob(f"{PACKAGE}_*.deb"))
+    if not built:
+        lab_tool_missing("no .deb in dist/: run installer/build-linux")
+    return built[-1]
+
+
+def _installed() -> bool:
+    status = subprocess.run(["dpkg", "-s", PACKAGE], capture_output=True, text=True, check=False)
+    return "Status: install ok installed" in status.stdout
+
+
+class Operator:
+    """A user of the installed desk: their own home (data folder) and the desk on the PATH."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.data = home / ".local" / "share" / PACKAGE  # platformdirs' user data folder on Linux
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("XDG_", "TONGDAI1022_", "PYTHON", "VIRTUAL_ENV", "LD_"))
+        }
+        self.env |= {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
+
+    def run(self, *args: str, extra: dict[str, str] | None = None, timeout: float = 120) -> str:
+        done = subprocess.run(
+            [PACKAGE, *args],
+            env=self.env | (extra or {}),
+            cwd=self.home,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        assert done.returncode == 0, f"{args}: {done.stderr[-3000:]}"
+        return done.stdout
+
+
+@pytest.fixture(scope="module")
+def operator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Operator]:
+    require_binaries("dpkg", "dpkg-deb", install="a Debian or Ubuntu machine")
+    if os.geteuid() != 0:
+        lab_tool_missing("installing the .deb needs root (CI runs as root)")
+    deb = _deb()
+    if _installed():
+        subprocess.run(["dpkg", "-r", PACKAGE], check=True, capture_output=True)
+    subprocess.run(["dpkg", "-i", str(deb)], check=True, capture_output=True, text=True)
+    try:
+        yield Operator(tmp_path_factory.mktemp("operator-home"))
+    finally:
+        if _installed():
+            subprocess.run(["dpkg", "-r", PACKAGE], check=False, capture_output=True)
+
+
+def test_the_package_installs_under_opt_with_a_command_a_menu_entry_and_an_icon(operator: Operator) -> None:
+    assert (OPT / PACKAGE).is_file() and os.access(OPT / PACKAGE, os.X_OK)
+    assert os.path.realpath("/usr/bin/tongdai1022") == str(OPT / PACKAGE)
+    entry = Path("/usr/share/applications/tongdai1022.desktop").read_text(encoding="utf-8")
+    assert "Name=Tổng đài 1022" in entry
+    assert "Icon=tongdai1022" in entry and f"Exec={OPT / PACKAGE}" in entry
+    assert Path("/usr/share/icons/hicolor/256x256/apps/tongdai1022.png").is_file()
+
+
+def test_the_bundle_holds_no_server_code_nor_benches() -> None:
+    internal = OPT / "_internal"
+    for name in ("server", "bench", "fastapi", "uvicorn", "psycopg", "psycopg_binary", "argon2"):
+        assert not (internal / name).exists(), name
+    content = (OPT / PACKAGE).read_bytes()  # onedir: the executable carries the archive of modules
+    assert b"desktop.app" in content and b"desktop.ui.launch" in content
+    for module in (b"server.cli", b"fastapi", b"uvicorn", b"bench.startup"):
+        assert module not in content, module
+
+
+def test_the_installed_desk_says_its_version(operator: Operator) -> None:
+    from desktop import __version__
+
+    assert operator.run("--version").strip() == f"tongdai1022 {__version__.split('+')[0]}"
+
+
+def test_the_installed_desk_opens_a_fresh_data_folder_and_shows_its_window(operator: Operator) -> None:
+    ready = operator.home / "ready.json"
+    operator.run(extra={"TONGDAI1022_READY_FILE": str(ready)})
+
+    shipped = json.loads(ready.read_text(encoding="utf-8"))["shipped"]
+    assert shipped["frozen"] is True
+    assert shipped["executable"].startswith(str(OPT))
+    assert shipped["resources"].startswith(str(OPT))
+    assert shipped["window_title"] == "Tổng đài 1022", "the .qm translation is in the bundle"
+    assert {"units", "fields", "levels", "holidays"} <= set(shipped["catalogs"])
+    assert shipped["ringtone"] is True
+    assert shipped["media_decoders"] > 0, "Qt Multimedia's backend plugin is in the bundle"
+    assert shipped["ca_bundle"].startswith(str(OPT)), "requests verifies HTTPS with the bundle's certifi"
+    assert (operator.data / "tongdai1022.sqlite3").is_file(), "Alembic's migrations made the store"
+
+
+def test_the_installed_cli_imports_tickets_reports_to_excel_and_searches_the_knowledge_base(
+    operator: Operator,
+) -> None:
+    operator.run("import-tickets", str(TICKETS_CSV), "--no-progress")
+    history = json.loads(operator.run("history", "0912345678", "--json"))
+    assert any(t["code"] == "DT-2021-000001" for t in history["tickets"])
+
+    workbook = operator.home / "bao-cao.xlsx"
+    operator.run(
+        "report", "--from", "2021-01-01", "--to", "2021-12-31", "--format", "xlsx", "--out", str(workbook)
+    )
+    assert load_workbook(workbook).sheetnames
+
+    hits = json.loads(operator.run("kb", "search", "can cuoc", "--json"))
+    assert any("căn cước" in hit["title"] for hit in hits)
+
+
+def test_the_installed_cli_registers_to_the_labs_kamailio(operator: Operator, tmp_path: Path) -> None:
+    require_binaries("kamailio", install="apt-get install -y kamailio")
+    kamailio = Kamailio(tmp_path / "kamailio").start()
+    try:
+        report = json.loads(
+            operator.run(
+                *("sip-check", "--server", f"127.0.0.1:{kamailio.port}", "--user", "1002"),
+                *("--password-env", "SIP_PASSWORD", "--json", "--seconds", "1"),
+                extra={"SIP_PASSWORD": PASSWORDS["1002"]},
+            )
+        )
+    finally:
+        kamailio.stop()
+    assert report["ok"] is True
+    assert report["registration"]["state"] == "registered"
+
+
+def test_removing_the_package_keeps_the_operators_data(operator: Operator) -> None:
+    store = operator.data / "tongdai1022.sqlite3"
+    assert store.is_file()
+    before = store.stat().st_size
+
+    subprocess.run(["dpkg", "-r", PACKAGE], check=True, capture_output=True)
+    assert not OPT.exists() and not Path("/usr/bin/tongdai1022").exists()
+    assert store.is_file() and store.stat().st_size == before
+
+    subprocess.run(["dpkg", "-P", PACKAGE], check=True, capture_output=True)
+    assert store.is_file(), "purging the package keeps it too"
