@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
+from lab_tools import lab_tool_missing
 from server_lab import Postgres, ServerProcess, cluster, make_template, pg_bin
 
 
@@ -13,10 +13,7 @@ from server_lab import Postgres, ServerProcess, cluster, make_template, pg_bin
 def postgres() -> Iterator[Postgres]:
     bindir = pg_bin()
     if bindir is None:
-        message = "PostgreSQL 15 is not installed (apt-get install postgresql)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        lab_tool_missing("PostgreSQL 15 is not installed (apt-get install postgresql)")
     with cluster() as pg:
         yield pg
 

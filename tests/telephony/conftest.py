@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from lab_tools import lab_tool_missing
 from telephony_lab import (
     MODES,
     PASSWORDS,
@@ -105,7 +106,9 @@ class Lab:
             tls = None
             if "TLS" in MODES[mode]:
                 if tls_module_missing():
-                    pytest.skip("Kamailio's tls module is missing (apt-get install -y kamailio-tls-modules)")
+                    lab_tool_missing(
+                        "Kamailio's tls module is missing (apt-get install -y kamailio-tls-modules)"
+                    )
                 tls = (self.tls.certificate, self.tls.key)
             self._instances[mode] = Kamailio(self.root / f"kamailio-{mode}", mode, tls_cert=tls).start()
         return self._instances[mode]
@@ -128,7 +131,7 @@ class Lab:
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     missing = missing_binaries()
     if missing:
-        pytest.skip(f"SIP lab binaries missing: {missing} (apt-get install -y kamailio sip-tester)")
+        lab_tool_missing(f"SIP lab binaries missing: {missing} (apt-get install -y kamailio sip-tester)")
     instance = Lab(tmp_path_factory.mktemp("siplab"))
     yield instance
     instance.close()

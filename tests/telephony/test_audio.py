@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import AgentFactory, SippFactory
+from lab_tools import lab_tool_missing
 
 from desktop.telephony import (
     AgentPolicy,
@@ -59,9 +60,9 @@ def test_the_callers_audio_arrives_decoded_exactly_and_its_key_press_is_reported
     lab, agent_factory: AgentFactory, sipp: SippFactory, user
 ):
     if not PCAP.exists():
-        pytest.skip("sip-tester's pcap files are missing")
+        lab_tool_missing("sip-tester's pcap files are missing (apt-get install -y sip-tester)")
     if os.geteuid() != 0:
-        pytest.skip("sipp plays pcap audio only as root (CI runs as root)")
+        lab_tool_missing("sipp plays pcap audio only as root (CI runs as root)")
     kamailio = lab.kamailio()
     sink = MemorySink()
     agent, events = agent_factory(

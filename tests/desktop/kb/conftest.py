@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lab_tools import lab_tool_missing
 
 from desktop.services.kb import KnowledgeBase, ensure_starter_kb
 from desktop.store.local import LocalStore
@@ -25,7 +26,7 @@ def kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
 def national_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
     """The 2,642 real records imported once per module; skipped when ../shared/data/tthc is absent."""
     if not NATIONAL.is_file():
-        pytest.skip(f"the national records are not here ({NATIONAL}); the starter-KB tests still run")
+        lab_tool_missing(f"the national records are not here ({NATIONAL}); the starter-KB tests still run")
     store = LocalStore.open(tmp_path_factory.mktemp("national") / "data")
     ensure_starter_kb(store)
     knowledge = KnowledgeBase(store)

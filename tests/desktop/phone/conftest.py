@@ -13,6 +13,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from lab_tools import lab_tool_missing
 
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.services.phone_session import PhoneSession, RecordingPolicy
@@ -46,7 +47,7 @@ def siplab() -> Any:
     module = _lab_module()
     missing = module.missing_binaries()
     if missing:
-        pytest.skip(f"SIP lab binaries missing: {missing} (apt-get install -y kamailio sip-tester)")
+        lab_tool_missing(f"SIP lab binaries missing: {missing} (apt-get install -y kamailio sip-tester)")
     return module
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lab_tools import lab_tool_missing
 
 ROOT = Path(__file__).resolve().parents[3]
 PROBE = Path(__file__).with_name("headset_probe.py")
@@ -23,7 +24,7 @@ SINK, LOOP = "headset", "loopmic"
 def pulse_server(tmp_path: Path) -> Iterator[str]:
     missing = [tool for tool in ("pulseaudio", "parec", "pactl") if shutil.which(tool) is None]
     if missing:
-        pytest.skip(f"PulseAudio missing: {missing} (apt-get install -y pulseaudio pulseaudio-utils)")
+        lab_tool_missing(f"PulseAudio missing: {missing} (apt-get install -y pulseaudio pulseaudio-utils)")
     runtime = tmp_path / "pulse"
     runtime.mkdir()
     socket = runtime / "native"

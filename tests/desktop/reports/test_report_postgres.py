@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from lab_tools import lab_tool_missing
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,7 @@ from server.db import create_server_engine, migrate
 @pytest.fixture(scope="module")
 def server_engine() -> Iterator[Engine]:
     if pg_bin() is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+        lab_tool_missing("PostgreSQL is not installed (apt-get install postgresql)")
     with cluster() as postgres:
         engine = create_server_engine(postgres.url(postgres.create_database()))
         migrate(engine)

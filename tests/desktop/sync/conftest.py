@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from keyring.backend import KeyringBackend
+from lab_tools import lab_tool_missing
 
 
 class MemoryKeyring(KeyringBackend):
@@ -60,7 +61,7 @@ def postgres() -> Iterator[object]:
 
     bindir = pg_bin()
     if bindir is None:
-        pytest.skip("PostgreSQL 15 is not installed (apt-get install postgresql)")
+        lab_tool_missing("PostgreSQL 15 is not installed (apt-get install postgresql)")
     root = Path(tempfile.mkdtemp(prefix="tongdai1022-pg-desk-"))
     os.chmod(root, 0o755)
     pg = Postgres(bindir, root)
