@@ -1,4 +1,14 @@
-"""Phone numbers: one stored form (E.164, or the bare short code) and the local form shown."""
+"""Phone numbers: one policy for every number the desk stores (typed, imported, or from the switchboard).
+
+- a number `phonenumbers` validates: E.164 (`+84912345678`);
+- a number shaped like a Vietnamese one but not in `phonenumbers`' ranges (its metadata lags new
+  allocations; numbers are typed from dictation): E.164 too, and *unverified*;
+- a foreign number: E.164 (unverified when only possible);
+- a service short code: its digits (`1022`);
+- a withheld caller: HIDDEN_PHONE, a value no typed number can equal (never "", which would match
+  every other unknown caller).
+Only what cannot be a number at all (letters, too short, too long) is refused.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +23,16 @@ _SEPARATORS = re.compile(r"[\s.\-()/]+")
 _PLAUSIBLE = re.compile(r"^\+?\d{3,15}$")
 # Public-service short codes phonenumbers does not know (1022 itself among them).
 SERVICE_SHORT_CODES = frozenset({"1022", "111", "112", "113", "114", "115"})
+HIDDEN_PHONE = "an-so"  # stored for a withheld caller; display_phone shows it as HIDDEN_LABEL
+HIDDEN_LABEL = "Số ẩn"
+UNVERIFIED_WARNING = "Số này chưa có trong danh bạ nhà mạng — hãy đọc lại cho người dân"
+# What switchboards put in From/PAI for a withheld number (compared case-folded).
+_WITHHELD_USERS = frozenset(
+    {"", "anonymous", "anonymous.invalid", "unknown", "restricted", "private", "withheld"}
+)
+# National significant numbers shaped like Vietnamese ones: mobiles (9 digits, 3/5/7/8/9) and
+# landlines (10 digits, 2 and the area code).
+_VN_SHAPE = re.compile(r"^(?:[35789]\d{8}|2\d{9})$")
 
 
 class InvalidPhoneNumber(ValueError):
@@ -43,10 +63,48 @@ def normalize_phone(raw: str) -> str:
         or phonenumbers.is_valid_short_number_for_region(parsed, DEFAULT_REGION)
     ):
         return compact
+    if _possible_but_unlisted(parsed):
+        return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
     raise InvalidPhoneNumber(
         f"«{raw}» không phải số điện thoại Việt Nam hợp lệ: di động có 10 chữ số bắt đầu bằng "
         "03, 05, 07, 08, 09; máy bàn bắt đầu bằng 02 và mã vùng."
     )
+
+
+def _possible_but_unlisted(parsed: phonenumbers.PhoneNumber) -> bool:
+    if parsed.country_code == 84:
+        return bool(_VN_SHAPE.match(phonenumbers.national_significant_number(parsed)))
+    return phonenumbers.is_possible_number(parsed)
+
+
+@lru_cache(maxsize=1 << 16)
+def is_unverified(stored: str) -> bool:
+    """A stored E.164 number `phonenumbers` does not list as allocated: kept, with a warning."""
+    if not stored.startswith("+"):
+        return False
+    return not phonenumbers.is_valid_number(phonenumbers.parse(stored, None))
+
+
+def is_hidden(stored: str) -> bool:
+    return stored == HIDDEN_PHONE
+
+
+def caller_phone(user: str) -> str:
+    """The stored form of a call's other party: a From/PAI user part, or a number dialled.
+
+    Withheld (`anonymous`, empty) and anything that cannot be a number is HIDDEN_PHONE, so the call is
+    still logged and counted; RFC 3966 parameters (`;phone-context=...`) are dropped.
+    """
+    number = (user or "").split(";", 1)[0].strip()
+    if number == HIDDEN_PHONE or number.casefold() in _WITHHELD_USERS:
+        return HIDDEN_PHONE
+    try:
+        return normalize_phone(number)
+    except InvalidPhoneNumber:
+        compact = _SEPARATORS.sub("", number)
+        if compact.isascii() and compact.isdigit() and len(compact) <= 15:
+            return compact  # an extension of the switchboard or an odd trunk number: logged as dialled
+        return HIDDEN_PHONE
 
 
 def try_normalize_phone(raw: str) -> str | None:
@@ -59,7 +117,9 @@ def try_normalize_phone(raw: str) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def display_phone(stored: str) -> str:
-    """The local form an operator reads: `0912 345 678` for Vietnamese numbers."""
+    """The local form an operator reads: `0912 345 678` for Vietnamese numbers, "Số ẩn" for a withheld one."""
+    if stored == HIDDEN_PHONE:
+        return HIDDEN_LABEL
     if not stored.startswith("+"):
         return stored
     parsed = phonenumbers.parse(stored, None)
@@ -67,6 +127,9 @@ def display_phone(stored: str) -> str:
         return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)
     national = phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)
     digits = _SEPARATORS.sub("", national)
+    if not phonenumbers.is_valid_number(parsed):
+        digits = "0" + phonenumbers.national_significant_number(parsed)
+        return f"{digits[:4]} {digits[4:7]} {digits[7:]}" if len(digits) == 10 else digits
     if phonenumbers.number_type(parsed) == PhoneNumberType.MOBILE and len(digits) == 10:
         return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
     return national

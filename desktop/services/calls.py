@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
-from desktop.domain.phone import normalize_phone
+from desktop.domain.phone import caller_phone, is_hidden
 from desktop.services.outbox import append_mutation
 from desktop.store import models
 from desktop.store.errors import explain
@@ -35,12 +35,19 @@ class CallLog:
         sip_call_id: str | None = None,
         call_id: str | None = None,
     ) -> str:
-        """`call_id` lets the caller name the row before it is written (the phone desk links it at once)."""
-        stored = normalize_phone(phone)
+        """`call_id` lets the caller name the row before it is written (the phone desk links it at once).
+
+        Every call is logged whatever its number: a withheld caller as HIDDEN_PHONE, never refused.
+        """
+        stored = caller_phone(phone)
         call_id = call_id or str(uuid.uuid4())
         try:
             with self._store.writes.begin() as session:
-                citizen_id = session.scalar(select(models.Citizen.id).where(models.Citizen.phone == stored))
+                citizen_id = (
+                    None
+                    if is_hidden(stored)
+                    else session.scalar(select(models.Citizen.id).where(models.Citizen.phone == stored))
+                )
                 call = models.Call(
                     id=call_id,
                     direction=direction.value,

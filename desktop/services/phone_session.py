@@ -11,21 +11,25 @@ import logging
 import queue
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy.exc import OperationalError
+
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
-from desktop.domain.phone import display_phone, try_normalize_phone
+from desktop.domain.phone import caller_phone, display_phone, is_hidden
 from desktop.domain.ticket import CallerHistory
 from desktop.services.callbacks import CallbackQueue
 from desktop.services.caller_history import CallerHistoryService
 from desktop.services.calls import CallLog
 from desktop.services.phone_audio import TeeSink
 from desktop.services.phone_codes import AttemptOutcome, CallbackKind, Disposition
+from desktop.store.errors import StoreError, explain
 from desktop.store.local import LocalStore
 from desktop.telephony.audio import AudioSink, AudioSource, CallAudio, NullSink, WavRecorder
 from desktop.telephony.events import CallEnded, CallState, CallStateChanged, EndReason, IncomingCall
@@ -45,8 +49,8 @@ class RingingCall:
 
     sip_call_id: str
     log_id: str
-    number: str  # as it arrived
-    local_number: str  # the local form shown to the operator (0912 345 678), else the raw number
+    number: str  # the stored form (caller_phone): E.164, a short code, or HIDDEN_PHONE when withheld
+    local_number: str  # the local form shown to the operator (0912 345 678, "Số ẩn")
     display_name: str
     history: CallerHistory | None
     history_error: str
@@ -133,6 +137,7 @@ class PhoneSession:
         clock: Callable[[], datetime] = now_vn,
         source_factory: Callable[[], AudioSource | None] = lambda: None,
         sink_factory: Callable[[], AudioSink | None] = lambda: None,
+        retry_seconds: float = 2.0,
     ) -> None:
         self._store = store
         self.operator = operator
@@ -149,16 +154,18 @@ class PhoneSession:
         self._lock = threading.Lock()  # never held while calling the agent (its media factory takes it)
         self._dial_lock = threading.Lock()  # held across agent.dial: the end event waits for the mapping
         self._writes: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._retry_seconds = retry_seconds
+        self._write_outage = False
         self._writer = threading.Thread(target=self._write_loop, name="phone-writer", daemon=True)
         self._writer.start()
 
     # the agent's event thread -------------------------------------------------------------------
     def on_incoming(self, event: IncomingCall) -> RingingCall:
         """Event thread: the caller's history now, the ring-time call-log row on the writer thread."""
-        stored = try_normalize_phone(event.number)
+        stored = caller_phone(event.number)
         history: CallerHistory | None = None
         error = ""
-        if stored is not None:
+        if not is_hidden(stored):
             try:
                 history = self.history.lookup(stored)
             except Exception as caught:  # the pop-up still rings, with the reason
@@ -167,8 +174,8 @@ class PhoneSession:
         ringing = RingingCall(
             sip_call_id=event.call_id,
             log_id=log_id,
-            number=event.number,
-            local_number=display_phone(stored) if stored else (event.number or "Số ẩn"),
+            number=stored,
+            local_number=display_phone(stored),
             display_name=event.display_name,
             history=history,
             history_error=error,
@@ -176,12 +183,10 @@ class PhoneSession:
         )
         started = self._clock()
         with self._lock:
-            self._calls[event.call_id] = ActiveCall(
-                event.call_id, log_id, CallDirection.INBOUND, event.number
-            )
+            self._calls[event.call_id] = ActiveCall(event.call_id, log_id, CallDirection.INBOUND, stored)
         self._write(
             lambda: self.call_log.started(
-                stored or event.number or "",
+                stored,
                 CallDirection.INBOUND,
                 at=started,
                 sip_call_id=event.call_id,
@@ -249,7 +254,7 @@ class PhoneSession:
         ticket_id: str | None = None,
     ) -> ActiveCall:
         """Dials and logs the outbound call, linked to its callback and ticket. Not on the GUI thread."""
-        stored = try_normalize_phone(number)
+        stored = caller_phone(number)
         log_id = str(uuid.uuid4())
         started = self._clock()
         with self._dial_lock:
@@ -266,7 +271,7 @@ class PhoneSession:
                 self._calls[sip_call_id] = call
         self._write(
             lambda: self.call_log.started(
-                stored or number, CallDirection.OUTBOUND, at=started, sip_call_id=sip_call_id, call_id=log_id
+                stored, CallDirection.OUTBOUND, at=started, sip_call_id=sip_call_id, call_id=log_id
             )
         )
         if ticket_id is not None:
@@ -363,24 +368,57 @@ class PhoneSession:
         self._writes.put(lambda: _discard(job()))
 
     def _write_loop(self) -> None:
-        """Writer thread: runs the writes in order; a failure is reported, the next write still runs."""
+        """Writer thread: runs the writes in order.
+
+        A write the store refuses for now (busy, disk full, read-only folder) is kept and retried, and the
+        writes after it wait behind it, so a call is never dropped from the log nor its end written before
+        its start; the operator is told once per outage and again when it is written. Any other failure
+        is reported and the next write runs.
+        """
+        backlog: deque[Callable[[], None]] = deque()
         while True:
-            job = self._writes.get()
-            if job is None:
-                return
             try:
-                job()
+                job = self._writes.get(timeout=self._retry_seconds if backlog else None)
+            except queue.Empty:
+                job = _RETRY_NOW
+            if job is None:
+                self._run_backlog(backlog)
+                return
+            if job is not _RETRY_NOW:
+                backlog.append(job)
+            self._run_backlog(backlog)
+
+    def _run_backlog(self, backlog: deque[Callable[[], None]]) -> None:
+        while backlog:
+            try:
+                backlog[0]()
+            except (StoreError, OperationalError) as error:
+                if not self._write_outage:
+                    self._write_outage = True
+                    log.warning("call log write deferred: %s", type(error).__name__)
+                    reason = error if isinstance(error, StoreError) else explain(error)
+                    self._on_error(
+                        f"Chưa ghi được nhật ký cuộc gọi: {reason} "
+                        "Cuộc gọi được giữ lại và sẽ tự ghi khi kho dữ liệu ghi được."
+                    )
+                return
             except Exception as error:
+                backlog.popleft()
                 log.exception("phone desk write failed")
                 self._on_error(f"Không ghi được nhật ký cuộc gọi: {error}")
+            else:
+                backlog.popleft()
+                if self._write_outage and not backlog:
+                    self._write_outage = False
+                    self._on_error("Đã ghi bù nhật ký cuộc gọi bị chậm; không mất cuộc gọi nào.")
 
     def _settle(self, number: str) -> None:
-        if try_normalize_phone(number):
+        if not is_hidden(number):
             self.callbacks.settle_for_caller(number)
 
     def _enqueue_missed(self, kind: CallbackKind, number: str, log_id: str) -> None:
-        if try_normalize_phone(number) is None:
-            return  # an anonymous caller cannot be called back
+        if is_hidden(number):
+            return  # a withheld caller cannot be called back
         self.callbacks.enqueue(kind, number, call_id=log_id)
 
     def _save_wrap_up(self, log_id: str, disposition: Disposition) -> None:
@@ -399,3 +437,10 @@ class PhoneSession:
     @staticmethod
     def _callback_outcome(reason: EndReason) -> AttemptOutcome:
         return _CALLBACK_OUTCOMES.get(reason, AttemptOutcome.NO_ANSWER)
+
+
+def _retry_now() -> None:
+    """Wakes the writer to retry its backlog (never run itself)."""
+
+
+_RETRY_NOW = _retry_now

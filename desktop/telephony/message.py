@@ -260,6 +260,11 @@ def parse_uri(text: str) -> SipUri:
     if not colon or scheme not in ("sip", "sips", "tel"):
         raise SipParseError(f"unsupported URI {raw[:80]!r}")
     rest = rest.split("?", 1)[0]
+    userinfo = ""
+    if scheme != "tel" and "@" in rest:
+        # The user part may carry its own `;` parameters (`0912345678;phone-context=+84`): they are
+        # the user's, not the URI's, so split at the last '@' before looking for URI parameters.
+        userinfo, _, rest = rest.rpartition("@")
     main, *param_parts = rest.split(";")
     params = {}
     for part in param_parts:
@@ -268,9 +273,7 @@ def parse_uri(text: str) -> SipUri:
             params[key.strip().lower()] = value.strip()
     if scheme == "tel":
         return SipUri(scheme, unquote(main), "", None, params)
-    user, at, hostport = main.rpartition("@")
-    if not at:
-        user, hostport = "", main
+    user, hostport = userinfo.split(";", 1)[0], main
     host, port = hostport, None
     if hostport.startswith("["):
         host, _, tail = hostport[1:].partition("]")

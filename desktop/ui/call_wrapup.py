@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QDialog, QLabel, QRadioButton, QVBoxLayout, QWidget
 
-from desktop.domain.phone import display_phone, try_normalize_phone
+from desktop.domain.phone import caller_phone, display_phone
 from desktop.services.phone_codes import Disposition
 from desktop.services.phone_session import FinishedCall
 
@@ -21,8 +21,7 @@ class WrapUpDialog(QDialog):
         self.setObjectName("wrapUpDialog")
         self.setWindowTitle(self.tr("Wrap-up"))
         self.finished_call = finished
-        stored = try_normalize_phone(finished.number)
-        number = display_phone(stored) if stored else finished.number
+        number = display_phone(caller_phone(finished.number))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("How did the call with %1 end?").replace("%1", number), self))
         self.group = QButtonGroup(self)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar
 
-from desktop.domain.phone import display_phone, try_normalize_phone
+from desktop.domain.phone import display_phone, is_hidden, try_normalize_phone
 from desktop.domain.ticket import Ticket
 from desktop.services.callbacks import CallbackItem
 from desktop.services.phone_codes import Disposition
@@ -248,10 +248,10 @@ class PhoneDesk(QObject):
         self.active_call = ringing.sip_call_id
         history = ringing.history
         name = history.citizen.name if history and history.citizen else ""
-        phone = ringing.local_number if history else ringing.number
-        self.controls.start(ringing.sip_call_id, f"{phone} {name}".strip(), connected=True)
+        self.controls.start(ringing.sip_call_id, f"{ringing.local_number} {name}".strip(), connected=True)
         self._start_audio()
         form = self.window.form
+        phone = "" if is_hidden(ringing.number) else ringing.local_number  # withheld: the operator asks
         form.run_when_clean(lambda: form.new_call_ticket(phone, name, ringing.log_id))
         self.window.raise_()
         self.window.activateWindow()  # the operator types the ticket next

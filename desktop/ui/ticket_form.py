@@ -36,7 +36,7 @@ from desktop.domain.codes import (
     Satisfaction,
     TicketStatus,
 )
-from desktop.domain.phone import display_phone
+from desktop.domain.phone import UNVERIFIED_WARNING, display_phone, is_unverified, try_normalize_phone
 from desktop.domain.ticket import FieldError, Ticket, TicketDraft, TicketRejected, validate_draft
 from desktop.services.catalogs import CatalogItem
 from desktop.services.tickets import StaleTicket
@@ -190,6 +190,12 @@ class TicketForm(QWidget):
         self.phone_edit = QLineEdit(self)
         self.phone_edit.setPlaceholderText("0912 345 678")
         self.phone_edit.setToolTip(self.tr("Caller's phone number (F2 or Ctrl+L)"))
+        # A number shaped like a Vietnamese one that phonenumbers does not list is kept, with a warning.
+        self.phone_warning = QLabel(UNVERIFIED_WARNING, self)
+        self.phone_warning.setObjectName("phoneWarning")
+        self.phone_warning.setProperty("fieldWarning", True)
+        self.phone_warning.setWordWrap(True)
+        self.phone_warning.hide()
         self.name_edit = QLineEdit(self)
         self.address_edit = QLineEdit(self)
         self.address_edit.setPlaceholderText(self.tr("Commune / ward, province"))
@@ -264,6 +270,8 @@ class TicketForm(QWidget):
         label.setBuddy(self.inputs.get(name, widget))
         layout.addWidget(label)
         layout.addWidget(widget)
+        if name == "phone":
+            layout.addWidget(self.phone_warning)
         error = QLabel(box)
         error.setObjectName(f"error_{name}")
         error.setProperty("fieldError", True)
@@ -794,6 +802,8 @@ class TicketForm(QWidget):
         self.resolve_and_save()
 
     def on_phone_edit_text_changed(self, text: str) -> None:
+        stored = try_normalize_phone(text)
+        self.phone_warning.setVisible(stored is not None and is_unverified(stored))
         self.phone_changed.emit(text)
 
     def on_tthc_check_toggled(self, checked: bool) -> None:

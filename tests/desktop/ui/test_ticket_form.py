@@ -224,3 +224,26 @@ def test_dirty_guard_cancel_keeps_the_form(qtbot, type_text, make_window, seeded
     assert form.ticket is None
     assert form.content_edit.toPlainText() == "Đang gõ dở"
     QApplication.processEvents()
+
+
+def test_an_unlisted_number_is_saved_with_a_visible_warning_and_found_by_history(
+    qtbot, type_text, make_window, store
+):
+    window = make_window()
+    form = window.form
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    type_text(form.phone_edit, "0892 000 111")
+    assert form.phone_warning.isVisibleTo(form)
+    assert "chưa có trong danh bạ nhà mạng" in form.phone_warning.text()
+    type_text(form.content_edit, "Hỏi lịch tiếp công dân")
+    qtbot.keyClick(form.content_edit, Qt.Key.Key_S, CTRL)
+    query = TicketQuery(store)
+    qtbot.waitUntil(lambda: query.count(TicketFilter()) == 1)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.row_at(0).phone == "+84892000111"
+    form.phone_edit.setText("0912 345 678")
+    assert not form.phone_warning.isVisibleTo(form)
+    form.phone_edit.setText("0892 000 111")
+    panel = window.history
+    qtbot.waitUntil(lambda: panel.current is not None and panel.current.phone == "+84892000111", timeout=5000)
+    assert panel.current.total_tickets == 1
