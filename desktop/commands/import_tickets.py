@@ -38,6 +38,15 @@ def summary(report: ImportReport) -> str:
     )
 
 
+def unverified_warning(report: ImportReport) -> str:
+    lines = ", ".join(str(line) for line in report.unverified_lines)
+    more = "…" if report.unverified > len(report.unverified_lines) else ""
+    return (
+        f"Lưu ý: {vn_number(report.unverified)} phiếu có số điện thoại chưa có trong danh bạ nhà mạng "
+        f"(dòng {lines}{more}); đã nhập bình thường, hãy đọc lại số khi gọi cho người dân."
+    )
+
+
 def print_problems(report: ImportReport, out: TextIO) -> None:
     for problem in report.problems[:SHOWN_PROBLEMS]:
         print(str(problem), file=out)
@@ -97,6 +106,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         store.close()
     print(summary(report))
     print_problems(report, sys.stdout)
+    if report.unverified:
+        print(unverified_warning(report))
     if report.total_rows == 0:
         print("Tệp chỉ có dòng tiêu đề, không có phiếu nào.")
     return 0

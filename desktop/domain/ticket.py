@@ -18,6 +18,7 @@ from desktop.domain.codes import (
     TicketStatus,
 )
 from desktop.domain.phone import InvalidPhoneNumber, normalize_phone
+from protocol.contract import moment_problem, text_problem
 
 TTHC_CODE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)?$")
 
@@ -77,6 +78,15 @@ def validate_draft(draft: TicketDraft, *, require_answer_when_resolved: bool = T
         errors.append(FieldError("dissatisfaction_reason", "Chỉ ghi lý do khi người dân không hài lòng."))
     if require_answer_when_resolved and draft.status is TicketStatus.RESOLVED and not draft.answer.strip():
         errors.append(FieldError("answer", "Phiếu đã xử lý cần có nội dung trả lời."))
+    # The contract the server checks too: what it would refuse never enters the outbox.
+    for name in ("citizen_name", "citizen_address", "content", "answer", "tthc_code"):
+        problem = text_problem(name, getattr(draft, name))
+        if problem is not None:
+            errors.append(FieldError(name, problem))
+    if draft.unit_code and (problem := text_problem("unit_code", draft.unit_code)) is not None:
+        errors.append(FieldError("unit_code", problem))
+    if draft.received_at is not None and (problem := moment_problem("received_at", draft.received_at)):
+        errors.append(FieldError("received_at", problem))
     return errors
 
 

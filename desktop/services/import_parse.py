@@ -36,11 +36,12 @@ from desktop.domain.codes import (
     Satisfaction,
     TicketStatus,
 )
-from desktop.domain.phone import InvalidPhoneNumber, normalize_phone
+from desktop.domain.phone import InvalidPhoneNumber, is_unverified, normalize_phone
 from desktop.domain.text import fold
 from desktop.domain.ticket import TicketDraft, stored_fields, validate_draft
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.import_file import ImportFileError, LineReader, csv_reason, read_header
+from protocol.contract import moment_problem
 
 REQUIRED_COLUMNS = (
     "ma_phieu",
@@ -190,6 +191,7 @@ class _RowParser:
         self._deadline_days = setup.deadline_days
         self._deadlines: dict[tuple[date, Level], str] = {}
         self._phones: dict[str, str] = {}
+        self.unverified_numbers: set[str] = set()
         self._channel = _codes(Channel, "kênh")
         self._request_type = _codes(RequestType, "loại yêu cầu")
         self._status = _codes(TicketStatus, "trạng thái")
@@ -230,6 +232,9 @@ class _RowParser:
                 errors.append(
                     f"ngày tiếp nhận «{received_raw}» thiếu múi giờ (cần dạng 2021-11-01T08:30:00+07:00)"
                 )
+                received = None
+            elif (out_of_range := moment_problem("received_at", received)) is not None:
+                errors.append(out_of_range.rstrip("."))
                 received = None
             elif received.utcoffset() != _SEVEN_HOURS:
                 received = received.astimezone(VN_TZ)
@@ -287,6 +292,8 @@ class _RowParser:
                     if len(self._phones) >= 100_000:
                         self._phones.clear()
                     self._phones[raw] = phone
+                    if is_unverified(phone):
+                        self.unverified_numbers.add(phone)
 
         if errors:
             return errors
@@ -371,6 +378,7 @@ class Batch:
     lines: array[int] = field(default_factory=lambda: array("q"))
     digests: array[int] = field(default_factory=lambda: array("q"))
     problems: list[tuple[int, str | None, str]] = field(default_factory=list)
+    unverified_lines: list[int] = field(default_factory=list)  # rows whose number phonenumbers does not list
     total_rows: int = 0
     bytes_read: int = 0
 
@@ -410,7 +418,8 @@ def parsed_batches(reader: Any, lines: LineReader, setup: ParseSetup) -> Generat
     columns = setup.columns
     expected = columns.count
     code_at = columns.index["ma_phieu"]
-    parse = _RowParser(setup).parse
+    parser = _RowParser(setup)
+    parse, unverified_numbers = parser.parse, parser.unverified_numbers
     ids = _OrderedIds()
     pool: list[str] = []
     citizen_ids: dict[str, str] = {}
@@ -461,6 +470,8 @@ def parsed_batches(reader: Any, lines: LineReader, setup: ParseSetup) -> Generat
         values["id"] = ticket_id
         batch.tickets.append(tuple(map(values.__getitem__, ticket_columns)))
         phone = values["phone"]
+        if phone in unverified_numbers:
+            batch.unverified_lines.append(line)
         # The id the number's citizen gets if it is new: the same for every row with the number.
         citizen_id = citizen_ids.get(phone)
         if citizen_id is None:

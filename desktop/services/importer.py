@@ -81,6 +81,9 @@ from desktop.store.types import VnDateTime
 MAX_KEPT_PROBLEMS = 10_000
 
 
+UNVERIFIED_LINES_KEPT = 5
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """A row that cannot be imported: its physical line in the file (header = 1) and why, in Vietnamese."""
@@ -102,6 +105,8 @@ class ImportReport:
     already_present: int = 0
     skipped_bad: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    unverified: int = 0  # rows whose number is possible but not (yet) listed by phonenumbers: imported
+    unverified_lines: list[int] = field(default_factory=list)  # the first few of them
 
 
 class ImportAborted(Exception):
@@ -208,6 +213,10 @@ class _Writer:
         report.total_rows += batch.total_rows
         for line, code, reason in batch.problems:
             self._problem(line, code, reason)
+        if batch.unverified_lines:
+            report.unverified += len(batch.unverified_lines)
+            room = UNVERIFIED_LINES_KEPT - len(report.unverified_lines)
+            report.unverified_lines.extend(batch.unverified_lines[: max(room, 0)])
         if not batch.tickets:
             return
         self._keep_new(batch)

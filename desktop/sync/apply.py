@@ -8,6 +8,7 @@ yet pushed keeps them on top of the server's version (the server merges them whe
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, text, update
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn, to_vn
 from desktop.services.tickets import ticket_search_body
@@ -31,6 +33,8 @@ from desktop.sync.events import AppliedPage
 from desktop.sync.state import load_state
 from protocol import Change
 
+log = logging.getLogger(__name__)
+
 # Catalog entity → its table and the column its feed key (entity_id) fills.
 CATALOG_TABLES: dict[str, tuple[type[models.Base], str]] = {
     "unit": (models.Unit, "code"),
@@ -44,7 +48,24 @@ CATALOG_TABLES: dict[str, tuple[type[models.Base], str]] = {
 def apply_page(
     store: LocalStore, changes: Sequence[Change], cursor: int, server_epoch: str = ""
 ) -> AppliedPage:
-    """Runs on the sync worker: the page and the cursor after it commit together or not at all."""
+    """Runs on the sync worker: the page and the cursor after it commit together or not at all.
+
+    One change this desk cannot apply (a value its store refuses, a bug) must not stop the desk's pull for
+    good: the page is then applied again change by change, each in a savepoint, the ones that fail are
+    reported in `unapplied` (kinds and ids only: no personal data in the log) and the cursor moves on.
+    """
+    try:
+        return _apply_page(store, changes, cursor, server_epoch, one_by_one=False)
+    except OperationalError:
+        raise  # the store itself (busy, full, read-only): the whole page waits for the next cycle
+    except Exception as error:
+        log.warning("pulled page not applied whole (%s): applying it change by change", type(error).__name__)
+        return _apply_page(store, changes, cursor, server_epoch, one_by_one=True)
+
+
+def _apply_page(
+    store: LocalStore, changes: Sequence[Change], cursor: int, server_epoch: str, *, one_by_one: bool
+) -> AppliedPage:
     result = AppliedPage()
     with store.writes.begin() as session:
         connection = session.connection()
@@ -56,37 +77,56 @@ def apply_page(
             raw=driver.cursor(),
         )
         for change in changes:
-            if not _newer(page.raw, change):
-                result.skipped += 1
+            if not one_by_one:
+                _apply_change(connection, change, page, result)
                 continue
-            if change.entity == "ticket":
-                _apply_ticket(connection, change, page)
-                result.tickets.append(change.entity_id)
-            elif change.entity == "call":
-                _apply_call(connection, page.raw, change)
-            elif change.entity == "conflict":
-                _apply_conflict(connection, change)
-                result.conflicts_changed = True
-            elif change.entity == SURVEY_ATTEMPT:
-                if not apply_survey_attempt(connection, change):
-                    result.skipped += 1  # its ticket is not here yet; the server sends it again after it
-                    continue
-            elif change.entity in CATALOG_TABLES:
-                _apply_catalog(connection, change)
-                if change.entity.startswith("kb_"):
-                    result.kb_changed = True
-                else:
-                    result.catalogs_changed = True
+            savepoint = connection.begin_nested()
+            try:
+                _apply_change(connection, change, page, result)
+            except OperationalError:
+                raise
+            except Exception as error:
+                savepoint.rollback()
+                result.unapplied.append((change.entity, change.entity_id))
+                log.error(
+                    "pulled %s %s not applied: %s", change.entity, change.entity_id, type(error).__name__
+                )
             else:
-                result.skipped += 1  # an entity this desktop version does not know
-                continue
-            _remember_version(page.raw, change)
-            result.applied += 1
+                savepoint.commit()
         state = load_state(session)
         state.cursor = str(cursor)
         if server_epoch:
             state.server_id = server_epoch
     return result
+
+
+def _apply_change(connection: Connection, change: Change, page: _PageContext, result: AppliedPage) -> None:
+    if not _newer(page.raw, change):
+        result.skipped += 1
+        return
+    if change.entity == "ticket":
+        _apply_ticket(connection, change, page)
+        result.tickets.append(change.entity_id)
+    elif change.entity == "call":
+        _apply_call(connection, page.raw, change)
+    elif change.entity == "conflict":
+        _apply_conflict(connection, change)
+        result.conflicts_changed = True
+    elif change.entity == SURVEY_ATTEMPT:
+        if not apply_survey_attempt(connection, change):
+            result.skipped += 1  # its ticket is not here yet; the server sends it again after it
+            return
+    elif change.entity in CATALOG_TABLES:
+        _apply_catalog(connection, change)
+        if change.entity.startswith("kb_"):
+            result.kb_changed = True
+        else:
+            result.catalogs_changed = True
+    else:
+        result.skipped += 1  # an entity this desktop version does not know
+        return
+    _remember_version(page.raw, change)
+    result.applied += 1
 
 
 @dataclass

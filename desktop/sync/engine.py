@@ -23,7 +23,14 @@ from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncPush, SyncState, SyncVersion
 from desktop.sync.acks import record_results
 from desktop.sync.apply import apply_page
-from desktop.sync.client import LoginRefused, SeqGap, SyncClient, SyncError
+from desktop.sync.client import (
+    LoginRefused,
+    ProtocolRefused,
+    SeqGap,
+    ServerUnreachable,
+    SyncClient,
+    SyncError,
+)
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.events import RemoteChanges, SyncEvent, SyncStatus
 from desktop.sync.outbox_reader import number_new_mutations, read_batch
@@ -181,7 +188,15 @@ class SyncEngine:
         self._restore_seen = False
         token = self._token()
         try:
-            pushed, restored = self._push_all(token)
+            try:
+                pushed, restored = self._push_all(token)
+            except (LoginRefused, ServerUnreachable, ProtocolRefused):
+                raise
+            except SyncError:
+                # The server failed on a push (a 500): what others sent still comes down, so this desk's
+                # screens stay current while its own queue waits for the next cycle.
+                self._pull_all(token)
+                raise
             pulled, restored_late = self._pull_all(token)
             if restored_late:  # the feed showed a restored server: the outbox goes again now
                 pushed += self._push_all(token)[0]

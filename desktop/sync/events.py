@@ -27,6 +27,7 @@ class AppliedPage:
     catalogs_changed: bool = False
     kb_changed: bool = False
     conflicts_changed: bool = False
+    unapplied: list[tuple[str, str]] = field(default_factory=list)  # (entity, id) this desk could not apply
 
 
 @dataclass(frozen=True)

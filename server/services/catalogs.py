@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from protocol.contract import text_problem
 from protocol.records import CATALOG_RECORDS, CatalogKind
 from server.models import Base, Field, Holiday, KbQa, LevelRule, Unit
 from server.services.feed import PendingChanges, publish
@@ -52,6 +53,13 @@ def put(session: Session, kind: CatalogKind, key: str, body: dict[str, Any], aut
         raise CatalogError(f"Dữ liệu danh mục không hợp lệ: {error.errors()[0]['msg']}") from None
     table = TABLES[kind]
     pk = parse_key(kind, key)
+    checked = record.model_dump()
+    for name, value in checked.items():
+        problem = text_problem(name, value) if isinstance(value, str) else None
+        if problem is not None:
+            raise CatalogError(problem)
+    if kind is CatalogKind.UNIT and checked.get("merged_into") is not None:
+        _check_merge_target(session, key, checked["merged_into"])
     row: Any = session.get(table, pk, with_for_update=True)
     values = record.model_dump()
     if kind is CatalogKind.KB_QA:
@@ -69,6 +77,25 @@ def put(session: Session, kind: CatalogKind, key: str, body: dict[str, Any], aut
     feed.record(kind.value, key, row.version, data)
     publish(session, feed)
     return data
+
+
+def _check_merge_target(session: Session, code: str, target_code: str) -> None:
+    """A unit merges into an active unit that exists, never into itself or round a circle: every desk
+    stores the merge with a foreign key, so a typo here would break every desk's download."""
+    seen = {code}
+    current: str | None = target_code
+    while current is not None:
+        if current in seen:
+            raise CatalogError(f"Không thể sáp nhập «{code}» vào «{target_code}»: tạo thành vòng sáp nhập.")
+        seen.add(current)
+        unit = session.get(Unit, current)
+        if unit is None:
+            raise CatalogError(f"Đơn vị «{current}» không có trong danh mục: không thể sáp nhập vào đó.")
+        if current == target_code and not unit.active:
+            raise CatalogError(
+                f"Đơn vị «{current}» đã ngừng nhận phiếu: hãy sáp nhập vào đơn vị đang hoạt động."
+            )
+        current = unit.merged_into
 
 
 def delete(session: Session, kind: CatalogKind, key: str) -> bool:

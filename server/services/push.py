@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from protocol import Mutation, MutationResult, MutationStatus
 from server.models import AppliedMutation, ClientStream
 from server.services import calls, surveys, tickets
 from server.services.feed import PendingChanges, publish
-from server.services.finish_pg import finish_locked
+from server.services.finish_pg import StreamMoved, finish_locked
 from server.services.tickets import Actor, Applied, Rejected
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, Mutation, Actor, datetime, PendingChanges], Applied]
 HANDLERS: dict[tuple[str, str], Handler] = {
@@ -51,21 +54,55 @@ def apply_one(
     """`stream_locked`: the caller holds the client's stream lock for its batch and knows this seq follows
     (server.services.push_pg); the stream is then checked and advanced in the transaction's last statement."""
     try:
-        return _apply_in_transaction(sessions, actor, mutation, stream_locked)
-    except IntegrityError:
-        # A unique key clashed with a row committed meanwhile; that transaction is gone. Apply again: the
-        # handlers' checks now see the row and turn the clash into a stored rejection.
-        return _apply_in_transaction(sessions, actor, mutation, stream_locked)
+        try:
+            return _apply_in_transaction(sessions, actor, mutation, stream_locked, _apply)
+        except IntegrityError:
+            # A unique key clashed with a row committed meanwhile; that transaction is gone. Apply again: the
+            # handlers' checks now see the row and turn the clash into a stored rejection.
+            return _apply_in_transaction(sessions, actor, mutation, stream_locked, _apply)
+    except (SeqGap, OperationalError, DisconnectionError, StreamMoved):
+        raise  # the stream or the database, not this change: the desk retries the batch later
+    except Exception as error:
+        # One change the server cannot apply (a value the database refuses, a bug) must not stall the desk's
+        # stream: it is stored as refused, the operator reads why, and the changes after it go on.
+        # Only the error's kind is logged: its text may quote the change's personal data.
+        log.error(
+            "change %s/%s seq %d of client %s refused: %s",
+            mutation.entity,
+            mutation.op,
+            mutation.seq,
+            actor.client_id,
+            type(error).__name__,
+        )
+        refusal = _refusal(mutation, type(error).__name__)
+        return _apply_in_transaction(sessions, actor, mutation, stream_locked, lambda *_: refusal)
+
+
+def _refusal(mutation: Mutation, kind: str) -> MutationResult:
+    return MutationResult(
+        seq=mutation.seq,
+        mutation_id=mutation.mutation_id,
+        entity=mutation.entity,
+        entity_id=mutation.entity_id,
+        status=MutationStatus.REJECTED,
+        reason=(
+            f"Máy chủ không áp dụng được thay đổi này (lỗi dữ liệu: {kind}). Thay đổi vẫn còn trên máy "
+            "trạm; các thay đổi sau vẫn được gửi. Hãy báo quản trị viên để kiểm tra."
+        ),
+    )
+
+
+Decide = Callable[[Session, Mutation, Actor, datetime, PendingChanges], MutationResult]
 
 
 def _apply_in_transaction(
-    sessions: sessionmaker[Session], actor: Actor, mutation: Mutation, stream_locked: bool
+    sessions: sessionmaker[Session], actor: Actor, mutation: Mutation, stream_locked: bool, decide: Decide
 ) -> MutationResult:
     with sessions() as session, session.begin():
         if stream_locked:
             now = datetime.now(UTC)
             feed = PendingChanges()
-            result = _apply(session, mutation, actor, now, feed)
+            result = decide(session, mutation, actor, now, feed)
             session.flush()
             finish_locked(session, actor, mutation, result, now, feed)
             return result
@@ -79,7 +116,7 @@ def _apply_in_transaction(
             raise SeqGap("gap", last + 1, last)
         now = datetime.now(UTC)
         feed = PendingChanges()
-        result = _apply(session, mutation, actor, now, feed)
+        result = decide(session, mutation, actor, now, feed)
         session.flush()
         session.execute(
             insert(AppliedMutation).values(

@@ -178,7 +178,9 @@ def apply_batch(engine: Engine, actor: Actor, mutations: Sequence[Mutation]) -> 
                     stored[result.seq] = (result.mutation_id, result.model_dump(mode="json"))
                 index += len(done)
                 last += len(done)
-                continue
+                if done:
+                    continue
+                mutation = ordered[index]  # refused by the database: the general path stores why
             result = batch.apply_general(actor, mutation)
             results.append(result)
             stored[result.seq] = (result.mutation_id, result.model_dump(mode="json"))
@@ -237,7 +239,8 @@ def _create_tickets(
     connection: psycopg.Connection[Any], actor: Actor, run: list[Mutation]
 ) -> list[MutationResult]:
     """Apply the run pipelined up to the first one that does nothing; that one is stored as refused.
-    Returns the results of the mutations applied or refused (at least one)."""
+    Returns the results of the mutations applied or refused: at least one, unless the first holds a value
+    the database refuses (the caller then applies it on the general path, which stores the refusal)."""
     now = datetime.now(UTC)
     planned: list[tuple[Mutation, MutationResult, dict[str, Any] | None]] = []
     for mutation in run:
@@ -257,6 +260,12 @@ def _create_tickets(
                     cursor.execute("BEGIN")
                     cursor.execute(_CREATE_TICKET, _create_parameters(actor, mutation, result, checked, now))
                     cursor.execute("COMMIT")
+        except (psycopg.DataError, psycopg.IntegrityError):
+            # A value the database refuses (out of its range, a check it fails): the ones
+            # before it are committed; the general path then applies that one alone and stores its refusal.
+            connection.rollback()
+            landed = int(connection.execute(_LAST_SEQ, (actor.client_id,)).fetchone()[0])  # type: ignore[index]
+            return [result for _, result, _ in planned[: landed - (run[0].seq - 1)]]
         except psycopg.Error:
             connection.rollback()  # the failed one's transaction; the ones before it are committed
             raise

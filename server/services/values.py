@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from protocol.contract import moment_problem, text_problem
+
 # The codes of DOMAIN.md in the order the province's tables show them (the report lists them so).
 CHANNEL_CODES = ("dien_thoai", "email", "zalo", "website", "facebook", "app_mobile")
 REQUEST_TYPE_CODES = (
@@ -47,6 +49,9 @@ def _text(limit: int, *, optional: bool = False) -> Callable[[str, Any], Any]:
             raise BadValue(f"Trường «{name}» phải là chuỗi ký tự.")
         if len(value) > limit:
             raise BadValue(f"Trường «{name}» dài quá {limit} ký tự.")
+        problem = text_problem(name, value)
+        if problem is not None:
+            raise BadValue(problem)
         return value if value or not optional else None
 
     return convert
@@ -77,6 +82,9 @@ def _moment(*, optional: bool) -> Callable[[str, Any], Any]:
             raise BadValue(
                 f"Trường «{name}» phải là thời điểm ISO 8601 có múi giờ (2021-11-01T08:30:00+07:00)."
             )
+        problem = moment_problem(name, moment)
+        if problem is not None:
+            raise BadValue(problem)
         return moment
 
     return convert

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import HistoryAction, Level
-from desktop.domain.phone import InvalidPhoneNumber, normalize_phone
+from desktop.domain.phone import InvalidPhoneNumber, is_unverified, normalize_phone
 from desktop.domain.text import fold
 from desktop.domain.ticket import TicketDraft
 from desktop.services import importer
@@ -505,8 +505,9 @@ def test_the_fast_path_agrees_with_normalize_phone_on_every_three_digit_prefix(p
         for tail in ("0000000", "1234567", "9999999"):
             raw = prefix + third + tail
             assert fast_vn_mobile(raw) in (None, _normalized(raw)), raw
-            if _normalized(raw) is not None:
-                assert fast_vn_mobile(raw) == _normalized(raw), raw
+            stored = _normalized(raw)
+            if stored is not None and not is_unverified(stored):  # unlisted ones take the slow path, marked
+                assert fast_vn_mobile(raw) == stored, raw
 
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
