@@ -44,6 +44,7 @@ class Settings:
     sip_port: int = 5060
     sip_extension: str = ""
     sip_local_port: int = 0  # 0: any free port
+    sip_local_ip: str = ""  # "": the source address of the route to the PBX, followed when it changes
     sip_rtp_port_low: int = 20000
     sip_rtp_port_high: int = 20999
     phone_record_calls: bool = False

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import queue
-import socket
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +25,7 @@ from desktop.telephony import (
     StunResult,
     TelephonyEvent,
 )
+from desktop.telephony.addressing import local_address_towards
 
 
 def add_parser(
@@ -80,12 +80,6 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
 
-def _local_ip_towards(host: str, port: int) -> str:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.connect((host, port))  # no packet is sent: this only asks the routing table
-        return str(probe.getsockname()[0])
-
-
 def run(args: argparse.Namespace, data_dir: Path | None = None) -> int:
     """Run the check; exit code 0 when registered (and the test call, if any, was answered)."""
     host, _, port_text = args.server.rpartition(":")
@@ -105,7 +99,7 @@ def run(args: argparse.Namespace, data_dir: Path | None = None) -> int:
             server_port=port,
             user=args.user,
             password=password,
-            local_host=args.local_ip or _local_ip_towards(host, port),
+            local_host=args.local_ip or local_address_towards(host, port),
             local_port=args.local_port,
             transport=args.transport,
             tls_ca_file=args.ca_file,

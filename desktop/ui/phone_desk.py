@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar
 
@@ -27,6 +27,7 @@ from desktop.telephony import (
     SipAgent,
     TelephonyEvent,
 )
+from desktop.telephony.addressing import RouteWatch, local_address_towards
 from desktop.telephony.calls import AudioFactory
 from desktop.ui.call_controls import CallControls
 from desktop.ui.call_popup import CallPopup
@@ -58,11 +59,14 @@ AgentFactory = Callable[[SipAccount, Callable[[TelephonyEvent], None], AudioFact
 
 
 def account_from(settings: Settings, password: str) -> SipAccount:
+    """The desk's account, addressed as sip-check addresses it: bound to the route's source address."""
+    host, port = settings.sip_server.strip(), int(settings.sip_port)
     return SipAccount(
-        server_host=settings.sip_server.strip(),
+        server_host=host,
         user=settings.sip_extension.strip(),
         password=password,
-        server_port=int(settings.sip_port),
+        server_port=port,
+        local_host=settings.sip_local_ip.strip() or local_address_towards(host, port),
         local_port=int(settings.sip_local_port),
         rtp_port_low=int(settings.sip_rtp_port_low),
         rtp_port_high=int(settings.sip_rtp_port_high),
@@ -84,6 +88,7 @@ class PhoneDesk(QObject):
         policy: AgentPolicy | None = None,
         save_settings: Callable[[Settings], None] | None = None,
         devices: DeviceProvider | None = None,
+        route_check_seconds: float = 5.0,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -117,6 +122,13 @@ class PhoneDesk(QObject):
         window.side_tabs.addTab(self.callbacks, self.tr("Callbacks"))
         self._build_actions()
         self._connect()
+        self._secret: str | None = None
+        self._route_watch: RouteWatch | None = None
+        self._route_check_running = False
+        self._route_timer = QTimer(self)
+        self._route_timer.setInterval(int(route_check_seconds * 1000))
+        self._route_timer.timeout.connect(self.on_route_timer_timeout)
+        self._route_timer.start()
         self.show_registration()
 
     # -- construction --------------------------------------------------------------------------
@@ -200,14 +212,47 @@ class PhoneDesk(QObject):
         account = account_from(self.settings, secret)
         agent = self._agent_factory(account, self.bridge, self.session.audio_for)
         self.agent = agent
+        self._secret = secret
+        self._route_watch = (
+            None
+            if self.settings.sip_local_ip.strip()
+            else RouteWatch(account.server_host, account.server_port, account.local_host)
+        )
         self.registration = None
         self.show_registration()
         self._runner.run(agent.start, lambda _r: None, self._on_start_failed)
         self.callbacks.reload()
         return True
 
+    def on_route_timer_timeout(self) -> None:
+        """Every few seconds: has the route to the PBX moved to another local address? (off the GUI thread)"""
+        watch = self._route_watch
+        if watch is None or self.agent is None or self._route_check_running:
+            return
+        self._route_check_running = True
+        self._runner.run(watch.check, self._on_route_checked, self._on_route_check_failed)
+
+    def _on_route_checked(self, new_address: str | None) -> None:
+        self._route_check_running = False
+        if new_address is None or self.agent is None:
+            return
+        if self.active_call is not None or self._ringing:
+            # A call in progress keeps its dialog; the desk moves when it ends (the next check sees it).
+            assert self._route_watch is not None
+            self._route_watch.current = ""
+            return
+        log.info("local address towards the switchboard changed: re-registering from it")
+        self.window.statusBar().showMessage(
+            self.tr("The network changed: registering again with the switchboard from the new address…"), 8000
+        )
+        self.restart(self._secret)
+
+    def _on_route_check_failed(self, _error: BaseException) -> None:
+        self._route_check_running = False
+
     def stop(self) -> None:
         """Stops the agent (bounded: < 2 s) and flushes the call log; called when the desk closes."""
+        self._route_timer.stop()
         agent, self.agent = self.agent, None
         if agent is not None:
             agent.stop()

@@ -49,9 +49,11 @@ def missing_binaries() -> list[str]:
     return [name for name in REQUIRED_BINARIES if shutil.which(name) is None]
 
 
-def _bound_udp_ports() -> set[int]:
+def _bound_udp_ports(pid: int | None = None) -> set[int]:
+    """Ports bound in this process's network namespace, or in `pid`'s (a process in another namespace)."""
     ports: set[int] = set()
-    for table in ("/proc/net/udp", "/proc/net/udp6"):
+    base = f"/proc/{pid}/net" if pid else "/proc/net"
+    for table in (f"{base}/udp", f"{base}/udp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
         except OSError:
@@ -62,9 +64,9 @@ def _bound_udp_ports() -> set[int]:
     return ports
 
 
-def udp_port_bound(port: int) -> bool:
+def udp_port_bound(port: int, pid: int | None = None) -> bool:
     """Whether some socket is bound to this UDP port (read from /proc, so it never races a bind)."""
-    return port in _bound_udp_ports()
+    return port in _bound_udp_ports(pid)
 
 
 def free_udp_port() -> int:
@@ -84,10 +86,10 @@ def free_port_block(size: int, low: int = 22000, high: int = 32000) -> int:
     raise RuntimeError("no free UDP port block")
 
 
-def options_ping(port: int, timeout: float = 0.5) -> bool:
-    """Send an OPTIONS to 127.0.0.1:port and wait for any SIP response (readiness check)."""
+def options_ping(port: int, timeout: float = 0.5, host: str = "127.0.0.1") -> bool:
+    """Send an OPTIONS to host:port and wait for any SIP response (readiness check)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("0.0.0.0" if host != "127.0.0.1" else "127.0.0.1", 0))
         local = sock.getsockname()[1]
         stamp = time.monotonic_ns()
         message = (
@@ -101,7 +103,7 @@ def options_ping(port: int, timeout: float = 0.5) -> bool:
         )
         sock.settimeout(timeout)
         try:
-            sock.sendto(message.encode(), ("127.0.0.1", port))
+            sock.sendto(message.encode(), (host, port))
             return sock.recv(4096).startswith(b"SIP/2.0 ")
         except OSError:
             return False
@@ -137,9 +139,17 @@ class Kamailio:
         *,
         port: int | None = None,
         tls_cert: tuple[Path, Path] | None = None,
+        host: str = "127.0.0.1",
+        netns: str | None = None,
+        alias: str | None = None,
     ) -> None:
-        """`tls_cert` = (certificate, key) PEM files, for the modes that listen on TLS."""
+        """`tls_cert` = (certificate, key) PEM files, for the modes that listen on TLS; `netns`: run inside
+        that network namespace (another host of the lab), listening on `host`; `alias`: the domain it
+        serves (default host:port)."""
         self.workdir = workdir
+        self.host = host
+        self.netns = netns
+        self.alias = alias
         self.mode = mode
         self.port = port or free_udp_port()
         self.trunk_port = free_udp_port()  # where calls to 0xxxxxxxxx go (a sipp UAS)
@@ -173,14 +183,16 @@ class Kamailio:
             "-A",
             f'DBURL="text://{self.dbdir}"',
             "-A",
-            f"LISTEN=udp:127.0.0.1:{self.port}",
+            f"LISTEN=udp:{self.host}:{self.port}",
             "-A",
-            f'ALIAS="127.0.0.1:{self.port}"',
+            f'ALIAS="{self.alias or f"{self.host}:{self.port}"}"',
             "-A",
             f'CTL_SOCK="unix:{self.rundir}/kamailio_ctl"',
             "-A",
-            f'TRUNK_URI="sip:127.0.0.1:{self.trunk_port}"',
+            f'TRUNK_URI="sip:{self.host}:{self.trunk_port}"',
         ]
+        if self.netns:
+            command = ["ip", "netns", "exec", self.netns, *command]
         for define in MODES[self.mode]:
             if define == "TCP":
                 command += ["-A", f"LISTEN_TCP=tcp:127.0.0.1:{self.port}"]
@@ -206,7 +218,7 @@ class Kamailio:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"kamailio exited rc={self.process.returncode}: {self.log_tail()}")
-            if options_ping(self.port, timeout=0.2):
+            if options_ping(self.port, timeout=0.2, host=self.host):
                 return self
             time.sleep(0.05)
         self.stop()
@@ -233,7 +245,7 @@ class Kamailio:
                 f"unix:{self.rundir}/kamailio_ctl",
                 "ul.lookup",
                 "location",
-                f"{user}@127.0.0.1",
+                f"{user}@{self.host}",
             ],
             capture_output=True,
             text=True,
@@ -266,7 +278,11 @@ class Sipp:
         extra: list[str] | None = None,
         calls: int = 1,
         timeout_s: int = 30,
+        host: str = "127.0.0.1",
+        netns: str | None = None,
     ) -> None:
+        self.host = host
+        self.netns = netns
         self.scenario = scenario
         self.workdir = workdir
         self.remote = remote
@@ -285,11 +301,11 @@ class Sipp:
             "-sf",
             str(SIPP_DIR / self.scenario),
             "-i",
-            "127.0.0.1",
+            self.host,
             "-p",
             str(self.local_port),
             "-mi",
-            "127.0.0.1",
+            self.host,
             "-mp",
             str(self.media_port),
             "-m",
@@ -310,6 +326,8 @@ class Sipp:
         ]
         if self.remote:
             command.append(self.remote)
+        if self.netns:
+            command = ["ip", "netns", "exec", self.netns, *command]
         return command
 
     def start(self, timeout: float = 5.0) -> Sipp:
@@ -324,7 +342,7 @@ class Sipp:
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout
-        while not udp_port_bound(self.local_port):
+        while not udp_port_bound(self.local_port, self.process.pid if self.netns else None):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"sipp did not start: {self.output()}")
             time.sleep(0.01)

@@ -85,19 +85,21 @@ class SippRuns:
     def __init__(self, lab: Any, root: Path) -> None:
         self.lab, self.root, self.started = lab, root, []
 
-    def uac(self, scenario: str, port: int, *extra: str) -> Any:
+    def uac(self, scenario: str, port: int, *extra: str, host: Any = None) -> Any:
+        """A caller; `host`: a lab host (netlab.Host) it runs on, calling the Kamailio there."""
         run = self.lab.Sipp(
             scenario,
             self.root / f"sipp-{len(self.started)}",
-            remote=f"127.0.0.1:{port}",
+            remote=f"{host.address if host else '127.0.0.1'}:{port}",
             extra=list(extra),
             calls=1,
             timeout_s=20,
+            **({"host": host.address, "netns": host.netns} if host else {}),
         )
         self.started.append(run)
         return run.start()
 
-    def uas(self, scenario: str, port: int, *extra: str) -> Any:
+    def uas(self, scenario: str, port: int, *extra: str, host: Any = None) -> Any:
         run = self.lab.Sipp(
             scenario,
             self.root / f"sipp-{len(self.started)}",
@@ -105,6 +107,7 @@ class SippRuns:
             local_port=port,
             extra=list(extra),
             timeout_s=20,
+            **({"host": host.address, "netns": host.netns} if host else {}),
         )
         self.started.append(run)
         return run.start()
@@ -137,9 +140,10 @@ def make_desk(qtbot: Any, store: LocalStore, tmp_path: Path, siplab: Any) -> Ite
         services = DeskServices.for_store(store, "kiem.thu", page_size=50)
         window = MainWindow(services, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
         qtbot.addWidget(window)
+        server = getattr(kamailio, "host", "127.0.0.1")  # a lab Kamailio on another host: its address
         settings = Settings(
             operator="kiem.thu",
-            sip_server="127.0.0.1",
+            sip_server=server,
             sip_port=kamailio.port,
             sip_extension=user,
             sip_rtp_port_low=23000,
@@ -147,11 +151,13 @@ def make_desk(qtbot: Any, store: LocalStore, tmp_path: Path, siplab: Any) -> Ite
         )
         keyring = MemoryKeyring()
         passwords = SipPasswordStore(keyring)
-        passwords.set("127.0.0.1", user, siplab.PASSWORDS[user])
+        passwords.set(server, user, siplab.PASSWORDS[user])
         session = PhoneSession(
             store, "kiem.thu", recordings=RecordingPolicy(enabled=record, folder=tmp_path / "recordings")
         )
-        phone = PhoneDesk(window, session, settings, passwords, runner, policy=TEST_POLICY)
+        phone = PhoneDesk(
+            window, session, settings, passwords, runner, policy=TEST_POLICY, route_check_seconds=0.5
+        )
         window.show()
         desk = Desk(window, phone, session, store, runner, keyring)
         made.append(desk)
