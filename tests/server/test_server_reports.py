@@ -102,7 +102,14 @@ def mirror_units(store: LocalStore, admin: Desk) -> None:
     """The administrator keeps the server's unit catalog; here it is the desktop's, unit for unit."""
     with store.sessions() as session:
         units = list(session.scalars(select(models.Unit)))
-    for unit in units:
+    put: set[str] = set()
+    ordered: list[models.Unit] = []  # a merge target before the units merged into it (the server checks)
+    while len(ordered) < len(units):
+        ready = [u for u in units if u.code not in put and (u.merged_into is None or u.merged_into in put)]
+        assert ready, "a circle of merges in the desk's catalog"
+        ordered += ready
+        put |= {u.code for u in ready}
+    for unit in ordered:
         body = {
             "name": unit.name, "group": unit.group, "active": unit.active, "merged_into": unit.merged_into,
             "retired_at": unit.retired_at.isoformat() if unit.retired_at else None,
