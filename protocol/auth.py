@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from protocol.sync import PROTOCOL_VERSION, ServerInfo
 
@@ -31,6 +31,17 @@ class LoginRequest(BaseModel):
 
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+
+    @field_validator("username", "password")
+    @classmethod
+    def _encodable(cls, value: str) -> str:
+        """A lone surrogate (`\\ud800` in the JSON) is no text: refused here, not a 500 further on."""
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("có ký tự không hợp lệ") from None
+        return value
+
     client_id: str = Field(pattern=CLIENT_ID_PATTERN, description="the desktop's id (its store's client id)")
     protocol_version: int = Field(default=PROTOCOL_VERSION, ge=0, le=1_000_000)
 

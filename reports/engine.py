@@ -7,6 +7,7 @@ costs one scan (of a covering index on the desktop) however many tables it shows
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -211,10 +212,11 @@ def _unit_rows(
 
 
 def _sum(many: Iterable[Counts]) -> Counts:
-    total: Counts = {}
+    """Every count added up; a key no row has counts 0 (no units, no tickets: a report of zeros)."""
+    total: Counts = defaultdict(int)
     for counts in many:
         for key, value in counts.items():
-            total[key] = total.get(key, 0) + value
+            total[key] += value
     return total
 
 

@@ -16,6 +16,7 @@ from docx.table import _Cell
 
 from reports import narrative
 from reports.export_xlsx import TITLE, period_line
+from reports.safe_text import printable
 from reports.shape import Report
 from reports.tables import Cell, Head, Percent, Table, all_tables
 from reports.vn_numbers import vn_int, vn_percent
@@ -40,7 +41,7 @@ def cell_text(value: Cell) -> str:
         return vn_percent(value.value)
     if isinstance(value, int):
         return vn_int(value)
-    return value
+    return printable(value)
 
 
 def write_docx(report: Report, path: Path, step: Callable[[str], None] = lambda _title: None) -> None:
@@ -68,7 +69,7 @@ def write_docx(report: Report, path: Path, step: Callable[[str], None] = lambda 
     appendix.alignment = WD_ALIGN_PARAGRAPH.CENTER
     appendix.add_run(f"PHỤ LỤC\n{TITLE}").bold = True
     for table in all_tables(report):
-        document.add_paragraph().add_run(table.title).bold = True
+        document.add_paragraph().add_run(printable(table.title)).bold = True
         rows = len(table.header) + len(table.body) + 1
         _draw(document.add_table(rows=rows, cols=table.width), table, _widths(table, PAGE_WIDTH_CM))
         step(table.sheet)

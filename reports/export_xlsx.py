@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.safe_text import printable
 from reports.shape import Report
 from reports.tables import Percent, Table, all_tables
 
@@ -47,7 +49,9 @@ def write_xlsx(report: Report, path: Path, step: Callable[[str], None] = lambda 
 def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
     sheet.cell(1, 1, TITLE).font = Font(bold=True)
     sheet.cell(2, 1, period_line(report)).font = Font(italic=True)
-    sheet.cell(3, 1, table.title).font = Font(bold=True)
+    title = sheet.cell(3, 1)
+    _put_text(title, table.title)
+    title.font = Font(bold=True)
     _draw_header(sheet, table)
     row = FIRST_HEADER_ROW + len(table.header)
     for cells in [*table.body, table.totals]:
@@ -56,6 +60,8 @@ def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
             if isinstance(value, Percent):
                 cell.value = round(value.value / 100, 4)  # 66.67 / 100 is 0.6667000000000001
                 cell.number_format = PERCENT_FORMAT
+            elif isinstance(value, str):
+                _put_text(cell, value)
             else:
                 cell.value = value
                 if isinstance(value, int):
@@ -76,6 +82,12 @@ def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as long as needed
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{FIRST_HEADER_ROW}:{FIRST_HEADER_ROW + len(table.header) - 1}"
+
+
+def _put_text(cell: Any, text: str) -> None:
+    """A text as text: openpyxl would store `=...` as a formula that Excel runs when the file opens."""
+    cell.value = printable(text)
+    cell.data_type = "s"
 
 
 def _draw_header(sheet: Worksheet, table: Table) -> None:

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from protocol import MAX_BODY_BYTES, PROTOCOL_VERSION
-from server.api import admin_routes, report_routes, supervisor_routes, sync_routes
+from server.api import admin_routes, errors, report_routes, supervisor_routes, sync_routes
 from server.api.deps import Db, Runtime
 from server.api.limits import BodyLimit
 from server.core.settings import Settings
@@ -19,7 +19,11 @@ def create_app(settings: Settings) -> FastAPI:
         title="Tổng đài 1022 — máy chủ đồng bộ",
         version=f"protocol-{PROTOCOL_VERSION}",
         description="Accounts, sync (push/pull), catalogs and presence for Tổng đài 1022 desktops.",
+        # No /docs or /redoc: their pages load scripts from a CDN; /openapi.json stays for tools.
+        docs_url=None,
+        redoc_url=None,
     )
+    errors.install(app)
     engine = create_server_engine(settings.database_url)
     app.state.runtime = Runtime(settings=settings, sessions=session_factory(engine))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes or MAX_BODY_BYTES)

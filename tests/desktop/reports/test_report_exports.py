@@ -200,3 +200,36 @@ def test_big_numbers_are_written_the_vietnamese_way(report: Report, tmp_path: Pa
         "Tổng số cuộc gọi (vào và ra)",
         "4.196",
     ]
+
+
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/x","Xem")'
+
+
+def test_a_unit_named_like_a_formula_or_with_a_nul_is_written_as_plain_text(
+    november: LocalStore, tmp_path: Path
+) -> None:
+    # What reached the desk from the server: a unit renamed by a careless admin, a code with a NUL.
+    with november.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE units SET name = ? WHERE code = (SELECT min(code) FROM units WHERE active)",
+            (HOSTILE_NAME,),
+        )
+        connection.exec_driver_sql(
+            "UPDATE units SET name = ? WHERE code = (SELECT max(code) FROM units WHERE active)",
+            ("Xã\x00 Mỹ",),
+        )
+    report = ReportService(november).report(date(2021, 11, 1), date(2021, 11, 30))
+    workbook_path, document_path = tmp_path / "bao_cao.xlsx", tmp_path / "bao_cao.docx"
+
+    write_xlsx(report, workbook_path)
+    write_docx(report, document_path)
+
+    texts = [cell for row in load_workbook(workbook_path).worksheets[0].iter_rows() for cell in row]
+    hostile = [cell for cell in texts if cell.value == HOSTILE_NAME]
+    assert hostile and all(cell.data_type == "s" for cell in hostile)  # a string, never a formula
+    assert not [cell for cell in texts if cell.data_type == "f"]
+    assert any(cell.value == "Xã  Mỹ" for cell in texts)
+    words = "\n".join(
+        cell.text for table in docx.Document(str(document_path)).tables for cell in table._cells
+    )
+    assert HOSTILE_NAME in words and "Xã  Mỹ" in words
