@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from protocol import CALL_FIELDS, Mutation
+from protocol.auth import Role
 from server.models import Call
 from server.services.feed import PendingChanges
 from server.services.tickets import Actor, Applied, Rejected
@@ -35,7 +36,7 @@ def create(
         raise Rejected(f"Cuộc gọi thiếu trường bắt buộc: {', '.join(missing)}.")
     if session.get(Call, mutation.entity_id) is not None:
         raise Rejected("Cuộc gọi này đã có trên máy chủ; không ghi lần nữa.")
-    values.setdefault("operator", actor.username)
+    values["operator"] = actor.username  # who made the call is who signed in, never what the payload says
     values.setdefault("outcome", "dang_do_chuong")
     call = Call(id=mutation.entity_id, version=1, origin_client=actor.client_id, **values)
     session.add(call)
@@ -51,9 +52,12 @@ def update(
         values = convert(CALL_CONVERTERS, mutation.payload.get("changes", mutation.payload))
     except BadValue as error:
         raise Rejected(str(error)) from None
+    values.pop("operator", None)  # set once, from the token of the desk that logged the call
     call = session.scalar(select(Call).where(Call.id == mutation.entity_id).with_for_update())
     if call is None:
         raise Rejected("Cuộc gọi này chưa có trên máy chủ.")
+    if call.origin_client != actor.client_id and actor.rank < Role.SUPERVISOR.rank:
+        raise Rejected("Chỉ máy trạm đã ghi cuộc gọi này (hoặc giám sát viên) mới được sửa nó.")
     changed = {name: value for name, value in values.items() if getattr(call, name) != value}
     if changed:
         for name, value in changed.items():

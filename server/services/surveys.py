@@ -34,7 +34,7 @@ def create(
             "Phiếu của lần khảo sát này chưa có trên máy chủ "
             "(lần tạo phiếu chưa được gửi lên hoặc đã bị từ chối)."
         )
-    values.setdefault("operator", actor.username)
+    values["operator"] = actor.username  # from the token, never from the payload
     attempt = SurveyAttempt(
         id=mutation.entity_id, origin_client=actor.client_id, recorded_by=actor.username, **values
     )

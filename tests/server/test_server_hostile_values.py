@@ -103,3 +103,22 @@ def test_a_unit_merge_into_a_unit_that_does_not_exist_or_round_a_circle_is_refus
     assert refused.status_code == 422 and words in refused.json()["detail"]
     changes, _ = admin.pull_all(cursor)
     assert not [c for c in changes if c["entity_id"] == "loop-b"], "a refused edit reaches no desk"
+
+
+def test_who_made_a_call_is_who_signed_in_and_another_operator_cannot_rewrite_it(
+    server: ServerProcess,
+) -> None:
+    op1, op2 = Desk(server, "dtv1"), Desk(server, "dtv2")
+    call_id = new_id()
+    call = {"direction": "vao", "phone": "+84912345678", "started_at": "2024-03-01T08:30:00+07:00"}
+    created = op1.push([op1.mutation("call", "create", call_id, {**call, "operator": "sup1"})])
+    assert created.json()["results"][0]["status"] == "applied"
+    forged = op2.push([op2.mutation("call", "update", call_id, {"changes": {"outcome": "nho"}})])
+    assert forged.json()["results"][0]["status"] == "rejected"
+    credited = op2.push([op2.mutation("call", "create", new_id(), {**call, "operator": "sup1"})])
+    assert credited.json()["results"][0]["status"] == "applied"
+
+    changes, _ = Desk(server, "admin").pull_all()
+    calls = {c["entity_id"]: c["fields"] for c in changes if c["entity"] == "call"}
+    assert calls[call_id]["operator"] == "dtv1" and calls[call_id]["outcome"] != "nho"
+    assert "sup1" not in {fields["operator"] for fields in calls.values()}
