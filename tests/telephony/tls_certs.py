@@ -40,6 +40,8 @@ def make_tls_files(directory: Path, ca_name: str = "Tongdai1022 test CA") -> Tls
         .add_extension(
             x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
         )
+        # Python 3.13 verifies with VERIFY_X509_STRICT, which wants the key identifiers a real CA has
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
@@ -58,6 +60,9 @@ def make_tls_files(directory: Path, ca_name: str = "Tongdai1022 test CA") -> Tls
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
         .sign(ca_key, hashes.SHA256())
     )
     files = TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server.key")
