@@ -74,7 +74,8 @@ def operator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Operator]:
     deb = _deb()
     if _installed():
         subprocess.run(["dpkg", "-r", PACKAGE], check=True, capture_output=True)
-    subprocess.run(["dpkg", "-i", str(deb)], check=True, capture_output=True, text=True)
+    installed = subprocess.run(["dpkg", "-i", str(deb)], capture_output=True, text=True, check=False)
+    assert installed.returncode == 0, f"dpkg -i {deb.name}: {installed.stderr}"  # e.g. an unmet Depends
     try:
         yield Operator(tmp_path_factory.mktemp("operator-home"))
     finally:
