@@ -15,6 +15,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "save": "bench.save",
     "startup": "bench.startup",
     "startup_frozen": "bench.startup_frozen",
+    "installed_size": "bench.installed_size",
     "kb_search": "bench.kb_search",
     "report": "bench.report",
     "report_pg": "bench.report_pg",
