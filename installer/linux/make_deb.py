@@ -36,6 +36,25 @@ StartupWMClass=tongdai1022
 """
 
 
+# dpkg runs these as root before it replaces (preinst) or deletes (prerm) /opt/tongdai1022: a desk still
+# open there would go on running on files swapped under it, so the package refuses and says what to do.
+REFUSE_WHILE_OPEN = """#!/bin/sh
+set -e
+case "$1" in
+  {cases})
+    for exe in /proc/[0-9]*/exe; do
+      if [ "$(readlink "$exe" 2>/dev/null)" = /opt/tongdai1022/tongdai1022 ]; then
+        echo "Tổng đài 1022 đang mở trên máy này nên chưa thể {action}." >&2
+        echo "Hãy đóng mọi cửa sổ Tổng đài 1022 (kể cả của người dùng khác) rồi chạy lại lệnh." >&2
+        exit 1
+      fi
+    done
+    ;;
+esac
+exit 0
+"""
+
+
 def _system_libraries(bundle: Path) -> set[str]:
     """Paths of the libraries outside `bundle` that its ELF files need (with the bundle's own first)."""
     internal = bundle / "_internal"
@@ -108,6 +127,13 @@ def build(bundle: Path, out_dir: Path) -> Path:
         " operators' data stays in their home folders when the package is removed.\n",
         encoding="utf-8",
     )
+    for script, cases, action in (
+        ("preinst", "install|upgrade", "cài đặt hay cập nhật"),
+        ("prerm", "remove|upgrade|deconfigure", "gỡ bỏ hay cập nhật"),
+    ):
+        path = control.parent / script
+        path.write_text(REFUSE_WHILE_OPEN.format(cases=cases, action=action), encoding="utf-8")
+        path.chmod(0o755)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{PACKAGE}_{release}_{_arch()}.deb"
     subprocess.run(

@@ -40,6 +40,21 @@ BrandingText "${PRODUCT} ${VERSION}"
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "Vietnamese"
 
+; Windows keeps a running .exe from being opened for writing: while any desk is open the program files
+; cannot be replaced or removed, so say so (a silent run exits with an error code) instead of half-doing it.
+!macro REFUSE_WHILE_OPEN ACTION
+  IfFileExists "$INSTDIR\tongdai1022.exe" 0 not_installed  ; labels are local to the function
+  ClearErrors
+  FileOpen $0 "$INSTDIR\tongdai1022.exe" a
+  IfErrors 0 not_open
+    MessageBox MB_ICONSTOP "Tổng đài 1022 đang mở trên máy này nên chưa thể ${ACTION}. Hãy đóng mọi cửa sổ Tổng đài 1022 (kể cả của người dùng khác) rồi chạy lại." /SD IDOK
+    SetErrorLevel 2
+    Abort
+  not_open:
+  FileClose $0
+  not_installed:
+!macroend
+
 Function .onInit
   SetShellVarContext all  ; per machine: the Start menu of all users
   ${If} ${RunningX64}
@@ -48,6 +63,7 @@ Function .onInit
     MessageBox MB_ICONSTOP "Tổng đài 1022 cần Windows 64-bit." /SD IDOK
     Abort
   ${EndIf}
+  !insertmacro REFUSE_WHILE_OPEN "cài đặt hay cập nhật"
 FunctionEnd
 
 Section "Install"
@@ -71,6 +87,7 @@ SectionEnd
 Function un.onInit
   SetShellVarContext all
   SetRegView 64
+  !insertmacro REFUSE_WHILE_OPEN "gỡ bỏ"
 FunctionEnd
 
 Section "Uninstall"

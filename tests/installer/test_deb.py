@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def _deb() -> Path:
 
 def _installed() -> bool:
     status = subprocess.run(["dpkg", "-s", PACKAGE], capture_output=True, text=True, check=False)
-    return "Status: install ok installed" in status.stdout
+    return " ok installed" in status.stdout  # "deinstall ok installed" too: a refused removal
 
 
 class Operator:
@@ -156,6 +157,39 @@ def test_the_installed_cli_registers_to_the_labs_kamailio(operator: Operator, tm
         kamailio.stop()
     assert report["ok"] is True
     assert report["registration"]["state"] == "registered"
+
+
+def _running(process: subprocess.Popen[str]) -> bool:
+    try:
+        return os.readlink(f"/proc/{process.pid}/exe") == str(OPT / PACKAGE)
+    except OSError:
+        return False
+
+
+def test_the_package_is_neither_updated_nor_removed_under_an_open_desk(operator: Operator) -> None:
+    desk = subprocess.Popen(
+        [PACKAGE],
+        env=operator.env,
+        cwd=operator.home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _running(desk) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _running(desk)
+
+        again = subprocess.run(["dpkg", "-i", str(_deb())], capture_output=True, text=True, check=False)
+        removed = subprocess.run(["dpkg", "-r", PACKAGE], capture_output=True, text=True, check=False)
+    finally:
+        desk.terminate()
+        desk.wait(30)
+    assert again.returncode != 0 and "Tổng đài 1022 đang mở trên máy này" in again.stderr
+    assert removed.returncode != 0 and "Hãy đóng mọi cửa sổ Tổng đài 1022" in removed.stderr
+    assert _installed() and (OPT / PACKAGE).is_file()
+    assert operator.run("--version").startswith("tongdai1022 "), "the installed desk still works"
 
 
 def test_removing_the_package_keeps_the_operators_data(operator: Operator) -> None:

@@ -86,3 +86,16 @@ def test_the_uninstaller_removes_only_the_program_files_and_keeps_users_data(
 def test_no_message_box_waits_for_a_click_in_a_silent_install() -> None:
     boxes = [line for line in SCRIPT.read_text(encoding="utf-8").splitlines() if "MessageBox" in line]
     assert boxes and all("/SD " in line for line in boxes)
+
+
+@pytest.mark.parametrize("function", [".onInit", "un.onInit"])
+def test_install_and_uninstall_first_check_the_desk_is_not_open(
+    compiled: tuple[Path, str], function: str
+) -> None:
+    _, log = compiled
+    start = log.index(f'Function: "{function}"')
+    body = log[start : log.index("FunctionEnd", start)]
+    assert "FileOpen: $INSTDIR\\tongdai1022.exe as a" in body
+    refusal = body[body.index("IfErrors") :]
+    assert "Tổng đài 1022 đang mở trên máy này" in refusal
+    assert refusal.index("SetErrorLevel: 2") < refusal.index("Abort") < refusal.index("FileClose")
