@@ -27,3 +27,8 @@ def parse_iso(text: str) -> datetime:
             f"«{text}» không phải thời điểm ISO 8601 (ví dụ 2021-11-01T08:30:00+07:00)."
         ) from error
     return to_vn(moment)
+
+
+def shown_vn(moment: datetime, pattern: str = "%d/%m/%Y %H:%M") -> str:
+    """How a stored moment is shown to a user: Vietnam wall-clock time, whatever offset it carries."""
+    return to_vn(moment).strftime(pattern)

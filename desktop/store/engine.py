@@ -6,7 +6,6 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain.clock import now_vn
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -124,7 +125,7 @@ def head_revision(scripts: Path = MIGRATIONS) -> str | None:
 
 def backup_copy(path: Path, label: str) -> Path:
     """A consistent copy of the database (WAL included) beside it, through SQLite's backup API."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = now_vn().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.truoc-nang-cap-{label}-{stamp}{path.suffix}")
     source = sqlite3.connect(path)
     try:

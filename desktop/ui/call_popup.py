@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.clock import shown_vn
 from desktop.domain.codes import CallDirection, Satisfaction
 from desktop.domain.ticket import CallerHistory
 from desktop.services.phone_session import RingingCall
@@ -24,7 +27,7 @@ REJECT_KEYS = ("Escape", "F10")
 
 
 def _when(moment: object) -> str:
-    return moment.strftime("%d/%m/%Y %H:%M") if hasattr(moment, "strftime") else ""
+    return shown_vn(moment) if isinstance(moment, datetime) else ""
 
 
 class CallPopup(QWidget):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.clock import now_vn
+from desktop.domain.clock import now_vn, shown_vn
 from desktop.domain.phone import display_phone
 from desktop.services.callbacks import CallbackItem, CallbackQueue
 from desktop.services.phone_codes import AttemptOutcome
@@ -97,7 +97,7 @@ class CallbacksPanel(QWidget):
         for item in items:
             row = QTreeWidgetItem(
                 [
-                    item.due_at.strftime("%d/%m %H:%M"),
+                    shown_vn(item.due_at, "%d/%m %H:%M"),
                     display_phone(item.phone),
                     item.citizen_name,
                     item.kind.label + (f" · {item.ticket_code}" if item.ticket_code else ""),

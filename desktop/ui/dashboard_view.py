@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.clock import shown_vn
 from desktop.domain.codes import Channel, Level, RequestType
 from desktop.services.dashboard import (
     DashboardCounts,
@@ -298,7 +299,7 @@ class DashboardView(QWidget):
         self._show_overdue(counts)
         self._show_operators(operators, presence_error)
         self.updated_label.setText(
-            self.tr("Updated at %1").replace("%1", counts.taken_at.strftime("%H:%M:%S"))
+            self.tr("Updated at %1").replace("%1", shown_vn(counts.taken_at, "%H:%M:%S"))
         )
         self.refreshed.emit(counts)
 
@@ -357,7 +358,7 @@ class DashboardView(QWidget):
         table = self.operators_table
         table.setRowCount(len(operators))
         for row, person in enumerate(operators):
-            since = person.since.strftime("%H:%M:%S") if person.since else ""
+            since = shown_vn(person.since, "%H:%M:%S") if person.since else ""
             cells = [person.full_name or person.operator, labels[person.state], since]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -367,7 +368,7 @@ class DashboardView(QWidget):
 
     def _operator_tip(self, person: OperatorPresence) -> str:
         if person.state is OperatorState.LOST:
-            heard = person.since.strftime("%H:%M:%S") if person.since else "–"
+            heard = shown_vn(person.since, "%H:%M:%S") if person.since else "–"
             return (
                 self.tr("%1: no news from this desk since %2 (closed without saying so, or no network)")
                 .replace("%1", person.operator)

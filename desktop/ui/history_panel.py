@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.clock import shown_vn
 from desktop.domain.codes import TicketStatus
 from desktop.domain.phone import display_phone, phone_prefix_digits, try_normalize_phone
 from desktop.domain.ticket import CallerHistory, Citizen
@@ -239,7 +240,7 @@ class HistoryPanel(QWidget):
         for row in found.tickets:
             item = QTreeWidgetItem(
                 [
-                    f"{row.received_at:%d/%m/%Y %H:%M}",
+                    shown_vn(row.received_at),
                     row.code,
                     row.status.label,
                     row.unit_name,
@@ -255,7 +256,7 @@ class HistoryPanel(QWidget):
             self.calls_view.addTopLevelItem(
                 QTreeWidgetItem(
                     [
-                        f"{call.started_at:%d/%m/%Y %H:%M}",
+                        shown_vn(call.started_at),
                         call.direction.label,
                         call.outcome.label,
                         call.ticket_code or "",

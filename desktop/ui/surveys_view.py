@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.clock import shown_vn
 from desktop.domain.phone import display_phone
 from desktop.services.surveys import (
     REASON_KEYS,
@@ -106,10 +107,10 @@ class DueSurveyModel(QAbstractTableModel):
         if column == 3:
             return item.unit_name or self.tr("1022 Hotline")
         if column == 4:
-            return item.resolved_at.strftime("%d/%m/%Y %H:%M")
+            return shown_vn(item.resolved_at)
         if column == 5:
             return str(item.attempts)
-        return item.last_attempt_at.strftime("%d/%m %H:%M") if item.last_attempt_at else ""
+        return shown_vn(item.last_attempt_at, "%d/%m %H:%M") if item.last_attempt_at else ""
 
 
 class SurveysView(QWidget):

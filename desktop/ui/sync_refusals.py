@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.clock import shown_vn
 from desktop.store.local import LocalStore
 from desktop.sync.refusals import Refusal, mark_read, refusals
 from desktop.ui.tasks import TaskRunner
@@ -85,7 +86,7 @@ class SyncRefusalsView(QDialog):
         self.refusals = list(found)
         self.table.setRowCount(len(self.refusals))
         for row, refusal in enumerate(self.refusals):
-            when = refusal.refused_at.strftime("%H:%M %d/%m/%Y") if refusal.refused_at else ""
+            when = shown_vn(refusal.refused_at, "%H:%M %d/%m/%Y") if refusal.refused_at else ""
             cells = (
                 refusal.ticket_code or refusal.entity_id,
                 self._op_name(refusal.op),

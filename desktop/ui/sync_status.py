@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QLabel
 
+from desktop.domain.clock import shown_vn
 from desktop.sync.events import RemoteChanges, SyncEvent, SyncStatus
 
 
@@ -60,7 +61,7 @@ class SyncStatusPresenter(QObject):
         if counts.pending:
             parts.append(self.tr("%1 waiting to send").replace("%1", _count(counts.pending)))
         if counts.last_sync_at is not None:
-            parts.append(self.tr("last at %1").replace("%1", counts.last_sync_at.strftime("%H:%M %d/%m")))
+            parts.append(self.tr("last at %1").replace("%1", shown_vn(counts.last_sync_at, "%H:%M %d/%m")))
         if counts.conflicts:
             text = self.tr("%1 conflicts to settle").replace("%1", _count(counts.conflicts))
             parts.append(f'<a href="conflicts">{text}</a>')

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from desktop.domain.clock import now_vn
+from desktop.domain.clock import now_vn, shown_vn
 from desktop.domain.codes import TicketStatus
 from desktop.domain.phone import display_phone
 from desktop.domain.ticket import TicketRow
@@ -207,7 +207,7 @@ class TicketTableModel(QAbstractTableModel):
         if column == COL_CODE:
             return row.code
         if column == COL_RECEIVED:
-            return f"{row.received_at:%d/%m/%Y %H:%M}"
+            return shown_vn(row.received_at)
         if column == COL_PHONE:
             return display_phone(row.phone) if row.phone else ""
         if column == COL_NAME:

@@ -24,4 +24,4 @@ def test_the_form_keeps_vietnam_time_whatever_the_pc_zone(zone: str, tmp_path: P
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout

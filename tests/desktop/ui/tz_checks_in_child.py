@@ -1,4 +1,4 @@
-"""Run by test_pc_time_zone.py in a child with the PC's zone set by TZ: the form keeps Vietnam time."""
+"""Run by test_pc_time_zone.py in a child whose zone is set by TZ: form, list, history keep Vietnam time."""
 
 from __future__ import annotations
 
@@ -53,3 +53,18 @@ def test_the_list_filter_ends_today_in_vietnam(make_window):
     window = make_window()
     today = now_vn().date()
     assert window.filter_bar.to_date.date().toPython() == today
+
+
+def test_the_list_and_the_caller_history_show_vietnam_time(qtbot, type_text, make_window, ticket_service):
+    from uitest_support import draft
+
+    from desktop.ui.ticket_model import COL_RECEIVED
+
+    at_1725 = datetime(2026, 3, 8, 17, 25, tzinfo=VN_TZ)
+    ticket_service.create(draft(phone="0912 345 678", content="Hỏi lịch tiếp công dân", received_at=at_1725))
+    window = make_window()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.index(0, COL_RECEIVED).data() == "08/03/2026 17:25"
+    type_text(window.form.phone_edit, "0912345678")
+    qtbot.waitUntil(lambda: window.history.tickets_view.topLevelItemCount() == 1)
+    assert window.history.tickets_view.topLevelItem(0).text(0) == "08/03/2026 17:25"
