@@ -1,7 +1,8 @@
 """What the desk found of the files it ships (the ready file reports it; the installers' smoke test reads it).
 
 A frozen desk (PyInstaller) must find everything inside its own folder: the catalogs, its Vietnamese
-translation, the ringtone, a Qt Multimedia backend, the CA certificates requests verifies HTTPS with.
+translation, the ringtone, a Qt Multimedia backend, the CA certificates requests verifies HTTPS with,
+the keyring's backends (the server password and token live there).
 """
 
 from __future__ import annotations
@@ -19,6 +20,20 @@ def _ca_bundle() -> str | None:
     except Exception:
         return None
     return str(path) if path.is_file() else None
+
+
+def _keyring_backends() -> list[str]:
+    """The keyring backends whose module loads (keyring finds them through its package metadata)."""
+    from importlib.metadata import entry_points
+
+    loaded = []
+    for entry in entry_points(group="keyring.backends"):
+        try:
+            entry.load()
+        except Exception:
+            continue
+        loaded.append(entry.name)
+    return sorted(loaded)
 
 
 def _media_decoders() -> int:
@@ -46,4 +61,5 @@ def shipped_files(window_title: str) -> dict[str, Any]:
         "ringtone": ringtone_path().is_file(),
         "ca_bundle": _ca_bundle(),
         "media_decoders": _media_decoders(),
+        "keyring_backends": _keyring_backends(),
     }

@@ -123,6 +123,7 @@ def test_the_installed_desk_opens_a_fresh_data_folder_and_shows_its_window(opera
     assert shipped["ringtone"] is True
     assert shipped["media_decoders"] > 0, "Qt Multimedia's backend plugin is in the bundle"
     assert shipped["ca_bundle"].startswith(str(OPT)), "requests verifies HTTPS with the bundle's certifi"
+    assert {"SecretService", "Windows"} <= set(shipped["keyring_backends"]), "the keyring finds its backends"
     assert (operator.data / "tongdai1022.sqlite3").is_file(), "Alembic's migrations made the store"
 
 

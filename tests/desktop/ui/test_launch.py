@@ -52,6 +52,7 @@ def test_run_desktop_writes_the_ready_file_and_exits_zero(tmp_path: Path) -> Non
     assert {"units", "fields", "levels", "holidays"} <= set(shipped["catalogs"])
     assert shipped["ringtone"] is True
     assert shipped["ca_bundle"] and shipped["media_decoders"] > 0
+    assert {"SecretService", "Windows"} <= set(shipped["keyring_backends"]), "the keyring finds its backends"
     assert (data_dir / "tongdai1022.sqlite3").is_file()
     assert not QLockFile(str(data_dir / LOCK_FILENAME)).isLocked()
 
