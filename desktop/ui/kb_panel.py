@@ -354,7 +354,17 @@ class KbPanel(QWidget):
             self.results.addTopLevelItem(item)
         self.results.setCurrentItem(None)  # type: ignore[arg-type]
         self.results.clearSelection()
+        if self.current is not None and not any(self._shows(hit) for hit in hits):
+            # A card the new results no longer list would be inserted or linked by mistake.
+            self._card_generation += 1
+            self._show_card(None)
         self.results_shown.emit(hits)
+
+    def _shows(self, hit: KbHit) -> bool:
+        record = self.current
+        if isinstance(record, QaEntry):
+            return hit.kind == "qa" and hit.code == record.id
+        return isinstance(record, Procedure) and hit.kind != "qa" and hit.code == record.code
 
     # -- keyboard ------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

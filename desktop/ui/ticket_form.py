@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -36,6 +37,7 @@ from desktop.domain.codes import (
     Satisfaction,
     TicketStatus,
 )
+from desktop.domain.edit_merge import merge_edit
 from desktop.domain.phone import UNVERIFIED_WARNING, display_phone, is_unverified, try_normalize_phone
 from desktop.domain.ticket import FieldError, Ticket, TicketDraft, TicketRejected, validate_draft
 from desktop.services.catalogs import CatalogItem
@@ -71,6 +73,36 @@ FIELD_ORDER = (
     "satisfaction",
     "dissatisfaction_reason",
 )
+
+
+# The draft field each position of TicketForm._values() shows.
+_VALUE_FIELDS = (
+    "phone",
+    "citizen_name",
+    "citizen_address",
+    "channel",
+    "request_type",
+    "level",
+    "is_tthc",
+    "tthc_code",
+    "field_code",
+    "unit_code",
+    "content",
+    "answer",
+    "status",
+    "satisfaction",
+    "dissatisfaction_reason",
+    "received_at",
+)
+
+
+@dataclass(frozen=True)
+class MergedEdit:
+    """A save that met a change made elsewhere: the ticket saved (no clash) or the latest one (clashes)."""
+
+    ticket: Ticket
+    merged: TicketDraft
+    clashes: list[str]
 
 
 class UnsavedChoice(enum.Enum):
@@ -136,6 +168,7 @@ class TicketForm(QWidget):
         self._unit_names: dict[str, str] = {}
         self.inputs: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
+        self._captions: dict[str, str] = {}
         self._build_actions()
         self._build_widgets()
         self._build_layout()
@@ -312,6 +345,7 @@ class TicketForm(QWidget):
             ("dissatisfaction_reason", self.tr("Reason for dissatisfaction"), 6, 1, 1, 3, None),
         ]
         for name, caption, row, column, rows, columns, content in place:
+            self._captions[name] = caption
             align = Qt.AlignmentFlag(0) if name in ("content", "answer") else Qt.AlignmentFlag.AlignTop
             grid.addWidget(self._box(name, caption, content), row, column, rows, columns, align)
         for column in range(4):
@@ -563,15 +597,23 @@ class TicketForm(QWidget):
         current = self._ticket
         if current is None:
 
-            def task() -> Ticket:
+            def task() -> Ticket | MergedEdit:
                 """Runs on a worker thread."""
                 return tickets.create(draft)
         else:
-            ticket_id, version = current.id, current.version
+            ticket_id, version, loaded = current.id, current.version, current.draft
+            edited = self._edited_fields()
 
-            def task() -> Ticket:
-                """Runs on a worker thread."""
-                return tickets.update(ticket_id, draft, version)
+            def task() -> Ticket | MergedEdit:
+                """Runs on a worker thread: a change saved elsewhere meanwhile is merged, never lost."""
+                try:
+                    return tickets.update(ticket_id, draft, version)
+                except StaleTicket:
+                    latest = tickets.get(ticket_id)
+                    merged, clashes = merge_edit(loaded, draft, latest.draft, edited)
+                    if clashes:
+                        return MergedEdit(latest, merged, clashes)
+                    return MergedEdit(tickets.update(ticket_id, merged, latest.version), merged, [])
 
         self._set_saving(True)
         self._show_message(self.tr("Saving…"), "info")
@@ -583,6 +625,14 @@ class TicketForm(QWidget):
         return self.save()
 
     # -- reading and writing the widgets -------------------------------------------------------
+    def _edited_fields(self) -> frozenset[str]:
+        """The draft fields whose widgets differ from what the form loaded."""
+        return frozenset(
+            name
+            for name, now, then in zip(_VALUE_FIELDS, self._values(), self._baseline, strict=False)
+            if now != then
+        )
+
     def _values(self) -> tuple[Any, ...]:
         return (
             self.phone_edit.text().strip(),
@@ -759,14 +809,44 @@ class TicketForm(QWidget):
             action.setEnabled(not saving)
 
     # -- slots ---------------------------------------------------------------------------------
-    def _on_saved(self, ticket: Ticket, *, then: Callable[[], None] | None) -> None:
+    def _on_saved(self, result: Ticket | MergedEdit, *, then: Callable[[], None] | None) -> None:
         self._set_saving(False)
+        if isinstance(result, MergedEdit) and result.clashes:
+            self._show_merge_to_check(result)
+            self.save_failed.emit(self.message_label.text())
+            return
+        ticket = result.ticket if isinstance(result, MergedEdit) else result
         self._ticket = ticket
         self._show_ticket(ticket)
-        self._show_message(self.tr("Saved ticket %1.").replace("%1", ticket.code), "ok")
+        message = self.tr("Saved ticket %1.").replace("%1", ticket.code)
+        if isinstance(result, MergedEdit):
+            message = self.tr(
+                "Ticket %1 had been changed elsewhere meanwhile; your changes were added to it and saved."
+            ).replace("%1", ticket.code)
+        self._show_message(message, "ok")
         self.ticket_saved.emit(ticket)
         if then is not None:
             then()
+
+    def _show_merge_to_check(self, result: MergedEdit) -> None:
+        """Both sides changed the same fields: the form shows the latest ticket with the operator's values
+        on top, unsaved, and names the fields to look at before saving again."""
+        latest = result.ticket
+        self._show_ticket(latest)
+        shown_latest = self._baseline
+        self._show_ticket(replace(latest, draft=result.merged))
+        self._baseline = shown_latest
+        self._ticket = latest
+        names = ", ".join(self._captions.get(name, name) for name in result.clashes)
+        self._show_message(
+            self.tr(
+                "Ticket %1 was changed elsewhere meanwhile (%2). Your text is kept here and not saved yet: "
+                "check it, then save again (Ctrl+S)."
+            )
+            .replace("%1", latest.code)
+            .replace("%2", names),
+            "error",
+        )
 
     def _on_save_failed(self, error: BaseException) -> None:
         self._set_saving(False)

@@ -812,6 +812,14 @@
         <source>Could not open the ticket: %1</source>
         <translation>Không mở được phiếu: %1</translation>
     </message>
+    <message>
+        <source>Ticket %1 had been changed elsewhere meanwhile; your changes were added to it and saved.</source>
+        <translation>Phiếu %1 vừa được sửa ở nơi khác; thay đổi của bạn đã được gộp vào và lưu.</translation>
+    </message>
+    <message>
+        <source>Ticket %1 was changed elsewhere meanwhile (%2). Your text is kept here and not saved yet: check it, then save again (Ctrl+S).</source>
+        <translation>Phiếu %1 vừa được sửa ở nơi khác (%2). Nội dung bạn nhập vẫn giữ nguyên ở đây nhưng chưa lưu: hãy xem lại rồi lưu lần nữa (Ctrl+S).</translation>
+    </message>
 </context>
 <context>
     <name>TicketTableModel</name>

@@ -235,3 +235,26 @@ def test_the_shortcuts_dialog_lists_the_panel_keys(qtbot, make_window):
     keys = {dialog.table.item(row, 1).text() for row in range(dialog.table.rowCount())}
     for wanted in ("Ctrl+K", "Ctrl+Shift+I", "Ctrl+Shift+L"):
         assert QKeySequence(wanted).toString(QKeySequence.SequenceFormat.NativeText) in keys
+
+
+def test_a_search_that_no_longer_lists_the_card_clears_it_and_its_insert_and_link(
+    qtbot, type_text, make_window, starter
+):
+    window = make_window()
+    panel = open_kb(qtbot, window)
+    type_text(panel.search_edit, "cap lai cccd")
+    qtbot.waitUntil(lambda: bool(panel.hits))
+    with qtbot.waitSignal(panel.card_shown, timeout=3000):
+        qtbot.keyClick(panel.search_edit, Qt.Key.Key_Return)
+    assert panel.insert_action.isEnabled() and panel.link_action.isEnabled()
+
+    panel.search_edit.selectAll()
+    type_text(panel.search_edit, "zzqxw")
+    qtbot.waitUntil(lambda: "zzqxw" in panel.status_text and not panel.hits)
+    assert panel.current is None
+    assert LOST_CARD not in panel.card.toPlainText()
+    assert not panel.insert_action.isEnabled()
+    assert not panel.link_action.isEnabled()
+    window.form.answer_edit.setFocus()
+    qtbot.keyClick(window.form.answer_edit, Qt.Key.Key_I, CTRL_SHIFT)
+    assert window.form.answer_edit.toPlainText() == ""
