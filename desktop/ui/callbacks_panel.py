@@ -126,13 +126,24 @@ class CallbacksPanel(QWidget):
         wanted = row.data(0, ITEM_ROLE)
         return next((item for item in self.items if item.id == wanted), None)
 
-    def call_current(self) -> None:
+    def _chosen(self) -> CallbackItem | None:
+        """The selected callback, or None after saying why a key did nothing."""
         item = self.current()
+        if item is None:
+            self.status_label.setText(
+                self.tr("The callback queue is empty: there is no one to call back or record.")
+                if not self.items
+                else self.tr("Choose a callback first (↑/↓), then press the key again.")
+            )
+        return item
+
+    def call_current(self) -> None:
+        item = self._chosen()
         if item is not None:
             self.call_requested.emit(item)
 
     def reschedule_current(self, due: datetime) -> None:
-        item = self.current()
+        item = self._chosen()
         if item is None:
             return
         queue = self._queue
@@ -143,7 +154,7 @@ class CallbacksPanel(QWidget):
         self.reschedule_current(tomorrow)
 
     def record_outcome(self, outcome: AttemptOutcome) -> None:
-        item = self.current()
+        item = self._chosen()
         if item is None:
             return
         queue = self._queue
@@ -164,5 +175,7 @@ class CallbacksPanel(QWidget):
             self.reschedule_current(now_vn() + timedelta(hours=1))
         elif text == "t":
             self.reschedule_tomorrow()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current() is None:
+            self._chosen()
         else:
             super().keyPressEvent(event)

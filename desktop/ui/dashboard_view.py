@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QHideEvent, QShowEvent
+from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -119,6 +119,7 @@ class DashboardView(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.refresh)
+        self.close_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
         self.updated_label = QLabel(self.tr("Loading…"), self)
         self.updated_label.setObjectName("dashboardUpdated")

@@ -37,7 +37,7 @@ class ShortcutsDialog(QDialog):
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = [(action.text().replace("&", ""), shortcut_text(action)) for action in actions]
-        rows = [(text, keys) for text, keys in rows if keys]
+        rows = [(text, keys) for text, keys in rows if keys] + self.context_rows()
         intro = QLabel(self.tr("Everything an operator does during a call has a key:"), self)
         self.table = QTableWidget(len(rows), 2, self)
         self.table.setObjectName("shortcutsTable")
@@ -61,6 +61,26 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         self.resize(560, 600)
+
+    def context_rows(self) -> list[tuple[str, str]]:
+        """Keys that work only in one place (pop-up, wrap-up, queues), so no menu action carries them."""
+        return [
+            (self.tr("Ringing pop-up: answer (a new ticket linked to the call opens)"), "Enter / F9"),
+            (self.tr("Ringing pop-up: reject"), "Esc / F10"),
+            (
+                self.tr(
+                    "After a call (wrap-up): ticket created, information given, wrong number, silent, prank"
+                ),
+                "1 … 5",
+            ),
+            (self.tr("Callback queue: call the selected citizen back"), "Enter"),
+            (self.tr("Callback queue: reached, no answer, busy, wrong number"), "1 / 2 / 3 / 4"),
+            (self.tr("Callback queue: again in one hour / tomorrow at 8:00"), "H / T"),
+            (self.tr("Surveys: call the citizen"), "Enter"),
+            (self.tr("Surveys: satisfied / dissatisfied (then the reason 1…6)"), "1 / 2"),
+            (self.tr("Surveys: no answer this time / the citizen does not respond"), "0 / 3"),
+            (self.tr("Supervisor dashboard: close"), "Esc"),
+        ]
 
 
 def about_text() -> str:

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self._layout_restored = False
         self._restore_geometry()
         self.model.set_filter(self.filter_bar.current_filter())
+        self.form.phone_edit.setFocus()  # an operator starts with the caller's number
 
     # -- construction --------------------------------------------------------------------------
     def _build_table(self) -> QTableView:

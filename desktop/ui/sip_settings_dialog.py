@@ -262,6 +262,7 @@ class SipSettingsDialog(QDialog):
 
     def _on_tested(self, event: RegistrationChanged | None) -> None:
         self.test_button.setEnabled(True)
+        self.test_button.setFocus()  # disabling it moved the focus to OK: the next Enter would save
         if event is None:
             self.test_label.setText(
                 self.tr("No answer from the switchboard. Check the server address and port, and the network.")
@@ -273,6 +274,7 @@ class SipSettingsDialog(QDialog):
 
     def _on_test_failed(self, error: BaseException) -> None:
         self.test_button.setEnabled(True)
+        self.test_button.setFocus()
         self.test_label.setText(
             self.tr("Could not test: %1. Check the server name and the local port.").replace("%1", str(error))
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -105,6 +106,13 @@ class MergedEdit:
     clashes: list[str]
 
 
+class WholeFieldDateTimeEdit(QDateTimeEdit):
+    """A date-time edit that Tab leaves at once (← → move between day, month, year, hour, minute)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class UnsavedChoice(enum.Enum):
     SAVE = "save"
     DISCARD = "discard"
@@ -172,6 +180,7 @@ class TicketForm(QWidget):
         self._build_actions()
         self._build_widgets()
         self._build_layout()
+        self._set_tab_order()
         self._connect()
         self.new_ticket()
         self._load_services()
@@ -255,7 +264,7 @@ class TicketForm(QWidget):
         self.status_combo = code_combo((s.label, s) for s in TicketStatus)
         self.satisfaction_combo = code_combo((s.label, s) for s in Satisfaction)
         self.reason_combo = code_combo(((r.label, r) for r in DissatisfactionReason), any_label="—")
-        self.received_edit = QDateTimeEdit(self)
+        self.received_edit = WholeFieldDateTimeEdit(self)
         self.received_edit.setTimeZone(VN_QT_ZONE)  # Vietnam time whatever the PC's zone
         self.received_edit.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.received_edit.setCalendarPopup(True)
@@ -314,6 +323,28 @@ class TicketForm(QWidget):
         layout.addWidget(error)
         self.error_labels[name] = error
         return box
+
+    def tab_chain(self) -> list[QWidget]:
+        """The fields in reading order, row by row as laid out, then the buttons: the Tab order."""
+        inputs = self.inputs
+        names = ("phone", "citizen_name", "channel", "citizen_address", "received_at", "request_type")
+        rest = ("field_code", "unit_code", "status", "content", "answer", "satisfaction")
+        return [
+            *(inputs[name] for name in names),
+            inputs["level"],
+            self.tthc_check,
+            self.tthc_edit,
+            *(inputs[name] for name in rest),
+            inputs["dissatisfaction_reason"],
+            self.new_button,
+            self.resolve_button,
+            self.save_button,
+        ]
+
+    def _set_tab_order(self) -> None:
+        chain = self.tab_chain()
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _build_layout(self) -> None:
         tthc = QWidget(self)

@@ -617,6 +617,46 @@
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
+    <message>
+        <source>Ringing pop-up: answer (a new ticket linked to the call opens)</source>
+        <translation>Cửa sổ cuộc gọi đến: nghe máy (mở phiếu mới gắn với cuộc gọi)</translation>
+    </message>
+    <message>
+        <source>Ringing pop-up: reject</source>
+        <translation>Cửa sổ cuộc gọi đến: từ chối</translation>
+    </message>
+    <message>
+        <source>After a call (wrap-up): ticket created, information given, wrong number, silent, prank</source>
+        <translation>Sau cuộc gọi (kết thúc): đã tạo phiếu, đã cung cấp thông tin, nhầm số, im lặng, quấy rối</translation>
+    </message>
+    <message>
+        <source>Callback queue: call the selected citizen back</source>
+        <translation>Danh sách gọi lại: gọi lại cho người dân đang chọn</translation>
+    </message>
+    <message>
+        <source>Callback queue: reached, no answer, busy, wrong number</source>
+        <translation>Danh sách gọi lại: đã liên lạc được, không nghe máy, máy bận, nhầm số</translation>
+    </message>
+    <message>
+        <source>Callback queue: again in one hour / tomorrow at 8:00</source>
+        <translation>Danh sách gọi lại: gọi lại sau 1 giờ / 8:00 sáng mai</translation>
+    </message>
+    <message>
+        <source>Surveys: call the citizen</source>
+        <translation>Khảo sát: gọi cho người dân</translation>
+    </message>
+    <message>
+        <source>Surveys: satisfied / dissatisfied (then the reason 1…6)</source>
+        <translation>Khảo sát: hài lòng / không hài lòng (rồi chọn lý do 1…6)</translation>
+    </message>
+    <message>
+        <source>Surveys: no answer this time / the citizen does not respond</source>
+        <translation>Khảo sát: lần này không nghe máy / người dân không phản hồi</translation>
+    </message>
+    <message>
+        <source>Supervisor dashboard: close</source>
+        <translation>Bảng điều khiển giám sát: đóng</translation>
+    </message>
 </context>
 <context>
     <name>TicketForm</name>
@@ -1307,6 +1347,14 @@
         <source>Could not read the callback queue: %1</source>
         <translation>Không đọc được danh sách gọi lại: %1</translation>
     </message>
+    <message>
+        <source>The callback queue is empty: there is no one to call back or record.</source>
+        <translation>Danh sách gọi lại đang trống: không có ai để gọi lại hay ghi kết quả.</translation>
+    </message>
+    <message>
+        <source>Choose a callback first (↑/↓), then press the key again.</source>
+        <translation>Hãy chọn một cuộc gọi lại trước (↑/↓) rồi nhấn phím lần nữa.</translation>
+    </message>
 </context>
 <context>
     <name>PhoneDesk</name>
@@ -1332,7 +1380,7 @@
     </message>
     <message>
         <source>&amp;Phone</source>
-        <translation>&amp;Điện thoại</translation>
+        <translation>Điện th&amp;oại</translation>
     </message>
     <message>
         <source>Switchboard: cannot start (%1)</source>
