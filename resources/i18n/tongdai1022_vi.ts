@@ -1363,6 +1363,10 @@
         <translation>Gọi lại</translation>
     </message>
     <message>
+        <source>The network changed: registering again with the switchboard from the new address…</source>
+        <translation>Mạng đã thay đổi: đang đăng ký lại với tổng đài từ địa chỉ mới…</translation>
+    </message>
+    <message>
         <source>Switchboard &amp;account…</source>
         <translation>&amp;Tài khoản tổng đài…</translation>
     </message>
