@@ -8,7 +8,7 @@ The exports (`reports.export_xlsx`, `reports.export_docx`) also need openpyxl an
 from reports.engine import build_report
 from reports.period import Period
 from reports.shape import Report
-from reports.source import CallColumns, ReportSource, TicketColumns, UnitColumns, Vocabulary
+from reports.source import CallColumns, ReportSource, TicketColumns, UnitColumns, Vocabulary, report_codes
 
 __all__ = [
     "CallColumns",
@@ -19,4 +19,5 @@ __all__ = [
     "UnitColumns",
     "Vocabulary",
     "build_report",
+    "report_codes",
 ]

@@ -8,6 +8,8 @@ from typing import Any, ClassVar, Self
 from sqlalchemy import ColumnElement
 from sqlalchemy.sql.expression import ColumnCollection
 
+from protocol.vocabulary import vocabulary
+
 Column = ColumnElement[Any]
 
 
@@ -81,6 +83,32 @@ class Vocabulary:
     missed_outcomes: tuple[str, ...]  # inbound calls nobody answered
     hotline_unit: str | None  # tickets with no unit are the hotline's own (DOMAIN.md: "or the hotline")
     unassigned_name: str = "Chưa giao đơn vị"  # their row's name when the catalog has no hotline unit
+
+
+def report_codes(hotline_unit: str | None) -> Vocabulary:
+    """The codes the report counts, from the one vocabulary (protocol/vocabulary.json): the desk and
+    the server count the same codes in the same order, a new channel included."""
+    data = vocabulary()
+    status, satisfaction = data["status"], data["satisfaction"]
+    request_type, direction = data["request_type"], data["call_direction"]
+    return Vocabulary(
+        channels=data["channel"].codes(),
+        request_types=request_type.codes(),
+        levels=data["level"].codes(),
+        dissatisfaction_reasons=data["dissatisfaction_reason"].codes(),
+        resolved=status.one_with_role("resolved"),
+        in_progress=status.one_with_role("in_progress"),
+        satisfied=satisfaction.one_with_role("satisfied"),
+        dissatisfied=satisfaction.one_with_role("dissatisfied"),
+        no_response=satisfaction.one_with_role("no_response"),
+        not_rated=satisfaction.one_with_role("not_rated"),
+        attitude=request_type.one_with_role("attitude"),
+        late=request_type.one_with_role("late"),
+        inbound=direction.one_with_role("inbound"),
+        outbound=direction.one_with_role("outbound"),
+        missed_outcomes=data["call_outcome"].with_role("missed"),
+        hotline_unit=hotline_unit,
+    )
 
 
 @dataclass(frozen=True)

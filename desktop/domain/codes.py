@@ -1,19 +1,33 @@
-"""The codes of DOMAIN.md as enums, each with its Vietnamese label."""
+"""The codes of DOMAIN.md as enums, built from the one vocabulary (protocol/vocabulary.json).
+
+The data decides which codes exist, their order and their Vietnamese labels: a new channel is a line of
+the vocabulary, and the form, the filters, the dashboard and the report list it. The classes under
+TYPE_CHECKING only tell the type checker the members the code refers to by name; at run time every
+member comes from the data. A stored code this version does not know still reads (a pseudo-member
+shown as its code), so a row from a newer desk is never dropped.
+"""
 
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, Any
+
+from protocol.vocabulary import vocabulary
 
 
 class _Labelled(StrEnum):
     """A code stored as its value, shown by its Vietnamese label."""
 
+    @classmethod
+    def code_set(cls) -> str:
+        return _SET_OF_ENUM[cls.__name__]
+
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return vocabulary()[self.code_set()].label(self.value)
 
     @classmethod
-    def parse(cls, raw: str) -> _Labelled:
+    def parse(cls, raw: str) -> Any:
         """The member for a stored code or a label, case-insensitive; ValueError in Vietnamese."""
         text = raw.strip()
         for member in cls:
@@ -22,68 +36,92 @@ class _Labelled(StrEnum):
         allowed = ", ".join(member.value for member in cls)
         raise ValueError(f"Mã «{raw}» không hợp lệ; các mã được chấp nhận: {allowed}")
 
-
-class Channel(_Labelled):
-    PHONE = "dien_thoai"
-    EMAIL = "email"
-    ZALO = "zalo"
-    WEBSITE = "website"
-    FACEBOOK = "facebook"
-    APP_MOBILE = "app_mobile"
-
-
-class RequestType(_Labelled):
-    INFORMATION = "hoi_thong_tin"
-    FEEDBACK = "phan_anh"
-    REGISTRATION = "dang_ky"
-    LATE_HANDLING = "phan_anh_cham_tre"
-    ATTITUDE = "phan_anh_thai_do"
-    SUGGESTION = "gop_y"
-    COMPLAINT = "khieu_nai"
-    OTHER = "khac"
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        """A code the vocabulary of this version lacks (from a newer desk): readable, never an error."""
+        if not isinstance(value, str) or not value:
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        return member
 
 
-class TicketStatus(_Labelled):
-    IN_PROGRESS = "dang_xu_ly"
-    RESOLVED = "da_xu_ly"
+_SET_OF_ENUM = {code_set.enum: name for name, code_set in vocabulary().sets.items()}
 
 
-class Satisfaction(_Labelled):
-    SATISFIED = "hai_long"
-    DISSATISFIED = "khong_hai_long"
-    NO_RESPONSE = "khong_phan_hoi"
-    NOT_RATED = "chua_danh_gia"
+def _from_vocabulary(name: str) -> Any:
+    code_set = vocabulary()[name]
+    members = [(term.name, term.code) for term in code_set.terms]
+    return _Labelled(code_set.enum, members, module=__name__)  # type: ignore[call-arg]
 
 
-class DissatisfactionReason(_Labelled):
-    POLICY = "co_che_chinh_sach"
-    RESOURCES = "nguon_luc"
-    UNREASONABLE_REQUEST = "yeu_cau_khong_phu_hop"
-    UNIT_ANSWER = "don_vi_tra_loi"
-    OPERATOR_ANSWER = "tong_dai_vien"
-    OTHER = "khac"
+if TYPE_CHECKING:
 
+    class Channel(_Labelled):
+        PHONE = "dien_thoai"
+        EMAIL = "email"
+        ZALO = "zalo"
+        WEBSITE = "website"
+        FACEBOOK = "facebook"
+        APP_MOBILE = "app_mobile"
 
-class CallDirection(_Labelled):
-    INBOUND = "vao"
-    OUTBOUND = "ra"
+    class RequestType(_Labelled):
+        INFORMATION = "hoi_thong_tin"
+        FEEDBACK = "phan_anh"
+        REGISTRATION = "dang_ky"
+        LATE_HANDLING = "phan_anh_cham_tre"
+        ATTITUDE = "phan_anh_thai_do"
+        SUGGESTION = "gop_y"
+        COMPLAINT = "khieu_nai"
+        OTHER = "khac"
 
+    class TicketStatus(_Labelled):
+        IN_PROGRESS = "dang_xu_ly"
+        RESOLVED = "da_xu_ly"
 
-class CallOutcome(_Labelled):
-    RINGING = "dang_do_chuong"
-    ANSWERED = "da_tra_loi"
-    MISSED = "nho"
-    ABANDONED = "bo_may"
-    BUSY = "ban"
-    FAILED = "loi"
+    class Satisfaction(_Labelled):
+        SATISFIED = "hai_long"
+        DISSATISFIED = "khong_hai_long"
+        NO_RESPONSE = "khong_phan_hoi"
+        NOT_RATED = "chua_danh_gia"
 
+    class DissatisfactionReason(_Labelled):
+        POLICY = "co_che_chinh_sach"
+        RESOURCES = "nguon_luc"
+        UNREASONABLE_REQUEST = "yeu_cau_khong_phu_hop"
+        UNIT_ANSWER = "don_vi_tra_loi"
+        OPERATOR_ANSWER = "tong_dai_vien"
+        OTHER = "khac"
 
-class HistoryAction(_Labelled):
-    CREATED = "tao"
-    UPDATED = "sua"
-    RESOLVED = "xu_ly_xong"
-    REOPENED = "mo_lai"
-    IMPORTED = "nhap"
+    class CallDirection(_Labelled):
+        INBOUND = "vao"
+        OUTBOUND = "ra"
+
+    class CallOutcome(_Labelled):
+        RINGING = "dang_do_chuong"
+        ANSWERED = "da_tra_loi"
+        MISSED = "nho"
+        ABANDONED = "bo_may"
+        BUSY = "ban"
+        FAILED = "loi"
+
+    class HistoryAction(_Labelled):
+        CREATED = "tao"
+        UPDATED = "sua"
+        RESOLVED = "xu_ly_xong"
+        REOPENED = "mo_lai"
+        IMPORTED = "nhap"
+
+else:
+    Channel = _from_vocabulary("channel")
+    RequestType = _from_vocabulary("request_type")
+    TicketStatus = _from_vocabulary("status")
+    Satisfaction = _from_vocabulary("satisfaction")
+    DissatisfactionReason = _from_vocabulary("dissatisfaction_reason")
+    CallDirection = _from_vocabulary("call_direction")
+    CallOutcome = _from_vocabulary("call_outcome")
+    HistoryAction = _from_vocabulary("history_action")
 
 
 class Level(IntEnum):
@@ -96,47 +134,4 @@ class Level(IntEnum):
 
     @property
     def label(self) -> str:
-        return f"Cấp độ {self.value}"
-
-
-_LABELS: dict[StrEnum, str] = {
-    Channel.PHONE: "Điện thoại",
-    Channel.EMAIL: "Email",
-    Channel.ZALO: "Zalo",
-    Channel.WEBSITE: "Website 1022",
-    Channel.FACEBOOK: "Facebook",
-    Channel.APP_MOBILE: "App mobile",
-    RequestType.INFORMATION: "Hỏi thông tin",
-    RequestType.FEEDBACK: "Phản ánh",
-    RequestType.REGISTRATION: "Đăng ký",
-    RequestType.LATE_HANDLING: "Phản ánh chậm trễ",
-    RequestType.ATTITUDE: "Phản ánh thái độ công chức",
-    RequestType.SUGGESTION: "Góp ý",
-    RequestType.COMPLAINT: "Khiếu nại",
-    RequestType.OTHER: "Khác",
-    TicketStatus.IN_PROGRESS: "Đang xử lý",
-    TicketStatus.RESOLVED: "Đã xử lý",
-    Satisfaction.SATISFIED: "Hài lòng",
-    Satisfaction.DISSATISFIED: "Không hài lòng",
-    Satisfaction.NO_RESPONSE: "Không phản hồi",
-    Satisfaction.NOT_RATED: "Chưa đánh giá",
-    DissatisfactionReason.POLICY: "Vướng mắc về cơ chế, chính sách, quy định",
-    DissatisfactionReason.RESOURCES: "Nguồn lực giải quyết vấn đề chưa đủ",
-    DissatisfactionReason.UNREASONABLE_REQUEST: "Yêu cầu của phản ánh không phù hợp",
-    DissatisfactionReason.UNIT_ANSWER: "Cơ quan, đơn vị trả lời chưa thỏa đáng",
-    DissatisfactionReason.OPERATOR_ANSWER: "Tổng đài viên trả lời chưa thỏa đáng",
-    DissatisfactionReason.OTHER: "Khác",
-    CallDirection.INBOUND: "Cuộc gọi vào",
-    CallDirection.OUTBOUND: "Cuộc gọi ra",
-    CallOutcome.RINGING: "Đang đổ chuông",
-    CallOutcome.ANSWERED: "Đã trả lời",
-    CallOutcome.MISSED: "Gọi nhỡ",
-    CallOutcome.ABANDONED: "Người gọi gác máy khi đổ chuông",
-    CallOutcome.BUSY: "Máy bận",
-    CallOutcome.FAILED: "Không thực hiện được",
-    HistoryAction.CREATED: "Tạo phiếu",
-    HistoryAction.UPDATED: "Sửa phiếu",
-    HistoryAction.RESOLVED: "Đã xử lý xong",
-    HistoryAction.REOPENED: "Mở lại phiếu",
-    HistoryAction.IMPORTED: "Nhập từ tệp",
-}
+        return vocabulary()["level"].label(self.value)

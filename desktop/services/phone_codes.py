@@ -1,78 +1,59 @@
-"""The phone desk's codes: wrap-up dispositions, callback kinds, states and attempt outcomes, with labels."""
+"""The phone desk's codes: wrap-up dispositions, callback kinds, states and attempt outcomes.
+
+Built from the one vocabulary (protocol/vocabulary.json) like desktop.domain.codes: the data gives the
+codes, their order (the keys 1-5 and 1-4 the operator presses) and their Vietnamese labels.
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from desktop.domain.codes import _Labelled
+from protocol.vocabulary import vocabulary
 
 
-class Disposition(StrEnum):
-    """How a call is accounted for after it ends; the key is what the operator presses."""
-
-    TICKET_CREATED = "tao_phieu"
-    INFORMATION_GIVEN = "cung_cap_thong_tin"
-    WRONG_NUMBER = "nham_so"
-    SILENT_CALL = "im_lang"
-    PRANK = "quay_roi"
-
-    @property
-    def label(self) -> str:
-        return _DISPOSITION_LABELS[self]
+class _Keyed(_Labelled):
+    """A code the operator picks with a digit key: its place in the vocabulary's order."""
 
     @property
     def key(self) -> str:
-        return str(list(Disposition).index(self) + 1)
+        return str(list(type(self)).index(self) + 1)
 
 
-class CallbackKind(StrEnum):
-    MISSED = "goi_nho"
-    ABANDONED = "bo_may"
-    ANSWER_READY = "tra_loi"
-    SURVEY = "khao_sat"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
+def _from_vocabulary(base: type[_Labelled], name: str) -> Any:
+    code_set = vocabulary()[name]
+    members = [(term.name, term.code) for term in code_set.terms]
+    return base(code_set.enum, members, module=__name__)  # type: ignore[call-arg]
 
 
-class CallbackStatus(StrEnum):
-    PENDING = "cho_goi"
-    DONE = "xong"
-    CLOSED = "dong"
+if TYPE_CHECKING:
 
+    class Disposition(_Keyed):
+        TICKET_CREATED = "tao_phieu"
+        INFORMATION_GIVEN = "cung_cap_thong_tin"
+        WRONG_NUMBER = "nham_so"
+        SILENT_CALL = "im_lang"
+        PRANK = "quay_roi"
 
-class AttemptOutcome(StrEnum):
-    """What came of one callback attempt; the key is what the operator presses."""
+    class CallbackKind(_Labelled):
+        MISSED = "goi_nho"
+        ABANDONED = "bo_may"
+        ANSWER_READY = "tra_loi"
+        SURVEY = "khao_sat"
 
-    REACHED = "gap_duoc"
-    NO_ANSWER = "khong_nghe"
-    BUSY = "ban"
-    WRONG_NUMBER = "sai_so"
+    class CallbackStatus(_Labelled):
+        PENDING = "cho_goi"
+        DONE = "xong"
+        CLOSED = "dong"
 
-    @property
-    def label(self) -> str:
-        return _OUTCOME_LABELS[self]
+    class AttemptOutcome(_Keyed):
+        REACHED = "gap_duoc"
+        NO_ANSWER = "khong_nghe"
+        BUSY = "ban"
+        WRONG_NUMBER = "sai_so"
 
-    @property
-    def key(self) -> str:
-        return str(list(AttemptOutcome).index(self) + 1)
-
-
-_DISPOSITION_LABELS = {
-    Disposition.TICKET_CREATED: "Đã tạo phiếu",
-    Disposition.INFORMATION_GIVEN: "Đã cung cấp thông tin",
-    Disposition.WRONG_NUMBER: "Nhầm số",
-    Disposition.SILENT_CALL: "Cuộc gọi im lặng",
-    Disposition.PRANK: "Quấy rối",
-}
-_KIND_LABELS = {
-    CallbackKind.MISSED: "Gọi nhỡ",
-    CallbackKind.ABANDONED: "Gác máy khi đổ chuông",
-    CallbackKind.ANSWER_READY: "Đã có trả lời",
-    CallbackKind.SURVEY: "Khảo sát hài lòng",
-}
-_OUTCOME_LABELS = {
-    AttemptOutcome.REACHED: "Gặp được",
-    AttemptOutcome.NO_ANSWER: "Không nghe máy",
-    AttemptOutcome.BUSY: "Máy bận",
-    AttemptOutcome.WRONG_NUMBER: "Sai số",
-}
+else:
+    Disposition = _from_vocabulary(_Keyed, "disposition")
+    CallbackKind = _from_vocabulary(_Labelled, "callback_kind")
+    CallbackStatus = _from_vocabulary(_Labelled, "callback_status")
+    AttemptOutcome = _from_vocabulary(_Keyed, "attempt_outcome")

@@ -7,16 +7,6 @@ from functools import cache
 
 from sqlalchemy import literal_column
 
-from desktop.domain.codes import (
-    CallDirection,
-    CallOutcome,
-    Channel,
-    DissatisfactionReason,
-    Level,
-    RequestType,
-    Satisfaction,
-    TicketStatus,
-)
 from desktop.store.local import LocalStore
 from desktop.store.models import Call, Ticket, Unit
 from reports import (
@@ -26,8 +16,8 @@ from reports import (
     ReportSource,
     TicketColumns,
     UnitColumns,
-    Vocabulary,
     build_report,
+    report_codes,
 )
 
 HOTLINE_UNIT = "tong-dai-1022"  # the catalog's "Tổng đài 1022": tickets the operators closed themselves
@@ -45,29 +35,7 @@ def desktop_source() -> ReportSource:
         ),
         calls=CallColumns.of(calls),
         units=UnitColumns.of(units),
-        codes=Vocabulary(
-            channels=tuple(member.value for member in Channel),
-            request_types=tuple(member.value for member in RequestType),
-            levels=tuple(int(member) for member in Level),
-            dissatisfaction_reasons=tuple(member.value for member in DissatisfactionReason),
-            resolved=TicketStatus.RESOLVED.value,
-            in_progress=TicketStatus.IN_PROGRESS.value,
-            satisfied=Satisfaction.SATISFIED.value,
-            dissatisfied=Satisfaction.DISSATISFIED.value,
-            no_response=Satisfaction.NO_RESPONSE.value,
-            not_rated=Satisfaction.NOT_RATED.value,
-            attitude=RequestType.ATTITUDE.value,
-            late=RequestType.LATE_HANDLING.value,
-            inbound=CallDirection.INBOUND.value,
-            outbound=CallDirection.OUTBOUND.value,
-            missed_outcomes=(
-                CallOutcome.MISSED.value,
-                CallOutcome.ABANDONED.value,
-                CallOutcome.BUSY.value,
-                CallOutcome.FAILED.value,
-            ),
-            hotline_unit=HOTLINE_UNIT,
-        ),
+        codes=report_codes(HOTLINE_UNIT),
     )
 
 

@@ -13,11 +13,10 @@ from reports import (
     ReportSource,
     TicketColumns,
     UnitColumns,
-    Vocabulary,
     build_report,
+    report_codes,
 )
 from server import models
-from server.services.values import CHANNEL_CODES, REASON_CODES, REQUEST_TYPE_CODES
 
 HOTLINE_UNIT = "tong-dai-1022"  # the catalog's "Tổng đài 1022", as on the desktop: tickets with no unit
 
@@ -31,24 +30,7 @@ def server_source() -> ReportSource:
         tickets=TicketColumns.of(tickets),
         calls=CallColumns.of(calls),
         units=UnitColumns.of(units),
-        codes=Vocabulary(
-            channels=CHANNEL_CODES,
-            request_types=REQUEST_TYPE_CODES,
-            levels=(1, 2, 3, 4),
-            dissatisfaction_reasons=REASON_CODES,
-            resolved="da_xu_ly",
-            in_progress="dang_xu_ly",
-            satisfied="hai_long",
-            dissatisfied="khong_hai_long",
-            no_response="khong_phan_hoi",
-            not_rated="chua_danh_gia",
-            attitude="phan_anh_thai_do",
-            late="phan_anh_cham_tre",
-            inbound="vao",
-            outbound="ra",
-            missed_outcomes=("nho", "bo_may", "ban", "loi"),
-            hotline_unit=HOTLINE_UNIT,
-        ),
+        codes=report_codes(HOTLINE_UNIT),
     )
 
 

@@ -7,34 +7,20 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from protocol.contract import moment_problem, text_problem
+from protocol.vocabulary import vocabulary
 
-# The codes of DOMAIN.md in the order the province's tables show them (the report lists them so).
-CHANNEL_CODES = ("dien_thoai", "email", "zalo", "website", "facebook", "app_mobile")
-REQUEST_TYPE_CODES = (
-    "hoi_thong_tin",
-    "phan_anh",
-    "dang_ky",
-    "phan_anh_cham_tre",
-    "phan_anh_thai_do",
-    "gop_y",
-    "khieu_nai",
-    "khac",
-)
-REASON_CODES = (
-    "co_che_chinh_sach",
-    "nguon_luc",
-    "yeu_cau_khong_phu_hop",
-    "don_vi_tra_loi",
-    "tong_dai_vien",
-    "khac",
-)
+# The codes of the one vocabulary (protocol/vocabulary.json), in the order the province's tables show them.
+_VOCABULARY = vocabulary()
+CHANNEL_CODES: tuple[str, ...] = _VOCABULARY["channel"].codes()
+REQUEST_TYPE_CODES: tuple[str, ...] = _VOCABULARY["request_type"].codes()
+REASON_CODES: tuple[str, ...] = _VOCABULARY["dissatisfaction_reason"].codes()
 CHANNELS = frozenset(CHANNEL_CODES)
 REQUEST_TYPES = frozenset(REQUEST_TYPE_CODES)
-STATUSES = frozenset({"dang_xu_ly", "da_xu_ly"})
-SATISFACTIONS = frozenset({"hai_long", "khong_hai_long", "khong_phan_hoi", "chua_danh_gia"})
+STATUSES = frozenset(_VOCABULARY["status"].codes())
+SATISFACTIONS = frozenset(_VOCABULARY["satisfaction"].codes())
 REASONS = frozenset(REASON_CODES)
-DIRECTIONS = frozenset({"vao", "ra"})
-OUTCOMES = frozenset({"dang_do_chuong", "da_tra_loi", "nho", "bo_may", "ban", "loi"})
+DIRECTIONS = frozenset(_VOCABULARY["call_direction"].codes())
+OUTCOMES = frozenset(_VOCABULARY["call_outcome"].codes())
 
 
 class BadValue(ValueError):

@@ -1,4 +1,4 @@
-"""Every code of DOMAIN.md exists as an enum member with a Vietnamese label."""
+"""Every code of DOMAIN.md exists as an enum member (built from the vocabulary) with a Vietnamese label."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from desktop.domain.codes import (
 )
 
 DOMAIN_CODES = {
-    Channel: {"dien_thoai", "email", "zalo", "website", "facebook", "app_mobile"},
+    # the 2024 reports add the province's TTHC system (seeds/002, section 3)
+    Channel: {"dien_thoai", "email", "zalo", "website", "facebook", "app_mobile", "he_thong_tthc_tinh"},
     RequestType: {
         "hoi_thong_tin",
         "phan_anh",

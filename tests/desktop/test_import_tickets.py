@@ -56,7 +56,7 @@ BAD_ROWS = [
         6,
         "DT-B-04",
         "kênh «fax» không hợp lệ; các mã được chấp nhận: "
-        "dien_thoai, email, zalo, website, facebook, app_mobile",
+        "dien_thoai, email, zalo, website, facebook, app_mobile, he_thong_tthc_tinh",
     ),
     RowProblem(
         7,

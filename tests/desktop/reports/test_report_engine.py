@@ -69,6 +69,7 @@ def test_every_table_of_november_matches_the_hand_count(november: LocalStore) ->
     assert report["calls"] == {"inbound": 5, "outbound": 2, "missed": 3}
     assert report["channels"] == {
         "dien_thoai": 3, "email": 1, "zalo": 1, "website": 1, "facebook": 1, "app_mobile": 1,
+        "he_thong_tthc_tinh": 0,
     }  # fmt: skip
     rows = {row["unit"]: row for row in report["units"]}
     # the 51 active units of the catalog, plus the merged one because it has tickets in the period
@@ -168,7 +169,7 @@ def test_an_empty_period_still_lists_every_code(store: LocalStore) -> None:
         "tickets": 0, "resolved": 0, "in_progress": 0, "resolved_pct": 0.0, "tthc": 0, "tthc_resolved": 0,
     }  # fmt: skip
     assert report["channels"] == dict.fromkeys(
-        ["dien_thoai", "email", "zalo", "website", "facebook", "app_mobile"], 0
+        ["dien_thoai", "email", "zalo", "website", "facebook", "app_mobile", "he_thong_tthc_tinh"], 0
     )
     assert report["attitude_late"] == []
     assert all(row["types"] == ZERO_TYPES and row["levels"] == ZERO_LEVELS for row in report["units"])

@@ -92,7 +92,7 @@ def test_the_workbook_has_the_appendix_tables_cell_by_cell(report: Report, tmp_p
     assert units.cell(totals, 2).font.bold
 
     channels = book["2. Kênh tiếp nhận"]
-    assert [values(channels, row) for row in range(4, 12)] == [
+    assert [values(channels, row) for row in range(4, 13)] == [
         ["STT", "Kênh tiếp nhận", "Số lượng", "Tỷ lệ"],
         [1, "Điện thoại", 3, 0.375],
         [2, "Email", 1, 0.125],
@@ -100,6 +100,7 @@ def test_the_workbook_has_the_appendix_tables_cell_by_cell(report: Report, tmp_p
         [4, "Website 1022", 1, 0.125],
         [5, "Facebook", 1, 0.125],
         [6, "App mobile", 1, 0.125],
+        [7, "Hệ thống thông tin giải quyết TTHC tỉnh", 0, 0],
         [None, "Tổng", 8, 1.0],
     ]
     assert channels["D5"].number_format == PERCENT_FORMAT

@@ -138,6 +138,7 @@ def test_today(dashboard: DashboardService, dataset) -> None:
         "website": 0,
         "facebook": 0,
         "app_mobile": 0,
+        "he_thong_tthc_tinh": 0,
     }
     assert tickets.by_level == {1: 2, 2: 1, 3: 0, 4: 0}
     assert tickets.by_type["hoi_thong_tin"] == 2 and tickets.by_type["phan_anh"] == 1
