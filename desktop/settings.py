@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -55,6 +55,10 @@ class Settings:
     # the central server (issue #5); the password and token live in the keyring, never here
     sync_server: str = ""
     sync_user: str = ""
+    # Where `operator` came from: "server" (the account signed in), "setting" (a name chosen on this
+    # desk) or "pc" (the PC's login, until a name is chosen). Not stored: it is worked out on load.
+    operator_source: str = field(default="setting", compare=False)
+    chosen_operator: str = field(default="", compare=False)  # the desk's own name while signed in
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:
@@ -68,12 +72,25 @@ class Settings:
             for key, value in stored.items():
                 if key in cls.__dataclass_fields__:
                     setattr(settings, key, value)
-        if not settings.operator:
-            settings.operator = _default_operator()
+        settings.operator = str(settings.operator or "").strip()
+        if settings.sync_server and settings.sync_user:
+            settings.chosen_operator, settings.operator = settings.operator, settings.sync_user
+            settings.operator_source = "server"
+        elif settings.operator:
+            settings.operator_source = "setting"
+        else:
+            settings.operator, settings.operator_source = _default_operator(), "pc"
         return settings
 
     def save(self, data_dir: Path) -> None:
         path = data_dir / SETTINGS_FILENAME
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        stored = asdict(self)
+        stored.pop("operator_source")
+        stored.pop("chosen_operator")
+        if self.operator_source == "pc":
+            stored["operator"] = ""  # the PC's login is a stand-in, never a chosen name
+        elif self.operator_source == "server":
+            stored["operator"] = self.chosen_operator
+        temporary.write_text(json.dumps(stored, ensure_ascii=False, indent=2), encoding="utf-8")
         temporary.replace(path)

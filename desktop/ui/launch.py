@@ -162,6 +162,9 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         from desktop.ui.sync_desk import install_sync
 
         sync = install_sync(window, store, settings, data_dir, runner)  # central server (issue #5)
+        from desktop.ui.operator_name import OperatorName
+
+        OperatorName(window, window.file_menu, window.operator_label, settings, lambda s: s.save(data_dir))
         from desktop.ui.presence_desk import install_presence
 
         presence = install_presence(phone, sync, services.supervisor, runner)  # operators' states (issue #7)

@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         menu_bar = self.menuBar()
         file_menu = menu_bar.addMenu(self.tr("&File"))
         file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
         ticket_menu = menu_bar.addMenu(self.tr("&Ticket"))
         ticket_menu.addActions([self.form.new_action, self.form.save_action, self.form.resolve_action])
         ticket_menu.addSeparator()

@@ -2002,4 +2002,47 @@
         <translation>Không mở được micrô &apos;%1&apos;.</translation>
     </message>
 </context>
+<context>
+    <name>OperatorName</name>
+    <message>
+        <source>Operator: %1</source>
+        <translation>Điện thoại viên: %1</translation>
+    </message>
+    <message>
+        <source>Operator &amp;name…</source>
+        <translation>&amp;Tên điện thoại viên…</translation>
+    </message>
+    <message>
+        <source>The name written on the tickets and calls of this desk</source>
+        <translation>Tên ghi trên phiếu và cuộc gọi của máy này</translation>
+    </message>
+    <message>
+        <source>(server account)</source>
+        <translation>(tài khoản máy chủ)</translation>
+    </message>
+    <message>
+        <source>(PC login: File ▸ Operator name…)</source>
+        <translation>(tên đăng nhập máy tính: Tệp ▸ Tên điện thoại viên…)</translation>
+    </message>
+    <message>
+        <source>→ %1 from the next start</source>
+        <translation>→ %1 từ lần mở phần mềm sau</translation>
+    </message>
+    <message>
+        <source>Signed in to the server: the name is the server account's.</source>
+        <translation>Đã đăng nhập máy chủ: tên là tên tài khoản máy chủ.</translation>
+    </message>
+    <message>
+        <source>Change it in File ▸ Operator name…</source>
+        <translation>Đổi tại Tệp ▸ Tên điện thoại viên…</translation>
+    </message>
+    <message>
+        <source>Operator name</source>
+        <translation>Tên điện thoại viên</translation>
+    </message>
+    <message>
+        <source>Your name as it should appear on tickets, calls and the supervisor's dashboard:</source>
+        <translation>Họ tên của bạn như sẽ ghi trên phiếu, cuộc gọi và bảng điều khiển giám sát:</translation>
+    </message>
+</context>
 </TS>
