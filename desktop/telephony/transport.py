@@ -279,7 +279,8 @@ class TcpTransport:
     def _sendall(self, conn: socket.socket, data: bytes) -> None:
         conn.sendall(data)
 
-    def _recv(self, conn: socket.socket) -> bytes:
+    def _recv(self, conn: socket.socket) -> bytes | None:
+        """What arrived (b"" when the peer closed); None when nothing did after all (TLS records only)."""
         return conn.recv(65536)
 
     def _read(self, conn: socket.socket) -> None:
@@ -287,6 +288,8 @@ class TcpTransport:
             chunk = self._recv(conn)
         except OSError:
             chunk = b""
+        if chunk is None:
+            return  # readable, but no message bytes yet: the connection stays
         peer = self._peer_of(conn)
         if not chunk or peer is None:
             self._drop(conn)
@@ -357,12 +360,23 @@ class TlsTransport(TcpTransport):
         with self._lock_of(conn):
             conn.sendall(data)
 
-    def _recv(self, conn: socket.socket) -> bytes:
+    def _recv(self, conn: socket.socket) -> bytes | None:
+        """select() says readable for any TLS record, a TLS 1.3 session ticket too, which carries no
+        data: a blocking recv() would then wait out the timeout with the lock held and, timing out,
+        look like a closed connection, so the connection was dropped under a send (EBADF, registration
+        lost). Read without blocking: no data yet is None, not the end of the connection."""
         assert isinstance(conn, ssl.SSLSocket)
         with self._lock_of(conn):
-            chunk = conn.recv(65536)
-            while chunk and conn.pending():  # decrypted bytes select() cannot see
-                chunk += conn.recv(conn.pending())
+            timeout = conn.gettimeout()
+            conn.settimeout(0)
+            try:
+                chunk = conn.recv(65536)
+                while chunk and conn.pending():  # decrypted bytes select() cannot see
+                    chunk += conn.recv(conn.pending())
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                return None
+            finally:
+                conn.settimeout(timeout)
         return chunk
 
     def _drop(self, conn: socket.socket) -> None:
