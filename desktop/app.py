@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop import __version__
@@ -28,7 +31,60 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: lỗi: {message}\n")
+        self.exit(2, f"{self.prog}: lỗi: {vietnamese_error(message)}\nXem hướng dẫn: {self.prog} --help\n")
+
+
+# argparse's own messages (English whatever the locale), said in Vietnamese; an unknown one stays as it is.
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.+)", "thiếu tham số bắt buộc: {0}"),
+    (r"unrecognized arguments: (.+)", "không hiểu tham số: {0}"),
+    (
+        r"argument (.+?): invalid choice: '?([^' ]+)'? \(choose from (.+)\)",
+        "{0}: «{1}» không có; chọn một trong: {2}",
+    ),
+    (r"argument (.+?): invalid (?:int|float) value: '(.*)'", "{0}: «{1}» không phải là số"),
+    (r"argument (.+?): expected one argument", "{0} cần một giá trị ngay sau"),
+    (r"argument (.+?): expected at least one argument", "{0} cần ít nhất một giá trị"),
+    (r"argument (.+?): not allowed with argument (.+)", "không dùng {0} cùng với {1}"),
+    (r"argument (.+?): ignored explicit argument '(.*)'", "{0} không nhận giá trị «{1}»"),
+    (r"one of the arguments (.+) is required", "cần một trong các tham số: {0}"),
+    (r"ambiguous option: (.+?) could match (.+)", "tùy chọn {0} chưa rõ, có thể là: {1}"),
+    (r"argument (.+?): (.+)", "{0}: {1}"),
+)
+
+
+def vietnamese_error(message: str) -> str:
+    for pattern, vietnamese in _ARGPARSE_MESSAGES:
+        found = re.fullmatch(pattern, message.strip(), flags=re.DOTALL)
+        if found:
+            return vietnamese.format(*(part.replace("'", "") for part in found.groups()))
+    return message
+
+
+_OS_REASONS = {
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.ENOENT: "đường dẫn không tồn tại",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+}
+
+
+def data_dir_problem(data_dir: Path) -> str | None:
+    """Why the data folder cannot be used, said with its name and what to do; None when it can."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".ghi-thu"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = _OS_REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
+        return (
+            f"Không dùng được thư mục dữ liệu «{data_dir}» ({reason}). Chọn thư mục khác bằng --data-dir "
+            "THƯ_MỤC hoặc biến TONGDAI1022_HOME, hoặc nhờ bộ phận CNTT cấp quyền ghi vào thư mục này."
+        )
+    return None
 
 
 def _common(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
@@ -52,19 +108,26 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="LỆNH", title="lệnh", parser_class=_Parser)
 
     importer = commands.add_parser(
-        "import-tickets", help="nhập phiếu lịch sử từ tệp CSV (định dạng trong DOMAIN.md)"
+        "import-tickets", help="nhập phiếu lịch sử từ tệp CSV (định dạng: README, mục «Nhập phiếu từ CSV»)"
     )
     _common(importer, top_level=False)
     importer.add_argument("file", metavar="TỆP.csv")
     importer.add_argument("--skip-bad", action="store_true", help="bỏ qua dòng lỗi và nhập các dòng còn lại")
-    importer.add_argument("--encoding", default="utf-8", help="bảng mã của tệp (mặc định utf-8)")
+    importer.add_argument(
+        "--encoding",
+        default="utf-8",
+        metavar="BẢNG_MÃ",
+        help="bảng mã của tệp (mặc định utf-8; cp1258, utf-16)",
+    )
     importer.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
 
     history = commands.add_parser("history", help="lịch sử phiếu và cuộc gọi của một số điện thoại")
     _common(history, top_level=False)
     history.add_argument("phone", metavar="SỐ_ĐIỆN_THOẠI")
     history.add_argument("--json", action="store_true", help="in ra dạng JSON")
-    history.add_argument("--limit", type=int, default=50, help="số phiếu và cuộc gọi tối đa (mặc định 50)")
+    history.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="số phiếu và cuộc gọi tối đa (mặc định 50)"
+    )
     kb = commands.add_parser("kb", help="kho thủ tục hành chính: nhập tệp quốc gia, tìm thủ tục")
     _common(kb, top_level=False)
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="LỆNH_KB", title="lệnh", parser_class=_Parser)
@@ -77,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(kb_search, top_level=False)
     kb_search.add_argument("query", metavar="TỪ_KHÓA")
     kb_search.add_argument("--json", action="store_true", help="in ra dạng JSON (mã, tên, điểm)")
-    kb_search.add_argument("--limit", type=int, default=10, help="số kết quả tối đa (mặc định 10)")
+    kb_search.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="số kết quả tối đa (mặc định 10)"
+    )
     from desktop.commands.units import add_parser as add_units_parser
 
     add_units_parser(commands, lambda each: _common(each, top_level=False))
@@ -106,6 +171,11 @@ def _dispatch(argv: Sequence[str] | None) -> int:
     from desktop.settings import resolve_data_dir
 
     data_dir = resolve_data_dir(args.data_dir)
+    if args.command not in (None, "sip-check"):
+        problem = data_dir_problem(data_dir)
+        if problem:
+            print(f"tongdai1022: {problem}", file=sys.stderr)
+            return 2
     if args.command == "import-tickets":
         from desktop.commands.import_tickets import run as run_import
 

@@ -71,8 +71,11 @@ def _search(args: argparse.Namespace, data_dir: Path) -> int:
         sys.stdout.write("\n")
         return 0
     if not hits:
-        print("Không tìm thấy thủ tục nào.")
-    for hit in hits:
-        mark = "HĐ " if hit.kind == "qa" else ""
-        print(f"{hit.score:7.2f}  {mark}{hit.code:<10} {hit.title}")
+        print(f"Không tìm thấy thủ tục nào cho «{args.query}». Hãy thử từ khác.")
+        return 0
+    print(f"{len(hits)} kết quả cho «{args.query}», theo thứ tự như trên màn hình (phù hợp nhất trước):")
+    code_width = max(len(hit.code) for hit in hits)
+    for rank, hit in enumerate(hits, start=1):
+        kind = "Hỏi đáp" if hit.kind == "qa" else "Thủ tục"
+        print(f"{rank:>3}. {kind:<7}  {hit.code:<{code_width}}  {hit.title}")
     return 0

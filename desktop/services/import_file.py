@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 from collections.abc import Iterator
 from functools import cache
 from typing import Any, BinaryIO
@@ -117,6 +118,14 @@ def codec_for(encoding: str) -> str:
             "Dùng utf-8 (mặc định), cp1258 (Windows tiếng Việt) hoặc utf-16."
         ) from error
     return "utf-8-sig" if name in ("utf-8", "utf-8-sig") else name
+
+
+def header_delimiter(path: str | os.PathLike[str], codec: str) -> str:
+    """ ";" for a CSV saved by Excel with Vietnamese regional settings (its list separator), else ","."""
+    with open(path, "rb") as binary:
+        first_line = binary.readline(65536)
+    header = first_line.decode(codec, errors="replace")
+    return ";" if header.count(";") > header.count(",") else ","
 
 
 def check_file_start(start: bytes, codec: str) -> None:

@@ -40,7 +40,13 @@ from desktop.domain.phone import InvalidPhoneNumber, is_unverified, normalize_ph
 from desktop.domain.text import fold
 from desktop.domain.ticket import TicketDraft, stored_fields, validate_draft
 from desktop.domain.workdays import WorkCalendar
-from desktop.services.import_file import ImportFileError, LineReader, csv_reason, read_header
+from desktop.services.import_file import (
+    ImportFileError,
+    LineReader,
+    csv_reason,
+    header_delimiter,
+    read_header,
+)
 from protocol.contract import moment_problem
 
 REQUIRED_COLUMNS = (
@@ -509,7 +515,7 @@ def parse_in_worker(path: str, codec: str, setup: ParseSetup, out: Any) -> None:
     try:
         with open(path, "rb") as binary:
             lines = LineReader(binary, codec)
-            reader = csv.reader(lines, strict=True)
+            reader = csv.reader(lines, strict=True, delimiter=header_delimiter(path, codec))
             read_header(reader)
             for batch in parsed_batches(reader, lines, setup):
                 out.put(("batch", batch))

@@ -60,6 +60,7 @@ from desktop.services.import_file import (
     LineReader,
     check_file_start,
     codec_for,
+    header_delimiter,
     read_header,
 )
 from desktop.services.import_parse import (
@@ -388,7 +389,7 @@ def import_tickets_csv(
             parallel = size >= PARALLEL_MIN_BYTES
         check_file_start(binary.peek(4)[:4] if isinstance(binary, io.BufferedReader) else b"", codec)
         lines = LineReader(binary, codec)
-        reader = csv.reader(lines, strict=True)
+        reader = csv.reader(lines, strict=True, delimiter=header_delimiter(path, codec))
         columns = Columns(read_header(reader))
         catalogs = CatalogService(store)
         aliases, calendar, deadline_days = (

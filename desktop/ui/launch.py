@@ -45,8 +45,18 @@ def _start_time() -> float:
     return _IMPORTED_AT
 
 
-def explain_open_error(error: BaseException) -> str:
-    """What went wrong opening the store and what the operator should do, in the app's language."""
+def explain_open_error(error: BaseException, data_dir: Path | None = None) -> str:
+    """What went wrong opening the store and what to do, in the app's language, naming the data folder."""
+    from PySide6.QtCore import QCoreApplication
+
+    text = _open_error_text(error)
+    if data_dir is None:
+        return text
+    folder = QCoreApplication.translate("Launch", "Data folder: %1").replace("%1", str(data_dir))
+    return f"{text}\n\n{folder}"
+
+
+def _open_error_text(error: BaseException) -> str:
     from PySide6.QtCore import QCoreApplication
 
     from desktop.store.errors import StoreError
@@ -123,7 +133,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            show(title, explain_open_error(error))
+            show(title, explain_open_error(error, data_dir))
             return EXIT_STORE_FAILED
         lock = QLockFile(str(data_dir / LOCK_FILENAME))
         lock.setStaleLockTime(0)
@@ -144,7 +154,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         try:
             store = open_desk_store(data_dir)  # off the GUI thread; a progress window if it is long
         except Exception as error:
-            show(title, explain_open_error(error))
+            show(title, explain_open_error(error, data_dir))
             return EXIT_STORE_FAILED
 
         from desktop.ui.main_window import MainWindow

@@ -415,6 +415,10 @@
         <source>The desk is already open on this computer with this data folder. Switch to the open window (look in the taskbar).</source>
         <translation>Phần mềm Tổng đài 1022 đang mở trên máy này với cùng thư mục dữ liệu. Hãy chuyển sang cửa sổ đang mở (xem trên thanh tác vụ).</translation>
     </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>Thư mục dữ liệu: %1</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

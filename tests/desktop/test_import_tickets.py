@@ -746,3 +746,18 @@ def test_files_from_the_threshold_up_are_parsed_by_a_worker(
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", path.stat().st_size)
     assert import_tickets_csv(store, path, operator="dtv-lan").already_present == 100
     assert started == [True]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_file_saved_by_excel_with_semicolons_imports_like_the_comma_one(
+    store: LocalStore, tmp_path: Path, parallel: bool
+) -> None:
+    import csv
+
+    with GOOD.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    path = tmp_path / "excel-vi.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as target:
+        csv.writer(target, delimiter=";", lineterminator="\r\n").writerows(rows)
+
+    assert import_tickets_csv(store, path, operator="dtv-lan", parallel=parallel).imported == 7

@@ -96,7 +96,7 @@ def test_corrupt_database_is_explained_with_exit_code_2(qapp, tmp_path: Path) ->
     assert len(reports) == 1
     translators = install_translations(qapp)  # run_desktop spoke Vietnamese; compare in the same language
     try:
-        damaged = explain_open_error(Exception("file is not a database"))
+        damaged = explain_open_error(Exception("file is not a database"), data_dir)
     finally:
         remove_translations(qapp, translators)
     assert reports[0][1] == damaged
@@ -110,3 +110,14 @@ def test_open_errors_are_told_apart() -> None:
     other = explain_open_error(Exception("boom"))
     assert len({full, read_only, damaged, other}) == 4
     assert "boom" in other
+
+
+def test_a_data_folder_that_cannot_be_made_is_named_in_the_message(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a_file = tmp_path / "la-tep"
+    a_file.write_text("")
+    data_dir = a_file / "du-lieu"
+    reports: list[tuple[str, str]] = []
+    code = run_desktop(data_dir, report=lambda title, text: reports.append((title, text)))
+    assert code == EXIT_STORE_FAILED
+    assert len(reports) == 1
+    assert str(data_dir) in reports[0][1]

@@ -1,0 +1,55 @@
+"""The command line speaks Vietnamese when it refuses: argparse errors, an unusable data folder, kb search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_cli import tongdai
+
+
+@pytest.mark.parametrize(
+    ("args", "english"),
+    [
+        (["history"], "the following arguments are required"),
+        (["khong-co-lenh"], "invalid choice"),
+        (["history", "0912345678", "--limit", "x"], "invalid int value"),
+        (["history", "0912345678", "--khong-co"], "unrecognized arguments"),
+        (["kb", "search", "--limit"], "expected one argument"),
+    ],
+)
+def test_argparse_refusals_are_in_vietnamese_with_where_to_look(
+    args: list[str], english: str, tmp_path: Path
+) -> None:
+    result = tongdai("--data-dir", str(tmp_path / "d"), *args)
+    assert result.returncode == 2
+    assert english not in result.stderr
+    assert "lỗi:" in result.stderr and "--help" in result.stderr.splitlines()[-1]
+
+
+def test_help_placeholders_are_vietnamese() -> None:
+    shown = tongdai("import-tickets", "--help").stdout + tongdai("kb", "search", "--help").stdout
+    assert "ENCODING" not in shown and "LIMIT" not in shown
+    assert "DOMAIN.md" not in shown
+
+
+def test_an_unusable_data_folder_is_named_with_what_to_do_and_no_traceback(tmp_path: Path) -> None:
+    a_file = tmp_path / "la-tep"
+    a_file.write_text("")
+    folder = a_file / "du-lieu"
+    result = tongdai("history", "0912345678", "--data-dir", str(folder))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert str(folder) in result.stderr
+    assert "--data-dir" in result.stderr and "không phải thư mục" in result.stderr
+
+
+def test_kb_search_numbers_its_results_best_first_without_raw_scores(tmp_path: Path) -> None:
+    result = tongdai("--data-dir", str(tmp_path / "d"), "kb", "search", "cap lai cccd")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert "«cap lai cccd»" in lines[0]
+    assert lines[1].split()[:3] == ["1.", "Thủ", "tục"]
+    assert "1.014064" in lines[1]
+    ranks = [int(line.split(".", 1)[0]) for line in lines[1:]]
+    assert ranks == list(range(1, len(ranks) + 1))
