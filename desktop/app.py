@@ -7,7 +7,7 @@ import errno
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -204,9 +204,26 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from desktop.commands.kb import run as run_kb
 
         return run_kb(args, data_dir)
+    problem = no_display_problem(os.environ, sys.platform)
+    if problem:
+        print(f"tongdai1022: {problem}", file=sys.stderr)
+        return 2
     from desktop.ui.launch import run_desktop
 
     return run_desktop(data_dir)
+
+
+def no_display_problem(environ: Mapping[str, str], platform: str) -> str | None:
+    """On Linux with no screen to open a window on, Qt aborts blaming its xcb plugin: say it plainly."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "không có màn hình để mở cửa sổ (chưa đăng nhập giao diện đồ họa, hoặc đang chạy qua SSH). "
+        "Hãy mở phần mềm trên máy có màn hình; qua SSH dùng «ssh -X». Các lệnh như "
+        "«tongdai1022 report» hay «tongdai1022 sync» chạy được không cần màn hình."
+    )
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ def compiled_qm(ts: Path, cache_dir: Path | None = None) -> Path | None:
 
 
 def install_translations(app: QCoreApplication, language: str = "vi") -> list[QTranslator]:
-    """Installs the desk's translation and Qt's own (qtbase_vi) when present; returns them to keep alive."""
+    """Installs the desk's translation and Qt's own (qtbase_vi, else ours); returns them to keep alive."""
     installed: list[QTranslator] = []
     if language == "en":
         return installed
@@ -96,6 +96,11 @@ def install_translations(app: QCoreApplication, language: str = "vi") -> list[QT
     if qt_translator.load(f"qtbase_{language}", qt_dir):
         app.installTranslator(qt_translator)
         installed.append(qt_translator)
+    else:  # PySide6 ships no qtbase_vi: ours covers the buttons and context menus an operator meets
+        ours = compiled_qm(i18n_dir() / f"qtbase_{language}.ts")
+        if ours is not None and qt_translator.load(str(ours)):
+            app.installTranslator(qt_translator)
+            installed.append(qt_translator)
     qm = compiled_qm(ts_path(language))
     if qm is not None:
         translator = QTranslator(app)

@@ -53,3 +53,26 @@ def test_kb_search_numbers_its_results_best_first_without_raw_scores(tmp_path: P
     assert "1.014064" in lines[1]
     ranks = [int(line.split(".", 1)[0]) for line in lines[1:]]
     assert ranks == list(range(1, len(ranks) + 1))
+
+
+def test_without_a_screen_the_desk_says_so_in_vietnamese_instead_of_qt_aborting(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from test_cli import REPO
+
+    hidden = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "TONGDAI1022_HOME"}
+    env = {key: value for key, value in os.environ.items() if key not in hidden}
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(tmp_path / "d")],
+        cwd=REPO,
+        env={**env, "PYTHONUTF8": "1"},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "không có màn hình" in result.stderr
+    assert "xcb" not in result.stderr and "Aborted" not in result.stderr

@@ -93,3 +93,23 @@ def test_no_qm_without_ts(tmp_path: Path) -> None:
 @pytest.mark.parametrize("context", ["MainWindow", "TicketForm", "FilterBar", "HistoryPanel"])
 def test_contexts_are_present(context: str) -> None:
     assert any(key[0] == context for key in _messages(ts_path("vi")))
+
+
+def test_qt_own_buttons_and_context_menus_are_vietnamese(qapp, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QPlainTextEdit
+
+    translators = install_translations(qapp)
+    try:
+        standard = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(standard.Ok | standard.Cancel)
+        qtbot.addWidget(buttons)
+        shown = {button.text().replace("&", "") for button in buttons.buttons()}
+        assert shown == {"Đồng ý", "Hủy"}
+        for widget in (QLineEdit(), QPlainTextEdit()):
+            qtbot.addWidget(widget)
+            menu = widget.createStandardContextMenu()
+            texts = {action.text().split("\t")[0].replace("&", "") for action in menu.actions()}
+            assert {"Sao chép", "Dán", "Chọn tất cả"} <= texts
+            assert not texts & {"Copy", "Paste", "Select All"}
+    finally:
+        remove_translations(qapp, translators)
