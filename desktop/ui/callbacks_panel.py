@@ -113,7 +113,14 @@ class CallbacksPanel(QWidget):
                 self.view.setCurrentItem(row)
         if self.view.currentItem() is None and self.view.topLevelItemCount():
             self.view.setCurrentItem(self.view.topLevelItem(0))
-        self.status_label.setText(self.tr("%1 callbacks waiting").replace("%1", str(len(items))))
+        self.status_label.setText(
+            self.tr("%1 callbacks waiting").replace("%1", str(len(items)))
+            + " · "
+            + self.tr(
+                "missed calls, units' answers to pass on and surveys due; "
+                "tickets still waiting for a unit's answer are not listed"
+            )
+        )
         self.loaded.emit(len(items))
 
     def _on_failed(self, error: BaseException) -> None:

@@ -302,7 +302,13 @@ class KbPanel(QWidget):
         self._in_flight = False
         if generation == self._generation:
             self._show_results(found.hits, found.labels)
-            if found.hits:
+            if len(found.hits) >= RESULT_LIMIT:
+                self._set_status(
+                    self.tr("The best %1 results for “%2”; there may be more: type more words to narrow them")
+                    .replace("%1", str(len(found.hits)))
+                    .replace("%2", query)
+                )
+            elif found.hits:
                 self._set_status(
                     self.tr("%1 results for “%2”").replace("%1", str(len(found.hits))).replace("%2", query)
                 )

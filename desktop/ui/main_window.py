@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.ticket import Ticket
+from desktop.domain.ticket import CallerHistory, Ticket
 from desktop.services.ticket_query import TicketFilter
 from desktop.ui.dashboard_window import SupervisorScreens
 from desktop.ui.dialogs import ShortcutsDialog, show_about
@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
         self.form.save_failed.connect(self.on_form_save_failed)
         self.history.ticket_activated.connect(self.open_ticket)
         self.history.caller_chosen.connect(self.form.fill_caller)
+        self.history.history_shown.connect(self.on_history_history_shown)
         self.kb_panel.answer_chosen.connect(self.on_kb_panel_answer_chosen)
         self.kb_panel.procedure_chosen.connect(self.on_kb_panel_procedure_chosen)
 
@@ -484,6 +485,13 @@ class MainWindow(QMainWindow):
         self._select_after_reload = ticket.id
         self.refresh()
         self.statusBar().showMessage(self.tr("Saved ticket %1").replace("%1", ticket.code), 5000)
+
+    def on_history_history_shown(self, found: CallerHistory) -> None:
+        """A repeat caller's history comes forward (its badge is the point), and a new ticket gets the
+        caller's known name; the procedures tab, chosen on purpose, stays."""
+        if found.is_repeat_caller and self.side_tabs.currentWidget() is not self.kb_panel:
+            self.side_tabs.setCurrentWidget(self.history)
+        self.form.offer_known_name(found)
 
     def on_kb_panel_answer_chosen(self, text: str) -> None:
         self.form.insert_answer_text(text)

@@ -196,8 +196,8 @@ class SurveysView(QWidget):
     # -- loading -------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self.policy is None and not self._busy:
-            self.reload()
+        if not self._busy:
+            self.reload()  # reopened: what others answered meanwhile is not shown stale
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def reload(self) -> None:
@@ -220,6 +220,10 @@ class SurveysView(QWidget):
         text = self.tr("%1 tickets waiting for a survey").replace("%1", f"{due.total:,}".replace(",", "."))
         if shown < due.total:
             text += " " + self.tr("(the oldest %1 shown)").replace("%1", str(shown))
+        if due.policy.due_within_days:
+            text += " · " + self.tr(
+                "resolved in the last %1 days and not rated yet (older ones are not listed)"
+            ).replace("%1", str(due.policy.due_within_days))
         self.count_label.setText(text)
         if shown:
             self.table.setCurrentIndex(self.model.index(min(row, shown - 1), 0))

@@ -40,7 +40,14 @@ from desktop.domain.codes import (
 )
 from desktop.domain.edit_merge import merge_edit
 from desktop.domain.phone import UNVERIFIED_WARNING, display_phone, is_unverified, try_normalize_phone
-from desktop.domain.ticket import FieldError, Ticket, TicketDraft, TicketRejected, validate_draft
+from desktop.domain.ticket import (
+    CallerHistory,
+    FieldError,
+    Ticket,
+    TicketDraft,
+    TicketRejected,
+    validate_draft,
+)
 from desktop.services.catalogs import CatalogItem
 from desktop.services.tickets import StaleTicket
 from desktop.store.errors import StoreError
@@ -583,6 +590,15 @@ class TicketForm(QWidget):
         if name:
             self.name_edit.setText(name)
         self.name_edit.setFocus()
+
+    def offer_known_name(self, found: CallerHistory) -> None:
+        """The caller's known name in an empty name field of a new ticket for that number."""
+        citizen = found.citizen
+        if self._ticket is not None or citizen is None or not citizen.name or self.name_edit.text().strip():
+            return
+        if try_normalize_phone(self.phone_edit.text()) != citizen.phone:
+            return
+        self.name_edit.setText(citizen.name)
 
     def focus_phone(self) -> None:
         self.phone_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

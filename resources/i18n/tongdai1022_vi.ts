@@ -388,6 +388,10 @@
         <source>form %1</source>
         <translation>mẫu %1</translation>
     </message>
+    <message>
+        <source>The best %1 results for “%2”; there may be more: type more words to narrow them</source>
+        <translation>%1 kết quả phù hợp nhất cho “%2”; có thể còn nữa: gõ thêm từ để thu hẹp</translation>
+    </message>
 </context>
 <context>
     <name>Launch</name>
@@ -1359,6 +1363,10 @@
         <source>Choose a callback first (↑/↓), then press the key again.</source>
         <translation>Hãy chọn một cuộc gọi lại trước (↑/↓) rồi nhấn phím lần nữa.</translation>
     </message>
+    <message>
+        <source>missed calls, units' answers to pass on and surveys due; tickets still waiting for a unit's answer are not listed</source>
+        <translation>cuộc gọi nhỡ, câu trả lời của đơn vị cần báo lại và khảo sát đến hạn; phiếu còn chờ đơn vị trả lời không nằm ở đây</translation>
+    </message>
 </context>
 <context>
     <name>PhoneDesk</name>
@@ -1962,6 +1970,10 @@
     <message>
         <source>Dissatisfied: why? Press the reason&apos;s digit (Esc cancels)</source>
         <translation>Không hài lòng: vì sao? Bấm số của lý do (Esc để hủy)</translation>
+    </message>
+    <message>
+        <source>resolved in the last %1 days and not rated yet (older ones are not listed)</source>
+        <translation>đã xử lý xong trong %1 ngày qua và chưa đánh giá (phiếu cũ hơn không được liệt kê)</translation>
     </message>
 </context>
 <context>
