@@ -219,7 +219,11 @@ class DashboardView(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(headers)):  # figures keep their whole heading; names elide instead
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setAlternatingRowColors(True)
         return table
 
@@ -338,6 +342,8 @@ class DashboardView(QWidget):
                 item = QTableWidgetItem(text)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                else:
+                    item.setToolTip(text)  # a long unit name elides: the whole name on hover
                 table.setItem(row, column, item)
 
     def _show_operators(self, operators: list[OperatorPresence] | None, error: str | None) -> None:

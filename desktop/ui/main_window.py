@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.resize(1440, 900)
-        self.main_splitter.setSizes([360, 540])
+        self.main_splitter.setSizes([300, 600])  # at 1366×768 the form shows down to its rating
         self.lower_splitter.setSizes([860, 580])
         self._layout_restored = False
         self._restore_geometry()

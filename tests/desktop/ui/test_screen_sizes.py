@@ -1,0 +1,74 @@
+"""Every screen at 1366×768 (most provincial offices) and 1920×1080, in Vietnamese, photographed.
+
+The screenshots are kept under screenshots/sizes/ (gitignored) for a person to look at; the assertions
+hold what the photos showed was wrong: the form's last row hidden, the overdue table's headers clipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
+
+from desktop.ui.translations import install_translations, remove_translations
+
+SHOTS = Path(__file__).resolve().parents[3] / "screenshots" / "sizes"
+SIZES = [(1366, 768), (1920, 1080)]
+TASKBAR = 40  # what Windows' taskbar leaves of the screen's height
+
+
+@pytest.fixture
+def vietnamese(qapp):  # type: ignore[no-untyped-def]
+    translators = install_translations(qapp)
+    yield
+    remove_translations(qapp, translators)
+
+
+def _shoot(widget, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    widget.grab().save(str(SHOTS / f"{name}-{size[0]}x{size[1]}.png"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_main_window_shows_the_whole_form_down_to_satisfaction(
+    qtbot, vietnamese, make_window, seeded, size
+):
+    window = make_window()
+    window.resize(size[0], size[1] - TASKBAR)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    QApplication.processEvents()
+    _shoot(window, "main", size)
+    form = window.form
+    area = form.scroll_area.viewport()
+    bottom_of_rating = form.satisfaction_combo.mapTo(area, QPoint(0, form.satisfaction_combo.height()))
+    assert bottom_of_rating.y() <= area.height(), "the satisfaction row needs scrolling"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_dashboard_headers_are_not_clipped(qtbot, vietnamese, make_window, seeded, size):
+    window = make_window()
+    dashboard = window.supervisor.open_dashboard()
+    assert dashboard is not None
+    dashboard.resize(size[0], size[1] - TASKBAR)
+    qtbot.waitUntil(lambda: dashboard.counts is not None, timeout=10000)
+    QApplication.processEvents()
+    _shoot(dashboard, "dashboard", size)
+    table = dashboard.overdue_table
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    for column in range(table.columnCount()):
+        text = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(text) + 8, text
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_surveys_screen_is_photographed(qtbot, vietnamese, make_window, seeded, size):
+    window = make_window()
+    surveys = window.supervisor.open_surveys()
+    assert surveys is not None
+    surveys.resize(size[0], size[1] - TASKBAR)
+    qtbot.waitUntil(lambda: surveys.policy is not None, timeout=10000)
+    _shoot(surveys, "surveys", size)
