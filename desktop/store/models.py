@@ -9,25 +9,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from desktop.store.base import Base as Base  # re-exported: code reaches the base through this module
 from desktop.store.types import IsoDate, VnDateTime
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class Unit(Base):
@@ -265,8 +254,3 @@ class KbQaProcedure(Base):
     __tablename__ = "kb_qa_procedures"
     qa_id: Mapped[str] = mapped_column(ForeignKey("kb_qa.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
-
-
-from desktop.store import phone_models as _phone_models  # noqa: E402, F401  (issue #4: phone desk)
-from desktop.store import survey_models as _survey_models  # noqa: E402, F401  (issue #7: surveys)
-from desktop.store import sync_models as _sync_models  # noqa: E402, F401  (issue #5: sync state)

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop.store.models import Base, Call, Ticket
+from desktop.store.base import Base
+from desktop.store.models import Call, Ticket
 from desktop.store.types import VnDateTime
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop.store.models import Base
+from desktop.store.base import Base
 from desktop.store.types import VnDateTime
 
 

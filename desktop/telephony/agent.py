@@ -6,9 +6,10 @@ import logging
 import socket
 import threading
 
-from desktop.telephony.calls import AudioFactory, CallInfo, CallManager, CallNotFound, no_audio
+from desktop.telephony.calls import AudioFactory, CallInfo, CallManager, no_audio
 from desktop.telephony.config import AgentPolicy, SipAccount
 from desktop.telephony.events import (
+    CallNotFound,
     EventDispatcher,
     Listener,
     MalformedMessage,

@@ -14,6 +14,7 @@ from desktop.telephony.auth import authorization, parse_challenge
 from desktop.telephony.config import AgentPolicy, SipAccount
 from desktop.telephony.events import (
     CallEnded,
+    CallNotFound,
     CallState,
     CallStateChanged,
     EndReason,
@@ -80,10 +81,6 @@ _FAILURES = {
     403: EndReason.AUTH_FAILED,
     407: EndReason.AUTH_FAILED,
 }
-
-
-class CallNotFound(KeyError):
-    """No call with this id, or not in a state that allows the action."""
 
 
 @dataclass

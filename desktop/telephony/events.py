@@ -198,3 +198,7 @@ class EventDispatcher:
                 self._listener(item)  # type: ignore[arg-type]
             except Exception:
                 log.exception("telephony event listener failed on %r", item)
+
+
+class CallNotFound(KeyError):
+    """No call with this id, or not in a state that allows the action."""

@@ -8,7 +8,7 @@ import random
 from typing import TYPE_CHECKING
 
 from desktop.domain.codes import CallDirection
-from desktop.telephony.events import CallHoldChanged, CallState, DtmfReceived, EndReason
+from desktop.telephony.events import CallHoldChanged, CallNotFound, CallState, DtmfReceived, EndReason
 from desktop.telephony.message import (
     SipMessage,
     SipParseError,
@@ -193,8 +193,6 @@ class Negotiation:
         """Hold (offer sendonly) or resume (offer sendrecv) an answered call with a re-INVITE."""
         call = self._calls.get(call_id)
         if call is None or not call.answered or call.state is CallState.ENDED or call.rtp is None:
-            from desktop.telephony.calls import CallNotFound  # calls.py imports this module
-
             raise CallNotFound(call_id)
         call.local_hold = hold
         if call.update is not None or not call.acked.is_set() or call.offer_in_2xx:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar
 from desktop.domain.phone import display_phone, is_hidden, try_normalize_phone
 from desktop.domain.ticket import Ticket
 from desktop.services.callbacks import CallbackItem
+from desktop.services.phone_account import account_from
 from desktop.services.phone_codes import Disposition
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.services.phone_session import FinishedCall, PhoneSession, RingingCall
@@ -27,7 +28,7 @@ from desktop.telephony import (
     SipAgent,
     TelephonyEvent,
 )
-from desktop.telephony.addressing import RouteWatch, local_address_towards
+from desktop.telephony.addressing import RouteWatch
 from desktop.telephony.calls import AudioFactory
 from desktop.ui.call_controls import CallControls
 from desktop.ui.call_popup import CallPopup
@@ -36,6 +37,7 @@ from desktop.ui.callbacks_panel import CallbacksPanel
 from desktop.ui.phone_audio import CallAudioDevice, DeviceProvider, MediaDevices, Ringer
 from desktop.ui.phone_bridge import PhoneBridge
 from desktop.ui.phone_status import show_registration
+from desktop.ui.sip_settings_dialog import SipSettingsDialog
 from desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -56,21 +58,6 @@ class Agent(Protocol):
 
 
 AgentFactory = Callable[[SipAccount, Callable[[TelephonyEvent], None], AudioFactory], Agent]
-
-
-def account_from(settings: Settings, password: str) -> SipAccount:
-    """The desk's account, addressed as sip-check addresses it: bound to the route's source address."""
-    host, port = settings.sip_server.strip(), int(settings.sip_port)
-    return SipAccount(
-        server_host=host,
-        user=settings.sip_extension.strip(),
-        password=password,
-        server_port=port,
-        local_host=settings.sip_local_ip.strip() or local_address_towards(host, port),
-        local_port=int(settings.sip_local_port),
-        rtp_port_low=int(settings.sip_rtp_port_low),
-        rtp_port_high=int(settings.sip_rtp_port_high),
-    )
 
 
 class PhoneDesk(QObject):
@@ -433,8 +420,6 @@ class PhoneDesk(QObject):
         self.callbacks.view.setFocus()
 
     def open_settings(self) -> None:
-        from desktop.ui.sip_settings_dialog import SipSettingsDialog
-
         dialog = SipSettingsDialog(
             self.settings, self.passwords, self._runner, self._policy, self.window, devices=self.devices
         )

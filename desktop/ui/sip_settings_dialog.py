@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.phone_account import account_from
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.settings import Settings
 from desktop.telephony import AgentPolicy, RegistrationChanged, RegistrationState, SipAgent, TelephonyEvent
@@ -41,8 +42,6 @@ RING_TRY_MS = 2000  # one loop of the ringtone
 
 def test_registration(settings: Settings, password: str, policy: AgentPolicy) -> RegistrationChanged | None:
     """Worker thread: registers a throw-away agent and reports the first final state (None: no answer)."""
-    from desktop.ui.phone_desk import account_from
-
     result: list[RegistrationChanged] = []
     done = threading.Event()
 
