@@ -4,41 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.keyring_service import KeyringService, system_backend, usable
+
+__all__ = ["SERVICE", "SipPasswordStore", "default_backend", "usable"]
+
 SERVICE = "tongdai1022-sip"
 
-
-def _usable(backend: Any) -> bool:
-    """False for keyring's `fail` and `null` backends (no Secret Service, no KWallet...)."""
-    if backend is None:
-        return False
-    module = type(backend).__module__
-    try:
-        priority = float(backend.priority)
-    except Exception:
-        priority = 0.0
-    return not module.startswith(("keyring.backends.fail", "keyring.backends.null")) and priority > 0
-
-
-def default_backend() -> Any:
-    """The system keyring as chosen by the keyring library (may be its `fail` backend)."""
-    try:
-        import keyring
-
-        return keyring.get_keyring()
-    except Exception:
-        return None
+default_backend = system_backend  # the name the phone desk and its tests know
 
 
 class SipPasswordStore:
     """`backend` is a keyring backend (tests hand in their own); without a usable one nothing is written."""
 
     def __init__(self, backend: Any) -> None:
-        self._backend = backend
-        self._session: dict[str, str] = {}
+        self._secrets = KeyringService(SERVICE, backend)
 
     @property
     def persistent(self) -> bool:
-        return _usable(self._backend)
+        return self._secrets.persistent
 
     def explain(self) -> str:
         """What happens to the password here, said to the operator."""
@@ -55,26 +38,8 @@ class SipPasswordStore:
         return f"{extension}@{server}"
 
     def get(self, server: str, extension: str) -> str | None:
-        key = self._key(server, extension)
-        if key in self._session:
-            return self._session[key]
-        if self.persistent:
-            try:
-                value = self._backend.get_password(SERVICE, key)
-            except Exception:
-                return None
-            return str(value) if value is not None else None
-        return None
+        return self._secrets.get(self._key(server, extension))
 
     def set(self, server: str, extension: str, password: str) -> bool:
         """True when the keyring keeps it; False when it is kept for this session only."""
-        key = self._key(server, extension)
-        if self.persistent:
-            try:
-                self._backend.set_password(SERVICE, key, password)
-                self._session.pop(key, None)
-                return True
-            except Exception:
-                pass
-        self._session[key] = password
-        return False
+        return self._secrets.set(self._key(server, extension), password)

@@ -5,11 +5,10 @@ Secrets are never written to the store, the settings file or the log.
 
 from __future__ import annotations
 
-import contextlib
-
 from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError
 
+from desktop import keyring_service
+from desktop.keyring_service import KeyringService, usable
 from desktop.sync.account import Login
 from desktop.sync.client import LoginRefused, SyncClient
 
@@ -23,53 +22,27 @@ NO_KEYRING_MESSAGE = (
 )
 
 
-def usable(backend: KeyringBackend | None) -> bool:
-    """False for keyring's 'fail' backend (no Secret Service, no KWallet...) and for none at all."""
-    if backend is None:
-        return False
-    try:
-        return float(backend.priority) > 0
-    except Exception:
-        return False
-
-
 class Credentials:
-    """Thread-safe enough for one writer (the UI) and one reader (the sync worker): plain dict and keyring."""
+    """The server's secrets per login, on the desk's one keyring service."""
 
     def __init__(self, backend: KeyringBackend | None) -> None:
-        self._backend = backend if usable(backend) else None
-        self._session: dict[str, str] = {}
+        self._secrets = KeyringService(SERVICE, backend)
 
     @property
     def persistent(self) -> bool:
-        return self._backend is not None
+        return self._secrets.persistent
 
     def _key(self, login: Login, kind: str) -> str:
         return f"{login.username}@{login.server_url}#{kind}"
 
     def _set(self, key: str, secret: str) -> None:
-        self._session[key] = secret
-        if self._backend is not None:
-            try:
-                self._backend.set_password(SERVICE, key, secret)
-            except KeyringError:
-                self._backend = None  # locked or gone: keep it for this session only
+        self._secrets.set(key, secret)
 
     def _get(self, key: str) -> str | None:
-        if key in self._session:
-            return self._session[key]
-        if self._backend is None:
-            return None
-        try:
-            return self._backend.get_password(SERVICE, key)
-        except KeyringError:
-            return None
+        return self._secrets.get(key)
 
     def _forget(self, key: str) -> None:
-        self._session.pop(key, None)
-        if self._backend is not None:
-            with contextlib.suppress(KeyringError):
-                self._backend.delete_password(SERVICE, key)
+        self._secrets.forget(key)
 
     def remember(self, login: Login, *, password: str | None = None, token: str | None = None) -> None:
         if password is not None:
@@ -93,9 +66,7 @@ class Credentials:
 
 def system_backend() -> KeyringBackend | None:
     """The platform's keyring, or None when it has none that works (the app says so and goes on)."""
-    import keyring
-
-    backend = keyring.get_keyring()
+    backend = keyring_service.system_backend()
     return backend if usable(backend) else None
 
 
