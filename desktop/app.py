@@ -72,19 +72,24 @@ _OS_REASONS = {
 
 
 def data_dir_problem(data_dir: Path) -> str | None:
-    """Why the data folder cannot be used, said with its name and what to do; None when it can."""
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        probe = data_dir / ".ghi-thu"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        reason = _OS_REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
-        return (
-            f"Không dùng được thư mục dữ liệu «{data_dir}» ({reason}). Chọn thư mục khác bằng --data-dir "
-            "THƯ_MỤC hoặc biến TONGDAI1022_HOME, hoặc nhờ bộ phận CNTT cấp quyền ghi vào thư mục này."
-        )
-    return None
+    """Why the data folder cannot be used, said with its name and what to do; None when it can.
+
+    Nothing is created here: a command that finds nothing to do must leave no folder behind.
+    """
+    existing = data_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    code = 0
+    if not existing.is_dir():
+        code = errno.ENOTDIR
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        code = errno.EACCES
+    if not code:
+        return None
+    return (
+        f"Không dùng được thư mục dữ liệu «{data_dir}» ({_OS_REASONS[code]}). Chọn thư mục khác bằng "
+        "--data-dir THƯ_MỤC hoặc biến TONGDAI1022_HOME, hoặc nhờ bộ phận CNTT cấp quyền ghi vào thư mục này."
+    )
 
 
 def _common(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
