@@ -24,6 +24,7 @@ from desktop.domain.codes import (
 )
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogService
+from desktop.services.reports import ReportService
 from desktop.services.surveys import NO_ANSWER, SurveyService
 from desktop.store import models
 from desktop.store.local import LocalStore
@@ -419,12 +420,18 @@ class SupervisorServices:
     dashboard: DashboardService
     surveys: SurveyService
     presence: PresenceSource
+    reports: ReportService | None = None  # the province's report of a period (Báo cáo screen)
 
     @classmethod
     def for_store(
         cls, store: LocalStore, operator: str, presence: PresenceSource | None = None
     ) -> SupervisorServices:
-        return cls(DashboardService(store), SurveyService(store, operator), presence or NoPresenceServer())
+        return cls(
+            DashboardService(store),
+            SurveyService(store, operator),
+            presence or NoPresenceServer(),
+            ReportService(store),
+        )
 
 
 __all__ = [

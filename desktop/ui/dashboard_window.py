@@ -14,10 +14,12 @@ from desktop.ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from desktop.services.dashboard import SupervisorServices
     from desktop.ui.dashboard_view import DashboardView
+    from desktop.ui.report_view import ReportView
     from desktop.ui.surveys_view import SurveysView
 
 DASHBOARD_KEYS = ["Ctrl+Shift+B"]
 SURVEYS_KEYS = ["Ctrl+Shift+S"]
+REPORT_KEYS = ["Ctrl+Shift+R"]
 
 
 class SupervisorScreens(QObject):
@@ -32,6 +34,7 @@ class SupervisorScreens(QObject):
         self._window = window
         self.dashboard: DashboardView | None = None
         self.surveys: SurveysView | None = None
+        self.report: ReportView | None = None
         self.dashboard_action = self._action(
             "dashboardAction",
             self.tr("Supervisor &dashboard"),
@@ -46,7 +49,14 @@ class SupervisorScreens(QObject):
             self.tr("Call back resolved tickets and record the citizen's satisfaction"),
             self.open_surveys,
         )
-        self.actions = [self.dashboard_action, self.surveys_action]
+        self.report_action = self._action(
+            "reportAction",
+            self.tr("&Report…"),
+            REPORT_KEYS,
+            self.tr("The province's report of a period: tables, Excel and Word"),
+            self.open_report,
+        )
+        self.actions = [self.dashboard_action, self.surveys_action, self.report_action]
         for action in self.actions:
             action.setEnabled(services is not None)
 
@@ -86,6 +96,17 @@ class SupervisorScreens(QObject):
             self.surveys.call_requested.connect(self.call_requested)
         _raise(self.surveys)
         return self.surveys
+
+    def open_report(self) -> ReportView | None:
+        if self._services is None or self._services.reports is None:
+            return None
+        if self.report is None:
+            from desktop.ui.report_view import ReportView
+
+            self.report = ReportView(self._services.reports, self._runner, parent=self._window)
+            self.report.setWindowFlag(Qt.WindowType.Window)
+        _raise(self.report)
+        return self.report
 
 
 def _raise(widget: QWidget) -> None:

@@ -1912,6 +1912,14 @@
         <source>Call back resolved tickets and record the citizen&apos;s satisfaction</source>
         <translation>Gọi lại phiếu đã xử lý và ghi mức độ hài lòng của người dân</translation>
     </message>
+    <message>
+        <source>&amp;Report…</source>
+        <translation>&amp;Báo cáo…</translation>
+    </message>
+    <message>
+        <source>The province's report of a period: tables, Excel and Word</source>
+        <translation>Báo cáo của tỉnh theo kỳ: các bảng, xuất Excel và Word</translation>
+    </message>
 </context>
 <context>
     <name>SurveysView</name>
@@ -2059,6 +2067,97 @@
     <message>
         <source>Your name as it should appear on tickets, calls and the supervisor's dashboard:</source>
         <translation>Họ tên của bạn như sẽ ghi trên phiếu, cuộc gọi và bảng điều khiển giám sát:</translation>
+    </message>
+</context>
+<context>
+    <name>ReportView</name>
+    <message>
+        <source>Report</source>
+        <translation>Báo cáo</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Tháng này</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Tháng trước</translation>
+    </message>
+    <message>
+        <source>Reform period (21st to 20th)</source>
+        <translation>Kỳ báo cáo cải cách TTHC (ngày 21 đến ngày 20)</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>Năm nay</translation>
+    </message>
+    <message>
+        <source>Chosen dates</source>
+        <translation>Chọn ngày</translation>
+    </message>
+    <message>
+        <source>Show (F5)</source>
+        <translation>Xem (F5)</translation>
+    </message>
+    <message>
+        <source>Export &amp;Excel…</source>
+        <translation>Xuất &amp;Excel…</translation>
+    </message>
+    <message>
+        <source>Export &amp;Word…</source>
+        <translation>Xuất &amp;Word…</translation>
+    </message>
+    <message>
+        <source>Choose a period, then Show.</source>
+        <translation>Chọn kỳ báo cáo rồi bấm Xem.</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>từ</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>đến</translation>
+    </message>
+    <message>
+        <source>The last day comes before the first: swap them.</source>
+        <translation>Ngày cuối đứng trước ngày đầu: hãy đổi chỗ hai ngày.</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Đang tính số liệu…</translation>
+    </message>
+    <message>
+        <source>%1 tickets received from %2 to %3 (Vietnam time).</source>
+        <translation>%1 phiếu tiếp nhận từ %2 đến %3 (giờ Việt Nam).</translation>
+    </message>
+    <message>
+        <source>Could not make the report: %1</source>
+        <translation>Không lập được báo cáo: %1</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Tệp Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Word document (*.docx)</source>
+        <translation>Tệp Word (*.docx)</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>Lưu báo cáo</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>Đang ghi %1…</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Đã lưu: %1</translation>
     </message>
 </context>
 </TS>
