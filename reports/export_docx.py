@@ -10,6 +10,8 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
@@ -22,8 +24,10 @@ from reports.tables import Cell, Head, Percent, Table, all_tables
 from reports.vn_numbers import vn_int, vn_percent
 
 HEADING = "KẾT QUẢ HOẠT ĐỘNG CỦA TỔNG ĐÀI THÔNG TIN DỊCH VỤ CÔNG 1022"
-MARGIN_CM = 1.5
-PAGE_WIDTH_CM = 29.7 - 2 * MARGIN_CM  # A4 landscape
+# Decree 30/2020/NĐ-CP, appendix I: top and bottom 2-2.5 cm, left (binding side) 3-3.5 cm, right 1.5-2 cm;
+# Times New Roman 13-14 pt for the text.
+MARGINS_CM = {"top_margin": 2.0, "bottom_margin": 2.0, "left_margin": 3.0, "right_margin": 1.5}
+PAGE_WIDTH_CM = 29.7 - MARGINS_CM["left_margin"] - MARGINS_CM["right_margin"]  # A4 landscape
 WIDE = 12  # tables with more columns than this get a smaller font
 
 
@@ -50,11 +54,12 @@ def write_docx(report: Report, path: Path, step: Callable[[str], None] = lambda 
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(MARGIN_CM))
+    for side, centimetres in MARGINS_CM.items():
+        setattr(section, side, Cm(centimetres))
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
+    style.font.size = Pt(13)
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -104,14 +109,18 @@ def _draw(grid: DocxTable, table: Table, widths: list[float]) -> None:
             cell = cell.merge(corner)
         cell.width = Cm(sum(widths[column : column + head.columns]))
         _write(cell, head.text, size, bold=True, centred=True)
-    # Body rows have no merged cells: their <w:tc> are the columns.
     rows = grid.rows
+    for header_row in rows[: len(table.header)]:  # repeated at the top of every page the table runs over
+        header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    # Body rows have no merged cells: their <w:tc> are the columns.
     for offset, cells in enumerate([*table.body, table.totals]):
         bold = offset == len(table.body)
         line = rows[len(table.header) + offset]
         for tc, value, width in zip(line._tr.tc_lst, cells, widths, strict=True):
             cell = _Cell(tc, grid)
             cell.width = Cm(width)
+            if not isinstance(value, str):  # "99,73%" never breaks over two lines
+                tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
             _write(cell, cell_text(value), size, bold=bold, centred=False, right=not isinstance(value, str))
 
 

@@ -22,7 +22,9 @@ from reports.safe_text import printable
 from reports.shape import Report
 from reports.tables import Percent, Table, all_tables
 
-COUNT_FORMAT = "#,##0"
+# Dots as literal characters, not the viewer's thousands separator: 42.778 on an English Excel too.
+COUNT_FORMAT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
+FONT = "Times New Roman"  # as the province's documents (Decree 30/2020/NĐ-CP)
 PERCENT_FORMAT = "0.00%"
 TITLE = "TÌNH HÌNH TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ QUA TỔNG ĐÀI THÔNG TIN DỊCH VỤ CÔNG 1022"
 FIRST_HEADER_ROW = 4  # rows 1-3: the appendix's title, the period, the table's title
@@ -82,6 +84,9 @@ def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as long as needed
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{FIRST_HEADER_ROW}:{FIRST_HEADER_ROW + len(table.header) - 1}"
+    for line in sheet.iter_rows():
+        for cell in line:
+            cell.font = Font(name=FONT, size=12, bold=cell.font.bold, italic=cell.font.italic)
 
 
 def _put_text(cell: Any, text: str) -> None:

@@ -24,10 +24,16 @@ def activity(report: Report) -> str:
         if code == phone or count
     )
     tickets, tthc = vn_int(totals["tickets"]), vn_int(totals["tthc"])
+    if calls["inbound"] or calls["outbound"] or calls["missed"]:
+        heard = (
+            f"tiếp nhận và thực hiện {vn_int(calls['inbound'] + calls['outbound'])} cuộc gọi (gồm: "
+            f"{vn_int(calls['inbound'])} cuộc gọi vào, {vn_int(calls['outbound'])} cuộc gọi ra), "
+        )
+    else:  # no call at all in a hotline's period means no call log (imported tickets), not a silent month
+        heard = "tiếp nhận (chưa có nhật ký cuộc gọi của kỳ này), "
     return (
         f"Từ ngày {_day(report['period']['from'])} đến ngày {_day(report['period']['to'])}, Tổng đài 1022 đã "
-        f"tiếp nhận và thực hiện {vn_int(calls['inbound'] + calls['outbound'])} cuộc gọi (gồm: "
-        f"{vn_int(calls['inbound'])} cuộc gọi vào, {vn_int(calls['outbound'])} cuộc gọi ra), "
+        f"{heard}"
         f"{vn_int(others)} lượt tương tác qua các kênh 1022: Email, Zalo, Facebook, Website, App Mobile của "
         f"người dân, doanh nghiệp. Theo đó, Điện thoại viên tổ chức tiếp nhận và lập {tickets} "
         f"phiếu xử lý ý kiến, phản ánh, kiến nghị của tổ chức, cá nhân. Trong đó, có {tthc} "

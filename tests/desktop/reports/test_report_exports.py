@@ -234,3 +234,35 @@ def test_a_unit_named_like_a_formula_or_with_a_nul_is_written_as_plain_text(
         cell.text for table in docx.Document(str(document_path)).tables for cell in table._cells
     )
     assert HOSTILE_NAME in words and "Xã  Mỹ" in words
+
+
+def test_a_period_without_a_call_log_says_so_rather_than_zero_calls(report: Report) -> None:
+    from reports.narrative import activity
+
+    silent: Report = {**report, "calls": {"inbound": 0, "outbound": 0, "missed": 0}}
+    assert "chưa có nhật ký cuộc gọi" in activity(silent)
+    assert "0 cuộc gọi" not in activity(silent)
+    assert "chưa có nhật ký" not in activity(report)
+
+
+def test_documents_follow_decree_30_and_show_vietnamese_numbers_in_any_locale(
+    report: Report, tmp_path: Path
+) -> None:
+    from docx.oxml.ns import qn
+
+    docx_path, xlsx_path = tmp_path / "r.docx", tmp_path / "r.xlsx"
+    write_docx(report, docx_path)
+    document = docx.Document(str(docx_path))
+    section = document.sections[0]
+    assert (round(section.left_margin.cm, 2), round(section.right_margin.cm, 2)) == (3.0, 1.5)
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    table = document.tables[0]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+    assert any(tc.tcPr.find(qn("w:noWrap")) is not None for tc in table.rows[-1]._tr.tc_lst)
+
+    write_xlsx(report, xlsx_path)
+    sheet = load_workbook(xlsx_path).worksheets[0]
+    assert {cell.font.name for row in sheet.iter_rows() for cell in row if cell.value is not None} == {
+        "Times New Roman"
+    }
+    assert "\\." in COUNT_FORMAT and "," not in COUNT_FORMAT  # literal dots: 42.778 on an English Excel
