@@ -100,6 +100,7 @@ class ReportView(QWidget):
         self.report: Report | None = None
         self.preset_combo = QComboBox(self)
         self.preset_combo.setObjectName("reportPreset")
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for text, key in (
             (self.tr("This month"), PRESET_MONTH),
             (self.tr("Last month"), PRESET_LAST_MONTH),
@@ -231,8 +232,10 @@ class ReportView(QWidget):
                 grid.setItem(row_number, column, item)
         header = grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        grid.setColumnWidth(0, 260)
+        if table.width > 2:  # STT, then the unit's (or the line's) name: wide enough, eliding beyond
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+            grid.setColumnWidth(1, 320)
+        grid.verticalHeader().setDefaultSectionSize(grid.fontMetrics().height() + 8)
         return grid
 
     def on_failed(self, error: BaseException) -> None:

@@ -72,3 +72,39 @@ def test_the_surveys_screen_is_photographed(qtbot, vietnamese, make_window, seed
     surveys.resize(size[0], size[1] - TASKBAR)
     qtbot.waitUntil(lambda: surveys.policy is not None, timeout=10000)
     _shoot(surveys, "surveys", size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_report_screen_shows_its_tables_headers_whole(qtbot, vietnamese, make_window, seeded, size):
+    window = make_window()
+    report = window.supervisor.open_report()
+    assert report is not None
+    report.resize(size[0], size[1] - TASKBAR)
+    with qtbot.waitSignal(report.report_shown, timeout=20000):
+        report.show_report()
+    for index in range(report.tabs.count()):
+        report.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        _shoot(report, f"report-{index + 1}", size)
+    grid = report.tabs.widget(0)
+    header = grid.horizontalHeader()
+    for column in range(1, grid.columnCount()):
+        text = grid.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(text), text
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_procedures_panel_is_photographed(qtbot, vietnamese, type_text, make_window, store, size):
+    from desktop.services.kb import ensure_starter_kb
+
+    ensure_starter_kb(store)
+    window = make_window()
+    window.resize(size[0], size[1] - TASKBAR)
+    panel = window.kb_panel
+    window.focus_kb()
+    qtbot.waitUntil(lambda: panel.is_loaded, timeout=5000)
+    type_text(panel.search_edit, "cap lai cccd")
+    qtbot.waitUntil(lambda: bool(panel.hits))
+    with qtbot.waitSignal(panel.card_shown, timeout=3000):
+        panel.open_hit(panel.hits[0])
+    _shoot(window, "procedures", size)
