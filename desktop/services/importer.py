@@ -431,6 +431,7 @@ def import_tickets_csv(
                 rows.finish()
         except OperationalError as error:
             raise explain(error) from error
+    store.outbox_written()
     return report
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.clock import now_vn
+from desktop.store.local import OUTBOX_WRITTEN
 from desktop.store.models import OutboxMutation
 from desktop.store.sync_models import SyncVersion
 
@@ -40,6 +41,7 @@ def append_mutation(
         created_at=now_vn(),
     )
     session.add(mutation)
+    session.info[OUTBOX_WRITTEN] = True  # the store tells the sync engine once this commits
     return mutation
 
 

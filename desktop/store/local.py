@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.store.catalog_loader import load_catalogs
 from desktop.store.engine import DB_FILENAME, create_store_engine, migrate, session_factory, writer
 from desktop.store.models import Meta
+
+log = logging.getLogger(__name__)
+
+OUTBOX_WRITTEN = "outbox_written"  # a session's info flag: this transaction added outbox rows
 
 
 @dataclass
@@ -19,7 +25,8 @@ class LocalStore:
     """An open store: sessions for reading (`sessions`) and for writing (`writes`), and this desktop's id.
 
     Writes go through `writes.begin()`: it takes SQLite's write lock at BEGIN, so two writers queue
-    instead of one failing; reads never wait for a writer (WAL).
+    instead of one failing; reads never wait for a writer (WAL). Whoever must know that a committed
+    transaction left changes to send (the sync engine) listens with `on_outbox_written`.
     """
 
     path: Path
@@ -28,6 +35,7 @@ class LocalStore:
     writes: sessionmaker[Session]
     client_id: uuid.UUID
     backup_before_migration: Path | None = None
+    _outbox_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @classmethod
     def open(cls, data_dir: Path, *, load_default_catalogs: bool = True) -> LocalStore:
@@ -41,10 +49,36 @@ class LocalStore:
             client_id = _ensure_client_id(session)
             if load_default_catalogs:
                 load_catalogs(session)
-        return cls(path, engine, sessions, writes, client_id, backup)
+        store = cls(path, engine, sessions, writes, client_id, backup)
+        for maker in (sessions, writes):
+            event.listen(maker, "after_commit", store._after_commit)
+            event.listen(maker, "after_soft_rollback", _forget_outbox_flag)
+        return store
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def on_outbox_written(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Calls `listener` (on the committing thread) after each commit that added outbox rows;
+        returns the function that stops it."""
+        self._outbox_listeners.append(listener)
+        return lambda: self._outbox_listeners.remove(listener) if listener in self._outbox_listeners else None
+
+    def outbox_written(self) -> None:
+        """Tells the listeners; the ORM path calls it itself, a raw bulk write calls it after its commit."""
+        for listener in list(self._outbox_listeners):
+            try:
+                listener()
+            except Exception:
+                log.exception("Outbox listener failed")
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(OUTBOX_WRITTEN, False):
+            self.outbox_written()
+
+
+def _forget_outbox_flag(session: Session, _previous: object) -> None:
+    session.info.pop(OUTBOX_WRITTEN, None)
 
 
 def _ensure_client_id(session: Session) -> uuid.UUID:

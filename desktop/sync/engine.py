@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from desktop.domain.clock import now_vn
 from desktop.store import models
@@ -79,7 +78,6 @@ class SyncEngine:
         *,
         on_event: Callable[[SyncEvent], None] = lambda _event: None,
         pull_interval: float = 30.0,
-        local_poll: float = 2.0,
         batch_size: int = MAX_BATCH,
         pull_page: int = PULL_PAGE,
         backoff: Backoff | None = None,
@@ -92,15 +90,16 @@ class SyncEngine:
         self._login = login
         self._on_event = on_event
         self._pull_interval = pull_interval
-        self._local_poll = local_poll
         self._batch_size = min(batch_size, MAX_BATCH)
         self._pull_page = pull_page
         self._backoff = backoff or Backoff()
         self._clock = clock
         self._protocol_version = protocol_version
         self._wakeup = threading.Event()
+        self._written_meanwhile = threading.Event()  # a local commit during the cycle just run
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._stop_listening: Callable[[], None] = lambda: None
         self._failing = False
         self._restore_seen = False
         self.online = False
@@ -108,6 +107,7 @@ class SyncEngine:
     # -- control, from any thread ---------------------------------------------------------------
     def start(self) -> None:
         if self._thread is None:
+            self._stop_listening = self._store.on_outbox_written(self._on_outbox_written)
             self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
             self._thread.start()
 
@@ -116,6 +116,7 @@ class SyncEngine:
         return self._thread is not None and self._thread.is_alive()
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._stop_listening()
         self._stopping.set()
         self._wakeup.set()
         if self._thread is not None:
@@ -136,11 +137,12 @@ class SyncEngine:
             if self._stopping.is_set():
                 break
             self._failing = True  # until the cycle succeeds: no early retry on a local save
+            self._written_meanwhile.clear()
             try:
                 self.run_cycle()
                 self._backoff.reset()
                 self._failing = False
-                delay = self._pull_interval
+                delay = 0.0 if self._written_meanwhile.is_set() else self._pull_interval
             except LoginRefused as error:
                 self._report(False, str(error), login_needed=True)
                 delay = self._pull_interval
@@ -153,26 +155,15 @@ class SyncEngine:
                 self._report(False, f"Lỗi đồng bộ ngoài dự kiến: {error}. Sẽ thử lại.")
 
     def _wait(self, delay: float) -> None:
-        """Sleeps up to `delay`; returns early on `wake()`, or when any service's save left an unsent
-        row in the outbox (calls, surveys, imports push soon too, without knowing about the engine)."""
-        deadline = time.monotonic() + delay
-        while (remaining := deadline - time.monotonic()) > 0:
-            if self._wakeup.wait(min(remaining, self._local_poll)):
-                return
-            if not self._failing and self._has_unsent():
-                return
+        """Sleeps up to `delay`; returns early on `wake()`, or when a commit in this process left rows
+        in the outbox (calls, surveys, imports push soon too, without knowing about the engine)."""
+        self._wakeup.wait(delay)
 
-    def _has_unsent(self) -> bool:
-        try:
-            with self._store.sessions() as session:
-                state = session.get(SyncState, 1)
-                head = session.scalar(select(func.max(models.OutboxMutation.seq))) or 0
-                if state is None:
-                    return head > 0
-                return head > state.numbered_through or state.next_seq - 1 > state.acked_seq
-        except Exception:
-            log.exception("Không đọc được hàng đợi gửi")
-            return False
+    def _on_outbox_written(self) -> None:
+        """Any thread, right after a commit: push soon, unless a failing cycle is backing off."""
+        self._written_meanwhile.set()
+        if not self._failing:
+            self._wakeup.set()
 
     def _report(self, online: bool, message: str = "", *, login_needed: bool = False) -> None:
         self.online = online
