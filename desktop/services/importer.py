@@ -72,7 +72,7 @@ from desktop.services.import_parse import (
     parse_in_worker,
     parsed_batches,
 )
-from desktop.services.search_index import TICKET_BODY_SQL
+from desktop.services.search_index import FTS_FILL_RANGE_SQL
 from desktop.store.engine import bulk_writer
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
@@ -145,10 +145,7 @@ _OUTBOX_SQL = (
     "INSERT INTO outbox (mutation_id, entity, entity_id, op, base_version, payload, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-# The rows just written index themselves: their words never cross between the processes.
-_FTS_SQL = (
-    f"INSERT INTO ticket_fts(rowid, body) SELECT pk, {TICKET_BODY_SQL} FROM tickets WHERE pk BETWEEN ? AND ?"
-)
+_FTS_SQL = FTS_FILL_RANGE_SQL
 
 
 # --- writing ------------------------------------------------------------------------------------

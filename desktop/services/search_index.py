@@ -13,6 +13,11 @@ from desktop.domain.text import fold
 _WORD = re.compile(r"\w+")
 
 
+# Every statement on the index lives here; the ORM services, the bulk importer and the sync apply
+# (raw sqlite3 cursors, qmark style) all use these.
+FTS_INSERT_SQL = "INSERT INTO ticket_fts(rowid, body) VALUES (?, ?)"
+FTS_DELETE_SQL = "INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete', ?, ?)"
+FTS_MATCH = text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :match")
 _INSERT = text("INSERT INTO ticket_fts(rowid, body) VALUES (:pk, :body)")
 _DELETE = text("INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete', :pk, :body)")
 
@@ -35,6 +40,10 @@ TICKET_BODY_SQL = (
     "replace(replace(citizen_name || ' ' || tthc_code || ' ' || content || ' ' || answer, "
     "'đ', 'd'), 'Đ', 'D')"
 )
+# A bulk import's rows index themselves from the stored columns: their words never cross processes.
+FTS_FILL_RANGE_SQL = (
+    f"INSERT INTO ticket_fts(rowid, body) SELECT pk, {TICKET_BODY_SQL} FROM tickets WHERE pk BETWEEN ? AND ?"
+)
 
 
 def index_ticket(session: Session, pk: int, body: str, *, old_body: str | None = None) -> None:
@@ -48,7 +57,7 @@ def index_ticket(session: Session, pk: int, body: str, *, old_body: str | None =
 def index_new_tickets(connection: Connection, rows: Sequence[tuple[int, str]]) -> None:
     """Index many new tickets at once ((pk, body) pairs), in the caller's transaction."""
     if rows:
-        connection.exec_driver_sql("INSERT INTO ticket_fts(rowid, body) VALUES (?, ?)", rows)
+        connection.exec_driver_sql(FTS_INSERT_SQL, rows)
 
 
 def match_expression(query: str) -> str | None:

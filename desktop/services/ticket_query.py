@@ -21,7 +21,7 @@ from desktop.domain.codes import (
 )
 from desktop.domain.phone import phone_prefix_digits
 from desktop.domain.ticket import TicketRow
-from desktop.services.search_index import match_expression
+from desktop.services.search_index import FTS_MATCH, match_expression
 from desktop.store.local import LocalStore
 from desktop.store.models import Ticket, Unit
 
@@ -101,9 +101,7 @@ def _indexed(typed: str) -> ColumnElement[bool] | None:
     expression = match_expression(typed)
     if expression is None:
         return None
-    return Ticket.pk.in_(
-        text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :match").bindparams(match=expression)
-    )
+    return Ticket.pk.in_(FTS_MATCH.bindparams(match=expression))
 
 
 def _starts_with(column: Any, prefix: str) -> ColumnElement[bool]:

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn, to_vn
+from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL
 from desktop.services.tickets import ticket_search_body
 from desktop.store import models
 from desktop.store.local import LocalStore
@@ -158,8 +159,8 @@ _NEW_CITIZEN = (
     "INSERT INTO citizens (id, phone, name, address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
 )
 _TICKET_BY_ID = "SELECT * FROM tickets WHERE id = ?"
-_FTS_INSERT = "INSERT INTO ticket_fts(rowid, body) VALUES (?, ?)"
-_FTS_DELETE = "INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete', ?, ?)"
+_FTS_INSERT = FTS_INSERT_SQL
+_FTS_DELETE = FTS_DELETE_SQL
 
 
 def _newer(raw: Any, change: Change) -> bool:
@@ -302,7 +303,7 @@ def _delete_ticket(connection: Connection, ticket_id: str, current: Mapping[str,
     connection.execute(update(models.Call).where(models.Call.ticket_id == ticket_id).values(ticket_id=None))
     connection.execute(delete(models.TicketHistory).where(models.TicketHistory.ticket_id == ticket_id))
     connection.exec_driver_sql(
-        "INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete', ?, ?)",
+        FTS_DELETE_SQL,
         (current["pk"], ticket_search_body(dict(current))),
     )
     connection.execute(delete(models.Ticket).where(models.Ticket.id == ticket_id))
