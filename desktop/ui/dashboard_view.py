@@ -221,6 +221,7 @@ class DashboardView(QWidget):
         table.verticalHeader().hide()
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(120)  # the name column is never squeezed to a few letters
         for column in range(1, len(headers)):  # figures keep their whole heading; names elide instead
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)

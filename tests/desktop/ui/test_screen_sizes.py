@@ -21,9 +21,16 @@ TASKBAR = 40  # what Windows' taskbar leaves of the screen's height
 
 @pytest.fixture
 def vietnamese(qapp):  # type: ignore[no-untyped-def]
+    """Vietnamese and the desk's style sheet, as an operator sees the screens."""
+    from desktop.ui.style import apply_style
+
+    sheet, font = qapp.styleSheet(), qapp.font()
     translators = install_translations(qapp)
+    apply_style(qapp)
     yield
     remove_translations(qapp, translators)
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
 
 
 def _shoot(widget, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
