@@ -111,8 +111,9 @@ class CallbacksPanel(QWidget):
             self.view.addTopLevelItem(row)
             if current is not None and current.id == item.id:
                 self.view.setCurrentItem(row)
-        if self.view.currentItem() is None and self.view.topLevelItemCount():
-            self.view.setCurrentItem(self.view.topLevelItem(0))
+        first = self.view.topLevelItem(0)
+        if self.view.currentItem() is None and first is not None:
+            self.view.setCurrentItem(first)
         self.status_label.setText(
             self.tr("%1 callbacks waiting").replace("%1", str(len(items)))
             + " · "

@@ -158,8 +158,9 @@ class HistoryPanel(QWidget):
                 self.suggestions.setCurrentRow(0)
             return
         self.tickets_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if self.tickets_view.currentItem() is None and self.tickets_view.topLevelItemCount():
-            self.tickets_view.setCurrentItem(self.tickets_view.topLevelItem(0))
+        first = self.tickets_view.topLevelItem(0)
+        if self.tickets_view.currentItem() is None and first is not None:
+            self.tickets_view.setCurrentItem(first)
 
     def on_form_phone_changed(self, text: str) -> None:
         if text.strip() == self._typed:
@@ -289,6 +290,7 @@ class HistoryPanel(QWidget):
 
     def ticket_ids(self) -> list[str]:
         return [
-            str(self.tickets_view.topLevelItem(i).data(0, TICKET_ID_ROLE))
+            str(item.data(0, TICKET_ID_ROLE))
             for i in range(self.tickets_view.topLevelItemCount())
+            if (item := self.tickets_view.topLevelItem(i)) is not None
         ]

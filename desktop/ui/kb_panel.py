@@ -358,7 +358,7 @@ class KbPanel(QWidget):
             item.setToolTip(1, hit.title)
             item.setToolTip(2, detail)
             self.results.addTopLevelItem(item)
-        self.results.setCurrentItem(None)  # type: ignore[arg-type]
+        self.results.setCurrentItem(None)  # type: ignore[call-overload]  # Qt takes None: no current row
         self.results.clearSelection()
         if self.current is not None and not any(self._shows(hit) for hit in hits):
             # A card the new results no longer list would be inserted or linked by mistake.
@@ -397,8 +397,9 @@ class KbPanel(QWidget):
             else (0 if step > 0 else count - 1)
         )
         item = self.results.topLevelItem(max(0, min(row, count - 1)))
-        self.results.setCurrentItem(item)
-        self.results.scrollToItem(item)
+        if item is not None:
+            self.results.setCurrentItem(item)
+            self.results.scrollToItem(item)
 
     def open_current(self) -> None:
         """Opens the chosen result, or the first one when none is chosen yet."""

@@ -510,6 +510,9 @@ class MainWindow(QMainWindow):
             self._layout_restored = True
             self._restore_layout()
 
+    def _close_after_save(self) -> None:
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.form.is_saving:
             event.ignore()
@@ -521,7 +524,7 @@ class MainWindow(QMainWindow):
                 return
             if choice is UnsavedChoice.SAVE:
                 event.ignore()
-                self.form.save(then=self.close)
+                self.form.save(then=self._close_after_save)
                 return
             self.form.new_ticket()
         self.save_layout()
