@@ -135,6 +135,24 @@ def display_phone(stored: str) -> str:
     return national
 
 
+def phone_search_prefixes(raw: str) -> list[str]:
+    """Stored-form prefixes a typed number can start (search and suggestions), [] if not digits.
+
+    A Vietnamese number in any form (`0892 000`, `84892`, `+84892`) is `+84...`, listed or not; a
+    foreign one typed with its `+` is itself; a short code or an extension (`1022`) is also its digits.
+    """
+    compact = _SEPARATORS.sub("", raw or "")
+    digits = phone_prefix_digits(compact)
+    if not digits:
+        return []
+    if compact.startswith("+") and not compact.startswith("+84"):
+        return [compact]
+    prefixes = ["+84" + digits]
+    if not compact.startswith(("0", "+", "84")):
+        prefixes.append(compact)
+    return prefixes
+
+
 def phone_prefix_digits(raw: str) -> str | None:
     """National significant digits typed so far (for prefix search), None if not digits."""
     compact = _SEPARATORS.sub("", raw or "")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BindParameter, bindparam, case, func, select
+from sqlalchemy import BindParameter, and_, bindparam, case, func, or_, select
 
 from desktop.domain.codes import CallDirection, CallOutcome, TicketStatus
-from desktop.domain.phone import normalize_phone, phone_prefix_digits
+from desktop.domain.phone import normalize_phone, phone_prefix_digits, phone_search_prefixes
 from desktop.domain.ticket import CallerHistory, CallRow, Citizen
 from desktop.services.ticket_query import TICKET_ROW_COLUMNS, row_to_ticket_row
 from desktop.store import models
@@ -99,13 +99,10 @@ class CallerHistoryService:
         digits = phone_prefix_digits(typed)
         if digits is None or len(digits) < 2:
             return []
-        low = "+84" + digits
-        high = low[:-1] + chr(ord(low[-1]) + 1)
-        query = (
-            select(models.Citizen)
-            .where(models.Citizen.phone >= low, models.Citizen.phone < high)
-            .order_by(models.Citizen.phone)
-            .limit(limit)
-        )
+        ranges = [
+            and_(models.Citizen.phone >= low, models.Citizen.phone < low[:-1] + chr(ord(low[-1]) + 1))
+            for low in phone_search_prefixes(typed)
+        ]
+        query = select(models.Citizen).where(or_(*ranges)).order_by(models.Citizen.phone).limit(limit)
         with self._store.sessions() as session:
             return [Citizen(c.id, c.phone, c.name, c.address) for c in session.scalars(query)]

@@ -19,7 +19,7 @@ from desktop.domain.codes import (
     Satisfaction,
     TicketStatus,
 )
-from desktop.domain.phone import phone_prefix_digits
+from desktop.domain.phone import phone_search_prefixes
 from desktop.domain.ticket import TicketRow
 from desktop.services.search_index import FTS_MATCH, match_expression
 from desktop.store.local import LocalStore
@@ -125,9 +125,7 @@ def text_condition(typed: str) -> ColumnElement[bool] | None:
             words.append(token)
             continue
         alternatives = [_starts_with(Ticket.code, code) for code in dict.fromkeys((token, token.upper()))]
-        digits = phone_prefix_digits(token)
-        if digits:
-            alternatives.append(_starts_with(Ticket.phone, "+84" + digits))
+        alternatives.extend(_starts_with(Ticket.phone, prefix) for prefix in phone_search_prefixes(token))
         indexed = _indexed(token)
         if indexed is not None:
             alternatives.append(indexed)

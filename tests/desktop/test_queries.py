@@ -127,3 +127,27 @@ def test_known_callers_are_suggested_while_the_number_is_typed(
     assert [c.phone for c in service.callers_starting_with("0912 3")] == ["+84912345678"]
     assert [c.phone for c in service.callers_starting_with("098")] == ["+84987654321"]
     assert service.callers_starting_with("0911") == []
+
+
+@pytest.mark.parametrize(
+    ("phone", "typed"),
+    [
+        ("0892000111", "0892 000"),  # possible for Vietnam, not listed by phonenumbers: stored unverified
+        ("0895987864", "+84895987"),
+        ("+1 202 555 0143", "+1202555"),  # foreign
+        ("1022", "1022"),  # a short code
+    ],
+)
+def test_search_and_suggestions_find_every_kind_of_number_by_its_beginning(
+    store: LocalStore, ticket_service: TicketService, phone: str, typed: str
+) -> None:
+    ticket_service.create(
+        TicketDraft(content="Hỏi lịch tiếp công dân", phone=phone, citizen_name="Người gọi")
+    )
+    ticket_service.create(TicketDraft(content="Người khác", phone="0987654321", citizen_name="Người khác"))
+
+    found = TicketQuery(store).page(TicketFilter(text=typed)).rows
+    assert [row.content for row in found] == ["Hỏi lịch tiếp công dân"]
+    suggested = CallerHistoryService(store).callers_starting_with(typed)
+    assert [citizen.name for citizen in suggested] == ["Người gọi"]
+    assert CallerHistoryService(store).lookup(phone).total_tickets == 1
