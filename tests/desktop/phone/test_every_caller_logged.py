@@ -23,11 +23,12 @@ CALLERS = [
     ("anonymous@anonymous.invalid", HIDDEN_PHONE, "Số ẩn"),
     ("0892000111@198.18.0.9", "+84892000111", "0892 000 111"),  # shaped like a mobile, not in phonenumbers
     ("+12025550143@198.18.0.9", "+12025550143", "+1 202-555-0143"),
+    ("0912345678;phone-context=+84@198.18.0.9", "+84912345678", "0912 345 678"),  # RFC 3966 local number
 ]
 
 
 def keys(from_uri: str) -> list[str]:
-    user = from_uri.split("@")[0]
+    user = from_uri.split("@")[0].split(";")[0]
     return [
         "-s",
         "1022",
