@@ -14,7 +14,9 @@ from sqlalchemy import select
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallOutcome
 from desktop.domain.phone import HIDDEN_PHONE
+from desktop.domain.ticket import TicketDraft
 from desktop.services.reports import ReportService
+from desktop.services.tickets import TicketService
 from desktop.store import models
 
 SCENARIOS = Path(__file__).with_name("scenarios")
@@ -110,3 +112,36 @@ def test_an_abandoned_call_is_logged_and_only_a_known_number_is_queued_for_a_cal
         assert HIDDEN_PHONE not in queued  # nobody to call back
     else:
         qtbot.waitUntil(lambda: stored in [item.phone for item in desk.phone.callbacks.items], timeout=5000)
+
+
+def test_click_to_call_dials_an_unlisted_number_and_logs_and_counts_the_outbound_call(
+    qtbot, make_desk, kamailio, sipp, store
+):
+    ticket = TicketService(store, "kiem.thu").create(
+        TicketDraft(content="Hẹn gọi lại báo kết quả", phone="0892000111", citizen_name="Lê Văn Cường")
+    )
+    desk = make_desk(kamailio, user="1003", record=False)
+    qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+    before = ReportService(store).report(now_vn().date(), now_vn().date())["calls"]
+    trunk = sipp.uas("uas_trunk_bye.xml", kamailio.trunk_port, "-d", "500")
+    window, table = desk.window, desk.window.table
+    qtbot.waitUntil(lambda: window.model.row_of(ticket.id) >= 0, timeout=5000)
+    table.setCurrentIndex(window.model.index(window.model.row_of(ticket.id), 0))
+    window.activateWindow()
+    table.setFocus()
+    qtbot.waitUntil(lambda: table.hasFocus(), timeout=2000)
+    qtbot.keyClick(
+        table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)  # the callee hung up
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_Return)
+    assert trunk.wait(10) == 0, trunk.output()
+    assert desk.session.flush()
+    with store.sessions() as session:
+        row = session.scalars(select(models.Call).order_by(models.Call.started_at.desc())).first()
+    assert row is not None
+    assert (row.direction, row.phone, row.ticket_id) == ("ra", "+84892000111", ticket.id)
+    assert row.outcome == CallOutcome.ANSWERED.value
+    after = ReportService(store).report(now_vn().date(), now_vn().date())["calls"]
+    assert after["outbound"] == before["outbound"] + 1
