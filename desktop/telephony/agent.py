@@ -320,7 +320,7 @@ class SipAgent:
         elif method == "CANCEL":
             calls.on_cancel(request, source, transaction)
         elif method == "BYE":
-            calls.on_bye(request, transaction)
+            calls.on_bye(request, transaction, source)
         elif method == "OPTIONS":
             headers = [("Allow", ALLOW), ("Accept", "application/sdp"), *self._contact_headers()]
             self._tx.respond(transaction, build_response(request, 200, headers=headers), 200)

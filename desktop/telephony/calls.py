@@ -34,6 +34,7 @@ from desktop.telephony.message import (
 )
 from desktop.telephony.nat import PublicAddress
 from desktop.telephony.negotiation import Negotiation
+from desktop.telephony.refusals import RefusalLog
 from desktop.telephony.registration import ALLOW
 from desktop.telephony.rtp import RtpSession
 from desktop.telephony.sdp import (
@@ -154,9 +155,10 @@ class CallInfo:
     remote_hold: bool = False
 
 
-def caller_identity(invite: SipMessage) -> tuple[NameAddr, str]:
-    """Who is calling: P-Asserted-Identity when present and parseable, else From; and which one was used."""
-    for value in invite.header_values("P-Asserted-Identity"):
+def caller_identity(invite: SipMessage, *, trust_asserted: bool = True) -> tuple[NameAddr, str]:
+    """Who is calling: P-Asserted-Identity when present, parseable and sent by a trusted proxy (RFC 3325:
+    anyone can write the header), else From; and which one was used."""
+    for value in invite.header_values("P-Asserted-Identity") if trust_asserted else ():
         try:
             return parse_name_addr(value), "P-Asserted-Identity"
         except SipParseError:
@@ -205,6 +207,7 @@ class CallManager(Negotiation):
         self._emit = emit
         self._audio = audio
         self._media = media
+        self._refused = RefusalLog()
         self._calls: dict[str, Call] = {}
 
     def __len__(self) -> int:
@@ -225,8 +228,17 @@ class CallManager(Negotiation):
         if _tag_of(invite.header("To")):
             self._on_reinvite(invite, source, transaction)
             return
+        already_ringing = sum(
+            1
+            for c in self._calls.values()
+            if c.direction is CallDirection.INBOUND and c.state is CallState.RINGING
+        )
+        if already_ringing >= self._policy.max_ringing:
+            self._refused.note("more ringing calls than allowed", source)
+            self._tx.respond(transaction, build_response(invite, 486), 486, invite=True)
+            return
         try:
-            identity, identity_header = caller_identity(invite)
+            identity, identity_header = caller_identity(invite, trust_asserted=self.from_trusted(source))
             remote = parse_name_addr(invite.header("From") or "")
             contacts = invite.header_values("Contact")
             remote_target = parse_name_addr(contacts[0]).uri if contacts else remote.uri
@@ -334,14 +346,33 @@ class CallManager(Negotiation):
             self._apply_media(call, answer, codec, negotiated(offered, answer.direction))
         self._after_exchange(call)
 
-    def on_bye(self, bye: SipMessage, transaction: ServerTransaction) -> None:
+    def on_bye(self, bye: SipMessage, transaction: ServerTransaction, source: Address) -> None:
         call = self.dialog_of(bye)
         if call is None:
             self._tx.respond(transaction, build_response(bye, 481), 481)
             return
+        if not self.from_dialog_peer(call, source):
+            self._refused.note("BYE from outside the dialog", source)
+            self._tx.respond(transaction, build_response(bye, 403), 403)
+            return
         self._tx.respond(transaction, build_response(bye, 200), 200)
         call.acked.set()
         self._end(call, EndReason.REMOTE_HANGUP)
+
+    def from_trusted(self, source: Address) -> bool:
+        """The registrar / outbound proxy, or a host the administrator lists."""
+        return source == self._server or source[0] in self._policy.trusted_hosts
+
+    def from_dialog_peer(self, call: Call, source: Address) -> bool:
+        """Where this dialog's requests may come from: the PBX, the address its INVITE came from, or the
+        peer's Contact (a caller's BYE goes straight there when the proxy does not record-route)."""
+        if self.from_trusted(source) or source == call.source:
+            return True
+        try:
+            target = parse_uri(call.remote_target)
+        except SipParseError:
+            return False
+        return (target.host, target.port or 5060) == source
 
     def has_dialog(self, request: SipMessage) -> bool:
         return self.dialog_of(request) is not None

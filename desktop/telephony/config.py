@@ -59,4 +59,8 @@ class AgentPolicy:
     learn_public_address: bool = True  # RFC 3581: re-register with the registrar's received/rport
     stun_timeout: float = 2.0  # start() waits this long at most for the STUN server
     timers: TimerValues = field(default_factory=TimerValues)
+    # Trust only the PBX: P-Asserted-Identity is believed, and in-dialog requests accepted, only from the
+    # registrar's address, the dialog's own peer, or these hosts an administrator lists.
+    trusted_hosts: tuple[str, ...] = ()
+    max_ringing: int = 8  # inbound calls ringing at once; more get 486 Busy Here (a flood rings nobody)
     user_agent: str = USER_AGENT

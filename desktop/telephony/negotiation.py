@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from desktop.telephony.events import TelephonyEvent
     from desktop.telephony.media_engine import MediaEngine
     from desktop.telephony.nat import PublicAddress
+    from desktop.telephony.refusals import RefusalLog
     from desktop.telephony.timers import Scheduler
     from desktop.telephony.transaction import TransactionLayer
 
@@ -56,8 +57,10 @@ class Negotiation:
         _media: MediaEngine | None
         _public: PublicAddress
         _calls: dict[str, Call]
+        _refused: RefusalLog
 
         def dialog_of(self, request: SipMessage) -> Call | None: ...
+        def from_dialog_peer(self, call: Call, source: Address) -> bool: ...
         def _contact(self) -> list[tuple[str, str]]: ...
         def _no_ack(self, call: Call) -> None: ...
         def _send_in_dialog(self, call: Call, method: str) -> None: ...
@@ -74,6 +77,10 @@ class Negotiation:
         call = self.dialog_of(invite)
         if call is None or call.rtp is None or not call.answered or call.state is CallState.ENDED:
             self._tx.respond(transaction, build_response(invite, 481), 481, invite=True)
+            return
+        if not self.from_dialog_peer(call, source):  # someone else moving our caller's audio
+            self._refused.note("re-INVITE from outside the dialog", source)
+            self._tx.respond(transaction, build_response(invite, 403), 403, invite=True)
             return
         if call.update is not None:  # glare: our own re-INVITE is in progress (RFC 3261 §14.2)
             self._tx.respond(transaction, build_response(invite, 491), 491, invite=True)

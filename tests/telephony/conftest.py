@@ -34,7 +34,8 @@ from desktop.telephony.calls import AudioFactory, no_audio
 E = TypeVar("E")
 
 # Fast detection for tests; the retry/backoff values that make the "within 5 s" promise stay default.
-TEST_POLICY = AgentPolicy(keepalive_interval=1.0, unregister_timeout=0.5)
+# max_ringing: the latency test rings 20 calls at once; test_trust sets the desk's own limit.
+TEST_POLICY = AgentPolicy(keepalive_interval=1.0, unregister_timeout=0.5, max_ringing=64)
 
 
 class EventLog:
