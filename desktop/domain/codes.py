@@ -50,10 +50,11 @@ class _Labelled(StrEnum):
 _SET_OF_ENUM = {code_set.enum: name for name, code_set in vocabulary().sets.items()}
 
 
-def _from_vocabulary(name: str) -> Any:
+def enum_from_vocabulary(name: str, base: type[_Labelled] | None = None, module: str = __name__) -> Any:
+    """The enum of code set `name`: members, order and labels from the vocabulary (`base` adds methods)."""
     code_set = vocabulary()[name]
     members = [(term.name, term.code) for term in code_set.terms]
-    return _Labelled(code_set.enum, members, module=__name__)  # type: ignore[call-arg]
+    return (base or _Labelled)(code_set.enum, members, module=module)  # type: ignore[call-arg]
 
 
 if TYPE_CHECKING:
@@ -114,14 +115,14 @@ if TYPE_CHECKING:
         IMPORTED = "nhap"
 
 else:
-    Channel = _from_vocabulary("channel")
-    RequestType = _from_vocabulary("request_type")
-    TicketStatus = _from_vocabulary("status")
-    Satisfaction = _from_vocabulary("satisfaction")
-    DissatisfactionReason = _from_vocabulary("dissatisfaction_reason")
-    CallDirection = _from_vocabulary("call_direction")
-    CallOutcome = _from_vocabulary("call_outcome")
-    HistoryAction = _from_vocabulary("history_action")
+    Channel = enum_from_vocabulary("channel")
+    RequestType = enum_from_vocabulary("request_type")
+    TicketStatus = enum_from_vocabulary("status")
+    Satisfaction = enum_from_vocabulary("satisfaction")
+    DissatisfactionReason = enum_from_vocabulary("dissatisfaction_reason")
+    CallDirection = enum_from_vocabulary("call_direction")
+    CallOutcome = enum_from_vocabulary("call_outcome")
+    HistoryAction = enum_from_vocabulary("history_action")
 
 
 class Level(IntEnum):

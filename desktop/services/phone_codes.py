@@ -6,10 +6,9 @@ codes, their order (the keys 1-5 and 1-4 the operator presses) and their Vietnam
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from desktop.domain.codes import _Labelled
-from protocol.vocabulary import vocabulary
+from desktop.domain.codes import _Labelled, enum_from_vocabulary
 
 
 class _Keyed(_Labelled):
@@ -18,12 +17,6 @@ class _Keyed(_Labelled):
     @property
     def key(self) -> str:
         return str(list(type(self)).index(self) + 1)
-
-
-def _from_vocabulary(base: type[_Labelled], name: str) -> Any:
-    code_set = vocabulary()[name]
-    members = [(term.name, term.code) for term in code_set.terms]
-    return base(code_set.enum, members, module=__name__)  # type: ignore[call-arg]
 
 
 if TYPE_CHECKING:
@@ -53,7 +46,7 @@ if TYPE_CHECKING:
         WRONG_NUMBER = "sai_so"
 
 else:
-    Disposition = _from_vocabulary(_Keyed, "disposition")
-    CallbackKind = _from_vocabulary(_Labelled, "callback_kind")
-    CallbackStatus = _from_vocabulary(_Labelled, "callback_status")
-    AttemptOutcome = _from_vocabulary(_Keyed, "attempt_outcome")
+    Disposition = enum_from_vocabulary("disposition", _Keyed, __name__)
+    CallbackKind = enum_from_vocabulary("callback_kind", _Labelled, __name__)
+    CallbackStatus = enum_from_vocabulary("callback_status", _Labelled, __name__)
+    AttemptOutcome = enum_from_vocabulary("attempt_outcome", _Keyed, __name__)
