@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -21,6 +20,7 @@ from desktop.store.engine import DB_FILENAME
 from desktop.store.errors import StoreError
 from desktop.store.local import LocalStore
 from reports import Period, Report
+from reports.files import write_report_file
 from reports.period import parse_day
 from reports.tables import BUILDERS
 from reports.vn_numbers import vn_int
@@ -135,18 +135,4 @@ def _write(report: Report, kind: str, out: Path | None, step: Callable[[str], No
     if out is None:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    partial = out.with_name(f".{out.name}.dang-ghi")
-    try:
-        if kind == "json":
-            partial.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        elif kind == "xlsx":
-            from reports.export_xlsx import write_xlsx
-
-            write_xlsx(report, partial, step)
-        else:
-            from reports.export_docx import write_docx
-
-            write_docx(report, partial, step)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_report_file(report, kind, out, step)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +29,7 @@ from desktop.domain.clock import now_vn
 from desktop.ui.tasks import TaskRunner, default_runner
 from reports import Report
 from reports.export_docx import cell_text
+from reports.files import write_report_file
 from reports.tables import BUILDERS, Percent, Table, all_tables
 
 PRESET_MONTH = "month"
@@ -269,7 +268,7 @@ class ReportView(QWidget):
 
         def write() -> str:
             """Runs on a worker thread: the file appears whole or not at all."""
-            _write_file(report, kind, path, step)
+            write_report_file(report, kind, path, step)
             return str(path)
 
         self._runner.run(write, self.on_exported, self.on_failed)
@@ -284,19 +283,3 @@ class ReportView(QWidget):
             button.setEnabled(True)
         self.status_label.setText(self.tr("Saved: %1").replace("%1", path))
         self.exported.emit(path)
-
-
-def _write_file(report: Report, kind: str, out: Path, step: Callable[[str], None]) -> None:
-    partial = out.with_name(f".{out.name}.dang-ghi")
-    try:
-        if kind == "xlsx":
-            from reports.export_xlsx import write_xlsx
-
-            write_xlsx(report, partial, step)
-        else:
-            from reports.export_docx import write_docx
-
-            write_docx(report, partial, step)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
