@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
+from memory_keyring import MemoryKeyring
 
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.sync.account import Login
@@ -13,26 +14,7 @@ from desktop.sync.credentials import Credentials
 LOGIN = Login("https://tongdai.example.vn", "op1")
 
 
-class DictKeyring(KeyringBackend):
-    """A working keyring in memory."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
-
-
-class GoneKeyring(DictKeyring):
+class GoneKeyring(MemoryKeyring):
     """A keyring whose D-Bus session went away: every call breaks with a non-keyring error."""
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -52,7 +34,7 @@ def test_both_stores_agree_there_is_no_keyring(backend: KeyringBackend | None) -
 
 
 def test_both_stores_keep_their_secrets_in_a_working_keyring_under_their_own_names() -> None:
-    keyring = DictKeyring()
+    keyring = MemoryKeyring()
     assert SipPasswordStore(keyring).set("pbx.local", "1001", "sip-secret")
     Credentials(keyring).remember(LOGIN, password="server-secret", token="tok")
 

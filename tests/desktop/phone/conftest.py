@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from lab_tools import lab_tool_missing
+from memory_keyring import MemoryKeyring
 
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.services.phone_session import PhoneSession, RecordingPolicy
@@ -64,21 +65,6 @@ def strict_kamailio(siplab: Any, tmp_path_factory: pytest.TempPathFactory) -> It
     instance = siplab.Kamailio(tmp_path_factory.mktemp("phone-kamailio-strict"), "strict").start()
     yield instance
     instance.stop()
-
-
-class MemoryKeyring:
-    """A keyring backend of our own, handed in through the constructor (never the system one)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self.secrets.get((service, user))
-
-    def set_password(self, service: str, user: str, password: str) -> None:
-        self.secrets[(service, user)] = password
 
 
 class SippRuns:

@@ -9,27 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 
 import pytest
-from keyring.backend import KeyringBackend
 from lab_tools import lab_tool_missing
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps secrets in a dict: handed to Credentials through its constructor."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
+from memory_keyring import MemoryKeyring
 
 
 @pytest.fixture
