@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from test_cli import tongdai  # the CLI as a user runs it (tests/desktop is on sys.path)
 
 from desktop.services.caller_history import CallerHistoryService
 from desktop.services.importer import import_tickets_csv
 from desktop.store.local import LocalStore
 
-REPO = Path(__file__).resolve().parents[2]
 HEADER = (
     "ma_phieu,ngay_tiep_nhan,kenh,so_dien_thoai,ho_ten,loai_yeu_cau,cap_do,la_tthc,"
     "don_vi_xu_ly,trang_thai,danh_gia,ly_do_khong_hai_long,noi_dung"
@@ -51,16 +49,7 @@ def test_unlisted_numbers_are_imported_reported_as_a_warning_and_found_in_histor
 
 def test_the_cli_imports_the_file_and_names_the_first_lines_with_unlisted_numbers(tmp_path: Path) -> None:
     path, unlisted_lines = history_file(tmp_path / "lich_su.csv")
-    env = dict(os.environ, PYTHONUTF8="1", TONGDAI1022_HOME=str(tmp_path / "home"))
-    result = subprocess.run(
-        [sys.executable, "-m", "desktop", "import-tickets", str(path)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    result = tongdai("import-tickets", str(path), home=tmp_path / "home")
     assert result.returncode == 0, result.stderr
     assert "Đã nhập 500 phiếu" in result.stdout
     assert "10 phiếu có số điện thoại chưa có trong danh bạ nhà mạng" in result.stdout
