@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bench import BenchError, Size, figure, log
 from bench.server_lab import PASSWORD, ServerProcess, cluster, make_template, pg_bin
+from desktop.store.local import DeskIdentity
 from desktop.sync.presence import PresenceClient
 from protocol import PresenceState, PresenceUpdate, Role
 from server.db import create_server_engine
@@ -52,9 +53,14 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
         server = ServerProcess(pg.url(database)).start()
         try:
             clients = [PresenceClient(server.base) for _ in range(desks)]
-            tokens = [c.login(f"bench{n}", PASSWORD, f"bench-desk-{n}").token for n, c in enumerate(clients)]
+            tokens = [
+                c.login(f"bench{n}", PASSWORD, DeskIdentity(f"bench-desk-{n}", "k" * 32)).token
+                for n, c in enumerate(clients)
+            ]
             supervisor = PresenceClient(server.base)
-            supervisor_token = supervisor.login("giamsat", PASSWORD, "bench-supervisor").token
+            supervisor_token = supervisor.login(
+                "giamsat", PASSWORD, DeskIdentity("bench-supervisor", "k" * 32)
+            ).token
             health = server.base + "/health"
             puts: list[float] = []
             gets: list[float] = []

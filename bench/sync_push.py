@@ -70,7 +70,8 @@ def _copy_text(rows: list[tuple[str, dict[str, Any]]]) -> bytes:
 
 def _login(server: ServerProcess, client_id: str) -> httpx.Client:
     http = httpx.Client(base_url=server.base, timeout=120)
-    body = http.post("/api/v1/login", json={"username": "dtv1", "password": PASSWORD, "client_id": client_id})
+    credentials = {"username": "dtv1", "password": PASSWORD, "client_id": client_id, "desk_key": "k" * 32}
+    body = http.post("/api/v1/login", json=credentials)
     body.raise_for_status()
     http.headers["Authorization"] = f"Bearer {body.json()['token']}"
     return http

@@ -43,6 +43,12 @@ class LoginRequest(BaseModel):
         return value
 
     client_id: str = Field(pattern=CLIENT_ID_PATTERN, description="the desktop's id (its store's client id)")
+    desk_key: str = Field(
+        min_length=32,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="the desktop's secret: the first login binds client_id to it, later ones must match",
+    )
     protocol_version: int = Field(default=PROTOCOL_VERSION, ge=0, le=1_000_000)
 
 

@@ -1,4 +1,4 @@
-"""`tongdai1022-server`: serve (migrations first, then uvicorn), create-user, new-epoch, migrate."""
+"""`tongdai1022-server`: serve (migrations first, then uvicorn) and the admin's commands."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("username")
     create.add_argument("--role", choices=[r.value for r in Role], default=Role.ADMIN.value)
     create.add_argument("--full-name", default="")
+    unbind = commands.add_parser(
+        "unbind-desk", help="let the next desk that logs in with this client id own it (a reinstalled PC)"
+    )
+    unbind.add_argument("client_id")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(args.db)
@@ -53,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "create-user":
         return _create_user(engine, args.username, Role(args.role), args.full_name)
+    if args.command == "unbind-desk":
+        return _unbind_desk(engine, args.client_id)
     engine.dispose()
     return _serve(settings, args.host, args.port, args.workers)
 
@@ -80,6 +86,22 @@ def _create_user(engine: object, username: str, role: Role, full_name: str) -> i
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     print(f"Đã tạo tài khoản {username.strip().lower()} ({role.value}).")
+    return 0
+
+
+def _unbind_desk(engine: object, client_id: str) -> int:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.services.desks import unbind
+
+    assert isinstance(engine, Engine)
+    with Session(engine) as session, session.begin():
+        was_bound = unbind(session, client_id)
+    if not was_bound:
+        print(f"Máy trạm {client_id} chưa gắn với máy nào; không có gì để gỡ.")
+        return 0
+    print(f"Đã gỡ liên kết của máy trạm {client_id}: máy đăng nhập tiếp theo với mã này sẽ giữ nó.")
     return 0
 
 

@@ -117,6 +117,16 @@ class ClientStream(Base):
     updated_at: Mapped[datetime]
 
 
+class DeskKey(Base):
+    """Which desk owns a client id: the hash of the secret it sent at its first login (trust on first use)."""
+
+    __tablename__ = "desk_keys"
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    bound_by: Mapped[str] = mapped_column(String(64))
+    bound_at: Mapped[datetime]
+
+
 class AppliedMutation(Base):
     """The stored result of (client_id, seq), returned to every retry."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,14 @@ log = logging.getLogger(__name__)
 OUTBOX_WRITTEN = "outbox_written"  # a session's info flag: this transaction added outbox rows
 
 
+@dataclass(frozen=True)
+class DeskIdentity:
+    """Who this desk is to the server: its client id and the secret that proves it (sent at login only)."""
+
+    client_id: str
+    key: str = field(repr=False)
+
+
 @dataclass
 class LocalStore:
     """An open store: sessions for reading (`sessions`) and for writing (`writes`), and this desktop's id.
@@ -34,6 +43,7 @@ class LocalStore:
     sessions: sessionmaker[Session]
     writes: sessionmaker[Session]
     client_id: uuid.UUID
+    identity: DeskIdentity
     backup_before_migration: Path | None = None
     _outbox_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
@@ -47,9 +57,10 @@ class LocalStore:
         writes = session_factory(writer(engine))
         with writes.begin() as session:
             client_id = _ensure_client_id(session)
+            desk_key = _ensure_desk_key(session)
             if load_default_catalogs:
                 load_catalogs(session)
-        store = cls(path, engine, sessions, writes, client_id, backup)
+        store = cls(path, engine, sessions, writes, client_id, DeskIdentity(str(client_id), desk_key), backup)
         for maker in (sessions, writes):
             event.listen(maker, "after_commit", store._after_commit)
             event.listen(maker, "after_soft_rollback", _forget_outbox_flag)
@@ -79,6 +90,18 @@ class LocalStore:
 
 def _forget_outbox_flag(session: Session, _previous: object) -> None:
     session.info.pop(OUTBOX_WRITTEN, None)
+
+
+def _ensure_desk_key(session: Session) -> str:
+    """The secret that proves to the server this store owns its client id (bound at the first login).
+
+    It lives in the store, not the keyring, because it is the store's identity: a store restored from
+    a backup goes on with its sequence numbers and must keep proving the same id."""
+    row = session.scalar(select(Meta).where(Meta.key == "desk_key"))
+    if row is None:
+        row = Meta(key="desk_key", value=secrets.token_urlsafe(32))
+        session.add(row)
+    return row.value
 
 
 def _ensure_client_id(session: Session) -> uuid.UUID:

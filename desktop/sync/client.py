@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, ValidationError
 
+from desktop.store.local import DeskIdentity
 from protocol import (
     GapError,
     LoginRequest,
@@ -75,8 +76,8 @@ class SyncClient:
     def close(self) -> None:
         self._http.close()
 
-    def login(self, username: str, password: str, client_id: str) -> LoginResponse:
-        body = LoginRequest(username=username, password=password, client_id=client_id)
+    def login(self, username: str, password: str, desk: DeskIdentity) -> LoginResponse:
+        body = LoginRequest(username=username, password=password, client_id=desk.client_id, desk_key=desk.key)
         return self._call("POST", LOGIN_PATH, None, LoginResponse, json=body.model_dump(mode="json"))
 
     def push(self, token: str, request: PushRequest) -> PushResponse:

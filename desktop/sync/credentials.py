@@ -9,6 +9,7 @@ from keyring.backend import KeyringBackend
 
 from desktop import keyring_service
 from desktop.keyring_service import KeyringService, usable
+from desktop.store.local import DeskIdentity
 from desktop.sync.account import Login
 from desktop.sync.client import LoginRefused, SyncClient
 
@@ -70,11 +71,13 @@ def system_backend() -> KeyringBackend | None:
     return backend if usable(backend) else None
 
 
-def sign_in(client: SyncClient, credentials: Credentials, login: Login, password: str, client_id: str) -> str:
+def sign_in(
+    client: SyncClient, credentials: Credentials, login: Login, password: str, desk: DeskIdentity
+) -> str:
     """Log in (on a worker thread): the token and the password go to the keyring (or this session);
     returns the user's full name. A wrong password raises LoginRefused with a Vietnamese message."""
     try:
-        response = client.login(login.username, password, client_id)
+        response = client.login(login.username, password, desk)
     except LoginRefused as error:
         raise LoginRefused(
             "Sai tên đăng nhập hoặc mật khẩu. Hãy kiểm tra lại (chú ý bộ gõ tiếng Việt và phím Caps Lock)."

@@ -226,7 +226,7 @@ class SyncEngine:
         password = self._credentials.password(self._login)
         if not password:
             raise LoginRefused("Cần đăng nhập máy chủ để đồng bộ.")
-        response = self._client.login(self._login.username, password, str(self._store.client_id))
+        response = self._client.login(self._login.username, password, self._store.identity)
         self._credentials.remember(self._login, token=response.token)
         self._check_server(response.server, response.last_seq, response.feed_head)
         return response.token

@@ -18,6 +18,7 @@ import requests
 
 from desktop.domain.clock import VN_TZ
 from desktop.services.dashboard import OperatorPresence, OperatorState, PresenceUnavailable
+from desktop.store.local import DeskIdentity
 from desktop.sync.account import Login
 from desktop.sync.client import LoginRefused, ServerUnreachable, SyncClient, SyncError, error_detail
 from desktop.sync.credentials import Credentials
@@ -88,12 +89,12 @@ class ServerLink:
         self,
         login: Callable[[], Login | None],
         credentials: Callable[[], Credentials],
-        client_id: str,
+        desk: DeskIdentity,
         make_client: Callable[[str], PresenceClient] = PresenceClient,
     ) -> None:
         self._login = login
         self._credentials = credentials
-        self._client_id = client_id
+        self._desk = desk
         self._make_client = make_client
         self._client: PresenceClient | None = None
 
@@ -133,7 +134,7 @@ class ServerLink:
         password = credentials.password(login)
         if not password:
             raise LoginRefused("Cần đăng nhập máy chủ (Máy chủ ▸ Đăng nhập máy chủ).")
-        response = client.login(login.username, password, self._client_id)
+        response = client.login(login.username, password, self._desk)
         credentials.remember(login, token=response.token)
         return response.token
 

@@ -111,7 +111,7 @@ def presence_link(sync: SyncDesk) -> ServerLink:
     """A link to the sync's server as the sync's user (read anew at each call), with its own client."""
     from desktop.sync.presence import ServerLink
 
-    return ServerLink(lambda: sync.login, lambda: sync.credentials, str(sync.store.client_id))
+    return ServerLink(lambda: sync.login, lambda: sync.credentials, sync.store.identity)
 
 
 def install_presence(

@@ -225,7 +225,7 @@ class SyncDesk(QObject):
 
         dialog = SyncLoginDialog(
             self.credentials,
-            str(self.store.client_id),
+            self.store.identity,
             self._runner,
             self._make_client,
             server_url=self.settings.sync_server,

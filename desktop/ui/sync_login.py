@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.store.local import DeskIdentity
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login, sign_in
 from desktop.ui.tasks import TaskRunner
@@ -26,7 +27,7 @@ class SyncLoginDialog(QDialog):
     def __init__(
         self,
         credentials: Credentials,
-        client_id: str,
+        desk: DeskIdentity,
         runner: TaskRunner,
         make_client: Callable[[str], SyncClient] = SyncClient,
         server_url: str = "",
@@ -37,7 +38,7 @@ class SyncLoginDialog(QDialog):
         self.setObjectName("syncLoginDialog")
         self.setWindowTitle(self.tr("Sign in to the central server"))
         self._credentials = credentials
-        self._client_id = client_id
+        self._desk = desk
         self._runner = runner
         self._make_client = make_client
         self.full_name = ""
@@ -104,7 +105,7 @@ class SyncLoginDialog(QDialog):
             """Runs on a worker thread."""
             client = self._make_client(login.server_url)
             try:
-                return sign_in(client, self._credentials, login, password, self._client_id)
+                return sign_in(client, self._credentials, login, password, self._desk)
             finally:
                 client.close()
 

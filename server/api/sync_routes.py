@@ -25,7 +25,7 @@ from protocol import (
 )
 from server.api.deps import Db, Operator, Rt
 from server.db import read_epoch
-from server.services import accounts, push_pg
+from server.services import accounts, desks, push_pg
 from server.services.feed import feed_head, read_page, read_page_json, sync_snapshot
 from server.services.push import SeqGap, apply_batch, last_seq
 from server.services.tickets import Actor
@@ -54,7 +54,12 @@ def _check_protocol(version: int) -> None:
 
 
 @router.post(
-    "/login", response_model=LoginResponse, responses={401: {"description": "sai tên hoặc mật khẩu"}}
+    "/login",
+    response_model=LoginResponse,
+    responses={
+        401: {"description": "sai tên hoặc mật khẩu"},
+        403: {"description": "mã máy trạm đã thuộc một máy khác (desk_key không khớp)"},
+    },
 )
 def login(body: LoginRequest, rt: Rt, session: Db) -> LoginResponse:
     _check_protocol(body.protocol_version)
@@ -62,6 +67,10 @@ def login(body: LoginRequest, rt: Rt, session: Db) -> LoginResponse:
         found = accounts.login(
             session, rt.settings.secret, body.username, body.password, body.client_id, rt.settings.token_hours
         )
+        if found is not None and not desks.claim(session, body.client_id, body.desk_key, found[0].username):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, desks.TAKEN_MESSAGE.format(client_id=body.client_id)
+            )
     if found is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khoá."

@@ -40,7 +40,7 @@ def test_a_new_store_is_migrated_to_head_and_seeded_with_the_catalogs(store: Loc
     assert store.backup_before_migration is None
 
 
-def test_reopening_keeps_the_client_id_and_does_not_reload_catalogs(data_dir: Path) -> None:
+def test_reopening_keeps_the_client_id_and_its_key_and_does_not_reload_catalogs(data_dir: Path) -> None:
     first = LocalStore.open(data_dir)
     with first.engine.begin() as connection:
         connection.execute(text("UPDATE units SET name = 'Đổi tên ở máy này' WHERE code = 'so-y-te'"))
@@ -50,6 +50,8 @@ def test_reopening_keeps_the_client_id_and_does_not_reload_catalogs(data_dir: Pa
         name = connection.execute(text("SELECT name FROM units WHERE code = 'so-y-te'")).scalar()
     second.close()
     assert second.client_id == first.client_id
+    assert second.identity == first.identity and len(second.identity.key) >= 32
+    assert second.identity.key not in repr(second.identity)
     assert name == "Đổi tên ở máy này"
 
 

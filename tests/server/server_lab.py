@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -20,15 +21,28 @@ from bench.server_lab import (
 )
 from protocol import PROTOCOL_VERSION
 
-__all__ = ["REPO", "SECRET", "Postgres", "ServerProcess", "cluster", "free_port", "make_template", "pg_bin"]
+__all__ = [
+    "PASSWORD",
+    "REPO",
+    "SECRET",
+    "Postgres",
+    "ServerProcess",
+    "cluster",
+    "free_port",
+    "make_template",
+    "pg_bin",
+]
 
 
 class Desk:
     """A desktop as the server sees it: a client id, a login, numbered mutations."""
 
-    def __init__(self, server: ServerProcess, username: str, client_id: str | None = None) -> None:
+    def __init__(
+        self, server: ServerProcess, username: str, client_id: str | None = None, desk_key: str | None = None
+    ) -> None:
         self.server = server
         self.client_id = client_id or f"desk-{uuid.uuid4().hex[:8]}"
+        self.desk_key = desk_key or secrets.token_urlsafe(32)
         self.username = username
         self.http = httpx.Client(base_url=server.base, timeout=60)
         self.next_seq = 1
@@ -37,12 +51,20 @@ class Desk:
     def login(self) -> dict[str, Any]:
         answer = self.http.post(
             "/api/v1/login",
-            json={"username": self.username, "password": PASSWORD, "client_id": self.client_id},
+            json=self.credentials(),
         )
         answer.raise_for_status()
         body: dict[str, Any] = answer.json()
         self.http.headers["Authorization"] = f"Bearer {body['token']}"
         return body
+
+    def credentials(self, password: str = PASSWORD) -> dict[str, str]:
+        return {
+            "username": self.username,
+            "password": password,
+            "client_id": self.client_id,
+            "desk_key": self.desk_key,
+        }
 
     def use(self, server: ServerProcess) -> None:
         """Talk to another server process (same database), keeping the token."""

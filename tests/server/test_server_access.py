@@ -68,7 +68,8 @@ def test_logout_revokes_the_token_and_a_wrong_password_is_refused(server: Server
     assert desk.http.post("/api/v1/logout").status_code == 204
     assert desk.http.get("/api/v1/sync/state").status_code == 401
     wrong = httpx.post(
-        f"{server.base}/api/v1/login", json={"username": "dtv1", "password": "sai-mat-khau", "client_id": "x"}
+        f"{server.base}/api/v1/login",
+        json={"username": "dtv1", "password": "sai-mat-khau", "client_id": "x", "desk_key": "k" * 32},
     )
     assert wrong.status_code == 401 and "mật khẩu" in wrong.json()["detail"]
 
@@ -81,7 +82,7 @@ def test_a_disabled_account_loses_its_tokens(server: ServerProcess) -> None:
     assert created.status_code == 201, created.text
     login = httpx.post(
         f"{server.base}/api/v1/login",
-        json={"username": "dtv9", "password": "mat-khau-dtv9", "client_id": "d9"},
+        json={"username": "dtv9", "password": "mat-khau-dtv9", "client_id": "d9", "desk_key": "k" * 32},
     )
     token = login.json()["token"]
     headers = {"Authorization": f"Bearer {token}"}

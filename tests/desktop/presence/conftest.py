@@ -83,7 +83,7 @@ def make_whole_desk(
         credentials = Credentials(MemoryKeyring())
         login = Login(server.base, username)
         sign_in(
-            SyncClient(server.base), credentials, login, PASSWORD, str(store.client_id)
+            SyncClient(server.base), credentials, login, PASSWORD, store.identity
         )  # the desk is signed in
         sync = SyncDesk(window, store, settings, credentials, runner)
         session = PhoneSession(

@@ -6,6 +6,7 @@ import time
 
 from sync.conftest import MemoryKeyring
 
+from desktop.store.local import DeskIdentity
 from desktop.sync.account import Login
 from desktop.sync.credentials import Credentials
 from desktop.sync.desk_activity import DeskActivity
@@ -53,7 +54,7 @@ def test_without_a_server_the_publisher_never_makes_a_client_nor_sends():
         clients.append(url)
         raise AssertionError("no server is configured: no client should be made")
 
-    link = ServerLink(lambda: None, lambda: None, "desk-1", make_client)  # type: ignore[arg-type,return-value]
+    link = ServerLink(lambda: None, lambda: None, DeskIdentity("desk-1", "k" * 32), make_client)  # type: ignore[arg-type,return-value]
     publisher = PresencePublisher(link, heartbeat=0.02, retry=0.02, on_sent=sent.append)
     publisher.start()
     for state in (PresenceState.REGISTERED, PresenceState.ON_CALL, PresenceState.IDLE):
@@ -68,7 +69,7 @@ def test_a_configured_desk_whose_server_is_down_keeps_the_reason_and_does_not_bl
     login = Login("http://127.0.0.1:9", "dtv1")  # nothing listens on the discard port
     credentials = Credentials(MemoryKeyring())
     credentials.remember(login, password="mat-khau")
-    link = ServerLink(lambda: login, lambda: credentials, "desk-1")
+    link = ServerLink(lambda: login, lambda: credentials, DeskIdentity("desk-1", "k" * 32))
     publisher = PresencePublisher(link, heartbeat=60, retry=60)
     publisher.start()
     started = time.monotonic()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from server_lab import PASSWORD
 from sync.conftest import MemoryKeyring
 
+from desktop.store.local import DeskIdentity
 from desktop.sync.account import Login
 from desktop.sync.credentials import Credentials
 from desktop.sync.presence import PresenceClient, PresencePublisher, ServerLink
@@ -96,11 +97,13 @@ def test_a_desk_that_stops_reporting_is_shown_as_lost_while_a_heartbeating_one_i
         supervisor = make_whole_desk("giamsat", stale_after=1.5)
         # dtv1's desk reports once and dies (no farewell); dtv2's heartbeats every 0.25 s
         died = PresenceClient(server.base)
-        token = died.login("dtv1", PASSWORD, "desk-that-dies").token
+        token = died.login("dtv1", PASSWORD, DeskIdentity("desk-that-dies", "k" * 32)).token
         died.publish(token, PresenceUpdate(state=PresenceState.ON_CALL))
         credentials = Credentials(MemoryKeyring())
         credentials.remember(Login(server.base, "dtv2"), password=PASSWORD)
-        link = ServerLink(lambda: Login(server.base, "dtv2"), lambda: credentials, "desk-alive")
+        link = ServerLink(
+            lambda: Login(server.base, "dtv2"), lambda: credentials, DeskIdentity("desk-alive", "k" * 32)
+        )
         alive = PresencePublisher(link, heartbeat=0.25)
         alive.set_state(PresenceState.IDLE)
         alive.start()
@@ -129,15 +132,17 @@ def test_a_desk_whose_password_the_server_refuses_does_not_try_again_every_few_s
     logins: list[str] = []
 
     class CountingClient(PresenceClient):
-        def login(self, username, password, client_id):  # type: ignore[no-untyped-def]
+        def login(self, username, password, desk):  # type: ignore[no-untyped-def]
             logins.append(username)
-            return super().login(username, password, client_id)
+            return super().login(username, password, desk)
 
     login = Login(server.base, "dtv1")
     credentials = Credentials(MemoryKeyring())
     credentials.remember(login, password="khong-dung")
     publisher = PresencePublisher(
-        ServerLink(lambda: login, lambda: credentials, "desk-wrong", CountingClient), heartbeat=30, retry=0.05
+        ServerLink(lambda: login, lambda: credentials, DeskIdentity("desk-wrong", "k" * 32), CountingClient),
+        heartbeat=30,
+        retry=0.05,
     )
     publisher.set_state(PresenceState.REGISTERED)
     publisher.start()
@@ -155,7 +160,7 @@ def test_an_outbound_call_is_on_a_call_from_the_dial_and_a_wrap_up_closed_by_esc
 ):
     operator = make_whole_desk("dtv2", sip_user="1003", lab=kamailio)
     supervisor = PresenceClient(server.base)
-    token = supervisor.login("giamsat", PASSWORD, "supervisor-desk").token
+    token = supervisor.login("giamsat", PASSWORD, DeskIdentity("supervisor-desk", "k" * 32)).token
 
     def on_server() -> str:
         return {e.username: e.state.value for e in supervisor.read(token).entries}.get("dtv2", "")
@@ -181,10 +186,12 @@ def test_a_desk_signed_in_again_as_someone_else_reports_the_first_account_offlin
         credentials.remember(login, password=PASSWORD)
     current = {"login": accounts["dtv1"]}
     publisher = PresencePublisher(
-        ServerLink(lambda: current["login"], lambda: credentials, "desk-shared"), heartbeat=0.1, retry=0.1
+        ServerLink(lambda: current["login"], lambda: credentials, DeskIdentity("desk-shared", "k" * 32)),
+        heartbeat=0.1,
+        retry=0.1,
     )
     supervisor = PresenceClient(server.base)
-    token = supervisor.login("giamsat", PASSWORD, "supervisor-desk").token
+    token = supervisor.login("giamsat", PASSWORD, DeskIdentity("supervisor-desk", "k" * 32)).token
 
     def on_server() -> dict[str, tuple[str, str]]:
         return {e.username: (e.state.value, e.detail) for e in supervisor.read(token).entries}

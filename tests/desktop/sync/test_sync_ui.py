@@ -92,7 +92,7 @@ def test_login_dialog_without_a_keyring_says_so_and_reports_an_unreachable_serve
     qtbot: QtBot, store: LocalStore, runner: TaskRunner
 ) -> None:
     credentials = Credentials(NoKeyring())
-    dialog = SyncLoginDialog(credentials, str(store.client_id), runner)
+    dialog = SyncLoginDialog(credentials, store.identity, runner)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.keyring_note.isVisible()
