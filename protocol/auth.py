@@ -43,11 +43,13 @@ class LoginRequest(BaseModel):
         return value
 
     client_id: str = Field(pattern=CLIENT_ID_PATTERN, description="the desktop's id (its store's client id)")
-    desk_key: str = Field(
+    desk_key: str | None = Field(
+        default=None,
         min_length=32,
         max_length=128,
         pattern=r"^[A-Za-z0-9_-]+$",
-        description="the desktop's secret: the first login binds client_id to it, later ones must match",
+        description="the desktop's secret: the first login binds client_id to it, later ones must match; "
+        "a desk too old to send one gets 426",
     )
     protocol_version: int = Field(default=PROTOCOL_VERSION, ge=0, le=1_000_000)
 

@@ -63,6 +63,12 @@ def _check_protocol(version: int) -> None:
 )
 def login(body: LoginRequest, rt: Rt, session: Db) -> LoginResponse:
     _check_protocol(body.protocol_version)
+    if body.desk_key is None:
+        raise HTTPException(
+            status.HTTP_426_UPGRADE_REQUIRED,
+            "Phiên bản phần mềm trên máy trạm này quá cũ để đăng nhập máy chủ. Không có thay đổi nào bị bỏ: "
+            "chúng vẫn chờ trên máy trạm. Hãy cập nhật phần mềm.",
+        )
     with session.begin():
         found = accounts.login(
             session, rt.settings.secret, body.username, body.password, body.client_id, rt.settings.token_hours

@@ -32,6 +32,14 @@ def test_a_login_with_another_desks_id_is_refused_and_that_desk_keeps_syncing(se
     assert [r["status"] for r in answer.json()["results"]] == ["applied"]
 
 
+def test_a_desk_too_old_to_send_a_key_is_told_to_update(server: ServerProcess) -> None:
+    old = Desk(server, "dtv1")
+    credentials = old.credentials()
+    del credentials["desk_key"]
+    answer = httpx.post(f"{server.base}/api/v1/login", json=credentials, timeout=30)
+    assert answer.status_code == 426 and "cập nhật" in answer.json()["detail"]
+
+
 def test_the_same_desk_signs_in_again_and_for_the_next_shifts_operator(server: ServerProcess) -> None:
     morning = Desk(server, "dtv1")
     afternoon = Desk(server, "dtv2", client_id=morning.client_id, desk_key=morning.desk_key)
