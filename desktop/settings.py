@@ -47,6 +47,11 @@ class Settings:
     sip_local_ip: str = ""  # "": the source address of the route to the PBX, followed when it changes
     sip_rtp_port_low: int = 20000
     sip_rtp_port_high: int = 20999
+    sip_transport: str = "udp"  # "udp", "tcp" or "tls"
+    sip_domain: str = ""  # the domain in the SIP addresses ("host" or "host:port"); "": the server's
+    sip_outbound_proxy: str = ""  # "host[:port]": send every request there instead of the server
+    sip_tls_ca_file: str = ""  # PEM of the CAs that may sign the PBX's certificate; "": the system's
+    sip_stun_server: str = ""  # "host[:port]": learn the public address behind NAT
     phone_record_calls: bool = False
     phone_recording_retention_days: int = 30
     phone_audio_output: str = ""

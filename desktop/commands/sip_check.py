@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import queue
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from desktop.services.phone_account import account_from
+from desktop.settings import Settings
 from desktop.telephony import (
     AgentPolicy,
     CallEnded,
+    CallHoldChanged,
+    CallState,
     CallStateChanged,
+    DtmfReceived,
     IncomingCall,
     RegistrationChanged,
     RegistrationRefreshed,
@@ -25,7 +34,6 @@ from desktop.telephony import (
     StunResult,
     TelephonyEvent,
 )
-from desktop.telephony.addressing import local_address_towards
 
 
 def add_parser(
@@ -42,33 +50,43 @@ def add_parser(
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--server", required=True, metavar="MÁY:CỔNG", help="tổng đài SIP, ví dụ 10.0.0.5:5060"
+        "--server",
+        metavar="MÁY:CỔNG",
+        help="tổng đài SIP, ví dụ 10.0.0.5:5060 (mặc định: như đã cài trên máy trạm)",
     )
-    parser.add_argument("--user", required=True, metavar="MÁY_NHÁNH", help="số máy nhánh (tài khoản SIP)")
     parser.add_argument(
-        "--password-env", required=True, metavar="BIẾN", help="tên biến môi trường chứa mật khẩu SIP"
+        "--user", metavar="MÁY_NHÁNH", help="số máy nhánh (mặc định: như đã cài trên máy trạm)"
+    )
+    parser.add_argument(
+        "--password-env",
+        metavar="BIẾN",
+        help="tên biến môi trường chứa mật khẩu SIP (mặc định: mật khẩu máy trạm cất trong kho khóa)",
     )
     parser.add_argument(
         "--local-port", type=int, default=0, metavar="N", help="cổng SIP cục bộ (mặc định: tự chọn)"
     )
     parser.add_argument(
-        "--local-ip", default="", metavar="IP", help="địa chỉ cục bộ (mặc định: theo tuyến tới tổng đài)"
+        "--local-ip", default=None, metavar="IP", help="địa chỉ cục bộ (mặc định: theo tuyến tới tổng đài)"
     )
     parser.add_argument(
         "--transport",
         choices=("udp", "tcp", "tls"),
-        default="udp",
-        help="giao thức tới tổng đài (mặc định udp; tls: cổng mặc định 5061, kiểm tra chứng chỉ)",
+        default=None,
+        help="giao thức tới tổng đài (mặc định: như máy trạm, hoặc udp; tls: cổng mặc định 5061)",
+    )
+    parser.add_argument("--domain", default=None, metavar="TÊN_MIỀN", help="tên miền trong địa chỉ SIP")
+    parser.add_argument(
+        "--outbound-proxy", default=None, metavar="MÁY[:CỔNG]", help="gửi mọi yêu cầu qua proxy này"
     )
     parser.add_argument(
         "--ca-file",
-        default="",
+        default=None,
         metavar="TỆP.pem",
         help="với tls: các CA được ký chứng chỉ của tổng đài (mặc định: kho chứng chỉ của hệ thống)",
     )
     parser.add_argument(
         "--stun",
-        default="",
+        default=None,
         metavar="MÁY[:CỔNG]",
         help="máy chủ STUN để biết địa chỉ công cộng khi đứng sau NAT (cổng mặc định 3478)",
     )
@@ -80,46 +98,108 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
 
+class CheckSetupError(ValueError):
+    """What is missing or wrong before the check can start, said in Vietnamese."""
+
+
+def checked_settings(args: argparse.Namespace, data_dir: Path | None) -> Settings:
+    """The desk's saved account (if any) with what the command line says on top: the check then builds
+    its account with the desk's own code, so a passing check means the desk will register too."""
+    saved = Settings.load(data_dir) if data_dir is not None else Settings()
+    changes: dict[str, Any] = {"sip_local_port": args.local_port}  # the desk may hold its own port
+    transport = args.transport or saved.sip_transport or "udp"
+    changes["sip_transport"] = transport
+    if args.server:
+        host, colon, port_text = args.server.rpartition(":")
+        if not colon or not port_text.isdigit():
+            host, port_text = args.server, "5061" if transport == "tls" else "5060"
+        changes.update(sip_server=host, sip_port=int(port_text))
+    for option, name in (
+        ("user", "sip_extension"),
+        ("local_ip", "sip_local_ip"),
+        ("domain", "sip_domain"),
+        ("outbound_proxy", "sip_outbound_proxy"),
+        ("ca_file", "sip_tls_ca_file"),
+        ("stun", "sip_stun_server"),
+    ):
+        value = getattr(args, option)
+        if value is not None:
+            changes[name] = value
+    settings = replace(saved, **changes)
+    if not settings.sip_server.strip() or not settings.sip_extension.strip():
+        raise CheckSetupError(
+            "chưa có tài khoản tổng đài: cho --server và --user, hoặc cài tài khoản trên máy trạm (F8)"
+        )
+    if settings.sip_tls_ca_file and not Path(settings.sip_tls_ca_file).is_file():
+        raise CheckSetupError(f"không có tệp chứng chỉ CA «{settings.sip_tls_ca_file}»")
+    return settings
+
+
+def _password(args: argparse.Namespace, settings: Settings) -> str:
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if password is None:
+            raise CheckSetupError(f"biến môi trường {args.password_env} chưa được đặt")
+        return password
+    from desktop.keyring_service import system_backend
+    from desktop.services.phone_secrets import SipPasswordStore
+
+    kept = SipPasswordStore(system_backend()).get(settings.sip_server, settings.sip_extension)
+    if kept is None:
+        raise CheckSetupError(
+            "máy trạm chưa cất mật khẩu SIP trong kho khóa: hãy cho --password-env BIẾN (mật khẩu trong BIẾN)"
+        )
+    return kept
+
+
 def run(args: argparse.Namespace, data_dir: Path | None = None) -> int:
     """Run the check; exit code 0 when registered (and the test call, if any, was answered)."""
-    host, _, port_text = args.server.rpartition(":")
-    if not host or not port_text.isdigit():
-        host, port_text = args.server, "5061" if args.transport == "tls" else "5060"
-    password = os.environ.get(args.password_env)
-    if password is None:
-        print(f"Lỗi: biến môi trường {args.password_env} chưa được đặt", file=sys.stderr)
-        return 2
-    if args.ca_file and not Path(args.ca_file).is_file():
-        print(f"Lỗi: không có tệp chứng chỉ CA «{args.ca_file}»", file=sys.stderr)
-        return 2
-    port = int(port_text)
     try:
-        account = SipAccount(
-            server_host=host,
-            server_port=port,
-            user=args.user,
-            password=password,
-            local_host=args.local_ip or local_address_towards(host, port),
-            local_port=args.local_port,
-            transport=args.transport,
-            tls_ca_file=args.ca_file,
-            stun_server=args.stun,
-        )
+        settings = checked_settings(args, data_dir)
+        account = account_from(settings, _password(args, settings))
     except ValueError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
+    print(
+        f"Lưu ý: trong lúc kiểm tra, tổng đài có thể đổ chuông cả máy thử này khi có cuộc gọi tới máy nhánh "
+        f"{account.user}.",
+        file=sys.stderr,
+    )
     events: queue.SimpleQueue[tuple[float, TelephonyEvent]] = queue.SimpleQueue()
     agent = SipAgent(account, lambda event: events.put((time.monotonic(), event)), AgentPolicy())
-    report = _Report(args, account)
+    report = _Report(args, account, _Printer(args.json))
     started = time.monotonic()
-    agent.start()
+    stop = threading.Event()
+    previous = _on_signals(stop)
     try:
-        _watch(agent, args, events, report, started)
+        agent.start()
+        try:
+            _watch(agent, args, events, report, started, stop)
+        finally:
+            agent.stop()
+        while not events.empty():
+            report.add(*events.get(), started)
     finally:
-        agent.stop()
-    while not events.empty():
-        report.add(*events.get(), started)
+        _restore_signals(previous)
     return _print(report, args.json)
+
+
+def _on_signals(stop: threading.Event) -> dict[int, Any]:
+    """Ctrl-C, SIGTERM and a closed terminal (SIGHUP) end the check cleanly: calls hung up, the
+    extension unregistered, the summary printed."""
+    previous: dict[int, Any] = {}
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is None:  # SIGHUP does not exist on Windows
+            continue
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to install
+            previous[number] = signal.signal(number, lambda _n, _f: stop.set())
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    for number, handler in previous.items():
+        signal.signal(number, handler)
 
 
 def _watch(
@@ -128,10 +208,11 @@ def _watch(
     events: queue.SimpleQueue[tuple[float, TelephonyEvent]],
     report: _Report,
     started: float,
+    stop: threading.Event,
 ) -> None:
     deadline = started + args.seconds
     dialled: str | None = None
-    while (remaining := deadline - time.monotonic()) > 0:
+    while (remaining := deadline - time.monotonic()) > 0 and not stop.is_set():
         try:
             at, event = events.get(timeout=min(remaining, 0.1))
         except queue.Empty:
@@ -144,16 +225,58 @@ def _watch(
                 dialled = agent.dial(args.dial)
         elif isinstance(event, IncomingCall) and args.answer:
             agent.answer(event.call_id)
+    if stop.is_set():
+        report.printer.line(round(time.monotonic() - started, 3), "interrupted", {})
     for call in agent.calls():
         agent.hangup(call.call_id)
 
 
-class _Report:
-    """What the check saw, as plain data."""
+class _Printer:
+    """Each event as it happens: one JSON line, or a line of Vietnamese for a person watching."""
 
-    def __init__(self, args: argparse.Namespace, account: SipAccount) -> None:
+    TEXT: ClassVar[dict[str, str]] = {
+        "registered": "Đã đăng ký với tổng đài (sau {seconds} s, hiệu lực {expires} s)",
+        "registration_lost": "Mất đăng ký: {state} {code} {reason}",
+        "registration_regained": "Đăng ký lại được sau {outage_seconds} s gián đoạn",
+        "registration_failed": "Không đăng ký được: {state} {code} {reason}",
+        "refreshed": "Đã gia hạn đăng ký ({expires} s)",
+        "stun": "STUN {server}: địa chỉ công cộng {public_address} {error}",
+        "incoming": "Cuộc gọi đến từ {number} {display_name}",
+        "call_state": "Cuộc gọi {direction}: {state}",
+        "dtmf": "Phím bấm: {digit}",
+        "hold": "Giữ máy: phía mình {local_hold}, phía kia {remote_hold}",
+        "ended": "Kết thúc cuộc gọi {direction}: {reason} {code}, {duration_seconds} s đàm thoại",
+        "interrupted": "Đã dừng theo yêu cầu: gác các cuộc gọi và hủy đăng ký",
+    }
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def line(self, seconds: float, event: str, fields: dict[str, Any]) -> None:
+        if self.as_json:
+            print(json.dumps({"t": seconds, "event": event, **fields}, ensure_ascii=False), flush=True)
+            return
+        shown = {key: "" if value is None else value for key, value in fields.items()}
+        text = self.TEXT[event].format_map(_Blank(shown))
+        print(f"{seconds:8.3f} s  {' '.join(text.split())}", flush=True)
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+class _Report:
+    """What the check saw, as plain data; each event is printed as it is added."""
+
+    def __init__(self, args: argparse.Namespace, account: SipAccount, printer: _Printer) -> None:
+        self.printer = printer
+        self._lost_at: float | None = None
+        self._answered_at: dict[str, float] = {}
         self.document: dict[str, Any] = {
             "server": f"{account.server_host}:{account.server_port}",
+            "domain": account.realm_domain,
+            "next_hop": "{}:{}".format(*account.next_hop),
             "transport": account.transport,
             "user": account.user,
             "registration": {"state": RegistrationState.UNREGISTERED.value, "seconds": None},
@@ -162,21 +285,39 @@ class _Report:
             "dial": args.dial,
         }
         self.want_dial = bool(args.dial)
+        self.want_answer = bool(args.answer)
 
     def add(self, at: float, event: TelephonyEvent, started: float) -> None:
         registration = self.document["registration"]
         calls: dict[str, dict[str, Any]] = self.document["calls"]
+        t = round(at - started, 3)
         if isinstance(event, RegistrationChanged):
             if event.state is RegistrationState.STOPPED:
                 return
+            was = registration["state"]
             registration.update(state=event.state.value, code=event.code, reason=event.reason)
+            facts = {"state": event.state.value, "code": event.code, "reason": event.reason}
             if event.state is RegistrationState.REGISTERED:
-                registration.update(expires=event.expires, seconds=round(at - started, 3))
+                if registration["seconds"] is None:
+                    registration.update(expires=event.expires, seconds=t)
+                    self.printer.line(t, "registered", {"seconds": t, "expires": event.expires})
+                elif self._lost_at is not None:
+                    outage = round(at - self._lost_at, 3)
+                    self._lost_at = None
+                    self.document.setdefault("outages", []).append(outage)
+                    self.printer.line(t, "registration_regained", {"outage_seconds": outage})
+            elif was == RegistrationState.REGISTERED.value:
+                self._lost_at = at
+                self.printer.line(t, "registration_lost", facts)
+            elif event.state in (RegistrationState.AUTH_FAILED, RegistrationState.UNREACHABLE):
+                self.printer.line(t, "registration_failed", facts)
         elif isinstance(event, RegistrationRefreshed):
             self.document["refreshes"] += 1
+            self.printer.line(t, "refreshed", {"expires": event.expires})
         elif isinstance(event, StunResult):
             mapped = f"{event.mapped[0]}:{event.mapped[1]}" if event.mapped else None
             self.document["stun"] = {"server": event.server, "public_address": mapped, "error": event.error}
+            self.printer.line(t, "stun", self.document["stun"])
         elif isinstance(event, IncomingCall):
             calls[event.call_id] = {
                 "direction": "inbound",
@@ -186,30 +327,55 @@ class _Report:
                 "event_latency_ms": round((at - event.received_at) * 1000, 3),
                 "states": ["ringing"],
             }
+            self.printer.line(t, "incoming", {"number": event.number, "display_name": event.display_name})
         elif isinstance(event, CallStateChanged):
             entry = calls.setdefault(event.call_id, {"direction": event.direction.name.lower(), "states": []})
             entry["states"].append(event.state.value)
+            if event.state is CallState.ANSWERED:
+                self._answered_at[event.call_id] = at
+            self.printer.line(t, "call_state", {"direction": entry["direction"], "state": event.state.value})
+        elif isinstance(event, DtmfReceived):
+            self.printer.line(t, "dtmf", {"digit": event.digit})
+        elif isinstance(event, CallHoldChanged):
+            self.printer.line(t, "hold", {"local_hold": event.local_hold, "remote_hold": event.remote_hold})
         elif isinstance(event, CallEnded):
             entry = calls.setdefault(event.call_id, {"direction": event.direction.name.lower(), "states": []})
+            answered_at = self._answered_at.pop(event.call_id, None)
+            duration = round(at - answered_at, 3) if answered_at is not None else 0.0
             entry.update(
-                end_reason=event.reason.value, code=event.code, detail=event.detail, answered=event.answered
+                end_reason=event.reason.value,
+                code=event.code,
+                detail=event.detail,
+                answered=event.answered,
+                duration_seconds=duration,
+            )
+            self.printer.line(
+                t,
+                "ended",
+                {
+                    "direction": entry["direction"],
+                    "reason": event.reason.value,
+                    "code": event.code,
+                    "answered": event.answered,
+                    "duration_seconds": duration,
+                },
             )
 
     @property
     def ok(self) -> bool:
         if self.document["registration"]["state"] != RegistrationState.REGISTERED.value:
             return False
-        if self.want_dial:
-            outbound = [c for c in self.document["calls"].values() if c["direction"] == "outbound"]
-            return any(c.get("answered") for c in outbound)
+        for wanted, direction in ((self.want_dial, "outbound"), (self.want_answer, "inbound")):
+            placed = [c for c in self.document["calls"].values() if c["direction"] == direction]
+            if wanted and not any(c.get("answered") for c in placed):
+                return False
         return True
 
 
 def _print(report: _Report, as_json: bool) -> int:
     document = {**report.document, "calls": list(report.document["calls"].values()), "ok": report.ok}
     if as_json:
-        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print(json.dumps({"event": "summary", **document}, ensure_ascii=False), flush=True)
     else:
         registration = document["registration"]
         reason = registration.get("reason") or ""

@@ -65,7 +65,8 @@ class SipAgent:
         """Bind the SIP port, start the threads and register. Raises OSError when the port is taken."""
         if self._started or self._transport is not None:
             raise RuntimeError("an agent starts once")
-        server = (socket.gethostbyname(self.account.server_host), self.account.server_port)
+        hop_host, hop_port = self.account.next_hop
+        server = (socket.gethostbyname(hop_host), hop_port)
         self._transport = self._make_transport()
         local = self._transport.address
         host, port, media_host = self.account.contact_host, self.account.contact_port, self.account.media_host
@@ -135,7 +136,7 @@ class SipAgent:
         host, port = self.account.local_host, self.account.local_port
         if self.account.transport == "tls":
             context = tls_context(self.account.tls_ca_file)
-            server_name = self.account.server_host
+            server_name = self.account.next_hop[0]
             return TlsTransport(host, port, self._on_datagram, context=context, server_name=server_name)
         if self.account.transport == "tcp":
             return TcpTransport(host, port, self._on_datagram)

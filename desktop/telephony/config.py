@@ -10,6 +10,19 @@ from desktop.telephony.transaction import TimerValues
 USER_AGENT = "Tongdai1022-Desk/0.1"
 
 
+def host_port(text: str, default_port: int) -> tuple[str, int]:
+    """`host` or `host:port` (an IPv4 address or a name); ValueError for anything else."""
+    host, colon, port = text.strip().rpartition(":")
+    if not colon:
+        host, port = text.strip(), ""
+    if not host or any(c.isspace() for c in host) or (port and not port.isdigit()):
+        raise ValueError(f"not a host[:port]: {text!r}")
+    number = int(port) if port else default_port
+    if not 0 < number < 65536:
+        raise ValueError(f"port out of range: {text!r}")
+    return host, number
+
+
 @dataclass(frozen=True)
 class SipAccount:
     """Who we are on which server. `password` never appears in repr or logs."""
@@ -18,7 +31,8 @@ class SipAccount:
     user: str
     password: str = field(repr=False)
     server_port: int = 5060
-    domain: str = ""  # the registrar's domain; defaults to server_host
+    domain: str = ""  # the domain in Request-URIs, From and To ("host" or "host:port"); "" = the registrar
+    outbound_proxy: str = ""  # "host[:port]": every request goes there (the registrar is then never dialled)
     display_name: str = ""
     local_host: str = "127.0.0.1"  # the address to bind; "0.0.0.0" advertises the route to the server
     local_port: int = 0  # 0: any free port
@@ -36,10 +50,29 @@ class SipAccount:
             raise ValueError(f"transport must be 'udp', 'tcp' or 'tls', not {self.transport!r}")
         if self.stun_server:
             StunServer.parse(self.stun_server)  # ValueError now rather than at start()
+        if self.outbound_proxy:
+            host_port(self.outbound_proxy, self.default_port)  # ValueError now rather than at start()
+
+    @property
+    def default_port(self) -> int:
+        return 5061 if self.transport == "tls" else 5060
 
     @property
     def realm_domain(self) -> str:
-        return self.domain or self.server_host
+        """The domain as requests name it: a PBX checks "is this for me" on host and port, so the port is
+        written whenever it is not the transport's default (RFC 3261 §19.1.2)."""
+        if self.domain:
+            return self.domain.strip()
+        if self.server_port and self.server_port != self.default_port:
+            return f"{self.server_host}:{self.server_port}"
+        return self.server_host
+
+    @property
+    def next_hop(self) -> tuple[str, int]:
+        """Where requests are sent: the outbound proxy when there is one, else the registrar."""
+        if self.outbound_proxy:
+            return host_port(self.outbound_proxy, self.default_port)
+        return self.server_host, self.server_port or self.default_port
 
     @property
     def aor(self) -> str:

@@ -196,14 +196,16 @@ class PhoneDesk(QObject):
         if secret is None:
             self.show_registration()
             return False
-        account = account_from(self.settings, secret)
+        try:
+            account = account_from(self.settings, secret)
+        except ValueError as error:  # a hand-edited settings file: say so, the desk goes on without phone
+            self._on_start_failed(error)
+            return True
         agent = self._agent_factory(account, self.bridge, self.session.audio_for)
         self.agent = agent
         self._secret = secret
         self._route_watch = (
-            None
-            if self.settings.sip_local_ip.strip()
-            else RouteWatch(account.server_host, account.server_port, account.local_host)
+            None if self.settings.sip_local_ip.strip() else RouteWatch(*account.next_hop, account.local_host)
         )
         self.registration = None
         self.show_registration()

@@ -1,9 +1,10 @@
-"""SIP account settings: server, port, extension, local ports, password in the keyring; test connection."""
+"""SIP account settings: server, domain, proxy, transport, ports, password in the keyring; test connection."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.phone_account import account_from
+from desktop.services.phone_account import account_from, unbound_account
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.settings import Settings
 from desktop.telephony import AgentPolicy, RegistrationChanged, RegistrationState, SipAgent, TelephonyEvent
@@ -107,6 +109,34 @@ class SipSettingsDialog(QDialog):
         self.password_edit.setPlaceholderText(
             self.tr("(unchanged)") if known else self.tr("the extension's password")
         )
+        self.transport_combo = QComboBox(self)
+        self.transport_combo.setObjectName("sipTransport")
+        for label, value in (("UDP", "udp"), ("TCP", "tcp"), ("TLS", "tls")):
+            self.transport_combo.addItem(label, value)
+        self.transport_combo.setCurrentIndex(max(0, self.transport_combo.findData(settings.sip_transport)))
+        self.domain_edit = QLineEdit(settings.sip_domain, self)
+        self.domain_edit.setObjectName("sipDomain")
+        self.domain_edit.setPlaceholderText(self.tr("(the server's)"))
+        self.domain_edit.setToolTip(
+            self.tr("The domain in SIP addresses, e.g. 1022.example.gov.vn; host:port too.")
+        )
+        self.proxy_edit = QLineEdit(settings.sip_outbound_proxy, self)
+        self.proxy_edit.setObjectName("sipOutboundProxy")
+        self.proxy_edit.setPlaceholderText(self.tr("(none)"))
+        self.proxy_edit.setToolTip(
+            self.tr("host:port of the outbound proxy every request is sent to, if the PBX has one.")
+        )
+        self.ca_edit = QLineEdit(settings.sip_tls_ca_file, self)
+        self.ca_edit.setObjectName("sipTlsCaFile")
+        self.ca_edit.setPlaceholderText(self.tr("(the system's certificates)"))
+        self.ca_button = QPushButton(self.tr("Choose…"), self)
+        self.ca_button.setObjectName("sipTlsCaChoose")
+        self.ca_button.clicked.connect(self.choose_ca_file)
+        self.stun_edit = QLineEdit(settings.sip_stun_server, self)
+        self.stun_edit.setObjectName("sipStunServer")
+        self.stun_edit.setPlaceholderText(self.tr("(none)"))
+        self.transport_combo.currentIndexChanged.connect(self._on_transport_changed)
+        self._on_transport_changed()
         self.local_port_spin = _spin(self, 0, 65535, int(settings.sip_local_port), "sipLocalPort")
         self.local_port_spin.setSpecialValueText(self.tr("any free port"))
         self.rtp_low_spin = _spin(self, 1024, 65535, int(settings.sip_rtp_port_low), "rtpLow")
@@ -156,6 +186,14 @@ class SipSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Server"), self.server_edit)
         form.addRow(self.tr("Port"), self.port_spin)
+        form.addRow(self.tr("Transport"), self.transport_combo)
+        form.addRow(self.tr("Domain"), self.domain_edit)
+        form.addRow(self.tr("Outbound proxy"), self.proxy_edit)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(self.ca_button)
+        form.addRow(self.tr("TLS CA file"), ca_row)
+        form.addRow(self.tr("STUN server"), self.stun_edit)
         form.addRow(self.tr("Extension"), self.extension_edit)
         form.addRow(self.tr("Password"), self.password_edit)
         form.addRow(self.tr("Local SIP port"), self.local_port_spin)
@@ -198,6 +236,21 @@ class SipSettingsDialog(QDialog):
             combo.setCurrentIndex(devices.index(chosen))
         return combo
 
+    def _on_transport_changed(self) -> None:
+        tls = self.transport_combo.currentData() == "tls"
+        self.ca_edit.setEnabled(tls)
+        self.ca_button.setEnabled(tls)
+
+    def choose_ca_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("The CA certificate of the PBX"),
+            self.ca_edit.text(),
+            self.tr("Certificates (*.pem *.crt)"),
+        )
+        if path:
+            self.ca_edit.setText(path)
+
     def try_ringtone(self) -> bool:
         """Rings once on the device chosen in the list, so the operator hears where the desk will ring."""
         self.stop_ringtone()
@@ -223,6 +276,11 @@ class SipSettingsDialog(QDialog):
             sip_server=self.server_edit.text().strip(),
             sip_port=self.port_spin.value(),
             sip_extension=self.extension_edit.text().strip(),
+            sip_transport=str(self.transport_combo.currentData() or "udp"),
+            sip_domain=self.domain_edit.text().strip(),
+            sip_outbound_proxy=self.proxy_edit.text().strip(),
+            sip_tls_ca_file=self.ca_edit.text().strip(),
+            sip_stun_server=self.stun_edit.text().strip(),
             sip_local_port=self.local_port_spin.value(),
             sip_rtp_port_low=self.rtp_low_spin.value(),
             sip_rtp_port_high=self.rtp_high_spin.value(),
@@ -243,6 +301,18 @@ class SipSettingsDialog(QDialog):
             return self.tr("The audio port range must hold at least two ports (from < to).")
         if not password:
             return self.tr("Enter the extension's password.")
+        if (
+            edited.sip_transport == "tls"
+            and edited.sip_tls_ca_file
+            and not Path(edited.sip_tls_ca_file).is_file()
+        ):
+            return self.tr("The CA certificate file does not exist: choose it again or leave it empty.")
+        try:
+            unbound_account(edited, password)
+        except ValueError:
+            return self.tr(
+                "The outbound proxy or STUN server is not an address: write host:port, e.g. 10.0.0.5:5060."
+            )
         return ""
 
     def test_connection(self) -> None:
@@ -252,6 +322,7 @@ class SipSettingsDialog(QDialog):
             self.test_label.setText(problem)
             return
         assert password is not None
+        self.error_label.clear()
         self.test_button.setEnabled(False)
         self.test_label.setText(self.tr("Testing…"))
         policy = self._policy
@@ -288,6 +359,11 @@ class SipSettingsDialog(QDialog):
             "sip_server",
             "sip_port",
             "sip_extension",
+            "sip_transport",
+            "sip_domain",
+            "sip_outbound_proxy",
+            "sip_tls_ca_file",
+            "sip_stun_server",
             "sip_local_port",
             "sip_rtp_port_low",
             "sip_rtp_port_high",

@@ -1458,6 +1458,66 @@
 <context>
     <name>SipSettingsDialog</name>
     <message>
+        <source>(the server's)</source>
+        <translation>(như máy chủ)</translation>
+    </message>
+    <message>
+        <source>The domain in SIP addresses, e.g. 1022.example.gov.vn; host:port too.</source>
+        <translation>Tên miền trong địa chỉ SIP, ví dụ 1022.example.gov.vn; có thể kèm cổng (máy:cổng).</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(không dùng)</translation>
+    </message>
+    <message>
+        <source>host:port of the outbound proxy every request is sent to, if the PBX has one.</source>
+        <translation>máy:cổng của proxy gửi đi (outbound proxy) nhận mọi yêu cầu SIP, nếu tổng đài có.</translation>
+    </message>
+    <message>
+        <source>(the system's certificates)</source>
+        <translation>(chứng chỉ của hệ thống)</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Chọn…</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Giao thức</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>Tên miền</translation>
+    </message>
+    <message>
+        <source>Outbound proxy</source>
+        <translation>Proxy gửi đi</translation>
+    </message>
+    <message>
+        <source>TLS CA file</source>
+        <translation>Tệp CA cho TLS</translation>
+    </message>
+    <message>
+        <source>STUN server</source>
+        <translation>Máy chủ STUN</translation>
+    </message>
+    <message>
+        <source>The CA certificate of the PBX</source>
+        <translation>Chứng chỉ CA của tổng đài</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt)</source>
+        <translation>Chứng chỉ (*.pem *.crt)</translation>
+    </message>
+    <message>
+        <source>The CA certificate file does not exist: choose it again or leave it empty.</source>
+        <translation>Không có tệp chứng chỉ CA này: hãy chọn lại hoặc để trống.</translation>
+    </message>
+    <message>
+        <source>The outbound proxy or STUN server is not an address: write host:port, e.g. 10.0.0.5:5060.</source>
+        <translation>Proxy gửi đi hoặc máy chủ STUN không phải là một địa chỉ: hãy viết máy:cổng, ví dụ 10.0.0.5:5060.</translation>
+    </message>
+    <message>
         <source>Switchboard account</source>
         <translation>Tài khoản tổng đài</translation>
     </message>

@@ -147,13 +147,12 @@ def test_the_installed_cli_registers_to_the_labs_kamailio(operator: Operator, tm
     require_binaries("kamailio", install="apt-get install -y kamailio")
     kamailio = Kamailio(tmp_path / "kamailio").start()
     try:
-        report = json.loads(
-            operator.run(
-                *("sip-check", "--server", f"127.0.0.1:{kamailio.port}", "--user", "1002"),
-                *("--password-env", "SIP_PASSWORD", "--json", "--seconds", "1"),
-                extra={"SIP_PASSWORD": PASSWORDS["1002"]},
-            )
+        lines = operator.run(
+            *("sip-check", "--server", f"127.0.0.1:{kamailio.port}", "--user", "1002"),
+            *("--password-env", "SIP_PASSWORD", "--json", "--seconds", "1"),
+            extra={"SIP_PASSWORD": PASSWORDS["1002"]},
         )
+        report = json.loads(lines.splitlines()[-1])  # the summary follows the events
     finally:
         kamailio.stop()
     assert report["ok"] is True

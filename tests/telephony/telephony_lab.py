@@ -38,6 +38,7 @@ MODES: dict[str, tuple[str, ...]] = {
     "short_expiry": ("MAX_EXPIRES=10",),
     "strict_tcp": ("STRICT_DIALOG", "NO_PYVOIP_COMPAT", "TCP"),  # TCP: also listen on tcp:<port>
     "strict_tls": ("STRICT_DIALOG", "NO_PYVOIP_COMPAT", "TLS"),  # TLS: also listen on tls:<port>
+    "strict_domain": ("STRICT_DOMAIN",),  # 404 for a new request whose Request-URI is not its host:port
 }
 
 

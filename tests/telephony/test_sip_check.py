@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -31,7 +32,9 @@ def start_sip_check(
 def finished(process: subprocess.Popen[str]) -> tuple[int, dict]:
     out, err = process.communicate(timeout=30)
     assert out, err
-    return process.returncode, json.loads(out)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[-1]["event"] == "summary", lines
+    return process.returncode, lines[-1]
 
 
 def sip_check(kamailio: Kamailio, user: str, *extra: str, password: str | None = None) -> tuple[int, dict]:
@@ -138,3 +141,67 @@ def test_a_missing_ca_file_or_a_malformed_stun_server_is_refused_before_anything
         out, err = process.communicate(timeout=30)
         assert process.returncode == 2 and out == "", extra
         assert err.startswith("Lỗi: "), err
+
+
+def test_without_an_address_it_checks_the_desks_saved_account_as_the_desk_builds_it(lab, user, tmp_path):
+    """The saved account names a domain the desk cannot resolve and reaches the PBX through its outbound
+    proxy: only the desk's own account code gets that right."""
+    kamailio = lab.kamailio("strict_domain")
+    settings = {
+        "sip_server": "pbx.lab.invalid",
+        "sip_port": 5060,
+        "sip_extension": user,
+        "sip_domain": f"127.0.0.1:{kamailio.port}",
+        "sip_outbound_proxy": f"127.0.0.1:{kamailio.port}",
+    }
+    (tmp_path / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    env = {**os.environ, "SIP_PASSWORD": PASSWORDS[user]}
+    command = [sys.executable, "-m", "desktop", "sip-check", "--data-dir", str(tmp_path)]
+    command += ["--password-env", "SIP_PASSWORD", "--json", "--seconds", "1"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert done.returncode == 0 and report["ok"] is True, done.stderr
+    assert (report["domain"], report["next_hop"]) == (
+        f"127.0.0.1:{kamailio.port}",
+        f"127.0.0.1:{kamailio.port}",
+    )
+    assert "đổ chuông" in done.stderr  # it warns that the PBX may ring this test registration
+
+
+def test_with_no_account_anywhere_it_says_what_to_give(tmp_path):
+    command = [sys.executable, "-m", "desktop", "sip-check", "--data-dir", str(tmp_path), "--json"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--server" in done.stderr and "F8" in done.stderr
+
+
+def test_each_event_is_a_json_line_as_it_happens_and_sigterm_ends_the_check_cleanly(lab, user):
+    kamailio = lab.kamailio()
+    checker = start_sip_check(kamailio, user, "--answer", "--seconds", "60")
+    assert checker.stdout is not None
+    first = json.loads(checker.stdout.readline())  # printed while the check still runs
+    assert first["event"] == "registered" and first["expires"] == 3600 and first["t"] < 2
+    assert kamailio.contacts(user)
+
+    checker.send_signal(signal.SIGTERM)
+    code, report = finished(checker)
+
+    assert report["registration"]["state"] == "registered"
+    assert report["ok"] is False  # --answer saw no call to answer
+    assert code == 1
+    assert kamailio.contacts(user) == []  # unregistered on its way out
+
+
+def test_without_json_it_prints_a_running_log_in_vietnamese(lab, user):
+    env = {**os.environ, "SIP_PASSWORD": PASSWORDS[user]}
+    command = [
+        sys.executable,
+        "-m",
+        "desktop.commands.sip_check",
+        "--server",
+        f"127.0.0.1:{lab.kamailio().port}",
+    ]
+    command += ["--user", user, "--password-env", "SIP_PASSWORD", "--seconds", "1"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Đã đăng ký với tổng đài" in done.stdout and done.stdout.rstrip().endswith("ĐẠT")

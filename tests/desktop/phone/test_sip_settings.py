@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop.services.phone_secrets import SERVICE, SipPasswordStore
@@ -9,6 +10,7 @@ from desktop.settings import Settings
 from desktop.ui.phone_audio import MediaDevices
 from desktop.ui.sip_settings_dialog import SipSettingsDialog
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.translations import install_translations, remove_translations
 
 from .conftest import TEST_POLICY, MemoryKeyring
 from .test_callback_queue import FailKeyring
@@ -66,3 +68,50 @@ def test_a_missing_field_is_explained_and_nothing_is_saved(qtbot, kamailio):
     dialog.on_buttons_accepted()
     assert dialog.error_label.text() and dialog.result() != dialog.DialogCode.Accepted
     assert keyring.secrets == {}
+
+
+@pytest.fixture
+def vietnamese(qapp):
+    translators = install_translations(qapp)
+    yield
+    remove_translations(qapp, translators)
+
+
+def test_the_dialog_has_a_softphones_addressing_and_the_test_uses_it(
+    qtbot, kamailio, siplab, tmp_path, vietnamese
+):
+    keyring = MemoryKeyring()
+    dialog = dialog_for(qtbot, kamailio, SipPasswordStore(keyring))
+    assert not dialog.ca_edit.isEnabled()  # a CA file only means something over TLS
+    dialog.transport_combo.setCurrentIndex(dialog.transport_combo.findData("tls"))
+    assert dialog.ca_edit.isEnabled() and dialog.ca_button.isEnabled()
+    dialog.ca_edit.setText(str(tmp_path / "khong-co.pem"))
+    dialog.password_edit.setText(siplab.PASSWORDS["1005"])
+    dialog.on_buttons_accepted()
+    assert "chứng chỉ CA" in dialog.error_label.text() and dialog.result() != dialog.DialogCode.Accepted
+
+    dialog.transport_combo.setCurrentIndex(dialog.transport_combo.findData("udp"))
+    dialog.ca_edit.clear()
+    dialog.proxy_edit.setText("10.0.0.5:cong")
+    dialog.on_buttons_accepted()
+    assert "máy:cổng" in dialog.error_label.text() and dialog.result() != dialog.DialogCode.Accepted
+
+    # the registrar named by a domain the desk cannot resolve, reached through the outbound proxy
+    dialog.server_edit.setText("pbx.lab.invalid")
+    dialog.port_spin.setValue(5060)
+    dialog.proxy_edit.setText(f"127.0.0.1:{kamailio.port}")
+    dialog.domain_edit.setText(f"127.0.0.1:{kamailio.port}")
+    dialog.stun_edit.clear()
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10000)
+    assert dialog.test_label.property("registration") == "registered"
+    dialog.grab().save("/tmp/phone_settings_addressing.png")
+
+    dialog.on_buttons_accepted()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    saved = dialog._settings
+    assert (saved.sip_transport, saved.sip_outbound_proxy, saved.sip_domain) == (
+        "udp",
+        f"127.0.0.1:{kamailio.port}",
+        f"127.0.0.1:{kamailio.port}",
+    )
