@@ -16,12 +16,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from desktop.domain.codes import CallDirection
 from desktop.services.phone_account import account_from
 from desktop.settings import Settings
 from desktop.telephony import (
     AgentPolicy,
+    CallAudio,
     CallEnded,
     CallHoldChanged,
+    CallNotFound,
     CallState,
     CallStateChanged,
     DtmfReceived,
@@ -33,7 +36,9 @@ from desktop.telephony import (
     SipAgent,
     StunResult,
     TelephonyEvent,
+    ToneSource,
 )
+from desktop.telephony.audio import NullSink
 
 
 def add_parser(
@@ -95,6 +100,19 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seconds", type=float, default=5.0, metavar="S", help="thời gian chạy (mặc định 5 giây)"
     )
+    parser.add_argument(
+        "--ring-seconds",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="với --answer: để chuông reo S giây rồi mới nhấc",
+    )
+    parser.add_argument(
+        "--call-seconds", type=float, default=None, metavar="S", help="gác cuộc gọi thử sau S giây đàm thoại"
+    )
+    parser.add_argument(
+        "--rtp-ports", default=None, metavar="A-B", help="dải cổng âm thanh (RTP), ví dụ 20000-20999"
+    )
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
 
@@ -114,6 +132,13 @@ def checked_settings(args: argparse.Namespace, data_dir: Path | None) -> Setting
         if not colon or not port_text.isdigit():
             host, port_text = args.server, "5061" if transport == "tls" else "5060"
         changes.update(sip_server=host, sip_port=int(port_text))
+    if args.rtp_ports is not None:
+        low, dash, high = args.rtp_ports.partition("-")
+        if not dash or not low.isdigit() or not high.isdigit() or int(low) + 2 > int(high):
+            raise CheckSetupError(
+                f"dải cổng âm thanh «{args.rtp_ports}» không hợp lệ: viết A-B, ví dụ 20000-20999"
+            )
+        changes.update(sip_rtp_port_low=int(low), sip_rtp_port_high=int(high))
     for option, name in (
         ("user", "sip_extension"),
         ("local_ip", "sip_local_ip"),
@@ -166,7 +191,9 @@ def run(args: argparse.Namespace, data_dir: Path | None = None) -> int:
         file=sys.stderr,
     )
     events: queue.SimpleQueue[tuple[float, TelephonyEvent]] = queue.SimpleQueue()
-    agent = SipAgent(account, lambda event: events.put((time.monotonic(), event)), AgentPolicy())
+    agent = SipAgent(
+        account, lambda event: events.put((time.monotonic(), event)), AgentPolicy(), _tone_and_count
+    )
     report = _Report(args, account, _Printer(args.json))
     started = time.monotonic()
     stop = threading.Event()
@@ -182,6 +209,12 @@ def run(args: argparse.Namespace, data_dir: Path | None = None) -> int:
     finally:
         _restore_signals(previous)
     return _print(report, args.json)
+
+
+def _tone_and_count(_call_id: str, _direction: CallDirection) -> CallAudio:
+    """The test call plays a tone (the far end hears something) and discards what it receives: the
+    packet counts in the report say whether audio flowed each way."""
+    return CallAudio(NullSink(), ToneSource())
 
 
 def _on_signals(stop: threading.Event) -> dict[int, Any]:
@@ -212,9 +245,15 @@ def _watch(
 ) -> None:
     deadline = started + args.seconds
     dialled: str | None = None
+    due: dict[str, tuple[float, Callable[[str], None]]] = {}  # call id -> (when, answer or hang up)
     while (remaining := deadline - time.monotonic()) > 0 and not stop.is_set():
+        for call_id, (when, action) in list(due.items()):
+            if time.monotonic() >= when:
+                del due[call_id]
+                with contextlib.suppress(CallNotFound):
+                    action(call_id)
         try:
-            at, event = events.get(timeout=min(remaining, 0.1))
+            at, event = events.get(timeout=min(remaining, 0.05))
         except queue.Empty:
             continue
         report.add(at, event, started)
@@ -224,7 +263,11 @@ def _watch(
             if event.state is RegistrationState.REGISTERED and args.dial and dialled is None:
                 dialled = agent.dial(args.dial)
         elif isinstance(event, IncomingCall) and args.answer:
-            agent.answer(event.call_id)
+            due[event.call_id] = (time.monotonic() + args.ring_seconds, agent.answer)
+        elif isinstance(event, CallStateChanged) and event.state is CallState.ANSWERED and args.call_seconds:
+            due[event.call_id] = (time.monotonic() + args.call_seconds, agent.hangup)
+        elif isinstance(event, CallEnded):
+            due.pop(event.call_id, None)
     if stop.is_set():
         report.printer.line(round(time.monotonic() - started, 3), "interrupted", {})
     for call in agent.calls():
@@ -245,7 +288,8 @@ class _Printer:
         "call_state": "Cuộc gọi {direction}: {state}",
         "dtmf": "Phím bấm: {digit}",
         "hold": "Giữ máy: phía mình {local_hold}, phía kia {remote_hold}",
-        "ended": "Kết thúc cuộc gọi {direction}: {reason} {code}, {duration_seconds} s đàm thoại",
+        "ended": "Kết thúc cuộc gọi {direction}: {reason} {code}, {duration_seconds} s đàm thoại; "
+        "âm thanh: gửi {packets_sent} gói, nhận {packets_received} gói ({audio})",
         "interrupted": "Đã dừng theo yêu cầu: gác các cuộc gọi và hủy đăng ký",
     }
 
@@ -257,8 +301,32 @@ class _Printer:
             print(json.dumps({"t": seconds, "event": event, **fields}, ensure_ascii=False), flush=True)
             return
         shown = {key: "" if value is None else value for key, value in fields.items()}
+        if "audio" in shown:
+            shown["audio"] = AUDIO_VERDICTS.get(str(shown["audio"]), shown["audio"])
         text = self.TEXT[event].format_map(_Blank(shown))
         print(f"{seconds:8.3f} s  {' '.join(text.split())}", flush=True)
+
+
+AUDIO_VERDICTS = {
+    "both_ways": "hai chiều",
+    "one_way_nothing_received": "MỘT CHIỀU: không nhận được gì từ phía kia",
+    "one_way_nothing_sent": "MỘT CHIỀU: không gửi được gì",
+    "none": "không có âm thanh",
+    "not_connected": "chưa kết nối",
+}
+
+
+def _audio_verdict(event: CallEnded) -> str:
+    """Whether audio flowed each way, named as a technician would (one-way audio is a NAT or firewall)."""
+    if not event.answered:
+        return "not_connected"
+    if event.packets_sent and event.packets_received:
+        return "both_ways"
+    if event.packets_sent:
+        return "one_way_nothing_received"
+    if event.packets_received:
+        return "one_way_nothing_sent"
+    return "none"
 
 
 class _Blank(dict[str, Any]):
@@ -348,6 +416,9 @@ class _Report:
                 detail=event.detail,
                 answered=event.answered,
                 duration_seconds=duration,
+                packets_sent=event.packets_sent,
+                packets_received=event.packets_received,
+                audio=_audio_verdict(event),
             )
             self.printer.line(
                 t,
@@ -358,6 +429,9 @@ class _Report:
                     "code": event.code,
                     "answered": event.answered,
                     "duration_seconds": duration,
+                    "packets_sent": event.packets_sent,
+                    "packets_received": event.packets_received,
+                    "audio": entry["audio"],
                 },
             )
 

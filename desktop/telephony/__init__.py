@@ -8,6 +8,7 @@ from desktop.telephony.audio import (
     MemorySink,
     NullSink,
     PcmSource,
+    ToneSource,
     WavRecorder,
 )
 from desktop.telephony.config import AgentPolicy, SipAccount
@@ -54,5 +55,6 @@ __all__ = [
     "StunResult",
     "TelephonyEvent",
     "TimerValues",
+    "ToneSource",
     "WavRecorder",
 ]

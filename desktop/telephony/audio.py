@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import struct
 import threading
 import wave
 from collections import deque
@@ -97,6 +99,25 @@ class PcmSource:
         chunk = self._pcm[self._position : self._position + size]
         self._position += len(chunk)
         return chunk
+
+
+class ToneSource:
+    """A steady 440 Hz tone (16-bit PCM, 8 kHz, about -12 dBFS): a test call the far end can hear."""
+
+    def __init__(self, frequency: float = 440.0, amplitude: int = 8000) -> None:
+        period = [
+            round(amplitude * math.sin(2 * math.pi * frequency * n / SAMPLE_RATE)) for n in range(SAMPLE_RATE)
+        ]
+        self._second = struct.pack(f"<{SAMPLE_RATE}h", *period)  # one second loops without a click at 440 Hz
+        self._position = 0
+
+    def read(self, size: int) -> bytes:
+        out = bytearray()
+        while len(out) < size:
+            chunk = self._second[self._position : self._position + size - len(out)]
+            out += chunk
+            self._position = (self._position + len(chunk)) % len(self._second)
+        return bytes(out)
 
 
 @dataclass

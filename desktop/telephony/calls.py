@@ -636,14 +636,25 @@ class CallManager(Negotiation):
         if call.state is CallState.ENDED:
             return
         call.state = CallState.ENDED
+        sent = received = 0
         if call.session is not None:
             call.session.stop()
+            sent, received = call.session.packets_out, call.session.packets_in
             call.session = None  # the sink and source go now, not when the last timer lets go of the call
         if call.rtp is not None:
             call.rtp.close()
         self._calls.pop(call.call_id, None)
         self._emit(
-            CallEnded(call.call_id, reason, call.direction, answered=call.answered, code=code, detail=detail)
+            CallEnded(
+                call.call_id,
+                reason,
+                call.direction,
+                answered=call.answered,
+                code=code,
+                detail=detail,
+                packets_sent=sent,
+                packets_received=received,
+            )
         )
 
     def _rtp(self) -> RtpEndpoint:

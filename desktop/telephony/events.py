@@ -109,6 +109,8 @@ class CallEnded:
     answered: bool
     code: int | None = None
     detail: str = ""
+    packets_sent: int = 0  # RTP packets of the call each way: audio evidence for a technician
+    packets_received: int = 0
 
     @property
     def outcome(self) -> CallOutcome:

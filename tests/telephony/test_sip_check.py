@@ -205,3 +205,30 @@ def test_without_json_it_prints_a_running_log_in_vietnamese(lab, user):
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "Đã đăng ký với tổng đài" in done.stdout and done.stdout.rstrip().endswith("ĐẠT")
+
+
+def test_two_checks_call_each_other_with_a_tone_and_report_audio_both_ways(lab):
+    """A technician's end-to-end line test: one check answers after ringing, the other dials it; each
+    sends a tone and counts what arrives, and the call ends after --call-seconds."""
+    kamailio = lab.kamailio()
+    answering = start_sip_check(
+        kamailio, "1008", "--answer", "--ring-seconds", "0.5", "--seconds", "6", "--rtp-ports", "22000-22099"
+    )
+    deadline = time.monotonic() + 5
+    while not kamailio.contacts("1008") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    code, dialling = sip_check(kamailio, "1009", "--dial", "1008", "--call-seconds", "1.5", "--seconds", "5")
+    answer_code, answered = finished(answering)
+
+    assert (code, answer_code) == (0, 0), (dialling, answered)
+    [outbound] = dialling["calls"]
+    [inbound] = answered["calls"]
+    assert outbound["audio"] == inbound["audio"] == "both_ways"
+    assert 1.2 <= outbound["duration_seconds"] <= 3
+    assert outbound["packets_sent"] > 50 and inbound["packets_received"] > 50  # 20 ms packets
+
+
+def test_a_malformed_rtp_port_range_is_refused(lab, user):
+    process = start_sip_check(lab.kamailio(), user, "--rtp-ports", "20000")
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and "20000-20999" in err
