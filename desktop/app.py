@@ -160,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.commands.sync import add_parser as add_sync_parser
 
     add_sync_parser(commands, lambda each: _common(each, top_level=False))
+    from desktop.commands.doctor import add_parser as add_doctor_parser
+
+    add_doctor_parser(commands, lambda each: _common(each, top_level=False))
     return parser
 
 
@@ -176,7 +179,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
     from desktop.settings import resolve_data_dir
 
     data_dir = resolve_data_dir(args.data_dir)
-    if args.command not in (None, "sip-check"):
+    from desktop.logs import setup_logging
+
+    setup_logging(data_dir)
+    if args.command not in (None, "sip-check", "doctor"):
         problem = data_dir_problem(data_dir)
         if problem:
             print(f"tongdai1022: {problem}", file=sys.stderr)
@@ -205,6 +211,10 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         from desktop.commands.sync import run as run_sync
 
         return run_sync(args, data_dir)
+    if args.command == "doctor":
+        from desktop.commands.doctor import run as run_doctor
+
+        return run_doctor(args, data_dir)
     if args.command == "kb":
         from desktop.commands.kb import run as run_kb
 

@@ -1,12 +1,23 @@
-"""The SIP account a desk registers with, built from its settings (phone desk and SIP dialog alike)."""
+"""The SIP account a desk registers with, built from its settings (phone desk, SIP dialog, sip-check and
+doctor alike), and a throw-away registration that tests it."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 from desktop.settings import Settings
-from desktop.telephony import SipAccount
+from desktop.telephony import (
+    AgentPolicy,
+    RegistrationChanged,
+    RegistrationState,
+    SipAccount,
+    SipAgent,
+    TelephonyEvent,
+)
 from desktop.telephony.addressing import local_address_towards
+
+TEST_TIMEOUT_S = 6.0
 
 
 def account_from(settings: Settings, password: str) -> SipAccount:
@@ -33,3 +44,27 @@ def unbound_account(settings: Settings, password: str) -> SipAccount:
         rtp_port_low=int(settings.sip_rtp_port_low),
         rtp_port_high=int(settings.sip_rtp_port_high),
     )
+
+
+def try_registration(settings: Settings, password: str, policy: AgentPolicy) -> RegistrationChanged | None:
+    """Worker thread: registers a throw-away agent and reports the first final state (None: no answer)."""
+    result: list[RegistrationChanged] = []
+    done = threading.Event()
+
+    def listener(event: TelephonyEvent) -> None:
+        if isinstance(event, RegistrationChanged) and event.state in (
+            RegistrationState.REGISTERED,
+            RegistrationState.AUTH_FAILED,
+            RegistrationState.UNREACHABLE,
+        ):
+            result.append(event)
+            done.set()
+
+    probe = replace(settings, sip_local_port=0)  # the desk may hold its own port
+    agent = SipAgent(account_from(probe, password), listener, policy)
+    agent.start()
+    try:
+        done.wait(TEST_TIMEOUT_S)
+    finally:
+        agent.stop()
+    return result[0] if result else None

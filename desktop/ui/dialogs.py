@@ -11,14 +11,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
-
-from desktop import __version__
 
 
 def shortcut_text(action: QAction) -> str:
@@ -81,30 +78,3 @@ class ShortcutsDialog(QDialog):
             (self.tr("Surveys: no answer this time / the citizen does not respond"), "0 / 3"),
             (self.tr("Supervisor dashboard: close"), "Esc"),
         ]
-
-
-def about_text() -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return (
-        "<h3>"
-        + QCoreApplication.translate("About", "1022 Hotline Desk")
-        + f" {__version__}</h3><p>"
-        + QCoreApplication.translate(
-            "About",
-            "The desktop of operators of the provincial public-service information hotline 1022: "
-            "tickets, caller history, offline first.",
-        )
-        + "</p><p>"
-        + QCoreApplication.translate(
-            "About",
-            "Free software under the GNU General Public License, version 3 or later (GPL-3.0-or-later).",
-        )
-        + "</p>"
-    )
-
-
-def show_about(parent: QWidget) -> None:
-    from PySide6.QtCore import QCoreApplication
-
-    QMessageBox.about(parent, QCoreApplication.translate("About", "About 1022 Hotline Desk"), about_text())

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.ticket import CallerHistory, Ticket
 from desktop.services.ticket_query import TicketFilter
 from desktop.ui.dashboard_window import SupervisorScreens
-from desktop.ui.dialogs import ShortcutsDialog, show_about
+from desktop.ui.dialogs import ShortcutsDialog
 from desktop.ui.filter_bar import FilterBar
 from desktop.ui.history_panel import HistoryPanel
 from desktop.ui.kb_panel import KbPanel
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self._ui_settings = (
             QSettings(str(data_dir / UI_SETTINGS_FILENAME), QSettings.Format.IniFormat) if data_dir else None
         )
+        self._data_dir = data_dir
         self._count_generation = 0
         self._select_after_reload: str | None = None
         self._first_page_seen = False
@@ -254,7 +255,7 @@ class MainWindow(QMainWindow):
             self.show_shortcuts,
         )
         self.about_action = act(
-            "aboutAction", self.tr("&About"), [], self.tr("Version and licence"), lambda: show_about(self)
+            "aboutAction", self.tr("&About"), [], self.tr("Version and licence"), self.show_about
         )
 
     def _build_menus(self) -> None:
@@ -288,6 +289,14 @@ class MainWindow(QMainWindow):
         self.help_menu.addActions([self.shortcuts_action, self.about_action])
         for menu in (file_menu, ticket_menu, view_menu, self.help_menu):
             menu.setToolTipsVisible(True)
+
+    def show_about(self) -> None:
+        from desktop.settings import resolve_data_dir
+        from desktop.ui.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self._data_dir or resolve_data_dir(), self._runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def add_desk_menu(self, menu: QMenu) -> None:
         """A menu of a desk installed after the window (phone, server), placed before Help."""

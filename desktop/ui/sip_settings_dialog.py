@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.phone_account import account_from, unbound_account
+from desktop.services.phone_account import try_registration, unbound_account
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.settings import Settings
-from desktop.telephony import AgentPolicy, RegistrationChanged, RegistrationState, SipAgent, TelephonyEvent
+from desktop.telephony import AgentPolicy, RegistrationChanged
 from desktop.ui.phone_audio import (
     DeviceProvider,
     MediaDevices,
@@ -38,32 +37,7 @@ from desktop.ui.phone_audio import (
 from desktop.ui.phone_status import describe
 from desktop.ui.tasks import TaskRunner
 
-TEST_TIMEOUT_S = 6.0
 RING_TRY_MS = 2000  # one loop of the ringtone
-
-
-def test_registration(settings: Settings, password: str, policy: AgentPolicy) -> RegistrationChanged | None:
-    """Worker thread: registers a throw-away agent and reports the first final state (None: no answer)."""
-    result: list[RegistrationChanged] = []
-    done = threading.Event()
-
-    def listener(event: TelephonyEvent) -> None:
-        if isinstance(event, RegistrationChanged) and event.state in (
-            RegistrationState.REGISTERED,
-            RegistrationState.AUTH_FAILED,
-            RegistrationState.UNREACHABLE,
-        ):
-            result.append(event)
-            done.set()
-
-    probe = replace(settings, sip_local_port=0)
-    agent = SipAgent(account_from(probe, password), listener, policy)
-    agent.start()
-    try:
-        done.wait(TEST_TIMEOUT_S)
-    finally:
-        agent.stop()
-    return result[0] if result else None
 
 
 def _spin(parent: QWidget, low: int, high: int, value: int, name: str) -> QSpinBox:
@@ -327,7 +301,7 @@ class SipSettingsDialog(QDialog):
         self.test_label.setText(self.tr("Testing…"))
         policy = self._policy
         self._runner.run(
-            lambda: test_registration(edited, password, policy), self._on_tested, self._on_test_failed
+            lambda: try_registration(edited, password, policy), self._on_tested, self._on_test_failed
         )
 
     def _on_tested(self, event: RegistrationChanged | None) -> None:

@@ -4,6 +4,46 @@
 <context>
     <name>About</name>
     <message>
+        <source>Built on pyVoIP (GNU GPL v3) for the telephone, Qt for Python — PySide6 (GNU LGPL v3), SQLAlchemy and Alembic (MIT), phonenumbers (Apache 2.0), openpyxl (MIT) and python-docx (MIT).</source>
+        <translation>Xây dựng trên pyVoIP (GNU GPL v3) cho điện thoại, Qt for Python — PySide6 (GNU LGPL v3), SQLAlchemy và Alembic (MIT), phonenumbers (Apache 2.0), openpyxl (MIT) và python-docx (MIT).</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Thư mục dữ liệu</translation>
+    </message>
+    <message>
+        <source>Log folder</source>
+        <translation>Thư mục nhật ký</translation>
+    </message>
+    <message>
+        <source>Make a support bundle…</source>
+        <translation>Tạo gói hỗ trợ…</translation>
+    </message>
+    <message>
+        <source>A zip for IT: versions, settings, checks and logs, without personal data or passwords.</source>
+        <translation>Một tệp zip cho bộ phận CNTT: phiên bản, cài đặt, kết quả kiểm tra và nhật ký, không có dữ liệu cá nhân hay mật khẩu.</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <source>Save the support bundle</source>
+        <translation>Lưu gói hỗ trợ</translation>
+    </message>
+    <message>
+        <source>Checking this computer and writing the bundle…</source>
+        <translation>Đang kiểm tra máy này và ghi gói hỗ trợ…</translation>
+    </message>
+    <message>
+        <source>Support bundle written: %1. Send this file to IT; it holds no personal data.</source>
+        <translation>Đã ghi gói hỗ trợ: %1. Gửi tệp này cho bộ phận CNTT; trong đó không có dữ liệu cá nhân.</translation>
+    </message>
+    <message>
+        <source>Could not write the support bundle (%1). Choose another folder, e.g. Documents.</source>
+        <translation>Không ghi được gói hỗ trợ (%1). Hãy chọn thư mục khác, ví dụ Tài liệu (Documents).</translation>
+    </message>
+    <message>
         <source>1022 Hotline Desk</source>
         <translation>Tổng đài 1022</translation>
     </message>
