@@ -28,6 +28,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "phone_audio": "bench.phone_audio",
     "dashboard": "bench.dashboard",
     "presence": "bench.presence",
+    "update": "bench.update",
 }
 
 

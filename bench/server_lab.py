@@ -117,13 +117,14 @@ class ServerProcess:
     db_url: str
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)  # extra environment (e.g. the updates folder)
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> ServerProcess:
-        env = {**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET}
+        env = {**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET, **self.env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "--db", self.db_url, "--port", str(self.port), "serve"],
             cwd=REPO,

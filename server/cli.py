@@ -8,7 +8,7 @@ import os
 import sys
 
 from protocol import Role
-from server.core.settings import DB_ENV, Settings, SettingsError, default_sqlite_path
+from server.core.settings import DB_ENV, UPDATES_ENV, Settings, SettingsError, default_sqlite_path
 
 PASSWORD_ENV = "TONGDAI1022_NEW_PASSWORD"
 
@@ -39,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
         "unbind-desk", help="let the next desk that logs in with this client id own it (a reinstalled PC)"
     )
     unbind.add_argument("client_id")
+    publish = commands.add_parser(
+        "publish-release",
+        help="offer desks a release signed elsewhere (installer/release.py)",
+    )
+    publish.add_argument("repo", help="the signed repository (its metadata/ and targets/)")
+    publish.add_argument(
+        "--updates-dir", default=os.environ.get(UPDATES_ENV), help="where the server serves it"
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(args.db)
@@ -57,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "create-user":
         return _create_user(engine, args.username, Role(args.role), args.full_name)
+    if args.command == "publish-release":
+        return _publish_release(args.repo, args.updates_dir)
     if args.command == "unbind-desk":
         return _unbind_desk(engine, args.client_id)
     engine.dispose()
@@ -86,6 +96,23 @@ def _create_user(engine: object, username: str, role: Role, full_name: str) -> i
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     print(f"Đã tạo tài khoản {username.strip().lower()} ({role.value}).")
+    return 0
+
+
+def _publish_release(repo: str, updates_dir: str | None) -> int:
+    from pathlib import Path
+
+    from server.services.releases import ReleaseRefused, publish
+
+    if not updates_dir:
+        print(f"Lỗi: chưa chọn thư mục cập nhật (--updates-dir hoặc biến {UPDATES_ENV}).", file=sys.stderr)
+        return 2
+    try:
+        offered = publish(Path(repo), Path(updates_dir))
+    except ReleaseRefused as error:
+        print(f"Lỗi: không phát hành: {error}. Không có gì thay đổi trên máy chủ.", file=sys.stderr)
+        return 2
+    print(f"Đã phát hành cho máy trạm: {', '.join(offered)}")
     return 0
 
 

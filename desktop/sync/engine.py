@@ -148,7 +148,7 @@ class SyncEngine:
                 delay = self._pull_interval
             except SyncError as error:
                 delay = self._backoff.next_delay() if error.retry else self._pull_interval
-                self._report(False, str(error))
+                self._report(False, str(error), upgrade_required=isinstance(error, ProtocolRefused))
             except Exception as error:  # a bug must not kill the worker: log, say so, retry later
                 log.exception("Lỗi đồng bộ")
                 delay = self._backoff.next_delay()
@@ -165,14 +165,16 @@ class SyncEngine:
         if not self._failing:
             self._wakeup.set()
 
-    def _report(self, online: bool, message: str = "", *, login_needed: bool = False) -> None:
+    def _report(
+        self, online: bool, message: str = "", *, login_needed: bool = False, upgrade_required: bool = False
+    ) -> None:
         self.online = online
         try:
             counts = read_counts(self._store)
         except Exception:
             log.exception("Không đọc được trạng thái đồng bộ")
             return
-        self._on_event(SyncStatus(online, counts, message, login_needed))
+        self._on_event(SyncStatus(online, counts, message, login_needed, upgrade_required))
 
     def run_cycle(self) -> CycleReport:
         """Push everything pending, then pull everything new. Runs on the sync thread (or a test's)."""

@@ -15,6 +15,7 @@ class SyncStatus:
     counts: SyncCounts
     message: str = ""
     login_needed: bool = False
+    upgrade_required: bool = False  # the server refused this desk's protocol (HTTP 426): offer the update
 
 
 @dataclass

@@ -178,6 +178,9 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         from desktop.ui.presence_desk import install_presence
 
         presence = install_presence(phone, sync, services.supervisor, runner)  # operators' states (issue #7)
+        from desktop.ui.update_desk import install_updates
+
+        install_updates(window, sync, phone, data_dir, runner)  # signed releases (issue #16)
         ready_file = os.environ.get(READY_FILE_ENV)
         if ready_file:
             state = {"done": False}

@@ -183,6 +183,10 @@ class PhoneDesk(QObject):
         self.window.form.ticket_saved.connect(self.on_form_ticket_saved)
 
     # -- lifecycle -----------------------------------------------------------------------------
+    def busy(self) -> bool:
+        """A call ringing or on: nothing that restarts the desk may happen now."""
+        return self.active_call is not None or bool(self._ringing)
+
     @property
     def configured(self) -> bool:
         return bool(self.settings.sip_server.strip() and self.settings.sip_extension.strip())

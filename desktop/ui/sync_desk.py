@@ -81,6 +81,7 @@ class SyncDesk(QObject):
         self.login_dialog: SyncLoginDialog | None = None
         self.conflict_view: SyncConflictView | None = None
         self.refusals_view: SyncRefusalsView | None = None
+        self.after_sign_in: list[Callable[[], None]] = []  # e.g. the update check
 
         self.bridge = SyncBridge(self)
         self.presenter = SyncStatusPresenter(window.sync_label, self)
@@ -253,6 +254,8 @@ class SyncDesk(QObject):
         )
         self.stop()
         self.start()
+        for then in self.after_sign_in:
+            then()
 
     def open_conflicts(self) -> None:
         if self.conflict_view is None:

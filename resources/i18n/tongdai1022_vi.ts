@@ -2260,4 +2260,62 @@
         <translation>Đã lưu: %1</translation>
     </message>
 </context>
+<context>
+    <name>UpdateDialog</name>
+    <message>
+        <source>This computer's user cannot write the desk's folder: IT installs the new version.</source>
+        <translation>Người dùng trên máy này không ghi được vào thư mục của phần mềm: bộ phận CNTT sẽ cài bản mới.</translation>
+    </message>
+    <message>
+        <source>Software update</source>
+        <translation>Cập nhật phần mềm</translation>
+    </message>
+    <message>
+        <source>Install the update</source>
+        <translation>Cài bản cập nhật</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Để sau</translation>
+    </message>
+    <message>
+        <source>No newer signed release is on the server yet.</source>
+        <translation>Máy chủ chưa có bản phát hành mới hơn đã được ký.</translation>
+    </message>
+    <message>
+        <source>Update available: version %1 (%2 MB). The desk restarts to use it.</source>
+        <translation>Có bản cập nhật: phiên bản %1 (%2 MB). Phần mềm cần mở lại để dùng bản mới.</translation>
+    </message>
+    <message>
+        <source>There is nothing to install.</source>
+        <translation>Không có gì để cài.</translation>
+    </message>
+    <message>
+        <source>This desk runs from source code: update it with git and pip.</source>
+        <translation>Máy này chạy phần mềm từ mã nguồn: hãy cập nhật bằng git và pip.</translation>
+    </message>
+    <message>
+        <source>A call is ringing or on: install after it ends.</source>
+        <translation>Đang có cuộc gọi đổ chuông hoặc đang nói chuyện: hãy cài sau khi cuộc gọi kết thúc.</translation>
+    </message>
+    <message>
+        <source>Downloading and checking the signature…</source>
+        <translation>Đang tải và kiểm tra chữ ký…</translation>
+    </message>
+    <message>
+        <source>The update is installed. Close and open the desk again to use it.</source>
+        <translation>Đã cài bản cập nhật. Hãy đóng rồi mở lại phần mềm để dùng bản mới.</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateDesk</name>
+    <message>
+        <source>Update available: %1</source>
+        <translation>Có bản cập nhật: %1</translation>
+    </message>
+    <message>
+        <source>Open to install the update when you are ready (not during a call).</source>
+        <translation>Mở để cài bản cập nhật khi bạn sẵn sàng (không cài trong lúc có cuộc gọi).</translation>
+    </message>
+</context>
 </TS>

@@ -8,6 +8,7 @@ from pathlib import Path
 
 SECRET_ENV = "TONGDAI1022_SERVER_SECRET"
 DB_ENV = "TONGDAI1022_SERVER_DB"
+UPDATES_ENV = "TONGDAI1022_SERVER_UPDATES"
 MIN_SECRET_LENGTH = 32
 _DEFAULT_SECRETS = frozenset({"changethis", "change-me", "changeme", "secret", "default", "password"})
 
@@ -22,6 +23,7 @@ class Settings:
     secret: str
     token_hours: int = 12
     max_body_bytes: int = 0  # 0: protocol.MAX_BODY_BYTES
+    updates_dir: str = ""  # the signed releases desks update from (publish-release fills it); "": none
 
     def __post_init__(self) -> None:
         check_secret(self.secret)
@@ -38,6 +40,7 @@ class Settings:
             database_url=database_url or os.environ.get(DB_ENV) or str(default_sqlite_path()),
             secret=os.environ.get(SECRET_ENV, ""),
             token_hours=token_hours or int(os.environ.get("TONGDAI1022_SERVER_TOKEN_HOURS", "12")),
+            updates_dir=os.environ.get(UPDATES_ENV, ""),
         )
 
 

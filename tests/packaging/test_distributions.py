@@ -14,7 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER_PROJECT = REPO / "packaging" / "server"
-SERVER_ONLY = {"fastapi", "uvicorn", "psycopg", "argon2-cffi"}
+SERVER_ONLY = {"fastapi", "uvicorn", "psycopg", "argon2-cffi", "tuf"}  # tuf: the desk gets it through tufup
 QT = {"pyside6-essentials", "pyside6-addons", "pyside6", "pyvoip", "keyring"}
 
 

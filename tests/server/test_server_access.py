@@ -10,7 +10,14 @@ from server_lab import Desk, ServerProcess, new_id, ticket
 
 from protocol import MAX_BODY_BYTES
 
-PUBLIC = {("post", "/api/v1/login"), ("get", "/health")}
+# The signed releases are public: signed offline and verified by the desk, and a desk too old to sign
+# in (426) must still reach its update.
+PUBLIC = {
+    ("post", "/api/v1/login"),
+    ("get", "/health"),
+    ("get", "/updates/metadata/{name}"),
+    ("get", "/updates/targets/{name}"),
+}
 SUPERVISOR = {("get", "/api/v1/presence"), ("get", "/api/v1/counts"), ("get", "/api/v1/reports")}
 
 

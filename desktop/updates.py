@@ -1,0 +1,207 @@
+"""Signed updates from the central server: TUF metadata and archives verified by tufup, then installed.
+
+The trust anchor is the province's root.json, built into the installer (resources/updates/root.json)
+or already in the desk's update folder; without one the desk has no updates and says so. Nothing is
+run or installed before tufup has checked signatures, version, length and hash; any failure leaves
+the running version as it is and says what happened in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop import __version__
+from desktop.resources import resources_dir
+
+APP_NAME = "tongdai1022"
+CHECK_EVERY_MS = 4 * 60 * 60 * 1000
+SHIPPED_ROOT = "updates/root.json"
+
+
+class UpdateError(Exception):
+    """Why no update was found or installed, said to the operator; the current version keeps running."""
+
+
+@dataclass(frozen=True)
+class UpdateOffer:
+    version: str
+    size: int  # bytes to download
+    required: bool
+
+
+def update_folder(data_dir: Path) -> Path:
+    return data_dir / "updates"
+
+
+def trusted_root(data_dir: Path) -> Path | None:
+    """The root metadata the desk trusts: the one it already updated to, else the installer's."""
+    kept = update_folder(data_dir) / "metadata" / "root.json"
+    if kept.exists():
+        return kept
+    shipped = resources_dir() / SHIPPED_ROOT
+    return shipped if shipped.exists() else None
+
+
+def install_folder() -> Path | None:
+    """Where the running desk is installed, when it runs from an installer's bundle; None from source."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return None
+
+
+def explain(error: BaseException) -> str:
+    """What a failure means for the operator and what to do, in Vietnamese."""
+    from tuf.api import exceptions as tuf
+
+    keep = " Phần mềm không cài gì và tiếp tục chạy bản hiện tại."
+    if isinstance(error, UpdateError):
+        return str(error)
+    if isinstance(error, tuf.UnsignedMetadataError):
+        return (
+            "Thông tin cập nhật trên máy chủ không có chữ ký hợp lệ của tỉnh (ký bằng khóa khác hoặc đã bị "
+            "sửa)." + keep + " Hãy báo bộ phận CNTT."
+        )
+    if isinstance(error, tuf.BadVersionNumberError):
+        return (
+            "Máy chủ đưa ra thông tin cập nhật cũ hơn thông tin máy này đã biết (có thể bị quay lui)."
+            + keep
+            + " Hãy báo bộ phận CNTT."
+        )
+    if isinstance(error, tuf.ExpiredMetadataError):
+        return (
+            "Thông tin cập nhật trên máy chủ đã hết hạn." + keep + " Bộ phận CNTT cần ký lại bản phát hành."
+        )
+    if isinstance(error, tuf.LengthOrHashMismatchError):
+        return "Tệp cập nhật tải về không khớp với bản đã ký (bị sửa hoặc tải dở)." + keep + " Thử lại sau."
+    if isinstance(error, tuf.DownloadError | tuf.RepositoryError):
+        return (
+            "Không tải được bản cập nhật từ máy chủ (mất kết nối hoặc máy chủ lỗi)." + keep + " Thử lại sau."
+        )
+    if isinstance(error, PermissionError):
+        return (
+            "Không có quyền ghi vào thư mục cài đặt phần mềm."
+            + keep
+            + " Bộ phận CNTT cài bản mới bằng bộ cài."
+        )
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return "Ổ đĩa đầy nên không cài được bản cập nhật." + keep + " Giải phóng ổ đĩa rồi thử lại."
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error)
+        return f"Không cài được bản cập nhật ({reason})." + keep
+    return f"Không cập nhật được ({type(error).__name__})." + keep
+
+
+class Updater:
+    """One look at the server's releases for this desk (a fresh tufup client each time: TUF refreshes
+    its metadata once per client). Runs on a worker thread."""
+
+    def __init__(
+        self,
+        server_url: str,
+        data_dir: Path,
+        *,
+        current_version: str = __version__,
+        root: Path | None = None,
+        session: Any = None,
+    ) -> None:
+        self.server_url = server_url.rstrip("/")
+        self.folder = update_folder(data_dir)
+        self.current_version = current_version
+        self.root = root or trusted_root(data_dir)
+        self._client: Any = None
+
+    def _new_client(self) -> Any:
+        from tufup.client import Client
+
+        if self.root is None:
+            raise UpdateError(
+                "Bản cài đặt này không có khóa xác minh bản cập nhật của tỉnh, nên không tự cập nhật được. "
+                "Hãy nhờ bộ phận CNTT cài bằng bộ cài mới."
+            )
+        metadata, targets = self.folder / "metadata", self.folder / "targets"
+        metadata.mkdir(parents=True, exist_ok=True)
+        targets.mkdir(parents=True, exist_ok=True)
+        kept = metadata / "root.json"
+        if not kept.exists():
+            shutil.copyfile(self.root, kept)
+
+        class _OnceRefreshed(Client):  # type: ignore[misc]
+            """tufup refreshes inside check_for_updates; the desk refreshes first to see the errors."""
+
+            refreshed = False
+
+            def refresh(self) -> None:
+                if not self.refreshed:
+                    super().refresh()
+                    self.refreshed = True
+
+        return _OnceRefreshed(
+            app_name=APP_NAME,
+            app_install_dir=self.folder / "unused",
+            current_version=self.current_version,
+            metadata_dir=metadata,
+            metadata_base_url=f"{self.server_url}/updates/metadata/",
+            target_dir=targets,
+            target_base_url=f"{self.server_url}/updates/targets/",
+            extract_dir=self.folder / "extracted",
+        )
+
+    def check(self) -> UpdateOffer | None:
+        """A newer signed release, or None. Raises when the metadata cannot be trusted or fetched."""
+        client = self._new_client()
+        client.refresh()  # raises: wrong key, rolled back, expired, unreachable
+        found = client.check_for_updates()
+        self._client = client
+        if found is None:
+            return None
+        info = client.new_archive_info
+        required = bool((found.custom_internal or {}).get("required"))
+        return UpdateOffer(str(found.version), int(info.length) if info else 0, required)
+
+    def download_and_install(
+        self, install_dir: Path, progress: Callable[[int, int], None] | None = None
+    ) -> Path:
+        """Downloads the offered archive (length and hash checked by tufup), unpacks it and puts it in
+        `install_dir` only when complete: a failure at any step leaves `install_dir` untouched."""
+        if self._client is None or not self._client.updates_available:
+            raise UpdateError("Chưa có bản cập nhật nào để cài: hãy kiểm tra cập nhật trước.")
+        installed: list[Path] = []
+
+        def install(src_dir: Path | str, dst_dir: Path | str, **_kwargs: Any) -> None:
+            installed.append(replace_folder(Path(src_dir), Path(dst_dir)))
+
+        def hook(bytes_downloaded: int, bytes_expected: int) -> None:
+            if progress is not None:
+                progress(bytes_downloaded, bytes_expected)
+
+        self._client.app_install_dir = install_dir
+        self._client.download_and_apply_update(
+            skip_confirmation=True, install=install, progress_hook=hook if progress else None
+        )
+        if not installed:
+            raise UpdateError("Bản cập nhật không tải được đầy đủ." + " Phần mềm tiếp tục chạy bản hiện tại.")
+        return installed[0]
+
+
+def replace_folder(new: Path, target: Path) -> Path:
+    """Copies `new` beside `target`, then swaps the two: the old version stays until the copy is whole."""
+    staging = target.with_name(target.name + ".moi")
+    previous = target.with_name(target.name + ".cu")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        shutil.copytree(new, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        target.rename(previous)
+    staging.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)
+    return target

@@ -1,0 +1,217 @@
+"""Signed updates end to end: a release signed on the admin's machine (installer/release.py), published
+to the real server, found, downloaded, verified and installed by the desk; tampering, another key, a
+rollback and a server that vanishes are refused with a Vietnamese message and change nothing."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from server_lab import REPO, SECRET, ServerProcess
+
+from desktop.updates import UpdateError, Updater, explain
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def release_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("release", ROOT / "installer" / "release.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bundle(folder: Path, version: str) -> Path:
+    """A stand-in for the frozen desk folder of one version."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tongdai1022").write_text(f"#!/bin/sh\necho {version}\n", encoding="utf-8")
+    (folder / "_internal").mkdir(exist_ok=True)
+    (folder / "_internal" / "base_library.zip").write_bytes(os.urandom(200_000))
+    return folder
+
+
+class Admin:
+    """The province's release manager: offline keys, a signed repository, the server's CLI."""
+
+    def __init__(self, root: Path) -> None:
+        self.tool = release_tool()
+        self.root, self.keys, self.repo = root, root / "keys", root / "repo"
+        self.tool.init(self.keys, self.repo)
+
+    def sign(self, version: str) -> None:
+        self.tool.add(bundle(self.root / f"bundle-{version}", version), version, self.keys, self.repo)
+
+    def publish(self, server: ServerProcess, updates: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "server",
+                "--db",
+                server.db_url,
+                "publish-release",
+                str(self.repo),
+                "--updates-dir",
+                str(updates),
+            ],
+            cwd=REPO,
+            env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+@pytest.fixture
+def updates(tmp_path: Path) -> Path:
+    return tmp_path / "served-updates"
+
+
+@pytest.fixture
+def update_server(db_url: str, updates: Path) -> Iterator[ServerProcess]:
+    process = ServerProcess(db_url, env={"TONGDAI1022_SERVER_UPDATES": str(updates)}).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def admin(tmp_path: Path) -> Admin:
+    return Admin(tmp_path / "admin")
+
+
+def desk(server: ServerProcess, tmp_path: Path, admin: Admin, version: str = "0.1.0") -> Updater:
+    """A desk installed from an installer that carries the province's root.json."""
+    return Updater(
+        server.base,
+        tmp_path / "desk-data",
+        current_version=version,
+        root=admin.repo / "metadata" / "root.json",
+    )
+
+
+def installed(tmp_path: Path) -> Path:
+    app = bundle(tmp_path / "opt" / "tongdai1022", "0.1.0")
+    return app
+
+
+def test_a_signed_release_is_published_found_verified_and_installed(
+    update_server: ServerProcess, updates: Path, admin: Admin, tmp_path: Path
+) -> None:
+    admin.sign("0.2.0")
+    published = admin.publish(update_server, updates)
+    assert published.returncode == 0, published.stderr
+    assert "tongdai1022-0.2.0.tar.gz" in published.stdout
+    served = [path for path in updates.rglob("*") if path.is_file()]
+    assert served and all(path.suffix in (".json", ".gz") for path in served)
+    assert not any(
+        b"PRIVATE KEY" in path.read_bytes()
+        or (b'"keyval"' in path.read_bytes() and b"private" in path.read_bytes())
+        for path in served
+    )
+    for key in admin.keys.iterdir():  # no file of the key folder reached the server
+        assert not any(path.read_bytes() == key.read_bytes() for path in served)
+
+    updater = desk(update_server, tmp_path, admin)
+    offer = updater.check()
+    assert offer is not None and offer.version == "0.2.0" and offer.size > 0
+    app = installed(tmp_path)
+    seen: list[int] = []
+    updater.download_and_install(app, progress=lambda done, _total: seen.append(done))
+    assert (app / "tongdai1022").read_text(encoding="utf-8") == "#!/bin/sh\necho 0.2.0\n"
+    assert seen and not app.with_name("tongdai1022.moi").exists()
+
+
+def test_a_tampered_archive_is_refused_and_the_installed_version_kept(
+    update_server: ServerProcess, updates: Path, admin: Admin, tmp_path: Path
+) -> None:
+    admin.sign("0.2.0")
+    assert admin.publish(update_server, updates).returncode == 0
+    archive = updates / "targets" / "tongdai1022-0.2.0.tar.gz"
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    app = installed(tmp_path)
+    before = (app / "tongdai1022").read_bytes()
+
+    updater = desk(update_server, tmp_path, admin)
+    assert updater.check() is not None
+    with pytest.raises(Exception) as refused:
+        updater.download_and_install(app)
+    assert "không khớp với bản đã ký" in explain(refused.value)
+    assert (app / "tongdai1022").read_bytes() == before
+
+
+def test_metadata_signed_with_another_key_is_refused_by_the_server_and_by_the_desk(
+    update_server: ServerProcess, updates: Path, admin: Admin, tmp_path: Path
+) -> None:
+    admin.sign("0.2.0")
+    assert admin.publish(update_server, updates).returncode == 0
+    intruder = Admin(tmp_path / "intruder")
+    intruder.sign("9.9.9")
+
+    refused = intruder.publish(update_server, updates)
+    assert refused.returncode == 2 and "Không có gì thay đổi" in refused.stderr
+
+    for name in ("timestamp.json", "snapshot.json", "targets.json"):  # someone with access to the server
+        shutil.copyfile(intruder.repo / "metadata" / name, updates / "metadata" / name)
+    with pytest.raises(Exception) as rejected:
+        desk(update_server, tmp_path, admin).check()
+    assert "không có chữ ký hợp lệ của tỉnh" in explain(rejected.value)
+
+
+def test_an_older_release_is_not_offered_and_rolled_back_metadata_is_refused(
+    update_server: ServerProcess, updates: Path, admin: Admin, tmp_path: Path
+) -> None:
+    admin.sign("0.2.0")
+    assert admin.publish(update_server, updates).returncode == 0
+    assert desk(update_server, tmp_path / "newer", admin, version="0.3.0").check() is None
+
+    old_metadata = tmp_path / "old-metadata"
+    shutil.copytree(updates / "metadata", old_metadata)
+    admin.sign("0.3.0")
+    assert admin.publish(update_server, updates).returncode == 0
+    updater = desk(update_server, tmp_path, admin)
+    offer = updater.check()
+    assert offer is not None and offer.version == "0.3.0"
+
+    for path in old_metadata.iterdir():  # the server is put back to yesterday's release
+        shutil.copyfile(path, updates / "metadata" / path.name)
+    with pytest.raises(Exception) as rolled_back:
+        desk(update_server, tmp_path, admin).check()
+    assert "cũ hơn" in explain(rolled_back.value)
+
+
+def test_a_server_that_vanishes_before_the_download_changes_nothing(
+    db_url: str, updates: Path, admin: Admin, tmp_path: Path
+) -> None:
+    server = ServerProcess(db_url, env={"TONGDAI1022_SERVER_UPDATES": str(updates)}).start()
+    try:
+        admin.sign("0.2.0")
+        assert admin.publish(server, updates).returncode == 0
+        updater = desk(server, tmp_path, admin)
+        assert updater.check() is not None
+    finally:
+        server.stop()
+    app = installed(tmp_path)
+    with pytest.raises(Exception) as failed:
+        updater.download_and_install(app)
+    assert "Không tải được" in explain(failed.value)
+    assert (app / "tongdai1022").read_text(encoding="utf-8").endswith("echo 0.1.0\n")
+
+
+def test_a_desk_without_the_provinces_root_says_it_cannot_update(tmp_path: Path) -> None:
+    updater = Updater("http://127.0.0.1:9", tmp_path / "data", root=None)
+    updater.root = None
+    with pytest.raises(UpdateError) as missing:
+        updater.check()
+    assert "không có khóa xác minh" in str(missing.value)
