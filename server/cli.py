@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8022)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--certfile", help="serve HTTPS with this certificate (PEM, with its chain)")
+    parser.add_argument("--keyfile", help="the certificate's private key (PEM)")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="migrate the database, then serve (the default)")
     commands.add_parser("migrate", help="only bring the database schema up to date")
@@ -39,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         "unbind-desk", help="let the next desk that logs in with this client id own it (a reinstalled PC)"
     )
     unbind.add_argument("client_id")
+    commands.add_parser("sessions", help="list the active logins (id, user, desk, since, until)")
+    end = commands.add_parser("end-session", help="end one login by its id (from `sessions`)")
+    end.add_argument("session_id")
+    logins = commands.add_parser("logins", help="the login log: every login and refusal, newest first")
+    logins.add_argument("--user", default=None)
+    logins.add_argument("--limit", type=int, default=50)
     publish = commands.add_parser(
         "publish-release",
         help="offer desks a release signed elsewhere (installer/release.py)",
@@ -65,12 +73,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "create-user":
         return _create_user(engine, args.username, Role(args.role), args.full_name)
+    if args.command in ("sessions", "end-session", "logins"):
+        return _security(engine, args)
     if args.command == "publish-release":
         return _publish_release(args.repo, args.updates_dir)
     if args.command == "unbind-desk":
         return _unbind_desk(engine, args.client_id)
     engine.dispose()
-    return _serve(settings, args.host, args.port, args.workers)
+    if bool(args.certfile) != bool(args.keyfile):
+        print("Lỗi: HTTPS cần cả --certfile và --keyfile.", file=sys.stderr)
+        return 2
+    return _serve(settings, args.host, args.port, args.workers, args.certfile, args.keyfile)
 
 
 def _create_user(engine: object, username: str, role: Role, full_name: str) -> int:
@@ -132,7 +145,9 @@ def _unbind_desk(engine: object, client_id: str) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+def _serve(
+    settings: Settings, host: str, port: int, workers: int, certfile: str | None, keyfile: str | None
+) -> int:
     import uvicorn
 
     from server.api.app import create_app
@@ -140,10 +155,47 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     if workers > 1:
         os.environ["TONGDAI1022_SERVER_DB"] = settings.database_url
         uvicorn.run(
-            "server.asgi:app", host=host, port=port, workers=workers, factory=True, log_level="warning"
+            "server.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            factory=True,
+            log_level="warning",
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
         )
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        app = create_app(settings)
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", ssl_certfile=certfile, ssl_keyfile=keyfile
+        )
+    return 0
+
+
+def _security(engine: object, args: argparse.Namespace) -> int:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.services import accounts, logins
+
+    assert isinstance(engine, Engine)
+    with Session(engine) as session, session.begin():
+        if args.command == "end-session":
+            if not accounts.revoke_session(session, args.session_id):
+                print(f"Lỗi: không có phiên đăng nhập {args.session_id}.", file=sys.stderr)
+                return 2
+            print(f"Đã kết thúc phiên {args.session_id}.")
+        elif args.command == "sessions":
+            for token in accounts.active_sessions(session):
+                short = token.token_hash[: accounts.SESSION_ID_LENGTH]
+                print(
+                    f"{short}  {token.username:<20} {token.client_id:<40} {token.created_at:%Y-%m-%d %H:%M}"
+                )
+        else:
+            for event in logins.recent(session, args.user, args.limit):
+                print(
+                    f"{event.at:%Y-%m-%d %H:%M:%S}  {event.outcome:<10} {event.username:<20} {event.address}"
+                )
     return 0
 
 

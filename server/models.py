@@ -127,6 +127,22 @@ class DeskKey(Base):
     bound_at: Mapped[datetime]
 
 
+class LoginEvent(Base):
+    """Every login and refusal (never a password): the admin's login log and the throttle's memory."""
+
+    __tablename__ = "login_events"
+    __table_args__ = (
+        Index("ix_login_events_username_at", "username", "at"),
+        Index("ix_login_events_address_at", "address", "at"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime]
+    username: Mapped[str] = mapped_column(String(64))  # as typed (lower-cased, cut): unknown names too
+    address: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(20))  # ok | wrong | locked | disabled | desk_taken
+
+
 class AppliedMutation(Base):
     """The stored result of (client_id, seq), returned to every retry."""
 

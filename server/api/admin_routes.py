@@ -86,6 +86,10 @@ def change_account(
         if body.active is not None:
             account.active = body.active
         if body.password is not None:
+            try:
+                accounts.check_password(body.password, account.username)
+            except accounts.AccountError as error:
+                raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from None
             account.password_hash = hash_password(body.password)
         if body.password is not None or body.active is False or body.role is not None:
             accounts.revoke_all(session, account.username)

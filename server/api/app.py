@@ -6,7 +6,15 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from protocol import MAX_BODY_BYTES, PROTOCOL_VERSION
-from server.api import admin_routes, errors, report_routes, supervisor_routes, sync_routes, update_routes
+from server.api import (
+    admin_routes,
+    errors,
+    report_routes,
+    security_routes,
+    supervisor_routes,
+    sync_routes,
+    update_routes,
+)
 from server.api.deps import Db, Runtime
 from server.api.limits import BodyLimit
 from server.core.settings import Settings
@@ -32,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(admin_routes.router)
     app.include_router(report_routes.router)
     app.include_router(update_routes.router)
+    app.include_router(security_routes.router)
 
     @app.get("/health", tags=["health"])
     def health(session: Db) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from protocol import (
 )
 from server.api.deps import Db, Operator, Rt
 from server.db import read_epoch
-from server.services import accounts, desks, push_pg
+from server.services import accounts, desks, logins, push_pg
 from server.services.feed import feed_head, read_page, read_page_json, sync_snapshot
 from server.services.push import SeqGap, apply_batch, last_seq
 from server.services.tickets import Actor
@@ -59,9 +59,10 @@ def _check_protocol(version: int) -> None:
     responses={
         401: {"description": "sai tên hoặc mật khẩu"},
         403: {"description": "mã máy trạm đã thuộc một máy khác (desk_key không khớp)"},
+        429: {"description": "quá nhiều lần sai mật khẩu: tài khoản hoặc địa chỉ tạm khóa (Retry-After)"},
     },
 )
-def login(body: LoginRequest, rt: Rt, session: Db) -> LoginResponse:
+def login(body: LoginRequest, request: Request, rt: Rt, session: Db) -> LoginResponse:
     _check_protocol(body.protocol_version)
     if body.desk_key is None:
         raise HTTPException(
@@ -69,19 +70,38 @@ def login(body: LoginRequest, rt: Rt, session: Db) -> LoginResponse:
             "Phiên bản phần mềm trên máy trạm này quá cũ để đăng nhập máy chủ. Không có thay đổi nào bị bỏ: "
             "chúng vẫn chờ trên máy trạm. Hãy cập nhật phần mềm.",
         )
+    address = request.client.host if request.client else "?"
+    refusal: HTTPException | None = None
     with session.begin():
-        found = accounts.login(
-            session, rt.settings.secret, body.username, body.password, body.client_id, rt.settings.token_hours
+        locked = logins.lockout(session, body.username, address)
+        account, outcome = (
+            (None, "locked") if locked else accounts.authenticate(session, body.username, body.password)
         )
-        if found is not None and not desks.claim(session, body.client_id, body.desk_key, found[0].username):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, desks.TAKEN_MESSAGE.format(client_id=body.client_id)
+        if account is not None and not desks.claim(session, body.client_id, body.desk_key, account.username):
+            account, outcome = None, "desk_taken"
+        logins.record(session, body.username, address, body.client_id, outcome)
+        if account is not None:
+            token, expires = accounts.issue_token(
+                session, rt.settings.secret, account, body.client_id, rt.settings.token_hours
             )
-    if found is None:
-        raise HTTPException(
+    if locked is not None:
+        now = datetime.now(UTC)
+        refusal = HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            locked.message(now),
+            headers={"Retry-After": str(locked.retry_after(now))},
+        )
+    elif outcome == "desk_taken":
+        refusal = HTTPException(
+            status.HTTP_403_FORBIDDEN, desks.TAKEN_MESSAGE.format(client_id=body.client_id)
+        )
+    elif account is None:
+        refusal = HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khoá."
         )
-    account, token, expires = found
+    if refusal is not None:
+        raise refusal
+    assert account is not None
     return LoginResponse(
         token=token,
         expires_at=expires,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -13,7 +14,14 @@ from server.core.security import hash_password, new_token, token_hash, verify_pa
 from server.models import Account, AuthToken
 
 USERNAME_PATTERN = r"^[a-z0-9._-]{2,64}$"
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+COMMON_PASSWORDS = frozenset(
+    line.strip().lower()
+    for line in (Path(__file__).resolve().parents[1] / "core" / "common_passwords.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
+)
 
 
 class AccountError(ValueError):
@@ -37,7 +45,7 @@ def create_account(
     username = username.strip().lower()
     if session.get(Account, username) is not None:
         raise AccountError(f"Tài khoản «{username}» đã có.")
-    check_password(password)
+    check_password(password, username)
     account = Account(
         username=username,
         full_name=full_name.strip(),
@@ -50,18 +58,33 @@ def create_account(
     return account
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, username: str = "") -> None:
+    """The rules for a new password: long enough, not on the list of common ones, not the user's name."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Mật khẩu phải dài ít nhất {MIN_PASSWORD} ký tự.")
+    folded = password.strip().lower()
+    if folded in COMMON_PASSWORDS or len(set(folded)) <= 2:
+        raise AccountError("Mật khẩu này quá phổ biến, dễ bị dò ra. Hãy chọn một cụm từ khác, dài hơn.")
+    name = username.strip().lower()
+    if name and len(name) >= 3 and name in folded:
+        raise AccountError("Mật khẩu không được chứa tên đăng nhập.")
 
 
-def login(
-    session: Session, secret: str, username: str, password: str, client_id: str, hours: int
-) -> tuple[Account, str, datetime] | None:
+def authenticate(session: Session, username: str, password: str) -> tuple[Account | None, str]:
+    """The account and "ok", or None and why not ("wrong": no such name or a wrong password, told apart
+    nowhere; "disabled"). An unknown name costs one argon2 verification like a known one."""
     account = session.get(Account, username.strip().lower())
     valid = verify_password(account.password_hash if account else None, password)
-    if account is None or not valid or not account.active:
-        return None
+    if account is None or not valid:
+        return None, "wrong"
+    if not account.active:
+        return None, "disabled"
+    return account, "ok"
+
+
+def issue_token(
+    session: Session, secret: str, account: Account, client_id: str, hours: int
+) -> tuple[str, datetime]:
     token = new_token()
     now = datetime.now(UTC)
     expires = now + timedelta(hours=hours)
@@ -74,7 +97,7 @@ def login(
             expires_at=expires,
         )
     )
-    return account, token, expires
+    return token, expires
 
 
 def principal_for(session: Session, secret: str, token: str) -> Principal | None:
@@ -104,3 +127,29 @@ def revoke_all(session: Session, username: str) -> None:
         .where(AuthToken.username == username, AuthToken.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
     )
+
+
+SESSION_ID_LENGTH = 16  # a prefix of the token's keyed hash: names a login without revealing anything
+
+
+def active_sessions(session: Session) -> list[AuthToken]:
+    now = datetime.now(UTC)
+    return list(
+        session.scalars(
+            select(AuthToken)
+            .where(AuthToken.revoked_at.is_(None), AuthToken.expires_at > now)
+            .order_by(AuthToken.created_at.desc())
+        )
+    )
+
+
+def revoke_session(session: Session, session_id: str) -> bool:
+    """Ends one login by its id (the first characters of its token's hash); False when none matches."""
+    if len(session_id) != SESSION_ID_LENGTH or not session_id.isalnum():
+        return False
+    found = session.scalars(
+        select(AuthToken).where(AuthToken.token_hash.startswith(session_id), AuthToken.revoked_at.is_(None))
+    ).all()
+    for token in found:
+        token.revoked_at = datetime.now(UTC)
+    return bool(found)

@@ -29,13 +29,14 @@ def routes(server: ServerProcess) -> list[tuple[str, str]]:
 def needed_role(method: str, path: str) -> str:
     if (method, path) in SUPERVISOR:
         return "supervisor"
-    if path.startswith(("/api/v1/accounts", "/api/v1/catalog")):
+    if path.startswith(("/api/v1/accounts", "/api/v1/catalog", "/api/v1/sessions", "/api/v1/logins")):
         return "admin"
     return "operator"
 
 
 def call(client: httpx.Client, method: str, path: str) -> httpx.Response:
     concrete = path.replace("{kind}", "unit").replace("{key}", "x").replace("{username}", "dtv1")
+    concrete = concrete.replace("{session_id}", "0" * 16)
     return client.request(method.upper(), concrete, json={} if method in ("post", "put", "patch") else None)
 
 
@@ -84,12 +85,18 @@ def test_logout_revokes_the_token_and_a_wrong_password_is_refused(server: Server
 def test_a_disabled_account_loses_its_tokens(server: ServerProcess) -> None:
     admin = Desk(server, "admin")
     created = admin.http.post(
-        "/api/v1/accounts", json={"username": "dtv9", "password": "mat-khau-dtv9", "role": "operator"}
+        "/api/v1/accounts",
+        json={"username": "dtv9", "password": "mat-khau-cua-nhan-vien-9", "role": "operator"},
     )
     assert created.status_code == 201, created.text
     login = httpx.post(
         f"{server.base}/api/v1/login",
-        json={"username": "dtv9", "password": "mat-khau-dtv9", "client_id": "d9", "desk_key": "k" * 32},
+        json={
+            "username": "dtv9",
+            "password": "mat-khau-cua-nhan-vien-9",
+            "client_id": "d9",
+            "desk_key": "k" * 32,
+        },
     )
     token = login.json()["token"]
     headers = {"Authorization": f"Bearer {token}"}

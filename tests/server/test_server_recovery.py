@@ -140,7 +140,7 @@ def test_the_server_refuses_a_default_secret_and_creates_users_from_the_cli(fres
         assert done.returncode == 2 and "khoá bí mật" in done.stderr.lower()
     created = subprocess.run(
         [sys.executable, "-m", "server", "--db", url, "create-user", "truongca", "--role", "supervisor"],
-        cwd=REPO, env={**env, "TONGDAI1022_SERVER_SECRET": SECRET, "TONGDAI1022_NEW_PASSWORD": "mk-123456"},
+        cwd=REPO, env={**env, "TONGDAI1022_SERVER_SECRET": SECRET, "TONGDAI1022_NEW_PASSWORD": "ca-3-86421"},
         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
