@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -118,15 +119,22 @@ class ServerProcess:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     env: dict[str, str] = field(default_factory=dict)  # extra environment (e.g. the updates folder)
+    tls: tuple[Path, Path, Path] | None = None  # (certificate, key, CA): serve HTTPS
+
+    @property
+    def _verify(self) -> ssl.SSLContext | bool:
+        return ssl.create_default_context(cafile=str(self.tls[2])) if self.tls else True
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> ServerProcess:
         env = {**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET, **self.env}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "--db", self.db_url, "--port", str(self.port), "serve"],
+            [sys.executable, "-m", "server", "--db", self.db_url, "--port", str(self.port)]
+            + (["--certfile", str(self.tls[0]), "--keyfile", str(self.tls[1])] if self.tls else [])
+            + ["serve"],
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -138,7 +146,7 @@ class ServerProcess:
                 errors = self.process.stderr.read().decode() if self.process.stderr else ""
                 raise RuntimeError(f"server exited: {errors}")
             try:
-                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.base}/health", timeout=1, verify=self._verify).status_code == 200:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)

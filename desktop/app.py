@@ -167,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if os.name == "posix":
+        os.umask(0o077)  # the store, its WAL, backups, recordings, logs, exports: this user's only
     try:
         return _dispatch(argv)
     except BrokenPipeError:  # `tongdai1022 history ... | head`: the reader left, not an error

@@ -10,12 +10,29 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-__all__ = ["KeyringService", "system_backend", "usable"]
+__all__ = ["PLAINTEXT_MESSAGE", "KeyringService", "stores_in_the_clear", "system_backend", "usable"]
+
+PLAINTEXT_MESSAGE = (
+    "Kho mật khẩu đang cài trên máy này (keyrings.alt) ghi mật khẩu ra một tệp thường, nên phần mềm "
+    "không dùng nó: mật khẩu chỉ được giữ trong phiên làm việc này. Hãy nhờ bộ phận CNTT gỡ keyrings.alt "
+    "và dùng kho khóa của hệ điều hành (Secret Service trên Linux, Credential Manager trên Windows)."
+)
+
+
+def stores_in_the_clear(backend: Any) -> bool:
+    """keyrings.alt's file backends (plain text or base64 in a file the desk's user can read, or a file
+    that asks for its password on a terminal): a secret there is as good as written down."""
+    if backend is None:
+        return False
+    if type(backend).__module__.startswith("keyrings.alt"):
+        return True
+    return any(stores_in_the_clear(inner) for inner in getattr(backend, "backends", ()) or ())
 
 
 def usable(backend: Any) -> bool:
-    """False for none at all and for keyring's `fail` and `null` backends (no Secret Service, KWallet...)."""
-    if backend is None:
+    """False for none at all, for keyring's `fail` and `null` backends (no Secret Service, KWallet...)
+    and for backends that store secrets in the clear."""
+    if backend is None or stores_in_the_clear(backend):
         return False
     if type(backend).__module__.startswith(("keyring.backends.fail", "keyring.backends.null")):
         return False
@@ -41,6 +58,7 @@ class KeyringService:
 
     def __init__(self, service: str, backend: Any) -> None:
         self.service = service
+        self.refused_in_the_clear = stores_in_the_clear(backend)
         self._backend = backend if usable(backend) else None
         self._session: dict[str, str] = {}
 

@@ -60,6 +60,8 @@ class Settings:
     # the central server (issue #5); the password and token live in the keyring, never here
     sync_server: str = ""
     sync_user: str = ""
+    sync_ca_file: str = ""  # PEM of the CA that signs the server's certificate; "": the system's CAs
+    sync_allow_plain_http: bool = False  # an admin's choice (settings.json only): http:// to another host
     # Where `operator` came from: "server" (the account signed in), "setting" (a name chosen on this
     # desk) or "pc" (the PC's login, until a name is chosen). Not stored: it is worked out on load.
     operator_source: str = field(default="setting", compare=False)

@@ -172,10 +172,12 @@ def check_disk(data_dir: Path) -> Check:
 
 
 def check_keyring() -> Check:
-    from desktop.keyring_service import system_backend, usable
+    from desktop.keyring_service import PLAINTEXT_MESSAGE, stores_in_the_clear, system_backend, usable
 
     title = "Kho khóa (keyring) của hệ điều hành"
     backend = system_backend()
+    if stores_in_the_clear(backend):
+        return Check("keyring", title, WARN, type(backend).__name__, PLAINTEXT_MESSAGE)
     if not usable(backend):
         return Check(
             "keyring",

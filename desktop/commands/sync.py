@@ -35,6 +35,12 @@ def add_parser(
         metavar="BIẾN",
         help="tên biến môi trường chứa mật khẩu (mặc định: mật khẩu trong kho mật khẩu của hệ điều hành)",
     )
+    parser.add_argument(
+        "--ca-file",
+        default="",
+        metavar="CA.pem",
+        help="tệp CA ký chứng chỉ của máy chủ (mặc định: như máy trạm)",
+    )
     parser.add_argument("--json", action="store_true", help="in ra dạng JSON")
     return parser
 
@@ -50,7 +56,7 @@ def _fail(message: str, as_json: bool, code: int, **extra: Any) -> int:
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.settings import Settings
     from desktop.store.local import LocalStore
-    from desktop.sync.client import SyncClient, SyncError
+    from desktop.sync.client import SyncClient, SyncError, TlsPolicy, plain_http_problem
     from desktop.sync.credentials import Credentials, Login, system_backend
     from desktop.sync.engine import SyncEngine
     from desktop.sync.state import read_counts
@@ -84,7 +90,13 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         return _fail(f"Không có thư mục dữ liệu {data_dir}.", args.json, EXIT_BAD_USAGE)
 
     store = LocalStore.open(data_dir)
-    client = SyncClient(url)
+    policy = TlsPolicy(args.ca_file or settings.sync_ca_file, bool(settings.sync_allow_plain_http))
+    problem = plain_http_problem(url, policy)
+    if problem:
+        return _fail(problem, args.json, EXIT_BAD_USAGE)
+    if policy.ca_file and not Path(policy.ca_file).is_file():
+        return _fail(f"Không có tệp CA «{policy.ca_file}».", args.json, EXIT_BAD_USAGE)
+    client = SyncClient(url, policy=policy)
     try:
         engine = SyncEngine(store, client, credentials, login)
         report = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.keyring_service import KeyringService, system_backend, usable
+from desktop.keyring_service import PLAINTEXT_MESSAGE, KeyringService, system_backend, usable
 
 __all__ = ["SERVICE", "SipPasswordStore", "default_backend", "usable"]
 
@@ -27,6 +27,8 @@ class SipPasswordStore:
         """What happens to the password here, said to the operator."""
         if self.persistent:
             return "Mật khẩu được cất trong kho khóa của hệ điều hành."
+        if self._secrets.refused_in_the_clear:
+            return PLAINTEXT_MESSAGE
         return (
             "Máy này không có kho khóa (keyring) của hệ điều hành, nên mật khẩu chỉ được giữ trong bộ nhớ "
             "cho phiên làm việc này và phải nhập lại khi mở lại phần mềm. Nhờ IT cài Secret Service "

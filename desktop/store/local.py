@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.store.catalog_loader import load_catalogs
 from desktop.store.engine import DB_FILENAME, create_store_engine, migrate, session_factory, writer
 from desktop.store.models import Meta
+from desktop.store.permissions import PRIVATE_FOLDER, keep_private
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ class LocalStore:
 
     @classmethod
     def open(cls, data_dir: Path, *, load_default_catalogs: bool = True) -> LocalStore:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+        keep_private(data_dir)
         path = data_dir / DB_FILENAME
         engine = create_store_engine(path)
         backup = migrate(engine, path)

@@ -5,7 +5,10 @@ Every failure becomes a `SyncError` whose message says in Vietnamese what happen
 
 from __future__ import annotations
 
+import ipaddress
+from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -58,6 +61,42 @@ class SeqGap(SyncError):
         self.gap = gap
 
 
+class InsecureServer(SyncError):
+    """A server address the desk will not send citizens' data to (plain HTTP to another machine)."""
+
+    retry = False
+
+
+@dataclass(frozen=True)
+class TlsPolicy:
+    """How the desk trusts a server: certificates verified (by the system's CAs, or the CA file an admin
+    sets), and plain http:// only to this machine unless an admin allows it. Nothing is pinned."""
+
+    ca_file: str = ""
+    allow_plain_http: bool = False
+
+
+def plain_http_problem(url: str, policy: TlsPolicy) -> str:
+    """Why `url` is refused, in Vietnamese; "" when it may be used."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" or policy.allow_plain_http:
+        return ""
+    if parts.scheme != "http":
+        return f"Địa chỉ máy chủ «{url}» phải bắt đầu bằng https://."
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return ""
+    return (
+        f"Địa chỉ «{url}» dùng http:// (không mã hóa): mật khẩu và dữ liệu của người dân sẽ đi trên "
+        "mạng ở dạng đọc được. Hãy dùng https://. Nếu tỉnh thật sự cần http:// trong mạng nội bộ, quản "
+        "trị bật sync_allow_plain_http trong settings.json của máy này."
+    )
+
+
 class SyncClient:
     """One server; thread-confined (the sync worker's), with its own pooled HTTP session."""
 
@@ -68,10 +107,15 @@ class SyncClient:
         connect_timeout: float = CONNECT_TIMEOUT_S,
         read_timeout: float = READ_TIMEOUT_S,
         http: requests.Session | None = None,
+        policy: TlsPolicy = TlsPolicy(),
     ) -> None:
+        problem = plain_http_problem(base_url, policy)
+        if problem:
+            raise InsecureServer(problem)
         self.base_url = base_url.rstrip("/")
         self._timeout = (connect_timeout, read_timeout)
         self._http = http or requests.Session()
+        self._verify: str | bool = policy.ca_file or True  # per request: REQUESTS_CA_BUNDLE must not win
 
     def close(self) -> None:
         self._http.close()
@@ -103,8 +147,19 @@ class SyncClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
             response = self._http.request(
-                method, self.base_url + path, headers=headers, timeout=self._timeout, **kwargs
+                method,
+                self.base_url + path,
+                headers=headers,
+                timeout=self._timeout,
+                verify=self._verify,
+                **kwargs,
             )
+        except requests.exceptions.SSLError as error:
+            raise ServerUnreachable(
+                f"Chứng chỉ của máy chủ {self.base_url} không hợp lệ hoặc không được tin cậy, nên phần mềm "
+                "không gửi gì tới đó. Hãy kiểm tra ngày giờ của máy này; nếu tỉnh dùng chứng chỉ do mình "
+                "cấp, nhờ bộ phận CNTT cài tệp CA của tỉnh (sync_ca_file, hoặc --ca-file khi chạy lệnh sync)."
+            ) from error
         except requests.RequestException as error:
             raise self.unreachable(error) from error
         status = response.status_code

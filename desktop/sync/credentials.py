@@ -1,4 +1,6 @@
-"""The server token and password: in the system keyring, or (no keyring) in memory for this session only.
+"""The server token: in the system keyring, or (no keyring) in memory for this session only. A password
+typed at sign-in (or given to `sync --password-env`) lives in memory only, to renew an expired token
+during this session: the desk never writes the server password anywhere.
 
 Secrets are never written to the store, the settings file or the log.
 """
@@ -28,10 +30,16 @@ class Credentials:
 
     def __init__(self, backend: KeyringBackend | None) -> None:
         self._secrets = KeyringService(SERVICE, backend)
+        self._passwords: dict[str, str] = {}  # this session only
 
     @property
     def persistent(self) -> bool:
         return self._secrets.persistent
+
+    @property
+    def refused_in_the_clear(self) -> bool:
+        """The keyring writes secrets in the clear, so the desk keeps them for this session only."""
+        return self._secrets.refused_in_the_clear
 
     def _key(self, login: Login, kind: str) -> str:
         return f"{login.username}@{login.server_url}#{kind}"
@@ -47,12 +55,18 @@ class Credentials:
 
     def remember(self, login: Login, *, password: str | None = None, token: str | None = None) -> None:
         if password is not None:
-            self._set(self._key(login, "password"), password)
+            self._passwords[self._key(login, "password")] = password
         if token is not None:
             self._set(self._key(login, "token"), token)
 
     def password(self, login: Login) -> str | None:
-        return self._get(self._key(login, "password"))
+        key = self._key(login, "password")
+        if key not in self._passwords:
+            kept = self._get(key)  # an older desk kept it in the keyring: take it out of there
+            if kept is not None:
+                self._forget(key)
+                self._passwords[key] = kept
+        return self._passwords.get(key)
 
     def token(self, login: Login) -> str | None:
         return self._get(self._key(login, "token"))
@@ -63,6 +77,7 @@ class Credentials:
     def forget(self, login: Login) -> None:
         self._forget(self._key(login, "token"))
         self._forget(self._key(login, "password"))
+        self._passwords.pop(self._key(login, "password"), None)
 
 
 def system_backend() -> KeyringBackend | None:

@@ -109,9 +109,15 @@ class SyncServerPresence:
 
 def presence_link(sync: SyncDesk) -> ServerLink:
     """A link to the sync's server as the sync's user (read anew at each call), with its own client."""
-    from desktop.sync.presence import ServerLink
+    from desktop.sync.presence import PresenceClient, ServerLink
+    from desktop.ui.sync_desk import tls_policy
 
-    return ServerLink(lambda: sync.login, lambda: sync.credentials, sync.store.identity)
+    return ServerLink(
+        lambda: sync.login,
+        lambda: sync.credentials,
+        sync.store.identity,
+        lambda url: PresenceClient(url, policy=tls_policy(sync.settings)),
+    )
 
 
 def install_presence(

@@ -25,7 +25,7 @@ from desktop.ui.sync_status import SyncBridge, SyncStatusPresenter
 from desktop.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from desktop.sync.client import SyncClient
+    from desktop.sync.client import SyncClient, TlsPolicy
     from desktop.sync.credentials import Credentials
     from desktop.sync.engine import SyncEngine
     from desktop.ui.sync_conflicts import SyncConflictView
@@ -44,10 +44,10 @@ def _system_credentials() -> Credentials:
     return Credentials(system_backend())
 
 
-def _http_client(base_url: str) -> SyncClient:
-    from desktop.sync.client import SyncClient
+def tls_policy(settings: Settings) -> TlsPolicy:
+    from desktop.sync.client import TlsPolicy
 
-    return SyncClient(base_url)
+    return TlsPolicy(str(settings.sync_ca_file or ""), bool(settings.sync_allow_plain_http))
 
 
 class SyncDesk(QObject):
@@ -61,7 +61,7 @@ class SyncDesk(QObject):
         credentials: Credentials | Callable[[], Credentials],
         runner: TaskRunner,
         *,
-        make_client: Callable[[str], SyncClient] = _http_client,
+        make_client: Callable[[str], SyncClient] | None = None,
         save_settings: Callable[[Settings], None] = lambda _s: None,
         pull_interval: float = 30.0,
     ) -> None:
@@ -73,7 +73,7 @@ class SyncDesk(QObject):
         self._credentials: Credentials | None = None
         self._credentials_lock = threading.Lock()
         self._runner = runner
-        self._make_client = make_client
+        self._make_client = make_client or self._client_for
         self._save_settings = save_settings
         self._pull_interval = pull_interval
         self.engine: SyncEngine | None = None
@@ -256,6 +256,12 @@ class SyncDesk(QObject):
         self.start()
         for then in self.after_sign_in:
             then()
+
+    def _client_for(self, base_url: str) -> SyncClient:
+        """A client with the admin's TLS choices (custom CA, plain HTTP or not), read anew each time."""
+        from desktop.sync.client import SyncClient
+
+        return SyncClient(base_url, policy=tls_policy(self.settings))
 
     def open_conflicts(self) -> None:
         if self.conflict_view is None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.keyring_service import PLAINTEXT_MESSAGE
 from desktop.store.local import DeskIdentity
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login, sign_in
@@ -61,7 +62,9 @@ class SyncLoginDialog(QDialog):
             self.tr(
                 "This computer has no password store (keyring): the password is kept for this session "
                 "only, never written to disk, and asked again next time."
-            ),
+            )
+            if not credentials.refused_in_the_clear
+            else PLAINTEXT_MESSAGE,
             self,
         )
         self.keyring_note.setObjectName("keyringNote")

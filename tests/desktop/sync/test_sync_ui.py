@@ -119,7 +119,9 @@ def test_credentials_use_the_keyring_when_there_is_one(memory_keyring: object) -
     login = Login("https://tongdai.example", "dtv-lan")
     credentials.remember(login, password="bí mật", token="t-1")
     assert credentials.persistent
-    assert Credentials(memory_keyring).password(login) == "bí mật"  # type: ignore[arg-type]
+    assert credentials.password(login) == "bí mật"  # this session only, to renew the token
+    assert Credentials(memory_keyring).password(login) is None  # type: ignore[arg-type]
+    assert Credentials(memory_keyring).token(login) == "t-1"  # type: ignore[arg-type]
     credentials.forget_token(login)
     assert Credentials(memory_keyring).token(login) is None  # type: ignore[arg-type]
 
