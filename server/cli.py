@@ -41,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
         "unbind-desk", help="let the next desk that logs in with this client id own it (a reinstalled PC)"
     )
     unbind.add_argument("client_id")
+    unit_account = commands.add_parser(
+        "create-unit-account",
+        help=f"an account for a unit's web page; password from ${PASSWORD_ENV} or a prompt",
+    )
+    unit_account.add_argument("username")
+    unit_account.add_argument("--unit", required=True, help="the unit's code in the catalog")
+    unit_account.add_argument("--full-name", default="")
+    unit_account.add_argument("--email", default="", help="where forwarded tickets are announced")
     commands.add_parser("sessions", help="list the active logins (id, user, desk, since, until)")
     end = commands.add_parser("end-session", help="end one login by its id (from `sessions`)")
     end.add_argument("session_id")
@@ -73,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "create-user":
         return _create_user(engine, args.username, Role(args.role), args.full_name)
+    if args.command == "create-unit-account":
+        return _create_unit_account(engine, args)
     if args.command in ("sessions", "end-session", "logins"):
         return _security(engine, args)
     if args.command == "publish-release":
@@ -126,6 +136,28 @@ def _publish_release(repo: str, updates_dir: str | None) -> int:
         print(f"Lỗi: không phát hành: {error}. Không có gì thay đổi trên máy chủ.", file=sys.stderr)
         return 2
     print(f"Đã phát hành cho máy trạm: {', '.join(offered)}")
+    return 0
+
+
+def _create_unit_account(engine: object, args: argparse.Namespace) -> int:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.services import unit_accounts
+    from server.services.accounts import AccountError
+
+    assert isinstance(engine, Engine)
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        print(f"Lỗi: hãy đặt mật khẩu trong biến môi trường {PASSWORD_ENV}.", file=sys.stderr)
+        return 2
+    try:
+        with Session(engine) as session, session.begin():
+            unit_accounts.create(session, args.username, args.unit, password, args.full_name, args.email)
+    except AccountError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    print(f"Đã tạo tài khoản đơn vị {args.username.strip().lower()} ({args.unit}): đăng nhập tại /don-vi/.")
     return 0
 
 

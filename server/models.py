@@ -315,3 +315,52 @@ class Presence(Base):
     detail: Mapped[str] = mapped_column(String(200), default="")
     since: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class UnitAccount(Base):
+    """A person at a unit (department, district, commune) who answers forwarded tickets on the web page.
+    Bound to one unit; never a desk account: it reaches the units' pages and nothing of the sync API."""
+
+    __tablename__ = "unit_accounts"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(64), index=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class UnitSession(Base):
+    """A signed-in browser: the cookie's keyed hash, and the CSRF token its forms carry."""
+
+    __tablename__ = "unit_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class Forwarding(Base):
+    """A ticket sent to a unit: its deadline in working days, and each step after (answered, returned
+    as not its competence, more time asked and granted or refused), timestamped and attributed."""
+
+    __tablename__ = "forwardings"
+    __table_args__ = (Index("ix_forwardings_unit_state_deadline", "unit_code", "state", "deadline"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(36), index=True)
+    unit_code: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20))  # forwarded | answered | returned
+    forwarded_at: Mapped[datetime]
+    forwarded_by: Mapped[str] = mapped_column(String(64))
+    deadline: Mapped[date] = mapped_column(Date)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    answered_by: Mapped[str] = mapped_column(String(64), default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    attachment: Mapped[str] = mapped_column(String(200), default="")  # file name in the server's folder
+    returned_at: Mapped[datetime | None] = mapped_column(default=None)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    extension_state: Mapped[str] = mapped_column(String(20), default="")  # asked | granted | refused

@@ -9,6 +9,7 @@ from protocol import MAX_BODY_BYTES, PROTOCOL_VERSION
 from server.api import (
     admin_routes,
     errors,
+    forwarding_routes,
     report_routes,
     security_routes,
     supervisor_routes,
@@ -19,6 +20,7 @@ from server.api.deps import Db, Runtime
 from server.api.limits import BodyLimit
 from server.core.settings import Settings
 from server.db import create_server_engine, session_factory
+from server.web import routes as unit_pages
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -41,6 +43,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(report_routes.router)
     app.include_router(update_routes.router)
     app.include_router(security_routes.router)
+    app.include_router(unit_pages.router)
+    app.include_router(forwarding_routes.router)
 
     @app.get("/health", tags=["health"])
     def health(session: Db) -> dict[str, str]:

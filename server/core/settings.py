@@ -24,6 +24,7 @@ class Settings:
     token_hours: int = 12
     max_body_bytes: int = 0  # 0: protocol.MAX_BODY_BYTES
     updates_dir: str = ""  # the signed releases desks update from (publish-release fills it); "": none
+    files_dir: str = ""  # units' PDF replies; "": ./tongdai1022-files
 
     def __post_init__(self) -> None:
         check_secret(self.secret)
@@ -41,6 +42,7 @@ class Settings:
             secret=os.environ.get(SECRET_ENV, ""),
             token_hours=token_hours or int(os.environ.get("TONGDAI1022_SERVER_TOKEN_HOURS", "12")),
             updates_dir=os.environ.get(UPDATES_ENV, ""),
+            files_dir=os.environ.get("TONGDAI1022_SERVER_FILES", ""),
         )
 
 

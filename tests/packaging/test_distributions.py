@@ -14,7 +14,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER_PROJECT = REPO / "packaging" / "server"
-SERVER_ONLY = {"fastapi", "uvicorn", "psycopg", "argon2-cffi", "tuf"}  # tuf: the desk gets it through tufup
+SERVER_ONLY = {
+    "fastapi",
+    "uvicorn",
+    "psycopg",
+    "argon2-cffi",
+    "tuf",
+    "jinja2",
+    "python-multipart",
+}  # tuf: the desk gets it through tufup
 QT = {"pyside6-essentials", "pyside6-addons", "pyside6", "pyvoip", "keyring"}
 
 

@@ -18,7 +18,12 @@ PUBLIC = {
     ("get", "/updates/metadata/{name}"),
     ("get", "/updates/targets/{name}"),
 }
-SUPERVISOR = {("get", "/api/v1/presence"), ("get", "/api/v1/counts"), ("get", "/api/v1/reports")}
+SUPERVISOR = {
+    ("get", "/api/v1/presence"),
+    ("get", "/api/v1/counts"),
+    ("get", "/api/v1/reports"),
+    ("post", "/api/v1/forwardings/{forwarding_id}/extension"),
+}
 
 
 def routes(server: ServerProcess) -> list[tuple[str, str]]:
@@ -36,7 +41,9 @@ def needed_role(method: str, path: str) -> str:
 
 def call(client: httpx.Client, method: str, path: str) -> httpx.Response:
     concrete = path.replace("{kind}", "unit").replace("{key}", "x").replace("{username}", "dtv1")
-    concrete = concrete.replace("{session_id}", "0" * 16)
+    concrete = (
+        concrete.replace("{session_id}", "0" * 16).replace("{ticket_id}", "x").replace("{forwarding_id}", "x")
+    )
     return client.request(method.upper(), concrete, json={} if method in ("post", "put", "patch") else None)
 
 

@@ -1,0 +1,50 @@
+"""Deadlines counted in working days: weekends and public holidays skipped, swapped Saturdays worked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days an agency works, from the holiday catalog."""
+
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    extra_working_days: frozenset[date] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, holidays: Iterable[date], extra_working_days: Iterable[date] = ()) -> WorkCalendar:
+        return cls(frozenset(holidays), frozenset(extra_working_days))
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.extra_working_days:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The day `days` working days after `start`; 0 means the same day (or the next working day)."""
+        if days < 0:
+            raise ValueError("Số ngày làm việc không được âm.")
+        current = start
+        while not self.is_working_day(current):
+            current += timedelta(days=1)
+        remaining = days
+        while remaining:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        count = 0
+        current = start
+        while current < end:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                count += 1
+        return count

@@ -1,0 +1,75 @@
+"""Forwarding tickets to units from the desks, and a supervisor's answer to a unit asking for more time."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.api.deps import Db, Operator, Supervisor
+from server.models import Forwarding
+from server.services import forwarding as steps
+
+router = APIRouter(prefix="/api/v1")
+
+
+class ForwardIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_code: str = Field(min_length=1, max_length=64)
+
+
+class ForwardingOut(BaseModel):
+    id: str
+    ticket_id: str
+    unit_code: str
+    state: str
+    deadline: date
+    extension_state: str
+
+
+class ExtensionDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grant: bool
+
+
+def _out(forwarding: Forwarding) -> ForwardingOut:
+    return ForwardingOut(
+        id=forwarding.id,
+        ticket_id=forwarding.ticket_id,
+        unit_code=forwarding.unit_code,
+        state=forwarding.state,
+        deadline=forwarding.deadline,
+        extension_state=forwarding.extension_state,
+    )
+
+
+@router.post(
+    "/tickets/{ticket_id}/forward", response_model=ForwardingOut, status_code=status.HTTP_201_CREATED
+)
+def forward(
+    ticket_id: Annotated[str, Path(max_length=36)], body: ForwardIn, who: Operator, session: Db
+) -> ForwardingOut:
+    try:
+        with session.begin():
+            return _out(steps.forward(session, ticket_id, body.unit_code, who.username, datetime.now(UTC)))
+    except steps.ForwardRefused as refused:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(refused)) from None
+
+
+@router.post("/forwardings/{forwarding_id}/extension", response_model=ForwardingOut)
+def decide_extension(
+    forwarding_id: Annotated[str, Path(max_length=36)], body: ExtensionDecision, _who: Supervisor, session: Db
+) -> ForwardingOut:
+    with session.begin():
+        found = session.get(Forwarding, forwarding_id)
+        if found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Không có lượt chuyển đơn vị này.")
+        try:
+            steps.decide_extension(session, found, body.grant)
+        except steps.ForwardRefused as refused:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(refused)) from None
+        return _out(found)

@@ -1,0 +1,202 @@
+"""Tickets forwarded to units: the deadline in working days, the unit's answer, return or request for
+more time. The unit's answer reaches the desks as an edit of the ticket through the one server write
+path (tickets.update), so it merges with operators' offline edits by the same rules: a raced answer
+becomes a conflict a supervisor settles, never a silent overwrite."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from protocol import Mutation
+from protocol.workdays import WorkCalendar
+from server.models import Forwarding, Holiday, LevelRule, Ticket, Unit, UnitAccount
+from server.services import tickets
+from server.services.feed import PendingChanges, publish
+from server.services.values import to_json
+
+OPEN = "forwarded"
+DEFAULT_DAYS = {1: 0, 2: 5, 3: 10, 4: 15}  # when the level catalog has no rule
+VN = timezone(timedelta(hours=7))  # reception days and deadlines are Vietnam's days
+UNIT_RANK = 2  # a unit's answer is not overwritten by an operator's later edit of the same field
+MAX_EXTENSION_DAYS = 30
+
+
+class ForwardRefused(ValueError):
+    """Why a step was refused, in Vietnamese."""
+
+
+def ticket_by_id(session: Session, ticket_id: str) -> Ticket | None:
+    return session.scalar(select(Ticket).where(Ticket.id == ticket_id))
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    rows = session.execute(select(Holiday.day, Holiday.is_working_day)).all()
+    return WorkCalendar.of(
+        (day for day, working in rows if not working), (day for day, working in rows if working)
+    )
+
+
+def deadline_for(session: Session, level: int, start: date) -> date:
+    rule = session.get(LevelRule, level)
+    days = rule.deadline_working_days if rule is not None else DEFAULT_DAYS.get(level, 10)
+    return work_calendar(session).add_working_days(start, days)
+
+
+def forward(session: Session, ticket_id: str, unit_code: str, by: str, now: datetime) -> Forwarding:
+    """Sends a level 2-4 ticket to an active unit; a returned ticket may be forwarded again elsewhere."""
+    ticket = ticket_by_id(session, ticket_id)
+    if ticket is None:
+        raise ForwardRefused("Không có phiếu này trên máy chủ (có thể chưa đồng bộ lên).")
+    if ticket.level < 2:
+        raise ForwardRefused("Chỉ chuyển đơn vị phiếu cấp độ 2 đến 4; phiếu cấp độ 1 trả lời ngay.")
+    unit = session.get(Unit, unit_code)
+    if unit is None or not unit.active:
+        raise ForwardRefused(f"Không có đơn vị «{unit_code}» đang hoạt động trong danh mục.")
+    if session.scalar(
+        select(Forwarding.id).where(Forwarding.ticket_id == ticket_id, Forwarding.state == OPEN)
+    ):
+        raise ForwardRefused("Phiếu này đang chờ đơn vị trả lời: không chuyển lần nữa.")
+    forwarding = Forwarding(
+        id=str(uuid.uuid4()),
+        ticket_id=ticket_id,
+        unit_code=unit_code,
+        state=OPEN,
+        forwarded_at=now,
+        forwarded_by=by,
+        deadline=deadline_for(session, ticket.level, _vn_day(now)),
+    )
+    session.add(forwarding)
+    _edit_ticket(session, ticket, {"unit_code": unit_code}, by, UNIT_RANK, "tong-dai", now)
+    return forwarding
+
+
+def answer(
+    session: Session, forwarding: Forwarding, account: UnitAccount, text: str, attachment: str, now: datetime
+) -> None:
+    _still_open(forwarding)
+    if not text.strip():
+        raise ForwardRefused("Hãy viết nội dung trả lời.")
+    forwarding.state, forwarding.answered_at = "answered", now
+    forwarding.answered_by, forwarding.answer, forwarding.attachment = (
+        account.username,
+        text.strip(),
+        attachment,
+    )
+    ticket = ticket_by_id(session, forwarding.ticket_id)
+    assert ticket is not None
+    _edit_ticket(session, ticket, {"answer": text.strip()}, _by(account), UNIT_RANK, _desk(account), now)
+
+
+def return_to_centre(
+    session: Session, forwarding: Forwarding, account: UnitAccount, reason: str, now: datetime
+) -> None:
+    _still_open(forwarding)
+    if not reason.strip():
+        raise ForwardRefused(
+            "Hãy ghi lý do trả lại (ví dụ: không thuộc thẩm quyền, nên chuyển cho đơn vị nào)."
+        )
+    forwarding.state, forwarding.returned_at, forwarding.return_reason = "returned", now, reason.strip()
+    forwarding.answered_by = account.username
+
+
+def ask_for_time(
+    session: Session, forwarding: Forwarding, account: UnitAccount, reason: str, days: int
+) -> None:
+    _still_open(forwarding)
+    if forwarding.extension_state == "asked":
+        raise ForwardRefused("Đơn vị đã xin thêm thời gian; hãy chờ giám sát viên trả lời.")
+    if not reason.strip() or not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ForwardRefused(f"Hãy ghi lý do và số ngày làm việc xin thêm (1 đến {MAX_EXTENSION_DAYS}).")
+    forwarding.extension_state, forwarding.extension_reason = "asked", reason.strip()
+    forwarding.extension_days = days
+
+
+def decide_extension(session: Session, forwarding: Forwarding, grant: bool) -> None:
+    """A supervisor's answer to a request for more time: granted moves the deadline by working days."""
+    if forwarding.extension_state != "asked":
+        raise ForwardRefused("Không có yêu cầu gia hạn nào đang chờ.")
+    forwarding.extension_state = "granted" if grant else "refused"
+    if grant:
+        forwarding.deadline = work_calendar(session).add_working_days(
+            forwarding.deadline, forwarding.extension_days
+        )
+
+
+def inbox(session: Session, unit_code: str) -> list[tuple[Forwarding, Ticket]]:
+    """The unit's open tickets, the nearest deadline first."""
+    rows = session.execute(
+        select(Forwarding, Ticket)
+        .join(Ticket, Ticket.id == Forwarding.ticket_id)
+        .where(Forwarding.unit_code == unit_code, Forwarding.state == OPEN)
+        .order_by(Forwarding.deadline, Forwarding.forwarded_at)
+    ).all()
+    return [(forwarding, ticket) for forwarding, ticket in rows]
+
+
+def light(deadline: date, today: date, calendar: WorkCalendar) -> str:
+    """red: past the deadline; yellow: the deadline is the last working day left (today, or the next
+    working day after a weekend or a holiday); green: more time left."""
+    if today > deadline:
+        return "red"
+    left = calendar.working_days_between(today, deadline) + (1 if calendar.is_working_day(today) else 0)
+    if left <= 1:  # only the deadline's own day is left to work on
+        return "yellow"
+    return "green"
+
+
+def masked_phone(phone: str) -> str:
+    """Only the last three digits: enough to tell two callers apart, not to call one."""
+    digits = re.sub(r"\D", "", phone)
+    return "•••• ••• " + digits[-3:] if len(digits) >= 6 else "••••"
+
+
+_ID_NUMBERS = re.compile(r"(?<!\d)\d{9,12}(?!\d)")
+_PHONES = re.compile(r"(?<![\w+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?!\d)")
+
+
+def masked_text(text: str) -> str:
+    """A ticket's text for the unit: phone and ID numbers written in it are masked (least access)."""
+    return _ID_NUMBERS.sub("•••••••••", _PHONES.sub("•••• ••• •••", text))
+
+
+def _still_open(forwarding: Forwarding) -> None:
+    if forwarding.state != OPEN:
+        raise ForwardRefused("Phiếu này đã được trả lời hoặc trả lại; không sửa được nữa.")
+
+
+def _by(account: UnitAccount) -> str:
+    return f"don-vi:{account.username}"[:64]
+
+
+def _desk(account: UnitAccount) -> str:
+    return f"don-vi:{account.unit_code}"[:64]
+
+
+def _vn_day(moment: datetime) -> date:
+    return moment.astimezone(VN).date()
+
+
+def _edit_ticket(
+    session: Session, ticket: Ticket, changes: dict[str, Any], by: str, rank: int, client: str, now: datetime
+) -> None:
+    """One edit through the server's ticket write path, published to the desks' feed."""
+    before = {name: to_json(getattr(ticket, name)) for name in changes}
+    mutation = Mutation(
+        seq=1,
+        mutation_id=str(uuid.uuid4()),
+        entity="ticket",
+        op="update",
+        entity_id=ticket.id,
+        base_version=ticket.version,
+        payload={"changes": changes, "before": before},
+        made_at=now,
+    )
+    feed = PendingChanges()
+    tickets.update(session, mutation, tickets.Actor(by, rank, client), now, feed)
+    publish(session, feed)

@@ -1,0 +1,1 @@
+"""The units' web pages, served by the central server."""

@@ -1,0 +1,44 @@
+"""A forwarded ticket's deadline in working days, from the server's holiday catalog: across Tết, with a
+swapped Saturday worked; and the inbox light for the last working day and past it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from server.db import create_server_engine, migrate
+from server.models import Holiday, LevelRule
+from server.services.forwarding import deadline_for, light, work_calendar
+
+TET_2026 = [date(2026, 2, day) for day in range(14, 23)]  # 14/2 to 22/2: the national Tết break
+SWAPPED_SATURDAY = date(2026, 3, 7)  # worked in exchange for a day of the break
+
+
+def catalog(tmp_path: Path) -> Session:
+    engine = create_server_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    migrate(engine)
+    session = Session(engine)
+    session.add_all(Holiday(day=day, name="Tết Nguyên đán", is_working_day=False) for day in TET_2026)
+    session.add(Holiday(day=SWAPPED_SATURDAY, name="Làm bù", is_working_day=True))
+    session.add(LevelRule(level=2, name="Cấp độ 2", deadline_working_days=5))
+    session.commit()
+    return session
+
+
+def test_a_deadline_skips_tet_and_counts_the_swapped_saturday(tmp_path: Path) -> None:
+    session = catalog(tmp_path)
+    # forwarded Thursday 12/2: Fri 13 is day 1, the break, then Mon 23 to Thu 26 are days 2 to 5
+    assert deadline_for(session, 2, date(2026, 2, 12)) == date(2026, 2, 26)
+    # forwarded Wednesday 4/3: Thu 5, Fri 6, Sat 7 (worked), Mon 9, Tue 10
+    assert deadline_for(session, 2, date(2026, 3, 4)) == date(2026, 3, 10)
+
+
+def test_the_light_turns_yellow_on_the_last_working_day_and_red_after(tmp_path: Path) -> None:
+    calendar = work_calendar(catalog(tmp_path))
+    deadline = date(2026, 2, 23)  # the Monday after Tết
+    assert light(deadline, date(2026, 2, 10), calendar) == "green"
+    assert light(deadline, date(2026, 2, 20), calendar) == "yellow"  # no working day left before it
+    assert light(deadline, deadline, calendar) == "yellow"
+    assert light(deadline, date(2026, 2, 24), calendar) == "red"

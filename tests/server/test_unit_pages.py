@@ -1,0 +1,201 @@
+"""The units' web page end to end: a desk forwards a level-2 ticket, the unit signs in with a real browser
+(Debian's chromium through Selenium), sees it in its inbox with its deadline light, the citizen masked,
+answers with a PDF; the answer reaches the desks' feed. Another unit never sees it; a form without its
+CSRF token is refused; the session cookie is HttpOnly and SameSite=Strict."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from lab_tools import lab_tool_missing
+from server_lab import REPO, SECRET, Desk, Postgres, ServerProcess, new_id, ticket
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "unit-pages"
+UNIT_PASSWORD = "tra-loi-cong-dan-2026"
+CITIZEN_PHONE = "0912345678"
+CITIZEN_ID = "001203004567"
+
+
+@pytest.fixture(scope="module")
+def site(
+    postgres: Postgres, template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    files = tmp_path_factory.mktemp("files")
+    server = ServerProcess(
+        postgres.url(postgres.create_database(template)), env={"TONGDAI1022_SERVER_FILES": str(files)}
+    ).start()
+    admin = Desk(server, "admin")
+    for code, name in (("so-y-te", "Sở Y tế"), ("so-tu-phap", "Sở Tư pháp")):
+        assert admin.http.put(f"/api/v1/catalog/unit/{code}", json={"name": name}).status_code == 200
+    for username, unit in (("yte.lan", "so-y-te"), ("tuphap.binh", "so-tu-phap")):
+        made = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "server",
+                "--db",
+                server.db_url,
+                "create-unit-account",
+                username,
+                "--unit",
+                unit,
+            ],
+            cwd=REPO,
+            env={
+                **os.environ,
+                "TONGDAI1022_SERVER_SECRET": SECRET,
+                "TONGDAI1022_NEW_PASSWORD": UNIT_PASSWORD,
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert made.returncode == 0, made.stderr
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        lab_tool_missing("chromium and chromedriver are missing (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=412,915",  # a phone's screen: the unit's staff read it on the road
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    started = webdriver.Chrome(service=Service(driver), options=options)
+    try:
+        yield started
+    finally:
+        started.quit()
+
+
+@pytest.fixture(scope="module")
+def forwarded(site: ServerProcess) -> dict[str, str]:
+    desk = Desk(site, "dtv1")
+    ticket_id = new_id()
+    content = f"Ông gọi từ {CITIZEN_PHONE}, CCCD {CITIZEN_ID}, phản ánh trạm y tế xã đóng cửa giờ hành chính."
+    values = ticket("P-DV-1", level=2, phone=CITIZEN_PHONE, citizen_name="Trần Văn Bình", content=content)
+    assert desk.push([desk.mutation("ticket", "create", ticket_id, values)]).status_code == 200
+    answer = desk.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-y-te"})
+    assert answer.status_code == 201, answer.text
+    return {"ticket_id": ticket_id, "forwarding_id": answer.json()["id"], "cursor": "0"}
+
+
+def sign_in(driver: object, site: ServerProcess, username: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{site.base}/don-vi/")  # type: ignore[attr-defined]
+    assert "/don-vi/dang-nhap" in driver.current_url  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "username").send_keys(username)  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "password").send_keys(UNIT_PASSWORD)  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "login").click()  # type: ignore[attr-defined]
+
+
+def shot(driver: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def test_the_unit_answers_its_ticket_in_a_browser_and_the_answer_reaches_the_desks(
+    site: ServerProcess, browser: object, forwarded: dict[str, str], tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    shot_login = browser  # the login page as the unit first sees it
+    shot_login.get(f"{site.base}/don-vi/dang-nhap")  # type: ignore[attr-defined]
+    shot(browser, "01-dang-nhap")
+    sign_in(browser, site, "yte.lan")
+    cards = browser.find_elements(By.CSS_SELECTOR, "a.ticket")  # type: ignore[attr-defined]
+    assert len(cards) == 1 and "P-DV-1" in cards[0].text
+    assert cards[0].get_attribute("data-light") == "green"  # five working days ahead
+    assert CITIZEN_PHONE not in browser.page_source and CITIZEN_ID not in browser.page_source  # type: ignore[attr-defined]
+    shot(browser, "02-hop-thu")
+
+    cards[0].click()
+    page = browser.page_source  # type: ignore[attr-defined]
+    assert "trạm y tế xã" in page and "•••• ••• 678" in page
+    for personal in (CITIZEN_PHONE, CITIZEN_ID, "Trần Văn Bình"):
+        assert personal not in page
+    shot(browser, "03-phieu")
+
+    pdf = tmp_path / "cong-van-tra-loi.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    browser.find_element(By.ID, "answer").send_keys("Sở đã chỉ đạo trạm mở cửa đúng giờ từ thứ Hai.")  # type: ignore[attr-defined]
+    browser.find_element(By.ID, "pdf").send_keys(str(pdf))  # type: ignore[attr-defined]
+    browser.find_element(By.ID, "send-answer").click()  # type: ignore[attr-defined]
+    assert "Đã gửi trả lời" in browser.page_source  # type: ignore[attr-defined]
+    shot(browser, "04-da-tra-loi")
+
+    desk = Desk(site, "dtv2")
+    changes, _ = desk.pull_all()
+    answered = [c for c in changes if c["entity"] == "ticket" and c["entity_id"] == forwarded["ticket_id"]]
+    assert answered[-1]["fields"]["answer"] == "Sở đã chỉ đạo trạm mở cửa đúng giờ từ thứ Hai."
+    assert answered[-1]["fields"]["unit_code"] == "so-y-te"
+
+
+def test_another_unit_never_sees_the_ticket_and_forms_need_their_csrf_token(
+    site: ServerProcess, forwarded: dict[str, str]
+) -> None:
+    other = httpx.Client(base_url=site.base, follow_redirects=False)
+    page = other.get("/don-vi/dang-nhap")
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    login_csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert login_csrf is not None
+    signed = other.post(
+        "/don-vi/dang-nhap",
+        data={"username": "tuphap.binh", "password": UNIT_PASSWORD, "csrf": login_csrf.group(1)},
+    )
+    assert signed.status_code == 303 and "HttpOnly" in signed.headers["set-cookie"]
+    inbox = other.get("/don-vi/")
+    assert inbox.status_code == 200 and "P-DV-1" not in inbox.text
+    assert other.get(f"/don-vi/phieu/{forwarded['forwarding_id']}").status_code == 404
+    csrf = re.search(r'name="csrf" value="([^"]+)"', inbox.text)
+    assert csrf is not None
+    refused = other.post(
+        f"/don-vi/phieu/{forwarded['forwarding_id']}/tra-lai", data={"reason": "x", "csrf": csrf.group(1)}
+    )
+    assert refused.status_code == 404  # not its ticket, even with a valid token
+    forged = other.post(f"/don-vi/phieu/{forwarded['forwarding_id']}/tra-lai", data={"reason": "x"})
+    assert forged.status_code == 403
+
+
+def test_a_wrong_password_is_said_plainly_and_a_guesser_is_locked_out(site: ServerProcess) -> None:
+    client = httpx.Client(base_url=site.base, follow_redirects=False)
+    codes = []
+    for n in range(7):
+        page = client.get("/don-vi/dang-nhap")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert token is not None
+        answer = client.post(
+            "/don-vi/dang-nhap", data={"username": "yte.lan", "password": f"doan-{n}", "csrf": token.group(1)}
+        )
+        codes.append(answer.status_code)
+    assert codes[:5] == [401] * 5 and codes[-1] == 429
+    assert "tạm bị khóa" in answer.text
