@@ -55,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     logins = commands.add_parser("logins", help="the login log: every login and refusal, newest first")
     logins.add_argument("--user", default=None)
     logins.add_argument("--limit", type=int, default=50)
+    access = commands.add_parser(
+        "access-log", help="who looked at a citizen's data (by phone) between two days"
+    )
+    access.add_argument("--phone", required=True)
+    access.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (Vietnam time, inclusive)")
+    access.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (inclusive)")
     publish = commands.add_parser(
         "publish-release",
         help="offer desks a release signed elsewhere (installer/release.py)",
@@ -83,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         return _create_user(engine, args.username, Role(args.role), args.full_name)
     if args.command == "create-unit-account":
         return _create_unit_account(engine, args)
+    if args.command == "access-log":
+        return _access_log(engine, args)
     if args.command in ("sessions", "end-session", "logins"):
         return _security(engine, args)
     if args.command == "publish-release":
@@ -158,6 +166,44 @@ def _create_unit_account(engine: object, args: argparse.Namespace) -> int:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     print(f"Đã tạo tài khoản đơn vị {args.username.strip().lower()} ({args.unit}): đăng nhập tại /don-vi/.")
+    return 0
+
+
+def _access_log(engine: object, args: argparse.Namespace) -> int:
+    from datetime import date, datetime, time, timedelta
+
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.api.security_routes import phone_subject
+    from server.services import access_trail
+    from server.services.forwarding import VN
+
+    assert isinstance(engine, Engine)
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError:
+        print("Lỗi: ngày phải viết YYYY-MM-DD.", file=sys.stderr)
+        return 2
+    subject = phone_subject(args.phone)
+    with Session(engine) as session:
+        entries = access_trail.who_accessed(
+            session,
+            subject,
+            datetime.combine(start, time(), VN),
+            datetime.combine(end + timedelta(days=1), time(), VN),
+        )
+        broken = access_trail.verify(session)
+    for entry in entries:
+        when = entry.at.astimezone(VN)
+        print(f"{when:%Y-%m-%d %H:%M:%S}  {entry.actor:<24} {entry.origin:<38} {entry.screen} {entry.reason}")
+    print(f"{len(entries)} lần xem dữ liệu của {subject}.")
+    if broken is not None:
+        print(
+            f"CẢNH BÁO: nhật ký truy cập bị can thiệp ở mục {broken.seq}: {broken.problem}.", file=sys.stderr
+        )
+        return 1
+    print("Chuỗi băm của nhật ký truy cập nguyên vẹn.")
     return 0
 
 

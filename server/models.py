@@ -364,3 +364,22 @@ class Forwarding(Base):
     extension_reason: Mapped[str] = mapped_column(Text, default="")
     extension_days: Mapped[int] = mapped_column(Integer, default=0)
     extension_state: Mapped[str] = mapped_column(String(20), default="")  # asked | granted | refused
+
+
+class AccessEntry(Base):
+    """One look at a citizen's data (a desk's screen, a unit's page), in an append-only chain: each entry
+    holds the hash of the one before, so a deleted or edited entry breaks every hash after it. The
+    database refuses UPDATE and DELETE on it (a trigger), supervisors and admins alike."""
+
+    __tablename__ = "access_trail"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(64))  # the desk's client id, or "web"
+    subject_kind: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(80), index=True)
+    screen: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(20))
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.phone import InvalidPhoneNumber, display_phone
+from desktop.services.access_log import AccessLog
 from desktop.services.caller_history import CallerHistoryService
+from desktop.settings import Settings
 from desktop.store.local import LocalStore
 
 
@@ -31,8 +33,9 @@ def _plain(value: Any) -> Any:
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     store = LocalStore.open(data_dir)
     try:
-        history = CallerHistoryService(store).lookup(
-            args.phone, ticket_limit=args.limit, call_limit=args.limit
+        access = AccessLog(store, Settings.load(data_dir).operator)
+        history = CallerHistoryService(store, access).lookup(
+            args.phone, ticket_limit=args.limit, call_limit=args.limit, screen="cli_history"
         )
     except InvalidPhoneNumber as error:
         print(f"Lỗi: {error}", file=sys.stderr)

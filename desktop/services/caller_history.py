@@ -7,6 +7,7 @@ from sqlalchemy import BindParameter, and_, bindparam, case, func, or_, select
 from desktop.domain.codes import CallDirection, CallOutcome, TicketStatus
 from desktop.domain.phone import normalize_phone, phone_prefix_digits, phone_search_prefixes
 from desktop.domain.ticket import CallerHistory, CallRow, Citizen
+from desktop.services.access_log import AccessLog
 from desktop.services.ticket_query import TICKET_ROW_COLUMNS, row_to_ticket_row
 from desktop.store import models
 from desktop.store.local import LocalStore
@@ -50,11 +51,28 @@ _CALLS = (
 class CallerHistoryService:
     """Reads only; called on a worker thread by the UI and on the SIP path by the pop-up."""
 
-    def __init__(self, store: LocalStore) -> None:
+    def __init__(self, store: LocalStore, access: AccessLog | None = None) -> None:
         self._store = store
+        self._access = access
 
-    def lookup(self, phone: str, *, ticket_limit: int = 10, call_limit: int = 10) -> CallerHistory:
-        """Raises InvalidPhoneNumber for a number that cannot be normalised."""
+    def lookup(
+        self,
+        phone: str,
+        *,
+        ticket_limit: int = 10,
+        call_limit: int = 10,
+        screen: str = "history_panel",
+        reason: str = "search",
+    ) -> CallerHistory:
+        """Raises InvalidPhoneNumber for a number that cannot be normalised. When something was found (and
+        so will be shown), the access log records who looked, from which `screen`, and why."""
+        history = self.read(phone, ticket_limit=ticket_limit, call_limit=call_limit)
+        if self._access is not None and (history.citizen or history.tickets or history.calls):
+            self._access.record("phone", history.phone, screen, reason)
+        return history
+
+    def read(self, phone: str, *, ticket_limit: int = 10, call_limit: int = 10) -> CallerHistory:
+        """The history without a record of the look: for a caller who records it later (the pop-up)."""
         stored = normalize_phone(phone)
         parameters = {"phone": stored, "ticket_limit": ticket_limit, "call_limit": call_limit}
         with self._store.engine.connect() as connection:  # one snapshot for the four reads

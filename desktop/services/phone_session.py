@@ -24,6 +24,7 @@ from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
 from desktop.domain.phone import caller_phone, display_phone, is_hidden
 from desktop.domain.ticket import CallerHistory
+from desktop.services.access_log import AccessLog
 from desktop.services.callbacks import CallbackQueue
 from desktop.services.caller_history import CallerHistoryService
 from desktop.services.calls import CallLog
@@ -141,7 +142,8 @@ class PhoneSession:
     ) -> None:
         self._store = store
         self.operator = operator
-        self.history = CallerHistoryService(store)
+        self.access = AccessLog(store, operator)
+        self.history = CallerHistoryService(store, self.access)
         self.call_log = CallLog(store, operator, clock)
         self.callbacks = CallbackQueue(store, operator, clock)
         self.recordings = recordings or RecordingPolicy()
@@ -167,7 +169,7 @@ class PhoneSession:
         error = ""
         if not is_hidden(stored):
             try:
-                history = self.history.lookup(stored)
+                history = self.history.read(stored)  # the look is recorded on the writer thread below
             except Exception as caught:  # the pop-up still rings, with the reason
                 error = f"Không đọc được lịch sử người gọi: {caught}"
         log_id = str(uuid.uuid4())
@@ -184,6 +186,8 @@ class PhoneSession:
         started = self._clock()
         with self._lock:
             self._calls[event.call_id] = ActiveCall(event.call_id, log_id, CallDirection.INBOUND, stored)
+        if history is not None and (history.citizen or history.tickets or history.calls):
+            self._write(lambda: self.access.record("phone", stored, "ringing_popup", "call"))
         self._write(
             lambda: self.call_log.started(
                 stored,

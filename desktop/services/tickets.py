@@ -29,6 +29,7 @@ from desktop.domain.phone import normalize_phone
 from desktop.domain.ticket import stored_fields
 from desktop.domain.ticket_code import desk_tag, format_ticket_code, new_ticket_id
 from desktop.domain.workdays import WorkCalendar
+from desktop.services.access_log import AccessLog
 from desktop.services.catalogs import CatalogService
 from desktop.services.outbox import append_mutation, server_base_version
 from desktop.services.search_index import index_ticket, searchable_text
@@ -167,6 +168,12 @@ class TicketService:
     def get(self, ticket_id: str) -> domain.Ticket:
         with self._store.sessions() as session:
             return _to_domain(_load(session, ticket_id))
+
+    def open(self, ticket_id: str, *, screen: str = "ticket_form") -> domain.Ticket:
+        """The ticket an operator opens: read, and the look recorded in the access log."""
+        ticket = self.get(ticket_id)
+        AccessLog(self._store, self._operator).record("ticket", ticket_id, screen, "open")
+        return ticket
 
     def get_by_code(self, code: str) -> domain.Ticket:
         with self._store.sessions() as session:

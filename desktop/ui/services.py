@@ -68,6 +68,7 @@ class DeskServices:
 
     @classmethod
     def for_store(cls, store: LocalStore, operator: str, page_size: int = 200) -> DeskServices:
+        from desktop.services.access_log import AccessLog
         from desktop.services.caller_history import CallerHistoryService
         from desktop.services.catalogs import CatalogService
         from desktop.services.dashboard import SupervisorServices
@@ -82,7 +83,7 @@ class DeskServices:
         return cls(
             operator=operator,
             query=TicketQuery(store),
-            history=CallerHistoryService(store),
+            history=CallerHistoryService(store, AccessLog(store, operator)),
             catalogs=CatalogService(store),
             make_tickets=make_tickets,
             page_size=page_size,

@@ -572,7 +572,7 @@ class TicketForm(QWidget):
         if tickets is None:
             self._pending_open = ticket_id
             return
-        self._runner.run(lambda: tickets.get(ticket_id), self._on_ticket_fetched, self._on_fetch_failed)
+        self._runner.run(lambda: tickets.open(ticket_id), self._on_ticket_fetched, self._on_fetch_failed)
 
     def new_call_ticket(self, phone: str, name: str, call_id: str) -> None:
         """A new phone ticket for the call being answered: caller prefilled, linked to the call log."""

@@ -1,15 +1,17 @@
-"""The admin's view of who is signed in and who tried: active sessions (revocable) and the login log."""
+"""The admin's view of who is signed in, who tried, and who looked at a citizen: sessions (revocable), the
+login log, the access trail and its check."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel
 
 from server.api.deps import Admin, Db
-from server.services import accounts, logins
+from server.services import access_trail, accounts, logins
+from server.services.forwarding import VN
 
 router = APIRouter(prefix="/api/v1")
 
@@ -66,3 +68,69 @@ def login_log(
             )
             for e in logins.recent(session, username, limit)
         ]
+
+
+class AccessOut(BaseModel):
+    at: datetime
+    actor: str
+    origin: str
+    subject_kind: str
+    subject: str
+    screen: str
+    reason: str
+
+
+class AccessAnswer(BaseModel):
+    subject: str
+    entries: list[AccessOut]
+    chain_intact: bool
+    chain_problem: str = ""
+
+
+def phone_subject(phone: str) -> str:
+    """The number as desks store it (E.164): 0912 345 678 and +84 912 345 678 name the same citizen."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if phone.strip().startswith("+"):
+        return "+" + digits
+    if digits.startswith("84") and len(digits) > 10:
+        return "+" + digits
+    return "+84" + digits[1:] if digits.startswith("0") else digits
+
+
+@router.get("/access", response_model=AccessAnswer)
+def who_accessed(
+    _who: Admin,
+    session: Db,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+    phone: Annotated[str | None, Query(max_length=40)] = None,
+    ticket_id: Annotated[str | None, Query(max_length=36)] = None,
+) -> AccessAnswer:
+    """Who looked at citizen `phone` (or ticket `ticket_id`) between two moments, and the chain's check."""
+    if bool(phone) == bool(ticket_id):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY, "Hãy cho đúng một trong phone hoặc ticket_id."
+        )
+    subject = phone_subject(phone) if phone else str(ticket_id)
+    since = start or datetime.combine(datetime.now(VN).date() - timedelta(days=30), time(), VN)
+    until = end or datetime.now(UTC) + timedelta(minutes=1)
+    with session.begin():
+        entries = access_trail.who_accessed(session, subject, since, until)
+        broken = access_trail.verify(session)
+        return AccessAnswer(
+            subject=subject,
+            entries=[
+                AccessOut(
+                    at=e.at,
+                    actor=e.actor,
+                    origin=e.origin,
+                    subject_kind=e.subject_kind,
+                    subject=e.subject,
+                    screen=e.screen,
+                    reason=e.reason,
+                )
+                for e in entries
+            ],
+            chain_intact=broken is None,
+            chain_problem=f"mục {broken.seq}: {broken.problem}" if broken else "",
+        )

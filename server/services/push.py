@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protocol import Mutation, MutationResult, MutationStatus
 from server.models import AppliedMutation, ClientStream
-from server.services import calls, surveys, tickets
+from server.services import access_trail, calls, surveys, tickets
 from server.services.feed import PendingChanges, publish
 from server.services.finish_pg import StreamMoved, finish_locked
 from server.services.tickets import Actor, Applied, Rejected
@@ -31,6 +31,7 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("call", "create"): calls.create,
     ("call", "update"): calls.update,
     ("survey_attempt", "create"): surveys.create,
+    ("access", "create"): access_trail.pushed,
 }
 
 

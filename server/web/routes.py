@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from server.api.deps import Db, Rt
 from server.models import Forwarding, Ticket, Unit, UnitAccount, UnitSession
+from server.services import access_trail, logins, unit_accounts
 from server.services import forwarding as steps
-from server.services import logins, unit_accounts
 
 router = APIRouter(prefix="/don-vi", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -148,7 +148,17 @@ def ticket_page(forwarding_id: str, request: Request, rt: Rt, session: Db, notic
         mine = _mine(session, account, forwarding_id)
         if mine is None:
             return _page(request, "base.html", _frame(session, account, browser) | {"error": _NOT_YOURS}, 404)
-        return _ticket(request, session, account, browser, *mine, notice=notice)
+        forwarding, ticket = mine
+        access_trail.record_access(
+            session,
+            actor=f"{unit_accounts.LOGIN_PREFIX}{account.username}",
+            origin="web",
+            subject_kind="ticket",
+            subject=ticket.id,
+            screen="unit_page",
+            reason="open",
+        )
+        return _ticket(request, session, account, browser, forwarding, ticket, notice=notice)
 
 
 @router.post("/phieu/{forwarding_id}/{step}")

@@ -34,7 +34,9 @@ def routes(server: ServerProcess) -> list[tuple[str, str]]:
 def needed_role(method: str, path: str) -> str:
     if (method, path) in SUPERVISOR:
         return "supervisor"
-    if path.startswith(("/api/v1/accounts", "/api/v1/catalog", "/api/v1/sessions", "/api/v1/logins")):
+    if path.startswith(
+        ("/api/v1/accounts", "/api/v1/catalog", "/api/v1/sessions", "/api/v1/logins", "/api/v1/access")
+    ):
         return "admin"
     return "operator"
 

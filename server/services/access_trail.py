@@ -1,0 +1,136 @@
+"""The access trail: append-only and hash-chained; desks push their records (entity "access"), the units'
+pages add theirs with `record_access`, an admin asks "who saw citizen X between two dates" and checks
+that nothing was deleted or edited (`verify`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from protocol import Mutation
+from server.models import AccessEntry
+from server.services.feed import PendingChanges
+from server.services.tickets import Actor, Applied, Rejected
+
+GENESIS = "0" * 64
+KINDS = ("phone", "ticket", "search", "export")
+REASONS = ("call", "search", "open", "callback", "survey", "export")
+LIMITS = {"subject": 80, "screen": 40}
+HASHED = ("at", "actor", "origin", "subject_kind", "subject", "screen", "reason")
+
+
+@dataclass(frozen=True)
+class Broken:
+    """Where the chain stops holding: the first entry whose hash or link is not what it should be."""
+
+    seq: int
+    problem: str
+
+
+def entry_hash(previous: str, values: dict[str, Any]) -> str:
+    fields = {key: values[key] for key in HASHED}
+    fields["at"] = _iso(fields["at"])
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((previous + canonical).encode()).hexdigest()
+
+
+def record_access(
+    session: Session,
+    *,
+    actor: str,
+    origin: str,
+    subject_kind: str,
+    subject: str,
+    screen: str,
+    reason: str,
+    at: datetime | None = None,
+) -> AccessEntry:
+    """Appends one entry after the last, under a lock so two writers never chain to the same entry."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(1022018)"))
+    last = session.scalar(select(AccessEntry).order_by(AccessEntry.seq.desc()).limit(1))
+    previous = last.entry_hash if last is not None else GENESIS
+    values: dict[str, Any] = {
+        "at": at or datetime.now(UTC),
+        "actor": actor[:64],
+        "origin": origin[:64],
+        "subject_kind": subject_kind,
+        "subject": subject[: LIMITS["subject"]],
+        "screen": screen[: LIMITS["screen"]],
+        "reason": reason,
+    }
+    entry = AccessEntry(
+        **values,
+        recorded_at=datetime.now(UTC),
+        previous_hash=previous,
+        entry_hash=entry_hash(previous, values),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def pushed(
+    session: Session, mutation: Mutation, actor: Actor, now: datetime, _feed: PendingChanges
+) -> Applied:
+    """A desk's access record: the operator from the token (never the payload), the desk as origin."""
+    payload = mutation.payload
+    kind, reason = payload.get("subject_kind"), payload.get("reason")
+    subject, screen = payload.get("subject"), payload.get("screen")
+    if kind not in KINDS or reason not in REASONS:
+        raise Rejected("Bản ghi truy cập có loại hoặc lý do không hợp lệ.")
+    if not isinstance(subject, str) or not subject or not isinstance(screen, str) or not screen:
+        raise Rejected("Bản ghi truy cập thiếu đối tượng hoặc màn hình.")
+    try:
+        at = datetime.fromisoformat(str(payload.get("at")))
+    except ValueError:
+        raise Rejected("Bản ghi truy cập có thời điểm không hợp lệ.") from None
+    if at.tzinfo is None:
+        raise Rejected("Thời điểm của bản ghi truy cập thiếu múi giờ.")
+    record_access(
+        session,
+        actor=actor.username,
+        origin=actor.client_id,
+        subject_kind=str(kind),
+        subject=subject,
+        screen=screen,
+        reason=str(reason),
+        at=at,
+    )
+    return Applied(1, [])
+
+
+def who_accessed(session: Session, subject: str, start: datetime, end: datetime) -> list[AccessEntry]:
+    return list(
+        session.scalars(
+            select(AccessEntry)
+            .where(AccessEntry.subject == subject, AccessEntry.at >= start, AccessEntry.at < end)
+            .order_by(AccessEntry.at, AccessEntry.seq)
+        )
+    )
+
+
+def verify(session: Session) -> Broken | None:
+    """Walks the whole chain; None when every entry links to the one before and hashes to itself."""
+    previous = GENESIS
+    for entry in session.scalars(select(AccessEntry).order_by(AccessEntry.seq)).yield_per(5000):
+        if entry.previous_hash != previous:
+            return Broken(entry.seq, "một mục phía trước đã bị xóa hoặc sửa (mắt xích không khớp)")
+        values = {name: getattr(entry, name) for name in HASHED}
+        if entry_hash(previous, values) != entry.entry_hash:
+            return Broken(entry.seq, "nội dung mục này đã bị sửa")
+        previous = entry.entry_hash
+    return None
+
+
+def _iso(moment: Any) -> str:
+    if isinstance(moment, datetime):
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat(timespec="microseconds")
+    return str(moment)

@@ -1,0 +1,111 @@
+"""Access on record: a look at a caller's history or a ticket on a desk becomes an entry of the server's
+append-only, hash-chained trail; an admin asks who looked at a citizen; the database refuses edits, and a
+deleted entry (with the guard lifted by the database's owner) is detected."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from server_lab import PASSWORD, REPO, SECRET, Desk, ServerProcess
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from desktop.domain.ticket import TicketDraft
+from desktop.services.access_log import AccessLog
+from desktop.services.caller_history import CallerHistoryService
+from desktop.services.tickets import TicketService
+from desktop.store.local import LocalStore
+from desktop.sync.client import SyncClient
+from desktop.sync.credentials import Credentials, Login
+from desktop.sync.engine import SyncEngine
+
+
+def synced_desk(tmp_path: Path, server: ServerProcess) -> tuple[LocalStore, SyncEngine]:
+    store = LocalStore.open(tmp_path / "desk")
+    credentials = Credentials(None)
+    login = Login(server.base, "dtv1")
+    credentials.remember(login, password=PASSWORD)
+    return store, SyncEngine(store, SyncClient(server.base), credentials, login)
+
+
+def access_log(server: ServerProcess, username: str, **query: str) -> httpx.Response:
+    return Desk(server, username).http.get("/api/v1/access", params=query)
+
+
+def test_who_looked_at_a_citizen_is_answered_from_the_desks_records(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    store, engine = synced_desk(tmp_path, server)
+    tickets = TicketService(store, "dtv1")
+    made = tickets.create(
+        TicketDraft(content="Hỏi cấp đổi căn cước", phone="0912 345 678", citizen_name="Lan")
+    )
+    CallerHistoryService(store, AccessLog(store, "dtv1")).lookup("0912345678", screen="history_panel")
+    tickets.open(made.id)
+    CallerHistoryService(store, AccessLog(store, "dtv1")).lookup("0987000111")  # nobody: nothing shown
+    with store.sessions() as session:
+        assert session.execute(text("SELECT count(*) FROM access_log")).scalar() == 2
+    engine.run_cycle()
+
+    answer = access_log(server, "admin", phone="0912 345 678")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["subject"] == "+84912345678" and body["chain_intact"] is True
+    assert [(e["actor"], e["screen"], e["reason"]) for e in body["entries"]] == [
+        ("dtv1", "history_panel", "search")
+    ]
+    assert body["entries"][0]["origin"] == str(store.client_id)
+    opened = access_log(server, "admin", ticket_id=made.id).json()["entries"]
+    assert [(e["screen"], e["reason"]) for e in opened] == [("ticket_form", "open")]
+    assert access_log(server, "giamsat", phone="0912345678").status_code == 403
+    store.close()
+
+
+def test_the_trail_refuses_edits_and_a_deleted_entry_breaks_the_chain(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    store, engine = synced_desk(tmp_path, server)
+    tickets = TicketService(store, "dtv1")
+    tickets.create(TicketDraft(content="Phản ánh", phone="0903 111 222", citizen_name="Bình"))
+    history = CallerHistoryService(store, AccessLog(store, "dtv1"))
+    for _ in range(3):
+        history.lookup("0903111222")
+    engine.run_cycle()
+    store.close()
+
+    database = create_engine(server.db_url)
+    with database.begin() as connection, pytest.raises(DBAPIError) as refused:
+        connection.execute(text("UPDATE access_trail SET actor = 'ai-do' WHERE subject = '+84903111222'"))
+    assert "chỉ được ghi thêm" in str(refused.value)
+
+    with database.begin() as connection:  # the database's owner lifts the guard: the chain still tells
+        connection.execute(text("ALTER TABLE access_trail DISABLE TRIGGER access_trail_append_only"))
+        connection.execute(
+            text(
+                "DELETE FROM access_trail WHERE seq = (SELECT min(seq) FROM access_trail WHERE subject = :s)"
+            ),
+            {"s": "+84903111222"},
+        )
+        connection.execute(text("ALTER TABLE access_trail ENABLE TRIGGER access_trail_append_only"))
+    database.dispose()
+    body = access_log(server, "admin", phone="0903111222").json()
+    assert len(body["entries"]) == 2 and body["chain_intact"] is False
+    assert "bị xóa hoặc sửa" in body["chain_problem"]
+
+    command = [sys.executable, "-m", "server", "--db", server.db_url, "access-log", "--phone", "0903111222"]
+    command += ["--from", "2020-01-01", "--to", "2100-01-01"]
+    checked = subprocess.run(
+        command,
+        cwd=REPO,
+        env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 1 and "bị can thiệp" in checked.stderr
+    assert "2 lần xem" in checked.stdout
