@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.phone import InvalidPhoneNumber, display_phone
-from desktop.services.access_log import AccessLog
+from desktop.services.access_log import AccessLog, flush_all
 from desktop.services.caller_history import CallerHistoryService
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     finally:
+        flush_all()
         store.close()
     if args.json:
         document = _plain(asdict(history))

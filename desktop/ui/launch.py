@@ -205,6 +205,9 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         return int(code)
     finally:
         if store is not None:
+            from desktop.services.access_log import flush_all
+
+            flush_all()
             store.close()
         if lock is not None and lock.isLocked():
             lock.unlock()

@@ -48,6 +48,7 @@ def test_who_looked_at_a_citizen_is_answered_from_the_desks_records(
     CallerHistoryService(store, AccessLog(store, "dtv1")).lookup("0912345678", screen="history_panel")
     tickets.open(made.id)
     CallerHistoryService(store, AccessLog(store, "dtv1")).lookup("0987000111")  # nobody: nothing shown
+    assert AccessLog(store, "dtv1").flush()
     with store.sessions() as session:
         assert session.execute(text("SELECT count(*) FROM access_log")).scalar() == 2
     engine.run_cycle()
@@ -75,6 +76,7 @@ def test_the_trail_refuses_edits_and_a_deleted_entry_breaks_the_chain(
     history = CallerHistoryService(store, AccessLog(store, "dtv1"))
     for _ in range(3):
         history.lookup("0903111222")
+    assert AccessLog(store, "dtv1").flush()
     engine.run_cycle()
     store.close()
 
