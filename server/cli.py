@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     access.add_argument("--phone", required=True)
     access.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (Vietnam time, inclusive)")
     access.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (inclusive)")
+    erase = commands.add_parser(
+        "erase-citizen", help="erase a citizen on request: on the server and every desk"
+    )
+    erase.add_argument("--phone", required=True)
     publish = commands.add_parser(
         "publish-release",
         help="offer desks a release signed elsewhere (installer/release.py)",
@@ -89,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         return _create_user(engine, args.username, Role(args.role), args.full_name)
     if args.command == "create-unit-account":
         return _create_unit_account(engine, args)
+    if args.command == "erase-citizen":
+        return _erase_citizen(engine, args.phone)
     if args.command == "access-log":
         return _access_log(engine, args)
     if args.command in ("sessions", "end-session", "logins"):
@@ -166,6 +172,25 @@ def _create_unit_account(engine: object, args: argparse.Namespace) -> int:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     print(f"Đã tạo tài khoản đơn vị {args.username.strip().lower()} ({args.unit}): đăng nhập tại /don-vi/.")
+    return 0
+
+
+def _erase_citizen(engine: object, phone: str) -> int:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.api.security_routes import phone_subject
+    from server.services.erasure import erase_citizen
+
+    assert isinstance(engine, Engine)
+    with Session(engine) as session, session.begin():
+        done = erase_citizen(session, phone_subject(phone), "quan-tri", datetime.now(UTC))
+    print(
+        f"Đã xóa dữ liệu của người dân khỏi {done.tickets} phiếu và {done.calls} cuộc gọi trên máy chủ; "
+        "các máy trạm sẽ xóa khi đồng bộ."
+    )
     return 0
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn, to_vn
+from desktop.services.erasure import erase_here
 from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL
 from desktop.services.tickets import ticket_search_body
 from desktop.store import models
@@ -33,6 +34,7 @@ from desktop.sync.apply_surveys import apply_survey_attempt
 from desktop.sync.events import AppliedPage
 from desktop.sync.state import load_state
 from protocol import Change
+from protocol.erasure import ENTITY as ERASURE
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +119,11 @@ def _apply_change(connection: Connection, change: Change, page: _PageContext, re
         if not apply_survey_attempt(connection, change):
             result.skipped += 1  # its ticket is not here yet; the server sends it again after it
             return
+    elif change.entity == ERASURE:
+        digest = str(_fields(change).get("phone_digest", ""))
+        result.erased_recordings += erase_here(page.raw, digest)
+        result.erased = True
+        result.tickets.append("")  # the list shows the redacted tickets
     elif change.entity in CATALOG_TABLES:
         _apply_catalog(connection, change)
         if change.entity.startswith("kb_"):

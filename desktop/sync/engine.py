@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from desktop.domain.clock import now_vn
+from desktop.services.erasure import compact
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncPush, SyncState, SyncVersion
@@ -304,6 +305,8 @@ class SyncEngine:
                 self._store, response.changes, response.next_cursor, response.server.server_epoch
             )
             pulled += len(response.changes)
+            if page.erased:
+                compact(self._store, page.erased_recordings)
             if page.applied:
                 self._on_event(RemoteChanges(page))
             if not response.has_more:

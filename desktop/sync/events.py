@@ -29,6 +29,8 @@ class AppliedPage:
     kb_changed: bool = False
     conflicts_changed: bool = False
     unapplied: list[tuple[str, str]] = field(default_factory=list)  # (entity, id) this desk could not apply
+    erased_recordings: list[str] = field(default_factory=list)  # files of calls of a citizen erased here
+    erased: bool = False  # a citizen was erased: the store is compacted after the page commits
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from server.api.deps import Admin, Db
-from server.services import access_trail, accounts, logins
+from server.services import access_trail, accounts, erasure, logins
 from server.services.forwarding import VN
 
 router = APIRouter(prefix="/api/v1")
@@ -134,3 +134,20 @@ def who_accessed(
             chain_intact=broken is None,
             chain_problem=f"mục {broken.seq}: {broken.problem}" if broken else "",
         )
+
+
+class ErasureIn(BaseModel):
+    phone: str = Field(min_length=3, max_length=40)
+
+
+class ErasureOut(BaseModel):
+    tickets: int
+    calls: int
+
+
+@router.post("/erasures", response_model=ErasureOut)
+def erase_citizen(body: ErasureIn, who: Admin, session: Db) -> ErasureOut:
+    """A citizen's request to be erased: on the server now, on every desk at its next pull."""
+    with session.begin():
+        done = erasure.erase_citizen(session, phone_subject(body.phone), who.username, datetime.now(UTC))
+    return ErasureOut(tickets=done.tickets, calls=done.calls)

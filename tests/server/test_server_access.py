@@ -35,7 +35,14 @@ def needed_role(method: str, path: str) -> str:
     if (method, path) in SUPERVISOR:
         return "supervisor"
     if path.startswith(
-        ("/api/v1/accounts", "/api/v1/catalog", "/api/v1/sessions", "/api/v1/logins", "/api/v1/access")
+        (
+            "/api/v1/accounts",
+            "/api/v1/catalog",
+            "/api/v1/sessions",
+            "/api/v1/logins",
+            "/api/v1/access",
+            "/api/v1/eras",
+        )
     ):
         return "admin"
     return "operator"

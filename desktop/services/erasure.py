@@ -1,0 +1,137 @@
+"""A citizen erased on this desk, as the server asked (by the digest of their number): the number, name and
+address gone from tickets, history, calls, callbacks, the outbox and the access log; ticket texts redacted;
+recordings deleted; then the store rewritten so that no freed page, WAL frame or index segment keeps
+them, and the pre-upgrade copies (which hold the old data) removed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL, TICKET_BODY_SQL
+from desktop.store.local import LocalStore
+from protocol.erasure import REDACTED_TEXT, phone_digest
+
+log = logging.getLogger(__name__)
+
+PHONE_TABLES = ("citizens", "tickets", "calls", "callbacks")
+PERSONAL_KEYS = ("phone", "citizen_name", "citizen_address", "content", "name", "address", "subject")
+
+
+def erase_here(raw: sqlite3.Cursor, digest: str) -> list[str]:
+    """Inside the pull's transaction: scrubs every row of the numbers whose digest is `digest`; returns
+    the recording files to delete once it commits."""
+    phones = {
+        phone
+        for table in PHONE_TABLES
+        for (phone,) in raw.execute(f"SELECT DISTINCT phone FROM {table} WHERE phone != ''")
+        if phone_digest(phone) == digest
+    }
+    if not phones:
+        return []
+    marks = ",".join("?" * len(phones))
+    found = list(phones)
+    people = raw.execute(
+        f"SELECT name, address FROM citizens WHERE phone IN ({marks}) "
+        f"UNION SELECT citizen_name, citizen_address FROM tickets WHERE phone IN ({marks})",
+        [*found, *found],
+    ).fetchall()
+    words = {text for row in people for text in row if text and len(text) >= 3}
+    tickets = raw.execute(
+        f"SELECT pk, id, {TICKET_BODY_SQL} FROM tickets WHERE phone IN ({marks})", found
+    ).fetchall()
+    for pk, _id, body in tickets:
+        raw.execute(FTS_DELETE_SQL, (pk, body))
+    raw.execute(
+        "UPDATE tickets SET phone = '', citizen_name = '', citizen_address = '', citizen_id = NULL, "
+        f"content = ? WHERE phone IN ({marks})",
+        [REDACTED_TEXT, *found],
+    )
+    for pk, _id, _body in tickets:
+        (body,) = raw.execute(f"SELECT {TICKET_BODY_SQL} FROM tickets WHERE pk = ?", (pk,)).fetchone()
+        raw.execute(FTS_INSERT_SQL, (pk, body))
+    ticket_ids = [ticket_id for _pk, ticket_id, _body in tickets]
+    secrets = [*found, *sorted(words, key=len, reverse=True), *(_local_forms(p) for p in found)]
+    _scrub_json(raw, "ticket_history", "id", "changes", "ticket_id", ticket_ids, secrets)
+    _scrub_json(raw, "outbox", "seq", "payload", None, None, secrets)
+    recordings = [
+        path
+        for (path,) in raw.execute(
+            "SELECT r.path FROM call_recordings r JOIN calls c ON c.id = r.call_id "
+            f"WHERE c.phone IN ({marks})",
+            found,
+        )
+    ]
+    raw.execute(
+        f"DELETE FROM call_recordings WHERE call_id IN (SELECT id FROM calls WHERE phone IN ({marks}))", found
+    )
+    raw.execute(f"UPDATE calls SET phone = '', citizen_id = NULL WHERE phone IN ({marks})", found)
+    raw.execute(f"UPDATE callbacks SET phone = '', note = '' WHERE phone IN ({marks})", found)
+    raw.execute(f"DELETE FROM citizens WHERE phone IN ({marks})", found)
+    raw.execute(f"UPDATE access_log SET subject = ? WHERE subject IN ({marks})", ["(đã xóa)", *found])
+    return recordings
+
+
+def _local_forms(phone: str) -> str:
+    return "0" + phone[3:] if phone.startswith("+84") else phone
+
+
+def _scrub_json(
+    raw: sqlite3.Cursor,
+    table: str,
+    key: str,
+    column: str,
+    owner: str | None,
+    owners: list[str] | None,
+    secrets: list[str],
+) -> None:
+    """Rows whose JSON holds one of `secrets`: personal keys blanked wherever they sit in the document."""
+    rows = raw.execute(f"SELECT {key}, {column} FROM {table}").fetchall()
+    for row_key, document in rows:
+        if not any(secret and secret in (document or "") for secret in secrets):
+            continue
+        try:
+            cleaned = json.dumps(_blank(json.loads(document)), ensure_ascii=False)
+        except ValueError:
+            cleaned = "{}"
+        for secret in secrets:  # a number or a name written inside free text
+            if secret:
+                cleaned = cleaned.replace(secret, "(đã xóa)")
+        raw.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", (cleaned, row_key))
+
+
+def _blank(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (_emptied(v) if k in PERSONAL_KEYS else _blank(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_blank(item) for item in value]
+    return value
+
+
+def _emptied(value: Any) -> Any:
+    """A personal field's value, emptied whatever its shape (a history keeps [old, new])."""
+    if isinstance(value, list):
+        return ["" if isinstance(item, str) else item for item in value]
+    return "" if isinstance(value, str) else value
+
+
+def compact(store: LocalStore, recordings: list[str]) -> None:
+    """After the erasure commits: the recordings deleted, the store rewritten (no freed page keeps the
+    old rows), the WAL emptied, the full-text index merged, the pre-upgrade copies removed."""
+    for path in recordings:
+        Path(path).unlink(missing_ok=True)
+    raw = sqlite3.connect(store.path, timeout=30)
+    try:
+        raw.execute("PRAGMA secure_delete = ON")
+        raw.execute("INSERT INTO ticket_fts(ticket_fts) VALUES ('optimize')")
+        raw.commit()
+        raw.execute("VACUUM")
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+    for copy in store.path.parent.glob(store.path.stem + ".truoc-nang-cap-*"):
+        copy.unlink(missing_ok=True)
+    log.info("a citizen was erased on this desk (%d recordings deleted)", len(recordings))

@@ -1,0 +1,57 @@
+"""Erasing a citizen on request: their number, name and address removed from every ticket and call on the
+server, the ticket texts marked as redacted, and every desk told (by the number's digest) to do the same.
+The report's counts do not change: they count tickets and calls, not who made them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from protocol import Mutation
+from protocol.erasure import ENTITY, REDACTED_TEXT, phone_digest
+from server.models import Call, Ticket
+from server.services import tickets
+from server.services.calls import call_data
+from server.services.feed import PendingChanges, publish
+from server.services.values import to_json
+
+ERASER_RANK = 3  # an admin's erasure is not undone by an operator's later edit of the same fields
+
+
+@dataclass(frozen=True)
+class Erased:
+    tickets: int
+    calls: int
+
+
+def erase_citizen(session: Session, phone_e164: str, by: str, now: datetime) -> Erased:
+    feed = PendingChanges()
+    found = list(session.scalars(select(Ticket).where(Ticket.phone == phone_e164)))
+    for ticket in found:
+        changes = {"phone": "", "citizen_name": "", "citizen_address": "", "content": REDACTED_TEXT}
+        mutation = Mutation(
+            seq=1,
+            mutation_id=str(uuid.uuid4()),
+            entity="ticket",
+            op="update",
+            entity_id=ticket.id,
+            base_version=ticket.version,
+            payload={"changes": changes, "before": {k: to_json(getattr(ticket, k)) for k in changes}},
+            made_at=now,
+        )
+        tickets.update(session, mutation, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)
+    calls = list(session.scalars(select(Call).where(Call.phone == phone_e164)))
+    for call in calls:
+        call.phone, call.citizen_id = "", None
+        call.version += 1
+        feed.record("call", call.id, call.version, call_data(call), origin_client="may-chu")
+    feed.record(
+        ENTITY, str(uuid.uuid4()), 1, {"phone_digest": phone_digest(phone_e164), "at": now.isoformat()}
+    )
+    session.flush()
+    publish(session, feed)
+    return Erased(len(found), len(calls))

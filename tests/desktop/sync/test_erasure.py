@@ -1,0 +1,80 @@
+"""A citizen erased on request: on the server at once, on a desk that is online at its next sync and on a
+desk that was offline during the erasure when it comes back; afterwards the number and the name are in no
+byte of either desk's store file, WAL or pre-upgrade copy, and the province's report counts the same."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from server_lab import PASSWORD, Desk, ServerProcess
+
+from desktop.domain.ticket import TicketDraft
+from desktop.services.caller_history import CallerHistoryService
+from desktop.services.tickets import TicketService
+from desktop.store.local import LocalStore
+from desktop.sync.client import SyncClient
+from desktop.sync.credentials import Credentials, Login
+from desktop.sync.engine import SyncEngine
+
+PHONE, NAME, ADDRESS = "0912 345 678", "Nguyễn Thị Lan", "Số 12 ngõ 34 phố Hàng Bạc"
+TRACES = ["+84912345678", "0912345678", "0912 345 678", NAME, ADDRESS]
+
+
+def engine(store: LocalStore, server: ServerProcess) -> SyncEngine:
+    credentials = Credentials(None)
+    login = Login(server.base, "dtv1")
+    credentials.remember(login, password=PASSWORD)
+    return SyncEngine(store, SyncClient(server.base), credentials, login)
+
+
+def store_bytes(data_dir: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(data_dir.glob("tongdai1022*")) if path.is_file())
+
+
+def report(server: ServerProcess) -> dict[str, object]:
+    answer = Desk(server, "admin").http.get(
+        "/api/v1/reports", params={"from": "2020-01-01", "to": "2030-12-31"}
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()  # type: ignore[no-any-return]
+
+
+def test_an_erased_citizen_leaves_no_trace_on_online_and_offline_desks(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    online_dir, offline_dir = tmp_path / "online", tmp_path / "offline"
+    online, offline = LocalStore.open(online_dir), LocalStore.open(offline_dir)
+    tickets = TicketService(online, "dtv1")
+    for content in ("Hỏi cấp đổi căn cước cho con", "Phản ánh chậm trả kết quả hồ sơ"):
+        tickets.create(TicketDraft(content=content, phone=PHONE, citizen_name=NAME, citizen_address=ADDRESS))
+    tickets.create(
+        TicketDraft(content="Hỏi đăng ký khai sinh", phone="0987 000 111", citizen_name="Trần Văn Bình")
+    )
+    engine(online, server).run_cycle()
+    engine(offline, server).run_cycle()
+    (offline_dir / "tongdai1022.truoc-nang-cap-0007-x.sqlite3").write_bytes(
+        store_bytes(offline_dir)
+    )  # an old copy
+    assert all(trace.encode() in store_bytes(offline_dir) for trace in (NAME, "+84912345678"))
+    before = report(server)
+
+    erased = Desk(server, "admin").http.post("/api/v1/erasures", json={"phone": "0912345678"})
+    assert erased.status_code == 200 and erased.json() == {"tickets": 2, "calls": 0}
+    engine(online, server).run_cycle()
+    online.close()
+    for trace in TRACES:
+        assert trace.encode() not in store_bytes(online_dir), trace
+    assert "Trần Văn Bình".encode() in store_bytes(online_dir)  # the other citizen stays
+
+    engine(offline, server).run_cycle()  # back online after the erasure
+    history = CallerHistoryService(offline).lookup("0912345678")
+    assert history.citizen is None and history.tickets == []
+    offline.close()
+    for trace in TRACES:
+        assert trace.encode() not in store_bytes(offline_dir), trace
+    assert not list(offline_dir.glob("*.truoc-nang-cap-*"))
+
+    after = report(server)
+    assert after == before  # counts of tickets and calls: the erasure removes who, not how many
+    shutil.rmtree(tmp_path / "unused", ignore_errors=True)
