@@ -65,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         "erase-citizen", help="erase a citizen on request: on the server and every desk"
     )
     erase.add_argument("--phone", required=True)
+    commands.add_parser(
+        "send-mail",
+        help="queue deadline reminders to units and send waiting mail (run it from cron); SMTP from env",
+    )
     publish = commands.add_parser(
         "publish-release",
         help="offer desks a release signed elsewhere (installer/release.py)",
@@ -93,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return _create_user(engine, args.username, Role(args.role), args.full_name)
     if args.command == "create-unit-account":
         return _create_unit_account(engine, args)
+    if args.command == "send-mail":
+        return _send_mail(engine, settings)
     if args.command == "erase-citizen":
         return _erase_citizen(engine, args.phone)
     if args.command == "access-log":
@@ -173,6 +179,39 @@ def _create_unit_account(engine: object, args: argparse.Namespace) -> int:
         return 2
     print(f"Đã tạo tài khoản đơn vị {args.username.strip().lower()} ({args.unit}): đăng nhập tại /don-vi/.")
     return 0
+
+
+def _send_mail(engine: object, settings: Settings) -> int:
+    from datetime import datetime
+
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.services import unit_mail
+    from server.services.forwarding import VN
+
+    assert isinstance(engine, Engine)
+    host = os.environ.get("TONGDAI1022_SMTP_HOST", "")
+    if not host:
+        print(
+            "Lỗi: chưa đặt máy chủ thư (TONGDAI1022_SMTP_HOST, _PORT, _FROM, _USER, _PASSWORD).",
+            file=sys.stderr,
+        )
+        return 2
+    smtp = unit_mail.SmtpSettings(
+        host=host,
+        port=int(os.environ.get("TONGDAI1022_SMTP_PORT", "25")),
+        sender=os.environ.get("TONGDAI1022_SMTP_FROM", "tongdai1022@localhost"),
+        username=os.environ.get("TONGDAI1022_SMTP_USER", ""),
+        password=os.environ.get("TONGDAI1022_SMTP_PASSWORD", ""),
+        starttls=os.environ.get("TONGDAI1022_SMTP_STARTTLS", "") == "1",
+    )
+    with Session(engine) as session, session.begin():
+        queued = unit_mail.queue_reminders(session, datetime.now(VN).date(), settings.public_url)
+    with Session(engine) as session, session.begin():
+        sent, failed = unit_mail.send_pending(session, smtp)
+    print(f"Nhắc hạn mới: {queued}; đã gửi {sent} thư; chưa gửi được {failed} (sẽ thử lại lần sau).")
+    return 1 if failed else 0
 
 
 def _erase_citizen(engine: object, phone: str) -> int:

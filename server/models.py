@@ -383,3 +383,21 @@ class AccessEntry(Base):
     reason: Mapped[str] = mapped_column(String(20))
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class MailMessage(Base):
+    """A mail to a unit, queued in the transaction of the step it announces and sent by `send-mail` (cron):
+    a failing SMTP server delays the mail, never the forward; attempts and the last error are kept."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_pending", "sent_at", "id"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    forwarding_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # forwarded | due_tomorrow | overdue
+    recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.deps import Db, Operator, Supervisor
+from server.api.deps import Admin, Db, Operator, Rt, Supervisor
 from server.models import Forwarding
 from server.services import forwarding as steps
+from server.services import unit_mail
 
 router = APIRouter(prefix="/api/v1")
 
@@ -51,11 +52,13 @@ def _out(forwarding: Forwarding) -> ForwardingOut:
     "/tickets/{ticket_id}/forward", response_model=ForwardingOut, status_code=status.HTTP_201_CREATED
 )
 def forward(
-    ticket_id: Annotated[str, Path(max_length=36)], body: ForwardIn, who: Operator, session: Db
+    ticket_id: Annotated[str, Path(max_length=36)], body: ForwardIn, who: Operator, session: Db, rt: Rt
 ) -> ForwardingOut:
     try:
         with session.begin():
-            return _out(steps.forward(session, ticket_id, body.unit_code, who.username, datetime.now(UTC)))
+            made = steps.forward(session, ticket_id, body.unit_code, who.username, datetime.now(UTC))
+            unit_mail.queue(session, made, "forwarded", rt.settings.public_url)  # sent by send-mail
+            return _out(made)
     except steps.ForwardRefused as refused:
         raise HTTPException(status.HTTP_409_CONFLICT, str(refused)) from None
 
@@ -73,3 +76,29 @@ def decide_extension(
         except steps.ForwardRefused as refused:
             raise HTTPException(status.HTTP_409_CONFLICT, str(refused)) from None
         return _out(found)
+
+
+class MailOut(BaseModel):
+    recipient: str
+    subject: str
+    kind: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+
+
+@router.get("/mail/failing", response_model=list[MailOut])
+def failing_mail(_who: Admin, session: Db) -> list[MailOut]:
+    """Mail to units that has not gone yet after at least one try, with why."""
+    with session.begin():
+        return [
+            MailOut(
+                recipient=m.recipient,
+                subject=m.subject,
+                kind=m.kind,
+                attempts=m.attempts,
+                last_error=m.last_error,
+                created_at=m.created_at,
+            )
+            for m in unit_mail.failing(session)
+        ]

@@ -25,6 +25,7 @@ class Settings:
     max_body_bytes: int = 0  # 0: protocol.MAX_BODY_BYTES
     updates_dir: str = ""  # the signed releases desks update from (publish-release fills it); "": none
     files_dir: str = ""  # units' PDF replies; "": ./tongdai1022-files
+    public_url: str = ""  # the address units open (links in their mail), e.g. https://1022.tinh.gov.vn
 
     def __post_init__(self) -> None:
         check_secret(self.secret)
@@ -43,6 +44,7 @@ class Settings:
             token_hours=token_hours or int(os.environ.get("TONGDAI1022_SERVER_TOKEN_HOURS", "12")),
             updates_dir=os.environ.get(UPDATES_ENV, ""),
             files_dir=os.environ.get("TONGDAI1022_SERVER_FILES", ""),
+            public_url=os.environ.get("TONGDAI1022_SERVER_PUBLIC_URL", ""),
         )
 
 

@@ -42,6 +42,7 @@ def needed_role(method: str, path: str) -> str:
             "/api/v1/logins",
             "/api/v1/access",
             "/api/v1/eras",
+            "/api/v1/mail",
         )
     ):
         return "admin"
