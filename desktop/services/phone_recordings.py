@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -54,9 +55,13 @@ def recording_of(store: LocalStore, log_id: str) -> Path | None:
     return Path(value) if value else None
 
 
-def purge_recordings(store: LocalStore, older_than: datetime) -> int:
-    """Deletes the WAV files recorded before `older_than` and their rows; returns how many were removed."""
-    removed = 0
+ORPHAN_AGE = timedelta(hours=6)  # a WAV no call registered by then was left by a crash (or a killed desk)
+
+
+def purge_recordings(store: LocalStore, older_than: datetime, folder: Path | None = None) -> int:
+    """Deletes the WAV files recorded before `older_than` and their rows, and in `folder` the WAV files no
+    call registered that are older than ORPHAN_AGE (a call cut by a crash); returns how many were removed."""
+    removed = _purge_orphans(store, folder) if folder is not None else 0
     try:
         with store.writes.begin() as session:
             old = session.scalars(select(CallRecording).where(CallRecording.created_at < older_than)).all()
@@ -66,4 +71,21 @@ def purge_recordings(store: LocalStore, older_than: datetime) -> int:
                 removed += 1
     except OperationalError as error:
         raise explain(error) from error
+    return removed
+
+
+def _purge_orphans(store: LocalStore, folder: Path) -> int:
+    if not folder.is_dir():
+        return 0
+    with store.engine.connect() as connection:
+        registered = {Path(path).resolve() for path in connection.scalars(select(CallRecording.path))}
+    stale = time.time() - ORPHAN_AGE.total_seconds()
+    removed = 0
+    for wav in folder.rglob("*.wav"):
+        try:
+            if wav.resolve() not in registered and wav.stat().st_mtime < stale:
+                wav.unlink()
+                removed += 1
+        except OSError:
+            continue
     return removed

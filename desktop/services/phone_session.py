@@ -354,7 +354,7 @@ class PhoneSession:
         from desktop.services.phone_recordings import purge_recordings
 
         cutoff = self._clock() - timedelta(days=max(1, self.recordings.retention_days))
-        return purge_recordings(self._store, cutoff)
+        return purge_recordings(self._store, cutoff, self.recordings.folder)
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Waits until every queued write is done (tests, shutdown)."""

@@ -40,6 +40,7 @@ from desktop.ui.phone_status import show_registration
 from desktop.ui.sip_settings_dialog import SipSettingsDialog
 from desktop.ui.tasks import TaskRunner
 
+PURGE_EVERY_MS = 6 * 60 * 60 * 1000
 log = logging.getLogger(__name__)
 
 
@@ -520,5 +521,9 @@ def install_phone(
     )
     holder["desk"] = desk
     desk.start()
+    purge = QTimer(window)  # at start and every few hours: old recordings and a crashed call's WAV go
+    purge.setInterval(PURGE_EVERY_MS)
+    purge.timeout.connect(lambda: runner.run(session.purge_recordings, lambda _n: None, lambda _e: None))
+    purge.start()
     runner.run(session.purge_recordings, lambda _n: None, lambda _e: None)
     return desk

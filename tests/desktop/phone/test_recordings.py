@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import datetime, timedelta
 
 from desktop.domain.clock import VN_TZ
@@ -30,6 +32,22 @@ def test_recordings_older_than_the_retention_period_are_deleted_and_newer_ones_k
         session.close()
     assert not old_file.exists() and new_file.exists()
     assert recording_of(store, old_call) is None and recording_of(store, new_call) == new_file
+
+
+def test_a_wav_left_by_a_crashed_call_is_deleted_but_not_one_being_recorded(store, tmp_path):
+    month = tmp_path / "2026-05"
+    month.mkdir()
+    crashed, recording_now = month / "crashed.wav", month / "in-progress.wav"
+    for wav in (crashed, recording_now):
+        wav.write_bytes(b"RIFF")
+    hours_ago = time.time() - 7 * 3600
+    os.utime(crashed, (hours_ago, hours_ago))  # no call registered it, and it stopped growing long ago
+    session = PhoneSession(store, "dtv-lan", recordings=RecordingPolicy(True, tmp_path, retention_days=30))
+    try:
+        assert session.purge_recordings() == 1
+    finally:
+        session.close()
+    assert not crashed.exists() and recording_now.exists()
 
 
 def test_muting_silences_what_the_caller_hears(store, tmp_path):
