@@ -23,7 +23,7 @@ from protocol import (
     PushResponse,
     SyncState,
 )
-from protocol.sync import LOGIN_PATH, PULL_PATH, PUSH_PATH, STATE_PATH
+from protocol.sync import API_PREFIX, LOGIN_PATH, PULL_PATH, PUSH_PATH, STATE_PATH
 
 CONNECT_TIMEOUT_S = 3.05
 READ_TIMEOUT_S = 30.0
@@ -35,6 +35,7 @@ class SyncError(Exception):
     """A sync call that did not succeed; `retry` says whether trying again later can help."""
 
     retry = True
+    detail = ""  # the server's refusal in its own words, when it gave one
 
 
 class ServerUnreachable(SyncError):
@@ -131,6 +132,17 @@ class SyncClient:
         params = {"cursor": cursor, "limit": limit}
         return self._call("GET", PULL_PATH, token, PullResponse, params=params)
 
+    def forward(self, token: str, ticket_id: str, unit_code: str) -> dict[str, Any]:
+        """Sends a synced ticket to a unit; the server answers with its deadline (a 409 says why not)."""
+        response = self._send(
+            "POST", f"{API_PREFIX}/tickets/{ticket_id}/forward", token, json={"unit_code": unit_code}
+        )
+        try:
+            answer: dict[str, Any] = response.json()
+        except ValueError as error:
+            raise self.malformed() from error
+        return answer
+
     def state(self, token: str) -> SyncState:
         return self._call("GET", STATE_PATH, token, SyncState)
 
@@ -178,7 +190,11 @@ class SyncClient:
                 or "Máy chủ không còn nhận phiên bản phần mềm này. Hãy cập nhật phần mềm tổng đài."
             )
         if status >= 400:
-            raise self.failed(response)
+            failure = self.failed(response)
+            failure.detail = error_detail(
+                response
+            )  # the server's own words, for a screen that shows only them
+            raise failure
         return response
 
     # What each failure says to the operator; a client for other calls (presence) says it its own way.

@@ -181,6 +181,9 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         from desktop.ui.update_desk import install_updates
 
         install_updates(window, sync, phone, data_dir, runner)  # signed releases (issue #16)
+        from desktop.ui.forward_dialog import install_forwarding
+
+        install_forwarding(window, sync, services.catalogs, runner)  # tickets to units (issue #17)
         ready_file = os.environ.get(READY_FILE_ENV)
         if ready_file:
             state = {"done": False}

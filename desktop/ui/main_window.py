@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
         ticket_menu = menu_bar.addMenu(self.tr("&Ticket"))
+        self.ticket_menu = ticket_menu
         ticket_menu.addActions([self.form.new_action, self.form.save_action, self.form.resolve_action])
         ticket_menu.addSeparator()
         ticket_menu.addActions(self.form.level_actions)

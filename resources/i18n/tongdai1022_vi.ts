@@ -2318,4 +2318,39 @@
         <translation>Mở để cài bản cập nhật khi bạn sẵn sàng (không cài trong lúc có cuộc gọi).</translation>
     </message>
 </context>
+<context>
+    <name>ForwardDialog</name>
+    <message>
+        <source>Forward to a unit</source>
+        <translation>Chuyển đơn vị</translation>
+    </message>
+    <message>
+        <source>Ticket %1 goes to the unit that must answer it; the server sets its deadline.</source>
+        <translation>Phiếu %1 được chuyển đến đơn vị có trách nhiệm trả lời; máy chủ tính hạn trả lời theo ngày làm việc.</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>Chuyển</translation>
+    </message>
+    <message>
+        <source>Choose a unit from the list.</source>
+        <translation>Hãy chọn một đơn vị trong danh sách.</translation>
+    </message>
+    <message>
+        <source>Sending to the server…</source>
+        <translation>Đang gửi lên máy chủ…</translation>
+    </message>
+    <message>
+        <source>Forward to a &amp;unit…</source>
+        <translation>Chuyển đơn &amp;vị…</translation>
+    </message>
+    <message>
+        <source>Send this level 2-4 ticket to the unit that must answer it</source>
+        <translation>Chuyển phiếu cấp độ 2-4 này đến đơn vị có trách nhiệm trả lời</translation>
+    </message>
+    <message>
+        <source>Forwarded to %1; answer due %2.</source>
+        <translation>Đã chuyển %1; hạn trả lời %2.</translation>
+    </message>
+</context>
 </TS>
