@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from protocol import Role
@@ -145,10 +146,11 @@ def active_sessions(session: Session) -> list[AuthToken]:
 
 def revoke_session(session: Session, session_id: str) -> bool:
     """Ends one login by its id (the first characters of its token's hash); False when none matches."""
-    if len(session_id) != SESSION_ID_LENGTH or not session_id.isalnum():
+    if not re.fullmatch(f"[0-9a-f]{{{SESSION_ID_LENGTH}}}", session_id):
         return False
+    prefix = func.substr(AuthToken.token_hash, 1, SESSION_ID_LENGTH)  # exact: no LIKE wildcards
     found = session.scalars(
-        select(AuthToken).where(AuthToken.token_hash.startswith(session_id), AuthToken.revoked_at.is_(None))
+        select(AuthToken).where(prefix == session_id, AuthToken.revoked_at.is_(None))
     ).all()
     for token in found:
         token.revoked_at = datetime.now(UTC)

@@ -115,6 +115,14 @@ def sign_in(driver: object, site: ServerProcess, username: str) -> None:
     driver.find_element(By.ID, "username").send_keys(username)  # type: ignore[attr-defined]
     driver.find_element(By.ID, "password").send_keys(UNIT_PASSWORD)  # type: ignore[attr-defined]
     driver.find_element(By.ID, "login").click()  # type: ignore[attr-defined]
+    wait_for(driver, lambda d: d.current_url.endswith("/don-vi/"))
+
+
+def wait_for(driver: object, condition: object, seconds: float = 20) -> None:
+    """A click on a form button returns before the next page is there: wait for it, as a user does."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, seconds).until(condition)  # type: ignore[arg-type]
 
 
 def shot(driver: object, name: str) -> None:
@@ -138,6 +146,7 @@ def test_the_unit_answers_its_ticket_in_a_browser_and_the_answer_reaches_the_des
     shot(browser, "02-hop-thu")
 
     cards[0].click()
+    wait_for(browser, lambda d: "/don-vi/phieu/" in d.current_url and "Nội dung phản ánh" in d.page_source)
     page = browser.page_source  # type: ignore[attr-defined]
     assert "trạm y tế xã" in page and "•••• ••• 678" in page
     for personal in (CITIZEN_PHONE, CITIZEN_ID, "Trần Văn Bình"):
@@ -149,7 +158,7 @@ def test_the_unit_answers_its_ticket_in_a_browser_and_the_answer_reaches_the_des
     browser.find_element(By.ID, "answer").send_keys("Sở đã chỉ đạo trạm mở cửa đúng giờ từ thứ Hai.")  # type: ignore[attr-defined]
     browser.find_element(By.ID, "pdf").send_keys(str(pdf))  # type: ignore[attr-defined]
     browser.find_element(By.ID, "send-answer").click()  # type: ignore[attr-defined]
-    assert "Đã gửi trả lời" in browser.page_source  # type: ignore[attr-defined]
+    wait_for(browser, lambda d: "Đã gửi trả lời" in d.page_source)
     shot(browser, "04-da-tra-loi")
 
     desk = Desk(site, "dtv2")
