@@ -69,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         "send-mail",
         help="queue deadline reminders to units and send waiting mail (run it from cron); SMTP from env",
     )
+    retention = commands.add_parser(
+        "retention",
+        help="make tickets older than N years anonymous (run it from cron); N from --years or env",
+    )
+    retention.add_argument(
+        "--years", type=int, default=int(os.environ.get("TONGDAI1022_RETENTION_YEARS", "0"))
+    )
     publish = commands.add_parser(
         "publish-release",
         help="offer desks a release signed elsewhere (installer/release.py)",
@@ -99,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         return _create_unit_account(engine, args)
     if args.command == "send-mail":
         return _send_mail(engine, settings)
+    if args.command == "retention":
+        return _retention(engine, args.years)
     if args.command == "erase-citizen":
         return _erase_citizen(engine, args.phone)
     if args.command == "access-log":
@@ -212,6 +221,28 @@ def _send_mail(engine: object, settings: Settings) -> int:
         sent, failed = unit_mail.send_pending(session, smtp)
     print(f"Nhắc hạn mới: {queued}; đã gửi {sent} thư; chưa gửi được {failed} (sẽ thử lại lần sau).")
     return 1 if failed else 0
+
+
+def _retention(engine: object, years: int) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.services.erasure import apply_retention
+
+    assert isinstance(engine, Engine)
+    if years < 1:
+        print(
+            "Lỗi: hãy cho số năm lưu giữ (--years N hoặc TONGDAI1022_RETENTION_YEARS), ít nhất 1.",
+            file=sys.stderr,
+        )
+        return 2
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        done = apply_retention(session, now - timedelta(days=365 * years), "luu-giu", now)
+    print(f"Đã ẩn danh {done.tickets} phiếu và {done.calls} cuộc gọi cũ hơn {years} năm.")
+    return 0
 
 
 def _erase_citizen(engine: object, phone: str) -> int:

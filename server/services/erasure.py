@@ -32,18 +32,7 @@ def erase_citizen(session: Session, phone_e164: str, by: str, now: datetime) -> 
     feed = PendingChanges()
     found = list(session.scalars(select(Ticket).where(Ticket.phone == phone_e164)))
     for ticket in found:
-        changes = {"phone": "", "citizen_name": "", "citizen_address": "", "content": REDACTED_TEXT}
-        mutation = Mutation(
-            seq=1,
-            mutation_id=str(uuid.uuid4()),
-            entity="ticket",
-            op="update",
-            entity_id=ticket.id,
-            base_version=ticket.version,
-            payload={"changes": changes, "before": {k: to_json(getattr(ticket, k)) for k in changes}},
-            made_at=now,
-        )
-        tickets.update(session, mutation, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)
+        _redact_ticket(session, ticket, by, now, feed)
     calls = list(session.scalars(select(Call).where(Call.phone == phone_e164)))
     for call in calls:
         call.phone, call.citizen_id = "", None
@@ -55,3 +44,46 @@ def erase_citizen(session: Session, phone_e164: str, by: str, now: datetime) -> 
     session.flush()
     publish(session, feed)
     return Erased(len(found), len(calls))
+
+
+def apply_retention(session: Session, cutoff: datetime, by: str, now: datetime) -> Erased:
+    """Tickets received before `cutoff` lose their citizen's data as an erasure would take it; a citizen with
+    nothing newer (no later ticket or call) is erased outright, on every desk too."""
+    old_phones = set(
+        session.scalars(
+            select(Ticket.phone).where(Ticket.received_at < cutoff, Ticket.phone != "").distinct()
+        )
+    )
+    recent = set(
+        session.scalars(
+            select(Ticket.phone).where(Ticket.received_at >= cutoff, Ticket.phone.in_(old_phones))
+        )
+    ) | set(session.scalars(select(Call.phone).where(Call.started_at >= cutoff, Call.phone.in_(old_phones))))
+    tickets_done = calls_done = 0
+    for phone in sorted(old_phones - recent):
+        erased = erase_citizen(session, phone, by, now)
+        tickets_done, calls_done = tickets_done + erased.tickets, calls_done + erased.calls
+    feed = PendingChanges()
+    still_known = session.scalars(
+        select(Ticket).where(Ticket.received_at < cutoff, Ticket.phone.in_(old_phones & recent))
+    ).all()
+    for ticket in still_known:  # the citizen still calls: only their old tickets are made anonymous
+        _redact_ticket(session, ticket, by, now, feed)
+    publish(session, feed)
+    return Erased(tickets_done + len(still_known), calls_done)
+
+
+def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, feed: PendingChanges) -> None:
+    """The citizen's fields emptied and the text marked, through the server's one ticket write path."""
+    changes = {"phone": "", "citizen_name": "", "citizen_address": "", "content": REDACTED_TEXT}
+    mutation = Mutation(
+        seq=1,
+        mutation_id=str(uuid.uuid4()),
+        entity="ticket",
+        op="update",
+        entity_id=ticket.id,
+        base_version=ticket.version,
+        payload={"changes": changes, "before": {k: to_json(getattr(ticket, k)) for k in changes}},
+        made_at=now,
+    )
+    tickets.update(session, mutation, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)

@@ -4,11 +4,16 @@ byte of either desk's store file, WAL or pre-upgrade copy, and the province's re
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from datetime import datetime
 from pathlib import Path
 
-from server_lab import PASSWORD, Desk, ServerProcess
+from server_lab import PASSWORD, REPO, SECRET, Desk, ServerProcess
 
+from desktop.domain.clock import VN_TZ
 from desktop.domain.ticket import TicketDraft
 from desktop.services.caller_history import CallerHistoryService
 from desktop.services.tickets import TicketService
@@ -78,3 +83,46 @@ def test_an_erased_citizen_leaves_no_trace_on_online_and_offline_desks(
     after = report(server)
     assert after == before  # counts of tickets and calls: the erasure removes who, not how many
     shutil.rmtree(tmp_path / "unused", ignore_errors=True)
+
+
+def test_retention_makes_old_tickets_anonymous_and_erases_a_citizen_with_nothing_newer(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    data = tmp_path / "desk"
+    store = LocalStore.open(data)
+    tickets = TicketService(store, "dtv1")
+    long_ago = datetime(2016, 3, 1, 9, 0, tzinfo=VN_TZ)
+    tickets.create(
+        TicketDraft(
+            content="Hỏi năm 2016", phone="0903 111 222", citizen_name="Lê Văn Cũ", received_at=long_ago
+        )
+    )
+    tickets.create(
+        TicketDraft(
+            content="Hỏi năm 2016", phone="0987 000 111", citizen_name="Trần Thị Mới", received_at=long_ago
+        )
+    )
+    recent = tickets.create(
+        TicketDraft(content="Hỏi năm nay", phone="0987 000 111", citizen_name="Trần Thị Mới")
+    )
+    sync = engine(store, server)
+    sync.run_cycle()
+    before = report(server)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "--db", server.db_url, "retention", "--years", "5"],
+        cwd=REPO,
+        env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Đã ẩn danh 2 phiếu" in done.stdout
+    sync.run_cycle()
+    kept = tickets.get(recent.id)
+    store.close()
+    everything = store_bytes(data)
+    assert b"+84903111222" not in everything and "Lê Văn Cũ".encode() not in everything  # erased outright
+    assert kept.draft.phone == "+84987000111"  # the citizen who still calls keeps their new ticket
+    assert report(server) == before
