@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from desktop.changes import OpChanges, Origin
 from desktop.sync.state import SyncCounts
 
 
@@ -31,6 +32,16 @@ class AppliedPage:
     unapplied: list[tuple[str, str]] = field(default_factory=list)  # (entity, id) this desk could not apply
     erased_recordings: list[str] = field(default_factory=list)  # files of calls of a citizen erased here
     erased: bool = False  # a citizen was erased: the store is compacted after the page commits
+
+    def changes(self) -> OpChanges:
+        """The page as the one change event the screens refresh from."""
+        return OpChanges(
+            Origin.REMOTE,
+            tickets=frozenset(self.tickets),
+            catalogs=self.catalogs_changed,
+            kb=self.kb_changed,
+            conflicts=self.conflicts_changed,
+        )
 
 
 @dataclass(frozen=True)

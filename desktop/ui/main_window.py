@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.changes import ChangeHub, OpChanges, Origin
 from desktop.domain.ticket import CallerHistory, Ticket
 from desktop.services.ticket_query import TicketFilter
 from desktop.ui.dashboard_window import SupervisorScreens
@@ -72,6 +73,12 @@ class MainWindow(QMainWindow):
         self._first_page_seen = False
         self.ticket_count: int | None = None
         self.extra_shortcut_actions: list[QAction] = []  # desks installed later add theirs (F1)
+        # One change event per operation, on the GUI thread: the panes and the feature desks refresh from it.
+        self.changes = ChangeHub()
+        self._list_refresh = QTimer(self)  # many pulled pages → one list reload
+        self._list_refresh.setSingleShot(True)
+        self._list_refresh.setInterval(1000)
+        self._list_refresh.timeout.connect(self.refresh)
 
         self.filter_bar = FilterBar(self)
         self.model = TicketTableModel(services.query, self._runner, services.page_size, self)
@@ -335,6 +342,7 @@ class MainWindow(QMainWindow):
         self.model.load_failed.connect(self.on_model_load_failed)
         self.table.activated.connect(self.on_table_activated)
         self.form.ticket_saved.connect(self.on_form_ticket_saved)
+        self.changes.subscribe(self.on_changes)
         self.form.phone_changed.connect(self.history.on_form_phone_changed)
         self.form.units_loaded.connect(self.filter_bar.set_units)
         self.form.save_failed.connect(self.on_form_save_failed)
@@ -491,10 +499,35 @@ class MainWindow(QMainWindow):
         if ticket_id:
             self.open_ticket(str(ticket_id))
 
+    def publish_changes(self, changes: OpChanges) -> None:
+        """The one way an operation tells the screens what it changed (call on the GUI thread)."""
+        self.changes.publish(changes)
+
     def on_form_ticket_saved(self, ticket: Ticket) -> None:
         self._select_after_reload = ticket.id
-        self.refresh()
+        self.publish_changes(OpChanges.ticket_saved(ticket.id))
         self.statusBar().showMessage(self.tr("Saved ticket %1").replace("%1", ticket.code), 5000)
+
+    def on_changes(self, changes: OpChanges) -> None:
+        """The list, the open form and the side panels refresh from what the operation changed."""
+        if changes.touches_tickets:
+            if changes.origin is Origin.LOCAL and changes.tickets:
+                self.refresh()  # the operator's own save shows at once, selected
+            else:
+                self._list_refresh.start()
+        shown = self.form.ticket
+        if (
+            changes.origin is Origin.REMOTE
+            and shown is not None
+            and shown.id in changes.tickets
+            and not self.form.is_dirty()
+            and not self.form.is_saving
+        ):
+            self.form.open_ticket(shown.id)  # the open ticket shows the other desk's change at once
+        if changes.catalogs:
+            self.form.reload_catalogs()  # a unit renamed or added shows in the open form
+        if changes.kb:
+            self.kb_panel.reload_knowledge()
 
     def on_history_history_shown(self, found: CallerHistory) -> None:
         """A repeat caller's history comes forward (its badge is the point), and a new ticket gets the

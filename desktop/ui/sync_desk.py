@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu
 
+from desktop.changes import OpChanges, Origin
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.sync.account import Login
@@ -85,10 +86,6 @@ class SyncDesk(QObject):
 
         self.bridge = SyncBridge(self)
         self.presenter = SyncStatusPresenter(window.sync_label, self)
-        self._list_refresh = QTimer(self)  # many pulled pages → one list reload
-        self._list_refresh.setSingleShot(True)
-        self._list_refresh.setInterval(1000)
-        self._list_refresh.timeout.connect(window.refresh)
         self._build_actions()
         self._connect()
 
@@ -149,7 +146,7 @@ class SyncDesk(QObject):
         self.presenter.conflicts_requested.connect(self.open_conflicts)
         self.presenter.login_requested.connect(self.open_login)
         self.presenter.refusals_requested.connect(self.open_refusals)
-        self.window.form.ticket_saved.connect(self.on_form_ticket_saved)
+        self.window.changes.subscribe(self.on_changes)
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
@@ -297,30 +294,22 @@ class SyncDesk(QObject):
         self._runner.run(lambda: read_counts(self.store), shown, lambda _e: None)
 
     # -- slots ---------------------------------------------------------------------------------
-    def on_form_ticket_saved(self, _ticket: object) -> None:
-        if self.engine is not None:
+    def on_changes(self, changes: OpChanges) -> None:
+        """New local mutations wake the engine; a changed conflict list reloads the open conflict view."""
+        if changes.outbox and self.engine is not None:
             self.engine.wake()
+        if changes.conflicts:
+            if changes.origin is Origin.LOCAL:
+                self.refresh_status()
+            elif self.conflict_view is not None and self.conflict_view.isVisible():
+                self.conflict_view.reload()
 
     def on_conflict_view_conflict_settled(self, _conflict_id: str) -> None:
-        if self.engine is not None:
-            self.engine.wake()
-        self.refresh_status()
-        self._list_refresh.start()
+        self.window.publish_changes(OpChanges.conflict_settled())
 
     def on_bridge_records_changed(self, page: Any) -> None:
         assert isinstance(page, AppliedPage)
-        if page.tickets:
-            self._list_refresh.start()
-            form = self.window.form
-            shown = form.ticket
-            if shown is not None and shown.id in page.tickets and not form.is_dirty() and not form.is_saving:
-                form.open_ticket(shown.id)  # the open ticket shows the other desk's change at once
-        if page.conflicts_changed and self.conflict_view is not None and self.conflict_view.isVisible():
-            self.conflict_view.reload()
-        if page.catalogs_changed:
-            self.window.form.reload_catalogs()  # a unit renamed or added shows in the open form
-        if page.kb_changed:
-            self.window.kb_panel.reload_knowledge()
+        self.window.publish_changes(page.changes())
 
 
 def install_sync(

@@ -1,0 +1,68 @@
+"""The one typed change event: what a unit of work changed (local or pulled), published once per operation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from threading import Lock
+
+
+class Origin(Enum):
+    LOCAL = "local"  # this desk's operator did it (a save, an import, a settled conflict)
+    REMOTE = "remote"  # a pulled page applied it
+
+
+@dataclass(frozen=True)
+class OpChanges:
+    """In the spirit of Anki's OpChanges: the screens ask it what to refresh instead of being poked."""
+
+    origin: Origin
+    tickets: frozenset[str] = frozenset()  # ids of tickets written
+    other_tickets: bool = False  # tickets changed whose ids the operation does not know (a settled conflict)
+    catalogs: bool = False  # units, procedures, request types: open forms reload their choices
+    kb: bool = False  # knowledge-base entries
+    conflicts: bool = False  # the conflict list
+    outbox: bool = False  # this desk has new mutations to push (the sync engine wakes)
+
+    @property
+    def touches_tickets(self) -> bool:
+        return bool(self.tickets) or self.other_tickets
+
+    @classmethod
+    def ticket_saved(cls, ticket_id: str) -> OpChanges:
+        return cls(Origin.LOCAL, tickets=frozenset({ticket_id}), outbox=True)
+
+    @classmethod
+    def conflict_settled(cls) -> OpChanges:
+        return cls(Origin.LOCAL, other_tickets=True, conflicts=True, outbox=True)
+
+
+Listener = Callable[[OpChanges], None]
+
+
+class ChangeHub:
+    """Qt-free publisher: listeners run in subscription order on the publishing thread
+    (the UI carries the event onto the GUI thread before it publishes here)."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self._lock = Lock()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Returns the call that unsubscribes the listener."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def publish(self, changes: OpChanges) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(changes)
