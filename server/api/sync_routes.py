@@ -25,9 +25,9 @@ from protocol import (
 )
 from server.api.deps import Db, Operator, Rt
 from server.db import read_epoch
-from server.services import accounts, desks, logins, push_pg
+from server.services import accounts, desks, logins, push_path
 from server.services.feed import feed_head, read_page, read_page_json, sync_snapshot
-from server.services.push import SeqGap, apply_batch, last_seq
+from server.services.push import SeqGap, last_seq
 from server.services.tickets import Actor
 
 router = APIRouter(prefix="/api/v1")
@@ -145,11 +145,7 @@ def push(body: PushRequest, who: Operator, rt: Rt, session: Db) -> PushResponse 
         )
     actor = Actor(who.username, who.role.rank, who.client_id)
     try:
-        engine = rt.sessions.kw["bind"]
-        if engine.dialect.name == "postgresql":
-            results = push_pg.apply_batch(engine, actor, body.mutations)
-        else:
-            results = apply_batch(rt.sessions, actor, body.mutations)
+        results = push_path.apply_batch(rt.sessions, actor, body.mutations)
     except SeqGap as gap:
         detail = (
             f"Thiếu thay đổi số {gap.expected_seq}: máy chủ đã nhận đến số {gap.last_seq}. "
