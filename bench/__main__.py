@@ -29,6 +29,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "dashboard": "bench.dashboard",
     "presence": "bench.presence",
     "update": "bench.update",
+    "unit_inbox": "bench.unit_inbox",
 }
 
 

@@ -1,0 +1,58 @@
+"""Per unit, how forwarded tickets were answered: on time, late, overdue now, returned (JSON rows).
+
+The national service-quality index scores "tỷ lệ phản ánh, kiến nghị xử lý đúng hạn": a ticket answered
+on or before its deadline's day (Vietnam's day) is on time; the rate is on time / answered. Days to
+answer are working days (the holiday catalog's WorkCalendar) from the forwarding day to the answer's day.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from protocol.workdays import WorkCalendar
+
+
+@dataclass(frozen=True)
+class ForwardingFacts:
+    """One forwarding as the report needs it: days only, in Vietnam's calendar."""
+
+    unit_code: str
+    state: str  # forwarded | answered | returned
+    forwarded_on: date
+    deadline: date
+    answered_on: date | None
+
+
+def unit_timeliness(
+    facts: Iterable[ForwardingFacts], names: dict[str, str], today: date, calendar: WorkCalendar
+) -> dict[str, Any]:
+    """One row per unit that received tickets (in the catalog's name, else its code), then the total."""
+    by_unit: dict[str, list[ForwardingFacts]] = {}
+    for fact in facts:
+        by_unit.setdefault(fact.unit_code, []).append(fact)
+    rows = [
+        {"unit_code": code, "unit": names.get(code, code), **_figures(group, today, calendar)}
+        for code, group in sorted(by_unit.items(), key=lambda item: names.get(item[0], item[0]))
+    ]
+    everything = [fact for group in by_unit.values() for fact in group]
+    return {"today": today.isoformat(), "units": rows, "total": _figures(everything, today, calendar)}
+
+
+def _figures(group: list[ForwardingFacts], today: date, calendar: WorkCalendar) -> dict[str, Any]:
+    answered = [f for f in group if f.state == "answered" and f.answered_on is not None]
+    on_time = sum(1 for f in answered if f.answered_on is not None and f.answered_on <= f.deadline)
+    days = [calendar.working_days_between(f.forwarded_on, f.answered_on) for f in answered if f.answered_on]
+    return {
+        "forwarded": len(group),
+        "answered_on_time": on_time,
+        "answered_late": len(answered) - on_time,
+        "overdue_now": sum(1 for f in group if f.state == "forwarded" and today > f.deadline),
+        "waiting": sum(1 for f in group if f.state == "forwarded" and today <= f.deadline),
+        "returned": sum(1 for f in group if f.state == "returned"),
+        "on_time_rate": round(100 * on_time / len(answered), 1) if answered else None,
+        "median_working_days": statistics.median(days) if days else None,
+    }

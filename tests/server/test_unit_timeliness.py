@@ -1,0 +1,100 @@
+"""Each unit's answers against their deadlines: on time, late, overdue now, returned, the on-time rate and
+the median working days to answer, across Tết and a swapped Saturday; served to supervisors only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from reports import Period
+from server.db import create_server_engine, migrate
+from server.models import Forwarding, Holiday, Unit
+from server.services.unit_timeliness import timeliness
+from tests.server.server_lab import Desk, ServerProcess, new_id, ticket
+
+VN = timezone(timedelta(hours=7))
+TET_2026 = [date(2026, 2, day) for day in range(14, 23)]
+SWAPPED_SATURDAY = date(2026, 3, 7)
+
+
+def forwarding(
+    unit: str, state: str, forwarded: date, deadline: date, answered: date | None = None
+) -> Forwarding:
+    def at(day: date) -> datetime:  # 16:30 in Vietnam: still that day there, 09:30 UTC
+        return datetime(day.year, day.month, day.day, 16, 30, tzinfo=VN).astimezone(UTC)
+
+    return Forwarding(
+        id=str(uuid.uuid4()),
+        ticket_id=str(uuid.uuid4()),
+        unit_code=unit,
+        state=state,
+        forwarded_at=at(forwarded),
+        forwarded_by="dtv1",
+        deadline=deadline,
+        answered_at=at(answered) if answered else None,
+        returned_at=at(forwarded + timedelta(days=1)) if state == "returned" else None,
+    )
+
+
+def province(tmp_path: Path) -> Session:
+    engine = create_server_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    migrate(engine)
+    session = Session(engine)
+    session.add_all(Holiday(day=day, name="Tết Nguyên đán", is_working_day=False) for day in TET_2026)
+    session.add(Holiday(day=SWAPPED_SATURDAY, name="Làm bù", is_working_day=True))
+    session.merge(Unit(code="so-y-te", name="Sở Y tế"))
+    session.merge(Unit(code="so-tu-phap", name="Sở Tư pháp"))
+    session.add_all(
+        [
+            # forwarded Thu 12/2, answered Thu 26/2, its deadline: Fri 13 then Mon 23 to Thu 26 = 5 days
+            forwarding("so-y-te", "answered", date(2026, 2, 12), date(2026, 2, 26), date(2026, 2, 26)),
+            # forwarded Wed 4/3, answered Wed 11/3, a day late: Thu, Fri, Sat 7 (worked), Mon, Tue, Wed = 6
+            forwarding("so-y-te", "answered", date(2026, 3, 4), date(2026, 3, 10), date(2026, 3, 11)),
+            forwarding("so-y-te", "forwarded", date(2026, 3, 4), date(2026, 3, 10)),  # overdue on 12/3
+            forwarding("so-tu-phap", "returned", date(2026, 3, 2), date(2026, 3, 9)),
+            forwarding("so-tu-phap", "forwarded", date(2026, 3, 12), date(2026, 3, 19)),  # still in time
+            forwarding("so-tu-phap", "answered", date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 6)),
+        ]
+    )
+    session.commit()
+    return session
+
+
+def test_each_unit_counts_on_time_late_overdue_and_returned_in_working_days(tmp_path: Path) -> None:
+    session = province(tmp_path)
+    figures = timeliness(session, Period(date(2026, 2, 1), date(2026, 3, 31)), today=date(2026, 3, 12))
+    health, justice = figures["units"][1], figures["units"][0]  # by name: Sở Tư pháp, Sở Y tế
+    assert health == {
+        "unit_code": "so-y-te", "unit": "Sở Y tế", "forwarded": 3, "answered_on_time": 1,
+        "answered_late": 1, "overdue_now": 1, "waiting": 0, "returned": 0, "on_time_rate": 50.0,
+        "median_working_days": 5.5,
+    }  # fmt: skip
+    assert justice["unit"] == "Sở Tư pháp"
+    assert (justice["forwarded"], justice["returned"], justice["waiting"]) == (2, 1, 1)
+    assert justice["on_time_rate"] is None  # January's answer is outside the period
+    assert figures["total"]["forwarded"] == 5
+    assert figures["total"]["on_time_rate"] == 50.0
+
+
+def test_a_supervisor_reads_the_units_on_time_figures_and_an_operator_cannot(server: ServerProcess) -> None:
+    admin, operator, supervisor = Desk(server, "admin"), Desk(server, "dtv1"), Desk(server, "giamsat")
+    assert admin.http.put("/api/v1/catalog/unit/so-xay-dung", json={"name": "Sở Xây dựng"}).status_code == 200
+    ticket_id = new_id()
+    values = ticket("P-DH-1", level=3, content="Hỏi cấp phép xây dựng nhà ở riêng lẻ.")
+    assert operator.push([operator.mutation("ticket", "create", ticket_id, values)]).status_code == 200
+    sent = operator.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-xay-dung"})
+    assert sent.status_code == 201, sent.text
+    today = datetime.now(VN).date()
+    span = {"from": (today - timedelta(days=1)).isoformat(), "to": today.isoformat()}
+    answer = supervisor.http.get("/api/v1/reports/units-on-time", params=span)
+    assert answer.status_code == 200, answer.text
+    row = next(r for r in answer.json()["units"] if r["unit_code"] == "so-xay-dung")
+    assert (row["unit"], row["forwarded"], row["waiting"], row["on_time_rate"]) == ("Sở Xây dựng", 1, 1, None)
+    assert operator.http.get("/api/v1/reports/units-on-time", params=span).status_code == 403
+    wrong = supervisor.http.get(
+        "/api/v1/reports/units-on-time", params={"from": span["to"], "to": "2020-01-01"}
+    )
+    assert wrong.status_code == 422
