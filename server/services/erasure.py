@@ -11,13 +11,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from protocol import Mutation
 from protocol.erasure import ENTITY, REDACTED_TEXT, phone_digest
 from server.models import Call, Ticket
 from server.services import tickets
 from server.services.calls import call_data
 from server.services.feed import PendingChanges, publish
-from server.services.values import to_json
 
 ERASER_RANK = 3  # an admin's erasure is not undone by an operator's later edit of the same fields
 
@@ -76,14 +74,4 @@ def apply_retention(session: Session, cutoff: datetime, by: str, now: datetime) 
 def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, feed: PendingChanges) -> None:
     """The citizen's fields emptied and the text marked, through the server's one ticket write path."""
     changes = {"phone": "", "citizen_name": "", "citizen_address": "", "content": REDACTED_TEXT}
-    mutation = Mutation(
-        seq=1,
-        mutation_id=str(uuid.uuid4()),
-        entity="ticket",
-        op="update",
-        entity_id=ticket.id,
-        base_version=ticket.version,
-        payload={"changes": changes, "before": {k: to_json(getattr(ticket, k)) for k in changes}},
-        made_at=now,
-    )
-    tickets.update(session, mutation, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)
+    tickets.edit_from_server(session, ticket, changes, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)

@@ -13,12 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from protocol import Mutation
 from protocol.workdays import WorkCalendar
 from server.models import Forwarding, Holiday, LevelRule, Ticket, Unit, UnitAccount
 from server.services import tickets
 from server.services.feed import PendingChanges, publish
-from server.services.values import to_json
 
 OPEN = "forwarded"
 DEFAULT_DAYS = {1: 0, 2: 5, 3: 10, 4: 15}  # when the level catalog has no rule
@@ -186,17 +184,6 @@ def _edit_ticket(
     session: Session, ticket: Ticket, changes: dict[str, Any], by: str, rank: int, client: str, now: datetime
 ) -> None:
     """One edit through the server's ticket write path, published to the desks' feed."""
-    before = {name: to_json(getattr(ticket, name)) for name in changes}
-    mutation = Mutation(
-        seq=1,
-        mutation_id=str(uuid.uuid4()),
-        entity="ticket",
-        op="update",
-        entity_id=ticket.id,
-        base_version=ticket.version,
-        payload={"changes": changes, "before": before},
-        made_at=now,
-    )
     feed = PendingChanges()
-    tickets.update(session, mutation, tickets.Actor(by, rank, client), now, feed)
+    tickets.edit_from_server(session, ticket, changes, tickets.Actor(by, rank, client), now, feed)
     publish(session, feed)

@@ -198,6 +198,28 @@ def update(
     return Applied(ticket.version, outcomes, lost_reason(outcomes))
 
 
+def edit_from_server(
+    session: Session,
+    ticket: Ticket,
+    changes: dict[str, Any],
+    actor: Actor,
+    now: datetime,
+    feed: PendingChanges,
+) -> Applied:
+    """An edit the server makes itself (a unit's answer, an erasure), merged by the same rules as a desk's."""
+    mutation = Mutation(
+        seq=1,
+        mutation_id=str(uuid.uuid4()),
+        entity="ticket",
+        op="update",
+        entity_id=ticket.id,
+        base_version=ticket.version,
+        payload={"changes": changes, "before": {name: to_json(getattr(ticket, name)) for name in changes}},
+        made_at=now,
+    )
+    return update(session, mutation, actor, now, feed)
+
+
 def settle(
     session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
 ) -> Applied:
