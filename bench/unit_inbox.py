@@ -1,5 +1,6 @@
-"""`unit_inbox`: a unit's inbox page with 10,000 open tickets, served by a real uvicorn on PostgreSQL,
-beside the bare SELECT of the same page (psycopg) in the same run.
+"""`unit_inbox`: a unit's inbox page with 10,000 open tickets (its first page of the nearest deadlines and
+the count of all), served by a real uvicorn on PostgreSQL, beside the bare SELECT of the same page and the
+same count (psycopg) in the same run.
 
 The page's time is the HTTP round trip on loopback over a kept-alive connection (the server's time plus
 well under a millisecond of loopback); the other units' tickets and the answered ones are there too, so
@@ -30,9 +31,10 @@ UNIT = "so-bench"
 USERNAME = "bench.donvi"
 BARE = (
     "SELECT f.*, t.* FROM forwardings f JOIN tickets t ON t.id = f.ticket_id"
-    " WHERE f.unit_code = %s AND f.state = 'forwarded' ORDER BY f.deadline, f.forwarded_at"
+    " WHERE f.unit_code = %s AND f.state = 'forwarded' ORDER BY f.deadline, f.forwarded_at, f.id LIMIT %s"
 )
-BASELINE = "bare SELECT of the same rows (psycopg, fetchall)"
+COUNT = "SELECT count(*) FROM forwardings WHERE unit_code = %s AND state = 'forwarded'"
+BASELINE = "bare SELECT of the same page and its count (psycopg, fetchall)"
 FORWARDING_COLUMNS = (
     "id, ticket_id, unit_code, state, forwarded_at, forwarded_by, deadline, answered_by, answer, attachment,"
     " return_reason, extension_reason, extension_days, extension_state"
@@ -91,6 +93,7 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
 
     from server.db import create_server_engine
     from server.services import unit_accounts
+    from server.web.routes import INBOX_PAGE
 
     if pg_bin() is None:
         raise BenchError("PostgreSQL is not installed (apt-get install postgresql)")
@@ -116,12 +119,15 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
                     begun = time.perf_counter()
                     answer = http.get("/don-vi/")
                     page = time.perf_counter() - begun
-                    if answer.status_code != 200 or answer.text.count('class="ticket"') != OPEN_TICKETS:
-                        raise BenchError(f"the inbox did not list the {OPEN_TICKETS:,} open tickets")
+                    if answer.status_code != 200 or answer.text.count('class="ticket"') != INBOX_PAGE:
+                        raise BenchError(f"the inbox did not show a page of {INBOX_PAGE} tickets")
+                    if f"({OPEN_TICKETS})" not in answer.text:
+                        raise BenchError(f"the inbox does not count {OPEN_TICKETS} open tickets")
                     begun = time.perf_counter()
-                    rows = conn.execute(BARE, (UNIT,)).fetchall()
+                    rows = conn.execute(BARE, (UNIT, INBOX_PAGE)).fetchall()
+                    counted = conn.execute(COUNT, (UNIT,)).fetchone()
                     bare = time.perf_counter() - begun
-                    if len(rows) != OPEN_TICKETS:
+                    if len(rows) != INBOX_PAGE or counted is None or counted[0] != OPEN_TICKETS:
                         raise BenchError(f"the SELECT found {len(rows):,} rows")
                     if n >= 2:
                         page_ms.append(page * 1000)

@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from protocol.workdays import WorkCalendar
@@ -126,15 +126,28 @@ def decide_extension(session: Session, forwarding: Forwarding, grant: bool) -> N
         )
 
 
-def inbox(session: Session, unit_code: str) -> list[tuple[Forwarding, Ticket]]:
-    """The unit's open tickets, the nearest deadline first."""
+def inbox(
+    session: Session, unit_code: str, limit: int | None = None, offset: int = 0
+) -> list[tuple[Forwarding, Ticket]]:
+    """The unit's open tickets, the nearest deadline first (a page of them when `limit` is given)."""
     rows = session.execute(
         select(Forwarding, Ticket)
         .join(Ticket, Ticket.id == Forwarding.ticket_id)
         .where(Forwarding.unit_code == unit_code, Forwarding.state == OPEN)
-        .order_by(Forwarding.deadline, Forwarding.forwarded_at)
+        .order_by(Forwarding.deadline, Forwarding.forwarded_at, Forwarding.id)
+        .limit(limit)
+        .offset(offset)
     ).all()
     return [(forwarding, ticket) for forwarding, ticket in rows]
+
+
+def open_count(session: Session, unit_code: str) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(Forwarding.unit_code == unit_code, Forwarding.state == OPEN)
+        )
+        or 0
+    )
 
 
 def light(deadline: date, today: date, calendar: WorkCalendar) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 SESSION_COOKIE = "dv_session"
 LOGIN_COOKIE = "dv_login_csrf"
 MAX_PDF_BYTES = 5 * 1024 * 1024
+INBOX_PAGE = 50  # a phone screen's worth of scrolling; the nearest deadlines come first
 LIGHT_TEXT = {"green": "còn hạn", "yellow": "ngày làm việc cuối", "red": "quá hạn"}
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
@@ -115,15 +116,19 @@ async def logout(request: Request, rt: Rt, session: Db) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def inbox(request: Request, rt: Rt, session: Db) -> Response:
+def inbox(request: Request, rt: Rt, session: Db, trang: Annotated[int, Query(ge=1)] = 1) -> Response:
     with session.begin():
         found = _who(request, rt, session)
         if found is None:
             return _to_login()
         account, browser = found
         calendar, today = steps.work_calendar(session), _today()
+        total = steps.open_count(session, account.unit_code)
+        pages = max(1, -(-total // INBOX_PAGE))
+        page = min(trang, pages)  # a page past the end (tickets answered meanwhile) shows the last one
         rows = []
-        for forwarding, ticket in steps.inbox(session, account.unit_code):
+        opened = steps.inbox(session, account.unit_code, INBOX_PAGE, (page - 1) * INBOX_PAGE)
+        for forwarding, ticket in opened:
             light = steps.light(forwarding.deadline, today, calendar)
             rows.append(
                 {
@@ -135,7 +140,8 @@ def inbox(request: Request, rt: Rt, session: Db) -> Response:
                     "summary": _summary(steps.masked_text(ticket.content)),
                 }
             )
-        return _page(request, "inbox.html", _frame(session, account, browser) | {"rows": rows})
+        paging = {"rows": rows, "total": total, "page": page, "pages": pages}
+        return _page(request, "inbox.html", _frame(session, account, browser) | paging)
 
 
 @router.get("/phieu/{forwarding_id}", response_class=HTMLResponse)

@@ -1,0 +1,57 @@
+"""A unit with many open tickets sees them fifty at a time, the nearest deadline first, with plain links
+to the next and previous pages (no JavaScript), and the count of all of them in the heading."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from sqlalchemy.orm import Session
+
+from server.db import create_server_engine
+from server.services import unit_accounts
+from tests.server.server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
+
+OPEN = 55
+
+
+def signed_in_unit(server: ServerProcess) -> httpx.Client:
+    http = httpx.Client(base_url=server.base, timeout=60)
+    token = re.search(r'name="csrf" value="([^"]+)"', http.get("/don-vi/dang-nhap").text)
+    assert token is not None
+    form = {"username": "xaydung.an", "password": PASSWORD, "csrf": token.group(1)}
+    assert http.post("/don-vi/dang-nhap", data=form).status_code == 303
+    return http
+
+
+def codes(page: httpx.Response) -> list[str]:
+    assert page.status_code == 200, page.text
+    return re.findall(r"<strong>(P-TR-\d+)</strong>", page.text)
+
+
+def test_the_inbox_shows_fifty_tickets_a_page_nearest_deadline_first(server: ServerProcess) -> None:
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    assert admin.http.put("/api/v1/catalog/unit/so-xd-trang", json={"name": "Sở Xây dựng"}).status_code == 200
+    engine = create_server_engine(server.db_url)
+    with Session(engine) as session, session.begin():
+        unit_accounts.create(session, "xaydung.an", "so-xd-trang", PASSWORD)
+    engine.dispose()
+    made = [(new_id(), f"P-TR-{n:03d}") for n in range(OPEN)]
+    creates = [
+        operator.mutation("ticket", "create", ticket_id, ticket(code, level=2, content="Hỏi giấy phép."))
+        for ticket_id, code in made
+    ]
+    assert operator.push(creates).status_code == 200
+    for ticket_id, _ in made:  # one after another: forwarded_at orders tickets of the same deadline
+        sent = operator.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-xd-trang"})
+        assert sent.status_code == 201, sent.text
+    unit = signed_in_unit(server)
+    first = unit.get("/don-vi/")
+    assert f"Phiếu chờ đơn vị trả lời ({OPEN})" in first.text
+    assert codes(first) == [code for _, code in made[:50]]
+    assert 'href="/don-vi/?trang=2"' in first.text and "Trang 1/2" in first.text
+    second = unit.get("/don-vi/", params={"trang": 2})
+    assert codes(second) == [code for _, code in made[50:]]
+    assert 'href="/don-vi/?trang=1"' in second.text and "trang=3" not in second.text
+    assert codes(unit.get("/don-vi/", params={"trang": 9})) == codes(second)  # past the end: the last page
+    assert unit.get("/don-vi/", params={"trang": 0}).status_code == 422
