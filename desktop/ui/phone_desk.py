@@ -111,6 +111,7 @@ class PhoneDesk(QObject):
         self._build_actions()
         self._connect()
         self._secret: str | None = None
+        self._start_generation = 0
         self._route_watch: RouteWatch | None = None
         self._route_check_running = False
         self._route_timer = QTimer(self)
@@ -192,20 +193,38 @@ class PhoneDesk(QObject):
     def configured(self) -> bool:
         return bool(self.settings.sip_server.strip() and self.settings.sip_extension.strip())
 
-    def start(self, password: str | None = None) -> bool:
-        """Starts the agent on a worker thread when the account is set; False when a password is needed."""
+    def start(self, password: str | None = None) -> None:
+        """Starts the agent on a worker thread when the account is set; the saved password is read from the
+        keyring on a worker too (a slow or locked keyring never freezes the window)."""
+        self._start_generation += 1
         if not self.configured:
             self.show_registration()
-            return True
-        secret = password or self.passwords.get(self.settings.sip_server, self.settings.sip_extension)
-        if secret is None:
-            self.show_registration()
-            return False
+            return
+        if password:
+            self._start_with(password)
+            return
+        generation = self._start_generation
+        server, extension = self.settings.sip_server, self.settings.sip_extension
+        self._runner.run(
+            lambda: self.passwords.get(server, extension),
+            lambda secret: self._on_password_read(generation, secret),
+            lambda _error: self._on_password_read(generation, None),
+        )
+
+    def _on_password_read(self, generation: int, secret: object) -> None:
+        if generation != self._start_generation:
+            return  # stopped or started again meanwhile
+        if not isinstance(secret, str) or not secret:
+            self.show_registration()  # no saved password: the account dialog asks for one
+            return
+        self._start_with(secret)
+
+    def _start_with(self, secret: str) -> None:
         try:
             account = account_from(self.settings, secret)
         except ValueError as error:  # a hand-edited settings file: say so, the desk goes on without phone
             self._on_start_failed(error)
-            return True
+            return
         agent = self._agent_factory(account, self.bridge, self.session.audio_for)
         self.agent = agent
         self._secret = secret
@@ -216,7 +235,6 @@ class PhoneDesk(QObject):
         self.show_registration()
         self._runner.run(agent.start, lambda _r: None, self._on_start_failed)
         self.callbacks.reload()
-        return True
 
     def on_route_timer_timeout(self) -> None:
         """Every few seconds: has the route to the PBX moved to another local address? (off the GUI thread)"""
@@ -247,6 +265,7 @@ class PhoneDesk(QObject):
     def stop(self) -> None:
         """Stops the agent (bounded: < 2 s) and flushes the call log; called when the desk closes."""
         self._route_timer.stop()
+        self._start_generation += 1  # a keyring read still running starts nothing
         agent, self.agent = self.agent, None
         if agent is not None:
             agent.stop()

@@ -1,0 +1,59 @@
+"""The saved SIP password is read from the keyring on a worker: a slow or locked keyring (a Secret Service
+waiting for its unlock prompt) never freezes the window, and a desk stopped meanwhile starts nothing.
+
+Through the lab's real Kamailio, offscreen Qt, a keyring in memory that answers only when released."""
+
+from __future__ import annotations
+
+import threading
+
+from memory_keyring import MemoryKeyring
+
+from desktop.services.phone_secrets import SipPasswordStore
+
+
+class LockedKeyring(MemoryKeyring):
+    """Answers a read only once `unlocked` is set, and remembers on which thread it was asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unlocked = threading.Event()
+        self.read_on: list[threading.Thread] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.read_on.append(threading.current_thread())
+        self.unlocked.wait(10)
+        return super().get_password(service, username)
+
+
+def locked_copy_of(desk) -> LockedKeyring:  # type: ignore[no-untyped-def]
+    keyring = LockedKeyring()
+    keyring.secrets = dict(desk.keyring.secrets)
+    desk.phone.passwords = SipPasswordStore(keyring)
+    return keyring
+
+
+def test_a_locked_keyring_does_not_freeze_the_window_and_the_phone_registers_once_it_answers(
+    qtbot, make_desk, kamailio
+):
+    desk = make_desk(kamailio, start=False)
+    keyring = locked_copy_of(desk)
+    desk.phone.start()  # returns at once: the keyring has not answered yet
+    qtbot.waitUntil(lambda: keyring.read_on != [])
+    assert keyring.read_on[0] is not threading.main_thread()
+    assert desk.phone.agent is None
+    desk.window.form.phone_edit.setText("0912 345 678")  # the window still answers the operator
+    keyring.unlocked.set()
+    qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+
+
+def test_a_desk_closed_while_the_keyring_is_locked_starts_no_phone(qtbot, make_desk, kamailio):
+    desk = make_desk(kamailio, start=False)
+    keyring = locked_copy_of(desk)
+    desk.phone.start()
+    qtbot.waitUntil(lambda: keyring.read_on != [])
+    desk.phone.stop()
+    keyring.unlocked.set()
+    desk.runner.wait_for_done(10000)
+    qtbot.wait(300)
+    assert desk.phone.agent is None
