@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import Select, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from desktop.store.phone_models import Callback, CallbackAttempt
 # After no answer or busy, try again after these delays (then the last one again), at most MAX_ATTEMPTS times.
 RETRY_DELAYS = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4))
 MAX_ATTEMPTS = 5
+UNIT_ACTOR = "don-vi:"  # the server's name for a unit's account when it edits a ticket
 _CALL_KINDS = (CallbackKind.MISSED.value, CallbackKind.ABANDONED.value)
 
 
@@ -252,7 +253,8 @@ class CallbackQueue:
 
     def sync_from_tickets(self, *, days: int = 14, limit: int = 500) -> int:
         """Queues phone tickets resolved in the last `days` and not rated: level 2-4 need their answer
-        given, level 1 a satisfaction survey. Returns how many callbacks were added.
+        given, level 1 a satisfaction survey; and open level 2-4 tickets a unit answered (answer ready).
+        Returns how many callbacks were added.
 
         The status/satisfaction test is literal SQL so SQLite can use the surveys' partial index
         (a bound parameter would hide the implication from the planner).
@@ -276,7 +278,11 @@ class CallbackQueue:
         try:
             with self._store.writes.begin() as session:
                 self._settle_rated(session, now)
-                for ticket_id, phone, level, resolved_at in session.execute(query).all():
+                found = [
+                    *session.execute(query).all(),
+                    *session.execute(self._unit_answers(days, now, limit)),
+                ]
+                for ticket_id, phone, level, resolved_at in found:
                     kind = CallbackKind.ANSWER_READY if level > 1 else CallbackKind.SURVEY
                     session.add(
                         Callback(
@@ -296,6 +302,27 @@ class CallbackQueue:
         except OperationalError as error:
             raise explain(error) from error
         return added
+
+    @staticmethod
+    def _unit_answers(days: int, now: datetime, limit: int) -> Select[str, str, int, datetime]:
+        """Open phone tickets whose answer a unit wrote on its web page (the server edits the ticket as
+        `don-vi:<account>`, and the pull brings that edit): the citizen is called back with it."""
+        return (
+            select(models.Ticket.id, models.Ticket.phone, models.Ticket.level, models.Ticket.updated_at)
+            .outerjoin(Callback, Callback.ticket_id == models.Ticket.id)
+            .where(
+                models.Ticket.updated_by.startswith(UNIT_ACTOR, autoescape=True),
+                models.Ticket.status != TicketStatus.RESOLVED.value,
+                models.Ticket.level > 1,
+                models.Ticket.answer != "",
+                models.Ticket.updated_at >= now - timedelta(days=days),
+                models.Ticket.channel == Channel.PHONE.value,
+                models.Ticket.phone != "",
+                Callback.id.is_(None),
+            )
+            .order_by(models.Ticket.updated_at)
+            .limit(limit)
+        )
 
     @staticmethod
     def _settle_rated(session: Session, now: datetime) -> None:
