@@ -1,4 +1,4 @@
-"""Wrap-ups and call recordings in the store: one disposition per call, WAV files kept for a period."""
+"""Wrap-ups and call recordings in the store: one disposition per call, sealed recordings kept a while."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from desktop.services.phone_codes import Disposition
+from desktop.services.recording_vault import EXTENSION
 from desktop.store import models
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
@@ -55,12 +56,13 @@ def recording_of(store: LocalStore, log_id: str) -> Path | None:
     return Path(value) if value else None
 
 
-ORPHAN_AGE = timedelta(hours=6)  # a WAV no call registered by then was left by a crash (or a killed desk)
+ORPHAN_AGE = timedelta(hours=6)  # a file no call registered by then was left by a crash (or a killed desk)
+RECORDING_PATTERNS = ("*.wav", f"*{EXTENSION}")  # plain WAVs of older versions, sealed recordings
 
 
 def purge_recordings(store: LocalStore, older_than: datetime, folder: Path | None = None) -> int:
-    """Deletes the WAV files recorded before `older_than` and their rows, and in `folder` the WAV files no
-    call registered that are older than ORPHAN_AGE (a call cut by a crash); returns how many were removed."""
+    """Deletes the recordings made before `older_than` and their rows, and in `folder` the recording files
+    no call registered that are older than ORPHAN_AGE (a call cut by a crash); returns how many went."""
     removed = _purge_orphans(store, folder) if folder is not None else 0
     try:
         with store.writes.begin() as session:
@@ -81,11 +83,12 @@ def _purge_orphans(store: LocalStore, folder: Path) -> int:
         registered = {Path(path).resolve() for path in connection.scalars(select(CallRecording.path))}
     stale = time.time() - ORPHAN_AGE.total_seconds()
     removed = 0
-    for wav in folder.rglob("*.wav"):
-        try:
-            if wav.resolve() not in registered and wav.stat().st_mtime < stale:
-                wav.unlink()
-                removed += 1
-        except OSError:
-            continue
+    for pattern in RECORDING_PATTERNS:
+        for file in folder.rglob(pattern):
+            try:
+                if file.resolve() not in registered and file.stat().st_mtime < stale:
+                    file.unlink()
+                    removed += 1
+            except OSError:
+                continue
     return removed

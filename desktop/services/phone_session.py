@@ -30,9 +30,10 @@ from desktop.services.caller_history import CallerHistoryService
 from desktop.services.calls import CallLog
 from desktop.services.phone_audio import TeeSink
 from desktop.services.phone_codes import AttemptOutcome, CallbackKind, Disposition
+from desktop.services.recording_vault import EXTENSION, EncryptedRecorder
 from desktop.store.errors import StoreError, explain
 from desktop.store.local import LocalStore
-from desktop.telephony.audio import AudioSink, AudioSource, CallAudio, NullSink, WavRecorder
+from desktop.telephony.audio import AudioSink, AudioSource, CallAudio, NullSink
 from desktop.telephony.events import CallEnded, CallState, CallStateChanged, EndReason, IncomingCall
 
 log = logging.getLogger(__name__)
@@ -90,11 +91,13 @@ class FinishedCall:
 
 @dataclass
 class RecordingPolicy:
-    """Whether calls are recorded to WAV, where, and for how many days the files are kept."""
+    """Whether calls are recorded (sealed with `key`, see recording_vault.py), where, and for how many days
+    the files are kept. Without a key nothing is recorded: a recording is never left on disk in the clear."""
 
     enabled: bool = False
     folder: Path | None = None
     retention_days: int = 30
+    key: bytes | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -331,13 +334,15 @@ class PhoneSession:
         policy = self.recordings
         with self._lock:
             call = self._calls.get(sip_call_id)
-        if policy.enabled and policy.folder is not None and call is not None:
+        if policy.enabled and policy.folder is not None and call is not None and policy.key is None:
+            self._on_error("Không ghi âm cuộc gọi này: chưa có khóa mã hoá bản ghi âm trong kho khóa.")
+        elif policy.enabled and policy.folder is not None and call is not None and policy.key is not None:
             month = self._clock().strftime("%Y-%m")
             folder = policy.folder / month
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                path = folder / f"{call.log_id}.wav"
-                sink = WavRecorder(path)
+                path = folder / f"{call.log_id}{EXTENSION}"
+                sink = EncryptedRecorder(path, policy.key)
                 call.recording = path
             except OSError as error:
                 self._on_error(f"Không ghi âm được cuộc gọi (thư mục {folder}): {error}")

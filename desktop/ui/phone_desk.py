@@ -517,11 +517,13 @@ def install_phone(
 
     from desktop.services.phone_secrets import default_backend
     from desktop.services.phone_session import RecordingPolicy
+    from desktop.services.recording_vault import RecordingKey
 
     recordings = RecordingPolicy(
         enabled=settings.phone_record_calls,
         folder=Path(data_dir) / "recordings",
         retention_days=settings.phone_recording_retention_days,
+        key=RecordingKey(default_backend()).get_or_create(),
     )
     holder: dict[str, PhoneDesk] = {}
     session = PhoneSession(

@@ -18,6 +18,7 @@ from memory_keyring import MemoryKeyring
 
 from desktop.services.phone_secrets import SipPasswordStore
 from desktop.services.phone_session import PhoneSession, RecordingPolicy
+from desktop.services.recording_vault import RecordingKey
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.telephony import AgentPolicy
@@ -139,7 +140,11 @@ def make_desk(qtbot: Any, store: LocalStore, tmp_path: Path, siplab: Any) -> Ite
         passwords = SipPasswordStore(keyring)
         passwords.set(server, user, siplab.PASSWORDS[user])
         session = PhoneSession(
-            store, "kiem.thu", recordings=RecordingPolicy(enabled=record, folder=tmp_path / "recordings")
+            store,
+            "kiem.thu",
+            recordings=RecordingPolicy(
+                enabled=record, folder=tmp_path / "recordings", key=RecordingKey(keyring).get_or_create()
+            ),
         )
         phone = PhoneDesk(
             window, session, settings, passwords, runner, policy=TEST_POLICY, route_check_seconds=0.5

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEventLoop, QTimer, QUrl
 
 from desktop.services.phone_audio import PcmRing, RingSink, RingSource, TeeSink
 from desktop.services.phone_session import PhoneSession, RecordingPolicy
+from desktop.services.recording_vault import RecordingKey, decrypt_pcm
 from desktop.services.ringtone import RING_RATE, RING_SECONDS, ringtone_path, ringtone_wav
 from desktop.settings import Settings
 from desktop.telephony.audio import MemorySink
@@ -184,7 +185,10 @@ def test_a_tee_hands_every_frame_to_each_sink_and_survives_a_failing_one():
 
 
 def test_the_session_plays_the_far_end_to_the_headset_as_well_as_the_recording(store, tmp_path):
-    session = PhoneSession(store, "kiem.thu", recordings=RecordingPolicy(enabled=True, folder=tmp_path))
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    session = PhoneSession(
+        store, "kiem.thu", recordings=RecordingPolicy(enabled=True, folder=tmp_path, key=key)
+    )
     try:
         playback, capture = PcmRing(1000), PcmRing(1000)
         session.use_sound_device(lambda: RingSink(playback), lambda: RingSource(capture))
@@ -196,9 +200,8 @@ def test_the_session_plays_the_far_end_to_the_headset_as_well_as_the_recording(s
         assert audio.source is not None and audio.source.read(len(spoken)) == spoken
         audio.sink.close()
         assert playback.contents() == heard
-        recorded = next(tmp_path.rglob("*.wav"))
-        with wave.open(str(recorded), "rb") as wav:
-            assert wav.readframes(wav.getnframes()) == heard
+        recorded = next(tmp_path.rglob("*.rec"))
+        assert decrypt_pcm(recorded, key) == heard
     finally:
         session.close()
 

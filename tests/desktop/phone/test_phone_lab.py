@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import wave
 from datetime import timedelta
@@ -16,6 +17,7 @@ from desktop.domain.ticket import TicketDraft
 from desktop.services.calls import CallLog
 from desktop.services.phone_codes import AttemptOutcome, CallbackKind, CallbackStatus, Disposition
 from desktop.services.phone_recordings import recording_of, wrap_up_of
+from desktop.services.recording_vault import RecordingKey, decrypted_wav
 from desktop.services.tickets import TicketService
 from desktop.store import models
 from desktop.telephony.g711 import decode
@@ -148,7 +150,9 @@ def test_a_citizen_calls_the_popup_shows_their_history_answered_by_key_recorded_
     assert wrap_up_of(store, log_id) is Disposition.INFORMATION_GIVEN
     recording = recording_of(store, log_id)
     assert recording is not None and recording.exists()
-    with wave.open(str(recording), "rb") as wav:
+    key = RecordingKey(desk.keyring).existing()
+    assert key is not None and b"RIFF" not in recording.read_bytes()  # sealed at rest, no WAV in the clear
+    with wave.open(io.BytesIO(decrypted_wav(recording, key)), "rb") as wav:
         assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 8000)
         heard = wav.readframes(wav.getnframes())
     played = b"".join(decode(payload, "alaw") for payload in pcap_rtp_payloads(PCAP))

@@ -1,0 +1,119 @@
+"""Call recordings sealed at rest: playable with this keyring's key only, refused when cut or tampered."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import wave
+
+import pytest
+from memory_keyring import MemoryKeyring
+
+from desktop.domain.codes import CallDirection
+from desktop.services.phone_session import PhoneSession, RecordingPolicy
+from desktop.services.recording_vault import (
+    EncryptedRecorder,
+    RecordingError,
+    RecordingKey,
+    decrypt_pcm,
+    decrypted_wav,
+)
+from desktop.telephony import IncomingCall
+
+VOICE = bytes(range(256)) * 200  # 51,200 bytes: three whole sealed chunks and a partial one
+
+
+def _record(path, key, pcm=VOICE):
+    recorder = EncryptedRecorder(path, key)
+    for start in range(0, len(pcm), 320):  # 20 ms frames, as the RTP thread hands them in
+        recorder.write(pcm[start : start + 320])
+    recorder.close()
+
+
+def test_a_recording_is_ciphertext_on_disk_and_plays_back_sample_for_sample(tmp_path):
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    path = tmp_path / "call.rec"
+    _record(path, key)
+    on_disk = path.read_bytes()
+    assert VOICE[:64] not in on_disk and b"RIFF" not in on_disk
+    assert decrypt_pcm(path, key) == VOICE
+    with wave.open(io.BytesIO(decrypted_wav(path, key)), "rb") as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 8000)
+        assert wav.readframes(wav.getnframes()) == VOICE
+
+
+def test_the_key_is_made_once_and_kept_in_the_keyring():
+    keyring = MemoryKeyring()
+    first = RecordingKey(keyring).get_or_create()
+    assert len(first) == 32
+    assert RecordingKey(keyring).get_or_create() == first  # the next start finds the same key
+    assert RecordingKey(MemoryKeyring()).get_or_create() != first  # another machine's keyring: another key
+
+
+def test_another_desks_key_cannot_play_a_recording(tmp_path):
+    path = tmp_path / "call.rec"
+    _record(path, RecordingKey(MemoryKeyring()).get_or_create())
+    with pytest.raises(RecordingError, match="khóa của máy này không khớp"):
+        decrypt_pcm(path, RecordingKey(MemoryKeyring()).get_or_create())
+
+
+def test_a_changed_byte_is_detected(tmp_path):
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    path = tmp_path / "call.rec"
+    _record(path, key)
+    data = bytearray(path.read_bytes())
+    data[40] ^= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(RecordingError, match="đã bị sửa"):
+        decrypt_pcm(path, key)
+
+
+def test_a_recording_cut_by_a_crash_is_refused_not_played_as_complete(tmp_path):
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    path = tmp_path / "call.rec"
+    recorder = EncryptedRecorder(path, key)
+    recorder.write(VOICE)  # three sealed chunks reach the disk; the desk dies before close()
+    with pytest.raises(RecordingError, match="không trọn vẹn"):
+        decrypt_pcm(path, key)
+    recorder.close()
+    assert decrypt_pcm(path, key) == VOICE
+
+
+def test_a_call_is_recorded_sealed_and_without_a_key_not_at_all(store, tmp_path):
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    errors: list[str] = []
+    for policy_key, caller in ((key, "sip-1"), (None, "sip-2")):
+        session = PhoneSession(
+            store,
+            "dtv-lan",
+            recordings=RecordingPolicy(True, tmp_path, retention_days=30, key=policy_key),
+            on_error=errors.append,
+        )
+        try:
+            session.on_incoming(IncomingCall(caller, "0912345678", "", "sip:0912345678@x", "From", 0.0))
+            audio = session.audio_for(caller, CallDirection.INBOUND)
+            audio.sink.write(VOICE)
+            audio.sink.close()
+        finally:
+            session.close()
+    sealed = list(tmp_path.rglob("*.rec"))
+    assert len(sealed) == 1 and decrypt_pcm(sealed[0], key) == VOICE
+    assert not list(tmp_path.rglob("*.wav"))
+    assert errors == ["Không ghi âm cuộc gọi này: chưa có khóa mã hoá bản ghi âm trong kho khóa."]
+
+
+def test_a_sealed_file_left_by_a_crashed_call_is_deleted_at_the_next_purge(store, tmp_path):
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    month = tmp_path / "2026-05"
+    month.mkdir()
+    crashed = month / "crashed.rec"
+    EncryptedRecorder(crashed, key).write(VOICE)  # never closed, never registered
+    hours_ago = time.time() - 7 * 3600
+    os.utime(crashed, (hours_ago, hours_ago))
+    session = PhoneSession(store, "dtv-lan", recordings=RecordingPolicy(True, tmp_path, 30, key=key))
+    try:
+        assert session.purge_recordings() == 1
+    finally:
+        session.close()
+    assert not crashed.exists()
