@@ -523,7 +523,6 @@ def install_phone(
         enabled=settings.phone_record_calls,
         folder=Path(data_dir) / "recordings",
         retention_days=settings.phone_recording_retention_days,
-        key=RecordingKey(default_backend()).get_or_create(),
     )
     holder: dict[str, PhoneDesk] = {}
     session = PhoneSession(
@@ -547,4 +546,10 @@ def install_phone(
     purge.timeout.connect(lambda: runner.run(session.purge_recordings, lambda _n: None, lambda _e: None))
     purge.start()
     runner.run(session.purge_recordings, lambda _n: None, lambda _e: None)
+
+    def keep_key(key: bytes) -> None:
+        recordings.key = key
+
+    # the recording key comes from the keyring on a worker too (a locked keyring never freezes the window)
+    runner.run(lambda: RecordingKey(default_backend()).get_or_create(), keep_key, lambda _e: None)
     return desk

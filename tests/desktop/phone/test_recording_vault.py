@@ -117,3 +117,39 @@ def test_a_sealed_file_left_by_a_crashed_call_is_deleted_at_the_next_purge(store
     finally:
         session.close()
     assert not crashed.exists()
+
+
+def test_the_desk_takes_the_recording_key_from_its_keyring_without_blocking_the_window(
+    qtbot, store, tmp_path, monkeypatch
+):
+    import desktop.services.phone_secrets as phone_secrets
+    from desktop.settings import Settings
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.phone_desk import install_phone
+    from desktop.ui.services import DeskServices
+    from desktop.ui.tasks import TaskRunner
+    from desktop.ui.ticket_form import UnsavedChoice
+
+    keyring = MemoryKeyring()
+    monkeypatch.setattr(
+        phone_secrets, "default_backend", lambda: keyring
+    )  # the test keyring, not the system's
+    runner = TaskRunner()
+    window = MainWindow(
+        DeskServices.for_store(store, "kiem.thu", page_size=50),
+        None,
+        runner,
+        lambda _w: UnsavedChoice.DISCARD,
+    )
+    qtbot.addWidget(window)
+    desk = install_phone(
+        window, store, Settings(operator="kiem.thu", phone_record_calls=True), tmp_path, runner
+    )
+    try:
+        qtbot.waitUntil(lambda: desk.session.recordings.key is not None, timeout=5000)
+        assert desk.session.recordings.key == RecordingKey(keyring).existing()
+        assert desk.session.recordings.enabled
+    finally:
+        desk.stop()
+        runner.wait_for_done(10000)
+        desk.session.close()
