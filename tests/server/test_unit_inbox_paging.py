@@ -4,6 +4,7 @@ to the next and previous pages (no JavaScript), and the count of all of them in 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 from sqlalchemy.orm import Session
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Session
 from server.db import create_server_engine
 from server.services import unit_accounts
 from tests.server.server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
+from tests.server.test_unit_pages import browser, shot
+
+__all__ = ["browser"]  # the module's headless chromium, shared with the unit pages' tests
 
 OPEN = 55
 
@@ -29,7 +33,9 @@ def codes(page: httpx.Response) -> list[str]:
     return re.findall(r"<strong>(P-TR-\d+)</strong>", page.text)
 
 
-def test_the_inbox_shows_fifty_tickets_a_page_nearest_deadline_first(server: ServerProcess) -> None:
+def test_the_inbox_shows_fifty_tickets_a_page_nearest_deadline_first(
+    server: ServerProcess, browser: object
+) -> None:
     admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
     assert admin.http.put("/api/v1/catalog/unit/so-xd-trang", json={"name": "Sở Xây dựng"}).status_code == 200
     engine = create_server_engine(server.db_url)
@@ -55,3 +61,17 @@ def test_the_inbox_shows_fifty_tickets_a_page_nearest_deadline_first(server: Ser
     assert 'href="/don-vi/?trang=1"' in second.text and "trang=3" not in second.text
     assert codes(unit.get("/don-vi/", params={"trang": 9})) == codes(second)  # past the end: the last page
     assert unit.get("/don-vi/", params={"trang": 0}).status_code == 422
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver: Any = browser
+    driver.get(f"{server.base}/don-vi/dang-nhap")
+    driver.find_element(By.ID, "username").send_keys("xaydung.an")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login").click()
+    WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith("/don-vi/"))
+    driver.find_element(By.ID, "next").click()  # a plain link: no JavaScript needed
+    WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith("trang=2"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "a.ticket")) == OPEN - 50
+    shot(driver, "05-hop-thu-trang-2")
