@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     access.add_argument("--phone", required=True)
     access.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (Vietnam time, inclusive)")
     access.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (inclusive)")
+    on_time = commands.add_parser(
+        "units-on-time", help="each unit's forwarded tickets against their deadlines, as JSON"
+    )
+    on_time.add_argument("--from", dest="start", required=True, help="first forwarding day, YYYY-MM-DD")
+    on_time.add_argument("--to", dest="end", required=True, help="last forwarding day (inclusive)")
     erase = commands.add_parser(
         "erase-citizen", help="erase a citizen on request: on the server and every desk"
     )
@@ -112,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         return _erase_citizen(engine, args.phone)
     if args.command == "access-log":
         return _access_log(engine, args)
+    if args.command == "units-on-time":
+        return _units_on_time(engine, args.start, args.end)
     if args.command in ("sessions", "end-session", "logins"):
         return _security(engine, args)
     if args.command == "publish-release":
@@ -261,6 +268,29 @@ def _erase_citizen(engine: object, phone: str) -> int:
         f"Đã xóa dữ liệu của người dân khỏi {done.tickets} phiếu và {done.calls} cuộc gọi trên máy chủ; "
         "các máy trạm sẽ xóa khi đồng bộ."
     )
+    return 0
+
+
+def _units_on_time(engine: object, start: str, end: str) -> int:
+    import json
+    from datetime import datetime
+
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from reports import Period
+    from server.services.forwarding import VN
+    from server.services.unit_timeliness import timeliness
+
+    assert isinstance(engine, Engine)
+    try:
+        period = Period.parse(start, end)
+    except ValueError as error:  # says which date and how to write it, in Vietnamese
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    with Session(engine) as session:
+        figures = timeliness(session, period, datetime.now(VN).date())
+    print(json.dumps(figures, ensure_ascii=False, indent=1))
     return 0
 
 

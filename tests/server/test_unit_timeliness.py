@@ -3,6 +3,10 @@ the median working days to answer, across Tết and a swapped Saturday; served t
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,7 +17,7 @@ from reports import Period
 from server.db import create_server_engine, migrate
 from server.models import Forwarding, Holiday, Unit
 from server.services.unit_timeliness import timeliness
-from tests.server.server_lab import Desk, ServerProcess, new_id, ticket
+from tests.server.server_lab import REPO, SECRET, Desk, ServerProcess, new_id, ticket
 
 VN = timezone(timedelta(hours=7))
 TET_2026 = [date(2026, 2, day) for day in range(14, 23)]
@@ -98,3 +102,17 @@ def test_a_supervisor_reads_the_units_on_time_figures_and_an_operator_cannot(ser
         "/api/v1/reports/units-on-time", params={"from": span["to"], "to": "2020-01-01"}
     )
     assert wrong.status_code == 422
+
+
+def test_an_admin_gets_the_same_figures_from_the_command_line(server: ServerProcess) -> None:
+    span = ("--from", "2026-01-01", "--to", "2026-12-31")
+    command = [sys.executable, "-m", "server", "--db", server.db_url, "units-on-time", *span]
+    env = {**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET}
+    made = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    supervisor = Desk(server, "giamsat")
+    served = supervisor.http.get("/api/v1/reports/units-on-time", params={"from": span[1], "to": span[3]})
+    assert json.loads(made.stdout)["units"] == served.json()["units"]
+    wrong = subprocess.run([*command[:-4], "--from", "31/02/2026", "--to", "2026-03-01"], cwd=REPO, env=env,
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert wrong.returncode == 2 and "Lỗi" in wrong.stderr
