@@ -79,10 +79,17 @@ class SipSettingsDialog(QDialog):
         self.password_edit = QLineEdit(self)
         self.password_edit.setObjectName("sipPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        known = passwords.get(settings.sip_server, settings.sip_extension) if settings.sip_server else None
-        self.password_edit.setPlaceholderText(
-            self.tr("(unchanged)") if known else self.tr("the extension's password")
-        )
+        self.password_edit.setPlaceholderText(self.tr("the extension's password"))
+        # The saved password is read on a worker (a locked keyring must not freeze the dialog); until it
+        # answers the field asks for one, then says "(unchanged)" when one is saved.
+        self._saved: tuple[str, str, str | None] | None = None
+        if settings.sip_server:
+            server, extension = settings.sip_server, settings.sip_extension
+            runner.run(
+                lambda: passwords.get(server, extension),
+                lambda found: self._on_saved_password_read(server, extension, found),
+                lambda _error: None,
+            )
         self.transport_combo = QComboBox(self)
         self.transport_combo.setObjectName("sipTransport")
         for label, value in (("UDP", "udp"), ("TCP", "tcp"), ("TLS", "tls")):
@@ -265,8 +272,20 @@ class SipSettingsDialog(QDialog):
             phone_ring_device=str(self.ring_combo.currentData() or ""),
         )
         typed = self.password_edit.text()
-        password = typed or self._passwords.get(edited.sip_server, edited.sip_extension)
-        return edited, password
+        return edited, typed or self._saved_password(edited.sip_server, edited.sip_extension)
+
+    def _on_saved_password_read(self, server: str, extension: str, found: object) -> None:
+        password = found if isinstance(found, str) and found else None
+        self._saved = (server, extension, password)
+        if password:
+            self.password_edit.setPlaceholderText(self.tr("(unchanged)"))
+
+    def _saved_password(self, server: str, extension: str) -> str | None:
+        """The password read at opening; another account (the operator changed server or extension without
+        typing a password) is looked up now, which is the only keyring read left on the GUI thread."""
+        if self._saved is not None and self._saved[:2] == (server, extension):
+            return self._saved[2]
+        return self._passwords.get(server, extension)
 
     def _problem(self, edited: Settings, password: str | None) -> str:
         if not edited.sip_server or not edited.sip_extension:

@@ -57,3 +57,23 @@ def test_a_desk_closed_while_the_keyring_is_locked_starts_no_phone(qtbot, make_d
     desk.runner.wait_for_done(10000)
     qtbot.wait(300)
     assert desk.phone.agent is None
+
+
+def test_the_account_dialog_opens_before_a_locked_keyring_answers_then_says_the_password_is_kept(qtbot):
+    from desktop.settings import Settings
+    from desktop.ui.sip_settings_dialog import SipSettingsDialog
+    from desktop.ui.tasks import TaskRunner
+
+    keyring = LockedKeyring()
+    SipPasswordStore(keyring).set("10.0.0.5", "101", "mat-khau-may-le")  # saved at an earlier session
+    passwords = SipPasswordStore(keyring)
+    runner = TaskRunner()
+    dialog = SipSettingsDialog(Settings(sip_server="10.0.0.5", sip_extension="101"), passwords, runner)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: keyring.read_on != [])
+    assert keyring.read_on[0] is not threading.main_thread()
+    assert dialog.password_edit.placeholderText() == "the extension's password"
+    keyring.unlocked.set()
+    qtbot.waitUntil(lambda: dialog.password_edit.placeholderText() == "(unchanged)")
+    assert dialog._edited()[1] == "mat-khau-may-le"  # OK and Test use the password read at opening
+    runner.wait_for_done(5000)
