@@ -53,7 +53,7 @@ class Settings:
     sip_tls_ca_file: str = ""  # PEM of the CAs that may sign the PBX's certificate; "": the system's
     sip_stun_server: str = ""  # "host[:port]": learn the public address behind NAT
     phone_record_calls: bool = False
-    phone_recording_retention_days: int = 30
+    # how long recordings are kept is the centre's decision (a central setting synced to every desk)
     phone_audio_output: str = ""
     phone_audio_input: str = ""
     phone_ring_device: str = ""

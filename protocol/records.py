@@ -63,6 +63,7 @@ class CatalogKind(StrEnum):
     LEVEL = "level"
     HOLIDAY = "holiday"
     KB_QA = "kb_qa"
+    SETTING = "setting"
 
 
 CATALOG_ENTITIES: frozenset[str] = frozenset(kind.value for kind in CatalogKind)
@@ -115,12 +116,35 @@ class KbQaRecord(_Record):
     procedures: list[str] = Field(default_factory=list, max_length=50)
 
 
+class SettingRecord(_Record):
+    """A setting the centre decides for every desk; key = its name (see CENTRAL_SETTINGS)."""
+
+    value: str = Field(min_length=1, max_length=200)
+
+
+RECORDING_RETENTION_DAYS = "recording_retention_days"
+# name -> (smallest, largest) whole number allowed
+CENTRAL_SETTINGS: dict[str, tuple[int, int]] = {RECORDING_RETENTION_DAYS: (1, 3650)}
+DEFAULT_RECORDING_RETENTION_DAYS = 30
+
+
+def central_setting_problem(name: str, value: str) -> str | None:
+    """Why a central setting is refused (Vietnamese), or None."""
+    if name not in CENTRAL_SETTINGS:
+        return f"Không có thiết lập chung «{name[:64]}»."
+    low, high = CENTRAL_SETTINGS[name]
+    if not value.isdigit() or not low <= int(value) <= high:
+        return f"Thiết lập «{name}» phải là số nguyên từ {low} đến {high}."
+    return None
+
+
 CATALOG_RECORDS: dict[CatalogKind, type[_Record]] = {
     CatalogKind.UNIT: UnitRecord,
     CatalogKind.FIELD: FieldRecord,
     CatalogKind.LEVEL: LevelRecord,
     CatalogKind.HOLIDAY: HolidayRecord,
     CatalogKind.KB_QA: KbQaRecord,
+    CatalogKind.SETTING: SettingRecord,
 }
 
 

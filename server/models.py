@@ -293,6 +293,15 @@ class Holiday(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class CentralSetting(Base):
+    """A setting the centre decides for every desk (protocol/records.py CENTRAL_SETTINGS)."""
+
+    __tablename__ = "central_settings"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class KbQa(Base):
     __tablename__ = "kb_qa"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

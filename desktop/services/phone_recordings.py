@@ -15,6 +15,7 @@ from desktop.store import models
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
 from desktop.store.phone_models import CallRecording, CallWrapUp
+from protocol.records import RECORDING_RETENTION_DAYS
 
 
 def save_wrap_up(
@@ -58,6 +59,15 @@ def recording_of(store: LocalStore, log_id: str) -> Path | None:
 
 ORPHAN_AGE = timedelta(hours=6)  # a file no call registered by then was left by a crash (or a killed desk)
 RECORDING_PATTERNS = ("*.wav", f"*{EXTENSION}")  # plain WAVs of older versions, sealed recordings
+
+
+def central_retention_days(store: LocalStore) -> int | None:
+    """The centre's retention period for recordings as last synced, or None before the first sync."""
+    with store.engine.connect() as connection:
+        value = connection.scalar(
+            select(models.CentralSetting.value).where(models.CentralSetting.name == RECORDING_RETENTION_DAYS)
+        )
+    return int(value) if value is not None and value.isdigit() else None
 
 
 def purge_recordings(store: LocalStore, older_than: datetime, folder: Path | None = None) -> int:

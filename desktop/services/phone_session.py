@@ -35,6 +35,7 @@ from desktop.store.errors import StoreError, explain
 from desktop.store.local import LocalStore
 from desktop.telephony.audio import AudioSink, AudioSource, CallAudio, NullSink
 from desktop.telephony.events import CallEnded, CallState, CallStateChanged, EndReason, IncomingCall
+from protocol.records import DEFAULT_RECORDING_RETENTION_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class RecordingPolicy:
 
     enabled: bool = False
     folder: Path | None = None
-    retention_days: int = 30
+    retention_days: int = DEFAULT_RECORDING_RETENTION_DAYS  # until the centre's setting has been synced
     key: bytes | None = field(default=None, repr=False)
 
 
@@ -356,9 +357,10 @@ class PhoneSession:
 
     def purge_recordings(self) -> int:
         """Deletes recordings older than the retention period; returns how many. Not on the GUI thread."""
-        from desktop.services.phone_recordings import purge_recordings
+        from desktop.services.phone_recordings import central_retention_days, purge_recordings
 
-        cutoff = self._clock() - timedelta(days=max(1, self.recordings.retention_days))
+        days = central_retention_days(self._store) or self.recordings.retention_days
+        cutoff = self._clock() - timedelta(days=max(1, days))
         return purge_recordings(self._store, cutoff, self.recordings.folder)
 
     def flush(self, timeout: float = 5.0) -> bool:

@@ -70,6 +70,14 @@ class Holiday(Base):
     is_working_day: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class CentralSetting(Base):
+    """A setting the centre decides for every desk, synced from the server (e.g. recording retention)."""
+
+    __tablename__ = "central_settings"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
 class Citizen(Base):
     """A caller, known by the phone number they call from."""
 

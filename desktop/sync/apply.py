@@ -45,6 +45,7 @@ CATALOG_TABLES: dict[str, tuple[type[models.Base], str]] = {
     "level": (models.LevelRule, "level"),
     "holiday": (models.Holiday, "day"),
     "kb_qa": (models.KbQa, "id"),
+    "setting": (models.CentralSetting, "name"),
 }
 
 

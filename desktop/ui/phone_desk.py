@@ -452,7 +452,6 @@ class PhoneDesk(QObject):
         if dialog.exec():
             self._save_settings(self.settings)
             self.session.recordings.enabled = self.settings.phone_record_calls
-            self.session.recordings.retention_days = self.settings.phone_recording_retention_days
             self.restart(dialog.session_password)
 
     # -- slots ---------------------------------------------------------------------------------
@@ -522,7 +521,6 @@ def install_phone(
     recordings = RecordingPolicy(
         enabled=settings.phone_record_calls,
         folder=Path(data_dir) / "recordings",
-        retention_days=settings.phone_recording_retention_days,
     )
     holder: dict[str, PhoneDesk] = {}
     session = PhoneSession(

@@ -125,8 +125,6 @@ class SipSettingsDialog(QDialog):
         self.record_check = QCheckBox(self.tr("Record calls to WAV files"), self)
         self.record_check.setObjectName("recordCalls")
         self.record_check.setChecked(bool(settings.phone_record_calls))
-        self.retention_spin = _spin(self, 1, 3650, int(settings.phone_recording_retention_days), "retention")
-        self.retention_spin.setSuffix(self.tr(" days"))
         self.keyring_label = QLabel(passwords.explain(), self)
         self.keyring_label.setObjectName("keyringStatus")
         self.keyring_label.setWordWrap(True)
@@ -181,7 +179,6 @@ class SipSettingsDialog(QDialog):
         form.addRow(self.tr("Audio ports from"), self.rtp_low_spin)
         form.addRow(self.tr("Audio ports to"), self.rtp_high_spin)
         form.addRow(self.record_check)
-        form.addRow(self.tr("Keep recordings"), self.retention_spin)
         form.addRow(self.tr("Headset (speaker)"), self.headset_out_combo)
         form.addRow(self.tr("Headset (microphone)"), self.headset_in_combo)
         form.addRow(self.tr("Ringing device"), ring_row)
@@ -266,7 +263,6 @@ class SipSettingsDialog(QDialog):
             sip_rtp_port_low=self.rtp_low_spin.value(),
             sip_rtp_port_high=self.rtp_high_spin.value(),
             phone_record_calls=self.record_check.isChecked(),
-            phone_recording_retention_days=self.retention_spin.value(),
             phone_audio_output=str(self.headset_out_combo.currentData() or ""),
             phone_audio_input=str(self.headset_in_combo.currentData() or ""),
             phone_ring_device=str(self.ring_combo.currentData() or ""),
@@ -361,7 +357,6 @@ class SipSettingsDialog(QDialog):
             "sip_rtp_port_low",
             "sip_rtp_port_high",
             "phone_record_calls",
-            "phone_recording_retention_days",
             "phone_audio_output",
             "phone_audio_input",
             "phone_ring_device",

@@ -9,8 +9,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from protocol.contract import text_problem
-from protocol.records import CATALOG_RECORDS, CatalogKind
-from server.models import Base, Field, Holiday, KbQa, LevelRule, Unit
+from protocol.records import CATALOG_RECORDS, CatalogKind, central_setting_problem
+from server.models import Base, CentralSetting, Field, Holiday, KbQa, LevelRule, Unit
 from server.services.feed import PendingChanges, publish
 from server.services.values import to_json
 
@@ -20,6 +20,7 @@ TABLES: dict[CatalogKind, type[Base]] = {
     CatalogKind.LEVEL: LevelRule,
     CatalogKind.HOLIDAY: Holiday,
     CatalogKind.KB_QA: KbQa,
+    CatalogKind.SETTING: CentralSetting,
 }
 DATA_COLUMNS: dict[CatalogKind, tuple[str, ...]] = {
     kind: tuple(record.model_fields) for kind, record in CATALOG_RECORDS.items()
@@ -56,6 +57,10 @@ def put(session: Session, kind: CatalogKind, key: str, body: dict[str, Any], aut
     checked = record.model_dump()
     for name, value in checked.items():
         problem = text_problem(name, value) if isinstance(value, str) else None
+        if problem is not None:
+            raise CatalogError(problem)
+    if kind is CatalogKind.SETTING:
+        problem = central_setting_problem(key, checked["value"])
         if problem is not None:
             raise CatalogError(problem)
     if kind is CatalogKind.UNIT and checked.get("merged_into") is not None:
@@ -124,4 +129,10 @@ def entry_data(kind: CatalogKind, row: Any) -> dict[str, Any]:
 
 
 def _key_column(kind: CatalogKind) -> str:
-    return {CatalogKind.LEVEL: "level", CatalogKind.HOLIDAY: "day", CatalogKind.KB_QA: "id"}.get(kind, "code")
+    keys = {
+        CatalogKind.LEVEL: "level",
+        CatalogKind.HOLIDAY: "day",
+        CatalogKind.KB_QA: "id",
+        CatalogKind.SETTING: "name",
+    }
+    return keys.get(kind, "code")
