@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import wave
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from desktop.services.phone_codes import Disposition
-from desktop.services.recording_vault import EXTENSION
+from desktop.services.recording_vault import EXTENSION, EncryptedRecorder
 from desktop.store import models
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
@@ -59,6 +60,39 @@ def recording_of(store: LocalStore, log_id: str) -> Path | None:
 
 ORPHAN_AGE = timedelta(hours=6)  # a file no call registered by then was left by a crash (or a killed desk)
 RECORDING_PATTERNS = ("*.wav", f"*{EXTENSION}")  # plain WAVs of older versions, sealed recordings
+
+
+def seal_plain_recordings(store: LocalStore, key: bytes) -> int:
+    """Recordings an older version left as plain WAV files are sealed (and the WAV removed); returns how
+    many. A WAV that cannot be read is left for the retention purge."""
+    with store.engine.connect() as connection:
+        plain = connection.execute(
+            select(CallRecording.call_id, CallRecording.path).where(CallRecording.path.like("%.wav"))
+        ).all()
+    sealed = 0
+    for call_id, path_text in plain:
+        wav_path = Path(path_text)
+        try:
+            with wave.open(str(wav_path), "rb") as wav:
+                pcm = wav.readframes(wav.getnframes())
+        except (OSError, EOFError, wave.Error):
+            continue
+        target = wav_path.with_suffix(EXTENSION)
+        target.unlink(missing_ok=True)  # a half-sealed copy from an interrupted earlier run
+        recorder = EncryptedRecorder(target, key)
+        recorder.write(pcm)
+        recorder.close()
+        try:
+            with store.writes.begin() as session:
+                row = session.get(CallRecording, call_id)
+                if row is not None:
+                    row.path = str(target)
+        except OperationalError as error:
+            target.unlink(missing_ok=True)
+            raise explain(error) from error
+        wav_path.unlink(missing_ok=True)
+        sealed += 1
+    return sealed
 
 
 def central_retention_days(store: LocalStore) -> int | None:

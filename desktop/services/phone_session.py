@@ -357,7 +357,14 @@ class PhoneSession:
 
     def purge_recordings(self) -> int:
         """Deletes recordings older than the retention period; returns how many. Not on the GUI thread."""
-        from desktop.services.phone_recordings import central_retention_days, purge_recordings
+        from desktop.services.phone_recordings import (
+            central_retention_days,
+            purge_recordings,
+            seal_plain_recordings,
+        )
+
+        if self.recordings.key is not None:
+            seal_plain_recordings(self._store, self.recordings.key)
 
         days = central_retention_days(self._store) or self.recordings.retention_days
         cutoff = self._clock() - timedelta(days=max(1, days))

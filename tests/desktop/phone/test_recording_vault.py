@@ -6,6 +6,7 @@ import io
 import os
 import time
 import wave
+from datetime import timedelta
 
 import pytest
 from memory_keyring import MemoryKeyring
@@ -153,3 +154,33 @@ def test_the_desk_takes_the_recording_key_from_its_keyring_without_blocking_the_
         desk.stop()
         runner.wait_for_done(10000)
         desk.session.close()
+
+
+def test_a_plain_wav_recorded_by_an_older_version_is_sealed_at_the_next_purge(store, tmp_path):
+    from datetime import datetime
+
+    from desktop.domain.clock import VN_TZ
+    from desktop.services.calls import CallLog
+    from desktop.services.phone_recordings import recording_of, register_recording
+
+    now = datetime(2026, 5, 31, 12, 0, tzinfo=VN_TZ)
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    log_id = CallLog(store, "dtv-lan").started("0912345678", CallDirection.INBOUND)
+    plain = tmp_path / "2026-05" / f"{log_id}.wav"
+    plain.parent.mkdir()
+    with wave.open(str(plain), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(VOICE)
+    register_recording(store, log_id, plain, now - timedelta(days=2))
+    session = PhoneSession(
+        store, "dtv-lan", recordings=RecordingPolicy(True, tmp_path, 30, key=key), clock=lambda: now
+    )
+    try:
+        assert session.purge_recordings() == 0  # kept: within the retention period
+    finally:
+        session.close()
+    sealed = recording_of(store, log_id)
+    assert not plain.exists() and sealed is not None and sealed.suffix == ".rec"
+    assert decrypt_pcm(sealed, key) == VOICE
