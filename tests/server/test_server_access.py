@@ -22,6 +22,7 @@ SUPERVISOR = {
     ("get", "/api/v1/presence"),
     ("get", "/api/v1/counts"),
     ("get", "/api/v1/reports"),
+    ("get", "/api/v1/reports/units-on-time"),
     ("post", "/api/v1/forwardings/{forwarding_id}/extension"),
 }
 
