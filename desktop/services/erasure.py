@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL, TICKET_BODY_SQL
+from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL, FTS_OPTIMIZE_SQL, TICKET_BODY_SQL
 from desktop.store.local import LocalStore
 from protocol.erasure import REDACTED_TEXT, phone_digest
 
@@ -126,7 +126,7 @@ def compact(store: LocalStore, recordings: list[str]) -> None:
     raw = sqlite3.connect(store.path, timeout=30)
     try:
         raw.execute("PRAGMA secure_delete = ON")
-        raw.execute("INSERT INTO ticket_fts(ticket_fts) VALUES ('optimize')")
+        raw.execute(FTS_OPTIMIZE_SQL)
         raw.commit()
         raw.execute("VACUUM")
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -17,6 +17,7 @@ _WORD = re.compile(r"\w+")
 # (raw sqlite3 cursors, qmark style) all use these.
 FTS_INSERT_SQL = "INSERT INTO ticket_fts(rowid, body) VALUES (?, ?)"
 FTS_DELETE_SQL = "INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete', ?, ?)"
+FTS_OPTIMIZE_SQL = "INSERT INTO ticket_fts(ticket_fts) VALUES ('optimize')"  # merges away deleted rows' words
 FTS_MATCH = text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :match")
 _INSERT = text("INSERT INTO ticket_fts(rowid, body) VALUES (:pk, :body)")
 _DELETE = text("INSERT INTO ticket_fts(ticket_fts, rowid, body) VALUES ('delete', :pk, :body)")
