@@ -152,6 +152,17 @@ class ServerProcess:
                 time.sleep(0.1)
         raise RuntimeError("server did not answer /health")
 
+    def admin_command(self, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+        """`tongdai1022-server --db URL ARGS` as an admin runs it on the server machine, output captured."""
+        return subprocess.run(
+            [sys.executable, "-m", "server", "--db", self.db_url, *args],
+            cwd=REPO,
+            env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)

@@ -11,8 +11,6 @@ import hashlib
 import importlib.util
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,14 +19,15 @@ from typing import Any
 
 import requests
 
-from bench import REPO, Size, figure, log
-from bench.server_lab import SECRET, ServerProcess, cluster, make_template
+from bench import REPO, BenchError, Size, figure, log
+from bench.server_lab import ServerProcess, cluster, make_template
 
 CHECKS = 20
 QUICK_CHECKS = 5
 
 
-def _release_tool() -> Any:
+def release_tool() -> Any:
+    """installer/release.py, a script: the admin's signing tool, for the bench and the tests."""
     spec = importlib.util.spec_from_file_location("release", REPO / "installer" / "release.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -46,7 +45,7 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
         bundle = work / "bundle"
         bundle.mkdir()
         (bundle / "payload.bin").write_bytes(os.urandom(megabytes * 1_000_000))  # incompressible
-        tool = _release_tool()
+        tool = release_tool()
         tool.init(work / "keys", work / "repo")
         log(f"update: signing a {megabytes} MB release")
         tool.add(bundle, "0.2.0", work / "keys", work / "repo")
@@ -56,23 +55,11 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
         )
         server.start()
         try:
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "server",
-                    "--db",
-                    server.db_url,
-                    "publish-release",
-                    str(work / "repo"),
-                    "--updates-dir",
-                    str(served),
-                ],
-                cwd=REPO,
-                env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET},
-                check=True,
-                capture_output=True,
+            published = server.admin_command(
+                "publish-release", str(work / "repo"), "--updates-dir", str(served)
             )
+            if published.returncode != 0:
+                raise BenchError(f"publish-release failed: {published.stderr[-2000:]}")
             root = work / "repo" / "metadata" / "root.json"
             ours, bare = [], []
             for n in range(checks):

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import httpx
-from server_lab import PASSWORD, REPO, SECRET, Desk, ServerProcess, new_id, ticket
+from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 
 
 def _push_one(desk: Desk, code: str) -> httpx.Response:
@@ -56,14 +52,7 @@ def test_an_admin_unbinds_a_reinstalled_desk_so_its_new_key_is_taken(server: Ser
     )
     assert reinstalled.status_code == 403
 
-    unbound = subprocess.run(
-        [sys.executable, "-m", "server", "--db", server.db_url, "unbind-desk", old.client_id],
-        cwd=REPO,
-        env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    unbound = server.admin_command("unbind-desk", old.client_id)
     assert unbound.returncode == 0, unbound.stderr
     assert "Đã gỡ liên kết" in unbound.stdout
 

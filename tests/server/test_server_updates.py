@@ -4,29 +4,19 @@ rollback and a server that vanishes are refused with a Vietnamese message and ch
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from server_lab import REPO, SECRET, ServerProcess
+from server_lab import ServerProcess
 
+from bench.update import release_tool
 from desktop.updates import UpdateError, Updater, explain
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def release_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("release", ROOT / "installer" / "release.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def bundle(folder: Path, version: str) -> Path:
@@ -50,24 +40,7 @@ class Admin:
         self.tool.add(bundle(self.root / f"bundle-{version}", version), version, self.keys, self.repo)
 
     def publish(self, server: ServerProcess, updates: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "server",
-                "--db",
-                server.db_url,
-                "publish-release",
-                str(self.repo),
-                "--updates-dir",
-                str(updates),
-            ],
-            cwd=REPO,
-            env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return server.admin_command("publish-release", str(self.repo), "--updates-dir", str(updates))
 
 
 @pytest.fixture

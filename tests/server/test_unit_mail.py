@@ -5,7 +5,6 @@ the mail waits and the admin sees why; no mail names the citizen."""
 from __future__ import annotations
 
 import mailbox
-import os
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
-from server_lab import REPO, SECRET, Desk, Postgres, ServerProcess, free_port, new_id, ticket
+from server_lab import Desk, Postgres, ServerProcess, free_port, new_id, ticket
 from sqlalchemy import create_engine, text
 
 from protocol.workdays import WorkCalendar
@@ -26,14 +25,7 @@ UNIT_MAIL = "van-thu@soyte.example.vn"
 
 
 def tongdai_server(server: ServerProcess, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server", "--db", server.db_url, *args],
-        cwd=REPO,
-        env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return server.admin_command(*args, **env)
 
 
 @pytest.fixture

@@ -5,18 +5,15 @@ CSRF token is refused; the session cookie is HttpOnly and SameSite=Strict."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from lab_tools import lab_tool_missing
-from server_lab import REPO, SECRET, Desk, Postgres, ServerProcess, new_id, ticket
+from server_lab import Desk, Postgres, ServerProcess, new_id, ticket
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "unit-pages"
 UNIT_PASSWORD = "tra-loi-cong-dan-2026"
@@ -36,27 +33,8 @@ def site(
     for code, name in (("so-y-te", "Sở Y tế"), ("so-tu-phap", "Sở Tư pháp")):
         assert admin.http.put(f"/api/v1/catalog/unit/{code}", json={"name": name}).status_code == 200
     for username, unit in (("yte.lan", "so-y-te"), ("tuphap.binh", "so-tu-phap")):
-        made = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "server",
-                "--db",
-                server.db_url,
-                "create-unit-account",
-                username,
-                "--unit",
-                unit,
-            ],
-            cwd=REPO,
-            env={
-                **os.environ,
-                "TONGDAI1022_SERVER_SECRET": SECRET,
-                "TONGDAI1022_NEW_PASSWORD": UNIT_PASSWORD,
-            },
-            capture_output=True,
-            text=True,
-            timeout=60,
+        made = server.admin_command(
+            "create-unit-account", username, "--unit", unit, TONGDAI1022_NEW_PASSWORD=UNIT_PASSWORD
         )
         assert made.returncode == 0, made.stderr
     try:

@@ -4,14 +4,11 @@ deleted entry (with the guard lifted by the database's owner) is detected."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
-from server_lab import PASSWORD, REPO, SECRET, Desk, ServerProcess
+from server_lab import PASSWORD, Desk, ServerProcess
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
@@ -99,15 +96,8 @@ def test_the_trail_refuses_edits_and_a_deleted_entry_breaks_the_chain(
     assert len(body["entries"]) == 2 and body["chain_intact"] is False
     assert "bị xóa hoặc sửa" in body["chain_problem"]
 
-    command = [sys.executable, "-m", "server", "--db", server.db_url, "access-log", "--phone", "0903111222"]
-    command += ["--from", "2020-01-01", "--to", "2100-01-01"]
-    checked = subprocess.run(
-        command,
-        cwd=REPO,
-        env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    checked = server.admin_command(
+        "access-log", "--phone", "0903111222", "--from", "2020-01-01", "--to", "2100-01-01"
     )
     assert checked.returncode == 1 and "bị can thiệp" in checked.stderr
     assert "2 lần xem" in checked.stdout

@@ -4,14 +4,11 @@ byte of either desk's store file, WAL or pre-upgrade copy, and the province's re
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
-from server_lab import PASSWORD, REPO, SECRET, Desk, ServerProcess
+from server_lab import PASSWORD, Desk, ServerProcess
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.ticket import TicketDraft
@@ -109,14 +106,7 @@ def test_retention_makes_old_tickets_anonymous_and_erases_a_citizen_with_nothing
     sync.run_cycle()
     before = report(server)
 
-    done = subprocess.run(
-        [sys.executable, "-m", "server", "--db", server.db_url, "retention", "--years", "5"],
-        cwd=REPO,
-        env={**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = server.admin_command("retention", "--years", "5")
     assert done.returncode == 0, done.stderr
     assert "Đã ẩn danh 2 phiếu" in done.stdout
     sync.run_cycle()
