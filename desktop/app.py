@@ -167,13 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if os.name == "posix":
-        os.umask(0o077)  # the store, its WAL, backups, recordings, logs, exports: this user's only
+    # The store, its WAL, backups, recordings, logs, exports: this user's only. Put back on return, so a
+    # caller in the same process (a test, a script) keeps its own umask.
+    previous = os.umask(0o077) if os.name == "posix" else None
     try:
         return _dispatch(argv)
     except BrokenPipeError:  # `tongdai1022 history ... | head`: the reader left, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if previous is not None:
+            os.umask(previous)
 
 
 def _dispatch(argv: Sequence[str] | None) -> int:

@@ -73,3 +73,16 @@ def test_everything_the_desk_process_writes_is_private(tmp_path: Path) -> None:
     found = modes(data_dir)
     assert found["."] == "0o700" and found["tongdai1022.sqlite3"] == "0o600"
     assert all(mode in ("0o600", "0o700") for mode in found.values()), found
+
+
+def test_the_desks_umask_does_not_leak_into_a_caller_in_the_same_process(tmp_path: Path) -> None:
+    """A test or a script calling main() keeps its umask: the .deb built after it needs 0755 folders."""
+    from desktop.app import main
+
+    before = os.umask(0o022)
+    try:
+        main(["--data-dir", str(tmp_path / "data"), "--version"])
+    except SystemExit:
+        pass
+    finally:
+        assert os.umask(before) == 0o022
