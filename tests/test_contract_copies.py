@@ -1,12 +1,13 @@
-"""The copies the layering forces agree: the protocol keeps its own list of ticket fields, and the
-report's bindings are made twice (desk and server). The codes themselves are no longer copied: both
-read protocol/vocabulary.json (tests/desktop/test_vocabulary.py)."""
+"""The copies the layering forces agree: the protocol's list of ticket fields is a column on both sides,
+and the report's bindings are made twice (desk and server). The codes themselves are no longer copied:
+both read protocol/vocabulary.json (tests/desktop/test_vocabulary.py)."""
 
 from __future__ import annotations
 
 from desktop.services.reports import desktop_source
-from desktop.services.tickets import SNAPSHOT_FIELDS
+from desktop.services.ticket_rows import COLUMNS as DESK_TICKET_COLUMNS
 from protocol import TICKET_FIELDS
+from server.models import Ticket as ServerTicket
 from server.services.reports import server_source
 
 
@@ -14,5 +15,7 @@ def test_the_report_counts_the_same_codes_on_the_server_and_on_the_desktop() -> 
     assert server_source().codes == desktop_source().codes
 
 
-def test_a_synced_ticket_carries_exactly_the_fields_the_desktop_snapshots() -> None:
-    assert TICKET_FIELDS == SNAPSHOT_FIELDS
+def test_every_field_a_ticket_syncs_is_a_column_on_the_desk_and_on_the_server() -> None:
+    server_columns = {column.name for column in ServerTicket.__table__.columns}
+    assert set(TICKET_FIELDS) - set(DESK_TICKET_COLUMNS) == set()
+    assert set(TICKET_FIELDS) - server_columns == set()

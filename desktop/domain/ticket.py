@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from desktop.domain.codes import (
     CallDirection,
@@ -192,3 +195,32 @@ def stored_fields(draft: TicketDraft) -> dict[str, Any]:
         ),
         "call_id": draft.call_id,
     }
+
+
+def _draft_codes() -> dict[str, tuple[type[Enum], bool]]:
+    """Per draft field holding a code: its enum, and whether it may be empty (None)."""
+    codes = {}
+    for name, hint in get_type_hints(TicketDraft).items():
+        optional = get_origin(hint) in (Union, types.UnionType)
+        kind = next((arg for arg in get_args(hint) if arg is not type(None)), None) if optional else hint
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            codes[name] = (kind, optional)
+    return codes
+
+
+_DRAFT_FIELDS = tuple(item.name for item in fields(TicketDraft))
+_DRAFT_CODES = _draft_codes()
+
+
+def draft_from_stored(stored: Callable[[str], Any]) -> TicketDraft:
+    """The draft of a stored ticket, `stored(name)` giving the column of the same name: codes become
+    their enums again (an empty optional code, None); every other value is taken as stored."""
+    values: dict[str, Any] = {}
+    for name in _DRAFT_FIELDS:
+        value = stored(name)
+        code = _DRAFT_CODES.get(name)
+        if code is not None:
+            kind, optional = code
+            value = None if optional and not value else kind(value)
+        values[name] = value
+    return TicketDraft(**values)

@@ -205,8 +205,6 @@ class _RowParser:
         self._reason = _codes(DissatisfactionReason, "lý do không hài lòng")
         self._fixed = {
             "version": 1,
-            "field_code": None,
-            "call_id": None,
             "created_by": setup.operator,
             "updated_by": setup.operator,
             "created_at": setup.now_text,

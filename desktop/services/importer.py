@@ -1,11 +1,11 @@
 """Importing historical tickets from a CSV file (the format of DOMAIN.md) into the local store.
 
 The file is read once, as a stream: each row is parsed and checked (`import_parse`), and the good
-rows are written in chunks with sqlite3 executemany, all inside ONE write transaction (its lock
-taken at BEGIN): the ticket, its citizen, its history row (`nhap`), its outbox mutation and its
-free-text index row commit together or not at all. When a row is bad and `skip_bad` is False the
-reading goes on to the end (so every bad row is reported, by line) and the transaction is rolled
-back: nothing is written.
+rows are written in chunks with sqlite3 executemany (`ticket_rows.write_bulk`, after their
+citizens), all inside ONE write transaction (its lock taken at BEGIN): the ticket, its citizen, its
+history row (`nhap`), its outbox mutation and its free-text index row commit together or not at all.
+When a row is bad and `skip_bad` is False the reading goes on to the end (so every bad row is
+reported, by line) and the transaction is rolled back: nothing is written.
 
 Two halves, so that a large file keeps both cores busy:
 
@@ -72,7 +72,7 @@ from desktop.services.import_parse import (
     parse_in_worker,
     parsed_batches,
 )
-from desktop.services.search_index import FTS_FILL_RANGE_SQL
+from desktop.services.ticket_rows import BULK_COLUMNS, write_bulk
 from desktop.store.engine import bulk_writer
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
@@ -118,19 +118,9 @@ class ImportAborted(Exception):
         self.report = report
 
 
-# The tickets columns in the order of a row tuple: citizen_id is looked up by the INSERT itself.
-_TICKET_VALUES = tuple(
-    column.name for column in Base.metadata.tables["tickets"].columns if column.name != "citizen_id"
-)
-_PK_AT, _CODE_AT, _PHONE_AT = (_TICKET_VALUES.index(name) for name in ("pk", "code", "phone"))
-_NAME_AT, _ADDRESS_AT = (_TICKET_VALUES.index(name) for name in ("citizen_name", "citizen_address"))
-_PHONE_PARAM = f"?{_PHONE_AT + 1}"
-_TICKETS_SQL = (
-    f"INSERT INTO tickets ({', '.join(_TICKET_VALUES)}, citizen_id) VALUES "
-    f"({', '.join(f'?{position}' for position in range(1, len(_TICKET_VALUES) + 1))}, "
-    f"CASE WHEN {_PHONE_PARAM} = '' THEN NULL "
-    f"ELSE (SELECT id FROM citizens WHERE phone = {_PHONE_PARAM}) END)"
-)
+# Where the writer finds what it needs in a ticket's tuple (`ticket_rows.BULK_COLUMNS` order).
+_PK_AT, _CODE_AT, _PHONE_AT = (BULK_COLUMNS.index(name) for name in ("pk", "code", "phone"))
+_NAME_AT, _ADDRESS_AT = (BULK_COLUMNS.index(name) for name in ("citizen_name", "citizen_address"))
 # A number seen for the first time is added; a known one gets an empty name or address filled in.
 _CITIZENS_SQL = (
     "INSERT INTO citizens (id, phone, name, address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
@@ -140,12 +130,6 @@ _CITIZENS_SQL = (
     "updated_at = excluded.updated_at "
     "WHERE (name = '' AND excluded.name != '') OR (address = '' AND excluded.address != '')"
 )
-_HISTORY_SQL = "INSERT INTO ticket_history (ticket_id, at, actor, action, changes) VALUES (?, ?, ?, ?, ?)"
-_OUTBOX_SQL = (
-    "INSERT INTO outbox (mutation_id, entity, entity_id, op, base_version, payload, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
-_FTS_SQL = FTS_FILL_RANGE_SQL
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -228,10 +212,7 @@ class _Writer:
             tickets = [(pk, *row[1:]) for pk, row in zip(pks, tickets, strict=True)]
         cursor = self._cursor
         cursor.executemany(_CITIZENS_SQL, self._citizens_to_write(batch.citizens))
-        cursor.executemany(_TICKETS_SQL, tickets)
-        cursor.executemany(_HISTORY_SQL, batch.history)
-        cursor.executemany(_OUTBOX_SQL, batch.outbox)
-        cursor.execute(_FTS_SQL, (self._next_pk, last_pk))
+        write_bulk(cursor, tickets, batch.history, batch.outbox, (self._next_pk, last_pk))
         self._lines.extend(batch.lines)
         self._digests.extend(batch.digests)
         self._next_pk += len(tickets)
@@ -406,7 +387,7 @@ def import_tickets_csv(
                     _stored_time(now_vn()),
                     json.dumps(path.name, ensure_ascii=False),
                     first_pk,
-                    _TICKET_VALUES,
+                    BULK_COLUMNS,
                 )
                 batches: Generator[Batch, None, None]
                 if parallel:

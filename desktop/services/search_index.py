@@ -35,12 +35,12 @@ def searchable_text(*parts: str) -> str:
     return joined.replace("đ", "d").replace("Đ", "D")
 
 
-# searchable_text(citizen_name, tthc_code, content, answer) computed by SQLite from a stored row, for
-# a bulk import: the same words (the tokenizer skips the extra spaces of an empty part).
-TICKET_BODY_SQL = (
-    "replace(replace(citizen_name || ' ' || tthc_code || ' ' || content || ' ' || answer, "
-    "'đ', 'd'), 'Đ', 'D')"
-)
+# The ticket columns whose words the index keeps, in this order (code and phone have indexes of their own).
+SEARCHED_COLUMNS = ("citizen_name", "tthc_code", "content", "answer")
+# searchable_text of those columns computed by SQLite from a stored row, for a bulk import: the same
+# words (the tokenizer skips the extra spaces of an empty part).
+_SEARCHED_SQL = " || ' ' || ".join(SEARCHED_COLUMNS)
+TICKET_BODY_SQL = f"replace(replace({_SEARCHED_SQL}, 'đ', 'd'), 'Đ', 'D')"
 # A bulk import's rows index themselves from the stored columns: their words never cross processes.
 FTS_FILL_RANGE_SQL = (
     f"INSERT INTO ticket_fts(rowid, body) SELECT pk, {TICKET_BODY_SQL} FROM tickets WHERE pk BETWEEN ? AND ?"

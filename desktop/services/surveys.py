@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.clock import now_vn, to_vn
 from desktop.domain.codes import DissatisfactionReason, HistoryAction, Satisfaction, TicketStatus
-from desktop.services.outbox import append_mutation, server_base_version
-from desktop.services.tickets import _write_history, ticket_snapshot
+from desktop.services.outbox import append_mutation
+from desktop.services.ticket_rows import TicketEdit
 from desktop.store import models
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
@@ -263,27 +263,10 @@ class SurveyService:
 
         Satisfaction is not part of the free-text index, so the index needs no update.
         """
-        before = ticket_snapshot(ticket)
-        base_version = server_base_version(session, "ticket", ticket.id)
+        edit = TicketEdit.begin(ticket)
         ticket.satisfaction = satisfaction.value
         ticket.dissatisfaction_reason = reason.value if reason else None
-        after = ticket_snapshot(ticket)
-        changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-        ticket.version += 1
-        ticket.updated_at = now
-        ticket.updated_by = self._operator
-        _write_history(session, ticket.id, now, self._operator, HistoryAction.UPDATED, changes)
-        append_mutation(
-            session,
-            entity="ticket",
-            entity_id=ticket.id,
-            op="update",
-            payload={
-                "changes": {k: v[1] for k, v in changes.items()},
-                "before": {k: v[0] for k, v in changes.items()},
-            },
-            base_version=base_version,
-        )
+        edit.write(session, edit.changes(), actor=self._operator, at=now, action=HistoryAction.UPDATED)
 
 
 # Literal codes and INDEXED BY: a bound parameter would hide from SQLite that the partial index

@@ -1,10 +1,10 @@
-"""Saving tickets: create, edit, resolve; each save writes the ticket, its history and its outbox row."""
+"""Saving tickets from the form: create, edit, resolve (the rules; `ticket_rows` writes the rows)."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
@@ -16,23 +16,14 @@ from sqlalchemy.orm import Session
 
 from desktop.domain import ticket as domain
 from desktop.domain.clock import now_vn, to_vn
-from desktop.domain.codes import (
-    Channel,
-    DissatisfactionReason,
-    HistoryAction,
-    Level,
-    RequestType,
-    Satisfaction,
-    TicketStatus,
-)
+from desktop.domain.codes import HistoryAction, Level, TicketStatus
 from desktop.domain.phone import normalize_phone
 from desktop.domain.ticket import stored_fields
 from desktop.domain.ticket_code import desk_tag, format_ticket_code, new_ticket_id
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.access_log import AccessLog
 from desktop.services.catalogs import CatalogService
-from desktop.services.outbox import append_mutation, server_base_version
-from desktop.services.search_index import index_ticket, searchable_text
+from desktop.services.ticket_rows import TicketEdit, add_ticket
 from desktop.store import models
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
@@ -89,19 +80,7 @@ class TicketService:
                     updated_at=now,
                     **stored_fields(draft),
                 )
-                session.add(row)
-                session.flush()
-                index_ticket(session, row.pk, ticket_search_body(row))
-                snapshot = ticket_snapshot(row)
-                _write_history(
-                    session,
-                    row.id,
-                    now,
-                    self._operator,
-                    HistoryAction.CREATED,
-                    {name: [None, value] for name, value in snapshot.items()},
-                )
-                append_mutation(session, entity="ticket", entity_id=row.id, op="create", payload=snapshot)
+                add_ticket(session, row, actor=self._operator, at=now)
                 return _to_domain(row)
         except OperationalError as error:
             raise explain(error) from error
@@ -117,8 +96,7 @@ class TicketService:
                         f"Phiếu {row.code} vừa được sửa ở nơi khác (phiên bản {row.version}). "
                         "Hãy mở lại phiếu để xem thay đổi rồi sửa tiếp."
                     )
-                before = ticket_snapshot(row)
-                indexed_body = ticket_search_body(row)
+                edit = TicketEdit.begin(row)
                 _check_unit(session, draft.unit_code, previous=row.unit_code)
                 citizen_id, phone = _upsert_citizen(session, draft, now)
                 for name, value in stored_fields(draft).items():
@@ -127,34 +105,18 @@ class TicketService:
                 if draft.received_at:
                     row.received_at = to_vn(draft.received_at)
                 row.deadline = self.deadline_for(row.received_at.date(), draft.level)
-                was_resolved = before["status"] == TicketStatus.RESOLVED.value
+                was_resolved = edit.before["status"] == TicketStatus.RESOLVED.value
                 if draft.status is TicketStatus.RESOLVED and not was_resolved:
                     row.resolved_at = now
                 elif draft.status is TicketStatus.IN_PROGRESS:
                     row.resolved_at = None
-                after = ticket_snapshot(row)
-                changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+                changes = edit.changes()
                 if not changes:
                     return _to_domain(row)
-                row.version += 1
-                row.updated_at = now
-                row.updated_by = self._operator
-                index_ticket(session, row.pk, ticket_search_body(row), old_body=indexed_body)
                 action = HistoryAction.UPDATED
                 if "status" in changes:
                     action = HistoryAction.RESOLVED if row.resolved_at else HistoryAction.REOPENED
-                _write_history(session, row.id, now, self._operator, action, changes)
-                append_mutation(
-                    session,
-                    entity="ticket",
-                    entity_id=row.id,
-                    op="update",
-                    payload={
-                        "changes": {k: v[1] for k, v in changes.items()},
-                        "before": {k: v[0] for k, v in changes.items()},
-                    },
-                    base_version=server_base_version(session, "ticket", row.id),
-                )
+                edit.write(session, changes, actor=self._operator, at=now, action=action)
                 session.flush()
                 return _to_domain(row)
         except OperationalError as error:
@@ -233,82 +195,6 @@ def _load(session: Session, ticket_id: str) -> models.Ticket:
     return row
 
 
-SNAPSHOT_FIELDS = (
-    "code",
-    "received_at",
-    "channel",
-    "phone",
-    "citizen_id",
-    "citizen_name",
-    "citizen_address",
-    "request_type",
-    "level",
-    "is_tthc",
-    "tthc_code",
-    "field_code",
-    "unit_code",
-    "content",
-    "answer",
-    "status",
-    "satisfaction",
-    "dissatisfaction_reason",
-    "deadline",
-    "resolved_at",
-    "call_id",
-)
-
-
-def ticket_snapshot(row: models.Ticket | Mapping[str, Any]) -> dict[str, Any]:
-    """The ticket as JSON-ready values: what history and the outbox record.
-
-    `row` is a stored ticket or the column values of one about to be inserted (the CSV import
-    writes tickets in bulk with SQLAlchemy Core and records the same snapshot).
-    """
-    get: Callable[[str], Any] = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
-    values: dict[str, Any] = {}
-    for name in SNAPSHOT_FIELDS:
-        value = get(name)
-        values[name] = value.isoformat() if isinstance(value, date) else value  # datetime too
-    return values
-
-
-def ticket_search_body(row: models.Ticket | dict[str, Any]) -> str:
-    """What the free-text index keeps for a ticket (a stored ticket or its column values).
-
-    The code and the phone number are not in it: they have indexes of their own, which the search
-    uses for a typed token with a digit (a million unique tokens would double the index's cost).
-    """
-    values = row if isinstance(row, dict) else {name: getattr(row, name) for name in _SEARCHED}
-    return searchable_text(
-        values["citizen_name"] or "",
-        values["tthc_code"] or "",
-        values["content"] or "",
-        values["answer"] or "",
-    )
-
-
-_SEARCHED = ("citizen_name", "tthc_code", "content", "answer")
-
-
-def _write_history(
-    session: Session,
-    ticket_id: str,
-    at: datetime,
-    actor: str,
-    action: HistoryAction,
-    changes: dict[str, Any],
-) -> None:
-    session.add(
-        models.TicketHistory(
-            ticket_id=ticket_id,
-            at=at,
-            actor=actor,
-            action=action.value,
-            changes=json.dumps(changes, ensure_ascii=False, default=str),
-        )
-    )
-
-
 def _upsert_citizen(session: Session, draft: domain.TicketDraft, now: datetime) -> tuple[str | None, str]:
     if not draft.phone.strip():
         return None, ""
@@ -335,32 +221,11 @@ def _upsert_citizen(session: Session, draft: domain.TicketDraft, now: datetime) 
 
 
 def _to_domain(row: models.Ticket) -> domain.Ticket:
-    draft = domain.TicketDraft(
-        content=row.content,
-        phone=row.phone,
-        citizen_name=row.citizen_name,
-        citizen_address=row.citizen_address,
-        channel=Channel(row.channel),
-        request_type=RequestType(row.request_type),
-        level=Level(row.level),
-        is_tthc=row.is_tthc,
-        tthc_code=row.tthc_code,
-        field_code=row.field_code,
-        unit_code=row.unit_code,
-        answer=row.answer,
-        status=TicketStatus(row.status),
-        satisfaction=Satisfaction(row.satisfaction),
-        dissatisfaction_reason=(
-            DissatisfactionReason(row.dissatisfaction_reason) if row.dissatisfaction_reason else None
-        ),
-        received_at=row.received_at,
-        call_id=row.call_id,
-    )
     return domain.Ticket(
         id=row.id,
         code=row.code,
         version=row.version,
-        draft=draft,
+        draft=domain.draft_from_stored(partial(getattr, row)),
         deadline=row.deadline,
         resolved_at=row.resolved_at,
         created_at=row.created_at,
@@ -369,12 +234,4 @@ def _to_domain(row: models.Ticket) -> domain.Ticket:
     )
 
 
-__all__ = [
-    "SNAPSHOT_FIELDS",
-    "StaleTicket",
-    "TicketNotFound",
-    "TicketService",
-    "stored_fields",
-    "ticket_search_body",
-    "ticket_snapshot",
-]
+__all__ = ["StaleTicket", "TicketNotFound", "TicketService", "stored_fields"]

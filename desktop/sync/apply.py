@@ -22,8 +22,14 @@ from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn, to_vn
 from desktop.services.erasure import erase_here
-from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL
-from desktop.services.tickets import ticket_search_body
+from desktop.services.ticket_rows import (
+    BOOKKEEPING,
+    delete_pulled,
+    find_pulled,
+    insert_pulled,
+    stored_values,
+    update_pulled,
+)
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncConflict
@@ -163,12 +169,10 @@ _REMEMBER_VERSION = (
     "ON CONFLICT (entity, entity_id) DO UPDATE SET server_version = excluded.server_version"
 )
 _CITIZEN_BY_PHONE = "SELECT id FROM citizens WHERE phone = ?"
+_BIND_TIME = VnDateTime().bind_processor(sqlite_dialect())
 _NEW_CITIZEN = (
     "INSERT INTO citizens (id, phone, name, address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
 )
-_TICKET_BY_ID = "SELECT * FROM tickets WHERE id = ?"
-_FTS_INSERT = FTS_INSERT_SQL
-_FTS_DELETE = FTS_DELETE_SQL
 
 
 def _newer(raw: Any, change: Change) -> bool:
@@ -178,34 +182,6 @@ def _newer(raw: Any, change: Change) -> bool:
 
 def _remember_version(raw: Any, change: Change) -> None:
     raw.execute(_REMEMBER_VERSION, (change.entity, change.entity_id, change.version))
-
-
-def _ticket_binders() -> tuple[dict[str, Any], dict[str, Any]]:
-    """Per tickets column: what SQLAlchemy would bind for a value (VnDateTime's text, IsoDate's, 1/0),
-    and the client-side default an INSERT through it would have filled in."""
-    table = models.Ticket.__table__
-    assert isinstance(table, Table)
-    dialect = sqlite_dialect()
-    binders = {column.name: column.type.bind_processor(dialect) for column in table.columns}
-    defaults = {
-        column.name: column.default.arg
-        for column in table.columns
-        if column.default is not None and getattr(column.default, "is_scalar", False)
-    }
-    return binders, defaults
-
-
-_TICKET_BIND, _TICKET_DEFAULTS = _ticket_binders()
-_STORED_TIME = _TICKET_BIND["created_at"]
-
-
-def _stored(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Ticket values as the store keeps them, so they compare with a row read back by the cursor."""
-    stored = {}
-    for name, value in values.items():
-        bind = _TICKET_BIND[name]
-        stored[name] = value if bind is None or value is None else bind(value)
-    return stored
 
 
 def _columns(table: Table, data: Mapping[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -238,9 +214,6 @@ def _column_kinds(table: Table) -> dict[str, type | None]:
 
 # ---- tickets ------------------------------------------------------------------------------------
 
-# Set by whoever stored the row: a difference in these alone is not a change to show or count.
-_BOOKKEEPING = frozenset({"created_at", "updated_at", "created_by", "updated_by"})
-
 
 def _pending_edits(connection: Connection, ticket_id: str) -> dict[str, Any]:
     """The fields this desktop changed and has not pushed yet, latest value last."""
@@ -260,12 +233,10 @@ def _apply_ticket(connection: Connection, change: Change, page: _PageContext) ->
     table = models.Ticket.__table__
     assert isinstance(table, Table)
     raw = page.raw
-    found = raw.execute(_TICKET_BY_ID, (change.entity_id,))
-    row = found.fetchone()
-    current = None if row is None else dict(zip((d[0] for d in found.description), row, strict=True))
+    current = find_pulled(raw, change.entity_id)
     if change.tombstone:
         if current is not None:
-            _delete_ticket(connection, change.entity_id, current)
+            delete_pulled(connection, current)
         return
     values = _columns(table, _fields(change), skip=("pk", "id", "version", "citizen_id"))
     if change.entity_id in page.edited:
@@ -282,39 +253,14 @@ def _apply_ticket(connection: Connection, change: Change, page: _PageContext) ->
         values.setdefault("updated_at", now)
         values["id"] = change.entity_id
         values["version"] = change.version
-        inserted = _stored({**_TICKET_DEFAULTS, **values})
-        names = list(inserted)
-        raw.execute(
-            f"INSERT INTO tickets ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            [inserted[name] for name in names],
-        )
-        raw.execute(_FTS_INSERT, (raw.lastrowid, ticket_search_body(inserted)))
+        insert_pulled(raw, values)
         return
-    stored = _stored(values)
-    if all(current.get(name) == value for name, value in stored.items() if name not in _BOOKKEEPING):
+    stored = stored_values(values)
+    if all(current.get(name) == value for name, value in stored.items() if name not in BOOKKEEPING):
         return  # our own change coming back (the server's own timestamps aside), or nothing new here
     stored.pop("created_at", None)  # when the operator typed it here, not when the server got it
     stored["version"] = max(current["version"] + 1, change.version)
-    names = list(stored)
-    raw.execute(
-        f"UPDATE tickets SET {', '.join(f'{name} = ?' for name in names)} WHERE pk = ?",
-        [*(stored[name] for name in names), current["pk"]],
-    )
-    old_body = ticket_search_body(current)
-    new_body = ticket_search_body({**current, **stored})
-    if new_body != old_body:  # the index keeps no text: the old words go as they went in
-        raw.execute(_FTS_DELETE, (current["pk"], old_body))
-        raw.execute(_FTS_INSERT, (current["pk"], new_body))
-
-
-def _delete_ticket(connection: Connection, ticket_id: str, current: Mapping[str, Any]) -> None:
-    connection.execute(update(models.Call).where(models.Call.ticket_id == ticket_id).values(ticket_id=None))
-    connection.execute(delete(models.TicketHistory).where(models.TicketHistory.ticket_id == ticket_id))
-    connection.exec_driver_sql(
-        FTS_DELETE_SQL,
-        (current["pk"], ticket_search_body(dict(current))),
-    )
-    connection.execute(delete(models.Ticket).where(models.Ticket.id == ticket_id))
+    update_pulled(raw, current, stored)
 
 
 def _citizen_for(raw: Any, values: Mapping[str, Any]) -> str | None:
@@ -325,7 +271,8 @@ def _citizen_for(raw: Any, values: Mapping[str, Any]) -> str | None:
     found = raw.execute(_CITIZEN_BY_PHONE, (phone,)).fetchone()
     if found is not None:
         return str(found[0])
-    now = _STORED_TIME(now_vn())
+    assert _BIND_TIME is not None
+    now = _BIND_TIME(now_vn())  # the citizen's timestamps, as the cursor must bind them
     citizen_id = str(uuid.uuid4())
     name, address = values.get("citizen_name") or "", values.get("citizen_address") or ""
     raw.execute(_NEW_CITIZEN, (citizen_id, phone, name, address, now, now))

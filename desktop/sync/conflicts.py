@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from desktop.domain.clock import now_vn
 from desktop.services.outbox import append_mutation
-from desktop.services.search_index import index_ticket
-from desktop.services.tickets import ticket_search_body
+from desktop.services.ticket_rows import TicketEdit
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncConflict
@@ -73,21 +72,10 @@ def settle(store: LocalStore, conflict_id: str, value: str, operator: str) -> No
             raise ValueError(f"Trường «{conflict.field}» không phải trường văn bản.")
         ticket = session.scalar(select(models.Ticket).where(models.Ticket.id == conflict.entity_id))
         if ticket is not None and getattr(ticket, conflict.field) != value:
-            old_body = ticket_search_body(ticket)
-            before = getattr(ticket, conflict.field)
+            edit = TicketEdit.begin(ticket)
             setattr(ticket, conflict.field, value)
-            ticket.version += 1
-            ticket.updated_at, ticket.updated_by = now, operator
-            index_ticket(session, ticket.pk, ticket_search_body(ticket), old_body=old_body)
-            session.add(
-                models.TicketHistory(
-                    ticket_id=ticket.id,
-                    at=now,
-                    actor=operator,
-                    action="sua",
-                    changes=json.dumps({conflict.field: [before, value]}, ensure_ascii=False),
-                )
-            )
+            # The settle mutation below carries the choice to the server: no ticket update of its own.
+            edit.write(session, edit.changes(), actor=operator, at=now, mutation=False)
         conflict.resolved_at, conflict.resolved_by = now, operator
         conflict.resolution = json.dumps(value, ensure_ascii=False)
         append_mutation(

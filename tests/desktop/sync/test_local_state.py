@@ -14,7 +14,8 @@ from desktop.domain.codes import TicketStatus
 from desktop.domain.ticket import TicketDraft
 from desktop.services.importer import import_tickets_csv
 from desktop.services.search_index import match_expression
-from desktop.services.tickets import TicketService, ticket_snapshot
+from desktop.services.ticket_rows import ticket_snapshot
+from desktop.services.tickets import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncVersion
