@@ -41,6 +41,7 @@ from protocol.records import (
     CATALOG_ENTITIES,
     FREE_TEXT_FIELDS,
     PRECEDENCE_FIELDS,
+    PUBLICATION_FIELDS,
     TICKET_FIELDS,
     CatalogKind,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "MIN_PROTOCOL_VERSION",
     "PRECEDENCE_FIELDS",
     "PROTOCOL_VERSION",
+    "PUBLICATION_FIELDS",
     "TICKET_FIELDS",
     "CatalogKind",
     "Change",

@@ -28,6 +28,8 @@ TEXT_LIMITS: dict[str, int] = {
     "unit_code": 64,
     "content": 100_000,
     "answer": 100_000,
+    "public_question": 10_000,
+    "public_answer": 20_000,
     "operator": 64,
     "sip_call_id": 200,
 }
@@ -41,6 +43,8 @@ FIELD_LABELS = {
     "unit_code": "đơn vị",
     "content": "nội dung",
     "answer": "trả lời",
+    "public_question": "nội dung công khai",
+    "public_answer": "trả lời công khai",
     "received_at": "ngày tiếp nhận",
     "resolved_at": "ngày xử lý xong",
 }

@@ -33,13 +33,22 @@ TICKET_FIELDS: tuple[str, ...] = (
     "call_id",
 )
 
+# Published answers (Decision 31/2021/QĐ-TTg, Art. 43 and 46; issue #17 point 5): whether the citizen agreed
+# to publication (vocabulary set "publication") and the question and answer as the operator rewrote them
+# without personal data. The server stores and feeds them; the desk's form writes them.
+PUBLICATION_FIELDS: tuple[str, ...] = ("publication", "public_question", "public_answer")
+
 # Concurrent edits of one of these keep the server's text on the ticket and the other text in a conflict
 # record (entity "conflict" in the feed) that an operator settles.
-FREE_TEXT_FIELDS: frozenset[str] = frozenset({"content", "answer", "citizen_name", "citizen_address"})
+FREE_TEXT_FIELDS: frozenset[str] = frozenset(
+    {"content", "answer", "citizen_name", "citizen_address", "public_question", "public_answer"}
+)
 
 # Concurrent edits of any other ticket field: the higher role wins (supervisor > operator), a tie goes to
 # the edit the server applied later. Status and unit are the ones that matter; resolved_at follows status.
-PRECEDENCE_FIELDS: frozenset[str] = frozenset(TICKET_FIELDS) - FREE_TEXT_FIELDS - {"code"}
+PRECEDENCE_FIELDS: frozenset[str] = (
+    frozenset(TICKET_FIELDS + PUBLICATION_FIELDS) - FREE_TEXT_FIELDS - {"code"}
+)
 
 CALL_FIELDS: tuple[str, ...] = (
     "direction",

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -190,8 +191,21 @@ class Ticket(Base):
     creator_rank: Mapped[int] = mapped_column(Integer, default=1)
     field_meta: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     origin_client: Mapped[str] = mapped_column(String(64), default="")
+    # Published answers (#17 point 5): the citizen's choice, the texts rewritten without personal data, and
+    # those texts folded (protocol.folding) for the public page's search; only the server keeps the last.
+    publication: Mapped[str] = mapped_column(String(20), default="chua_hoi")
+    public_question: Mapped[str] = mapped_column(Text, default="")
+    public_answer: Mapped[str] = mapped_column(Text, default="")
+    public_search: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
+        Index(
+            "ix_tickets_published",
+            "resolved_at",
+            "pk",
+            postgresql_where=text("publication = 'cong_khai'"),
+            sqlite_where=text("publication = 'cong_khai'"),
+        ),
         Index("ix_tickets_received", "received_at", "pk"),
         Index("ix_tickets_phone_received", "phone", "received_at", "status"),
         Index("ix_tickets_status_received", "status", "received_at"),
@@ -410,3 +424,20 @@ class MailMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LookupAttempt(Base):
+    """A citizen's look-up of a ticket on the public page (code + last four digits): the throttle's memory.
+    Kept a day; the code as typed (a ticket code is not personal), never the digits."""
+
+    __tablename__ = "lookup_attempts"
+    __table_args__ = (
+        Index("ix_lookup_attempts_address_at", "address", "at"),
+        Index("ix_lookup_attempts_code_at", "code", "at"),
+        Index("ix_lookup_attempts_at", "at"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime]
+    address: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(40))
+    found: Mapped[bool] = mapped_column(Boolean)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
-_D_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
+from protocol.folding import fold
 
-
-def fold(text: str) -> str:
-    """`Tân Hồng` and `tan  hong` fold to the same `tan hong`."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_D_TABLE))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+__all__ = ["fold", "fold_cached"]
 
 
 @lru_cache(maxsize=4096)

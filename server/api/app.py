@@ -20,6 +20,7 @@ from server.api.deps import Db, Runtime
 from server.api.limits import BodyLimit
 from server.core.settings import Settings
 from server.db import create_server_engine, session_factory
+from server.web import public_routes as public_pages
 from server.web import routes as unit_pages
 
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(update_routes.router)
     app.include_router(security_routes.router)
     app.include_router(unit_pages.router)
+    app.include_router(public_pages.router)
     app.include_router(forwarding_routes.router)
 
     @app.get("/health", tags=["health"])

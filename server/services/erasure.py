@@ -74,4 +74,6 @@ def apply_retention(session: Session, cutoff: datetime, by: str, now: datetime) 
 def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, feed: PendingChanges) -> None:
     """The citizen's fields emptied and the text marked, through the server's one ticket write path."""
     changes = {"phone": "", "citizen_name": "", "citizen_address": "", "content": REDACTED_TEXT}
+    # Published texts hold no personal data by rule, but an erased citizen's story leaves the public page too.
+    changes |= {"publication": "khong_cong_khai", "public_question": "", "public_answer": ""}
     tickets.edit_from_server(session, ticket, changes, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)

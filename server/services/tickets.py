@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,10 +11,18 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from protocol import FREE_TEXT_FIELDS, PRECEDENCE_FIELDS, TICKET_FIELDS, FieldOutcome, Mutation
+from protocol import (
+    FREE_TEXT_FIELDS,
+    PRECEDENCE_FIELDS,
+    PUBLICATION_FIELDS,
+    TICKET_FIELDS,
+    FieldOutcome,
+    Mutation,
+)
 from server.models import Conflict, Ticket
 from server.services.attempts import follow_ticket
 from server.services.feed import PendingChanges
+from server.services.publication import search_text
 from server.services.values import TICKET_CONVERTERS, TICKET_REQUIRED, BadValue, convert, to_json
 
 
@@ -35,8 +44,13 @@ class Applied:
     reason: str | None = None  # Vietnamese, for the operator: why some of the edit did not apply
 
 
+# What the feed carries of a ticket: the desk's snapshot fields and the publication (which desks without
+# its columns ignore).
+FEED_FIELDS: tuple[str, ...] = TICKET_FIELDS + PUBLICATION_FIELDS
+
+
 def ticket_data(ticket: Ticket) -> dict[str, Any]:
-    data = {name: to_json(getattr(ticket, name)) for name in TICKET_FIELDS}
+    data = {name: to_json(getattr(ticket, name)) for name in FEED_FIELDS}
     data.update(
         id=ticket.id,
         version=ticket.version,
@@ -63,10 +77,10 @@ def conflict_data(conflict: Conflict) -> dict[str, Any]:
 
 
 # What a new ticket's fields are when its payload leaves them out: the columns' own defaults.
-_TICKET_DEFAULTS: dict[str, Any] = dict.fromkeys(TICKET_FIELDS) | {
+_TICKET_DEFAULTS: dict[str, Any] = dict.fromkeys(FEED_FIELDS) | {
     column.name: column.default.arg
     for column in Ticket.__table__.columns
-    if column.name in TICKET_FIELDS and column.default is not None
+    if column.name in FEED_FIELDS and column.default is not None
 }
 ID_LENGTH = 36
 
@@ -86,9 +100,11 @@ def new_ticket_values(mutation: Mutation) -> dict[str, Any]:
     if missing:
         raise Rejected(f"Phiếu thiếu trường bắt buộc: {', '.join(missing)}.")
     try:
-        return {**_TICKET_DEFAULTS, **convert(TICKET_CONVERTERS, fields)}
+        values = {**_TICKET_DEFAULTS, **convert(TICKET_CONVERTERS, fields)}
     except BadValue as error:
         raise Rejected(str(error)) from None
+    values["public_search"] = search_text(values["public_question"], values["public_answer"])
+    return values
 
 
 def create(
@@ -189,6 +205,7 @@ def update(
         for name, value in really_changed.items():
             setattr(ticket, name, value)
             meta[name] = [ticket.version, actor.rank, actor.client_id]
+        _refresh_search(ticket, really_changed)
         ticket.field_meta = meta
         ticket.updated_by = actor.username
         ticket.updated_at = now
@@ -239,6 +256,7 @@ def settle(
     if getattr(ticket, conflict.field) != converted:
         ticket.version += 1
         setattr(ticket, conflict.field, converted)
+        _refresh_search(ticket, {conflict.field})
         meta = {**(ticket.field_meta or {}), conflict.field: [ticket.version, actor.rank, actor.client_id]}
         ticket.field_meta = meta
         ticket.updated_by, ticket.updated_at = actor.username, now
@@ -297,6 +315,12 @@ def _unchanged_since(name: str, before: dict[str, Any], current: Any) -> bool:
         return bool(TICKET_CONVERTERS[name](name, before[name]) == current)
     except BadValue:
         return False
+
+
+def _refresh_search(ticket: Ticket, changed: Collection[str]) -> None:
+    """The folded search text follows the published texts it is made of."""
+    if "public_question" in changed or "public_answer" in changed:
+        ticket.public_search = search_text(ticket.public_question, ticket.public_answer)
 
 
 def _locked_ticket(session: Session, ticket_id: str) -> Ticket:

@@ -21,6 +21,7 @@ SATISFACTIONS = frozenset(_VOCABULARY["satisfaction"].codes())
 REASONS = frozenset(REASON_CODES)
 DIRECTIONS = frozenset(_VOCABULARY["call_direction"].codes())
 OUTCOMES = frozenset(_VOCABULARY["call_outcome"].codes())
+PUBLICATIONS = frozenset(_VOCABULARY["publication"].codes())
 
 
 class BadValue(ValueError):
@@ -123,6 +124,9 @@ TICKET_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     "deadline": _day,
     "resolved_at": _moment(optional=True),
     "call_id": _text(36, optional=True),
+    "publication": _code(PUBLICATIONS),
+    "public_question": _text(10_000),
+    "public_answer": _text(20_000),
 }
 TICKET_REQUIRED = ("code", "received_at", "channel", "request_type", "level", "status", "satisfaction")
 

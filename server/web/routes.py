@@ -15,42 +15,26 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from server.api.deps import Db, Rt
 from server.models import Forwarding, Ticket, Unit, UnitAccount, UnitSession
 from server.services import access_trail, logins, unit_accounts
 from server.services import forwarding as steps
+from server.web.pages import page as _page
+from server.web.pages import set_cookie
 
 router = APIRouter(prefix="/don-vi", include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 
 SESSION_COOKIE = "dv_session"
 LOGIN_COOKIE = "dv_login_csrf"
 MAX_PDF_BYTES = 5 * 1024 * 1024
 INBOX_PAGE = 50  # a phone screen's worth of scrolling; the nearest deadlines come first
 LIGHT_TEXT = {"green": "còn hạn", "yellow": "ngày làm việc cuối", "red": "quá hạn"}
-HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
-
-
-def _page(request: Request, name: str, context: dict[str, Any], code: int = 200) -> HTMLResponse:
-    response = templates.TemplateResponse(request, name, context, status_code=code)
-    response.headers.update(HEADERS)
-    return response
 
 
 def _cookie(response: Response, request: Request, name: str, value: str) -> None:
-    response.set_cookie(
-        name, value, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/don-vi"
-    )
+    set_cookie(response, request, name, value, "/don-vi")
 
 
 def _who(request: Request, rt: Rt, session: Session) -> tuple[UnitAccount, UnitSession] | None:

@@ -22,7 +22,7 @@ VOCABULARY_FILE = Path(__file__).resolve().parents[2] / "protocol" / "vocabulary
 SETS = {
     "channel", "request_type", "status", "satisfaction", "dissatisfaction_reason", "call_direction",
     "call_outcome", "history_action", "disposition", "callback_kind", "callback_status", "attempt_outcome",
-    "level",
+    "level", "publication",
 }  # fmt: skip
 NEW_CHANNEL = "he_thong_tthc_tinh"
 

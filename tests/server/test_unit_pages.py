@@ -6,14 +6,14 @@ CSRF token is refused; the session cookie is HttpOnly and SameSite=Strict."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from lab_tools import lab_tool_missing
 from server_lab import Desk, Postgres, ServerProcess, new_id, ticket
+from web_browser import chromium, wait_for
+from web_browser import shot as save_shot
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "unit-pages"
 UNIT_PASSWORD = "tra-loi-cong-dan-2026"
@@ -45,32 +45,8 @@ def site(
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not driver:
-        lab_tool_missing("chromium and chromedriver are missing (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=412,915",  # a phone's screen: the unit's staff read it on the road
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):
-        options.add_argument(flag)
-    started = webdriver.Chrome(service=Service(driver), options=options)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium")) as started:  # a phone's screen: staff on the road
         yield started
-    finally:
-        started.quit()
 
 
 @pytest.fixture(scope="module")
@@ -96,16 +72,8 @@ def sign_in(driver: object, site: ServerProcess, username: str) -> None:
     wait_for(driver, lambda d: d.current_url.endswith("/don-vi/"))
 
 
-def wait_for(driver: object, condition: object, seconds: float = 20) -> None:
-    """A click on a form button returns before the next page is there: wait for it, as a user does."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, seconds).until(condition)  # type: ignore[arg-type]
-
-
 def shot(driver: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+    save_shot(driver, SHOTS, name)
 
 
 def test_the_unit_answers_its_ticket_in_a_browser_and_the_answer_reaches_the_desks(

@@ -1,0 +1,58 @@
+"""Debian's chromium driven by Selenium, headless, for the server's web pages (units' and public)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from lab_tools import lab_tool_missing
+
+PHONE_SIZE = (412, 915)  # the units' staff and citizens read these pages on a phone
+DESKTOP_SIZE = (1366, 768)  # the office PC's screen
+
+
+@contextmanager
+def chromium(profile: Path, size: tuple[int, int] = PHONE_SIZE) -> Iterator[Any]:
+    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not browser or not driver:
+        lab_tool_missing("chromium and chromedriver are missing (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--window-size={size[0]},{size[1]}",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    started = webdriver.Chrome(service=Service(driver), options=options)
+    try:
+        yield started
+    finally:
+        started.quit()
+
+
+def wait_for(driver: Any, condition: Any, seconds: float = 20) -> None:
+    """A click on a form button returns before the next page is there: wait for it, as a user does."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, seconds).until(condition)
+
+
+def shot(driver: Any, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path
