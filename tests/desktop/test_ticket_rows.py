@@ -46,6 +46,24 @@ def test_every_ticket_column_is_synced_or_the_desks_own() -> None:
     assert "citizen_id" not in BULK_COLUMNS and len(BULK_COLUMNS) == len(COLUMNS) - 1
 
 
+# A statement or Core construct that writes the tickets table (reads are everyone's).
+_WRITES_TICKETS = re.compile(
+    r"INSERT INTO tickets\b|UPDATE tickets\b|DELETE FROM tickets\b"
+    r"|(insert|update|delete)\((models\.)?Ticket\)"
+)
+# The erasure's redaction names the personal columns on purpose: it is the one other writer.
+_OTHER_WRITERS = {"desktop/services/erasure.py"}
+
+
+def test_only_the_ticket_rows_module_writes_ticket_rows() -> None:
+    writers = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "desktop").rglob("*.py")
+        if "migrations" not in path.parts and _WRITES_TICKETS.search(path.read_text(encoding="utf-8"))
+    }
+    assert writers == {"desktop/services/ticket_rows.py", *_OTHER_WRITERS}
+
+
 def test_a_stored_ticket_reads_back_as_the_draft_it_was_saved_from() -> None:
     draft = TicketDraft(
         content="Hỏi thủ tục cấp lại CCCD",
