@@ -1,9 +1,10 @@
 """The report as an Excel workbook laid out like the province's appendix: one sheet per table.
 
-Cells hold numbers, not text, so supervisors can add them up: counts use the format `#,##0` and
-percentages (stored as fractions, 0.9973) `0.00%`. Excel and LibreOffice draw the separators of the
-reader's locale, so on the province's Vietnamese machines they read `42.778` and `99,73%`; a format
-with a literal '.' would show the same text everywhere but turns numbers into pictures of numbers.
+Counts are numbers, so supervisors can add them up, drawn with literal dots (`42.778` on an English
+Excel too). A rate is written as the province prints it, `99,73%` (`100%` when whole, as in the Word
+file): no number format can draw a decimal comma whatever the viewer's locale (the decimal point of a
+format is always the viewer's separator), so the rate is text, right-aligned like a number, and the
+sheet tells Excel not to flag it as a "number stored as text".
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -21,16 +23,31 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports.safe_text import printable
 from reports.shape import Report
 from reports.tables import Percent, Table, all_tables
+from reports.vn_numbers import vn_percent
 
 # Dots as literal characters, not the viewer's thousands separator: 42.778 on an English Excel too.
 COUNT_FORMAT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
 FONT = "Times New Roman"  # as the province's documents (Decree 30/2020/NĐ-CP)
-PERCENT_FORMAT = "0.00%"
 TITLE = "TÌNH HÌNH TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ QUA TỔNG ĐÀI THÔNG TIN DỊCH VỤ CÔNG 1022"
 FIRST_HEADER_ROW = 4  # rows 1-3: the appendix's title, the period, the table's title
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LIKE_A_NUMBER = Alignment(horizontal="right")
+# Excel's green "number stored as text" corner on every rate of a Vietnamese machine, silenced.
+_TEXT_RATES_ARE_MEANT = (
+    '<ignoredErrors><ignoredError sqref="A1:XFD1048576" numberStoredAsText="1"/></ignoredErrors>'
+)
+_AFTER_IGNORED_ERRORS = (
+    "<smartTags",
+    "<drawing",
+    "<legacyDrawing",
+    "<picture",
+    "<oleObjects",
+    "<tableParts",
+    "<extLst",
+    "</worksheet>",
+)
 
 
 def period_line(report: Report) -> str:
@@ -46,6 +63,7 @@ def write_xlsx(report: Report, path: Path, step: Callable[[str], None] = lambda 
         _draw(book.create_sheet(table.sheet), table, report)
         step(table.sheet)
     book.save(path)
+    _declare_text_rates(path)
 
 
 def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
@@ -60,8 +78,8 @@ def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
         for column, value in enumerate(cells, 1):
             cell = sheet.cell(row, column)
             if isinstance(value, Percent):
-                cell.value = round(value.value / 100, 4)  # 66.67 / 100 is 0.6667000000000001
-                cell.number_format = PERCENT_FORMAT
+                _put_text(cell, vn_percent(value.value))
+                cell.alignment = _LIKE_A_NUMBER
             elif isinstance(value, str):
                 _put_text(cell, value)
             else:
@@ -87,6 +105,19 @@ def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
     for line in sheet.iter_rows():
         for cell in line:
             cell.font = Font(name=FONT, size=12, bold=cell.font.bold, italic=cell.font.italic)
+
+
+def _declare_text_rates(path: Path) -> None:
+    """Adds `<ignoredErrors>` to every sheet (openpyxl cannot write it) where the schema puts it."""
+    with ZipFile(path) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    with ZipFile(path, "w", ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+                xml = data.decode("utf-8")
+                at = min(xml.find(tag) for tag in _AFTER_IGNORED_ERRORS if tag in xml)
+                data = (xml[:at] + _TEXT_RATES_ARE_MEANT + xml[at:]).encode("utf-8")
+            book.writestr(name, data)
 
 
 def _put_text(cell: Any, text: str) -> None:

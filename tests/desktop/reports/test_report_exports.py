@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zipfile import ZipFile
 
 import docx
 import pytest
@@ -15,7 +17,7 @@ from desktop.services.reports import ReportService
 from desktop.store.local import LocalStore
 from reports import Report
 from reports.export_docx import write_docx
-from reports.export_xlsx import COUNT_FORMAT, PERCENT_FORMAT, write_xlsx
+from reports.export_xlsx import COUNT_FORMAT, write_xlsx
 
 SHEETS = [
     "1. Theo đơn vị", "2. Kênh tiếp nhận", "3. Thủ tục hành chính", "4. Thái độ, chậm trễ", "5. Hài lòng",
@@ -79,44 +81,44 @@ def test_the_workbook_has_the_appendix_tables_cell_by_cell(report: Report, tmp_p
         0,
         0,
         0,
-        0.5,
-        0.5,
+        "50%",
+        "50%",
         None,
     ]
-    assert [cell.number_format for cell in units[police]][2:19] == [COUNT_FORMAT] * 15 + [PERCENT_FORMAT] * 2
+    assert [cell.number_format for cell in units[police]][2:17] == [COUNT_FORMAT] * 15
+    assert [cell.alignment.horizontal for cell in units[police]][17:19] == ["right", "right"]
     totals = units.max_row
     assert totals == FIRST_ROW + 52
     assert values(units, totals) == [
-        None, "Tổng số", 8, 6, 2, 2, 4, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 0.75, 0.25, None,
+        None, "Tổng số", 8, 6, 2, 2, 4, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, "75%", "25%", None,
     ]  # fmt: skip
     assert units.cell(totals, 2).font.bold
 
     channels = book["2. Kênh tiếp nhận"]
     assert [values(channels, row) for row in range(4, 13)] == [
         ["STT", "Kênh tiếp nhận", "Số lượng", "Tỷ lệ"],
-        [1, "Điện thoại", 3, 0.375],
-        [2, "Email", 1, 0.125],
-        [3, "Zalo", 1, 0.125],
-        [4, "Website 1022", 1, 0.125],
-        [5, "Facebook", 1, 0.125],
-        [6, "App mobile", 1, 0.125],
-        [7, "Hệ thống thông tin giải quyết TTHC tỉnh", 0, 0],
-        [None, "Tổng", 8, 1.0],
+        [1, "Điện thoại", 3, "37,50%"],
+        [2, "Email", 1, "12,50%"],
+        [3, "Zalo", 1, "12,50%"],
+        [4, "Website 1022", 1, "12,50%"],
+        [5, "Facebook", 1, "12,50%"],
+        [6, "App mobile", 1, "12,50%"],
+        [7, "Hệ thống thông tin giải quyết TTHC tỉnh", 0, "0%"],
+        [None, "Tổng", 8, "100%"],
     ]
-    assert channels["D5"].number_format == PERCENT_FORMAT
 
     tthc = book["3. Thủ tục hành chính"]
     assert [values(tthc, row) for row in range(5, 8)] == [
-        [1, "Thủ tục hành chính", 3, 0.375, 2, 0.3333],
-        [2, "Khác TTHC", 5, 0.625, 4, 0.6667],
-        [None, "Tổng", 8, 1.0, 6, 1.0],
+        [1, "Thủ tục hành chính", 3, "37,50%", 2, "33,33%"],
+        [2, "Khác TTHC", 5, "62,50%", 4, "66,67%"],
+        [None, "Tổng", 8, "100%", 6, "100%"],
     ]
 
     late = book["4. Thái độ, chậm trễ"]
     assert [values(late, row) for row in range(6, 9)] == [
-        [1, "Công an Tỉnh", 1, 0, 1, 0.0, 1.0, None],
-        [2, "UBND huyện Cao Lãnh", 1, 1, 0, 1.0, 0.0, None],
-        [None, "Tổng số", 2, 1, 1, 0.5, 0.5, None],
+        [1, "Công an Tỉnh", 1, 0, 1, "0%", "100%", None],
+        [2, "UBND huyện Cao Lãnh", 1, 1, 0, "100%", "0%", None],
+        [None, "Tổng số", 2, 1, 1, "50%", "50%", None],
     ]
 
     happy = book["5. Hài lòng"]
@@ -126,9 +128,9 @@ def test_the_workbook_has_the_appendix_tables_cell_by_cell(report: Report, tmp_p
         "Tổng đài viên trả lời chưa thỏa đáng", "Khác",
     ]  # fmt: skip
     assert values(happy, row_of(happy, "Công an Tỉnh")) == [
-        8, "Công an Tỉnh", 2, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0.0, None,
+        8, "Công an Tỉnh", 2, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, "0%", None,
     ]  # fmt: skip
-    assert values(happy, happy.max_row) == [None, "Tổng cộng", 8, 4, 2, 2, 1, 0, 0, 1, 0, 0, 1, 0.5, None]
+    assert values(happy, happy.max_row) == [None, "Tổng cộng", 8, 4, 2, 2, 1, 0, 0, 1, 0, 0, 1, "50%", None]
 
     calls = book["6. Cuộc gọi"]
     assert [values(calls, row) for row in range(5, 9)] == [
@@ -266,3 +268,39 @@ def test_documents_follow_decree_30_and_show_vietnamese_numbers_in_any_locale(
         "Times New Roman"
     }
     assert "\\." in COUNT_FORMAT and "," not in COUNT_FORMAT  # literal dots: 42.778 on an English Excel
+
+
+def unescaped(number_format: str) -> str:
+    """The format's characters that Excel interprets (quoted text and backslash escapes dropped)."""
+    return re.sub(r'"[^"]*"|\\.', "", number_format)
+
+
+def test_every_figure_in_the_workbook_reads_the_same_in_any_locale(report: Report, tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    write_xlsx({**report, "calls": {"inbound": 42778, "outbound": 1721, "missed": 12}}, path)
+    book = load_workbook(path)
+    numbers = [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.data_type == "n"]
+    assert numbers and {cell.value for cell in numbers if cell.value is not None} >= {42778}
+    # '.' and ',' in a format are the viewer's decimal and thousands separators: none may be left.
+    assert {
+        cell.number_format
+        for cell in numbers
+        if cell.value is not None and set(unescaped(cell.number_format)) & {".", ","}
+    } == set()
+    rates = [
+        cell.value
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if str(cell.value).endswith("%")
+    ]
+    assert (
+        "37,50%" in rates
+        and "100%" in rates
+        and all(re.fullmatch(r"\d{1,3}(,\d\d)?%", rate) for rate in rates)
+    )
+    with ZipFile(path) as parts:
+        sheets = [name for name in parts.namelist() if name.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 6
+        for name in sheets:  # no green "number stored as text" corner on a Vietnamese Excel
+            assert 'numberStoredAsText="1"' in parts.read(name).decode()
