@@ -55,6 +55,7 @@ class CallbacksPanel(QWidget):
         self.view.itemActivated.connect(self.on_view_item_activated)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("callbacksStatus")
+        self.status_label.setWordWrap(True)  # its explanation must not widen the side panel
         self.call_button = QPushButton(self.tr("Call back (Enter)"), self)
         self.call_button.setObjectName("callBackButton")
         self.later_button = QPushButton(self.tr("In 1 hour (H)"), self)

@@ -27,6 +27,7 @@ from desktop.domain.ticket import CallerHistory, Citizen
 from desktop.ui.services import HistoryReader
 from desktop.ui.tasks import TaskRunner, default_runner
 from desktop.ui.ticket_model import IN_PROGRESS_COLOUR, RESOLVED_COLOUR, first_line
+from desktop.ui.widgets import ElidedLabel
 
 HISTORY_DEBOUNCE_MS = 150
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -55,14 +56,14 @@ class HistoryPanel(QWidget):
 
         self.title_label = QLabel(self.tr("Caller history"), self)
         self.title_label.setObjectName("panelTitle")
-        self.name_label = QLabel(self)
+        self.name_label = ElidedLabel(self)  # a long name or count never widens the side panel
         self.name_label.setObjectName("callerName")
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.repeat_badge = QLabel(self.tr("Repeat caller"), self)
         self.repeat_badge.setObjectName("repeatBadge")
         self.repeat_badge.setToolTip(self.tr("This number has called or had tickets before"))
         self.repeat_badge.hide()
-        self.open_label = QLabel(self)
+        self.open_label = ElidedLabel(self)
         self.open_label.setObjectName("openTickets")
         self.call_button = QToolButton(self)
         self.call_button.setObjectName("historyCall")
@@ -97,13 +98,13 @@ class HistoryPanel(QWidget):
         header.setSpacing(8)
         header.addWidget(self.name_label, 1)
         header.addWidget(self.repeat_badge)
-        header.addWidget(self.open_label)
         header.addWidget(self.call_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
         layout.addWidget(self.title_label)
         layout.addLayout(header)
+        layout.addWidget(self.open_label)  # its own line: the caller's name keeps the header's room
         layout.addWidget(self.hint_label)
         layout.addWidget(self.suggestions, 1)
         layout.addWidget(self.tickets_caption)

@@ -1,13 +1,14 @@
-"""Small reusable widgets: combos of codes, a completer that ignores Vietnamese diacritics, action buttons."""
+"""Small reusable widgets: combos of codes, a completer that ignores Vietnamese diacritics, action buttons,
+a one-line label that never widens its panel."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QCompleter, QToolButton, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QSizePolicy, QToolButton, QWidget
 
 from desktop.domain.text import fold
 
@@ -109,3 +110,38 @@ def action_button(parent: QWidget, action: QAction, name: str) -> QToolButton:
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return button
+
+
+class ElidedLabel(QLabel):
+    """One line whose text never sets its panel's width: a caller's long name or a count that grows
+    while the operator types would otherwise push the splitter (the side panel jumped by 90 px at
+    1366×768). Too long a text ends in "…" and the whole text is the tooltip; `text()` is the whole text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._whole = ""
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)  # min width 0
+
+    def setText(self, text: str) -> None:
+        self._whole = text
+        self._fit()
+
+    def text(self) -> str:
+        return self._whole
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._whole) + 2 * self.margin() + 4, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = max(0, self.contentsRect().width() - 2 * self.margin())
+        shown = self.fontMetrics().elidedText(self._whole, Qt.TextElideMode.ElideRight, room)
+        super().setText(shown)
+        self.setToolTip(self._whole if shown != self._whole else "")

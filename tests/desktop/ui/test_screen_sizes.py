@@ -1,6 +1,6 @@
 """Every screen at 1366×768 (most provincial offices) and 1920×1080, in Vietnamese, photographed.
 
-The screenshots are kept under screenshots/sizes/ (gitignored) for a person to look at; the assertions
+The screenshots are kept under build/screenshots/sizes/ (gitignored) for a person to look at; the assertions
 hold what the photos showed was wrong: the form's last row hidden, the overdue table's headers clipped.
 """
 
@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
+from uitest_support import KNOWN_NAME, KNOWN_PHONE
 
 from desktop.ui.translations import install_translations, remove_translations
 
-SHOTS = Path(__file__).resolve().parents[3] / "screenshots" / "sizes"
+SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots" / "sizes"
 SIZES = [(1366, 768), (1920, 1080)]
 TASKBAR = 40  # what Windows' taskbar leaves of the screen's height
 
@@ -115,3 +116,55 @@ def test_the_procedures_panel_is_photographed(qtbot, vietnamese, type_text, make
     with qtbot.waitSignal(panel.card_shown, timeout=3000):
         panel.open_hit(panel.hits[0])
     _shoot(window, "procedures", size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_side_panel_keeps_its_width_while_the_operator_types(
+    qtbot, vietnamese, type_text, make_window, seeded, store, runner, size
+):
+    from desktop.services.callbacks import CallbackQueue
+    from desktop.services.kb import ensure_starter_kb
+    from desktop.services.phone_codes import CallbackKind
+    from desktop.ui.callbacks_panel import CallbacksPanel
+
+    ensure_starter_kb(store)
+    queue = CallbackQueue(store, "kiem.thu")
+    queue.enqueue(CallbackKind.MISSED, "0362 112 233")
+    window = make_window()
+    callbacks = CallbacksPanel(queue, runner, window)
+    window.side_tabs.addTab(callbacks, "Gọi lại")  # as the phone desk adds it
+    window.resize(size[0], size[1] - TASKBAR)
+    QApplication.processEvents()
+    widths = {window.side_tabs.width()}
+
+    def typed(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+        for character in text:
+            type_text(widget, character)
+            QApplication.processEvents()
+            widths.add(window.side_tabs.width())
+
+    with qtbot.waitSignal(callbacks.loaded, timeout=5000):
+        window.side_tabs.setCurrentWidget(callbacks)
+        callbacks.reload()
+    QApplication.processEvents()
+    widths.add(window.side_tabs.width())
+    _shoot(window, "typing-callbacks", size)
+    window.side_tabs.setCurrentWidget(window.history)
+    typed(window.form.phone_edit, KNOWN_PHONE.replace(" ", ""))
+    qtbot.waitUntil(lambda: window.history.tickets_view.topLevelItemCount() == 2)
+    QApplication.processEvents()
+    widths.add(window.side_tabs.width())
+    _shoot(window, "typing-history", size)
+    window.form.name_edit.clear()  # the known name was filled in; a long one is typed instead
+    typed(window.form.name_edit, "Nguyễn Thị Ngọc Bích Phương Thảo Hoàng Lan Anh")
+    typed(window.form.content_edit, "Phản ánh đèn đường ấp Tân Hòa, xã Tân Hộ Cơ, huyện Tân Hồng bị hư")
+    window.focus_kb()
+    qtbot.waitUntil(lambda: window.kb_panel.is_loaded, timeout=5000)
+    typed(window.kb_panel.search_edit, "cap lai can cuoc cong dan")
+    qtbot.waitUntil(lambda: bool(window.kb_panel.hits), timeout=5000)
+    QApplication.processEvents()
+    widths.add(window.side_tabs.width())
+    _shoot(window, "typing-procedures", size)
+    assert len(widths) == 1, f"the side panel changed width while typing: {sorted(widths)}"
+    caller = window.history.name_label
+    assert caller.text().startswith(KNOWN_NAME)  # the whole text, elided on screen if it must be
