@@ -41,7 +41,9 @@ NEW_FIELD_FILES = (
 
 
 def test_every_ticket_column_is_synced_or_the_desks_own() -> None:
-    assert set(COLUMNS) == set(SNAPSHOT_FIELDS) | LOCAL_COLUMNS
+    unplaced = set(COLUMNS) - set(SNAPSHOT_FIELDS) - LOCAL_COLUMNS
+    assert unplaced == set(), "a ticket column is synced (protocol.TICKET_FIELDS) or local (LOCAL_COLUMNS)"
+    assert set(SNAPSHOT_FIELDS) <= set(COLUMNS)
     assert set(SNAPSHOT_FIELDS).isdisjoint(LOCAL_COLUMNS)
     assert "citizen_id" not in BULK_COLUMNS and len(BULK_COLUMNS) == len(COLUMNS) - 1
 
