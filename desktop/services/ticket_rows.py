@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, update
@@ -80,8 +81,12 @@ def ticket_search_body(row: models.Ticket | Mapping[str, Any]) -> str:
     The code and the phone number are not in it: they have indexes of their own, which the search
     uses for a typed token with a digit (a million unique tokens would double the index's cost).
     """
-    get: Callable[[str], Any] = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
-    return searchable_text(*(get(name) or "" for name in SEARCHED_COLUMNS))
+    parts = _SEARCHED_ATTRIBUTES(row) if isinstance(row, models.Ticket) else _SEARCHED_VALUES(row)
+    return searchable_text(*parts)  # it skips the empty (and None) parts
+
+
+_SEARCHED_ATTRIBUTES = attrgetter(*SEARCHED_COLUMNS)
+_SEARCHED_VALUES = itemgetter(*SEARCHED_COLUMNS)
 
 
 # ---- one ticket through the ORM: the form, surveys, conflicts ------------------------------------
