@@ -7,6 +7,11 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Published answers (Decision 31/2021/QĐ-TTg, Art. 43 and 46; issue #17 point 5): whether the citizen agreed
+# to publication (vocabulary set "publication") and the question and answer as the operator rewrote them
+# without personal data. The desk's form writes them, the server publishes them.
+PUBLICATION_FIELDS: tuple[str, ...] = ("publication", "public_question", "public_answer")
+
 # The ticket as the desktop snapshots it (desktop.services.tickets.SNAPSHOT_FIELDS): dates and datetimes as
 # ISO 8601 strings (datetimes with their offset), codes as in DOMAIN.md.
 TICKET_FIELDS: tuple[str, ...] = (
@@ -31,12 +36,8 @@ TICKET_FIELDS: tuple[str, ...] = (
     "deadline",
     "resolved_at",
     "call_id",
+    *PUBLICATION_FIELDS,
 )
-
-# Published answers (Decision 31/2021/QĐ-TTg, Art. 43 and 46; issue #17 point 5): whether the citizen agreed
-# to publication (vocabulary set "publication") and the question and answer as the operator rewrote them
-# without personal data. The server stores and feeds them; the desk's form writes them.
-PUBLICATION_FIELDS: tuple[str, ...] = ("publication", "public_question", "public_answer")
 
 # Concurrent edits of one of these keep the server's text on the ticket and the other text in a conflict
 # record (entity "conflict" in the feed) that an operator settles.

@@ -114,6 +114,11 @@ if TYPE_CHECKING:
         REOPENED = "mo_lai"
         IMPORTED = "nhap"
 
+    class Publication(_Labelled):
+        NOT_ASKED = "chua_hoi"
+        PUBLIC = "cong_khai"
+        NOT_PUBLIC = "khong_cong_khai"
+
 else:
     Channel = enum_from_vocabulary("channel")
     RequestType = enum_from_vocabulary("request_type")
@@ -123,6 +128,7 @@ else:
     CallDirection = enum_from_vocabulary("call_direction")
     CallOutcome = enum_from_vocabulary("call_outcome")
     HistoryAction = enum_from_vocabulary("history_action")
+    Publication = enum_from_vocabulary("publication")
 
 
 class Level(IntEnum):

@@ -16,6 +16,7 @@ from desktop.domain.codes import (
     Channel,
     DissatisfactionReason,
     Level,
+    Publication,
     RequestType,
     Satisfaction,
     TicketStatus,
@@ -47,6 +48,10 @@ class TicketDraft:
     dissatisfaction_reason: DissatisfactionReason | None = None
     received_at: datetime | None = None
     call_id: str | None = None
+    # Published answers (#17 point 5): the citizen's choice, and the texts rewritten without personal data
+    publication: Publication = Publication.NOT_ASKED
+    public_question: str = ""
+    public_answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,9 @@ def validate_draft(draft: TicketDraft, *, require_answer_when_resolved: bool = T
         errors.append(FieldError("dissatisfaction_reason", "Chỉ ghi lý do khi người dân không hài lòng."))
     if require_answer_when_resolved and draft.status is TicketStatus.RESOLVED and not draft.answer.strip():
         errors.append(FieldError("answer", "Phiếu đã xử lý cần có nội dung trả lời."))
+    errors += _publication_errors(draft)
     # The contract the server checks too: what it would refuse never enters the outbox.
-    for name in ("citizen_name", "citizen_address", "content", "answer", "tthc_code"):
+    for name in ("citizen_name", "citizen_address", "content", "answer", "tthc_code", *PUBLIC_TEXTS):
         problem = text_problem(name, getattr(draft, name))
         if problem is not None:
             errors.append(FieldError(name, problem))
@@ -90,6 +96,45 @@ def validate_draft(draft: TicketDraft, *, require_answer_when_resolved: bool = T
         errors.append(FieldError("unit_code", problem))
     if draft.received_at is not None and (problem := moment_problem("received_at", draft.received_at)):
         errors.append(FieldError("received_at", problem))
+    return errors
+
+
+PUBLIC_TEXTS = ("public_question", "public_answer")
+# An ID number written in a text for the public: the 12 digits of a CCCD or the 9 of an old CMND.
+_ID_NUMBER = re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)")
+
+
+def _publication_errors(draft: TicketDraft) -> list[FieldError]:
+    """What the operator rewrote for the public page must not name the citizen: their name, address,
+    number or an ID number. Checked whatever the choice, so a text is ready when the choice changes; and
+    a resolved ticket the citizen agreed to publish needs both texts, or nothing would be published."""
+    errors: list[FieldError] = []
+    if draft.publication is Publication.PUBLIC and draft.status is TicketStatus.RESOLVED:
+        errors += [
+            FieldError(
+                name,
+                "Người dân đồng ý công khai: hãy viết lại câu hỏi và trả lời để công khai "
+                "(không ghi họ tên, số điện thoại, địa chỉ), hoặc chọn «Không công khai».",
+            )
+            for name in PUBLIC_TEXTS
+            if not getattr(draft, name).strip()
+        ]
+    personal = [v.strip() for v in (draft.citizen_name, draft.citizen_address) if len(v.strip()) >= 2]
+    digits = re.sub(r"\D", "", draft.phone)
+    for name in PUBLIC_TEXTS:
+        text = getattr(draft, name)
+        named = any(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) for value in personal)
+        numbered = _ID_NUMBER.search(text) is not None or (
+            len(digits) >= 9 and digits[-9:] in re.sub(r"\D", "", text)
+        )
+        if named or numbered:
+            errors.append(
+                FieldError(
+                    name,
+                    "Nội dung công khai không được có thông tin cá nhân của người dân "
+                    "(họ tên, địa chỉ, số điện thoại, số giấy tờ); hãy viết lại.",
+                )
+            )
     return errors
 
 
@@ -194,6 +239,9 @@ def stored_fields(draft: TicketDraft) -> dict[str, Any]:
             draft.dissatisfaction_reason.value if draft.dissatisfaction_reason else None
         ),
         "call_id": draft.call_id,
+        "publication": draft.publication.value,
+        "public_question": draft.public_question.strip(),
+        "public_answer": draft.public_answer.strip(),
     }
 
 

@@ -122,6 +122,10 @@ class Ticket(Base):
     updated_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(VnDateTime)
     updated_at: Mapped[datetime] = mapped_column(VnDateTime)
+    # Published answers (#17 point 5): the citizen's choice and the texts rewritten for the public page
+    publication: Mapped[str] = mapped_column(String(20), default="chua_hoi")
+    public_question: Mapped[str] = mapped_column(Text, default="")
+    public_answer: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
         Index("ix_tickets_received", "received_at", "pk"),

@@ -34,6 +34,7 @@ from desktop.domain.codes import (
     Channel,
     DissatisfactionReason,
     Level,
+    Publication,
     RequestType,
     Satisfaction,
     TicketStatus,
@@ -80,6 +81,9 @@ FIELD_ORDER = (
     "answer",
     "satisfaction",
     "dissatisfaction_reason",
+    "publication",
+    "public_question",
+    "public_answer",
 )
 
 
@@ -101,6 +105,9 @@ _VALUE_FIELDS = (
     "satisfaction",
     "dissatisfaction_reason",
     "received_at",
+    "publication",
+    "public_question",
+    "public_answer",
 )
 
 
@@ -271,6 +278,21 @@ class TicketForm(QWidget):
         self.status_combo = code_combo((s.label, s) for s in TicketStatus)
         self.satisfaction_combo = code_combo((s.label, s) for s in Satisfaction)
         self.reason_combo = code_combo(((r.label, r) for r in DissatisfactionReason), any_label="—")
+        # Published answers: asked of the citizen; the texts are written again for strangers to read
+        self.publication_combo = code_combo((p.label, p) for p in Publication)
+        self.publication_combo.setToolTip(
+            self.tr("Ask the citizen whether the question and answer may be published (Decision 31/2021)")
+        )
+        self.public_question_edit = QPlainTextEdit(self)
+        self.public_question_edit.setTabChangesFocus(True)
+        self.public_question_edit.setPlaceholderText(
+            self.tr("The question rewritten for the public page: no name, number or address")
+        )
+        self.public_answer_edit = QPlainTextEdit(self)
+        self.public_answer_edit.setTabChangesFocus(True)
+        self.public_answer_edit.setPlaceholderText(
+            self.tr("The answer rewritten for the public page: no name, number or address")
+        )
         self.received_edit = WholeFieldDateTimeEdit(self)
         self.received_edit.setTimeZone(VN_QT_ZONE)  # Vietnam time whatever the PC's zone
         self.received_edit.setDisplayFormat("dd/MM/yyyy HH:mm")
@@ -295,6 +317,9 @@ class TicketForm(QWidget):
             "satisfaction": self.satisfaction_combo,
             "dissatisfaction_reason": self.reason_combo,
             "received_at": self.received_edit,
+            "publication": self.publication_combo,
+            "public_question": self.public_question_edit,
+            "public_answer": self.public_answer_edit,
         }
         for name, widget in widgets.items():
             widget.setParent(self)
@@ -343,6 +368,9 @@ class TicketForm(QWidget):
             self.tthc_edit,
             *(inputs[name] for name in rest),
             inputs["dissatisfaction_reason"],
+            inputs["publication"],
+            inputs["public_question"],
+            inputs["public_answer"],
             self.new_button,
             self.resolve_button,
             self.save_button,
@@ -381,15 +409,20 @@ class TicketForm(QWidget):
             ("answer", self.tr("Answer"), 5, 0, 1, 4, None),
             ("satisfaction", self.tr("Satisfaction"), 6, 0, 1, 1, None),
             ("dissatisfaction_reason", self.tr("Reason for dissatisfaction"), 6, 1, 1, 3, None),
+            ("publication", self.tr("Publish the answer"), 7, 0, 1, 1, None),
+            ("public_question", self.tr("Question as published"), 8, 0, 1, 2, None),
+            ("public_answer", self.tr("Answer as published"), 8, 2, 1, 2, None),
         ]
         for name, caption, row, column, rows, columns, content in place:
             self._captions[name] = caption
-            align = Qt.AlignmentFlag(0) if name in ("content", "answer") else Qt.AlignmentFlag.AlignTop
+            texts = ("content", "answer", "public_question", "public_answer")
+            align = Qt.AlignmentFlag(0) if name in texts else Qt.AlignmentFlag.AlignTop
             grid.addWidget(self._box(name, caption, content), row, column, rows, columns, align)
         for column in range(4):
             grid.setColumnStretch(column, 1)
         grid.setRowStretch(4, 3)
         grid.setRowStretch(5, 2)
+        grid.setRowStretch(8, 1)
 
         header = QHBoxLayout()
         header.addWidget(self.title_label, 1)
@@ -419,6 +452,8 @@ class TicketForm(QWidget):
         layout.addLayout(buttons)
         self.content_edit.setMinimumHeight(64)
         self.answer_edit.setMinimumHeight(48)
+        self.public_question_edit.setMinimumHeight(48)
+        self.public_answer_edit.setMinimumHeight(48)
         self.deadline_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def _connect(self) -> None:
@@ -428,6 +463,7 @@ class TicketForm(QWidget):
         self.phone_edit.textChanged.connect(self.on_phone_edit_text_changed)
         self.tthc_check.toggled.connect(self.on_tthc_check_toggled)
         self.satisfaction_combo.currentIndexChanged.connect(self.on_satisfaction_changed)
+        self.publication_combo.currentIndexChanged.connect(self.on_publication_changed)
         self.level_combo.currentIndexChanged.connect(self.on_deadline_input_changed)
         self.received_edit.dateTimeChanged.connect(self.on_deadline_input_changed)
         self.unit_combo.lineEdit().editingFinished.connect(self.on_unit_editing_finished)
@@ -559,8 +595,12 @@ class TicketForm(QWidget):
         select_data(self.status_combo, TicketStatus.IN_PROGRESS)
         select_data(self.satisfaction_combo, Satisfaction.NOT_RATED)
         self.reason_combo.setCurrentIndex(0)
+        select_data(self.publication_combo, Publication.NOT_ASKED)
+        self.public_question_edit.clear()
+        self.public_answer_edit.clear()
         self.received_edit.setDateTime(to_qt_vn(now_vn()))
         self.on_satisfaction_changed()
+        self.on_publication_changed()
         self.title_label.setText(self.tr("New ticket"))
         self._baseline = self._values()
         self._update_deadline()
@@ -698,6 +738,9 @@ class TicketForm(QWidget):
             self.satisfaction_combo.currentData(),
             self.reason_combo.currentData(),
             self.received_edit.dateTime().toString("yyyyMMddHHmm"),
+            self.publication_combo.currentData(),
+            self.public_question_edit.toPlainText().strip(),
+            self.public_answer_edit.toPlainText().strip(),
         )
 
     def _received_at(self) -> datetime:
@@ -742,6 +785,9 @@ class TicketForm(QWidget):
             dissatisfaction_reason=reason,
             received_at=self._received_at(),
             call_id=self.linked_call_id,
+            publication=current_value(self.publication_combo, Publication),
+            public_question=self.public_question_edit.toPlainText(),
+            public_answer=self.public_answer_edit.toPlainText(),
         )
         return draft, errors
 
@@ -770,10 +816,14 @@ class TicketForm(QWidget):
         select_data(self.status_combo, draft.status)
         select_data(self.satisfaction_combo, draft.satisfaction)
         select_data(self.reason_combo, draft.dissatisfaction_reason)
+        select_data(self.publication_combo, draft.publication)
+        self.public_question_edit.setPlainText(draft.public_question)
+        self.public_answer_edit.setPlainText(draft.public_answer)
         if draft.received_at is not None:
             received = to_vn(draft.received_at)
             self.received_edit.setDateTime(to_qt_vn(received))
         self.on_satisfaction_changed()
+        self.on_publication_changed()
         self.title_label.setText(
             self.tr("Ticket %1 · version %2").replace("%1", ticket.code).replace("%2", str(ticket.version))
         )
@@ -943,6 +993,13 @@ class TicketForm(QWidget):
         self.reason_combo.setEnabled(dissatisfied)
         if not dissatisfied:
             self.reason_combo.setCurrentIndex(0)
+
+    def on_publication_changed(self, _index: int = 0) -> None:
+        """The texts for the public page are written only once the citizen agreed; kept if they change
+        their mind (nothing is published then), so a second change of mind costs no retyping."""
+        agreed = current_value(self.publication_combo, Publication) is Publication.PUBLIC
+        self.public_question_edit.setEnabled(agreed)
+        self.public_answer_edit.setEnabled(agreed)
 
     def on_deadline_input_changed(self, *_args: Any) -> None:
         self._update_deadline()

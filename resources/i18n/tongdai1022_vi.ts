@@ -789,6 +789,30 @@
         <translation>Nội dung đã trả lời hoặc kết quả đơn vị gửi về</translation>
     </message>
     <message>
+        <source>Ask the citizen whether the question and answer may be published (Decision 31/2021)</source>
+        <translation>Hỏi người dân có đồng ý công khai câu hỏi và trả lời không (Quyết định 31/2021/QĐ-TTg)</translation>
+    </message>
+    <message>
+        <source>The question rewritten for the public page: no name, number or address</source>
+        <translation>Câu hỏi viết lại để công khai: không ghi họ tên, số điện thoại, địa chỉ</translation>
+    </message>
+    <message>
+        <source>The answer rewritten for the public page: no name, number or address</source>
+        <translation>Trả lời viết lại để công khai: không ghi họ tên, số điện thoại, địa chỉ</translation>
+    </message>
+    <message>
+        <source>Publish the answer</source>
+        <translation>Công khai trả lời</translation>
+    </message>
+    <message>
+        <source>Question as published</source>
+        <translation>Câu hỏi công khai</translation>
+    </message>
+    <message>
+        <source>Answer as published</source>
+        <translation>Trả lời công khai</translation>
+    </message>
+    <message>
         <source>Phone number</source>
         <translation>Số điện thoại</translation>
     </message>

@@ -32,11 +32,11 @@ from sqlalchemy import Engine, String, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, sessionmaker
 
-from protocol import Mutation, MutationResult, MutationStatus
+from protocol import TICKET_FIELDS, Mutation, MutationResult, MutationStatus
 from server.models import Ticket
 from server.services.finish_pg import StreamMoved
 from server.services.push import SeqGap, apply_one
-from server.services.tickets import FEED_FIELDS, Actor, Rejected, new_ticket_values
+from server.services.tickets import Actor, Rejected, new_ticket_values
 from server.services.values import to_json
 
 PIPELINE = 100  # new tickets sent before reading their results
@@ -300,7 +300,7 @@ def _create_parameters(
         "field_meta": Jsonb({}),
         "origin_client": actor.client_id,
     }
-    data = {name: to_json(row[name]) for name in FEED_FIELDS}
+    data = {name: to_json(row[name]) for name in TICKET_FIELDS}
     data.update(
         id=mutation.entity_id,
         version=1,

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from protocol import (
     FREE_TEXT_FIELDS,
     PRECEDENCE_FIELDS,
-    PUBLICATION_FIELDS,
     TICKET_FIELDS,
     FieldOutcome,
     Mutation,
@@ -44,13 +43,8 @@ class Applied:
     reason: str | None = None  # Vietnamese, for the operator: why some of the edit did not apply
 
 
-# What the feed carries of a ticket: the desk's snapshot fields and the publication (which desks without
-# its columns ignore).
-FEED_FIELDS: tuple[str, ...] = TICKET_FIELDS + PUBLICATION_FIELDS
-
-
 def ticket_data(ticket: Ticket) -> dict[str, Any]:
-    data = {name: to_json(getattr(ticket, name)) for name in FEED_FIELDS}
+    data = {name: to_json(getattr(ticket, name)) for name in TICKET_FIELDS}
     data.update(
         id=ticket.id,
         version=ticket.version,
@@ -77,10 +71,10 @@ def conflict_data(conflict: Conflict) -> dict[str, Any]:
 
 
 # What a new ticket's fields are when its payload leaves them out: the columns' own defaults.
-_TICKET_DEFAULTS: dict[str, Any] = dict.fromkeys(FEED_FIELDS) | {
+_TICKET_DEFAULTS: dict[str, Any] = dict.fromkeys(TICKET_FIELDS) | {
     column.name: column.default.arg
     for column in Ticket.__table__.columns
-    if column.name in FEED_FIELDS and column.default is not None
+    if column.name in TICKET_FIELDS and column.default is not None
 }
 ID_LENGTH = 36
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.domain.codes import Satisfaction
+from desktop.domain.codes import Publication, Satisfaction
 from desktop.services.callbacks import CallbackQueue
 from desktop.ui.callbacks_panel import CallbacksPanel
 from desktop.ui.dialogs import ShortcutsDialog
@@ -32,6 +32,9 @@ READING_ORDER = [
     "answer",
     "satisfaction",
     "dissatisfaction_reason",
+    "publication",
+    "public_question",
+    "public_answer",
     "newButton",
     "resolveButton",
     "saveButton",
@@ -60,6 +63,7 @@ def test_tab_walks_the_form_in_reading_order_with_one_stop_for_the_date(qtbot, m
     form = window.form
     form.tthc_check.setChecked(True)  # the procedure code is a stop once the ticket is about one
     select_data(form.satisfaction_combo, Satisfaction.DISSATISFIED)  # and the reason once dissatisfied
+    select_data(form.publication_combo, Publication.PUBLIC)  # and the public texts once the citizen agreed
     form.phone_edit.setFocus()
     walked = [_stop_name(form, QApplication.focusWidget())]
     for _ in range(len(READING_ORDER) - 1):

@@ -1,0 +1,33 @@
+"""Published answers (issue #17 point 5): a ticket's publication choice and its question and answer
+rewritten for the server's public page.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-05 19:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # ADD COLUMN with a constant default: SQLite rewrites nothing, a million-ticket store upgrades at once.
+    op.add_column(
+        "tickets", sa.Column("publication", sa.String(20), nullable=False, server_default="chua_hoi")
+    )
+    op.add_column("tickets", sa.Column("public_question", sa.Text(), nullable=False, server_default=""))
+    op.add_column("tickets", sa.Column("public_answer", sa.Text(), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("tickets") as batch:
+        batch.drop_column("public_answer")
+        batch.drop_column("public_question")
+        batch.drop_column("publication")
