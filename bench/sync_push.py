@@ -43,6 +43,7 @@ def tickets(count: int, prefix: str = "BENCH") -> list[tuple[str, dict[str, Any]
                     "answer": "Hướng dẫn nộp hồ sơ tại Công an xã", "status": "da_xu_ly",
                     "satisfaction": "hai_long", "dissatisfaction_reason": None, "deadline": None,
                     "resolved_at": at.isoformat(), "call_id": None,
+                    "publication": "chua_hoi", "public_question": "", "public_answer": "",
                 },
             )
         )  # fmt: skip
