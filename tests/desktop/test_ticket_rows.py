@@ -147,7 +147,8 @@ def test_a_new_plain_field_reaches_every_writer_and_reader_of_a_ticket_from_four
         shutil.copytree(ROOT / package, tree / package, ignore=shutil.ignore_patterns("__pycache__"))
     (tree / "resources").symlink_to(ROOT / "resources")
     add_the_field(tree)
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    # The copy first; then tests/ for the suite's helpers (they import `desktop`, which is the copy's).
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT / "tests")])}
     child = Path(__file__).with_name("new_field_child.py")
     done = subprocess.run(
         [sys.executable, str(child), str(tmp_path), FIELD],
