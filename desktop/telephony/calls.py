@@ -23,6 +23,7 @@ from desktop.telephony.events import (
 )
 from desktop.telephony.media import NoFreeRtpPort, RtpEndpoint
 from desktop.telephony.media_engine import MediaEngine
+from desktop.telephony.media_keys import MediaKeys, answer_keys, answered_keys, offer_keys
 from desktop.telephony.message import (
     NameAddr,
     SipMessage,
@@ -47,6 +48,7 @@ from desktop.telephony.sdp import (
     new_session_id,
     parse_offer,
 )
+from desktop.telephony.srtp import SrtpMode
 from desktop.telephony.timers import Scheduler
 from desktop.telephony.transaction import (
     ClientTransaction,
@@ -132,6 +134,13 @@ class Call:
     update: ClientTransaction | None = None  # our re-INVITE in progress
     update_pending: bool = False  # another re-INVITE is wanted once the current exchange completes
     update_ack: tuple[int, Outgoing] | None = None  # (CSeq, ACK) of our last re-INVITE's 2xx
+    keys: MediaKeys | None = None  # SRTP keys of the completed offer/answer (None: none completed yet)
+    offered_keys: MediaKeys | None = None  # the keys of our offer awaiting its answer
+
+    @property
+    def srtp_suite(self) -> str:
+        """The SRTP crypto suite of the call's audio, "" while it is plain RTP."""
+        return self.keys.suite if self.keys is not None else ""
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,7 @@ class CallInfo:
     rtp_port: int | None
     local_hold: bool = False
     remote_hold: bool = False
+    srtp_suite: str = ""  # "" = plain RTP
 
 
 def caller_identity(invite: SipMessage, *, trust_asserted: bool = True) -> tuple[NameAddr, str]:
@@ -216,7 +226,13 @@ class CallManager(Negotiation):
     def snapshot(self) -> list[CallInfo]:
         return [
             CallInfo(
-                c.call_id, c.state, c.direction, c.rtp.port if c.rtp else None, c.hold_applied, c.remote_hold
+                c.call_id,
+                c.state,
+                c.direction,
+                c.rtp.port if c.rtp else None,
+                c.hold_applied,
+                c.remote_hold,
+                c.srtp_suite,
             )
             for c in self._calls.values()
         ]
@@ -250,6 +266,12 @@ class CallManager(Negotiation):
         if invite.call_id in self._calls:
             self._tx.respond(transaction, build_response(invite, 482), 482, invite=True)
             return
+        offer = parse_offer(invite.body)
+        if offer is not None and answer_keys(self._account.srtp, offer, None) is None:
+            # refused before it rings: the operator would pick up a call that cannot be connected
+            self._refused.note(_srtp_refusal(self._account.srtp, offer), source)
+            self._tx.respond(transaction, build_response(invite, 488), 488, invite=True)
+            return
         local_tag = secrets.token_hex(6)
         call = Call(
             call_id=invite.call_id,
@@ -263,7 +285,7 @@ class CallManager(Negotiation):
             invite=invite,
             source=source,
             transaction=transaction,
-            remote_media=parse_offer(invite.body),
+            remote_media=offer,
         )
         self._calls[call.call_id] = call
         # The event first (defect 1: pyVoIP waits 1 s), then the provisional responses.
@@ -288,10 +310,15 @@ class CallManager(Negotiation):
         assert call.invite is not None and call.transaction is not None and call.source is not None
         offer = call.remote_media
         codec = choose_codec(offer) if offer is not None else None
+        keys = answer_keys(self._account.srtp, offer, None) if offer is not None else None
         if (offer is not None and codec is None) or (offer is None and call.invite.body.strip()):
             self._final_to_invite(call, 488)
             detail = "no common codec" if offer is not None else "SDP offer not understood"
             self._end(call, EndReason.FAILED, code=488, detail=detail)
+            return
+        if offer is not None and keys is None:
+            self._final_to_invite(call, 488)
+            self._end(call, EndReason.FAILED, code=488, detail=_srtp_refusal(self._account.srtp, offer))
             return
         try:
             call.rtp = self._rtp()
@@ -299,20 +326,22 @@ class CallManager(Negotiation):
             self._final_to_invite(call, 503)
             self._end(call, EndReason.FAILED, code=503, detail=str(error))
             return
-        if offer is None or codec is None:  # late offer (RFC 3261 §13.2.1): we offer, the ACK answers
-            body = self._local_sdp(call, list(OFFERED_CODECS), TELEPHONE_EVENT, "sendrecv")
+        if offer is None or codec is None or keys is None:  # late offer (§13.2.1): we offer, the ACK answers
+            call.offered_keys = offer_keys(self._account.srtp, None)
+            body = self._local_sdp(call, list(OFFERED_CODECS), TELEPHONE_EVENT, "sendrecv", call.offered_keys)
             call.offer_in_2xx = "sendrecv"
         else:
             direction = answer_direction(offer.direction, holding=False)
-            body = self._local_sdp(call, [codec], offer.telephone_event, direction)
+            body = self._local_sdp(call, [codec], offer.telephone_event, direction, keys)
+            call.keys = keys
         headers = [*self._contact(), ("Content-Type", "application/sdp")]
         data = build_response(call.invite, 200, to_tag=call.local_tag, headers=headers, body=body)
         self._tx.respond(call.transaction, data, 200, invite=True)
         call.ack_cseq = call.invite.cseq[0]
         self._tx.retransmit_until_ack(data, call.source, call.acked, lambda: self._no_ack(call))
         self._set_state(call, CallState.ANSWERED)
-        if offer is not None and codec is not None:
-            self._apply_media(call, offer, codec, direction)
+        if offer is not None and codec is not None and keys is not None:
+            self._apply_media(call, offer, codec, direction, keys)
 
     def reject(self, call_id: str, code: int) -> None:
         call = self._inbound_ringing(call_id)
@@ -339,11 +368,13 @@ class CallManager(Negotiation):
             offered, call.offer_in_2xx = call.offer_in_2xx, ""
             answer = parse_offer(ack.body)
             codec = self._answered_codec(call, answer)
-            if answer is None or codec is None:
+            keys = self._keys_of_answer(call, answer)
+            if answer is None or codec is None or keys is None:
                 self._send_in_dialog(call, "BYE")  # RFC 3261 §13.3.1.4: no usable answer, end the session
-                self._end(call, EndReason.FAILED, detail="no usable SDP answer in the ACK")
+                detail = "no usable SDP answer in the ACK" if keys is not None else "SRTP refused in the ACK"
+                self._end(call, EndReason.FAILED, detail=detail)
                 return
-            self._apply_media(call, answer, codec, negotiated(offered, answer.direction))
+            self._apply_media(call, answer, codec, negotiated(offered, answer.direction), keys)
         self._after_exchange(call)
 
     def on_bye(self, bye: SipMessage, transaction: ServerTransaction, source: Address) -> None:
@@ -441,7 +472,9 @@ class CallManager(Negotiation):
         ]
         if credentials is not None:
             headers.append(credentials)
-        body = self._local_sdp(call, list(OFFERED_CODECS), TELEPHONE_EVENT, "sendrecv")
+        if call.offered_keys is None:  # an authenticated retry offers the same key
+            call.offered_keys = offer_keys(self._account.srtp, None)
+        body = self._local_sdp(call, list(OFFERED_CODECS), TELEPHONE_EVENT, "sendrecv", call.offered_keys)
         call.invite_branch, call.invite_headers, call.provisional_seen = branch, headers, False
         call.client = self._tx.send_request(
             "INVITE",
@@ -497,11 +530,17 @@ class CallManager(Negotiation):
         if call.state is CallState.ENDED:  # answered after we cancelled: end it properly
             self._send_in_dialog(call, "BYE")
             return
-        self._set_state(call, CallState.ANSWERED)
         answer = call.remote_media
         codec = self._answered_codec(call, answer)
-        if codec is not None and answer is not None:
-            self._apply_media(call, answer, codec, negotiated("sendrecv", answer.direction))
+        keys = self._keys_of_answer(call, answer)
+        if answer is not None and keys is None:  # it answered our SRTP offer without a key
+            self._send_in_dialog(call, "BYE")
+            self._end(call, EndReason.FAILED, code=488, detail="the far end answered without SRTP")
+            return
+        call.keys = keys
+        self._set_state(call, CallState.ANSWERED)
+        if codec is not None and answer is not None and keys is not None:
+            self._apply_media(call, answer, codec, negotiated("sendrecv", answer.direction), keys)
 
     def _invite_timed_out(self, call: Call) -> None:
         if call.state is not CallState.ENDED:
@@ -630,7 +669,7 @@ class CallManager(Negotiation):
         call.state = state
         if state is CallState.ANSWERED:
             call.answered = True
-        self._emit(CallStateChanged(call.call_id, state, call.direction))
+        self._emit(CallStateChanged(call.call_id, state, call.direction, srtp_suite=call.srtp_suite))
 
     def _end(self, call: Call, reason: EndReason, *, code: int | None = None, detail: str = "") -> None:
         if call.state is CallState.ENDED:
@@ -654,11 +693,26 @@ class CallManager(Negotiation):
                 detail=detail,
                 packets_sent=sent,
                 packets_received=received,
+                srtp_suite=call.srtp_suite if call.answered else "",
             )
         )
+
+    def _keys_of_answer(self, call: Call, answer: MediaOffer | None) -> MediaKeys | None:
+        """The keys once `answer` answered our pending offer (plain when we offered no key)."""
+        offered, call.offered_keys = call.offered_keys or MediaKeys(), None
+        return answered_keys(offered, answer) if answer is not None else offered
 
     def _rtp(self) -> RtpEndpoint:
         return RtpEndpoint(self._local[0], self._account.rtp_port_low, self._account.rtp_port_high)
 
     def _contact(self) -> list[tuple[str, str]]:
         return [("Contact", f"<{self._public.contact_uri(self._account.user)}>")]
+
+
+def _srtp_refusal(mode: SrtpMode, offer: MediaOffer) -> str:
+    """Why an offer's media security was refused (488), for the log and the call's end."""
+    if mode is SrtpMode.REQUIRED and not offer.crypto:
+        return "SRTP required: the offer has no usable key"
+    if offer.secure_only and mode is SrtpMode.OFF:
+        return "SRTP offered (RTP/SAVP) but turned off on this desk"
+    return "RTP/SAVP offered without a usable key (a=crypto)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from desktop.telephony.srtp import SrtpMode
 from desktop.telephony.stun import StunServer
 from desktop.telephony.transaction import TimerValues
 
@@ -44,8 +45,13 @@ class SipAccount:
     rtp_port_high: int = 20999
     tls_ca_file: str = ""  # PEM file of the CAs that may sign the server's certificate; "" = system store
     stun_server: str = ""  # "host[:port]" (RFC 5389, port 3478): learn the public address at start
+    srtp: SrtpMode = SrtpMode.OFFERED  # encrypt the audio: never, when the PBX offers a key, or always
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "srtp", SrtpMode(self.srtp))
+        except ValueError:
+            raise ValueError(f"srtp must be 'off', 'offered' or 'required', not {self.srtp!r}") from None
         if self.transport not in ("udp", "tcp", "tls"):
             raise ValueError(f"transport must be 'udp', 'tcp' or 'tls', not {self.transport!r}")
         if self.stun_server:

@@ -97,6 +97,7 @@ class CallStateChanged:
     call_id: str
     state: CallState
     direction: CallDirection
+    srtp_suite: str = ""  # on ANSWERED: the SRTP suite encrypting the audio, "" = plain RTP
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class CallEnded:
     detail: str = ""
     packets_sent: int = 0  # RTP packets of the call each way: audio evidence for a technician
     packets_received: int = 0
+    srtp_suite: str = ""  # the SRTP suite of the answered call's audio, "" = plain RTP
 
     @property
     def outcome(self) -> CallOutcome:

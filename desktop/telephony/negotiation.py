@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from desktop.domain.codes import CallDirection
 from desktop.telephony.events import CallHoldChanged, CallNotFound, CallState, DtmfReceived, EndReason
+from desktop.telephony.media_keys import MediaKeys, answer_keys, answered_keys, offer_keys
 from desktop.telephony.message import (
     SipMessage,
     SipParseError,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from desktop.telephony.calls import AudioFactory, Call, Outgoing
+    from desktop.telephony.config import SipAccount
     from desktop.telephony.events import TelephonyEvent
     from desktop.telephony.media_engine import MediaEngine
     from desktop.telephony.nat import PublicAddress
@@ -58,6 +60,7 @@ class Negotiation:
         _public: PublicAddress
         _calls: dict[str, Call]
         _refused: RefusalLog
+        _account: SipAccount
 
         def dialog_of(self, request: SipMessage) -> Call | None: ...
         def from_dialog_peer(self, call: Call, source: Address) -> bool: ...
@@ -94,25 +97,31 @@ class Negotiation:
             self._tx.respond(transaction, build_response(invite, 488), 488, invite=True)
             return
         codec: int | None = None
+        keys: MediaKeys | None = None
         if offer is None:
             direction = "sendonly" if call.local_hold else "sendrecv"
-            body = self._local_sdp(call, self._codecs_to_offer(call), self._event_to_offer(call), direction)
+            call.offered_keys = offer_keys(self._account.srtp, call.keys)
+            codecs, event = self._codecs_to_offer(call), self._event_to_offer(call)
+            body = self._local_sdp(call, codecs, event, direction, call.offered_keys)
             call.offer_in_2xx = direction
         else:
             codec = call.codec if call.codec in offer.payload_types else choose_codec(offer)
-            if codec is None:
+            keys = answer_keys(self._account.srtp, offer, call.keys)
+            if codec is None or keys is None:
+                if keys is None:
+                    log.warning("re-INVITE on %s refused: its offer drops or lacks SRTP", call.call_id)
                 self._tx.respond(transaction, build_response(invite, 488), 488, invite=True)
                 return
             direction = answer_direction(offer.direction, holding=call.local_hold)
-            body = self._local_sdp(call, [codec], offer.telephone_event, direction)
+            body = self._local_sdp(call, [codec], offer.telephone_event, direction, keys)
         self._refresh_target(call, invite)
         headers = [*self._contact(), ("Content-Type", "application/sdp")]
         ok = build_response(invite, 200, headers=headers, body=body)
         self._tx.respond(transaction, ok, 200, invite=True)
         call.acked, call.ack_cseq = Flag(), invite.cseq[0]
         self._tx.retransmit_until_ack(ok, source, call.acked, lambda: self._no_ack(call))
-        if offer is not None and codec is not None:
-            self._apply_media(call, offer, codec, direction)
+        if offer is not None and codec is not None and keys is not None:
+            self._apply_media(call, offer, codec, direction, keys)
 
     def _start_media(self, call: Call) -> None:
         """RTP both ways once the offer/answer is done, to the far end's SDP address."""
@@ -122,6 +131,7 @@ class Negotiation:
             return
         audio = self._audio(call.call_id, call.direction)
         call_id = call.call_id
+        keys = call.keys
         call.session = RtpSession(
             call.rtp,
             (media.address, media.port),
@@ -132,12 +142,16 @@ class Negotiation:
             lambda digit: self._emit(DtmfReceived(call_id, digit)),
             engine=self._media,
             direction=call.media_direction,
+            srtp=keys.pair if keys is not None else None,
         )
         call.session.start()
 
-    def _apply_media(self, call: Call, media: MediaOffer, codec: int, direction: str) -> None:
+    def _apply_media(
+        self, call: Call, media: MediaOffer, codec: int, direction: str, keys: MediaKeys
+    ) -> None:
         """A completed offer/answer: start or update the RTP session; report a change of hold."""
         call.remote_media, call.codec, call.telephone_event = media, codec, media.telephone_event
+        call.keys = keys
         call.remote_hold = media.holds_us
         call.hold_applied = call.local_hold
         if media.address in ("", "0.0.0.0"):  # RFC 2543 hold: nowhere to send
@@ -147,7 +161,7 @@ class Negotiation:
             self._start_media(call)
         else:
             remote = (media.address, media.port) if media.address not in ("", "0.0.0.0") else None
-            call.session.update(remote, codec, media.telephone_event, direction)
+            call.session.update(remote, codec, media.telephone_event, direction, srtp=keys.pair)
         self._report_hold(call)
 
     def _report_hold(self, call: Call, *, always: bool = False) -> None:
@@ -169,14 +183,24 @@ class Negotiation:
     def _event_to_offer(self, call: Call) -> int:
         return call.telephone_event if call.telephone_event is not None else TELEPHONE_EVENT
 
-    def _local_sdp(self, call: Call, codecs: list[int], event: int | None, direction: str) -> bytes:
+    def _local_sdp(
+        self, call: Call, codecs: list[int], event: int | None, direction: str, keys: MediaKeys
+    ) -> bytes:
         """Our SDP for this call: same o= session always; the version goes up only when it changes."""
         assert call.rtp is not None
         host, port = self._public.sdp_host, call.rtp.port
 
         def build(version: int) -> bytes:
             return build_sdp(
-                host, port, codecs, event, direction=direction, session=call.sdp_session, version=version
+                host,
+                port,
+                codecs,
+                event,
+                direction=direction,
+                session=call.sdp_session,
+                version=version,
+                profile=keys.profile,
+                crypto=keys.local,
             )
 
         body = build(call.sdp_version)
@@ -218,7 +242,9 @@ class Negotiation:
 
     def _send_update(self, call: Call) -> None:
         direction = "sendonly" if call.local_hold else "sendrecv"
-        body = self._local_sdp(call, self._codecs_to_offer(call), self._event_to_offer(call), direction)
+        offered = offer_keys(self._account.srtp, call.keys)
+        codecs, event = self._codecs_to_offer(call), self._event_to_offer(call)
+        body = self._local_sdp(call, codecs, event, direction, offered)
         call.local_cseq += 1
         cseq = call.local_cseq
         extra = [
@@ -235,7 +261,7 @@ class Negotiation:
             branch,
             build_request("INVITE", request_uri, headers, body),
             destination,
-            lambda response: self._on_update_response(call, response, cseq, direction),
+            lambda response: self._on_update_response(call, response, cseq, direction, offered),
             lambda: self._on_update_failed(call, cseq, 408, "no response to re-INVITE"),
             ack_for_failure=ack_for_non_2xx(request_uri, headers),
         )
@@ -248,7 +274,9 @@ class Negotiation:
 
         self._scheduler.call_later(self._tx.timers.timeout, no_final)
 
-    def _on_update_response(self, call: Call, response: SipMessage, cseq: int, offered: str) -> None:
+    def _on_update_response(
+        self, call: Call, response: SipMessage, cseq: int, offered: str, keys: MediaKeys
+    ) -> None:
         status = response.status or 0
         if status < 200:
             return
@@ -266,8 +294,13 @@ class Negotiation:
             self._refresh_target(call, response)
             answer = parse_offer(response.body)
             codec = self._answered_codec(call, answer)
-            if answer is not None and codec is not None:
-                self._apply_media(call, answer, codec, negotiated(offered, answer.direction))
+            answered = answered_keys(keys, answer) if answer is not None else None
+            if answer is not None and answered is None:  # it dropped our SRTP: no downgrade mid-call
+                self._send_in_dialog(call, "BYE")
+                self._end(call, EndReason.FAILED, code=488, detail="the far end dropped SRTP in a re-INVITE")
+                return
+            if answer is not None and codec is not None and answered is not None:
+                self._apply_media(call, answer, codec, negotiated(offered, answer.direction), answered)
             else:
                 log.warning("2xx to our re-INVITE on %s without a usable answer", call.call_id)
                 self._report_hold(call, always=True)

@@ -15,6 +15,7 @@ from desktop.telephony import g711
 from desktop.telephony.audio import AudioSink, AudioSource
 from desktop.telephony.media import RtpEndpoint
 from desktop.telephony.media_engine import MediaEngine
+from desktop.telephony.srtp import Crypto, SrtpStreams
 from desktop.telephony.transport import Address
 
 log = logging.getLogger(__name__)
@@ -122,8 +123,10 @@ class RtpSession:
         on_dtmf: Callable[[str], None],
         engine: MediaEngine | None = None,
         direction: str = "sendrecv",
+        srtp: tuple[Crypto, Crypto] | None = None,
     ) -> None:
-        """Without `engine` the session runs on an engine (a thread) of its own, stopped with it."""
+        """Without `engine` the session runs on an engine (a thread) of its own, stopped with it.
+        `srtp` = (our key, theirs): SRTP both ways; a packet that fails authentication is dropped."""
         self._sock = endpoint.socket
         self._sock.setblocking(False)
         self.port = endpoint.port
@@ -137,6 +140,7 @@ class RtpSession:
         self._source = source
         self._on_dtmf = on_dtmf
         self._jitter = JitterBuffer()
+        self._srtp = SrtpStreams(*srtp) if srtp is not None else None
         self._ssrc_in: int | None = None
         self._last_dtmf_timestamp: int | None = None
         self._ssrc = secrets.randbits(32)
@@ -164,6 +168,16 @@ class RtpSession:
     def remote(self) -> Address:
         return self._remote
 
+    @property
+    def srtp_suite(self) -> str:
+        """The crypto suite protecting the audio now, "" for plain RTP."""
+        return self._srtp.suite if self._srtp is not None else ""
+
+    @property
+    def packets_rejected(self) -> int:
+        """Datagrams dropped because SRTP found them not authentic (forged, replayed or plain)."""
+        return self._srtp.rejected if self._srtp is not None else 0
+
     def start(self) -> None:
         if self._own_engine:
             self._engine.start()
@@ -176,9 +190,18 @@ class RtpSession:
         payload_type: int | None = None,
         telephone_event: int | None = None,
         direction: str | None = None,
+        *,
+        srtp: tuple[Crypto, Crypto] | None = None,
     ) -> None:
-        """Apply a new offer/answer: far-end address, codec, telephone-event payload type, direction."""
+        """Apply a new offer/answer: far-end address, codec, telephone-event payload type, direction, and
+        the SRTP keys (None: plain RTP; a changed key gets a new context, an unchanged one keeps its own)."""
         with self._engine.lock:
+            if srtp is None:
+                self._srtp = None
+            elif self._srtp is None:
+                self._srtp = SrtpStreams(*srtp)
+            else:
+                self._srtp.rekey(*srtp)
             if remote is not None:
                 self._remote = remote
             if payload_type is not None and payload_type in g711.PAYLOAD_LAWS:
@@ -235,6 +258,11 @@ class RtpSession:
             except OSError as error:  # e.g. ICMP port unreachable from the far end: keep serving
                 log.debug("RTP receive on %s: %s", self.name, error)
                 break
+            if self._srtp is not None:
+                unprotected = self._srtp.unprotect(data)
+                if unprotected is None:
+                    continue
+                data = unprotected
             packet = parse_rtp(data)
             if packet is None:
                 continue
@@ -291,6 +319,11 @@ class RtpSession:
     def _send(self, payload_type: int, marker: bool, timestamp: int, payload: bytes) -> None:
         packet = build_rtp(payload_type, marker, self._sequence, timestamp, self._ssrc, payload)
         self._sequence = (self._sequence + 1) & 0xFFFF
+        if self._srtp is not None:
+            protected = self._srtp.protect(packet)
+            if protected is None:
+                return
+            packet = protected
         with contextlib.suppress(OSError):
             self._sock.sendto(packet, self._remote)
             self.packets_out += 1

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.telephony._pyvoip import SIPMessage
+from desktop.telephony.srtp import PLAIN_PROFILE, SECURE_PROFILE, Crypto, parse_crypto
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,14 @@ class MediaOffer:
     telephone_event: int | None
     direction: str = "sendrecv"  # theirs (RFC 3264 §5.1); c=0.0.0.0 (RFC 2543 hold) reads as "sendonly"
     origin: str = ""  # the o= line: unchanged o= version = unchanged session (a refresh)
+    profile: str = PLAIN_PROFILE  # the m= line's transport: "RTP/SAVP" = SRTP only
+    crypto: tuple[Crypto, ...] = ()  # its a=crypto lines we can use (RFC 4568), in its order
+    crypto_lines: int = 0  # every a=crypto line, usable or not
+
+    @property
+    def secure_only(self) -> bool:
+        """RTP/SAVP: the far end takes SRTP or nothing."""
+        return self.profile == SECURE_PROFILE
 
     @property
     def holds_us(self) -> bool:
@@ -60,25 +69,48 @@ def answer_direction(offered: str, *, holding: bool) -> str:
     return ours
 
 
-def _direction_and_origin(body: bytes) -> tuple[str, str, bool]:
-    """The audio stream's direction (media level wins over session level), the o= line, c= is 0.0.0.0."""
-    session_direction, media_direction, origin, in_audio, zero = "sendrecv", "", "", False, False
+@dataclass
+class _Reading:
+    """What we read ourselves from an SDP body, beyond pyVoIP's parse."""
+
+    direction: str = "sendrecv"
+    origin: str = ""
+    zero: bool = False  # c= is 0.0.0.0 (RFC 2543 hold)
+    profile: str = PLAIN_PROFILE
+    crypto: list[Crypto] = field(default_factory=list)
+    crypto_lines: int = 0
+
+
+def _read_lines(body: bytes) -> _Reading:
+    """The audio stream's direction (media level wins over session level), the o= line, c= is 0.0.0.0,
+    and the first audio stream's transport and a=crypto lines."""
+    reading = _Reading()
+    session_direction, media_direction, in_audio = "sendrecv", "", False
     for raw in body.replace(b"\r\n", b"\n").split(b"\n"):
         line = raw.decode("ascii", "replace").strip()
         if line.startswith("m="):
             if in_audio:
                 break  # only the first audio stream
             in_audio = line.startswith("m=audio")
-        elif line.startswith("o=") and not origin:
-            origin = line
+            fields = line.split()
+            if in_audio and len(fields) > 2:
+                reading.profile = fields[2]
+        elif line.startswith("o=") and not reading.origin:
+            reading.origin = line
         elif line.startswith("c=") and line.split()[-1:] == ["0.0.0.0"]:
-            zero = True
+            reading.zero = True
+        elif line.startswith("a=crypto:") and in_audio:
+            reading.crypto_lines += 1
+            crypto = parse_crypto(line[len("a=crypto:") :])
+            if crypto is not None:
+                reading.crypto.append(crypto)
         elif line.startswith("a=") and line[2:] in DIRECTIONS:
             if in_audio:
                 media_direction = line[2:]
             else:
                 session_direction = line[2:]
-    return media_direction or session_direction, origin, zero
+    reading.direction = media_direction or session_direction
+    return reading
 
 
 class _PyVoipSdp(SIPMessage):
@@ -121,8 +153,9 @@ def parse_offer(body: bytes) -> MediaOffer | None:
             name = str(attributes.get("rtpmap", {}).get("name", ""))
             if name.lower() == "telephone-event" and str(pt).isdigit():
                 event = int(pt)
-        direction, origin, zero = _direction_and_origin(body)
-        if zero and direction == "sendrecv":
+        reading = _read_lines(body)
+        direction = reading.direction
+        if reading.zero and direction == "sendrecv":
             direction = "sendonly"
         return MediaOffer(
             address=address,
@@ -130,7 +163,10 @@ def parse_offer(body: bytes) -> MediaOffer | None:
             payload_types=payloads,
             telephone_event=event,
             direction=direction,
-            origin=origin,
+            origin=reading.origin,
+            profile=reading.profile,
+            crypto=tuple(reading.crypto),
+            crypto_lines=reading.crypto_lines,
         )
     except Exception as error:  # pyVoIP's parser raises IndexError, KeyError, ValueError, UnboundLocalError
         log.warning("SDP not understood (%s: %s)", type(error).__name__, error)
@@ -157,6 +193,8 @@ def build_sdp(
     direction: str = "sendrecv",
     session: int | None = None,
     version: int | None = None,
+    profile: str = PLAIN_PROFILE,
+    crypto: Crypto | None = None,
 ) -> bytes:
     """Our SDP for one audio stream: an answer (one codec) or an offer (several, preferred first).
 
@@ -171,10 +209,12 @@ def build_sdp(
         "s=-",
         f"c=IN IP4 {local_ip}",
         "t=0 0",
-        f"m=audio {rtp_port} RTP/AVP {' '.join(str(p) for p in payloads)}",
+        f"m=audio {rtp_port} {profile} {' '.join(str(p) for p in payloads)}",
     ]
     lines += [f"a=rtpmap:{codec} {STATIC_CODECS[codec]}/8000" for codec in codecs]
     if telephone_event is not None:
         lines += [f"a=rtpmap:{telephone_event} telephone-event/8000", f"a=fmtp:{telephone_event} 0-16"]
+    if crypto is not None:
+        lines.append(f"a={crypto.attribute}")
     lines += ["a=ptime:20", f"a={direction}"]
     return ("\r\n".join(lines) + "\r\n").encode("ascii")

@@ -174,9 +174,7 @@ class AgentFactory:
             user=user,
             password=PASSWORDS[user] if password is None else password,
             local_port=local_port,
-            rtp_port_low=21000,
-            rtp_port_high=21999,
-            **account_fields,
+            **{"rtp_port_low": 21000, "rtp_port_high": 21999, **account_fields},
         )
         agent = SipAgent(account, log, policy, audio)
         if react is not None:

@@ -1,0 +1,160 @@
+"""SRTP (SDES) calls against a real baresip through Kamailio: encrypted both ways with no plaintext audio
+on the wire, a plain caller refused by a desk that requires SRTP, and plain calls still working when off."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from baresip_lab import Baresip
+from conftest import AgentFactory, EventLog, Lab
+from rtp_capture import Datagram, LoopbackCapture, g711_tone_fraction, tone_fraction
+from telephony_lab import free_port_block, free_udp_port
+
+from desktop.telephony import CallEnded, CallState, CallStateChanged, IncomingCall, SipAgent
+from desktop.telephony.audio import CallAudio, MemorySink, ToneSource
+
+DESK_TONE = 400.0  # what the desk says (ToneSource), Hz
+CALLER_TONE = 1000.0  # what baresip says (its aufile source), Hz
+SUITE = "AES_CM_128_HMAC_SHA1_80"
+CALL_SECONDS = 4
+
+
+class Desk:
+    """The desk's agent on RTP ports of its own: answers every call, says a tone, keeps what it hears."""
+
+    def __init__(self, agent_factory: AgentFactory, lab: Lab, user: str, srtp: str) -> None:
+        self.rtp_low = free_port_block(20)
+        self.heard = MemorySink()
+        self.agent: SipAgent
+        self.log: EventLog
+
+        def react(agent: SipAgent, event: object) -> None:
+            if isinstance(event, IncomingCall):
+                agent.answer(event.call_id)
+
+        self.agent, self.log = agent_factory(
+            lab.kamailio(),
+            user,
+            audio=lambda _id, _direction: CallAudio(self.heard, ToneSource(DESK_TONE)),
+            react=react,
+            srtp=srtp,
+            rtp_port_low=self.rtp_low,
+            rtp_port_high=self.rtp_low + 9,
+        )
+
+    @property
+    def caller_rtp(self) -> tuple[int, int]:
+        return self.rtp_low + 10, self.rtp_low + 19
+
+    @property
+    def rtp_ports(self) -> set[int]:
+        return set(range(self.rtp_low, self.rtp_low + 20))
+
+    def rtp(self, capture: LoopbackCapture) -> tuple[list[Datagram], list[Datagram]]:
+        """The captured RTP to the desk and from it: on its RTP ports, which are even (RTCP is port + 1)."""
+        ours = range(self.rtp_low, self.rtp_low + 10, 2)
+        to_desk = [d for d in capture.datagrams if d.destination_port in ours]
+        return to_desk, [d for d in capture.datagrams if d.source_port in ours]
+
+
+def _caller(tmp_path: Path, lab: Lab, desk: Desk, mediaenc: str) -> Baresip:
+    return Baresip(
+        tmp_path / "baresip",
+        kamailio_port=lab.kamailio().port,
+        sip_port=free_udp_port(),
+        rtp_ports=desk.caller_rtp,
+        mediaenc=mediaenc,
+        tone_hz=CALLER_TONE,
+    )
+
+
+def _wait_registered(log: EventLog) -> None:
+    from desktop.telephony import RegistrationChanged, RegistrationState
+
+    log.wait_for(RegistrationChanged, lambda e: e.state is RegistrationState.REGISTERED)
+
+
+def _call(caller: Baresip, desk: Desk, user: str) -> None:
+    _wait_registered(desk.log)
+    caller.dial(user, CALL_SECONDS)
+    try:
+        assert caller.wait(CALL_SECONDS + 10) == 0, caller.log()[-2000:]
+    finally:
+        caller.stop()
+
+
+@pytest.mark.parametrize(
+    ("mediaenc", "srtp"),
+    [
+        ("srtp-mand", "offered"),  # RTP/SAVP
+        ("srtp", "offered"),  # best effort: a=crypto on RTP/AVP is taken too
+        ("srtp-mand", "required"),
+    ],
+)
+def test_an_srtp_caller_talks_both_ways_and_no_plaintext_audio_is_on_the_wire(
+    lab: Lab, agent_factory: AgentFactory, user: str, tmp_path: Path, mediaenc: str, srtp: str
+) -> None:
+    desk = Desk(agent_factory, lab, user, srtp)
+    caller = _caller(tmp_path, lab, desk, mediaenc)
+
+    with LoopbackCapture(desk.rtp_ports) as capture:
+        _call(caller, desk, user)
+        _, ended = desk.log.wait_for(CallEnded, timeout=5)
+
+    _, answered = desk.log.wait_for(CallStateChanged, lambda e: e.state is CallState.ANSWERED)
+    assert answered.srtp_suite == SUITE and ended.srtp_suite == SUITE
+    assert "SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_80)" in caller.log()
+    assert ended.answered and ended.packets_sent > 100 and ended.packets_received > 100
+    # the decrypted streams carry each side's tone
+    assert tone_fraction(b"".join(desk.heard.frames()[25:]), CALLER_TONE) > 0.8
+    assert tone_fraction(caller.heard()[8000:], DESK_TONE) > 0.8
+    # ... and the wire carries neither: every RTP packet each way is SRTP (12 + 160 + the 10-byte tag)
+    to_desk, from_desk = desk.rtp(capture)
+    assert len(to_desk) > 100 and len(from_desk) > 100
+    assert {len(datagram.payload) for datagram in to_desk + from_desk} == {12 + 160 + 10}
+    for datagram in capture.datagrams:  # RTCP included (baresip sends some to our unused RTCP port)
+        assert g711_tone_fraction(datagram.payload, DESK_TONE) < 0.2
+        assert g711_tone_fraction(datagram.payload, CALLER_TONE) < 0.2
+
+
+def test_an_off_desk_talks_plain_with_a_plain_caller_and_the_capture_hears_it(
+    lab: Lab, agent_factory: AgentFactory, user: str, tmp_path: Path
+) -> None:
+    desk = Desk(agent_factory, lab, user, "off")
+    caller = _caller(tmp_path, lab, desk, "")
+
+    with LoopbackCapture(desk.rtp_ports) as capture:
+        _call(caller, desk, user)
+        _, ended = desk.log.wait_for(CallEnded, timeout=5)
+
+    assert ended.answered and ended.srtp_suite == ""
+    assert tone_fraction(b"".join(desk.heard.frames()[25:]), CALLER_TONE) > 0.8
+    assert tone_fraction(caller.heard()[8000:], DESK_TONE) > 0.8
+    # the same eavesdropper that finds nothing in an SRTP call hears both tones here
+    to_desk, from_desk = desk.rtp(capture)
+    assert sum(g711_tone_fraction(d.payload, DESK_TONE) > 0.8 for d in from_desk) > 100
+    assert sum(g711_tone_fraction(d.payload, CALLER_TONE) > 0.8 for d in to_desk) > 100
+
+
+@pytest.mark.parametrize(("srtp", "mediaenc"), [("required", ""), ("off", "srtp-mand")])
+def test_a_desk_refuses_with_488_a_caller_it_cannot_match_before_it_rings(
+    lab: Lab,
+    agent_factory: AgentFactory,
+    user: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    srtp: str,
+    mediaenc: str,
+) -> None:
+    desk = Desk(agent_factory, lab, user, srtp)
+    caller = _caller(tmp_path, lab, desk, mediaenc)
+
+    with caplog.at_level(logging.WARNING, logger="desktop.telephony.refused"):
+        _call(caller, desk, user)
+
+    assert "488" in caller.log(), caller.log()[-2000:]
+    assert not desk.log.of(IncomingCall)  # the operator never picked up a call that could not connect
+    refusal = "SRTP required" if srtp == "required" else "turned off on this desk"
+    assert any(refusal in record.getMessage() for record in caplog.records)
