@@ -52,6 +52,7 @@ class Settings:
     sip_outbound_proxy: str = ""  # "host[:port]": send every request there instead of the server
     sip_tls_ca_file: str = ""  # PEM of the CAs that may sign the PBX's certificate; "": the system's
     sip_stun_server: str = ""  # "host[:port]": learn the public address behind NAT
+    sip_srtp: str = "offered"  # call audio encryption (SRTP): "off", "offered" (when the PBX is), "required"
     phone_record_calls: bool = False
     # how long recordings are kept is the centre's decision (a central setting synced to every desk)
     phone_audio_output: str = ""

@@ -95,6 +95,13 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MÁY[:CỔNG]",
         help="máy chủ STUN để biết địa chỉ công cộng khi đứng sau NAT (cổng mặc định 3478)",
     )
+    parser.add_argument(
+        "--srtp",
+        choices=("off", "offered", "required"),
+        default=None,
+        help="mã hoá âm thanh (SRTP): off tắt, offered khi tổng đài đề nghị, required bắt buộc "
+        "(mặc định: như máy trạm)",
+    )
     parser.add_argument("--answer", action="store_true", help="tự trả lời cuộc gọi đến trong thời gian chạy")
     parser.add_argument("--dial", metavar="SỐ", help="gọi thử tới số này, gác máy khi hết thời gian")
     parser.add_argument(
@@ -146,6 +153,7 @@ def checked_settings(args: argparse.Namespace, data_dir: Path | None) -> Setting
         ("outbound_proxy", "sip_outbound_proxy"),
         ("ca_file", "sip_tls_ca_file"),
         ("stun", "sip_stun_server"),
+        ("srtp", "sip_srtp"),
     ):
         value = getattr(args, option)
         if value is not None:
@@ -285,11 +293,11 @@ class _Printer:
         "refreshed": "Đã gia hạn đăng ký ({expires} s)",
         "stun": "STUN {server}: địa chỉ công cộng {public_address} {error}",
         "incoming": "Cuộc gọi đến từ {number} {display_name}",
-        "call_state": "Cuộc gọi {direction}: {state}",
+        "call_state": "Cuộc gọi {direction}: {state} {srtp}",
         "dtmf": "Phím bấm: {digit}",
         "hold": "Giữ máy: phía mình {local_hold}, phía kia {remote_hold}",
         "ended": "Kết thúc cuộc gọi {direction}: {reason} {code}, {duration_seconds} s đàm thoại; "
-        "âm thanh: gửi {packets_sent} gói, nhận {packets_received} gói ({audio})",
+        "âm thanh: gửi {packets_sent} gói, nhận {packets_received} gói ({audio}) {srtp}",
         "interrupted": "Đã dừng theo yêu cầu: gác các cuộc gọi và hủy đăng ký",
     }
 
@@ -303,6 +311,8 @@ class _Printer:
         shown = {key: "" if value is None else value for key, value in fields.items()}
         if "audio" in shown:
             shown["audio"] = AUDIO_VERDICTS.get(str(shown["audio"]), shown["audio"])
+        if "srtp" in fields:
+            shown["srtp"] = _encryption_text(fields["srtp"])
         text = self.TEXT[event].format_map(_Blank(shown))
         print(f"{seconds:8.3f} s  {' '.join(text.split())}", flush=True)
 
@@ -327,6 +337,13 @@ def _audio_verdict(event: CallEnded) -> str:
     if event.packets_received:
         return "one_way_nothing_sent"
     return "none"
+
+
+def _encryption_text(suite: str | None) -> str:
+    """Whether a connected call's audio was encrypted, in words (None: not connected, nothing to say)."""
+    if suite is None:
+        return ""
+    return f"— mã hoá SRTP {suite}" if suite else "— KHÔNG mã hoá (RTP thường)"
 
 
 class _Blank(dict[str, Any]):
@@ -399,9 +416,11 @@ class _Report:
         elif isinstance(event, CallStateChanged):
             entry = calls.setdefault(event.call_id, {"direction": event.direction.name.lower(), "states": []})
             entry["states"].append(event.state.value)
+            facts = {"direction": entry["direction"], "state": event.state.value}
             if event.state is CallState.ANSWERED:
                 self._answered_at[event.call_id] = at
-            self.printer.line(t, "call_state", {"direction": entry["direction"], "state": event.state.value})
+                entry["srtp"] = facts["srtp"] = event.srtp_suite
+            self.printer.line(t, "call_state", facts)
         elif isinstance(event, DtmfReceived):
             self.printer.line(t, "dtmf", {"digit": event.digit})
         elif isinstance(event, CallHoldChanged):
@@ -419,6 +438,7 @@ class _Report:
                 packets_sent=event.packets_sent,
                 packets_received=event.packets_received,
                 audio=_audio_verdict(event),
+                srtp=event.srtp_suite if event.answered else None,
             )
             self.printer.line(
                 t,
@@ -432,6 +452,7 @@ class _Report:
                     "packets_sent": event.packets_sent,
                     "packets_received": event.packets_received,
                     "audio": entry["audio"],
+                    "srtp": entry["srtp"],
                 },
             )
 
@@ -459,7 +480,8 @@ def _print(report: _Report, as_json: bool) -> int:
         if stun:
             print(f"  STUN {stun['server']}: {stun['public_address'] or stun['error']}")
         for call in document["calls"]:
-            print(f"  {call['direction']}: {' → '.join(call['states'])} ({call.get('end_reason', '')})")
+            states, encryption = " → ".join(call["states"]), _encryption_text(call.get("srtp"))
+            print(f"  {call['direction']}: {states} ({call.get('end_reason', '')}) {encryption}")
         print("ĐẠT" if report.ok else "KHÔNG ĐẠT")
     return 0 if report.ok else 1
 

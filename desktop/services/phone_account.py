@@ -40,6 +40,7 @@ def unbound_account(settings: Settings, password: str) -> SipAccount:
         transport=settings.sip_transport.strip().lower() or "udp",
         tls_ca_file=settings.sip_tls_ca_file.strip(),
         stun_server=settings.sip_stun_server.strip(),
+        srtp=settings.sip_srtp.strip().lower() or "offered",
         local_port=int(settings.sip_local_port),
         rtp_port_low=int(settings.sip_rtp_port_low),
         rtp_port_high=int(settings.sip_rtp_port_high),

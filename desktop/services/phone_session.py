@@ -212,6 +212,10 @@ class PhoneSession:
             call.answered = True
         at = self._clock()
         log_id = call.log_id
+        if event.srtp_suite:
+            log.info("call %s connected: audio encrypted (SRTP %s)", log_id, event.srtp_suite)
+        else:
+            log.warning("call %s connected: audio NOT encrypted (plain RTP)", log_id)
         self._write(lambda: self.call_log.answered(log_id, at=at))
         if call.direction is CallDirection.INBOUND:
             number = call.number

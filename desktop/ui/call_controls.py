@@ -1,4 +1,5 @@
-"""The in-call bar: who is on the line, for how long, hang up, mute, the DTMF keypad and hold."""
+"""The in-call bar: who is on the line, for how long, whether the audio is encrypted, hang up, mute, the DTMF
+keypad and hold."""
 
 from __future__ import annotations
 
@@ -47,6 +48,9 @@ class CallControls(QWidget):
         self.hold_label.setObjectName("holdState")
         self.hold_label.setStyleSheet("background: #f9a825; padding: 2px 6px; font-weight: bold;")
         self.hold_label.hide()
+        self.security_label = QLabel(self)
+        self.security_label.setObjectName("callSecurity")
+        self.security_label.hide()
         self._hold_pending = False
         self.keypad = QWidget(self)
         grid = QGridLayout(self.keypad)
@@ -66,6 +70,7 @@ class CallControls(QWidget):
         layout.addWidget(self.time_label)
         layout.addWidget(self.audio_label)
         layout.addWidget(self.hold_label)
+        layout.addWidget(self.security_label)
         layout.addStretch(1)
         layout.addWidget(self.keypad)
         layout.addWidget(self.mute_button)
@@ -83,6 +88,7 @@ class CallControls(QWidget):
         self.local_hold = self.remote_hold = False
         self._hold_pending = False
         self._show_hold()
+        self.security_label.hide()
         self.set_connected(connected)
         self.show()
 
@@ -96,6 +102,25 @@ class CallControls(QWidget):
             self._clock.start()
         else:
             self.time_label.setText(self.tr("calling…"))
+
+    def set_encryption(self, srtp_suite: str) -> None:
+        """Whether the connected call's audio is encrypted (SRTP) or crosses the network in the clear."""
+        if srtp_suite:
+            self.security_label.setText(self.tr("Encrypted"))
+            self.security_label.setToolTip(
+                self.tr("The call's audio is encrypted on the network (SRTP, %1).").replace("%1", srtp_suite)
+            )
+            self.security_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        else:
+            self.security_label.setText(self.tr("Not encrypted"))
+            self.security_label.setToolTip(
+                self.tr(
+                    "The call's audio crosses the network unencrypted (plain RTP): the switchboard did not "
+                    "offer SRTP. IT staff can require encryption in the switchboard account (F8)."
+                )
+            )
+            self.security_label.setStyleSheet("color: #8a4b00;")
+        self.security_label.show()
 
     def set_audio_problem(self, problem: str) -> None:
         """'No headset' in the bar while the call cannot be heard or spoken into; why, in the tooltip."""

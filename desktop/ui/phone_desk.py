@@ -463,6 +463,7 @@ class PhoneDesk(QObject):
     def on_bridge_call_state_changed(self, event: CallStateChanged) -> None:
         if event.call_id == self.active_call and event.state is CallState.ANSWERED:
             self.controls.set_connected(True)
+            self.controls.set_encryption(event.srtp_suite)
             if not self.audio.active:
                 self._start_audio()
 

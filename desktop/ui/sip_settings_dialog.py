@@ -1,4 +1,5 @@
-"""SIP account settings: server, domain, proxy, transport, ports, password in the keyring; test connection."""
+"""SIP account settings: server, domain, proxy, transport, call encryption, ports, password in the keyring;
+test connection."""
 
 from __future__ import annotations
 
@@ -116,6 +117,21 @@ class SipSettingsDialog(QDialog):
         self.stun_edit = QLineEdit(settings.sip_stun_server, self)
         self.stun_edit.setObjectName("sipStunServer")
         self.stun_edit.setPlaceholderText(self.tr("(none)"))
+        self.srtp_combo = QComboBox(self)
+        self.srtp_combo.setObjectName("sipSrtp")
+        for label, value in (
+            (self.tr("When the switchboard offers it"), "offered"),
+            (self.tr("Required (refuse unencrypted calls)"), "required"),
+            (self.tr("Off"), "off"),
+        ):
+            self.srtp_combo.addItem(label, value)
+        self.srtp_combo.setCurrentIndex(max(0, self.srtp_combo.findData(settings.sip_srtp)))
+        self.srtp_combo.setToolTip(
+            self.tr(
+                "SRTP encrypts the call's audio with keys sent in the SIP messages: use it with TLS. "
+                "Required: a call the switchboard offers without encryption is refused."
+            )
+        )
         self.transport_combo.currentIndexChanged.connect(self._on_transport_changed)
         self._on_transport_changed()
         self.local_port_spin = _spin(self, 0, 65535, int(settings.sip_local_port), "sipLocalPort")
@@ -173,6 +189,7 @@ class SipSettingsDialog(QDialog):
         ca_row.addWidget(self.ca_button)
         form.addRow(self.tr("TLS CA file"), ca_row)
         form.addRow(self.tr("STUN server"), self.stun_edit)
+        form.addRow(self.tr("Call encryption (SRTP)"), self.srtp_combo)
         form.addRow(self.tr("Extension"), self.extension_edit)
         form.addRow(self.tr("Password"), self.password_edit)
         form.addRow(self.tr("Local SIP port"), self.local_port_spin)
@@ -259,6 +276,7 @@ class SipSettingsDialog(QDialog):
             sip_outbound_proxy=self.proxy_edit.text().strip(),
             sip_tls_ca_file=self.ca_edit.text().strip(),
             sip_stun_server=self.stun_edit.text().strip(),
+            sip_srtp=str(self.srtp_combo.currentData() or "offered"),
             sip_local_port=self.local_port_spin.value(),
             sip_rtp_port_low=self.rtp_low_spin.value(),
             sip_rtp_port_high=self.rtp_high_spin.value(),
@@ -353,6 +371,7 @@ class SipSettingsDialog(QDialog):
             "sip_outbound_proxy",
             "sip_tls_ca_file",
             "sip_stun_server",
+            "sip_srtp",
             "sip_local_port",
             "sip_rtp_port_low",
             "sip_rtp_port_high",

@@ -1277,6 +1277,22 @@
         <source>The caller put you on hold</source>
         <translation>Người gọi đang giữ máy</translation>
     </message>
+    <message>
+        <source>Encrypted</source>
+        <translation>Đã mã hoá</translation>
+    </message>
+    <message>
+        <source>The call's audio is encrypted on the network (SRTP, %1).</source>
+        <translation>Âm thanh cuộc gọi được mã hoá trên mạng (SRTP, %1).</translation>
+    </message>
+    <message>
+        <source>Not encrypted</source>
+        <translation>Không mã hoá</translation>
+    </message>
+    <message>
+        <source>The call's audio crosses the network unencrypted (plain RTP): the switchboard did not offer SRTP. IT staff can require encryption in the switchboard account (F8).</source>
+        <translation>Âm thanh cuộc gọi đi qua mạng không được mã hoá (RTP thường): tổng đài không đề nghị SRTP. Bộ phận tin học có thể bắt buộc mã hoá trong tài khoản tổng đài (F8).</translation>
+    </message>
 </context>
 <context>
     <name>CallPopup</name>
@@ -1696,6 +1712,26 @@
     <message>
         <source>Try the ringtone</source>
         <translation>Nghe thử chuông</translation>
+    </message>
+    <message>
+        <source>When the switchboard offers it</source>
+        <translation>Khi tổng đài đề nghị</translation>
+    </message>
+    <message>
+        <source>Required (refuse unencrypted calls)</source>
+        <translation>Bắt buộc (từ chối cuộc gọi không mã hoá)</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Tắt</translation>
+    </message>
+    <message>
+        <source>SRTP encrypts the call's audio with keys sent in the SIP messages: use it with TLS. Required: a call the switchboard offers without encryption is refused.</source>
+        <translation>SRTP mã hoá âm thanh cuộc gọi bằng khoá gửi trong các bản tin SIP: hãy dùng cùng TLS. Bắt buộc: cuộc gọi tổng đài đưa tới mà không mã hoá sẽ bị từ chối.</translation>
+    </message>
+    <message>
+        <source>Call encryption (SRTP)</source>
+        <translation>Mã hoá cuộc gọi (SRTP)</translation>
     </message>
 </context>
 <context>

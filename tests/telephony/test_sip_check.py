@@ -226,6 +226,37 @@ def test_two_checks_call_each_other_with_a_tone_and_report_audio_both_ways(lab):
     assert outbound["audio"] == inbound["audio"] == "both_ways"
     assert 1.2 <= outbound["duration_seconds"] <= 3
     assert outbound["packets_sent"] > 50 and inbound["packets_received"] > 50  # 20 ms packets
+    assert outbound["srtp"] == inbound["srtp"] == ""  # neither desk asked for SRTP: plain RTP, said so
+
+
+def test_a_check_that_requires_srtp_calls_encrypted_and_reports_the_suite(lab):
+    """The dialler offers RTP/SAVP with a key (required), the answering check takes it (when offered);
+    a check with SRTP off refuses that offer with 488, and the dialler says so."""
+    kamailio = lab.kamailio()
+    answering = start_sip_check(kamailio, "1006", "--answer", "--seconds", "6", "--rtp-ports", "22100-22199")
+    refusing = start_sip_check(
+        kamailio, "1007", "--answer", "--srtp", "off", "--seconds", "6", "--rtp-ports", "22200-22299"
+    )
+    deadline = time.monotonic() + 5
+    while not (kamailio.contacts("1006") and kamailio.contacts("1007")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    refusal = start_sip_check(kamailio, "1008", "--srtp", "required", "--dial", "1007", "--seconds", "2")
+    code, dialling = sip_check(
+        kamailio, "1009", "--srtp", "required", "--dial", "1006", "--call-seconds", "1", "--seconds", "3"
+    )
+    refused_code, refused = finished(refusal)
+    _, answered = finished(answering)
+    _, refusing_report = finished(refusing)
+
+    assert code == 0, dialling
+    [outbound] = dialling["calls"]
+    [inbound] = answered["calls"]
+    assert outbound["audio"] == inbound["audio"] == "both_ways"
+    assert outbound["srtp"] == inbound["srtp"] == "AES_CM_128_HMAC_SHA1_80"
+    assert refused_code == 1
+    [rejected] = refused["calls"]
+    assert (rejected["answered"], rejected["code"], rejected["srtp"]) == (False, 488, None)
+    assert refusing_report["calls"] == []  # refused before ringing
 
 
 def test_a_malformed_rtp_port_range_is_refused(lab, user):
