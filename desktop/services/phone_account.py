@@ -16,6 +16,7 @@ from desktop.telephony import (
     TelephonyEvent,
 )
 from desktop.telephony.addressing import local_address_towards
+from desktop.telephony.srtp import SrtpMode
 
 TEST_TIMEOUT_S = 6.0
 
@@ -40,7 +41,7 @@ def unbound_account(settings: Settings, password: str) -> SipAccount:
         transport=settings.sip_transport.strip().lower() or "udp",
         tls_ca_file=settings.sip_tls_ca_file.strip(),
         stun_server=settings.sip_stun_server.strip(),
-        srtp=settings.sip_srtp.strip().lower() or "offered",
+        srtp=SrtpMode(settings.sip_srtp.strip().lower() or SrtpMode.OFFERED),
         local_port=int(settings.sip_local_port),
         rtp_port_low=int(settings.sip_rtp_port_low),
         rtp_port_high=int(settings.sip_rtp_port_high),
