@@ -26,6 +26,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "sync_desktop": "bench.sync_desktop",
     "popup": "bench.popup",
     "phone_audio": "bench.phone_audio",
+    "rtp_media": "bench.rtp_media",
     "dashboard": "bench.dashboard",
     "presence": "bench.presence",
     "update": "bench.update",

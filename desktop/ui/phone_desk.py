@@ -92,6 +92,8 @@ class PhoneDesk(QObject):
         self.active_call: str | None = None
         self._tickets_by_log: dict[str, str] = {}
         self._ringing: dict[str, RingingCall] = {}
+        # each connected call's SRTP suite ("" plain): its ANSWERED event may come before the bar is set up
+        self._encryption: dict[str, str] = {}
         self.last_finished: FinishedCall | None = None
         self.wrap_up_dialog: WrapUpDialog | None = None
 
@@ -307,6 +309,8 @@ class PhoneDesk(QObject):
         history = ringing.history
         name = history.citizen.name if history and history.citizen else ""
         self.controls.start(ringing.sip_call_id, f"{ringing.local_number} {name}".strip(), connected=True)
+        if ringing.sip_call_id in self._encryption:
+            self.controls.set_encryption(self._encryption[ringing.sip_call_id])
         self._start_audio()
         form = self.window.form
         phone = "" if is_hidden(ringing.number) else ringing.local_number  # withheld: the operator asks
@@ -461,6 +465,8 @@ class PhoneDesk(QObject):
         self.popup.set_audible(self.ringer.ring())
 
     def on_bridge_call_state_changed(self, event: CallStateChanged) -> None:
+        if event.state is CallState.ANSWERED:
+            self._encryption[event.call_id] = event.srtp_suite
         if event.call_id == self.active_call and event.state is CallState.ANSWERED:
             self.controls.set_connected(True)
             self.controls.set_encryption(event.srtp_suite)
@@ -469,6 +475,7 @@ class PhoneDesk(QObject):
 
     def on_bridge_call_finished(self, finished: FinishedCall) -> None:
         self._ringing.pop(finished.sip_call_id, None)
+        self._encryption.pop(finished.sip_call_id, None)
         self._close_popup(finished.sip_call_id)
         self.controls.stop(finished.sip_call_id)
         if self.active_call == finished.sip_call_id:

@@ -91,14 +91,14 @@ def test_the_call_bar_says_whether_the_callers_audio_is_encrypted(
         rtp_ports=(low, low + 9),
         mediaenc=mediaenc,
     )
-    caller.dial("1022", 5)
+    caller.dial("1022", 30)  # stopped below once the bar has spoken
     try:
         popup = desk.phone.popup
-        qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=5000)
+        qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=10000)
         qtbot.keyClick(popup, Qt.Key.Key_Return)
 
         bar = desk.phone.controls
-        qtbot.waitUntil(lambda: bar.security_label.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: bar.security_label.isVisible(), timeout=10000)
         assert bar.security_label.text() == label
         assert ("AES_CM_128_HMAC_SHA1_80" in bar.security_label.toolTip()) == suite_in_tip
         bar.grab().save(str(tmp_path / "call_bar.png"))
