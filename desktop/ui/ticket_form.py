@@ -408,10 +408,10 @@ class TicketForm(QWidget):
             ("content", self.tr("Request content"), 4, 0, 1, 4, None),
             ("answer", self.tr("Answer"), 5, 0, 1, 4, None),
             ("satisfaction", self.tr("Satisfaction"), 6, 0, 1, 1, None),
-            ("dissatisfaction_reason", self.tr("Reason for dissatisfaction"), 6, 1, 1, 3, None),
-            ("publication", self.tr("Publish the answer"), 7, 0, 1, 1, None),
-            ("public_question", self.tr("Question as published"), 8, 0, 1, 2, None),
-            ("public_answer", self.tr("Answer as published"), 8, 2, 1, 2, None),
+            ("dissatisfaction_reason", self.tr("Reason for dissatisfaction"), 6, 1, 1, 2, None),
+            ("publication", self.tr("Publish the answer"), 6, 3, 1, 1, None),
+            ("public_question", self.tr("Question as published"), 7, 0, 1, 2, None),
+            ("public_answer", self.tr("Answer as published"), 7, 2, 1, 2, None),
         ]
         for name, caption, row, column, rows, columns, content in place:
             self._captions[name] = caption
@@ -422,7 +422,7 @@ class TicketForm(QWidget):
             grid.setColumnStretch(column, 1)
         grid.setRowStretch(4, 3)
         grid.setRowStretch(5, 2)
-        grid.setRowStretch(8, 1)
+        grid.setRowStretch(7, 1)
 
         header = QHBoxLayout()
         header.addWidget(self.title_label, 1)
@@ -1000,6 +1000,8 @@ class TicketForm(QWidget):
         agreed = current_value(self.publication_combo, Publication) is Publication.PUBLIC
         self.public_question_edit.setEnabled(agreed)
         self.public_answer_edit.setEnabled(agreed)
+        if agreed and self.publication_combo.hasFocus():  # the operator chose it: bring the texts in view
+            self.scroll_area.ensureWidgetVisible(self.public_answer_edit)
 
     def on_deadline_input_changed(self, *_args: Any) -> None:
         self._update_deadline()

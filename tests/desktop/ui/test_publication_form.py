@@ -5,8 +5,10 @@ is refused next to its field, and a resolved ticket the citizen agreed to publis
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from desktop.domain.codes import Publication
@@ -15,6 +17,7 @@ from desktop.store import models
 from desktop.ui.widgets import select_data
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots" / "published"
 QUESTION = "Hỏi lệ phí cấp đổi giấy phép lái xe hạng B2"
 ANSWER = "Lệ phí 135.000 đồng, nộp tại Bộ phận một cửa hoặc Cổng dịch vụ công."
 
@@ -105,3 +108,36 @@ def test_a_resolved_ticket_the_citizen_agreed_to_publish_needs_both_texts(
     select_data(form.publication_combo, Publication.NOT_PUBLIC)  # the citizen changed their mind
     qtbot.keyClick(form.content_edit, Qt.Key.Key_Return, CTRL)
     qtbot.waitUntil(lambda: TicketQuery(store).count(TicketFilter()) == 1, timeout=10000)
+
+
+def test_choosing_publication_on_an_office_screen_brings_the_texts_into_view(
+    qtbot, qapp, type_text, make_window
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.ui.style import apply_style
+    from desktop.ui.translations import install_translations, remove_translations
+
+    sheet, font = qapp.styleSheet(), qapp.font()
+    translators = install_translations(qapp)
+    apply_style(qapp)
+    try:
+        window = make_window()
+        window.resize(1366, 768 - 40)  # most provincial offices' screen, less Windows' taskbar
+        form = window.form
+        fill_caller(form, type_text)
+        form.publication_combo.setFocus()
+        area = form.scroll_area.viewport()
+        assert not area.rect().contains(form.public_answer_edit.mapTo(area, QPoint(0, 0)))
+        qtbot.keyClick(form.publication_combo, Qt.Key.Key_Down)  # Chưa hỏi → Đồng ý công khai
+        assert form.publication_combo.currentData() == Publication.PUBLIC
+        QApplication.processEvents()
+        corner = form.public_answer_edit.mapTo(area, QPoint(0, form.public_answer_edit.height() - 1))
+        assert area.rect().contains(corner), "the public texts need scrolling once chosen"
+        type_text(form.public_question_edit, QUESTION)
+        type_text(form.public_answer_edit, ANSWER)
+        QApplication.processEvents()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(SHOTS / "desk-form-1366x768.png"))
+    finally:
+        remove_translations(qapp, translators)
+        qapp.setStyleSheet(sheet)
+        qapp.setFont(font)
