@@ -31,6 +31,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "presence": "bench.presence",
     "update": "bench.update",
     "unit_inbox": "bench.unit_inbox",
+    "published_answers": "bench.published_answers",
 }
 
 

@@ -356,3 +356,17 @@ def test_the_server_schema_has_one_head_and_the_migrations_build_what_the_models
         indexes = raw.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_tickets_published'")
         (definition,) = indexes.fetchone() or ("",)
     assert "WHERE" in definition and "cong_khai" in definition
+
+
+def test_markup_in_a_published_text_or_a_search_is_shown_as_text(site: ServerProcess, desk: Desk) -> None:
+    push(
+        desk,
+        resolved("PUB-HTML", public_question="<script>alert(1)</script> Hỏi Psi", public_answer="<b>Psi</b>"),
+    )
+    page = httpx.get(f"{site.base}/cong-khai/", params={"q": "psi"})
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; Hỏi Psi" in page.text and "&lt;b&gt;Psi&lt;/b&gt;" in page.text
+    )
+    echoed = httpx.get(f"{site.base}/cong-khai/", params={"q": '"><img src=x onerror=alert(1)>'})
+    assert "<img" not in echoed.text and "&lt;img src=x" in echoed.text
+    assert "default-src 'none'" in page.headers["content-security-policy"]  # no script may run at all
