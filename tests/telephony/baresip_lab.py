@@ -49,7 +49,9 @@ class Baresip:
         mediaenc: str = "",
         tone_hz: float = 1000.0,
         user: str = "1002",
+        password: str = "",
     ) -> None:
+        """With `password` it registers as `user` and answers every call by itself (`answer`)."""
         require_binaries("baresip", install="apt-get install -y baresip-core")
         if not (MODULES / "srtp.so").exists():
             lab_tool_missing(f"baresip's srtp module is not in {MODULES} (apt-get install -y baresip-core)")
@@ -81,7 +83,11 @@ class Baresip:
                 ]
             )
         )
-        account = f"<sip:{user}@127.0.0.1:{kamailio_port}>;regint=0;audio_codecs=PCMA"
+        account = f"<sip:{user}@127.0.0.1:{kamailio_port}>;audio_codecs=PCMA"
+        if password:
+            account += f";auth_pass={password};regint=60;answermode=auto"
+        else:
+            account += ";regint=0"
         if mediaenc:
             account += f";mediaenc={mediaenc}"
         (workdir / "accounts").write_text(account + "\n")
@@ -89,10 +95,13 @@ class Baresip:
 
     def dial(self, extension: str, seconds: float) -> Baresip:
         """Call `extension` through Kamailio; baresip hangs up and exits after `seconds`."""
-        target = f"sip:{extension}@127.0.0.1:{self.kamailio_port}"
+        return self.answer(seconds, "-e", f"/dial sip:{extension}@127.0.0.1:{self.kamailio_port}")
+
+    def answer(self, seconds: float, *commands: str) -> Baresip:
+        """Run for `seconds` (registered and answering when it has a password), then exit."""
         with open(self.output, "wb") as log:
             self.process = subprocess.Popen(
-                ["baresip", "-f", str(self.workdir), "-e", f"/dial {target}", "-t", str(math.ceil(seconds))],
+                ["baresip", "-f", str(self.workdir), *commands, "-t", str(math.ceil(seconds))],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -4,13 +4,14 @@ on the wire, a plain caller refused by a desk that requires SRTP, and plain call
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import pytest
 from baresip_lab import Baresip
 from conftest import AgentFactory, EventLog, Lab
 from rtp_capture import Datagram, LoopbackCapture, g711_tone_fraction, tone_fraction
-from telephony_lab import free_port_block, free_udp_port
+from telephony_lab import PASSWORDS, Kamailio, free_port_block, free_udp_port
 
 from desktop.telephony import CallEnded, CallState, CallStateChanged, IncomingCall, SipAgent
 from desktop.telephony.audio import CallAudio, MemorySink, ToneSource
@@ -24,7 +25,9 @@ CALL_SECONDS = 4
 class Desk:
     """The desk's agent on RTP ports of its own: answers every call, says a tone, keeps what it hears."""
 
-    def __init__(self, agent_factory: AgentFactory, lab: Lab, user: str, srtp: str) -> None:
+    def __init__(
+        self, agent_factory: AgentFactory, lab: Lab, user: str, srtp: str, kamailio: Kamailio | None = None
+    ) -> None:
         self.rtp_low = free_port_block(20)
         self.heard = MemorySink()
         self.agent: SipAgent
@@ -35,7 +38,7 @@ class Desk:
                 agent.answer(event.call_id)
 
         self.agent, self.log = agent_factory(
-            lab.kamailio(),
+            kamailio or lab.kamailio(),
             user,
             audio=lambda _id, _direction: CallAudio(self.heard, ToneSource(DESK_TONE)),
             react=react,
@@ -158,3 +161,47 @@ def test_a_desk_refuses_with_488_a_caller_it_cannot_match_before_it_rings(
     assert not desk.log.of(IncomingCall)  # the operator never picked up a call that could not connect
     refusal = "SRTP required" if srtp == "required" else "turned off on this desk"
     assert any(refusal in record.getMessage() for record in caplog.records)
+
+
+def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
+    lab: Lab, agent_factory: AgentFactory, tmp_path: Path
+) -> None:
+    """Our offer: RTP/SAVP with our key, answered by a registered baresip (srtp-mand, auto answer)."""
+    kamailio = lab.private_kamailio().start()  # its own: no registration left by another test answers
+    desk = Desk(agent_factory, lab, "1003", "required", kamailio)
+    phone = Baresip(
+        tmp_path / "baresip",
+        kamailio_port=kamailio.port,
+        sip_port=free_udp_port(),
+        rtp_ports=desk.caller_rtp,
+        mediaenc="srtp-mand",
+        tone_hz=CALLER_TONE,
+        user="1004",
+        password=PASSWORDS["1004"],
+    ).answer(CALL_SECONDS + 6)
+    try:
+        deadline = time.monotonic() + 5
+        while not kamailio.contacts("1004") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _wait_registered(desk.log)
+        with LoopbackCapture(desk.rtp_ports) as capture:
+            call_id = desk.agent.dial("1004")
+            _, answered = desk.log.wait_for(CallStateChanged, lambda e: e.state is CallState.ANSWERED)
+            time.sleep(CALL_SECONDS)
+            desk.agent.hangup(call_id)
+            _, ended = desk.log.wait_for(CallEnded)
+    finally:
+        phone.stop()
+        desk.agent.stop()
+        kamailio.stop()
+
+    assert answered.srtp_suite == SUITE and ended.srtp_suite == SUITE, phone.log()[-2000:]
+    assert "SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_80)" in phone.log()
+    assert tone_fraction(b"".join(desk.heard.frames()[25:]), CALLER_TONE) > 0.8
+    assert tone_fraction(phone.heard()[8000:], DESK_TONE) > 0.8
+    to_desk, from_desk = desk.rtp(capture)
+    assert len(to_desk) > 100 and len(from_desk) > 100
+    assert {len(datagram.payload) for datagram in to_desk + from_desk} == {12 + 160 + 10}
+    for datagram in capture.datagrams:
+        assert g711_tone_fraction(datagram.payload, DESK_TONE) < 0.2
+        assert g711_tone_fraction(datagram.payload, CALLER_TONE) < 0.2
