@@ -13,7 +13,14 @@ from conftest import AgentFactory, EventLog, Lab
 from rtp_capture import Datagram, LoopbackCapture, g711_tone_fraction, tone_fraction
 from telephony_lab import PASSWORDS, Kamailio, free_port_block, free_udp_port
 
-from desktop.telephony import CallEnded, CallState, CallStateChanged, IncomingCall, SipAgent
+from desktop.telephony import (
+    CallEnded,
+    CallHoldChanged,
+    CallState,
+    CallStateChanged,
+    IncomingCall,
+    SipAgent,
+)
 from desktop.telephony.audio import CallAudio, MemorySink, ToneSource
 
 DESK_TONE = 400.0  # what the desk says (ToneSource), Hz
@@ -187,7 +194,14 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
         with LoopbackCapture(desk.rtp_ports) as capture:
             call_id = desk.agent.dial("1004")
             _, answered = desk.log.wait_for(CallStateChanged, lambda e: e.state is CallState.ANSWERED)
-            time.sleep(CALL_SECONDS)
+            time.sleep(CALL_SECONDS / 2)
+            desk.agent.hold(call_id)  # re-INVITEs on the encrypted call: our key again, and theirs
+            desk.log.wait_for(CallHoldChanged, lambda e: e.local_hold)
+            heard_before_resume = len(desk.heard.frames())
+            desk.agent.resume(call_id)
+            desk.log.wait_for(CallHoldChanged, lambda e: not e.local_hold, after=desk.log.mark() - 1)
+            time.sleep(CALL_SECONDS / 2)
+            [info] = desk.agent.calls()
             desk.agent.hangup(call_id)
             _, ended = desk.log.wait_for(CallEnded)
     finally:
@@ -197,7 +211,9 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
 
     assert answered.srtp_suite == SUITE and ended.srtp_suite == SUITE, phone.log()[-2000:]
     assert "SRTP is Enabled (cryptosuite=AES_CM_128_HMAC_SHA1_80)" in phone.log()
-    assert tone_fraction(b"".join(desk.heard.frames()[25:]), CALLER_TONE) > 0.8
+    assert info.srtp_suite == SUITE  # still encrypted after hold and resume
+    assert len(desk.heard.frames()) > heard_before_resume + 50  # and still heard after them
+    assert tone_fraction(b"".join(desk.heard.frames()[-50:]), CALLER_TONE) > 0.8
     assert tone_fraction(phone.heard()[8000:], DESK_TONE) > 0.8
     to_desk, from_desk = desk.rtp(capture)
     assert len(to_desk) > 100 and len(from_desk) > 100
