@@ -4,12 +4,13 @@ on the wire, a plain caller refused by a desk that requires SRTP, and plain call
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 
 import pytest
 from baresip_lab import Baresip
-from conftest import AgentFactory, EventLog, Lab
+from conftest import AgentFactory, EventLog, Lab, SippFactory
 from rtp_capture import Datagram, LoopbackCapture, g711_tone_fraction, tone_fraction
 from telephony_lab import PASSWORDS, Kamailio, free_port_block, free_udp_port
 
@@ -221,3 +222,28 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
     for datagram in capture.datagrams:
         assert g711_tone_fraction(datagram.payload, DESK_TONE) < 0.2
         assert g711_tone_fraction(datagram.payload, CALLER_TONE) < 0.2
+
+
+def test_a_re_invite_that_drops_srtp_is_refused_and_the_call_stays_encrypted(
+    lab: Lab, agent_factory: AgentFactory, sipp: SippFactory, user: str
+) -> None:
+    """sipp checks our answers: RTP/SAVP with our key, 488 to a plain re-offer, the same key again."""
+    kamailio = lab.kamailio("strict")
+    agent, log = agent_factory(kamailio, user, srtp="offered")
+    _wait_registered(log)
+    run = sipp.uac(
+        "uac_hotline_srtp_downgrade.xml",
+        kamailio.port,
+        "-s",
+        user,
+        *["-key", "caller", "0912345678", "-key", "display", "A", "-key", "pai", "0912345678"],
+    )
+    _, call = log.wait_for(IncomingCall)
+    agent.answer(call.call_id)
+
+    _, ended = log.wait_for(CallEnded, timeout=10)
+    assert run.wait(10) == 0, run.output()
+    assert ended.srtp_suite == SUITE and ended.answered
+    keys = re.findall(r"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:(\S+)", run.messages())
+    sent_by_us = {key for key in keys if key != "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd"}
+    assert len(sent_by_us) == 1  # one key of ours, kept through the refused downgrade and the refresh
