@@ -7,6 +7,7 @@ from functools import cache
 
 from sqlalchemy import literal_column
 
+from desktop.domain.ticket import HOTLINE_UNIT  # tickets the operators closed themselves
 from desktop.store.local import LocalStore
 from desktop.store.models import Call, Ticket, Unit
 from reports import (
@@ -19,8 +20,6 @@ from reports import (
     build_report,
     report_codes,
 )
-
-HOTLINE_UNIT = "tong-dai-1022"  # the catalog's "Tổng đài 1022": tickets the operators closed themselves
 
 
 @cache

@@ -42,11 +42,13 @@ from desktop.domain.codes import (
 from desktop.domain.edit_merge import merge_edit
 from desktop.domain.phone import UNVERIFIED_WARNING, display_phone, is_unverified, try_normalize_phone
 from desktop.domain.ticket import (
+    HOTLINE_UNIT,
     CallerHistory,
     FieldError,
     Ticket,
     TicketDraft,
     TicketRejected,
+    unit_missing_when_resolved,
     validate_draft,
 )
 from desktop.services.catalogs import CatalogItem
@@ -678,6 +680,8 @@ class TicketForm(QWidget):
             return False
         draft, errors = self._build_draft()
         errors += validate_draft(draft)
+        if (no_unit := unit_missing_when_resolved(draft)) is not None:
+            errors.append(no_unit)
         if errors:
             self._show_errors(errors)
             return False
@@ -708,7 +712,13 @@ class TicketForm(QWidget):
         return True
 
     def resolve_and_save(self) -> bool:
+        """ "Resolved" on a level-1 ticket with no unit: the operator answered it, so the unit shown and
+        saved is the hotline; any other resolved ticket without a unit is refused by the save's check."""
         select_data(self.status_combo, TicketStatus.RESOLVED)
+        level = current_value(self.level_combo, Level)
+        hotline = self.unit_combo.findData(HOTLINE_UNIT)
+        if level is Level.ONE and not self.unit_combo.currentText().strip() and hotline > 0:
+            self.unit_combo.setCurrentIndex(hotline)
         return self.save()
 
     # -- reading and writing the widgets -------------------------------------------------------

@@ -21,7 +21,9 @@ def _open(qtbot, window, ticket_id):  # type: ignore[no-untyped-def]
 def test_a_survey_answered_meanwhile_is_merged_with_the_operators_edit(
     qtbot, type_text, make_window, ticket_service, store
 ):
-    resolved = draft(status=TicketStatus.RESOLVED, answer="Đã hướng dẫn nộp hồ sơ tại UBND xã.")
+    resolved = draft(
+        status=TicketStatus.RESOLVED, answer="Đã hướng dẫn nộp hồ sơ tại UBND xã.", unit_code="tong-dai-1022"
+    )
     ticket_id = ticket_service.create(resolved).id  # resolved, not rated yet: the survey is due
     window = make_window()
     form = window.form

@@ -247,3 +247,49 @@ def test_an_unlisted_number_is_saved_with_a_visible_warning_and_found_by_history
     panel = window.history
     qtbot.waitUntil(lambda: panel.current is not None and panel.current.phone == "+84892000111", timeout=5000)
     assert panel.current.total_tickets == 1
+
+
+def test_a_resolved_ticket_without_a_unit_is_refused_and_the_operators_text_kept(
+    qtbot, type_text, make_window, store, ticket_service
+):
+    window = make_window()
+    form = window.form
+    type_text(form.phone_edit, "0912 345 678")
+    type_text(form.content_edit, "Hỏi giờ làm việc của bộ phận một cửa")
+    type_text(form.answer_edit, "Đã hướng dẫn: sáng 7g30, chiều 13g30.")
+    form.status_combo.setFocus()
+    qtbot.keyClick(form.status_combo, Qt.Key.Key_Down)
+    assert form.status_combo.currentData() == TicketStatus.RESOLVED.value
+    qtbot.keyClick(form.status_combo, Qt.Key.Key_S, CTRL)
+
+    assert "unit_code" in form.field_errors()
+    assert "Tổng đài 1022" in form.field_errors()["unit_code"]  # says what to choose
+    assert form.error_labels["unit_code"].isVisible()
+    assert form.message[0] == "error"
+    assert TicketQuery(store).count(TicketFilter()) == 0
+    assert form.content_edit.toPlainText() == "Hỏi giờ làm việc của bộ phận một cửa"
+    assert form.answer_edit.toPlainText() == "Đã hướng dẫn: sáng 7g30, chiều 13g30."
+    assert form.is_dirty()
+
+    type_text(form.unit_combo.lineEdit(), "Tổng đài 1022")
+    qtbot.keyClick(form.unit_combo.lineEdit(), Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: TicketQuery(store).count(TicketFilter()) == 1)
+    assert form.field_errors() == {}
+    assert form.ticket is not None
+    assert ticket_service.get(form.ticket.id).draft.unit_code == "tong-dai-1022"
+
+
+def test_resolving_a_level_one_ticket_with_no_unit_names_the_hotline(
+    qtbot, type_text, make_window, seeded, ticket_service
+):
+    window = make_window()
+    form = window.form
+    window.open_ticket(seeded["other"])  # level 1, no unit yet
+    qtbot.waitUntil(lambda: form.ticket is not None)
+    type_text(form.answer_edit, "Đã hướng dẫn người dân gọi Công ty cấp nước.")
+    qtbot.keyClick(form.answer_edit, Qt.Key.Key_Return, CTRL)  # "Resolved"
+    qtbot.waitUntil(lambda: form.ticket.version == 2 or form.message[0] == "error")
+    assert form.message[0] != "error", form.message[1]
+    stored = ticket_service.get(seeded["other"]).draft
+    assert (stored.status, stored.unit_code) == (TicketStatus.RESOLVED, "tong-dai-1022")
+    assert form.unit_combo.currentText() == "Tổng đài 1022"  # shown, not only stored
