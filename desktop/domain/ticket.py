@@ -71,11 +71,7 @@ def unit_missing_when_resolved(draft: TicketDraft) -> FieldError | None:
     Only the form asks it: tickets imported from the old books or pulled from older desks were
     resolved with no unit, and the report counts those as the hotline's, so the store takes them."""
     if draft.status is TicketStatus.RESOLVED and draft.level is Level.ONE and not draft.unit_code:
-        return FieldError(
-            "unit_code",
-            "Phiếu đã xử lý cần ghi đơn vị xử lý: chọn đơn vị đã giải quyết, hoặc «Tổng đài 1022» nếu "
-            "tổng đài viên đã tự trả lời.",
-        )
+        return FieldError("unit_code", "Phiếu đã xử lý cần đơn vị xử lý (tự trả lời: chọn «Tổng đài 1022»).")
     return None
 
 
