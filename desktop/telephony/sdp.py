@@ -113,13 +113,14 @@ def _read_lines(body: bytes) -> _Reading:
     return reading
 
 
-class _PyVoipSdp(SIPMessage):
-    """pyVoIP's SIPMessage used only for its SDP body parser (`parse_body`)."""
+# A bare response around the body: pyVoIP's public constructor parses a whole message, and these
+# headers are ours, so its header parser (wrong on repeated headers, see message.py) meets nothing else.
+_SDP_CARRIER = b"SIP/2.0 200 OK\r\nContent-Type: application/sdp\r\n\r\n"
 
-    def __init__(self, body: bytes) -> None:  # no super().__init__: it would parse a whole SIP message
-        self.headers: dict[str, Any] = {"Content-Type": "application/sdp", "Via": []}
-        self.body: dict[str, Any] = {}
-        self.parse_raw_body(b"\r\n".join(_lines_pyvoip_can_parse(body)), self.parse_body)
+
+def _pyvoip_sdp(body: bytes) -> dict[str, Any]:
+    """pyVoIP's RFC 4566 reading of an SDP body, through its public API (`SIPMessage(data).body`)."""
+    return dict(SIPMessage(_SDP_CARRIER + b"\r\n".join(_lines_pyvoip_can_parse(body))).body)
 
 
 def _lines_pyvoip_can_parse(body: bytes) -> list[bytes]:
@@ -144,7 +145,7 @@ def parse_offer(body: bytes) -> MediaOffer | None:
     if not body.strip():
         return None
     try:
-        parsed = _PyVoipSdp(body).body
+        parsed = _pyvoip_sdp(body)
         audio = next(m for m in parsed.get("m", []) if m["type"] == "audio")
         address = parsed["c"][0]["address"] if parsed.get("c") else ""
         payloads = tuple(int(p) for p in audio["methods"] if str(p).isdigit())

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+import desktop.telephony
 from desktop.telephony.sdp import answer_direction, build_sdp, negotiated, parse_offer
 
 OFFER = (
@@ -60,3 +64,29 @@ def test_our_sdp_keeps_its_session_and_states_its_direction():
     assert body.endswith("a=sendonly\r\n")
     reparsed = parse_offer(body.encode())
     assert reparsed is not None and reparsed.direction == "sendonly" and reparsed.payload_types == (8, 101)
+
+
+def test_pyvoip_is_used_through_its_public_api_only():
+    """No subclass of a pyVoIP class and no call of its internal parsing methods anywhere in the agent."""
+    telephony = Path(desktop.telephony.__file__).parent
+    internal = re.compile(
+        r"class \w+\((SIPMessage|SIPClient|SIPStatus)\)"
+        r"|\.(parse_raw_body|parse_body|parse_header|parse_sip_\w+)\b"
+    )
+    leaning = [
+        path.name for path in telephony.rglob("*.py") if internal.search(path.read_text(encoding="utf-8"))
+    ]
+    assert leaning == []
+
+
+def test_an_offer_read_through_pyvoip_keeps_its_codecs_address_and_dtmf_event():
+    body = OFFER.format(session_attr="", media_attr="a=ptime:20\r\n", address="10.0.0.9").encode()
+    offer = parse_offer(body)
+
+    assert offer is not None
+    assert (offer.address, offer.port, offer.payload_types, offer.telephone_event) == (
+        "10.0.0.9",
+        4000,
+        (0, 101),
+        101,
+    )
