@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.store.local import LocalStore
 from desktop.sync.conflicts import OpenConflict, open_conflicts, settle
 from desktop.ui.tasks import TaskRunner
+from protocol.contract import FIELD_LABELS
 
 
 def _text(value: Any) -> str:
@@ -104,9 +105,9 @@ class SyncConflictView(QDialog):
             "citizen_address": self.tr("Address"),
         }
         for conflict in self.conflicts:
-            label = (
-                f"{conflict.ticket_code or conflict.ticket_id} · {names.get(conflict.field, conflict.field)}"
-            )
+            # A free-text field named here or not (the publication texts, a later one): the contract's label.
+            name = names.get(conflict.field) or _capitalized(FIELD_LABELS.get(conflict.field, conflict.field))
+            label = f"{conflict.ticket_code or conflict.ticket_id} · {name}"
             QListWidgetItem(label, self.list)
         self.empty_label.setVisible(not self.conflicts)
         if self.conflicts:
@@ -149,3 +150,7 @@ class SyncConflictView(QDialog):
     def _set_enabled(self, enabled: bool) -> None:
         for button in (self.keep_server, self.keep_other, self.keep_edited):
             button.setEnabled(enabled)
+
+
+def _capitalized(label: str) -> str:
+    return label[:1].upper() + label[1:]

@@ -16,6 +16,7 @@ from desktop.domain.ticket import TicketDraft
 from desktop.services.tickets import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.acks import record_results
+from desktop.sync.apply import apply_page
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncStatus
 from desktop.sync.outbox_reader import number_new_mutations, read_batch
@@ -25,7 +26,7 @@ from desktop.ui.sync_login import SyncLoginDialog
 from desktop.ui.sync_refusals import SyncRefusalsView
 from desktop.ui.sync_status import SyncBridge, SyncStatusPresenter
 from desktop.ui.tasks import TaskRunner
-from protocol import FieldOutcome, MutationResult, MutationStatus
+from protocol import Change, FieldOutcome, MutationResult, MutationStatus
 
 DRAFT = TicketDraft(content="Hỏi thủ tục cấp lại căn cước", phone="0912 345 678", citizen_name="Lan")
 
@@ -152,6 +153,37 @@ def test_settling_a_conflict_changes_the_ticket_and_queues_a_settle_mutation(
         ).one()
     assert (op, entity_id, json.loads(payload)) == ("settle", "c-42", {"value": "Nội dung gộp của cả hai"})
     assert read_counts(store).conflicts == 0
+
+
+def test_a_conflict_on_a_publication_text_is_listed_by_its_vietnamese_name_and_settles_on_the_ticket(
+    qtbot: QtBot, store: LocalStore, ticket_service: TicketService, runner: TaskRunner
+) -> None:
+    ticket = ticket_service.create(DRAFT)
+    conflict = Change(
+        cursor=1,
+        entity="conflict",
+        entity_id="c-77",
+        version=1,
+        fields={
+            "ticket_id": ticket.id,
+            "field": "public_question",
+            "server_value": "Hỏi thủ tục cấp lại căn cước",
+            "client_value": "Cấp lại căn cước cần gì?",
+        },
+    )
+    apply_page(store, [conflict], cursor=1)
+    view = SyncConflictView(store, "dtv-lan", runner)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.reload()
+
+    assert [view.list.item(row).text() for row in range(view.list.count())] == [
+        f"{ticket.code} · Nội dung công khai"
+    ]
+    view.edited_text.setPlainText("Cấp lại căn cước cần giấy tờ gì?")
+    with qtbot.waitSignal(view.conflict_settled, timeout=5000), qtbot.waitSignal(view.loaded, timeout=5000):
+        view.keep_edited.click()
+    assert ticket_service.get(ticket.id).draft.public_question == "Cấp lại căn cước cần giấy tờ gì?"
 
 
 def test_refused_changes_are_linked_from_the_status_bar_listed_with_their_reason_then_read(
