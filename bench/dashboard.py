@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from bench import BenchError, Size, data_root, figure, log, percentile
-from bench.dataset import raw_connection, store_for
+from bench.dataset import open_bench_store, raw_connection, store_for
 from desktop.domain.clock import VN_TZ
 from desktop.services.dashboard import DashboardService
 from desktop.services.surveys import SurveyService
-from desktop.store.local import LocalStore
 
 # A day inside the generated data (2020-01 … 2025-10), so today and this month hold real rows.
 NOW = datetime(2025, 10, 20, 14, 0, tzinfo=VN_TZ)
@@ -25,8 +24,8 @@ DUE_BARE = (
     "SELECT id, code, phone, resolved_at FROM tickets WHERE status = 'da_xu_ly'"
     " AND satisfaction = 'chua_danh_gia' ORDER BY resolved_at LIMIT 500"
 )
-REFRESH_BASELINE = "bare GROUP BY of this month's tickets (sqlite3)"
-DUE_BASELINE = "bare SELECT of the 500 oldest unrated resolved tickets (sqlite3)"
+REFRESH_BASELINE = "bare GROUP BY of this month's tickets (SQLCipher)"
+DUE_BASELINE = "bare SELECT of the 500 oldest unrated resolved tickets (SQLCipher)"
 
 
 def _timed(call: Callable[[], Any]) -> float:
@@ -38,7 +37,7 @@ def _timed(call: Callable[[], Any]) -> float:
 def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
     if (data_root() / f"store-{size.tickets}.building").exists():
         raise BenchError(f"the {size.label} store is being built by another run; try again when it is done")
-    store = LocalStore.open(store_for(size))
+    store = open_bench_store(store_for(size))
     bare = raw_connection(store.path)
     dashboard = DashboardService(store, clock=lambda: NOW)
     surveys = SurveyService(store, "bench", clock=lambda: NOW)

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import shutil
-import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bench import REPO, BenchError, Size, data_root, log
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import Channel, DissatisfactionReason, Level, RequestType, Satisfaction
 from desktop.domain.codes import TicketStatus as Status
 from desktop.domain.ticket import TicketDraft
+from desktop.services.store_unlock import KEY_INFO_FILENAME
+from desktop.store import cipher
 from desktop.store.engine import _apply_pragmas, head_revision
+from desktop.store.local import LocalStore
 
 SEED = 1022
 HEADER = [
@@ -307,9 +311,7 @@ def import_into(data_dir: Path, csv_path: Path) -> tuple[int, float]:
         from desktop.services.importer import import_tickets_csv
     except ImportError as error:
         raise BenchError(f"desktop.services.importer.import_tickets_csv is missing: {error}") from error
-    from desktop.store.local import LocalStore
-
-    store = LocalStore.open(data_dir)
+    store = open_bench_store(data_dir)
     try:
         started = time.perf_counter()
         report = import_tickets_csv(store, csv_path, operator="bench-import", skip_bad=False)
@@ -325,7 +327,7 @@ def add_calls(db_path: Path) -> None:
         "lower(hex(randomblob(4))||'-'||hex(randomblob(2))||'-4'||substr(hex(randomblob(2)),2)||'-'"
         "||hex(randomblob(2))||'-'||hex(randomblob(6)))"
     )
-    connection = sqlite3.connect(db_path, isolation_level=None)
+    connection = cipher.connect(db_path, bench_store_key(db_path.parent), isolation_level=None)
     try:
         connection.execute("BEGIN")
         connection.execute(
@@ -346,7 +348,7 @@ def add_calls(db_path: Path) -> None:
 
 
 def _stamp() -> str:
-    return f"schema {head_revision()}"
+    return f"schema {head_revision()}, encrypted"
 
 
 def cached_store(size: Size) -> Path | None:
@@ -363,6 +365,7 @@ def store_for(size: Size, *, built: tuple[Path, int, float] | None = None) -> Pa
     `built` hands over a store the import benchmark has just made: (data dir, imported, seconds).
     A store built at an older schema is built again (opening it would migrate and copy it aside).
     """
+    use_bench_keyring()
     final = data_root() / f"store-{size.tickets}"
     if cached_store(size):
         return final
@@ -384,9 +387,33 @@ def store_for(size: Size, *, built: tuple[Path, int, float] | None = None) -> Pa
     return final
 
 
-def raw_connection(db_path: Path) -> sqlite3.Connection:
-    """A bare sqlite3 connection with the store's own pragmas (WAL, synchronous=FULL...), autocommit."""
-    connection = sqlite3.connect(db_path, isolation_level=None)
+def use_bench_keyring() -> None:
+    """This process and the desks it starts keep store keys in the benchmarks' keyring file."""
+    from bench.bench_keyring import BACKEND, FILE_ENV
+
+    os.environ.setdefault(FILE_ENV, str(data_root() / "bench-keyring.json"))
+    os.environ["PYTHON_KEYRING_BACKEND"] = BACKEND
+
+
+def bench_store_key(data_dir: Path) -> cipher.StoreKey:
+    """The key of a benchmark store, made on first use and kept in the benchmarks' keyring, as a desk
+    on a PC with a keyring keeps its own."""
+    from bench.bench_keyring import BenchKeyring
+    from desktop.keyring_service import KeyringService
+    from desktop.services.store_unlock import SERVICE, StoreUnlock
+
+    use_bench_keyring()
+    return StoreUnlock(data_dir, KeyringService(SERVICE, BenchKeyring())).key()
+
+
+def open_bench_store(data_dir: Path) -> LocalStore:
+    return LocalStore.open(data_dir, key=bench_store_key(data_dir))
+
+
+def raw_connection(db_path: Path) -> Any:
+    """A bare SQLCipher connection to the store (same key) with its own pragmas (WAL, synchronous=FULL...),
+    autocommit: the baseline reads the same encrypted pages as the desk."""
+    connection = cipher.connect(db_path, bench_store_key(db_path.parent), isolation_level=None)
     _apply_pragmas(connection, None)
     return connection
 
@@ -395,6 +422,6 @@ def copy_store(source: Path, target: Path) -> Path:
     """A private copy of a cached store's data dir, for benchmarks that write."""
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    for path in source.glob("tongdai1022.sqlite3*"):
+    for path in [*source.glob("tongdai1022.sqlite3*"), source / KEY_INFO_FILENAME]:
         shutil.copyfile(path, target / path.name)
     return target

@@ -10,17 +10,16 @@ from typing import Any
 from sqlalchemy import text
 
 from bench import Size, figure, log, percentile
-from bench.dataset import raw_connection, store_for
+from bench.dataset import open_bench_store, raw_connection, store_for
 from desktop.services.access_log import AccessLog
 from desktop.services.caller_history import CallerHistoryService
-from desktop.store.local import LocalStore
 
 BARE = (
     "SELECT pk, id, code, received_at, phone, citizen_name, channel, request_type, level, unit_code, status,"
     " deadline, satisfaction, substr(content, 1, 200) FROM tickets WHERE phone = ?"
     " ORDER BY received_at DESC LIMIT 10"
 )
-BASELINE = "bare indexed SELECT of the 10 latest tickets (sqlite3)"
+BASELINE = "bare indexed SELECT of the 10 latest tickets (SQLCipher connection, same key)"
 WARMUP = 200
 COUNT = 2000
 
@@ -37,7 +36,7 @@ def known_numbers(connection: Any, count: int, seed: int = 7) -> list[str]:
 
 
 def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
-    store = LocalStore.open(store_for(size))
+    store = open_bench_store(store_for(size))
     bare = raw_connection(store.path)
     service = CallerHistoryService(store)
 

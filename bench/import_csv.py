@@ -1,4 +1,4 @@
-"""`import`: the CSV importer on the data set, beside a bare sqlite3 executemany of the same rows."""
+"""`import`: the CSV importer on the data set, beside a bare SQLCipher executemany of the same rows."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import REPO, Size, data_root, figure, log
-from bench.dataset import cached_store, csv_for, import_into, raw_connection, store_for
-from desktop.store.local import LocalStore
+from bench.dataset import cached_store, csv_for, import_into, open_bench_store, raw_connection, store_for
 
 BARE = (
     "INSERT INTO tickets (id, code, version, received_at, channel, phone, citizen_name, citizen_address,"
@@ -45,7 +44,7 @@ def bare_rows(path: Path) -> Iterator[tuple[Any, ...]]:
 def bare_import(data_dir: Path, path: Path) -> float:
     """Seconds to insert the CSV's rows into the tickets table of a new store in one transaction,
     through a rollback journal as the importer writes a store nobody else has open."""
-    LocalStore.open(data_dir).close()
+    open_bench_store(data_dir).close()
     connection = raw_connection(data_dir / "tongdai1022.sqlite3")
     started = time.perf_counter()
     connection.execute("PRAGMA journal_mode=DELETE")  # alone on the store, as the importer then is
@@ -83,7 +82,7 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
         "import",
         "tickets_per_s",
         imported / seconds,
-        "bare sqlite3 executemany of the same CSV rows into tickets, one transaction, same pragmas"
+        "bare SQLCipher executemany of the same CSV rows into tickets, one transaction, same key, pragmas"
         " and the same rollback journal",
         size.tickets / bare_seconds,
         n=imported,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import Size, figure, log, percentile
-from bench.dataset import copy_store, raw_connection, store_for
+from bench.dataset import copy_store, open_bench_store, raw_connection, store_for
 from bench.history import known_numbers
 from bench.sip_lab import RawCaller, lab, password, wait_until
 
@@ -60,7 +60,6 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
 
     from desktop.services.phone_session import PhoneSession, RingingCall
     from desktop.settings import Settings
-    from desktop.store.local import LocalStore
     from desktop.telephony import (
         AgentPolicy,
         IncomingCall,
@@ -75,7 +74,7 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
     from desktop.ui.phone_bridge import PhoneBridge
 
     app = QApplication.instance() or QApplication([])
-    store = LocalStore.open(data_dir)
+    store = open_bench_store(data_dir)
     session = PhoneSession(store, "bench")
     bridge = PhoneBridge(session)
     popup = CallPopup()

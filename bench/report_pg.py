@@ -6,7 +6,6 @@ The cluster is a throwaway one from bench/server_lab.py, the lab the server test
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import time
 from collections.abc import Iterator
@@ -16,9 +15,10 @@ from typing import Any
 from sqlalchemy import Table
 
 from bench import BenchError, Size, figure, log
-from bench.dataset import store_for
+from bench.dataset import bench_store_key, store_for
 from bench.report import MONTH, _alternate
 from bench.server_lab import cluster, pg_bin
+from desktop.store import cipher
 from reports import Period, build_report
 from reports.period import VN_TZ
 from server.services.reports import server_source
@@ -32,7 +32,7 @@ SERVER_ONLY = {"creator_rank": 1, "field_meta": "{}", "origin_client": "", "vers
 
 def _copy(sqlite_path: Path, connection: Any, table: Table) -> int:
     """Copy the desktop's rows of `table` into the server's table of the same name (COPY)."""
-    desk = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    desk = cipher.connect(sqlite_path, bench_store_key(sqlite_path.parent), read_only=True)
     try:
         present = {row[1] for row in desk.execute(f"PRAGMA table_info({table.name})")}
         columns = [

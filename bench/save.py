@@ -9,10 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from bench import Size, data_root, figure, log, percentile
-from bench.dataset import Generator, copy_store, raw_connection, store_for
+from bench.dataset import Generator, copy_store, open_bench_store, raw_connection, store_for
 from desktop.domain.clock import now_vn
 from desktop.services.tickets import TicketService
-from desktop.store.local import LocalStore
 
 BARE = (
     "INSERT INTO tickets (id, code, version, received_at, channel, phone, citizen_name, citizen_address,"
@@ -26,7 +25,7 @@ WARMUP = 20
 def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
     work = copy_store(store_for(size), data_root() / f"tmp-save-{size.tickets}")
     try:
-        store = LocalStore.open(work)
+        store = open_bench_store(work)
         service = TicketService(store, operator="bench-save")
         bare = raw_connection(store.path)
         count = 200 if quick else 500
@@ -73,7 +72,7 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
             "save",
             f"p{p}_ms",
             percentile(ours, p),
-            "bare INSERT of one ticket row in its own transaction (sqlite3, same pragmas, same file)",
+            "bare INSERT of one ticket row in its own transaction (SQLCipher, same key, pragmas and file)",
             percentile(base, p),
             n=count,
             dataset=size.label,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import BenchError, Size, figure, log
+from bench.dataset import open_bench_store
 from bench.server_lab import PASSWORD, ServerProcess, cluster, make_template, pg_bin
 from bench.sync_push import _login, _pull_all, _push, tickets
 from desktop.services.importer import import_tickets_csv
@@ -89,7 +90,7 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
     work = Path(tempfile.mkdtemp(prefix="tongdai1022-bench-sync-"))
     try:
         _offline_tickets(work / "offline.csv", count)
-        pusher = LocalStore.open(work / "pusher")
+        pusher = open_bench_store(work / "pusher")
         import_tickets_csv(pusher, work / "offline.csv", operator="dtv1")
         if read_counts(pusher).pending != count:
             raise BenchError(f"{read_counts(pusher).pending:,} of {count:,} tickets waiting in the outbox")
@@ -114,7 +115,7 @@ def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
                 started = time.perf_counter()
                 bare_pulled, _ = _pull_all(bare)
                 bare_pull_s = time.perf_counter() - started
-                puller = LocalStore.open(work / "puller")
+                puller = open_bench_store(work / "puller")
                 started = time.perf_counter()
                 report = _engine(puller, server, "dtv2").run_cycle()
                 pull_s = time.perf_counter() - started

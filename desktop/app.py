@@ -99,6 +99,13 @@ def _common(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
         default=None if top_level else argparse.SUPPRESS,
         help="thư mục dữ liệu (mặc định: TONGDAI1022_HOME hoặc thư mục dữ liệu của người dùng)",
     )
+    parser.add_argument(
+        "--passphrase-env",
+        metavar="TÊN_BIẾN",
+        default=None if top_level else argparse.SUPPRESS,
+        help="biến môi trường chứa mật khẩu của dữ liệu, khi máy không có kho khóa của hệ điều hành "
+        "(mặc định: TONGDAI1022_PASSPHRASE nếu có)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,6 +189,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    from desktop.commands.store_access import StoreUnavailable
+
+    try:
+        return _run_command(args)
+    except StoreUnavailable as error:
+        print(f"tongdai1022: {error}", file=sys.stderr)
+        return 2
+
+
+def _run_command(args: argparse.Namespace) -> int:
     from desktop.settings import resolve_data_dir
 
     data_dir = resolve_data_dir(args.data_dir)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import sqlite3
 import sys
 import tempfile
 import zipfile
@@ -20,20 +19,21 @@ from desktop.logs import MASK, log_files, mask_personal
 
 if TYPE_CHECKING:
     from desktop.commands.doctor import Check
+    from desktop.store.cipher import StoreKey
 
 # Settings that name a person (the operator, their server login): left out of the bundle.
 PERSONAL_SETTINGS = ("operator", "chosen_operator", "sync_user")
 COUNTED_TABLES = ("tickets", "calls", "citizens", "outbox", "sync_conflicts", "kb_records")
 
 
-def write_bundle(target: Path, data_dir: Path, checks: list[Check]) -> Path:
+def write_bundle(target: Path, data_dir: Path, checks: list[Check], *, key: StoreKey | None = None) -> Path:
     """Writes the zip beside `target` then renames it in place: a failed write leaves no half file."""
     target = target.expanduser().resolve()
     members = {
         "versions.json": _json(versions()),
         "settings.json": _json(safe_settings(data_dir)),
         "checks.json": _json([asdict(check) for check in checks]),
-        "store.json": _json(store_summary(data_dir)),
+        "store.json": _json(store_summary(data_dir, key)),
         "README.txt": (
             "Gói hỗ trợ của Tổng đài 1022: phiên bản, cài đặt (đã bỏ tên người), kết quả kiểm tra, số lượng "
             "bản ghi và nhật ký (số điện thoại, số định danh, thư điện tử đã được ẩn). Không có mật khẩu.\n"
@@ -93,8 +93,10 @@ def safe_settings(data_dir: Path) -> dict[str, Any]:
     }
 
 
-def store_summary(data_dir: Path) -> dict[str, Any]:
-    """Sizes and row counts only: enough to see a full outbox or a huge store, nothing about anyone."""
+def store_summary(data_dir: Path, key: StoreKey | None = None) -> dict[str, Any]:
+    """Sizes and row counts only: enough to see a full outbox or a huge store, nothing about anyone.
+    Rows are counted only with the store's key; without it the summary says the store is locked."""
+    from desktop.store import cipher
     from desktop.store.engine import DB_FILENAME
 
     path = data_dir / DB_FILENAME
@@ -104,16 +106,23 @@ def store_summary(data_dir: Path) -> dict[str, Any]:
         "exists": True,
         "bytes": path.stat().st_size,
         "modified": datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(),
+        "encrypted": not cipher.is_plaintext(path),
         "rows": {},
     }
+    if key is None:
+        summary["error"] = "locked: no key given"
+        return summary
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as connection:
+        connection = cipher.connect(path, key, read_only=True, timeout=5)
+        try:
             names = {
                 row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
             for table in COUNTED_TABLES:
                 if table in names:
                     summary["rows"][table] = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        summary["error"] = str(error)
+        finally:
+            connection.close()
+    except (cipher.DatabaseError, cipher.StoreLocked) as error:
+        summary["error"] = str(error) or type(error).__name__
     return summary

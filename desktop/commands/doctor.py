@@ -7,14 +7,16 @@ import argparse
 import json
 import os
 import shutil
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.store.cipher import StoreKey
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 SHOWN = {OK: "[  ĐẠT  ]", WARN: "[CẢNH BÁO]", FAIL: "[  LỖI  ]"}
@@ -57,7 +59,8 @@ def add_parser(
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
-    checks = run_checks(data_dir, network=not args.no_network)
+    key = _store_key_if_any(args, data_dir)
+    checks = run_checks(data_dir, network=not args.no_network, key=key)
     if args.json:
         print(json.dumps([asdict(check) for check in checks], ensure_ascii=False, indent=2))
     else:
@@ -69,7 +72,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         from desktop.support_bundle import write_bundle
 
         try:
-            written = write_bundle(Path(args.zip), data_dir, checks)
+            written = write_bundle(
+                Path(args.zip), data_dir, checks, key=key if not isinstance(key, str) else None
+            )
         except OSError as error:
             print(f"Lỗi: không ghi được gói hỗ trợ «{args.zip}»: {error.strerror or error}", file=sys.stderr)
             return 2
@@ -77,14 +82,17 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     return 1 if any(check.status == FAIL for check in checks) else 0
 
 
-def run_checks(data_dir: Path, *, network: bool = True, sound: Check | None = None) -> list[Check]:
-    """Every check; `sound` is given when the caller read the devices on Qt's GUI thread already."""
+def run_checks(
+    data_dir: Path, *, network: bool = True, sound: Check | None = None, key: StoreKey | str | None = None
+) -> list[Check]:
+    """Every check; `sound` is given when the caller read the devices on Qt's GUI thread already,
+    `key` when the caller has the store open."""
     from desktop.settings import Settings
 
     settings = Settings.load(data_dir) if (data_dir / "settings.json").exists() else Settings()
     checks = [
         check_data_folder(data_dir),
-        check_store(data_dir),
+        check_store(data_dir, key),
         check_disk(data_dir),
         check_keyring(),
         sound or check_sound(),
@@ -92,6 +100,22 @@ def run_checks(data_dir: Path, *, network: bool = True, sound: Check | None = No
     if network:
         checks += [check_server(settings), check_sip(settings)]
     return checks
+
+
+def _store_key_if_any(args: argparse.Namespace, data_dir: Path) -> StoreKey | str | None:
+    """The key of an encrypted store when this session can have it, else why not when the store has
+    a problem beyond a passphrase not given; the doctor makes no key of its own."""
+    from desktop.commands.store_access import StoreUnavailable, command_store_key
+    from desktop.store.cipher import is_plaintext
+    from desktop.store.engine import DB_FILENAME
+
+    path = data_dir / DB_FILENAME
+    if not path.exists() or is_plaintext(path):
+        return None
+    try:
+        return command_store_key(args, data_dir)
+    except StoreUnavailable as error:
+        return None if error.needs_passphrase else str(error)
 
 
 def check_data_folder(data_dir: Path) -> Check:
@@ -112,18 +136,51 @@ def check_data_folder(data_dir: Path) -> Check:
     return Check("data_folder", title, OK, str(data_dir))
 
 
-def check_store(data_dir: Path) -> Check:
+def check_store(data_dir: Path, key: StoreKey | str | None = None) -> Check:
+    """The store's integrity and schema, looked at with its key; without the key, only that it is locked
+    (`key` is a text when the key cannot be had: it says why)."""
+    from desktop.store import cipher
     from desktop.store.engine import DB_FILENAME, head_revision
 
     title = "Kho dữ liệu"
     path = data_dir / DB_FILENAME
     if not path.exists():
         return Check("store", title, OK, "chưa có (sẽ được tạo khi mở phần mềm lần đầu)")
+    if cipher.is_plaintext(path):
+        return Check(
+            "store",
+            title,
+            WARN,
+            "kho dữ liệu chưa được mã hóa (do phiên bản cũ tạo ra)",
+            "Mở phần mềm một lần: kho được mã hóa tự động, các bản sao không mã hóa được xóa.",
+        )
+    if isinstance(key, str):
+        return Check("store", title, FAIL, "không có khóa để mở kho dữ liệu", key)
+    if key is None:
+        return Check(
+            "store",
+            title,
+            WARN,
+            "kho dữ liệu đã mã hóa; chưa kiểm tra bên trong vì không có khóa",
+            "Chạy lại trong phiên đăng nhập của người dùng phần mềm (có kho khóa), hoặc với "
+            "--passphrase-env TÊN_BIẾN khi dữ liệu dùng mật khẩu.",
+        )
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as connection:
+        connection = cipher.connect(path, key, read_only=True, timeout=5)
+        try:
             verdict = [row[0] for row in connection.execute("PRAGMA quick_check")]
             revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as error:
+        finally:
+            connection.close()
+    except cipher.StoreLocked:
+        return Check(
+            "store",
+            title,
+            FAIL,
+            "khóa hoặc mật khẩu không mở được kho dữ liệu",
+            "Kiểm tra mật khẩu; nếu thư mục dữ liệu được chép từ máy khác, nó cần khóa của máy đó.",
+        )
+    except cipher.DatabaseError as error:
         return Check(
             "store",
             title,

@@ -11,11 +11,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from desktop.commands.store_access import open_command_store
 from desktop.domain.phone import InvalidPhoneNumber, display_phone
 from desktop.services.access_log import AccessLog, flush_all
 from desktop.services.caller_history import CallerHistoryService
 from desktop.settings import Settings
-from desktop.store.local import LocalStore
 
 
 def _plain(value: Any) -> Any:
@@ -31,7 +31,7 @@ def _plain(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
-    store = LocalStore.open(data_dir)
+    store = open_command_store(args, data_dir)
     try:
         access = AccessLog(store, Settings.load(data_dir).operator)
         history = CallerHistoryService(store, access).lookup(

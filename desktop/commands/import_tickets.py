@@ -13,6 +13,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from desktop.commands.store_access import open_command_store
 from desktop.services.importer import (
     ImportAborted,
     ImportFileError,
@@ -21,7 +22,6 @@ from desktop.services.importer import (
 )
 from desktop.settings import Settings
 from desktop.store.errors import StoreError
-from desktop.store.local import LocalStore
 
 SHOWN_PROBLEMS = 50
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         return 2
     operator = Settings.load(data_dir).operator
     show_progress = not args.no_progress and sys.stderr.isatty()
-    store = LocalStore.open(data_dir)
+    store = open_command_store(args, data_dir)
     bar = tqdm(
         total=path.stat().st_size,
         unit="B",

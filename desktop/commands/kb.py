@@ -8,8 +8,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from desktop.commands.store_access import open_command_store
 from desktop.services.kb import KnowledgeBase, ensure_starter_kb
-from desktop.store.local import LocalStore
 
 SHOWN_ERRORS = 50
 
@@ -25,7 +25,7 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
     if not path.is_file():
         print(f"Lỗi: không tìm thấy tệp {path}", file=sys.stderr)
         return 2
-    store = LocalStore.open(data_dir)
+    store = open_command_store(args, data_dir)
     try:
         ensure_starter_kb(store)
         show = not args.no_progress and sys.stderr.isatty()
@@ -60,7 +60,7 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _search(args: argparse.Namespace, data_dir: Path) -> int:
-    store = LocalStore.open(data_dir)
+    store = open_command_store(args, data_dir)
     try:
         ensure_starter_kb(store)
         hits = KnowledgeBase(store).search(args.query, limit=args.limit)

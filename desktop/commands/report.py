@@ -15,10 +15,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from desktop.commands.store_access import open_command_store
 from desktop.services.reports import ReportService
 from desktop.store.engine import DB_FILENAME
 from desktop.store.errors import StoreError
-from desktop.store.local import LocalStore
 from reports import Period, Report
 from reports.files import write_report_file
 from reports.period import parse_day
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     bar = tqdm(total=steps, desc="Báo cáo", unit="bước", file=sys.stderr, disable=not show, leave=False)
     try:
         bar.set_postfix_str("đang tính số liệu")
-        store = LocalStore.open(data_dir)
+        store = open_command_store(args, data_dir)
         try:
             report = ReportService(store).report_for(period)
         finally:

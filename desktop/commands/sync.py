@@ -54,8 +54,8 @@ def _fail(message: str, as_json: bool, code: int, **extra: Any) -> int:
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
+    from desktop.commands.store_access import open_command_store
     from desktop.settings import Settings
-    from desktop.store.local import LocalStore
     from desktop.sync.client import SyncClient, SyncError, TlsPolicy, plain_http_problem
     from desktop.sync.credentials import Credentials, Login, system_backend
     from desktop.sync.engine import SyncEngine
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     if not data_dir.exists():
         return _fail(f"Không có thư mục dữ liệu {data_dir}.", args.json, EXIT_BAD_USAGE)
 
-    store = LocalStore.open(data_dir)
+    store = open_command_store(args, data_dir)
     policy = TlsPolicy(args.ca_file or settings.sync_ca_file, bool(settings.sync_allow_plain_http))
     problem = plain_http_problem(url, policy)
     if problem:

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.commands.store_access import open_command_store
 from desktop.services.catalogs import CatalogService, UnknownUnit
-from desktop.store.local import LocalStore
 
 
 def add_parser(
@@ -39,7 +39,7 @@ def add_parser(
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
-    store = LocalStore.open(data_dir)
+    store = open_command_store(args, data_dir)
     catalogs = CatalogService(store)
     try:
         if args.units_command == "list":

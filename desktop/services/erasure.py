@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL, FTS_OPTIMIZE_SQL, TICKET_BODY_SQL
+from desktop.store import cipher
 from desktop.store.local import LocalStore
 from protocol.erasure import REDACTED_TEXT, phone_digest
 
@@ -21,7 +21,7 @@ PHONE_TABLES = ("citizens", "tickets", "calls", "callbacks")
 PERSONAL_KEYS = ("phone", "citizen_name", "citizen_address", "content", "name", "address", "subject")
 
 
-def erase_here(raw: sqlite3.Cursor, digest: str) -> list[str]:
+def erase_here(raw: Any, digest: str) -> list[str]:
     """Inside the pull's transaction: scrubs every row of the numbers whose digest is `digest`; returns
     the recording files to delete once it commits."""
     phones = {
@@ -80,7 +80,7 @@ def _local_forms(phone: str) -> str:
 
 
 def _scrub_json(
-    raw: sqlite3.Cursor,
+    raw: Any,
     table: str,
     key: str,
     column: str,
@@ -123,7 +123,7 @@ def compact(store: LocalStore, recordings: list[str]) -> None:
     old rows), the WAL emptied, the full-text index merged, the pre-upgrade copies removed."""
     for path in recordings:
         Path(path).unlink(missing_ok=True)
-    raw = sqlite3.connect(store.path, timeout=30)
+    raw = cipher.connect(store.path, store.key, timeout=30)
     try:
         raw.execute("PRAGMA secure_delete = ON")
         raw.execute(FTS_OPTIMIZE_SQL)

@@ -1,9 +1,8 @@
-"""Opening the store: the SQLite engine with its pragmas, the backup before a migration, Alembic."""
+"""Opening the store: the SQLCipher engine with its pragmas, the backup before a migration, Alembic."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.clock import now_vn
+from desktop.store import cipher
+from desktop.store.cipher import StoreKey
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -48,8 +49,15 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_store_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", pool_size=4, max_overflow=4)
+def create_store_engine(path: Path, key: StoreKey) -> Engine:
+    """The store's engine: every pooled connection is a SQLCipher one, keyed before its first statement."""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        module=cipher.dbapi,
+        creator=lambda: cipher.connect(path, key, check_same_thread=False),
+        pool_size=4,
+        max_overflow=4,
+    )
     event.listen(engine, "connect", _apply_pragmas)
     event.listen(engine, "begin", _begin)
     return engine
@@ -84,7 +92,7 @@ def bulk_writer(engine: Engine) -> Iterator[Connection]:
             raw.execute("PRAGMA foreign_keys=ON")
 
 
-def _leave_wal(raw: sqlite3.Connection) -> bool:
+def _leave_wal(raw: Any) -> bool:
     """Switch to a rollback journal when no other connection has the store open: a bulk load's new
     pages then reach the file once, where WAL writes them twice (the log, then its checkpoint: 7 of
     the 50 seconds of a million tickets). A WAL connection holds a shared lock for as long as it is
@@ -93,16 +101,16 @@ def _leave_wal(raw: sqlite3.Connection) -> bool:
     raw.execute("PRAGMA busy_timeout=0")
     try:
         return bool(raw.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete")
-    except sqlite3.OperationalError:
+    except cipher.OperationalError:
         return False
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
-def _back_to_wal(raw: sqlite3.Connection) -> None:
+def _back_to_wal(raw: Any) -> None:
     try:
         raw.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError as error:  # the next connection's pragmas switch it back
+    except cipher.OperationalError as error:  # the next connection's pragmas switch it back
         log.warning("Chưa chuyển lại được cơ sở dữ liệu về chế độ WAL: %s", error)
 
 
@@ -123,13 +131,14 @@ def head_revision(scripts: Path = MIGRATIONS) -> str | None:
     return ScriptDirectory.from_config(alembic_config(scripts=scripts)).get_current_head()
 
 
-def backup_copy(path: Path, label: str) -> Path:
-    """A consistent copy of the database (WAL included) beside it, through SQLite's backup API."""
+def backup_copy(path: Path, key: StoreKey, label: str) -> Path:
+    """A consistent copy of the database (WAL included) beside it, through SQLite's backup API,
+    encrypted with the same key: a backup is no weaker than the store."""
     stamp = now_vn().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.truoc-nang-cap-{label}-{stamp}{path.suffix}")
-    source = sqlite3.connect(path)
+    source = cipher.connect(path, key)
     try:
-        destination = sqlite3.connect(target)
+        destination = cipher.connect(target, key)
         try:
             source.backup(destination)
         finally:
@@ -139,7 +148,7 @@ def backup_copy(path: Path, label: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, path: Path, scripts: Path = MIGRATIONS) -> Path | None:
+def migrate(engine: Engine, path: Path, key: StoreKey, scripts: Path = MIGRATIONS) -> Path | None:
     """Bring the schema to head; a database with data is copied aside first. Returns the copy."""
     current = current_revision(engine)
     head = head_revision(scripts)
@@ -147,7 +156,7 @@ def migrate(engine: Engine, path: Path, scripts: Path = MIGRATIONS) -> Path | No
         return None
     copy = None
     if path.exists() and path.stat().st_size > 0 and current is not None:
-        copy = backup_copy(path, current)
+        copy = backup_copy(path, key, current)
         log.info("Đã sao lưu cơ sở dữ liệu trước khi nâng cấp: %s", copy)
     command.upgrade(alembic_config(engine, scripts), "head")
     return copy

@@ -1,4 +1,4 @@
-"""The local store of one desktop: opened, migrated, seeded with catalogs, with its client id."""
+"""The local store of one desktop: opened with its key (encrypted once if older), migrated, seeded."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.store.catalog_loader import load_catalogs
+from desktop.store.cipher import StoreKey, encrypt_plaintext, is_plaintext
 from desktop.store.engine import DB_FILENAME, create_store_engine, migrate, session_factory, writer
 from desktop.store.models import Meta
 from desktop.store.permissions import PRIVATE_FOLDER, keep_private
@@ -45,16 +46,28 @@ class LocalStore:
     writes: sessionmaker[Session]
     client_id: uuid.UUID
     identity: DeskIdentity
+    key: StoreKey = field(repr=False)
     backup_before_migration: Path | None = None
     _outbox_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @classmethod
-    def open(cls, data_dir: Path, *, load_default_catalogs: bool = True) -> LocalStore:
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        key: StoreKey,
+        load_default_catalogs: bool = True,
+        on_encrypting: Callable[[float], None] | None = None,
+    ) -> LocalStore:
+        """Opens (creating, encrypting or migrating as needed) the store of `data_dir` with `key`;
+        raises cipher.StoreLocked when the key does not open it. `on_encrypting` hears the progress of
+        the one-time encryption of a store an older desk left in the clear."""
         data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
         keep_private(data_dir)
         path = data_dir / DB_FILENAME
-        engine = create_store_engine(path)
-        backup = migrate(engine, path)
+        encrypt_plaintext_copies(path, key, on_encrypting)
+        engine = create_store_engine(path, key)
+        backup = migrate(engine, path, key)
         sessions = session_factory(engine)
         writes = session_factory(writer(engine))
         with writes.begin() as session:
@@ -62,7 +75,8 @@ class LocalStore:
             desk_key = _ensure_desk_key(session)
             if load_default_catalogs:
                 load_catalogs(session)
-        store = cls(path, engine, sessions, writes, client_id, DeskIdentity(str(client_id), desk_key), backup)
+        identity = DeskIdentity(str(client_id), desk_key)
+        store = cls(path, engine, sessions, writes, client_id, identity, key, backup)
         for maker in (sessions, writes):
             event.listen(maker, "after_commit", store._after_commit)
             event.listen(maker, "after_soft_rollback", _forget_outbox_flag)
@@ -88,6 +102,32 @@ class LocalStore:
     def _after_commit(self, session: Session) -> None:
         if session.info.pop(OUTBOX_WRITTEN, False):
             self.outbox_written()
+
+
+def plaintext_copies(path: Path) -> list[Path]:
+    """The store and its pre-migration copies that an older desk left in the clear."""
+    candidates = [path, *sorted(path.parent.glob(f"{path.stem}.truoc-nang-cap-*{path.suffix}"))]
+    return [candidate for candidate in candidates if is_plaintext(candidate)]
+
+
+def encrypt_plaintext_copies(
+    path: Path, key: StoreKey, progress: Callable[[float], None] | None = None
+) -> None:
+    """Encrypts, once, the store and every pre-migration copy that is still plaintext; `progress`
+    hears the fraction of their bytes done."""
+    copies = plaintext_copies(path)
+    total = sum(copy.stat().st_size for copy in copies) or 1
+    done = 0
+    for copy in copies:
+        size = copy.stat().st_size
+
+        def step(fraction: float, before: int = done, size: int = size) -> None:
+            if progress is not None:
+                progress(min((before + fraction * size) / total, 1.0))
+
+        log.info("Mã hóa tệp dữ liệu còn ở dạng thường: %s", copy.name)
+        encrypt_plaintext(copy, key, step)
+        done += size
 
 
 def _forget_outbox_flag(session: Session, _previous: object) -> None:

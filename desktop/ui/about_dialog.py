@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.logs import log_dir
+from desktop.store.cipher import StoreKey
 from desktop.ui.tasks import TaskRunner
 
 
@@ -50,8 +51,16 @@ def about_html() -> str:
 class AboutDialog(QDialog):
     """What an IT officer asks first: which version, where the data and the logs are, and a bundle to send."""
 
-    def __init__(self, data_dir: Path, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        store_key: StoreKey | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._store_key = store_key
         self.setObjectName("aboutDialog")
         self.setWindowTitle(QCoreApplication.translate("About", "About 1022 Hotline Desk"))
         self.setMinimumWidth(560)
@@ -116,14 +125,14 @@ class AboutDialog(QDialog):
         GUI thread; the button waits and the label says what happened."""
         from desktop.commands.doctor import check_sound
 
-        data_dir = self._data_dir
+        data_dir, key = self._data_dir, self._store_key
         sound = check_sound()  # Qt's device list is read here, on the GUI thread
 
         def task() -> Path:
             from desktop.commands.doctor import run_checks
             from desktop.support_bundle import write_bundle
 
-            return write_bundle(target, data_dir, run_checks(data_dir, sound=sound))
+            return write_bundle(target, data_dir, run_checks(data_dir, sound=sound, key=key), key=key)
 
         self.bundle_button.setEnabled(False)
         self.setCursor(Qt.CursorShape.BusyCursor)

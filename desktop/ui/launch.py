@@ -59,11 +59,20 @@ def explain_open_error(error: BaseException, data_dir: Path | None = None) -> st
 def _open_error_text(error: BaseException) -> str:
     from PySide6.QtCore import QCoreApplication
 
+    from desktop.services.store_unlock import KeyUnavailable
+    from desktop.store.cipher import StoreLocked
     from desktop.store.errors import StoreError
 
     detail = f"{error} {getattr(error, 'orig', '') or ''}".lower()
-    if isinstance(error, StoreError):
+    if isinstance(error, StoreError | KeyUnavailable):
         return str(error)
+    if isinstance(error, StoreLocked):
+        return QCoreApplication.translate(
+            "Launch",
+            "The key kept for the data on this computer does not open it (was the data folder copied "
+            "from another computer?). The data cannot be read without its own key; what was synced is "
+            "still on the central server. Ask IT.",
+        )
     if "not a database" in detail or "malformed" in detail or "corrupt" in detail:
         return QCoreApplication.translate(
             "Launch",
@@ -149,10 +158,12 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
             return EXIT_ALREADY_OPEN
 
         from desktop.settings import Settings
-        from desktop.ui.opening import open_desk_store
+        from desktop.ui.opening import OpeningCancelled, open_desk_store
 
         try:
             store = open_desk_store(data_dir)  # off the GUI thread; a progress window if it is long
+        except OpeningCancelled:
+            return EXIT_STORE_FAILED
         except Exception as error:
             show(title, explain_open_error(error, data_dir))
             return EXIT_STORE_FAILED

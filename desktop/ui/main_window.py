@@ -302,7 +302,9 @@ class MainWindow(QMainWindow):
         from desktop.settings import resolve_data_dir
         from desktop.ui.about_dialog import AboutDialog
 
-        dialog = AboutDialog(self._data_dir or resolve_data_dir(), self._runner, self)
+        dialog = AboutDialog(
+            self._data_dir or resolve_data_dir(), self._runner, self, store_key=self._services.store_key
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

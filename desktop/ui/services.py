@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -12,6 +12,7 @@ from desktop.domain.kb import KbHit, Procedure, QaEntry
 from desktop.domain.ticket import CallerHistory, Citizen, Ticket, TicketDraft
 from desktop.services.catalogs import CatalogItem
 from desktop.services.ticket_query import Page, PageKey, TicketFilter
+from desktop.store.cipher import StoreKey
 from desktop.store.local import LocalStore
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class DeskServices:
     page_size: int = 200
     knowledge_base: KnowledgeReader | None = None
     supervisor: SupervisorServices | None = None  # dashboard and surveys (issue #7)
+    store_key: StoreKey | None = field(default=None, repr=False)  # the support bundle counts rows with it
 
     @classmethod
     def for_store(cls, store: LocalStore, operator: str, page_size: int = 200) -> DeskServices:
@@ -89,4 +91,5 @@ class DeskServices:
             page_size=page_size,
             knowledge_base=KnowledgeBase(store),  # cheap: the index is built on first search, on a worker
             supervisor=SupervisorServices.for_store(store, operator),
+            store_key=store.key,
         )

@@ -463,6 +463,10 @@
         <source>Data folder: %1</source>
         <translation>Thư mục dữ liệu: %1</translation>
     </message>
+    <message>
+        <source>The key kept for the data on this computer does not open it (was the data folder copied from another computer?). The data cannot be read without its own key; what was synced is still on the central server. Ask IT.</source>
+        <translation>Khóa lưu cho dữ liệu trên máy này không mở được dữ liệu (thư mục dữ liệu có được chép từ máy khác không?). Thiếu đúng khóa thì không đọc được dữ liệu; phần đã đồng bộ vẫn còn trên máy chủ. Hãy báo bộ phận CNTT.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -2162,6 +2166,10 @@
         <source>Loading the knowledge base of procedures…</source>
         <translation>Đang nạp cơ sở tri thức thủ tục hành chính…</translation>
     </message>
+    <message>
+        <source>Encrypting the data of this computer, once: %1 % done. With a million tickets this takes a few minutes: please do not turn off the computer.</source>
+        <translation>Đang mã hóa dữ liệu trên máy này (chỉ làm một lần): xong %1 %. Với một triệu phiếu việc này mất vài phút: xin đừng tắt máy.</translation>
+    </message>
 </context>
 <context>
     <name>PhoneAudio</name>
@@ -2411,6 +2419,57 @@
     <message>
         <source>Forwarded to %1; answer due %2.</source>
         <translation>Đã chuyển %1; hạn trả lời %2.</translation>
+    </message>
+</context>
+<context>
+    <name>StoreKey</name>
+    <message>
+        <source>Password of the desk's data</source>
+        <translation>Mật khẩu của dữ liệu</translation>
+    </message>
+    <message>
+        <source>This computer has no keyring of its own (Secret Service, Credential Manager), so the desk encrypts its data with a password you choose now. It is asked each time the desk opens. Without it the data on this computer cannot be read: keep it safe (what is synced stays on the central server).</source>
+        <translation>Máy này không có kho khóa của hệ điều hành (Secret Service, Credential Manager), nên phần mềm mã hóa dữ liệu bằng mật khẩu bạn đặt bây giờ. Mỗi lần mở phần mềm sẽ hỏi mật khẩu này. Quên mật khẩu thì không đọc lại được dữ liệu trên máy: hãy giữ cẩn thận (dữ liệu đã đồng bộ vẫn còn trên máy chủ).</translation>
+    </message>
+    <message>
+        <source>The desk's data on this computer is encrypted. Type its password to open it.</source>
+        <translation>Dữ liệu của phần mềm trên máy này đã được mã hóa. Nhập mật khẩu để mở.</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>&amp;Again:</source>
+        <translation>&amp;Nhập lại:</translation>
+    </message>
+    <message>
+        <source>That password does not open the data. Check Caps Lock and the keyboard layout.</source>
+        <translation>Mật khẩu này không mở được dữ liệu. Kiểm tra phím Caps Lock và kiểu gõ bàn phím.</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>Mở &amp;dữ liệu</translation>
+    </message>
+    <message>
+        <source>&amp;Set</source>
+        <translation>Đặ&amp;t mật khẩu</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>T&amp;hoát</translation>
+    </message>
+    <message>
+        <source>Type the password.</source>
+        <translation>Hãy nhập mật khẩu.</translation>
+    </message>
+    <message>
+        <source>The password needs at least %1 characters.</source>
+        <translation>Mật khẩu cần ít nhất %1 ký tự.</translation>
+    </message>
+    <message>
+        <source>The two passwords differ. Type the same password twice.</source>
+        <translation>Hai mật khẩu khác nhau. Hãy gõ cùng một mật khẩu hai lần.</translation>
     </message>
 </context>
 </TS>

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from store_keys import open_test_store
 
 from desktop.services.tickets import TicketService
 from desktop.store.local import LocalStore
@@ -18,7 +19,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(data_dir: Path) -> Iterator[LocalStore]:
-    opened = LocalStore.open(data_dir)
+    opened = open_test_store(data_dir)
     yield opened
     opened.close()
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import text
+from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.access_log import AccessLog
@@ -67,7 +68,7 @@ def test_the_ringing_pop_up_records_its_look_off_the_ringing_path(store: LocalSt
 
 
 def test_the_history_command_records_its_look(tmp_path: Path) -> None:
-    store = LocalStore.open(tmp_path / "data")
+    store = open_test_store(tmp_path / "data")
     TicketService(store, "dtv").create(TicketDraft(content="Hỏi", phone="0903 111 222", citizen_name="Bình"))
     store.close()
     done = subprocess.run(
@@ -79,6 +80,6 @@ def test_the_history_command_records_its_look(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    reopened = LocalStore.open(tmp_path / "data")
+    reopened = open_test_store(tmp_path / "data")
     assert [(kind, screen) for _a, kind, _s, screen, _r in records(reopened)] == [("phone", "cli_history")]
     reopened.close()

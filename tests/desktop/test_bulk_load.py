@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from store_keys import open_test_store, store_key_for
 
 from desktop.services.importer import ImportAborted, import_tickets_csv
+from desktop.store import cipher
 from desktop.store.engine import DB_FILENAME
 from desktop.store.local import LocalStore
 
@@ -36,10 +37,15 @@ def write_rows(path: Path, count: int, *, start: int = 0) -> Path:
 
 
 def journal_of(database: Path) -> str:
-    """What the file's header says (bytes 18-19: 1 rollback journal, 2 WAL), read without SQLite."""
-    with database.open("rb") as handle:
-        header = handle.read(20)
-    return {b"\x01\x01": "rollback", b"\x02\x02": "wal"}[header[18:20]]
+    """Which journal the store is in. Its header is encrypted, so: a rollback journal is the file beside
+    it while a rollback-mode transaction writes; else a new connection reads the mode the file keeps."""
+    if Path(f"{database}-journal").exists():
+        return "rollback"
+    probe = cipher.connect(database, store_key_for(database.parent), timeout=0, isolation_level=None)
+    try:
+        return {"wal": "wal", "delete": "rollback"}[probe.execute("PRAGMA journal_mode").fetchone()[0]]
+    finally:
+        probe.close()
 
 
 def test_an_import_into_a_store_nobody_else_has_open_goes_through_a_rollback_journal(
@@ -73,7 +79,7 @@ def test_with_another_connection_open_the_import_stays_in_wal_and_that_reader_is
     import_tickets_csv(store, write_rows(tmp_path / "first.csv", 10), operator="dtv-lan")
     database = data_dir / DB_FILENAME
     # A desk's window open on the same store, idle: it has read, its transaction is over.
-    reader = sqlite3.connect(database, timeout=0, isolation_level=None)
+    reader = cipher.connect(database, store.key, timeout=0, isolation_level=None)
     reader.execute("SELECT count(*) FROM tickets").fetchall()
     counted: list[tuple[str, int]] = []
 
@@ -124,12 +130,14 @@ KILLED_IMPORT = textwrap.dedent(
     engine.BULK_CACHE_KIB = -1024  # a small cache: the load spills its pages into the file early
 
     from desktop.services.importer import ImportAborted, import_tickets_csv
-    from desktop.store.local import LocalStore
+
+    sys.path.insert(0, "tests")
+    from store_keys import open_test_store
 
     def progress(read: int) -> None:
         print(read, flush=True)
 
-    import_tickets_csv(LocalStore.open(Path(sys.argv[1])), Path(sys.argv[2]), operator="dtv-kill",
+    import_tickets_csv(open_test_store(Path(sys.argv[1])), Path(sys.argv[2]), operator="dtv-kill",
                        parallel=False, progress=progress)
     print("done", flush=True)
     """
@@ -141,11 +149,11 @@ KILLED_IMPORT = textwrap.dedent(
 def test_a_kill_in_the_middle_of_an_import_leaves_the_store_as_it_was(
     data_dir: Path, tmp_path: Path, another_reader: bool
 ) -> None:
-    store = LocalStore.open(data_dir)
+    store = open_test_store(data_dir)
     import_tickets_csv(store, write_rows(tmp_path / "first.csv", 10), operator="dtv-lan")
     store.close()
     database = data_dir / DB_FILENAME
-    reader = sqlite3.connect(database, isolation_level=None) if another_reader else None
+    reader = cipher.connect(database, store.key, isolation_level=None) if another_reader else None
     if reader is not None:  # idle, its read over: WAL connections keep a shared lock all the same
         reader.execute("SELECT count(*) FROM tickets").fetchall()
     child = subprocess.Popen(
@@ -174,7 +182,7 @@ def test_a_kill_in_the_middle_of_an_import_leaves_the_store_as_it_was(
             reader.close()
     assert during == ("wal" if another_reader else "rollback")
 
-    store = LocalStore.open(data_dir)  # rolls the hot journal back, or ignores the uncommitted WAL
+    store = open_test_store(data_dir)  # rolls the hot journal back, or ignores the uncommitted WAL
     try:
         with store.engine.connect() as connection:
             raw = connection.connection.driver_connection

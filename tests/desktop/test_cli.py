@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from store_keys import open_test_store
 
 from desktop.commands.import_tickets import vn_number
 from desktop.domain.clock import VN_TZ
@@ -21,7 +22,6 @@ from desktop.services.importer import import_tickets_csv
 from desktop.services.tickets import TicketService
 from desktop.settings import HOME_ENV, Settings
 from desktop.store import models
-from desktop.store.local import LocalStore
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).with_name("data")
@@ -63,7 +63,7 @@ def test_import_prints_a_vietnamese_summary_and_a_second_run_finds_every_ticket(
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines()[0] == "Đã nhập 7 phiếu, 0 phiếu đã có, bỏ qua 0 dòng lỗi"
     assert first.stderr == ""  # no progress bar when stderr is not a terminal
-    store = LocalStore.open(data)
+    store = open_test_store(data)
     try:
         with store.engine.connect() as connection:
             actors = {actor for (actor,) in connection.exec_driver_sql("SELECT actor FROM ticket_history")}
@@ -165,7 +165,7 @@ def test_vietnamese_thousands_separator() -> None:
 
 def test_history_json_lists_the_callers_tickets_and_calls_newest_first(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    store = LocalStore.open(data)
+    store = open_test_store(data)
     try:
         import_tickets_csv(store, GOOD, operator="dtv-lan")
         latest = TicketService(store, operator="dtv-lan").create(
@@ -236,7 +236,7 @@ def test_it_staff_merge_and_rename_units_and_old_names_still_import(tmp_path: Pa
 
     imported = tongdai("import-tickets", str(GOOD), "--data-dir", str(data))
     assert imported.returncode == 0, imported.stderr
-    store = LocalStore.open(data)
+    store = open_test_store(data)
     try:
         with store.sessions() as session:
             units = set(session.scalars(select(models.Ticket.unit_code)))

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-
-from desktop.store.local import LocalStore
+from store_keys import open_test_store
 
 REPO = Path(__file__).resolve().parents[2]
 WRITER = textwrap.dedent(
@@ -24,9 +23,10 @@ WRITER = textwrap.dedent(
 
     from desktop.domain.ticket import TicketDraft
     from desktop.services.tickets import TicketService
-    from desktop.store.local import LocalStore
+    sys.path.insert(0, "tests")
+    from store_keys import open_test_store
 
-    service = TicketService(LocalStore.open(Path(sys.argv[1])), operator="dtv-crash")
+    service = TicketService(open_test_store(Path(sys.argv[1])), operator="dtv-crash")
     number = int(sys.argv[2])
     while True:
         number += 1
@@ -73,12 +73,12 @@ def _burst_then_kill(data_dir: Path, first: int, wanted: int, rng: random.Random
 @pytest.mark.slow
 def test_saves_survive_a_kill_mid_burst(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    LocalStore.open(data_dir).close()
+    open_test_store(data_dir).close()
     rng = random.Random(1022)
     saved: list[str] = []
     for round_, wanted in enumerate((300, 330, 360), 1):
         saved += _burst_then_kill(data_dir, round_ * 100_000, wanted, rng)
-        store = LocalStore.open(data_dir)  # runs the migrations, recovers the WAL
+        store = open_test_store(data_dir)  # runs the migrations, recovers the WAL
         try:
             with store.engine.connect() as db:
                 assert db.execute(text("PRAGMA integrity_check")).scalar() == "ok"

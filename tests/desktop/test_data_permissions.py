@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from store_keys import open_test_store
+
 from desktop.domain.ticket import TicketDraft
 from desktop.services.tickets import TicketService
-from desktop.store.local import LocalStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,7 @@ def modes(data_dir: Path) -> dict[str, str]:
 
 def test_a_store_left_readable_by_an_older_desk_is_made_private_at_start(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    store = LocalStore.open(data_dir)
+    store = open_test_store(data_dir)
     TicketService(store, operator="dtv").create(
         TicketDraft(content="Hỏi thủ tục", phone="0912345678", citizen_name="Nguyễn Văn An")
     )
@@ -33,7 +34,7 @@ def test_a_store_left_readable_by_an_older_desk_is_made_private_at_start(tmp_pat
     for path in [data_dir, *data_dir.rglob("*")]:  # as the measured tree left it: 0755 / 0644
         path.chmod(0o755 if path.is_dir() else 0o644)
 
-    reopened = LocalStore.open(data_dir)
+    reopened = open_test_store(data_dir)
     found = modes(data_dir)
     reopened.close()
     assert found["."] == "0o700"

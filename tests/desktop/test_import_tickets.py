@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
+from store_keys import open_test_store
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import HistoryAction, Level
@@ -605,7 +606,7 @@ def test_a_large_file_parsed_by_the_worker_imports_what_one_process_imports(
     rows.append(rows[3])  # the same line again: already present
     rows.append(rows[4].replace("Hỏi đường", "Khác"))  # the code of line 6, another row: bad
     path = write_csv(tmp_path / "large.csv", *rows)
-    alone = LocalStore.open(tmp_path / "alone")
+    alone = open_test_store(tmp_path / "alone")
     try:
         expected = import_tickets_csv(alone, path, operator="dtv-lan", skip_bad=True, parallel=False)
         expected_rows = table_rows(alone)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 
 import pytest
@@ -19,7 +18,7 @@ from desktop.domain.phone import (
 )
 from desktop.services.calls import CallLog
 from desktop.services.phone_session import PhoneSession
-from desktop.store import models
+from desktop.store import cipher, models
 from desktop.telephony.events import IncomingCall
 
 
@@ -83,7 +82,7 @@ def test_the_call_log_takes_every_caller(store, number: str) -> None:
 def test_a_call_the_store_cannot_take_now_is_kept_and_written_when_it_can(store, data_dir) -> None:
     said: list[str] = []
     session = PhoneSession(store, "dtv-lan", on_error=said.append, retry_seconds=0.2)
-    blocker = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+    blocker = cipher.connect(store.path, store.key, timeout=0, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")  # another program holds the store: every write waits, then fails
     try:
         ringing = session.on_incoming(

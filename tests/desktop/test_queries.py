@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from store_keys import open_test_store
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import (
@@ -84,7 +85,7 @@ def test_pages_follow_each_other_newest_first_without_gaps_or_repeats(
 
 
 def test_everything_is_found_again_after_a_restart(data_dir: Path, day_of_work: list[str]) -> None:
-    reopened = LocalStore.open(data_dir)
+    reopened = open_test_store(data_dir)
     assert TicketQuery(reopened).count(TicketFilter()) == 30
     assert CallerHistoryService(reopened).lookup("0912345678").total_tickets == 10
     reopened.close()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from store_keys import open_test_store
 
 from desktop.settings import HOME_ENV, resolve_data_dir
+from desktop.store import cipher
 from desktop.store import engine as store_engine
 from desktop.store.local import LocalStore
 
@@ -41,11 +42,11 @@ def test_a_new_store_is_migrated_to_head_and_seeded_with_the_catalogs(store: Loc
 
 
 def test_reopening_keeps_the_client_id_and_its_key_and_does_not_reload_catalogs(data_dir: Path) -> None:
-    first = LocalStore.open(data_dir)
+    first = open_test_store(data_dir)
     with first.engine.begin() as connection:
         connection.execute(text("UPDATE units SET name = 'Đổi tên ở máy này' WHERE code = 'so-y-te'"))
     first.close()
-    second = LocalStore.open(data_dir)
+    second = open_test_store(data_dir)
     with second.engine.connect() as connection:
         name = connection.execute(text("SELECT name FROM units WHERE code = 'so-y-te'")).scalar()
     second.close()
@@ -75,7 +76,7 @@ def downgrade():
 
 
 def test_an_old_database_is_copied_aside_before_it_is_migrated(data_dir: Path, tmp_path: Path) -> None:
-    store = LocalStore.open(data_dir)
+    store = open_test_store(data_dir)
     with store.engine.begin() as connection:
         connection.execute(text("INSERT INTO meta VALUES ('marker', 'dữ liệu cũ')"))
     newer_scripts = tmp_path / "migrations"
@@ -83,15 +84,17 @@ def test_an_old_database_is_copied_aside_before_it_is_migrated(data_dir: Path, t
     head = store_engine.head_revision()
     (newer_scripts / "versions" / "next_callback_notes.py").write_text(NEXT_REVISION.format(head=head))
 
-    copy = store_engine.migrate(store.engine, store.path, newer_scripts)
+    copy = store_engine.migrate(store.engine, store.path, store.key, newer_scripts)
 
     assert copy is not None and copy.parent == data_dir
     assert f"truoc-nang-cap-{head}" in copy.name
     assert store_engine.current_revision(store.engine) == "next"
-    with sqlite3.connect(copy) as old:
-        assert old.execute("SELECT value FROM meta WHERE key = 'marker'").fetchone() == ("dữ liệu cũ",)
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
-    assert store_engine.migrate(store.engine, store.path, newer_scripts) is None
+    assert not cipher.is_plaintext(copy), "the copy aside is encrypted with the store's key"
+    old = cipher.connect(copy, store.key)
+    assert old.execute("SELECT value FROM meta WHERE key = 'marker'").fetchone() == ("dữ liệu cũ",)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
+    old.close()
+    assert store_engine.migrate(store.engine, store.path, store.key, newer_scripts) is None
     store.close()
 
 

@@ -10,10 +10,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+from store_keys import open_test_store
+
 from desktop.domain.ticket import TicketDraft
 from desktop.logs import LOG_FILENAME
 from desktop.services.tickets import TicketService
-from desktop.store.local import LocalStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,7 +99,7 @@ def test_a_support_bundle_from_a_store_full_of_tickets_holds_nothing_personal_or
     tmp_path: Path,
 ) -> None:
     data_dir = tmp_path / "data"
-    store = LocalStore.open(data_dir)
+    store = open_test_store(data_dir)
     service = TicketService(store, operator="Phạm Thu Hà")
     for n in range(30):
         name, phone, address, citizen_id = CITIZENS[n % len(CITIZENS)]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
+from store_keys import open_test_store
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import (
@@ -216,7 +217,7 @@ def test_searching_without_diacritics_finds_the_ticket_and_edits_reindex_it(
 
 
 def test_codes_stay_unique_when_many_desktops_create_offline_at_once(tmp_path: Path) -> None:
-    desks = [LocalStore.open(tmp_path / f"desk-{n}") for n in range(4)]
+    desks = [open_test_store(tmp_path / f"desk-{n}") for n in range(4)]
     codes: list[str] = []
     ids: list[str] = []
     lock = threading.Lock()

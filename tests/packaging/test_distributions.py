@@ -18,7 +18,6 @@ SERVER_ONLY = {
     "fastapi",
     "uvicorn",
     "psycopg",
-    "argon2-cffi",
     "tuf",
     "jinja2",
     "python-multipart",
@@ -120,7 +119,7 @@ def _imported_roots(package: Path) -> set[str]:
 
 
 def test_the_desk_code_imports_nothing_of_the_server_and_the_server_nothing_of_qt() -> None:
-    server_side = {"server", "fastapi", "uvicorn", "psycopg", "argon2", "starlette", "bench"}
+    server_side = {"server", "fastapi", "uvicorn", "psycopg", "starlette", "bench"}
     for package in ("desktop", "protocol", "reports"):
         assert not server_side & _imported_roots(REPO / package), package
     assert not {"desktop", "PySide6", "pyVoIP", "bench"} & _imported_roots(REPO / "server")

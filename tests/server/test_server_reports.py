@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from server_lab import PASSWORD, Desk, ServerProcess
 from sqlalchemy import select
+from store_keys import open_test_store
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import (
@@ -121,7 +122,7 @@ def mirror_units(store: LocalStore, admin: Desk) -> None:
 
 @pytest.fixture(scope="module")
 def synced(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStore]:
-    store = LocalStore.open(Path(tmp_path_factory.mktemp("desk")))
+    store = open_test_store(Path(tmp_path_factory.mktemp("desk")))
     build_desk(store)
     mirror_units(store, Desk(server, "admin"))
     credentials = Credentials(None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 from sqlalchemy import create_engine, text
+from store_keys import open_test_store
 
 from desktop.domain.codes import DissatisfactionReason
 from desktop.domain.ticket import TicketDraft
@@ -47,7 +48,7 @@ def local_attempts(store: LocalStore, ticket_id: str) -> list[tuple[str, str | N
 def test_attempts_reach_the_server_once_and_every_other_desk(
     tmp_path: Path, server: ServerProcess, db_url: str
 ) -> None:
-    desk_a, desk_b = LocalStore.open(tmp_path / "a"), LocalStore.open(tmp_path / "b")
+    desk_a, desk_b = open_test_store(tmp_path / "a"), open_test_store(tmp_path / "b")
     tickets = TicketService(desk_a, "dtv1")
     created = tickets.create(DRAFT)
     resolved = tickets.resolve(created.id, "Đã báo điện lực sửa", created.version)
@@ -124,7 +125,7 @@ def test_attempts_come_after_their_ticket_in_the_feed_even_one_change_a_page(
     cursors = {(c["entity"], c["entity_id"]): c["cursor"] for c in changes}
     assert cursors[("survey_attempt", attempt)] > cursors[("ticket", tid)]
 
-    store = LocalStore.open(tmp_path / "fresh")
+    store = open_test_store(tmp_path / "fresh")
     for change in changes:
         apply_page(store, [Change.model_validate(change)], change["cursor"])
     assert local_attempts(store, tid) == [("hai_long", None, "dtv1")]
@@ -157,7 +158,7 @@ def test_bad_or_orphan_attempts_are_refused_with_a_reason_and_a_retry_gets_the_s
 
 def test_the_desktops_outcome_and_reason_codes_are_the_servers(tmp_path: Path, server: ServerProcess) -> None:
     """Every answer the desktop can record is accepted (no rejections hidden behind a happy path)."""
-    store = LocalStore.open(tmp_path / "codes")
+    store = open_test_store(tmp_path / "codes")
     tickets = TicketService(store, "dtv2")
     answers = [SurveyAnswer.satisfied(), SurveyAnswer.no_response(), SurveyAnswer.no_answer()]
     answers += [SurveyAnswer.dissatisfied(reason) for reason in DissatisfactionReason]

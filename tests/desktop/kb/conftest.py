@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 from lab_tools import lab_tool_missing
+from store_keys import open_test_store
 
 from desktop.services.kb import KnowledgeBase, ensure_starter_kb
-from desktop.store.local import LocalStore
 
 NATIONAL = Path(__file__).resolve().parents[4] / "shared" / "data" / "tthc" / "dichvucong_tthc.jsonl.gz"
 
 
 @pytest.fixture
 def kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
-    store = LocalStore.open(tmp_path / "data")
+    store = open_test_store(tmp_path / "data")
     ensure_starter_kb(store)
     yield KnowledgeBase(store)
     store.close()
@@ -27,7 +27,7 @@ def national_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeB
     """The 2,642 real records imported once per module; skipped when ../shared/data/tthc is absent."""
     if not NATIONAL.is_file():
         lab_tool_missing(f"the national records are not here ({NATIONAL}); the starter-KB tests still run")
-    store = LocalStore.open(tmp_path_factory.mktemp("national") / "data")
+    store = open_test_store(tmp_path_factory.mktemp("national") / "data")
     ensure_starter_kb(store)
     knowledge = KnowledgeBase(store)
     report = knowledge.import_national(NATIONAL)

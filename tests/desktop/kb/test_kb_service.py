@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from store_keys import open_test_store
 
 from desktop.app import main
 from desktop.domain.kb import Channel, Procedure
@@ -26,9 +27,8 @@ def test_the_starter_kb_is_loaded_once_and_answers(kb: KnowledgeBase) -> None:
 
 
 def test_loading_the_starter_again_changes_nothing(tmp_path: Path) -> None:
-    from desktop.store.local import LocalStore
 
-    store = LocalStore.open(tmp_path / "data")
+    store = open_test_store(tmp_path / "data")
     assert ensure_starter_kb(store) is True
     assert ensure_starter_kb(store) is False
     store.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from store_keys import open_test_store
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable, Iterator
@@ -66,7 +68,7 @@ def make_whole_desk(
 
     def make(username: str, *, sip_user: str | None = None, lab: Any = None, **presence: Any) -> WholeDesk:
         runner = TaskRunner()
-        store = LocalStore.open(tmp_path / f"desk-{username}")
+        store = open_test_store(tmp_path / f"desk-{username}")
         services = DeskServices.for_store(store, username, page_size=50)
         window = MainWindow(services, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
         qtbot.addWidget(window)

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from report_builders import REASONS, TYPES, Row, import_rows, seed_number, spread
+from store_keys import open_test_store
 
 from desktop.services.reports import ReportService
 from desktop.store.local import LocalStore
@@ -86,7 +87,7 @@ def table_6_rows() -> list[Row]:
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStore]:
     """One store for the module: the tests only read it."""
     folder = tmp_path_factory.mktemp("seed-tables")
-    store = LocalStore.open(folder / "data")
+    store = open_test_store(folder / "data")
     import_rows(store, table_1_rows(), folder)
     import_rows(store, table_6_rows(), folder)
     yield store

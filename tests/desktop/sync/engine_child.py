@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+from store_keys import open_test_store
 
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncState
@@ -41,7 +42,7 @@ def stop_at_page(store: LocalStore, wanted: int) -> None:
 
 def main() -> int:
     data_dir, url, user, page = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
-    store = LocalStore.open(data_dir)
+    store = open_test_store(data_dir)
     if len(sys.argv) > 5:
         stop_at_page(store, int(sys.argv[5]))
     credentials = Credentials(None)

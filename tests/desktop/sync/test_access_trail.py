@@ -11,6 +11,7 @@ import pytest
 from server_lab import PASSWORD, Desk, ServerProcess
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
+from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.access_log import AccessLog
@@ -23,7 +24,7 @@ from desktop.sync.engine import SyncEngine
 
 
 def synced_desk(tmp_path: Path, server: ServerProcess) -> tuple[LocalStore, SyncEngine]:
-    store = LocalStore.open(tmp_path / "desk")
+    store = open_test_store(tmp_path / "desk")
     credentials = Credentials(None)
     login = Login(server.base, "dtv1")
     credentials.remember(login, password=PASSWORD)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from server_lab import PASSWORD, Desk, ServerProcess
+from store_keys import open_test_store
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import CallDirection
@@ -30,7 +31,7 @@ def synced(store: LocalStore, server: ServerProcess) -> None:
 def test_the_centres_retention_reaches_the_desk_and_decides_which_recordings_go(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    store = LocalStore.open(tmp_path / "desk")
+    store = open_test_store(tmp_path / "desk")
     try:
         now = datetime(2026, 5, 31, 12, 0, tzinfo=VN_TZ)
         calls = CallLog(store, "dtv1")

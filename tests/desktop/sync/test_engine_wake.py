@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from server_lab import PASSWORD, ServerProcess
+from store_keys import open_test_store
 
 from desktop.domain.codes import CallDirection
 from desktop.domain.ticket import TicketDraft
@@ -32,7 +33,7 @@ def engine_for(store: LocalStore, base: str, **options: object) -> SyncEngine:
 
 
 def test_the_store_tells_its_listeners_after_a_commit_that_added_outbox_rows_only(tmp_path: Path) -> None:
-    store = LocalStore.open(tmp_path / "desk")
+    store = open_test_store(tmp_path / "desk")
     heard: list[str] = []
     stop = store.on_outbox_written(lambda: heard.append("outbox"))
     service = TicketService(store, "dtv1")
@@ -50,7 +51,7 @@ def test_the_store_tells_its_listeners_after_a_commit_that_added_outbox_rows_onl
 def test_a_ticket_saved_behind_the_engines_back_is_pushed_long_before_the_next_pull(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    store = LocalStore.open(tmp_path / "desk")
+    store = open_test_store(tmp_path / "desk")
     cycles = threading.Semaphore(0)
     engine = engine_for(store, server.base, pull_interval=600.0, on_event=lambda _event: cycles.release())
     engine.start()
@@ -67,7 +68,7 @@ def test_a_ticket_saved_behind_the_engines_back_is_pushed_long_before_the_next_p
 
 
 def test_a_call_logged_by_the_phone_and_a_rolled_back_save_are_told_apart(tmp_path: Path) -> None:
-    store = LocalStore.open(tmp_path / "desk")
+    store = open_test_store(tmp_path / "desk")
     heard: list[str] = []
     store.on_outbox_written(lambda: heard.append("outbox"))
 

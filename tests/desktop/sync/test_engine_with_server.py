@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from server_lab import PASSWORD, ServerProcess
 from sqlalchemy import text
+from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.tickets import TicketService
@@ -36,8 +37,8 @@ def count(store: LocalStore, sql: str) -> int:
 
 
 def test_offline_saves_reach_the_server_and_another_desk(tmp_path: Path, server: ServerProcess) -> None:
-    desk_a = LocalStore.open(tmp_path / "a")
-    desk_b = LocalStore.open(tmp_path / "b")
+    desk_a = open_test_store(tmp_path / "a")
+    desk_b = open_test_store(tmp_path / "b")
     service = TicketService(desk_a, "dtv1")
     ticket = service.create(DRAFT)
     service.update(ticket.id, replace(ticket.draft, answer="Đã hướng dẫn nộp hồ sơ"), ticket.version)
@@ -72,7 +73,7 @@ def test_offline_saves_reach_the_server_and_another_desk(tmp_path: Path, server:
 def test_a_server_killed_mid_push_converges_with_nothing_lost_or_doubled(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    desk = LocalStore.open(tmp_path / "a")
+    desk = open_test_store(tmp_path / "a")
     service = TicketService(desk, "dtv1")
     for n in range(1200):
         service.create(replace(DRAFT, phone=f"0912 {n:06d}", content=f"Phiếu số {n}"))
@@ -94,7 +95,7 @@ def test_a_server_killed_mid_push_converges_with_nothing_lost_or_doubled(
     server.start()  # same database, same port
     engine.run_cycle()
     assert read_counts(desk).pending == 0
-    other = LocalStore.open(tmp_path / "b", load_default_catalogs=True)
+    other = open_test_store(tmp_path / "b", load_default_catalogs=True)
     engine_for(other, server.base, "dtv2").run_cycle()
     assert count(other, "SELECT count(*) FROM tickets") == 1200
     assert count(other, "SELECT count(DISTINCT content) FROM tickets") == 1200

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from server_lab import PASSWORD, Desk, ServerProcess
+from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.catalogs import CatalogService
 from desktop.services.tickets import TicketService
-from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine
@@ -23,7 +23,7 @@ from desktop.ui.tasks import TaskRunner
 def test_a_synced_ticket_is_forwarded_and_a_second_forward_is_refused_with_the_reason(
     qtbot, tmp_path: Path, server: ServerProcess
 ) -> None:
-    store = LocalStore.open(tmp_path / "desk")
+    store = open_test_store(tmp_path / "desk")
     units = CatalogService(store).units()
     unit = units[0]
     assert (

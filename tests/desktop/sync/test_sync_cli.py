@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from server_lab import PASSWORD, ServerProcess
+from store_keys import open_test_store
 
 from desktop.app import main
 from desktop.domain.ticket import TicketDraft
 from desktop.services.tickets import TicketService
 from desktop.settings import Settings
-from desktop.store.local import LocalStore
 
 DRAFT = TicketDraft(content="Hỏi thủ tục cấp lại căn cước", phone="0912 345 678", citizen_name="Lan")
 
@@ -27,7 +27,7 @@ def test_sync_command_runs_one_cycle_and_prints_the_status(
     tmp_path: Path, server: ServerProcess, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data_dir = tmp_path / "desk"
-    store = LocalStore.open(data_dir)
+    store = open_test_store(data_dir)
     service = TicketService(store, "dtv1")
     service.create(DRAFT)
     service.create(DRAFT)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from server_lab import Desk, ServerProcess, new_id, ticket
 from sqlalchemy import text
+from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.tickets import TicketService
-from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
 from desktop.sync.state import read_counts
 from protocol import Change
@@ -24,7 +24,7 @@ def test_a_bad_date_already_in_the_outbox_is_refused_and_the_tickets_after_it_st
 ) -> None:
     other = Desk(server, "dtv2")
     other.push([other.mutation("ticket", "create", new_id(), ticket("KHAC-1"))])
-    desk = LocalStore.open(tmp_path / "a")
+    desk = open_test_store(tmp_path / "a")
     service = TicketService(desk, "dtv1")
     first = service.create(DRAFT)
     # A row an older desk let through (an empty Excel date cell read as year 1), already queued:
@@ -50,7 +50,7 @@ def test_a_bad_date_already_in_the_outbox_is_refused_and_the_tickets_after_it_st
 def test_a_pulled_change_this_desk_cannot_store_is_reported_and_the_rest_of_the_page_applies(
     tmp_path: Path,
 ) -> None:
-    desk = LocalStore.open(tmp_path / "b")
+    desk = open_test_store(tmp_path / "b")
     unit = Change(
         cursor=1,
         entity="unit",

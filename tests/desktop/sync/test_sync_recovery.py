@@ -12,6 +12,7 @@ from typing import Any
 
 from server_lab import PASSWORD, REPO, Desk, Postgres, ServerProcess, new_id, ticket
 from sqlalchemy import text
+from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.tickets import TicketService
@@ -39,7 +40,11 @@ def scalar(store: LocalStore, sql: str) -> Any:
 
 
 def child(data_dir: Path, server: ServerProcess, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TONGDAI1022_TEST_PASSWORD": PASSWORD}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{REPO}{os.pathsep}{Path(__file__).resolve().parents[2]}",  # + tests/: store_keys
+        "TONGDAI1022_TEST_PASSWORD": PASSWORD,
+    }
     return subprocess.Popen(
         [sys.executable, str(CHILD), str(data_dir), server.base, "dtv1", *args],
         cwd=REPO,
@@ -58,7 +63,7 @@ def test_a_desktop_killed_between_applying_a_page_and_committing_its_cursor_lose
     answer = other.push([other.mutation("ticket", "create", new_id(), ticket(code)) for code in codes])
     assert answer.status_code == 200
     data_dir = tmp_path / "desk"
-    desk = LocalStore.open(data_dir)
+    desk = open_test_store(data_dir)
     mine = TicketService(desk, "dtv1")
     own = [mine.create(replace(DRAFT, phone=f"0912 000 {n:03d}")).id for n in range(5)]
     desk.close()
@@ -70,7 +75,7 @@ def test_a_desktop_killed_between_applying_a_page_and_committing_its_cursor_lose
     crashing.send_signal(signal.SIGKILL)
     crashing.wait(10)
 
-    desk = LocalStore.open(data_dir)
+    desk = open_test_store(data_dir)
     assert int(scalar(desk, "SELECT cursor FROM sync_state")) > 0  # the first two pages were kept
     halfway = scalar(desk, "SELECT count(*) FROM tickets")
     assert 5 < halfway < 305  # ...and the third rolled back with its cursor
@@ -81,7 +86,7 @@ def test_a_desktop_killed_between_applying_a_page_and_committing_its_cursor_lose
     assert restarted.returncode == 0, errors
     assert out.startswith("done")
 
-    desk = LocalStore.open(data_dir)
+    desk = open_test_store(data_dir)
     assert scalar(desk, "SELECT count(*) FROM tickets") == 305
     assert scalar(desk, "SELECT count(DISTINCT code) FROM tickets") == 305
     assert {code for (code,) in desk.engine.connect().execute(text("SELECT code FROM tickets"))} >= set(codes)
@@ -101,7 +106,7 @@ def database_of(server: ServerProcess) -> str:
 def test_a_server_restored_from_an_older_copy_is_detected_and_given_back_what_it_lost(
     tmp_path: Path, postgres: Postgres, server: ServerProcess
 ) -> None:
-    desk_a, desk_b = LocalStore.open(tmp_path / "a"), LocalStore.open(tmp_path / "b")
+    desk_a, desk_b = open_test_store(tmp_path / "a"), open_test_store(tmp_path / "b")
     lan = TicketService(desk_a, "dtv1")
     early = [
         lan.create(replace(DRAFT, phone=f"0912 111 {n:03d}", content=f"Phiếu sớm {n}")) for n in range(4)

@@ -13,6 +13,7 @@ import requests
 from pytestqt.qtbot import QtBot
 from server_lab import PASSWORD, Desk, ServerProcess
 from sqlalchemy import text
+from store_keys import open_test_store
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import TicketStatus
@@ -82,7 +83,7 @@ class AnswerLost(requests.Session):
 def test_a_lost_acknowledgement_is_answered_from_the_stored_result(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    desk = LocalStore.open(tmp_path / "a")
+    desk = open_test_store(tmp_path / "a")
     service = TicketService(desk, "dtv1")
     first = service.create(DRAFT)
     service.update(first.id, replace(first.draft, answer="Đã hướng dẫn"), first.version)
@@ -116,7 +117,7 @@ def test_a_lost_acknowledgement_is_answered_from_the_stored_result(
 def test_two_desks_edit_one_ticket_fields_merge_text_conflicts_are_settled_in_the_view(
     qtbot: QtBot, tmp_path: Path, server: ServerProcess, runner: TaskRunner
 ) -> None:
-    desk_a, desk_b = LocalStore.open(tmp_path / "a"), LocalStore.open(tmp_path / "b")
+    desk_a, desk_b = open_test_store(tmp_path / "a"), open_test_store(tmp_path / "b")
     lan, minh = TicketService(desk_a, "dtv1"), TicketService(desk_b, "dtv2")
     ticket = lan.create(DRAFT)
     sync(desk_a, server, "dtv1")
@@ -169,7 +170,7 @@ def test_two_desks_edit_one_ticket_fields_merge_text_conflicts_are_settled_in_th
 def test_a_supervisors_resolution_and_unit_win_over_an_operators_offline_edit(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    desk, boss_desk = LocalStore.open(tmp_path / "a"), LocalStore.open(tmp_path / "s")
+    desk, boss_desk = open_test_store(tmp_path / "a"), open_test_store(tmp_path / "s")
     lan, boss = TicketService(desk, "dtv1"), TicketService(boss_desk, "giamsat")
     ticket = lan.create(replace(DRAFT, unit_code="ban-tiep-dan"))
     sync(desk, server, "dtv1")
@@ -214,7 +215,7 @@ def test_an_operators_third_offline_edit_does_not_undo_a_supervisors_resolve_the
 ) -> None:
     """Each offline edit raises the desk's own version; what it tells the server it had seen is the
     server version it last pulled, or its third edit would claim to have seen the reopen (ABA)."""
-    desk, boss_desk = LocalStore.open(tmp_path / "a"), LocalStore.open(tmp_path / "s")
+    desk, boss_desk = open_test_store(tmp_path / "a"), open_test_store(tmp_path / "s")
     lan, boss = TicketService(desk, "dtv1"), TicketService(boss_desk, "giamsat")
     ticket = lan.create(DRAFT)
     sync(desk, server, "dtv1")
@@ -253,7 +254,7 @@ def test_client_clocks_days_off_change_nothing_the_order_is_the_servers(
 ) -> None:
     ahead_clock = lambda: now_vn() + timedelta(days=4)  # noqa: E731
     behind_clock = lambda: now_vn() - timedelta(days=6)  # noqa: E731
-    desk_a, desk_b = LocalStore.open(tmp_path / "a"), LocalStore.open(tmp_path / "b")
+    desk_a, desk_b = open_test_store(tmp_path / "a"), open_test_store(tmp_path / "b")
     lan = TicketService(desk_a, "dtv1", clock=ahead_clock)
     minh = TicketService(desk_b, "dtv2", clock=behind_clock)
     ticket = lan.create(DRAFT)
@@ -293,7 +294,7 @@ def test_client_clocks_days_off_change_nothing_the_order_is_the_servers(
 def test_an_outbox_written_by_an_older_desktop_is_applied_or_refused_with_a_reason_never_dropped(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    desk = LocalStore.open(tmp_path / "a")
+    desk = open_test_store(tmp_path / "a")
     service = TicketService(desk, "dtv1")
     current = service.create(DRAFT)
     with desk.writes.begin() as session:  # what desktop 0.x left in its outbox before the upgrade
@@ -343,7 +344,7 @@ def test_an_outbox_written_by_an_older_desktop_is_applied_or_refused_with_a_reas
 def test_a_desktop_on_a_protocol_the_upgraded_server_no_longer_speaks_is_refused_whole_and_keeps_everything(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    desk = LocalStore.open(tmp_path / "a")
+    desk = open_test_store(tmp_path / "a")
     service = TicketService(desk, "dtv1")
     saved = [service.create(replace(DRAFT, phone=f"0912 333 {n:03d}")).id for n in range(3)]
     old_desktop = engine_for(desk, server, "dtv1", protocol_version=0)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from server_lab import PASSWORD, Desk, ServerProcess
 from sqlalchemy import text
+from store_keys import open_test_store
 
 from desktop.services.importer import import_tickets_csv
 from desktop.store.local import LocalStore
@@ -79,7 +80,7 @@ def push_measured(store: LocalStore, server: ServerProcess) -> tuple[int, int]:
 def test_ten_thousand_offline_tickets_go_in_batches_with_memory_that_does_not_grow(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    desk = LocalStore.open(tmp_path / "desk")
+    desk = open_test_store(tmp_path / "desk")
     small, large = tmp_path / "first.csv", tmp_path / "rest.csv"
     write_csv(small, 0, 2 * MAX_BATCH)
     write_csv(large, 2 * MAX_BATCH, 10_000 - 2 * MAX_BATCH)

@@ -9,13 +9,13 @@ from pathlib import Path
 import httpx
 from server_lab import PASSWORD, Desk, ServerProcess
 from sqlalchemy.orm import Session
+from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.callbacks import CallbackQueue
 from desktop.services.catalogs import CatalogService
 from desktop.services.phone_codes import CallbackKind
 from desktop.services.tickets import TicketService
-from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine
@@ -42,7 +42,7 @@ def unit_answers(server: ServerProcess, forwarding_id: str) -> None:
 def test_a_units_answer_puts_an_answer_ready_callback_in_the_queue(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    store = LocalStore.open(tmp_path / "desk")
+    store = open_test_store(tmp_path / "desk")
     unit = CatalogService(store).units()[0]
     admin = Desk(server, "admin")
     assert admin.http.put(f"/api/v1/catalog/unit/{unit.code}", json={"name": unit.name}).status_code == 200

@@ -20,6 +20,7 @@ from desktop.store.local import LocalStore
 from desktop.ui.services import DeskServices
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.ticket_form import UnsavedChoice
+from desktop.ui.translations import install_translations, remove_translations
 
 # data_dir and store come from tests/desktop/conftest.py.
 
@@ -111,3 +112,11 @@ def make_window(qtbot, services: DeskServices, data_dir: Path, runner: TaskRunne
 
     yield make
     runner.wait_for_done(10000)
+
+
+@pytest.fixture
+def vietnamese(qapp):  # type: ignore[no-untyped-def]
+    """The desk's Vietnamese translations installed for the test, removed after."""
+    translators = install_translations(qapp)
+    yield
+    remove_translations(qapp, translators)

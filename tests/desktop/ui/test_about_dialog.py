@@ -5,20 +5,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from desktop import __version__
 from desktop.logs import log_dir
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.tasks import TaskRunner
-from desktop.ui.translations import install_translations, remove_translations
-
-
-@pytest.fixture
-def vietnamese(qapp):  # type: ignore[no-untyped-def]
-    translators = install_translations(qapp)
-    yield
-    remove_translations(qapp, translators)
 
 
 def test_about_names_the_licences_and_folders_and_writes_a_support_bundle(

@@ -7,16 +7,24 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from PySide6.QtCore import QTimer
+from memory_keyring import MemoryKeyring
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QProgressDialog
 from sqlalchemy import func, select
+from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
+from desktop.keyring_service import KeyringService
+from desktop.services.store_unlock import PASSPHRASE_ENV, SERVICE
 from desktop.services.tickets import TicketService
 from desktop.store import models
+from desktop.store.cipher import StoreKey
 from desktop.store.engine import alembic_config, current_revision, head_revision
-from desktop.store.local import LocalStore
-from desktop.ui.opening import needs_upgrade, open_desk_store, run_with_progress
+from desktop.ui.opening import OpeningCancelled, needs_upgrade, open_desk_store, run_with_progress
+from desktop.ui.passphrase_dialog import PassphraseDialog
+
+NO_KEYRING = KeyringService(SERVICE, None)
 
 
 def visible_progress() -> list[QProgressDialog]:
@@ -73,15 +81,15 @@ def test_an_error_of_the_work_is_raised_on_the_gui_thread(qapp: QApplication) ->
 def test_an_older_store_is_copied_aside_migrated_and_opened_with_its_tickets(
     qapp: QApplication, data_dir: Path
 ) -> None:
-    store = LocalStore.open(data_dir)
+    store = open_test_store(data_dir)
     TicketService(store, operator="dtv-lan").create(
         TicketDraft(content="Hỏi cấp lại căn cước", phone="0912345678")
     )
     command.downgrade(alembic_config(store.engine), "0005")
     store.close()
-    assert needs_upgrade(data_dir)
+    assert needs_upgrade(data_dir, store.key)
 
-    opened = open_desk_store(data_dir)
+    opened = open_desk_store(data_dir, keyring=NO_KEYRING)
     try:
         assert current_revision(opened.engine) == head_revision()
         with opened.sessions() as session:
@@ -89,9 +97,84 @@ def test_an_older_store_is_copied_aside_migrated_and_opened_with_its_tickets(
             assert session.scalar(select(func.count()).select_from(models.KbProcedure)) > 0
     finally:
         opened.close()
-    assert not needs_upgrade(data_dir)
+    assert not needs_upgrade(data_dir, store.key)
     assert list(data_dir.glob("*.truoc-nang-cap-0005-*.sqlite3"))
 
 
 def test_a_new_data_folder_needs_no_upgrade(data_dir: Path) -> None:
-    assert not needs_upgrade(data_dir)
+    assert not needs_upgrade(data_dir, StoreKey.random())
+
+
+class Prompts:
+    """Answers the passphrase prompts in turn and notes how each was asked."""
+
+    def __init__(self, *answers: str | None) -> None:
+        self.answers = list(answers)
+        self.asked: list[tuple[bool, bool]] = []
+
+    def __call__(self, *, new: bool, wrong: bool) -> str | None:
+        self.asked.append((new, wrong))
+        return self.answers.pop(0)
+
+
+def test_a_desk_without_a_keyring_asks_for_a_new_passphrase_then_for_it_at_each_start(
+    qapp: QApplication, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
+    first = Prompts("mật khẩu của bàn số 3")
+    open_desk_store(data_dir, keyring=NO_KEYRING, ask_passphrase=first).close()
+    assert first.asked == [(True, False)]
+
+    again = Prompts("sai mật khẩu nhé", "mật khẩu của bàn số 3")
+    open_desk_store(data_dir, keyring=NO_KEYRING, ask_passphrase=again).close()
+    assert again.asked == [(False, False), (False, True)]  # asked, then told it was wrong and asked again
+
+    with pytest.raises(OpeningCancelled):
+        open_desk_store(data_dir, keyring=NO_KEYRING, ask_passphrase=Prompts(None))
+
+
+def test_with_a_keyring_the_desk_opens_without_asking(qapp: QApplication, data_dir: Path) -> None:
+    monkeypatch_free = Prompts()  # any prompt would fail: no answers
+    keyring = KeyringService(SERVICE, MemoryKeyring())
+    open_desk_store(data_dir, keyring=keyring, ask_passphrase=monkeypatch_free).close()
+    open_desk_store(data_dir, keyring=keyring, ask_passphrase=monkeypatch_free).close()
+    assert monkeypatch_free.asked == []
+
+
+def _fill_the_passphrase_dialog(*values: str) -> None:
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, PassphraseDialog) and w.isVisible()
+    )
+    dialog.passphrase.setText(values[0])
+    if len(values) > 1:
+        dialog.repeat.setText(values[1])
+    QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+
+
+def test_the_passphrase_dialog_explains_checks_and_is_typed_into_at_start(
+    qapp: QApplication, data_dir: Path, monkeypatch: pytest.MonkeyPatch, vietnamese: None
+) -> None:
+    monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
+    dialog = PassphraseDialog(new=True)
+    dialog.resize(dialog.sizeHint())
+    dialog.show()
+    shots = Path("build/screenshots/store-key")
+    shots.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(shots / "passphrase-new.png"))
+    dialog.passphrase.setText("ngắn")
+    QTest.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "10" in dialog.problem.text()
+    dialog.passphrase.setText("mật khẩu đủ dài")
+    dialog.repeat.setText("mật khẩu khác")
+    QTest.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "khác nhau" in dialog.problem.text()
+    dialog.grab().save(str(shots / "passphrase-mismatch.png"))
+    dialog.close()
+
+    QTimer.singleShot(200, lambda: _fill_the_passphrase_dialog("mật khẩu đủ dài", "mật khẩu đủ dài"))
+    open_desk_store(data_dir, keyring=NO_KEYRING).close()  # the real dialog, typed into
+    wrong = PassphraseDialog(new=False, wrong=True)
+    wrong.show()
+    wrong.grab().save(str(shots / "passphrase-wrong.png"))
+    assert "không mở được" in wrong.problem.text()
+    wrong.close()
