@@ -18,6 +18,7 @@ from sqlalchemy import text
 from desktop.domain.ticket import TicketDraft
 from desktop.services.importer import import_tickets_csv
 from desktop.services.tickets import TicketService
+from desktop.store.cipher import StoreKey
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
 from desktop.sync.outbox_reader import number_new_mutations, read_batch
@@ -67,7 +68,7 @@ def pulled(version: int, value: str) -> Change:
 
 
 work, FIELD = Path(sys.argv[1]), sys.argv[2]
-store = LocalStore.open(work / "data")
+store = LocalStore.open(work / "data", key=StoreKey.random())  # a throwaway store
 service = TicketService(store, operator="dtv-lan")
 created = service.create(TicketDraft(content="Hỏi lịch tiếp dân", phone="0912345678", **{FIELD: "công khai"}))
 edited = service.update(created.id, replace(created.draft, **{FIELD: "đã sửa"}), created.version)

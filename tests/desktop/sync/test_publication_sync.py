@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 from server_lab import PASSWORD, ServerProcess
+from store_keys import open_test_store
 
 from desktop.domain.codes import Publication, TicketStatus
 from desktop.domain.ticket import TicketDraft
@@ -49,7 +50,7 @@ def public_page(server: ServerProcess, query: str) -> str:
 def test_a_desks_published_answer_reaches_the_public_page_and_leaves_it_when_withdrawn(
     tmp_path: Path, server: ServerProcess
 ) -> None:
-    desk_a, desk_b = LocalStore.open(tmp_path / "a"), LocalStore.open(tmp_path / "b")
+    desk_a, desk_b = open_test_store(tmp_path / "a"), open_test_store(tmp_path / "b")
     ticket = TicketService(desk_a, "dtv1").create(DRAFT)
     sync(desk_a, server, "dtv1")
 
