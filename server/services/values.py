@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from protocol.contract import moment_problem, text_problem
+from protocol.contract import TEXT_LIMITS, moment_problem, text_problem
+from protocol.records import TICKET_FIELDS
 from protocol.vocabulary import vocabulary
 
 # The codes of the one vocabulary (protocol/vocabulary.json), in the order the province's tables show them.
@@ -103,21 +104,16 @@ def _flag(name: str, value: Any) -> Any:
 
 
 TICKET_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
-    "code": _text(40),
+    # Every synced text field the contract limits is plain text of that length: a new one needs no entry.
+    **{name: _text(limit) for name, limit in TEXT_LIMITS.items() if name in TICKET_FIELDS},
     "received_at": _moment(optional=False),
     "channel": _code(CHANNELS),
-    "phone": _text(20),
     "citizen_id": _text(36, optional=True),
-    "citizen_name": _text(200),
-    "citizen_address": _text(300),
     "request_type": _code(REQUEST_TYPES),
     "level": _level,
     "is_tthc": _flag,
-    "tthc_code": _text(40),
-    "field_code": _text(64, optional=True),
-    "unit_code": _text(64, optional=True),
-    "content": _text(100_000),
-    "answer": _text(100_000),
+    "field_code": _text(TEXT_LIMITS["field_code"], optional=True),
+    "unit_code": _text(TEXT_LIMITS["unit_code"], optional=True),
     "status": _code(STATUSES),
     "satisfaction": _code(SATISFACTIONS),
     "dissatisfaction_reason": _code(REASONS, optional=True),
@@ -125,8 +121,6 @@ TICKET_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     "resolved_at": _moment(optional=True),
     "call_id": _text(36, optional=True),
     "publication": _code(PUBLICATIONS),
-    "public_question": _text(10_000),
-    "public_answer": _text(20_000),
 }
 TICKET_REQUIRED = ("code", "received_at", "channel", "request_type", "level", "status", "satisfaction")
 

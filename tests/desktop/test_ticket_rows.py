@@ -30,8 +30,8 @@ FIELD = "public_note"
 
 # What a new plain (non-searched, free) ticket field touches on the desk, the protocol's list included.
 # The form's widget (desktop/ui/ticket_form.py) is the fifth desk file; a text field also gets its
-# length limit in protocol/contract.py, and the server its column, migration and validator
-# (server/models.py, a server migration, server/services/values.py): docs/ARCHITECTURE.md counts them.
+# limit and label in protocol/contract.py, and the server its column and migration (server/models.py,
+# a server migration): docs/ARCHITECTURE.md counts them.
 NEW_FIELD_FILES = (
     "protocol/records.py",
     "desktop/domain/ticket.py",
