@@ -9,10 +9,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from desktop.changes import ChangeHub, OpChanges, Origin
 from desktop.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from desktop.services.dashboard import SupervisorServices
+    from desktop.services.surveys import RecordedAttempt
     from desktop.ui.dashboard_view import DashboardView
     from desktop.ui.report_view import ReportView
     from desktop.ui.surveys_view import SurveysView
@@ -27,9 +29,16 @@ class SupervisorScreens(QObject):
 
     call_requested = Signal(str, str)  # phone, ticket id
 
-    def __init__(self, services: SupervisorServices | None, runner: TaskRunner, window: QWidget) -> None:
+    def __init__(
+        self,
+        services: SupervisorServices | None,
+        runner: TaskRunner,
+        window: QWidget,
+        changes: ChangeHub | None = None,
+    ) -> None:
         super().__init__(window)
         self._services = services
+        self._changes = changes or ChangeHub()
         self._runner = runner
         self._window = window
         self.dashboard: DashboardView | None = None
@@ -94,8 +103,14 @@ class SupervisorScreens(QObject):
             self.surveys = SurveysView(self._services.surveys, self._runner, parent=self._window)
             self.surveys.setWindowFlag(Qt.WindowType.Window)
             self.surveys.call_requested.connect(self.call_requested)
+            self.surveys.answer_recorded.connect(self.on_surveys_answer_recorded)
+            self.surveys.follow(self._changes)
         _raise(self.surveys)
         return self.surveys
+
+    def on_surveys_answer_recorded(self, result: RecordedAttempt) -> None:
+        """A rating is a ticket change: the list, the open form and the sync desk hear of it."""
+        self._changes.publish(OpChanges(Origin.LOCAL, tickets=frozenset({result.ticket_id}), outbox=True))
 
     def open_report(self) -> ReportView | None:
         if self._services is None or self._services.reports is None:

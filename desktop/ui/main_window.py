@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.main_splitter)
 
-        self.supervisor = SupervisorScreens(services.supervisor, self._runner, self)  # issue #7
+        self.supervisor = SupervisorScreens(services.supervisor, self._runner, self, self.changes)  # issue #7
         self._build_status_bar()
         self._build_actions()
         self._build_menus()

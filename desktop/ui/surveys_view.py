@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
@@ -11,6 +12,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.changes import ChangeHub, OpChanges
 from desktop.domain.clock import shown_vn
 from desktop.domain.phone import display_phone
 from desktop.services.surveys import (
@@ -39,6 +42,7 @@ from desktop.services.surveys import (
 from desktop.ui.tasks import TaskRunner, default_runner
 
 DUE_LIMIT = 500
+LIVE_REFRESH_MS = 300  # a burst of pulled pages → one read of the due list
 
 
 class SurveyDesk(Protocol):
@@ -134,6 +138,11 @@ class SurveysView(QWidget):
         self._calls: dict[str, str] = {}
         self.total = 0
         self.policy: SurveyPolicy | None = None
+        self._unfollow: Callable[[], None] | None = None
+        self._live_refresh = QTimer(self)
+        self._live_refresh.setSingleShot(True)
+        self._live_refresh.setInterval(LIVE_REFRESH_MS)
+        self._live_refresh.timeout.connect(self.on_live_refresh_timeout)
 
         self.model = DueSurveyModel(self)
         self.table = QTableView(self)
@@ -200,7 +209,26 @@ class SurveysView(QWidget):
             self.reload()  # reopened: what others answered meanwhile is not shown stale
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def follow(self, changes: ChangeHub) -> None:
+        """Shown, the list follows the desk's change event: a ticket resolved or rated here or on
+        another desk shows at once, not at the next F5 (hidden, it is read again when shown)."""
+        if self._unfollow is not None:
+            self._unfollow()
+        self._unfollow = changes.subscribe(self.on_changes)
+        self.destroyed.connect(self._unfollow)
+
+    def on_changes(self, changes: OpChanges) -> None:
+        if changes.touches_tickets and self.isVisible():
+            self._live_refresh.start()
+
+    def on_live_refresh_timeout(self) -> None:
+        if self._busy:  # an answer is being saved: its own reload follows, then this one
+            self._live_refresh.start()
+            return
+        self.reload()
+
     def reload(self) -> None:
+        self._live_refresh.stop()
         desk = self._desk
 
         def read() -> DueList:

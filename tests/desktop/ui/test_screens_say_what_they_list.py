@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from uitest_support import KNOWN_NAME, KNOWN_PHONE, draft
 
+from desktop.changes import OpChanges, Origin
 from desktop.domain.codes import TicketStatus
 from desktop.services.kb import ensure_starter_kb
 from desktop.services.surveys import SurveyAnswer, SurveyService
@@ -70,3 +72,51 @@ def test_the_survey_list_is_read_again_when_reopened_and_says_what_it_counts(
     with qtbot.waitSignal(view.list_loaded, timeout=10000):
         view.show()
     assert view.total == 1
+
+
+def test_the_open_survey_list_follows_changes_here_and_on_other_desks_without_f5(
+    qtbot, make_window, store: LocalStore, ticket_service, resolved_ids: list[str]
+):
+    window = make_window()
+    heard: list[OpChanges] = []
+    window.changes.subscribe(heard.append)
+    view = window.supervisor.open_surveys()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.total == 2, timeout=10000)
+
+    # A pulled page: another desk rated one ticket; the open list drops it by itself.
+    SurveyService(store, "dtv-khac").record(resolved_ids[0], SurveyAnswer.satisfied())
+    window.publish_changes(OpChanges(Origin.REMOTE, tickets=frozenset({resolved_ids[0]})))
+    qtbot.waitUntil(lambda: view.total == 1, timeout=5000)
+
+    # A ticket resolved here joins the open list.
+    new = ticket_service.create(
+        draft(status=TicketStatus.RESOLVED, answer="Đã trả lời.", unit_code="tong-dai-1022")
+    )
+    window.publish_changes(OpChanges.ticket_saved(new.id))
+    qtbot.waitUntil(lambda: view.total == 2, timeout=5000)
+
+    # A rating keyed in the list tells the other screens (list, open form, sync) that the ticket changed.
+    heard.clear()
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    rated = view.model.items[0].ticket_id
+    qtbot.keyClick(view.table, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: view.total == 1, timeout=5000)
+    assert [change.tickets for change in heard] == [frozenset({rated})]
+    assert heard[0].outbox and heard[0].origin is Origin.LOCAL
+
+
+def test_a_hidden_survey_list_does_not_read_on_every_change(
+    qtbot, make_window, store: LocalStore, resolved_ids: list[str]
+):
+    window = make_window()
+    view = window.supervisor.open_surveys()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.total == 2, timeout=10000)
+    view.hide()
+    loads: list[int] = []
+    view.list_loaded.connect(loads.append)
+    window.publish_changes(OpChanges(Origin.REMOTE, tickets=frozenset({resolved_ids[0]})))
+    qtbot.wait(600)
+    assert loads == []  # it is read again when shown: see the reopened-list test above
