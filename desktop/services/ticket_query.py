@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
@@ -21,6 +22,7 @@ from desktop.domain.codes import (
 )
 from desktop.domain.phone import phone_search_prefixes
 from desktop.domain.ticket import TicketRow
+from desktop.services.access_log import AccessLog
 from desktop.services.search_index import FTS_MATCH, match_expression
 from desktop.store.local import LocalStore
 from desktop.store.models import Ticket, Unit
@@ -172,11 +174,21 @@ def row_to_ticket_row(row: Row[Any] | Sequence[Any]) -> TicketRow:
     )
 
 
-class TicketQuery:
-    """Read-only queries of the ticket list; safe to call from a worker thread."""
+# A search's page of rows shows each citizen's number and name: each distinct one is recorded, this many
+# at most a page (the list shows 200 rows; a search that finds more is narrowed before anyone reads them all).
+SEARCH_RECORDS_PER_PAGE = 50
+# The list refetches its page after every save and pull: the same search still on screen is not a new look.
+SAME_LOOK_S = 300.0
 
-    def __init__(self, store: LocalStore) -> None:
+
+class TicketQuery:
+    """Read-only queries of the ticket list; safe to call from a worker thread. With an access log, a
+    searched list records the search and the citizens it showed (an unsearched list is the day's work)."""
+
+    def __init__(self, store: LocalStore, access: AccessLog | None = None) -> None:
         self._store = store
+        self._access = access
+        self._recorded: dict[tuple[str, str], float] = {}
 
     def count(self, spec: TicketFilter) -> int:
         query = _where(select(func.count()).select_from(Ticket), spec)
@@ -202,7 +214,23 @@ class TicketQuery:
         if len(rows) == limit:
             last = rows[-1]
             next_key = PageKey(received_at=_iso(last[3]), pk=last[0])
-        return Page([row_to_ticket_row(row) for row in rows], next_key)
+        page = Page([row_to_ticket_row(row) for row in rows], next_key)
+        if self._access is not None and spec.text.strip():
+            self._record_search(spec.text.strip(), page.rows, first_page=after is None)
+        return page
+
+    def _record_search(self, typed: str, rows: list[TicketRow], *, first_page: bool) -> None:
+        assert self._access is not None
+        now = monotonic()
+        shown = list(dict.fromkeys(row.phone for row in rows if row.phone.startswith("+")))
+        looks = [("search", typed)] if first_page else []
+        looks += [("phone", phone) for phone in shown[:SEARCH_RECORDS_PER_PAGE]]
+        for kind, subject in looks:
+            if now - self._recorded.get((kind, subject), -SAME_LOOK_S) >= SAME_LOOK_S:
+                self._recorded[(kind, subject)] = now
+                self._access.record(kind, subject, "ticket_list", "search")
+        if len(self._recorded) > 10_000:  # a long shift: forget looks older than the window
+            self._recorded = {look: at for look, at in self._recorded.items() if now - at < SAME_LOOK_S}
 
 
 def _iso(moment: datetime) -> str:

@@ -84,7 +84,7 @@ class DeskServices:
 
         return cls(
             operator=operator,
-            query=TicketQuery(store),
+            query=TicketQuery(store, AccessLog(store, operator)),
             history=CallerHistoryService(store, AccessLog(store, operator)),
             catalogs=CatalogService(store),
             make_tickets=make_tickets,

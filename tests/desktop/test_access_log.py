@@ -15,6 +15,7 @@ from desktop.domain.ticket import TicketDraft
 from desktop.services.access_log import AccessLog
 from desktop.services.caller_history import CallerHistoryService
 from desktop.services.phone_session import PhoneSession
+from desktop.services.ticket_query import TicketFilter, TicketQuery
 from desktop.services.tickets import TicketService
 from desktop.store.local import LocalStore
 from desktop.telephony import IncomingCall
@@ -83,3 +84,24 @@ def test_the_history_command_records_its_look(tmp_path: Path) -> None:
     reopened = open_test_store(tmp_path / "data")
     assert [(kind, screen) for _a, kind, _s, screen, _r in records(reopened)] == [("phone", "cli_history")]
     reopened.close()
+
+
+def test_a_searched_ticket_list_records_the_search_and_each_citizen_it_showed_once(store: LocalStore) -> None:
+    tickets = TicketService(store, "dtv-lan")
+    tickets.create(
+        TicketDraft(content="Hỏi cấp đổi căn cước", phone="0912 345 678", citizen_name="Nguyễn Thị Lan")
+    )
+    tickets.create(TicketDraft(content="Hỏi khai sinh", phone="0987 000 111", citizen_name="Nguyễn Văn Bình"))
+    tickets.create(TicketDraft(content="Hỏi đất đai", phone="0903 222 333", citizen_name="Trần Hà"))
+    query = TicketQuery(store, AccessLog(store, "dtv-lan"))
+
+    query.page(TicketFilter())  # the day's list, unsearched: no record
+    shown = query.page(TicketFilter(text="nguyen"))
+    query.page(TicketFilter(text="nguyen"))  # the same list refetched after a save: the same look
+
+    assert {row.citizen_name for row in shown.rows} == {"Nguyễn Thị Lan", "Nguyễn Văn Bình"}
+    assert sorted(records(store)) == [
+        ("dtv-lan", "phone", "+84912345678", "ticket_list", "search"),
+        ("dtv-lan", "phone", "+84987000111", "ticket_list", "search"),
+        ("dtv-lan", "search", "nguyen", "ticket_list", "search"),
+    ]

@@ -15,7 +15,9 @@ from store_keys import open_test_store, store_key_for
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.ticket import TicketDraft
+from desktop.services.access_log import AccessLog
 from desktop.services.caller_history import CallerHistoryService
+from desktop.services.ticket_query import TicketFilter, TicketQuery
 from desktop.services.tickets import TicketService
 from desktop.store.engine import backup_copy
 from desktop.store.local import LocalStore
@@ -24,7 +26,16 @@ from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine
 
 PHONE, NAME, ADDRESS = "0912 345 678", "Nguyễn Thị Lan", "Số 12 ngõ 34 phố Hàng Bạc"
-TRACES = ["+84912345678", "0912345678", "0912 345 678", NAME, ADDRESS]
+TRACES = [
+    "+84912345678",
+    "0912345678",
+    "0912 345 678",
+    NAME,
+    ADDRESS,
+    "nguyen thi lan",
+    "0912 345",
+    "hang bac",
+]
 
 
 def engine(store: LocalStore, server: ServerProcess) -> SyncEngine:
@@ -57,6 +68,10 @@ def test_an_erased_citizen_leaves_no_trace_on_online_and_offline_desks(
     tickets.create(
         TicketDraft(content="Hỏi đăng ký khai sinh", phone="0987 000 111", citizen_name="Trần Văn Bình")
     )
+    searched = TicketQuery(online, AccessLog(online, "dtv1"))
+    for typed in ("nguyen thi lan", "0912 345", "hang bac"):  # searches that name her, kept as typed
+        searched.page(TicketFilter(text=typed))
+    assert AccessLog(online, "dtv1").flush()
     engine(online, server).run_cycle()
     engine(offline, server).run_cycle()
     backup_copy(offline.path, offline.key, "0007")  # an old copy, as an upgrade leaves it
