@@ -370,3 +370,18 @@ def test_markup_in_a_published_text_or_a_search_is_shown_as_text(site: ServerPro
     echoed = httpx.get(f"{site.base}/cong-khai/", params={"q": '"><img src=x onerror=alert(1)>'})
     assert "<img" not in echoed.text and "&lt;img src=x" in echoed.text
     assert "default-src 'none'" in page.headers["content-security-policy"]  # no script may run at all
+
+
+def test_the_look_up_masks_how_the_citizen_is_called_not_the_words_their_name_shares() -> None:
+    from server.models import Ticket
+    from server.services.citizen_lookup import _without_citizen
+
+    asked = Ticket(citizen_name="Nguyễn Văn An", citizen_address="Số 12 hẻm 4, xã Mỹ Hiệp, Đồng Tháp")
+    answer = (
+        "Đã gọi lại anh An (Văn An) ở Số 12 hẻm 4: Văn phòng đăng ký đất đai xã Mỹ Hiệp giải quyết "
+        "an toàn, số 0912 345 678."
+    )
+    assert _without_citizen(answer, asked) == (
+        "Đã gọi lại anh ••• (•••) ở •••: Văn phòng đăng ký đất đai xã Mỹ Hiệp giải quyết "
+        "an toàn, số •••• ••• •••."
+    )
