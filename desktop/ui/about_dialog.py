@@ -41,8 +41,9 @@ def about_html() -> str:
         + "</p><p>"
         + QCoreApplication.translate(
             "About",
-            "Built on pyVoIP (GNU GPL v3) for the telephone, Qt for Python — PySide6 (GNU LGPL v3), "
-            "SQLAlchemy and Alembic (MIT), phonenumbers (Apache 2.0), openpyxl (MIT) and python-docx (MIT).",
+            "Uses pyVoIP (GNU GPL v3) to read SDP and SIP reason phrases (the SIP stack is its own), "
+            "Qt for Python — PySide6 (GNU LGPL v3), SQLAlchemy and Alembic (MIT), phonenumbers (Apache 2.0), "
+            "openpyxl (MIT) and python-docx (MIT).",
         )
         + "</p>"
     )

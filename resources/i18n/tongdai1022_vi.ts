@@ -4,8 +4,8 @@
 <context>
     <name>About</name>
     <message>
-        <source>Built on pyVoIP (GNU GPL v3) for the telephone, Qt for Python — PySide6 (GNU LGPL v3), SQLAlchemy and Alembic (MIT), phonenumbers (Apache 2.0), openpyxl (MIT) and python-docx (MIT).</source>
-        <translation>Xây dựng trên pyVoIP (GNU GPL v3) cho điện thoại, Qt for Python — PySide6 (GNU LGPL v3), SQLAlchemy và Alembic (MIT), phonenumbers (Apache 2.0), openpyxl (MIT) và python-docx (MIT).</translation>
+        <source>Uses pyVoIP (GNU GPL v3) to read SDP and SIP reason phrases (the SIP stack is its own), Qt for Python — PySide6 (GNU LGPL v3), SQLAlchemy and Alembic (MIT), phonenumbers (Apache 2.0), openpyxl (MIT) and python-docx (MIT).</source>
+        <translation>Dùng pyVoIP (GNU GPL v3) để đọc SDP và tên các mã trả lời SIP (bộ SIP do phần mềm tự viết), Qt for Python — PySide6 (GNU LGPL v3), SQLAlchemy và Alembic (MIT), phonenumbers (Apache 2.0), openpyxl (MIT) và python-docx (MIT).</translation>
     </message>
     <message>
         <source>Data folder</source>

@@ -21,6 +21,7 @@ def test_about_names_the_licences_and_folders_and_writes_a_support_bundle(
     dialog.show()
     text = dialog.findChild(type(dialog.bundle_label), "aboutText").text()
     assert __version__ in text and "GPL-3.0-or-later" in text and "pyVoIP" in text
+    assert "SDP" in text  # what pyVoIP does here: the SIP stack is the desk's own
     assert (
         dialog.windowTitle() == "Giới thiệu Tổng đài 1022" and "Tạo gói hỗ trợ" in dialog.bundle_button.text()
     )
