@@ -389,6 +389,23 @@ class Forwarding(Base):
     extension_state: Mapped[str] = mapped_column(String(20), default="")  # asked | granted | refused
 
 
+class TicketRevision(Base):
+    """One change of a ticket as the server applied it: who, when, from which desk, and each field's value
+    before and after ({field: [old, new]}), so a supervisor can see and restore an overwritten text.
+    A ticket's first version is its row as created; every later one is here."""
+
+    __tablename__ = "ticket_revisions"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    username: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[str] = mapped_column(String(64))
+    changes: Mapped[dict[str, Any]] = mapped_column(Json)
+
+    __table_args__ = (Index("ix_ticket_revisions_ticket", "ticket_id", "version"),)
+
+
 class AccessEntry(Base):
     """One look at a citizen's data (a desk's screen, a unit's page), in an append-only chain: each entry
     holds the hash of the one before, so a deleted or edited entry breaks every hash after it. The

@@ -11,6 +11,7 @@ from server.api import (
     errors,
     forwarding_routes,
     report_routes,
+    revision_routes,
     security_routes,
     supervisor_routes,
     sync_routes,
@@ -40,6 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes or MAX_BODY_BYTES)
     app.include_router(sync_routes.router)
     app.include_router(supervisor_routes.router)
+    app.include_router(revision_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(report_routes.router)
     app.include_router(update_routes.router)

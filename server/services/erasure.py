@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from protocol.erasure import ENTITY, REDACTED_TEXT, phone_digest
 from server.models import Call, Ticket
-from server.services import tickets
+from server.services import revisions, tickets
 from server.services.calls import call_data
 from server.services.feed import PendingChanges, publish
 
@@ -77,3 +77,4 @@ def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, fee
     # Published texts hold no personal data by rule, but an erased citizen's story leaves the public page too.
     changes |= {"publication": "khong_cong_khai", "public_question": "", "public_answer": ""}
     tickets.edit_from_server(session, ticket, changes, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)
+    revisions.scrub(session, ticket.id, changes)  # the versions kept of those fields, the erasure's own too

@@ -19,6 +19,7 @@ from protocol import (
     Mutation,
 )
 from server.models import Conflict, Ticket
+from server.services import revisions
 from server.services.attempts import follow_ticket
 from server.services.feed import PendingChanges
 from server.services.publication import search_text
@@ -196,6 +197,7 @@ def update(
     really_changed = {name: value for name, value in applied.items() if getattr(ticket, name) != value}
     if really_changed:
         ticket.version += 1
+        before_change = {name: getattr(ticket, name) for name in really_changed}
         for name, value in really_changed.items():
             setattr(ticket, name, value)
             meta[name] = [ticket.version, actor.rank, actor.client_id]
@@ -203,6 +205,7 @@ def update(
         ticket.field_meta = meta
         ticket.updated_by = actor.username
         ticket.updated_at = now
+        revisions.record(session, ticket, before_change, actor.username, actor.client_id, now)
         session.flush()
         feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
         follow_ticket(session, ticket.id, feed)
@@ -231,6 +234,24 @@ def edit_from_server(
     return update(session, mutation, actor, now, feed)
 
 
+def restore_field(
+    session: Session,
+    ticket_id: str,
+    version: int,
+    field: str,
+    actor: Actor,
+    now: datetime,
+    feed: PendingChanges,
+) -> Applied:
+    """A supervisor puts back the value `field` had before revision `version` overwrote it, as a new edit
+    (itself a revision) through the same write path, so every desk gets it by the usual merge."""
+    found, value = revisions.value_before(session, ticket_id, version, field)
+    if not found:
+        raise Rejected(f"Không có lần sửa {version} của trường «{field}» ở phiếu này.")
+    ticket = _locked_ticket(session, ticket_id)
+    return edit_from_server(session, ticket, {field: value}, actor, now, feed)
+
+
 def settle(
     session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
 ) -> Applied:
@@ -249,7 +270,9 @@ def settle(
     conflict.settled_by, conflict.settled_at = actor.username, now
     if getattr(ticket, conflict.field) != converted:
         ticket.version += 1
+        before_change = {conflict.field: getattr(ticket, conflict.field)}
         setattr(ticket, conflict.field, converted)
+        revisions.record(session, ticket, before_change, actor.username, actor.client_id, now)
         _refresh_search(ticket, {conflict.field})
         meta = {**(ticket.field_meta or {}), conflict.field: [ticket.version, actor.rank, actor.client_id]}
         ticket.field_meta = meta

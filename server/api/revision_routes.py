@@ -1,0 +1,69 @@
+"""A ticket's revisions for supervisors: every version of its fields, and putting back an overwritten one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from server.api.deps import Db, Supervisor
+from server.models import Ticket
+from server.services import access_trail, revisions, tickets
+from server.services.feed import PendingChanges, publish
+
+router = APIRouter(prefix="/api/v1")
+
+
+class RestoreRequest(BaseModel):
+    version: int = Field(ge=2, description="the revision whose overwrite is undone")
+    field: str = Field(min_length=1, max_length=64)
+
+
+@router.get("/tickets/{ticket_id}/revisions")
+def ticket_revisions(ticket_id: str, who: Supervisor, session: Db) -> dict[str, Any]:
+    with session.begin():
+        ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id))
+        if ticket is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Không có phiếu này trên máy chủ.")
+        access_trail.record_access(
+            session,
+            actor=who.username,
+            origin=who.client_id or "api",
+            subject_kind="ticket",
+            subject=ticket.id,
+            screen="api_ticket_revisions",
+            reason="open",
+        )
+        found = revisions.listing(session, ticket_id)
+        return {
+            "ticket_id": ticket.id,
+            "code": ticket.code,
+            "version": ticket.version,
+            "revisions": [
+                {
+                    "version": revision.version,
+                    "at": revision.at.isoformat(),
+                    "username": revision.username,
+                    "client_id": revision.client_id,
+                    "changes": revision.changes,
+                }
+                for revision in found
+            ],
+        }
+
+
+@router.post("/tickets/{ticket_id}/restore")
+def restore_field(ticket_id: str, body: RestoreRequest, who: Supervisor, session: Db) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    feed = PendingChanges()
+    actor = tickets.Actor(who.username, who.role.rank, who.client_id or "may-chu")
+    with session.begin():
+        try:
+            applied = tickets.restore_field(session, ticket_id, body.version, body.field, actor, now, feed)
+        except tickets.Rejected as error:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+        publish(session, feed)
+    return {"ticket_id": ticket_id, "version": applied.version}
