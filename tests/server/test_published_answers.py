@@ -223,7 +223,7 @@ def test_answers_come_twenty_a_page_with_the_query_kept_in_the_links(site: Serve
 
 
 def test_a_citizen_sees_the_step_the_unit_and_the_answer_of_their_own_ticket(
-    site: ServerProcess, desk: Desk
+    site: ServerProcess, desk: Desk, seeded: dict[str, str]
 ) -> None:
     (waiting,) = push(
         desk,
