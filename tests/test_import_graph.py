@@ -87,3 +87,10 @@ def test_no_module_imports_back_a_module_that_imports_it() -> None:
 
 def test_the_circle_finder_sees_a_circle_through_a_function_body() -> None:
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_call_manager_and_its_offer_answer_half_share_the_dialog_module_not_each_other() -> None:
+    """Not even for types: `negotiation.py` reads the call's state from `dialog.py`, not from `calls.py`."""
+    negotiation = (ROOT / "desktop" / "telephony" / "negotiation.py").read_text(encoding="utf-8")
+    assert "telephony.calls" not in negotiation
+    assert "from desktop.telephony.dialog import" in negotiation

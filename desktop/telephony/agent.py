@@ -6,8 +6,9 @@ import logging
 import socket
 import threading
 
-from desktop.telephony.calls import AudioFactory, CallInfo, CallManager, no_audio
+from desktop.telephony.calls import CallInfo, CallManager
 from desktop.telephony.config import AgentPolicy, SipAccount
+from desktop.telephony.dialog import AudioFactory, no_audio
 from desktop.telephony.events import (
     CallNotFound,
     EventDispatcher,

@@ -8,6 +8,7 @@ import random
 from typing import TYPE_CHECKING
 
 from desktop.domain.codes import CallDirection
+from desktop.telephony.dialog import AudioFactory, Call, Outgoing
 from desktop.telephony.events import CallHoldChanged, CallNotFound, CallState, DtmfReceived, EndReason
 from desktop.telephony.media_keys import MediaKeys, answer_keys, answered_keys, offer_keys
 from desktop.telephony.message import (
@@ -35,7 +36,6 @@ from desktop.telephony.transport import Address
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from desktop.telephony.calls import AudioFactory, Call, Outgoing
     from desktop.telephony.config import SipAccount
     from desktop.telephony.events import TelephonyEvent
     from desktop.telephony.media_engine import MediaEngine

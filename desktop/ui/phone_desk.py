@@ -29,7 +29,7 @@ from desktop.telephony import (
     TelephonyEvent,
 )
 from desktop.telephony.addressing import RouteWatch
-from desktop.telephony.calls import AudioFactory
+from desktop.telephony.dialog import AudioFactory
 from desktop.ui.call_controls import CallControls
 from desktop.ui.call_popup import CallPopup
 from desktop.ui.call_wrapup import WrapUpDialog

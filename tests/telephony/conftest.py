@@ -29,7 +29,7 @@ from telephony_lab import (
 from tls_certs import TlsFiles, make_tls_files
 
 from desktop.telephony import AgentPolicy, SipAccount, SipAgent, TelephonyEvent
-from desktop.telephony.calls import AudioFactory, no_audio
+from desktop.telephony.dialog import AudioFactory, no_audio
 
 E = TypeVar("E")
 
