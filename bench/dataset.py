@@ -348,7 +348,7 @@ def add_calls(db_path: Path) -> None:
 
 
 def _stamp() -> str:
-    return f"schema {head_revision()}, encrypted"
+    return f"schema {head_revision()}, encrypted with {'; '.join(cipher.CIPHER_SETTINGS)}"
 
 
 def cached_store(size: Size) -> Path | None:

@@ -2,8 +2,9 @@
 
 Tests that must prove a value is gone from every byte of a store (erasure) or was never written in the
 clear (encryption) cannot ask SQLite, which shows live rows only. Each page of SQLCipher 4's default
-format is AES-256-CBC over the page less its reserve (a 16-byte IV and a 64-byte HMAC at its end); page 1
-starts with the 16-byte salt. With a raw key the key is the AES key. WAL frames hold pages the same way.
+format (with the store's HMAC-SHA256, desktop/store/cipher.py) is AES-256-CBC over the page less its
+reserve (a 16-byte IV and a 32-byte HMAC at its end); page 1 starts with the 16-byte salt. With a raw
+key the key is the AES key. WAL frames hold pages the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from desktop.store.cipher import StoreKey
 
 PAGE_SIZE = 4096
-RESERVE = 80  # IV 16 + HMAC-SHA512 64
+RESERVE = 48  # IV 16 + HMAC-SHA256 32
 SALT = 16
 WAL_MAGIC = (0x377F0682, 0x377F0683)
 WAL_HEADER, FRAME_HEADER = 32, 24

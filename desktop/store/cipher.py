@@ -31,6 +31,11 @@ __all__ = [
     "is_plaintext",
 ]
 
+# SQLCipher 4's defaults but for the page HMAC: SHA-256, which CPUs hash in hardware, costs a fraction of
+# SHA-512's on every page read or written (measured: a cold indexed read +48 % over plaintext with SHA-256,
+# +119 % with SHA-512). Part of a store's format: a store is opened only with the settings it was made with.
+CIPHER_SETTINGS = ("cipher_hmac_algorithm = HMAC_SHA256",)
+
 DatabaseError = dbapi.DatabaseError
 OperationalError = dbapi.OperationalError
 KEY_BYTES = 32
@@ -88,6 +93,8 @@ def connect(path: Path, key: StoreKey, *, read_only: bool = False, **kwargs: Any
         # SQLCipher would print each failed page check to stderr: a wrong key is said once, by us.
         connection.execute("PRAGMA cipher_log_level = NONE")
         connection.execute(f"PRAGMA key = {key.pragma_literal()}")
+        for setting in CIPHER_SETTINGS:
+            connection.execute(f"PRAGMA {setting}")
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except dbapi.DatabaseError as error:
         connection.close()
@@ -118,6 +125,8 @@ def encrypt_plaintext(path: Path, key: StoreKey, progress: Callable[[float], Non
 
             plain.set_progress_handler(report, _PROGRESS_STEPS)
         plain.execute("ATTACH DATABASE ? AS encrypted KEY " + key.pragma_literal(), (str(target),))
+        for setting in CIPHER_SETTINGS:
+            plain.execute(f"PRAGMA encrypted.{setting}")
         plain.execute("SELECT sqlcipher_export('encrypted')")
         version = plain.execute("PRAGMA main.user_version").fetchone()[0]
         plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
