@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from desktop.domain.clock import now_vn
+from desktop.domain.operator import Operator, operator_of
 from desktop.services.outbox import append_mutation
 from desktop.store.access_models import AccessRecord
 from desktop.store.local import LocalStore
@@ -29,9 +30,13 @@ FLUSH_AT_EXIT_S = 2.0
 
 
 class AccessLog:
-    def __init__(self, store: LocalStore, actor: str) -> None:
+    def __init__(self, store: LocalStore, actor: str | Operator) -> None:
         self._store = store
-        self.actor = actor
+        self._who = operator_of(actor)
+
+    @property
+    def actor(self) -> str:
+        return self._who.name  # the desk's operator now: a rename counts without a restart
 
     def record(self, kind: str, subject: str, screen: str, reason: str) -> None:
         """Queues one record (any thread, never blocks on the disk)."""

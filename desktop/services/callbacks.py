@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Channel, Satisfaction, TicketStatus
+from desktop.domain.operator import Operator, operator_of
 from desktop.domain.phone import normalize_phone
 from desktop.services.phone_codes import AttemptOutcome, CallbackKind, CallbackStatus
 from desktop.store import models
@@ -79,10 +80,16 @@ def _item(row: tuple[object, ...]) -> CallbackItem:
 class CallbackQueue:
     """Reads and writes the queue; every method does SQL, so the UI calls it on a worker thread."""
 
-    def __init__(self, store: LocalStore, operator: str, clock: Callable[[], datetime] = now_vn) -> None:
+    def __init__(
+        self, store: LocalStore, operator: str | Operator, clock: Callable[[], datetime] = now_vn
+    ) -> None:
         self._store = store
-        self._operator = operator
+        self._who = operator_of(operator)
         self._clock = clock
+
+    @property
+    def _operator(self) -> str:
+        return self._who.name  # the desk's operator now: a rename counts without a restart
 
     def enqueue(
         self,

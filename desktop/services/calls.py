@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
+from desktop.domain.operator import Operator, operator_of
 from desktop.domain.phone import caller_phone, is_hidden
 from desktop.services.outbox import append_mutation
 from desktop.store import models
@@ -21,10 +22,16 @@ from desktop.store.local import LocalStore
 class CallLog:
     """Writes calls and their outbox rows; every call is accounted for."""
 
-    def __init__(self, store: LocalStore, operator: str, clock: Callable[[], datetime] = now_vn) -> None:
+    def __init__(
+        self, store: LocalStore, operator: str | Operator, clock: Callable[[], datetime] = now_vn
+    ) -> None:
         self._store = store
-        self._operator = operator
+        self._who = operator_of(operator)
         self._clock = clock
+
+    @property
+    def _operator(self) -> str:
+        return self._who.name  # the desk's operator now: a rename counts without a restart
 
     def started(
         self,

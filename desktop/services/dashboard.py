@@ -22,6 +22,7 @@ from desktop.domain.codes import (
     Satisfaction,
     TicketStatus,
 )
+from desktop.domain.operator import Operator
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogService
 from desktop.services.reports import ReportService
@@ -424,7 +425,7 @@ class SupervisorServices:
 
     @classmethod
     def for_store(
-        cls, store: LocalStore, operator: str, presence: PresenceSource | None = None
+        cls, store: LocalStore, operator: str | Operator, presence: PresenceSource | None = None
     ) -> SupervisorServices:
         return cls(
             DashboardService(store),

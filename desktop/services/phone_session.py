@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
+from desktop.domain.operator import Operator, operator_of
 from desktop.domain.phone import caller_phone, display_phone, is_hidden
 from desktop.domain.ticket import CallerHistory
 from desktop.services.access_log import AccessLog
@@ -135,7 +136,7 @@ class PhoneSession:
     def __init__(
         self,
         store: LocalStore,
-        operator: str,
+        operator: str | Operator,
         *,
         recordings: RecordingPolicy | None = None,
         on_error: ErrorReporter | None = None,
@@ -145,7 +146,8 @@ class PhoneSession:
         retry_seconds: float = 2.0,
     ) -> None:
         self._store = store
-        self.operator = operator
+        self._who = operator_of(operator)
+        operator = self._who  # one shared name: the log, calls and callbacks follow a rename
         self.access = AccessLog(store, operator)
         self.history = CallerHistoryService(store, self.access)
         self.call_log = CallLog(store, operator, clock)
@@ -446,7 +448,7 @@ class PhoneSession:
     def _save_wrap_up(self, log_id: str, disposition: Disposition) -> None:
         from desktop.services.phone_recordings import save_wrap_up
 
-        save_wrap_up(self._store, log_id, disposition, self.operator, self._clock())
+        save_wrap_up(self._store, log_id, disposition, self._who.name, self._clock())
 
     def _correct_attempt(self, callback_id: str, log_id: str) -> None:
         self.callbacks.correct_last_attempt(callback_id, AttemptOutcome.WRONG_NUMBER, call_id=log_id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.clock import now_vn, to_vn
 from desktop.domain.codes import DissatisfactionReason, HistoryAction, Satisfaction, TicketStatus
+from desktop.domain.operator import Operator, operator_of
 from desktop.services.outbox import append_mutation
 from desktop.services.ticket_rows import TicketEdit
 from desktop.store import models
@@ -133,12 +134,18 @@ class Attempt:
 class SurveyService:
     """The only writer of survey attempts and of the satisfaction they put on tickets."""
 
-    def __init__(self, store: LocalStore, operator: str, clock: Callable[[], datetime] = now_vn) -> None:
+    def __init__(
+        self, store: LocalStore, operator: str | Operator, clock: Callable[[], datetime] = now_vn
+    ) -> None:
         self._store = store
-        self._operator = operator
+        self._who = operator_of(operator)
         self._clock = clock
 
     # -- policy --------------------------------------------------------------------------------
+    @property
+    def _operator(self) -> str:
+        return self._who.name  # the desk's operator now: a rename counts without a restart
+
     def policy(self) -> SurveyPolicy:
         with self._store.sessions() as session:
             return _read_policy(session)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from desktop.domain import ticket as domain
 from desktop.domain.clock import now_vn, to_vn
 from desktop.domain.codes import HistoryAction, Level, TicketStatus
+from desktop.domain.operator import Operator, operator_of
 from desktop.domain.phone import normalize_phone
 from desktop.domain.ticket import stored_fields
 from desktop.domain.ticket_code import desk_tag, format_ticket_code, new_ticket_id
@@ -43,16 +44,20 @@ class TicketService:
     def __init__(
         self,
         store: LocalStore,
-        operator: str,
+        operator: str | Operator,
         clock: Callable[[], datetime] = now_vn,
     ) -> None:
         self._store = store
-        self._operator = operator
+        self._who = operator_of(operator)
         self._clock = clock
         self._tag = desk_tag(store.client_id)
         catalogs = CatalogService(store)
         self._calendar: WorkCalendar = catalogs.work_calendar()
         self._deadline_days = catalogs.deadline_days()
+
+    @property
+    def _operator(self) -> str:
+        return self._who.name  # the desk's operator now: a rename counts without a restart
 
     def deadline_for(self, received: date, level: Level) -> date:
         return self._calendar.add_working_days(received, self._deadline_days.get(int(level), 0))

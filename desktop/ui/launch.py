@@ -185,7 +185,15 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         sync = install_sync(window, store, settings, data_dir, runner)  # central server (issue #5)
         from desktop.ui.operator_name import OperatorName
 
-        OperatorName(window, window.file_menu, window.operator_label, settings, lambda s: s.save(data_dir))
+        operator_name = OperatorName(
+            window,
+            window.file_menu,
+            window.operator_label,
+            settings,
+            lambda s: s.save(data_dir),
+            window.operator,
+        )
+        sync.after_sign_in.append(operator_name.on_signed_in)  # the account's name, at once
         from desktop.ui.presence_desk import install_presence
 
         presence = install_presence(phone, sync, services.supervisor, runner)  # operators' states (issue #7)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.changes import ChangeHub, OpChanges, Origin
+from desktop.domain.operator import Operator
 from desktop.domain.ticket import CallerHistory, Ticket
 from desktop.services.ticket_query import TicketFilter
 from desktop.ui.dashboard_window import SupervisorScreens
@@ -162,7 +163,9 @@ class MainWindow(QMainWindow):
         bar.setObjectName("statusBar")
         self.count_label = QLabel("…", self)
         self.count_label.setObjectName("ticketCount")
-        self.operator_label = QLabel(self.tr("Operator: %1").replace("%1", self._services.operator), self)
+        self.operator_label = QLabel(
+            self.tr("Operator: %1").replace("%1", self._services.operator.name), self
+        )
         self.operator_label.setObjectName("operatorName")
         self.sip_label = QLabel(self.tr("Switchboard: not configured"), self)
         self.sip_label.setObjectName("sipStatus")
@@ -387,6 +390,11 @@ class MainWindow(QMainWindow):
         settings.setValue("splitters/lower", self.lower_splitter.saveState())
         settings.setValue("list/header", self.table.horizontalHeader().saveState())
         settings.sync()
+
+    @property
+    def operator(self) -> Operator:
+        """Who is working, shared by the desk's services (the phone desk's too)."""
+        return self._services.operator
 
     @property
     def first_page_seen(self) -> bool:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu
 
+from desktop.domain.operator import Operator
 from desktop.settings import Settings
 
 
@@ -21,13 +22,14 @@ class OperatorName(QObject):
         label: QLabel,
         settings: Settings,
         save_settings: Callable[[Settings], None],
+        who: Operator | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._label = label
         self._settings = settings
         self._save = save_settings
-        self.running_as = settings.operator  # the name the open services write under
+        self.who = who or Operator(settings.operator)  # the name the open services write under
         self.dialog: QInputDialog | None = None
         self.action = QAction(self.tr("Operator &name…"), window)
         self.action.setObjectName("operatorNameAction")
@@ -40,13 +42,11 @@ class OperatorName(QObject):
 
     def _show(self) -> None:
         settings = self._settings
-        text = self.tr("Operator: %1").replace("%1", self.running_as)
+        text = self.tr("Operator: %1").replace("%1", self.who.name)
         if settings.operator_source == "server":
             text += " " + self.tr("(server account)")
         elif settings.operator_source == "pc":
             text += " " + self.tr("(PC login: File ▸ Operator name…)")
-        elif settings.operator != self.running_as:
-            text += " " + self.tr("→ %1 from the next start").replace("%1", settings.operator)
         self._label.setText(text)
         self._label.setToolTip(
             self.tr("Signed in to the server: the name is the server account's.")
@@ -83,7 +83,20 @@ class OperatorName(QObject):
             self._save(settings)
             self._show()
             return
-        # The open services keep writing under the name they started with; the next start uses this one.
         settings.operator, settings.operator_source = name, "setting"
+        self.who.rename(name)  # the next ticket, call or survey is written under it: no restart
         self._save(settings)
+        self._show()
+
+    def on_signed_in(self) -> None:
+        """Signed in to the server while the desk runs: the account's name from now on."""
+        settings = self._settings
+        if not (settings.sync_server and settings.sync_user):
+            return
+        if settings.operator_source == "setting":
+            settings.chosen_operator = settings.operator  # kept for when the desk signs out
+        settings.operator, settings.operator_source = settings.sync_user, "server"
+        self.who.rename(settings.sync_user)
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.reject()  # the first-start question has its answer
         self._show()

@@ -533,7 +533,7 @@ def install_phone(
     holder: dict[str, PhoneDesk] = {}
     session = PhoneSession(
         store,
-        settings.operator,
+        getattr(window, "operator", settings.operator),  # the desk's shared name: renamed live
         recordings=recordings,
         on_error=lambda message: holder["desk"].bridge.report_error(message) if "desk" in holder else None,
     )

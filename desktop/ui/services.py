@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.domain.codes import Level
 from desktop.domain.kb import KbHit, Procedure, QaEntry
+from desktop.domain.operator import Operator, operator_of
 from desktop.domain.ticket import CallerHistory, Citizen, Ticket, TicketDraft
 from desktop.services.catalogs import CatalogItem
 from desktop.services.ticket_query import Page, PageKey, TicketFilter
@@ -58,7 +59,7 @@ class KnowledgeReader(Protocol):
 class DeskServices:
     """The services of one open store; `make_tickets` reads catalogs, so call it on a worker thread."""
 
-    operator: str
+    operator: Operator  # shared by every service: File ▸ Operator name… or a sign-in renames it live
     query: TicketReader
     history: HistoryReader
     catalogs: CatalogReader
@@ -69,7 +70,7 @@ class DeskServices:
     store_key: StoreKey | None = field(default=None, repr=False)  # the support bundle counts rows with it
 
     @classmethod
-    def for_store(cls, store: LocalStore, operator: str, page_size: int = 200) -> DeskServices:
+    def for_store(cls, store: LocalStore, operator: str | Operator, page_size: int = 200) -> DeskServices:
         from desktop.services.access_log import AccessLog
         from desktop.services.caller_history import CallerHistoryService
         from desktop.services.catalogs import CatalogService
@@ -77,6 +78,8 @@ class DeskServices:
         from desktop.services.kb import KnowledgeBase
         from desktop.services.ticket_query import TicketQuery
         from desktop.services.tickets import TicketService
+
+        operator = operator_of(operator)
 
         def make_tickets() -> Any:
             """Runs on a worker thread: TicketService reads the level rules and holidays."""

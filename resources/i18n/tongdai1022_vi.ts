@@ -2217,10 +2217,6 @@
         <translation>(tên đăng nhập máy tính: Tệp ▸ Tên điện thoại viên…)</translation>
     </message>
     <message>
-        <source>→ %1 from the next start</source>
-        <translation>→ %1 từ lần mở phần mềm sau</translation>
-    </message>
-    <message>
         <source>Signed in to the server: the name is the server account's.</source>
         <translation>Đã đăng nhập máy chủ: tên là tên tài khoản máy chủ.</translation>
     </message>
