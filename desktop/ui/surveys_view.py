@@ -119,7 +119,8 @@ class DueSurveyModel(QAbstractTableModel):
 
 class SurveysView(QWidget):
     """Keys on the list: 1 satisfied; 2 then 1-6 dissatisfied with a reason; 0 no answer this time;
-    3 no response (final); Enter calls the citizen; Esc cancels a started answer; F5 reloads."""
+    3 no response (final); Enter calls the citizen; Esc cancels a started answer, else closes the
+    window (as the dashboard's and the report's Esc do); F5 reloads."""
 
     call_requested = Signal(str, str)  # phone (E.164), ticket id
     answer_recorded = Signal(object)  # RecordedAttempt
@@ -282,6 +283,9 @@ class SurveysView(QWidget):
             self._awaiting_reason = False
             self._show_keys()
             return True
+        if key == Qt.Key.Key_Escape and self.isWindow():
+            self.close()
+            return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.request_call()
             return True
@@ -389,7 +393,7 @@ class SurveysView(QWidget):
         self.keys_label.setText(
             self.tr(
                 "Keys: 1 satisfied · 2 dissatisfied (then the reason) · 0 no answer this time · "
-                "3 no response · Enter call · F5 reload"
+                "3 no response · Enter call · F5 reload · Esc close"
             )
         )
 

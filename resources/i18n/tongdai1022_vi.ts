@@ -2136,8 +2136,8 @@
         <translation>Đã lưu: %1</translation>
     </message>
     <message>
-        <source>Keys: 1 satisfied · 2 dissatisfied (then the reason) · 0 no answer this time · 3 no response · Enter call · F5 reload</source>
-        <translation>Phím: 1 hài lòng · 2 không hài lòng (rồi chọn lý do) · 0 lần này không nghe máy · 3 không phản hồi · Enter gọi · F5 tải lại</translation>
+        <source>Keys: 1 satisfied · 2 dissatisfied (then the reason) · 0 no answer this time · 3 no response · Enter call · F5 reload · Esc close</source>
+        <translation>Phím: 1 hài lòng · 2 không hài lòng (rồi chọn lý do) · 0 lần này không nghe máy · 3 không phản hồi · Enter gọi · F5 tải lại · Esc đóng</translation>
     </message>
     <message>
         <source>Dissatisfied: why? Press the reason&apos;s digit (Esc cancels)</source>

@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from uitest_support import draft
 
-from desktop.domain.codes import Publication, Satisfaction
+from desktop.domain.codes import Publication, Satisfaction, TicketStatus
 from desktop.services.callbacks import CallbackQueue
 from desktop.ui.callbacks_panel import CallbacksPanel
 from desktop.ui.dialogs import ShortcutsDialog
@@ -81,6 +82,23 @@ def test_escape_closes_the_supervisor_dashboard(qtbot, make_window):
     qtbot.waitUntil(dashboard.isActiveWindow)
     qtbot.keyClick(dashboard, Qt.Key.Key_Escape)
     assert not dashboard.isVisible()
+
+
+def test_escape_closes_the_survey_list_unless_an_answer_was_started(qtbot, make_window, ticket_service):
+    ticket_service.create(draft(status=TicketStatus.RESOLVED, answer="Đã trả lời."))  # a survey is due
+    window = make_window()
+    surveys = window.supervisor.open_surveys()
+    assert surveys is not None
+    qtbot.waitExposed(surveys)
+    qtbot.waitUntil(lambda: surveys.total == 1, timeout=10000)
+    surveys.table.setFocus()
+    qtbot.keyClick(surveys.table, Qt.Key.Key_2)  # dissatisfied: the reasons are asked
+    assert surveys.reasons_label.isVisible()
+    qtbot.keyClick(surveys.table, Qt.Key.Key_Escape)  # takes the answer back; the list stays
+    assert surveys.isVisible() and not surveys.reasons_label.isVisible()
+    qtbot.keyClick(surveys.table, Qt.Key.Key_Escape)
+    assert not surveys.isVisible()
+    assert not window.isHidden()
 
 
 def test_f1_lists_the_keys_of_the_pop_up_the_wrap_up_and_the_queues(qtbot, make_window):
