@@ -250,6 +250,7 @@ class HistoryPanel(QWidget):
                 ]
             )
             item.setData(0, TICKET_ID_ROLE, row.id)
+            item.setToolTip(3, row.unit_name)  # the column is capped at 200 px: the whole name on hover
             item.setToolTip(4, row.content)
             colour = RESOLVED_COLOUR if row.status is TicketStatus.RESOLVED else IN_PROGRESS_COLOUR
             item.setForeground(2, QBrush(colour))

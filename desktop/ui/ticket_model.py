@@ -21,6 +21,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 COL_CODE, COL_RECEIVED, COL_PHONE, COL_NAME, COL_CHANNEL, COL_TYPE = range(6)
 COL_LEVEL, COL_UNIT, COL_STATUS, COL_DEADLINE, COL_CONTENT = range(6, 11)
+NAMED_COLUMNS = (COL_NAME, COL_TYPE, COL_UNIT)  # Vietnamese names too long for their column
 COLUMN_COUNT = 11
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -188,6 +189,8 @@ class TicketTableModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_CONTENT:
             return row.content
+        if role == Qt.ItemDataRole.ToolTipRole and column in NAMED_COLUMNS:
+            return self._display(row, column) or None  # a long name elides: the whole of it on hover
         if role == TICKET_ID_ROLE:
             return row.id
         if role == ROW_ROLE:

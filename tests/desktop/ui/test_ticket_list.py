@@ -7,7 +7,7 @@ from uitest_support import bulk_tickets
 
 from desktop.domain.codes import TicketStatus
 from desktop.services.ticket_query import TicketFilter
-from desktop.ui.ticket_model import TicketTableModel
+from desktop.ui.ticket_model import COL_NAME, COL_UNIT, TicketTableModel
 
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -109,3 +109,20 @@ def test_alt_down_up_walk_the_list(qtbot, make_window, seeded):
     qtbot.waitUntil(lambda: window.form.ticket.id == window.model.row_at(0).id)
     qtbot.keyClick(window, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+
+
+def test_a_long_unit_or_caller_name_cut_by_its_column_shows_whole_on_hover(qtbot, make_window, seeded):
+    window = make_window()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    model = window.model
+    row = model.row_of(seeded["known_old"])
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert model.data(model.index(row, COL_UNIT), tip) == "UBND huyện Tân Hồng"
+    assert model.data(model.index(row, COL_NAME), tip) == "Nguyễn Văn An"
+    no_unit = model.row_of(seeded["other"])
+    assert model.data(model.index(no_unit, COL_UNIT), tip) is None  # nothing to show, no empty tip
+    history = window.history
+    history.on_form_phone_changed("0912345678")
+    qtbot.waitUntil(lambda: history.tickets_view.topLevelItemCount() == 2)
+    units = [history.tickets_view.topLevelItem(i).toolTip(3) for i in range(2)]
+    assert "UBND huyện Tân Hồng" in units
