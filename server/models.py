@@ -423,6 +423,10 @@ class AccessEntry(Base):
     reason: Mapped[str] = mapped_column(String(20))
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    # Version 2 entries hash a keyed digest of the subject, not the subject: an erasure may then replace the
+    # subject (and only it: the trigger) without breaking the chain, and "who saw X" still finds them.
+    subject_digest: Mapped[str] = mapped_column(String(64), default="", index=True)
+    hash_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class MailMessage(Base):

@@ -13,13 +13,11 @@ from typing import Any
 from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL, FTS_OPTIMIZE_SQL, TICKET_BODY_SQL
 from desktop.store import cipher
 from desktop.store.local import LocalStore
-from protocol.erasure import REDACTED_TEXT, phone_digest
-from protocol.folding import fold
+from protocol.erasure import ERASED_SUBJECT, REDACTED_TEXT, phone_digest, search_names_citizen
 
 log = logging.getLogger(__name__)
 
 PHONE_TABLES = ("citizens", "tickets", "calls", "callbacks")
-ERASED_SUBJECT = "(đã xóa)"
 PERSONAL_KEYS = ("phone", "citizen_name", "citizen_address", "content", "name", "address", "subject")
 
 
@@ -79,25 +77,17 @@ def erase_here(raw: Any, digest: str) -> list[str]:
 
 
 def _scrub_searches(raw: Any, phones: list[str], words: set[str]) -> None:
-    """A search typed on the ticket list is kept as typed (folded, partial), in the access log and in its
-    outbox row: one that names the citizen (a word of their name or address, or six or more digits of
-    their number) is scrubbed too."""
-    names = {fold(word) for text in words for word in text.split() if len(word) >= 3}
-    numbers = {digits for phone in phones for digits in (phone.lstrip("+"), _local_forms(phone))}
-
-    def names_them(typed: str) -> bool:
-        digits = "".join(character for character in typed if character.isdigit())
-        by_number = len(digits) >= 6 and any(digits in number for number in numbers)
-        return by_number or bool(set(fold(typed).split()) & names)
-
+    """A search typed on the ticket list is kept as typed, in the access log and in its outbox row: one
+    that names the citizen is scrubbed too."""
     searches = raw.execute("SELECT id, subject FROM access_log WHERE subject_kind = 'search'").fetchall()
     for record_id, subject in searches:
-        if names_them(subject):
+        if search_names_citizen(subject, phones, words):
             raw.execute("UPDATE access_log SET subject = ? WHERE id = ?", (ERASED_SUBJECT, record_id))
     queued = raw.execute("SELECT seq, payload FROM outbox WHERE entity = 'access'").fetchall()
     for seq, payload in queued:
         document = json.loads(payload or "{}")
-        if document.get("subject_kind") == "search" and names_them(str(document.get("subject", ""))):
+        typed = str(document.get("subject", ""))
+        if document.get("subject_kind") == "search" and search_names_citizen(typed, phones, words):
             document["subject"] = ERASED_SUBJECT
             raw.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(document), seq))
 

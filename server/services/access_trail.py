@@ -1,20 +1,30 @@
 """The access trail: append-only and hash-chained; desks push their records (entity "access"), the units'
 pages add theirs with `record_access`, an admin asks "who saw citizen X between two dates" and checks
-that nothing was deleted or edited (`verify`)."""
+that nothing was deleted or edited (`verify`).
+
+An entry (version 2) hashes a keyed digest of its subject rather than the subject: an erased citizen's
+number, or a search that named them, is replaced by ERASED_SUBJECT (`erase_subjects`, the one update the
+database lets through) while the chain still verifies and "who saw X" still finds the entries by digest.
+The key is random, made once, and kept in the database: without it a digest cannot be tried against
+every phone number."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from protocol import Mutation
-from server.models import AccessEntry
+from protocol.erasure import ERASED_SUBJECT, search_names_citizen
+from server.models import AccessEntry, ServerMeta
 from server.services.feed import PendingChanges
 from server.services.tickets import Actor, Applied, Rejected
 
@@ -22,7 +32,12 @@ GENESIS = "0" * 64
 KINDS = ("phone", "ticket", "search", "export")
 REASONS = ("call", "search", "open", "callback", "survey", "export")
 LIMITS = {"subject": 80, "screen": 40}
-HASHED = ("at", "actor", "origin", "subject_kind", "subject", "screen", "reason")
+HASHED = {
+    1: ("at", "actor", "origin", "subject_kind", "subject", "screen", "reason"),
+    2: ("at", "actor", "origin", "subject_kind", "subject_digest", "screen", "reason"),
+}
+CURRENT_VERSION = 2
+DIGEST_KEY = "access_trail_digest_key"
 
 
 @dataclass(frozen=True)
@@ -33,8 +48,8 @@ class Broken:
     problem: str
 
 
-def entry_hash(previous: str, values: dict[str, Any]) -> str:
-    fields = {key: values[key] for key in HASHED}
+def entry_hash(previous: str, values: dict[str, Any], version: int = CURRENT_VERSION) -> str:
+    fields = {key: values[key] for key in HASHED[version]}
     fields["at"] = _iso(fields["at"])
     canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((previous + canonical).encode()).hexdigest()
@@ -56,17 +71,20 @@ def record_access(
         session.execute(text("SELECT pg_advisory_xact_lock(1022018)"))
     last = session.scalar(select(AccessEntry).order_by(AccessEntry.seq.desc()).limit(1))
     previous = last.entry_hash if last is not None else GENESIS
+    subject = subject[: LIMITS["subject"]]
     values: dict[str, Any] = {
         "at": at or datetime.now(UTC),
         "actor": actor[:64],
         "origin": origin[:64],
         "subject_kind": subject_kind,
-        "subject": subject[: LIMITS["subject"]],
+        "subject": subject,
+        "subject_digest": subject_digest(_the_digest_key(session), subject),
         "screen": screen[: LIMITS["screen"]],
         "reason": reason,
     }
     entry = AccessEntry(
         **values,
+        hash_version=CURRENT_VERSION,
         recorded_at=datetime.now(UTC),
         previous_hash=previous,
         entry_hash=entry_hash(previous, values),
@@ -107,13 +125,70 @@ def pushed(
 
 
 def who_accessed(session: Session, subject: str, start: datetime, end: datetime) -> list[AccessEntry]:
+    """By the subject's digest (an erased subject's entries too), and by the subject for older entries."""
+    key = _digest_key(session, create=False)
+    matches = AccessEntry.subject == subject
+    if key is not None:
+        matches = or_(
+            AccessEntry.subject_digest == subject_digest(key, subject[: LIMITS["subject"]]), matches
+        )
     return list(
         session.scalars(
             select(AccessEntry)
-            .where(AccessEntry.subject == subject, AccessEntry.at >= start, AccessEntry.at < end)
+            .where(matches, AccessEntry.at >= start, AccessEntry.at < end)
             .order_by(AccessEntry.at, AccessEntry.seq)
         )
     )
+
+
+def erase_subjects(session: Session, phones: Iterable[str], words: Iterable[str]) -> int:
+    """An erased citizen leaves the trail's subjects: the entries about their number, and the searches
+    that named them, say ERASED_SUBJECT; who looked, when, where and why stay. Returns how many."""
+    key = _digest_key(session, create=False)
+    if key is None:
+        return 0
+    phones, words = list(phones), list(words)
+    digests = [subject_digest(key, phone) for phone in phones]
+    erased = list(
+        session.scalars(
+            select(AccessEntry).where(
+                AccessEntry.hash_version == CURRENT_VERSION,
+                AccessEntry.subject != ERASED_SUBJECT,
+                or_(
+                    AccessEntry.subject_digest.in_(digests),
+                    AccessEntry.subject_kind == "search",
+                ),
+            )
+        )
+    )
+    count = 0
+    for entry in erased:
+        if entry.subject_digest in digests or search_names_citizen(entry.subject, phones, words):
+            entry.subject = ERASED_SUBJECT
+            count += 1
+    session.flush()
+    return count
+
+
+def subject_digest(key: bytes, subject: str) -> str:
+    return hmac.new(key, subject.encode(), hashlib.sha256).hexdigest()
+
+
+def _the_digest_key(session: Session) -> bytes:
+    key = _digest_key(session, create=True)
+    assert key is not None
+    return key
+
+
+def _digest_key(session: Session, *, create: bool) -> bytes | None:
+    row = session.get(ServerMeta, DIGEST_KEY)
+    if row is None:
+        if not create:
+            return None
+        row = ServerMeta(key=DIGEST_KEY, value=secrets.token_hex(32))  # under record_access's lock
+        session.add(row)
+        session.flush()
+    return bytes.fromhex(row.value)
 
 
 def verify(session: Session) -> Broken | None:
@@ -122,8 +197,8 @@ def verify(session: Session) -> Broken | None:
     for entry in session.scalars(select(AccessEntry).order_by(AccessEntry.seq)).yield_per(5000):
         if entry.previous_hash != previous:
             return Broken(entry.seq, "một mục phía trước đã bị xóa hoặc sửa (mắt xích không khớp)")
-        values = {name: getattr(entry, name) for name in HASHED}
-        if entry_hash(previous, values) != entry.entry_hash:
+        values = {name: getattr(entry, name) for name in HASHED[entry.hash_version]}
+        if entry_hash(previous, values, entry.hash_version) != entry.entry_hash:
             return Broken(entry.seq, "nội dung mục này đã bị sửa")
         previous = entry.entry_hash
     return None

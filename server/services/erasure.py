@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from protocol.erasure import ENTITY, REDACTED_TEXT, phone_digest
 from server.models import Call, Ticket
-from server.services import revisions, tickets
+from server.services import access_trail, revisions, tickets
 from server.services.calls import call_data
 from server.services.feed import PendingChanges, publish
 
@@ -29,6 +29,7 @@ class Erased:
 def erase_citizen(session: Session, phone_e164: str, by: str, now: datetime) -> Erased:
     feed = PendingChanges()
     found = list(session.scalars(select(Ticket).where(Ticket.phone == phone_e164)))
+    named = {text for ticket in found for text in (ticket.citizen_name, ticket.citizen_address) if text}
     for ticket in found:
         _redact_ticket(session, ticket, by, now, feed)
     calls = list(session.scalars(select(Call).where(Call.phone == phone_e164)))
@@ -40,6 +41,7 @@ def erase_citizen(session: Session, phone_e164: str, by: str, now: datetime) -> 
         ENTITY, str(uuid.uuid4()), 1, {"phone_digest": phone_digest(phone_e164), "at": now.isoformat()}
     )
     session.flush()
+    access_trail.erase_subjects(session, [phone_e164], named)
     publish(session, feed)
     return Erased(len(found), len(calls))
 

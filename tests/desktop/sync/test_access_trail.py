@@ -16,6 +16,7 @@ from store_keys import open_test_store
 from desktop.domain.ticket import TicketDraft
 from desktop.services.access_log import AccessLog
 from desktop.services.caller_history import CallerHistoryService
+from desktop.services.ticket_query import TicketFilter, TicketQuery
 from desktop.services.tickets import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient
@@ -102,3 +103,45 @@ def test_the_trail_refuses_edits_and_a_deleted_entry_breaks_the_chain(
     )
     assert checked.returncode == 1 and "bị can thiệp" in checked.stderr
     assert "2 lần xem" in checked.stdout
+
+
+def test_an_erased_citizen_leaves_the_trail_s_subjects_but_who_looked_stays_and_the_chain_holds(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    store, engine = synced_desk(tmp_path, server)
+    TicketService(store, "dtv1").create(
+        TicketDraft(content="Hỏi đất đai", phone="0912 345 678", citizen_name="Nguyễn Thị Lan")
+    )
+    CallerHistoryService(store, AccessLog(store, "dtv1")).lookup("0912345678", screen="history_panel")
+    TicketQuery(store, AccessLog(store, "dtv1")).page(TicketFilter(text="nguyen thi lan"))
+    assert AccessLog(store, "dtv1").flush()
+    engine.run_cycle()
+    store.close()
+    database = create_engine(server.db_url)
+
+    def subjects() -> list[str]:
+        with database.connect() as connection:
+            return [
+                row[0] for row in connection.execute(text("SELECT subject FROM access_trail ORDER BY seq"))
+            ]
+
+    assert {"+84912345678", "nguyen thi lan"} <= set(subjects())
+
+    erased = Desk(server, "admin").http.post("/api/v1/erasures", json={"phone": "0912345678"})
+    assert erased.status_code == 200, erased.text
+
+    assert "+84912345678" not in subjects() and "nguyen thi lan" not in subjects()
+    body = access_log(server, "admin", phone="0912345678").json()
+    assert body["chain_intact"] is True
+    assert [(e["actor"], e["screen"], e["subject"]) for e in body["entries"]] == [
+        ("dtv1", "history_panel", "(đã xóa)"),
+        ("dtv1", "ticket_list", "(đã xóa)"),
+    ]
+    for forbidden in (  # the one update let through is an erasure's, of the subject alone
+        "UPDATE access_trail SET subject = 'ai-do' WHERE subject = '(đã xóa)'",
+        "UPDATE access_trail SET subject = '(đã xóa)', actor = 'ai-do' WHERE actor = 'dtv1'",
+    ):
+        with database.begin() as connection, pytest.raises(DBAPIError) as refused:
+            connection.execute(text(forbidden))
+        assert "chỉ được ghi thêm" in str(refused.value)
+    database.dispose()
