@@ -194,8 +194,15 @@ def replace_folder(new: Path, target: Path) -> Path:
     staging = target.with_name(target.name + ".moi")
     previous = target.with_name(target.name + ".cu")
     shutil.rmtree(staging, ignore_errors=True)
+    needed = sum(path.stat().st_size for path in new.rglob("*") if path.is_file())
+    if shutil.disk_usage(target.parent).free < needed:
+        raise OSError(errno.ENOSPC, "not enough free space for the new version", str(target.parent))
     try:
         shutil.copytree(new, staging)
+    except shutil.Error as error:  # copytree gathers each file's OSError as text: the errno is in it
+        shutil.rmtree(staging, ignore_errors=True)
+        full = f"[Errno {errno.ENOSPC}]" in str(error)
+        raise OSError(errno.ENOSPC if full else errno.EIO, "the new version could not be copied") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

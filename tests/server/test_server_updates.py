@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lab_tools import lab_tool_missing
 from server_lab import ServerProcess
 
 from bench.update import release_tool
@@ -188,3 +189,36 @@ def test_a_desk_without_the_provinces_root_says_it_cannot_update(tmp_path: Path)
     with pytest.raises(UpdateError) as missing:
         updater.check()
     assert "không có khóa xác minh" in str(missing.value)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system with room for the installed version and not for a second copy (tmpfs, 320 KiB)."""
+    if os.geteuid() != 0:
+        lab_tool_missing("a full disk is made with a small tmpfs, which needs root (mount)")
+    mount_point = tmp_path / "full-disk"
+    mount_point.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=320k", "tmpfs", str(mount_point)], check=True)
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_a_full_disk_during_the_install_is_said_and_the_installed_version_kept(
+    update_server: ServerProcess, updates: Path, admin: Admin, tmp_path: Path, small_disk: Path
+) -> None:
+    admin.sign("0.2.0")
+    assert admin.publish(update_server, updates).returncode == 0
+    app = bundle(small_disk / "tongdai1022", "0.1.0")  # 200 KB of the 320: the new copy cannot fit beside
+    before = {path.relative_to(app): path.read_bytes() for path in app.rglob("*") if path.is_file()}
+
+    updater = desk(update_server, tmp_path, admin)
+    assert updater.check() is not None
+    with pytest.raises(OSError) as full:
+        updater.download_and_install(app)
+
+    assert "Ổ đĩa đầy" in explain(full.value) and "Giải phóng" in explain(full.value)
+    after = {path.relative_to(app): path.read_bytes() for path in app.rglob("*") if path.is_file()}
+    assert after == before  # the old version runs on
+    assert sorted(path.name for path in small_disk.iterdir()) == ["tongdai1022"]  # no half copy left
