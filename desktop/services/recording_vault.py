@@ -21,6 +21,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop.keyring_service import KeyringService
+from desktop.store.local import LocalStore
+from desktop.store.models import Meta
 
 __all__ = [
     "EXTENSION",
@@ -35,6 +37,7 @@ MAGIC = b"TD1022REC1"
 EXTENSION = ".rec"
 SERVICE = "tongdai1022-recordings"
 _KEY_NAME = "recording-key"
+_STORE_KEY_NAME = "recording_key"
 _CHUNK_BYTES = 16000  # one second of audio per sealed chunk: a crash loses at most the last second
 _MORE, _FINAL = b"more", b"final"
 _SAMPLE_RATE, _SAMPLE_BYTES = 8000, 2
@@ -45,29 +48,42 @@ class RecordingError(ValueError):
 
 
 class RecordingKey:
-    """The 32-byte recording key: made once at random and kept in the system keyring (in memory only for
-    this session when the machine has no usable keyring, so those recordings die with the session)."""
+    """The 32-byte recording key: made once at random and kept in the system keyring. On a machine with no
+    usable keyring it is kept in the desk's store instead, which is itself encrypted with the key behind the
+    user's passphrase (without a store, in memory for this session only). A key found in the store is used
+    first, so recordings made before a keyring appeared still play."""
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Any, store: LocalStore | None = None) -> None:
         self._secrets = KeyringService(SERVICE, backend)
+        self._store = store
 
     @property
     def persistent(self) -> bool:
-        return self._secrets.persistent
+        return self._secrets.persistent or self._store is not None
 
     def get_or_create(self) -> bytes:
-        stored = self._secrets.get(_KEY_NAME)
-        if stored is not None:
-            key = base64.b64decode(stored)
-            if len(key) == 32:
-                return key
+        found = self.existing()
+        if found is not None and len(found) == 32:
+            return found
         key = secrets.token_bytes(32)
-        self._secrets.set(_KEY_NAME, base64.b64encode(key).decode("ascii"))
+        encoded = base64.b64encode(key).decode("ascii")
+        if not self._secrets.persistent and self._store is not None:
+            with self._store.writes.begin() as session:
+                session.merge(Meta(key=_STORE_KEY_NAME, value=encoded))
+        else:
+            self._secrets.set(_KEY_NAME, encoded)
         return key
 
     def existing(self) -> bytes | None:
-        stored = self._secrets.get(_KEY_NAME)
+        stored = self._in_store() or self._secrets.get(_KEY_NAME)
         return base64.b64decode(stored) if stored is not None else None
+
+    def _in_store(self) -> str | None:
+        if self._store is None:
+            return None
+        with self._store.sessions() as session:
+            row = session.get(Meta, _STORE_KEY_NAME)
+            return row.value if row is not None else None
 
 
 def _nonce(prefix: bytes, index: int) -> bytes:

@@ -557,5 +557,5 @@ def install_phone(
         recordings.key = key
 
     # the recording key comes from the keyring on a worker too (a locked keyring never freezes the window)
-    runner.run(lambda: RecordingKey(default_backend()).get_or_create(), keep_key, lambda _e: None)
+    runner.run(lambda: RecordingKey(default_backend(), store).get_or_create(), keep_key, lambda _e: None)
     return desk

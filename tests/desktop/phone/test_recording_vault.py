@@ -52,6 +52,17 @@ def test_the_key_is_made_once_and_kept_in_the_keyring():
     assert RecordingKey(MemoryKeyring()).get_or_create() != first  # another machine's keyring: another key
 
 
+def test_without_a_keyring_the_key_lives_in_the_encrypted_store_and_outlives_the_session(store, tmp_path):
+    first = RecordingKey(None, store).get_or_create()  # no keyring: before, the key died with the session
+    path = tmp_path / "call.rec"
+    _record(path, first)
+    assert RecordingKey(None, store).existing() == first  # the next start plays yesterday's recordings
+    assert decrypt_pcm(path, RecordingKey(None, store).get_or_create()) == VOICE
+    assert RecordingKey(MemoryKeyring(), store).get_or_create() == first  # a keyring added later: same key
+    keyring = MemoryKeyring()
+    assert RecordingKey(keyring, None).get_or_create() != first  # with a keyring and no store key: its own
+
+
 def test_another_desks_key_cannot_play_a_recording(tmp_path):
     path = tmp_path / "call.rec"
     _record(path, RecordingKey(MemoryKeyring()).get_or_create())
