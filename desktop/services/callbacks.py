@@ -43,6 +43,7 @@ class CallbackItem:
     due_at: datetime
     attempts: int
     last_outcome: AttemptOutcome | None
+    answer: str = ""  # the ticket's answer (a unit's, for an answer ready): what the operator reads out
 
 
 _ITEM_COLUMNS = (
@@ -57,11 +58,12 @@ _ITEM_COLUMNS = (
     Callback.due_at,
     Callback.attempts,
     Callback.last_outcome,
+    models.Ticket.answer,
 )
 
 
 def _item(row: tuple[object, ...]) -> CallbackItem:
-    (cid, kind, phone, name, call_id, ticket_id, code, status, due, attempts, outcome) = row
+    (cid, kind, phone, name, call_id, ticket_id, code, status, due, attempts, outcome, answer) = row
     return CallbackItem(
         id=str(cid),
         kind=CallbackKind(str(kind)),
@@ -74,6 +76,7 @@ def _item(row: tuple[object, ...]) -> CallbackItem:
         due_at=due if isinstance(due, datetime) else now_vn(),
         attempts=int(attempts),  # type: ignore[call-overload]
         last_outcome=AttemptOutcome(str(outcome)) if outcome else None,
+        answer=answer if isinstance(answer, str) else "",
     )
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.clock import now_vn, shown_vn
 from desktop.domain.phone import display_phone
 from desktop.services.callbacks import CallbackItem, CallbackQueue
-from desktop.services.phone_codes import AttemptOutcome
+from desktop.services.phone_codes import AttemptOutcome, CallbackKind
 from desktop.ui.tasks import TaskRunner
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
@@ -53,6 +54,21 @@ class CallbacksPanel(QWidget):
         self.view.setRootIsDecorated(False)
         self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.itemActivated.connect(self.on_view_item_activated)
+        self.view.currentItemChanged.connect(self.on_view_current_item_changed)
+        # An answer ready: the unit's answer stays on screen while the operator reads it to the citizen
+        self.answer_label = QLabel(self.tr("The unit's answer, to read to the citizen:"), self)
+        self.answer_label.setObjectName("callbackAnswerLabel")
+        self.answer_label.setWordWrap(True)
+        self.answer_view = QPlainTextEdit(self)
+        self.answer_view.setObjectName("callbackAnswer")
+        self.answer_view.setReadOnly(True)
+        self.answer_view.setTabChangesFocus(True)
+        self.answer_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.answer_label.setBuddy(self.answer_view)
+        self.answer_label.hide()
+        self.answer_view.setMinimumHeight(60)  # the queue's explanation above keeps its lines at 768 px high
+        self.view.setMinimumHeight(60)
+        self.answer_view.hide()
         self.status_label = QLabel(self)
         self.status_label.setObjectName("callbacksStatus")
         self.status_label.setWordWrap(True)  # its explanation must not widen the side panel
@@ -77,6 +93,8 @@ class CallbacksPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.answer_label)
+        layout.addWidget(self.answer_view, 1)
         layout.addLayout(buttons)
         layout.addWidget(hint)
 
@@ -115,6 +133,7 @@ class CallbacksPanel(QWidget):
         first = self.view.topLevelItem(0)
         if self.view.currentItem() is None and first is not None:
             self.view.setCurrentItem(first)
+        self.show_answer()
         self.status_label.setText(
             self.tr("%1 callbacks waiting").replace("%1", str(len(items)))
             + " · "
@@ -124,6 +143,27 @@ class CallbacksPanel(QWidget):
             )
         )
         self.loaded.emit(len(items))
+
+    def show_answer(self) -> None:
+        """The chosen item's answer under the queue when it is an answer ready; hidden for the others."""
+        item = self.current()
+        ready = item is not None and item.kind is CallbackKind.ANSWER_READY
+        self.answer_label.setVisible(ready)
+        self.answer_view.setVisible(ready)
+        if item is None or not ready:
+            self.answer_view.clear()
+            return
+        if item.answer.strip():
+            self.answer_label.setText(self.tr("The unit's answer, to read to the citizen:"))
+            self.answer_view.setPlainText(item.answer)
+        else:
+            self.answer_label.setText(
+                self.tr("This ticket has no answer written yet: open the ticket before calling back.")
+            )
+            self.answer_view.clear()
+
+    def on_view_current_item_changed(self, *_items: QTreeWidgetItem | None) -> None:
+        self.show_answer()
 
     def _on_failed(self, error: BaseException) -> None:
         self.status_label.setText(self.tr("Could not read the callback queue: %1").replace("%1", str(error)))

@@ -1451,6 +1451,14 @@
         <source>missed calls, units' answers to pass on and surveys due; tickets still waiting for a unit's answer are not listed</source>
         <translation>cuộc gọi nhỡ, câu trả lời của đơn vị cần báo lại và khảo sát đến hạn; phiếu còn chờ đơn vị trả lời không nằm ở đây</translation>
     </message>
+    <message>
+        <source>The unit's answer, to read to the citizen:</source>
+        <translation>Trả lời của đơn vị, để đọc cho công dân:</translation>
+    </message>
+    <message>
+        <source>This ticket has no answer written yet: open the ticket before calling back.</source>
+        <translation>Phiếu này chưa có nội dung trả lời: hãy mở phiếu xem trước khi gọi lại.</translation>
+    </message>
 </context>
 <context>
     <name>PhoneDesk</name>
