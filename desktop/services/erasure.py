@@ -54,6 +54,7 @@ def erase_here(raw: Any, digest: str) -> list[str]:
         (body,) = raw.execute(f"SELECT {TICKET_BODY_SQL} FROM tickets WHERE pk = ?", (pk,)).fetchone()
         raw.execute(FTS_INSERT_SQL, (pk, body))
     ticket_ids = [ticket_id for _pk, ticket_id, _body in tickets]
+    _redact_conflicts(raw, ticket_ids)
     secrets = [*found, *sorted(words, key=len, reverse=True), *(_local_forms(p) for p in found)]
     _scrub_json(raw, "ticket_history", "id", "changes", "ticket_id", ticket_ids, secrets)
     _scrub_json(raw, "outbox", "seq", "payload", None, None, secrets)
@@ -74,6 +75,20 @@ def erase_here(raw: Any, digest: str) -> list[str]:
     raw.execute(f"UPDATE access_log SET subject = ? WHERE subject IN ({marks})", [ERASED_SUBJECT, *found])
     _scrub_searches(raw, found, words)
     return recordings
+
+
+def _redact_conflicts(raw: Any, ticket_ids: list[str]) -> None:
+    """Both versions of a text conflict on an erased ticket hold the citizen's story: redacted too."""
+    if not ticket_ids:
+        return
+    redacted = json.dumps(REDACTED_TEXT, ensure_ascii=False)
+    marks = ",".join("?" * len(ticket_ids))
+    raw.execute(
+        "UPDATE sync_conflicts SET base_value = ?, local_value = ?, server_value = ?, "
+        "resolution = CASE WHEN resolution IS NULL THEN NULL ELSE ? END "
+        f"WHERE entity = 'ticket' AND entity_id IN ({marks})",
+        [redacted, redacted, redacted, redacted, *ticket_ids],
+    )
 
 
 def _scrub_searches(raw: Any, phones: list[str], words: set[str]) -> None:

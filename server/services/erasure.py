@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from protocol.erasure import ENTITY, REDACTED_TEXT, phone_digest
-from server.models import Call, Ticket
+from server.models import Call, Conflict, Ticket
 from server.services import access_trail, revisions, tickets
 from server.services.calls import call_data
 from server.services.feed import PendingChanges, publish
@@ -80,3 +80,11 @@ def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, fee
     changes |= {"publication": "khong_cong_khai", "public_question": "", "public_answer": ""}
     tickets.edit_from_server(session, ticket, changes, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)
     revisions.scrub(session, ticket.id, changes)  # the versions kept of those fields, the erasure's own too
+    for conflict in session.scalars(select(Conflict).where(Conflict.ticket_id == ticket.id)):
+        # Both sides of a text conflict hold the citizen's story: redacted, and settled for every desk.
+        for side in ("base_value", "server_value", "client_value"):
+            if getattr(conflict, side) is not None:
+                setattr(conflict, side, REDACTED_TEXT)
+        if conflict.settled_at is None:
+            conflict.settled_by, conflict.settled_at = by, now
+            feed.record("conflict", conflict.id, 2, None, origin_client="may-chu")

@@ -4,6 +4,7 @@ them and puts back a text another operator overwrote; operators cannot; an erasu
 from __future__ import annotations
 
 from server_lab import Desk, ServerProcess, edit, new_id, ticket
+from sqlalchemy import create_engine, text
 
 FIRST = "Bà Lan hỏi thủ tục cấp đổi căn cước cho con, cần giấy khai sinh bản chính"
 OVERWRITE = "hỏi căn cước"
@@ -80,3 +81,36 @@ def test_an_erasure_leaves_no_old_value_of_the_citizen_in_the_revisions(server: 
         "Hỏi thủ tục cấp căn cước",
     ):
         assert trace not in text, trace
+
+
+def test_an_erasure_redacts_and_settles_the_text_conflicts_of_the_citizen_s_tickets(
+    server: ServerProcess,
+) -> None:
+    one, two = Desk(server, "dtv1"), Desk(server, "dtv2")
+    tid = new_id()
+    base = "Bà Hoàng Thị Bảo Mật hỏi thủ tục"
+    one.push(
+        [one.mutation("ticket", "create", tid, ticket(f"R-{tid[:8]}", phone="+84912777888", content=base))]
+    )
+    one.push(
+        [one.mutation("ticket", "update", tid, edit(content=(base, base + " ở phường Tràng Tiền")), base=1)]
+    )
+    raced = two.push(
+        [two.mutation("ticket", "update", tid, edit(content=(base, base + ", số 9 ngõ Kín")), base=1)]
+    )
+    assert raced.json()["results"][0]["field_outcomes"][0]["outcome"] == "conflict_recorded"
+
+    erased = Desk(server, "admin").http.post("/api/v1/erasures", json={"phone": "0912777888"})
+    assert erased.status_code == 200, erased.text
+
+    database = create_engine(server.db_url)
+    with database.connect() as connection:
+        rows = connection.execute(
+            text("SELECT base_value, server_value, client_value, settled_by FROM conflicts")
+        )
+        kept = [tuple(row) for row in rows]
+    database.dispose()
+    assert kept and all(row[3] == "admin" for row in kept)  # settled: no desk keeps asking about it
+    assert "Bảo Mật" not in repr(kept) and "ngõ Kín" not in repr(kept)
+    changes, _ = two.pull_all()
+    assert any(c["entity"] == "conflict" and c["tombstone"] for c in changes)  # the desks drop it

@@ -5,25 +5,30 @@ the province's report counts the same."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
 
 from server_lab import PASSWORD, Desk, ServerProcess
+from sqlalchemy import select
 from sqlcipher_pages import data_dir_bytes
 from store_keys import open_test_store, store_key_for
 
-from desktop.domain.clock import VN_TZ
+from desktop.domain.clock import VN_TZ, now_vn
 from desktop.domain.ticket import TicketDraft
 from desktop.services.access_log import AccessLog
 from desktop.services.caller_history import CallerHistoryService
+from desktop.services.erasure import erase_here
 from desktop.services.ticket_query import TicketFilter, TicketQuery
 from desktop.services.tickets import TicketService
-from desktop.store.engine import backup_copy
+from desktop.store.engine import backup_copy, writer
 from desktop.store.local import LocalStore
+from desktop.store.sync_models import SyncConflict
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine
+from protocol.erasure import REDACTED_TEXT, phone_digest
 
 PHONE, NAME, ADDRESS = "0912 345 678", "Nguyễn Thị Lan", "Số 12 ngõ 34 phố Hàng Bạc"
 TRACES = [
@@ -133,3 +138,29 @@ def test_retention_makes_old_tickets_anonymous_and_erases_a_citizen_with_nothing
     assert b"+84903111222" not in everything and "Lê Văn Cũ".encode() not in everything  # erased outright
     assert kept.draft.phone == "+84987000111"  # the citizen who still calls keeps their new ticket
     assert report(server) == before
+
+
+def test_the_desk_s_own_conflicts_on_an_erased_citizen_s_ticket_are_redacted(tmp_path: Path) -> None:
+    store = open_test_store(tmp_path / "desk")
+    made = TicketService(store, "dtv1").create(TicketDraft(content="Hỏi", phone=PHONE, citizen_name=NAME))
+    with store.writes.begin() as session:
+        session.add(
+            SyncConflict(
+                conflict_id="xung-dot-1",
+                entity="ticket",
+                entity_id=made.id,
+                field="content",
+                base_value=json.dumps(f"{NAME} hỏi"),
+                local_value=json.dumps(f"{NAME} hỏi, ở {ADDRESS}"),
+                server_value=json.dumps(f"{NAME} hỏi thủ tục"),
+                detected_at=now_vn(),
+            )
+        )
+    with writer(store.engine).connect() as connection, connection.begin():
+        erase_here(connection.connection.driver_connection.cursor(), phone_digest("+84912345678"))
+    with store.sessions() as session:
+        [conflict] = session.scalars(select(SyncConflict)).all()
+    store.close()
+    kept = (conflict.base_value, conflict.local_value, conflict.server_value)
+    assert NAME not in repr(kept) and ADDRESS not in repr(kept)
+    assert json.loads(conflict.local_value) == REDACTED_TEXT
