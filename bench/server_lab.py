@@ -120,6 +120,10 @@ class ServerProcess:
     process: subprocess.Popen[bytes] | None = None
     env: dict[str, str] = field(default_factory=dict)  # extra environment (e.g. the updates folder)
     tls: tuple[Path, Path, Path] | None = None  # (certificate, key, CA): serve HTTPS
+    # what the process writes to stderr (its log): a file, so a chatty server never blocks on a full pipe
+    log_path: Path = field(
+        default_factory=lambda: Path(tempfile.mkstemp(prefix="tongdai1022-server-", suffix=".log")[1])
+    )
 
     @property
     def _verify(self) -> ssl.SSLContext | bool:
@@ -131,6 +135,7 @@ class ServerProcess:
 
     def start(self, timeout: float = 30) -> ServerProcess:
         env = {**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET, **self.env}
+        log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "--db", self.db_url, "--port", str(self.port)]
             + (["--certfile", str(self.tls[0]), "--keyfile", str(self.tls[1])] if self.tls else [])
@@ -138,12 +143,13 @@ class ServerProcess:
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log,
         )
+        log.close()  # the child holds its own copy
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                errors = self.process.stderr.read().decode() if self.process.stderr else ""
+                errors = self.log_text()
                 raise RuntimeError(f"server exited: {errors}")
             try:
                 if httpx.get(f"{self.base}/health", timeout=1, verify=self._verify).status_code == 200:
@@ -151,6 +157,13 @@ class ServerProcess:
             except httpx.HTTPError:
                 time.sleep(0.1)
         raise RuntimeError("server did not answer /health")
+
+    def log_bytes(self) -> bytes:
+        """Every byte the server has logged so far (stderr of every start of this process object)."""
+        return self.log_path.read_bytes() if self.log_path.exists() else b""
+
+    def log_text(self) -> str:
+        return self.log_bytes().decode("utf-8", "replace")
 
     def admin_command(self, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
         """`tongdai1022-server --db URL ARGS` as an admin runs it on the server machine, output captured."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
 EXIT_SYNC_FAILED = 1
 EXIT_BAD_USAGE = 2
 
@@ -105,7 +107,17 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
             report = engine.run_cycle()
         except SyncError as error:
             message = str(error)
+            # the kind only: a server's message may quote what the operator typed
+            log.warning("sync with %s failed: %s", url, type(error).__name__)
         counts = read_counts(store)
+        if report is not None:
+            log.info(
+                "sync with %s: pushed %d, pulled %d, pending %d",
+                url,
+                report.pushed,
+                report.pulled,
+                counts.pending,
+            )
         status = {
             "ok": report is not None,
             "server": url,

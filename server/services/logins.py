@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.models import LoginEvent
+from server.models import Account, LoginEvent
 
 log = logging.getLogger("tongdai1022.logins")
 
@@ -77,7 +77,10 @@ def record(session: Session, username: str, address: str, client_id: str, outcom
         )
     )
     level = logging.INFO if outcome == "ok" else logging.WARNING
-    log.log(level, "login %s: user=%s address=%s desk=%s", outcome, normalized(username), address, client_id)
+    # A name no account has is not logged: people type their password, or a citizen's number, there.
+    name = normalized(username)
+    shown = name if session.get(Account, name) is not None else f"(không có tài khoản, {len(name)} ký tự)"
+    log.log(level, "login %s: user=%s address=%s desk=%s", outcome, shown, address, client_id)
 
 
 def recent(session: Session, username: str | None = None, limit: int = 200) -> list[LoginEvent]:

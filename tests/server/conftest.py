@@ -35,6 +35,7 @@ def server(db_url: str) -> Iterator[ServerProcess]:
         yield process
     finally:
         process.stop()
+        process.log_path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +46,4 @@ def second_server(db_url: str) -> Iterator[ServerProcess]:
         yield process
     finally:
         process.stop()
+        process.log_path.unlink(missing_ok=True)

@@ -69,3 +69,4 @@ def server(postgres: object, template: str) -> Iterator[object]:
         yield process
     finally:
         process.stop()
+        process.log_path.unlink(missing_ok=True)
