@@ -22,6 +22,7 @@ from desktop.domain.codes import (
     TicketStatus,
 )
 from desktop.domain.phone import InvalidPhoneNumber, normalize_phone
+from desktop.domain.ticket_step import TicketStep
 from protocol.contract import moment_problem, text_problem
 
 TTHC_CODE = re.compile(r"^\d\.\d{6}(\.[0-9A-Za-z]+)?$")
@@ -176,6 +177,8 @@ class TicketRow:
     deadline: date | None
     satisfaction: Satisfaction
     content: str
+    step: TicketStep = TicketStep.RECEIVED
+    days_left: int | None = None  # working days to the deadline while a unit has it (negative: overdue)
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache, partial
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, not_, or_, select, text
 from sqlalchemy.engine import Row
 
 from desktop.domain.clock import VN_TZ
@@ -22,10 +23,14 @@ from desktop.domain.codes import (
 )
 from desktop.domain.phone import phone_search_prefixes
 from desktop.domain.ticket import TicketRow
+from desktop.domain.ticket_step import TicketStep
+from desktop.domain.workdays import WorkCalendar
 from desktop.services.access_log import AccessLog
+from desktop.services.phone_codes import CallbackKind, CallbackStatus
 from desktop.services.search_index import FTS_MATCH, match_expression
 from desktop.store.local import LocalStore
-from desktop.store.models import Ticket, Unit
+from desktop.store.models import Holiday, Ticket, Unit
+from desktop.store.phone_models import Callback
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class TicketFilter:
     received_from: date | None = None
     received_to: date | None = None
     text: str = ""
+    steps: frozenset[TicketStep] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,30 @@ class Page:
     next_key: PageKey | None
 
 
+# The step conditions (TicketStep's rule): plain columns and one indexed look-up of the ticket's callback.
+# `IN` and not `!=`: SQLite walks ix_tickets_status_received for the open tickets only, newest first.
+_OPEN = Ticket.status.in_([status.value for status in TicketStatus if status is not TicketStatus.RESOLVED])
+_WITH_A_UNIT = and_(_OPEN, Ticket.level > 1, Ticket.unit_code.is_not(None))
+_CALLED_BACK = exists().where(
+    Callback.ticket_id == Ticket.id,
+    Callback.kind == CallbackKind.ANSWER_READY.value,
+    Callback.status == CallbackStatus.DONE.value,
+)
+STEP_CONDITIONS: dict[TicketStep, ColumnElement[bool]] = {
+    TicketStep.RECEIVED: and_(_OPEN, or_(Ticket.level <= 1, Ticket.unit_code.is_(None))),
+    TicketStep.FORWARDED: and_(_WITH_A_UNIT, Ticket.answer == ""),
+    TicketStep.UNIT_ANSWERED: and_(_WITH_A_UNIT, Ticket.answer != "", not_(_CALLED_BACK)),
+    TicketStep.CALLED_BACK: and_(_WITH_A_UNIT, Ticket.answer != "", _CALLED_BACK),
+    TicketStep.DONE: Ticket.status == TicketStatus.RESOLVED.value,
+}
+_STEP = case(
+    (Ticket.status == TicketStatus.RESOLVED.value, TicketStep.DONE.value),
+    (or_(Ticket.level <= 1, Ticket.unit_code.is_(None)), TicketStep.RECEIVED.value),
+    (Ticket.answer == "", TicketStep.FORWARDED.value),
+    (_CALLED_BACK, TicketStep.CALLED_BACK.value),
+    else_=TicketStep.UNIT_ANSWERED.value,
+)
+
 TICKET_ROW_COLUMNS = (
     Ticket.pk,
     Ticket.id,
@@ -71,6 +101,7 @@ TICKET_ROW_COLUMNS = (
     Ticket.deadline,
     Ticket.satisfaction,
     func.substr(Ticket.content, 1, 200),
+    _STEP,
 )
 
 
@@ -89,6 +120,8 @@ def _where(query: Select[Any], spec: TicketFilter) -> Select[Any]:
         query = query.where(Ticket.level.in_([int(level) for level in spec.levels]))
     if spec.channels:
         query = query.where(Ticket.channel.in_([c.value for c in spec.channels]))
+    if spec.steps:
+        query = query.where(or_(*(STEP_CONDITIONS[step] for step in sorted(spec.steps))))
     if spec.received_from:
         query = query.where(Ticket.received_at >= _day_start(spec.received_from))
     if spec.received_to:
@@ -140,7 +173,10 @@ def text_condition(typed: str) -> ColumnElement[bool] | None:
     return and_(*conditions)
 
 
-def row_to_ticket_row(row: Row[Any] | Sequence[Any]) -> TicketRow:
+def row_to_ticket_row(
+    row: Row[Any] | Sequence[Any], days_left_to: Callable[[date], int] | None = None
+) -> TicketRow:
+    """A listed ticket; with `days_left_to` (deadline -> working days left), a forwarded one gets them."""
     (
         _pk,
         id_,
@@ -156,7 +192,12 @@ def row_to_ticket_row(row: Row[Any] | Sequence[Any]) -> TicketRow:
         deadline,
         satisfaction,
         content,
+        step_code,
     ) = tuple(row)
+    step = TicketStep(step_code)
+    days_left = None
+    if step is TicketStep.FORWARDED and deadline is not None and days_left_to is not None:
+        days_left = days_left_to(deadline)
     return TicketRow(
         id=id_,
         code=code,
@@ -171,6 +212,8 @@ def row_to_ticket_row(row: Row[Any] | Sequence[Any]) -> TicketRow:
         deadline=deadline,
         satisfaction=Satisfaction(satisfaction),
         content=content or "",
+        step=step,
+        days_left=days_left,
     )
 
 
@@ -214,10 +257,20 @@ class TicketQuery:
         if len(rows) == limit:
             last = rows[-1]
             next_key = PageKey(received_at=_iso(last[3]), pk=last[0])
-        page = Page([row_to_ticket_row(row) for row in rows], next_key)
+        calendar, today = self._calendar(), datetime.now(VN_TZ).date()
+        days_left_to = cache(partial(calendar.working_days_between, today))  # deadlines repeat on a page
+        page = Page([row_to_ticket_row(row, days_left_to) for row in rows], next_key)
         if self._access is not None and spec.text.strip():
             self._record_search(spec.text.strip(), page.rows, first_page=after is None)
         return page
+
+    def _calendar(self) -> WorkCalendar:
+        """The holiday catalog as it is now (a pull may have changed it; a few dozen rows)."""
+        with self._store.sessions() as session:
+            rows = session.execute(select(Holiday.day, Holiday.is_working_day)).all()
+        return WorkCalendar.of(
+            (day for day, working in rows if not working), (day for day, working in rows if working)
+        )
 
     def _record_search(self, typed: str, rows: list[TicketRow], *, first_page: bool) -> None:
         assert self._access is not None

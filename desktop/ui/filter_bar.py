@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Channel, Level, RequestType, TicketStatus
+from desktop.domain.ticket_step import TicketStep
 from desktop.services.catalogs import CatalogItem
 from desktop.services.ticket_query import TicketFilter
 from desktop.ui.vn_time import today_vn
@@ -68,12 +69,23 @@ class FilterBar(QWidget):
         any_label = self.tr("All")
         self.status_combo = code_combo(((s.label, s) for s in TicketStatus), self, any_label=any_label)
         self.status_combo.setObjectName("statusFilter")
+        self.step_combo = code_combo(((step.label, step) for step in TicketStep), self, any_label=any_label)
+        self.step_combo.setObjectName("stepFilter")
+        self.step_combo.setToolTip(
+            self.tr("Where the ticket is: received, with a unit (days left), answered, called back, done")
+        )
         self.level_combo = code_combo(((str(int(v)), v) for v in Level), self, any_label=any_label)
         self.level_combo.setObjectName("levelFilter")
         self.channel_combo = code_combo(((c.label, c) for c in Channel), self, any_label=any_label)
         self.channel_combo.setObjectName("channelFilter")
         self.type_combo = code_combo(((t.label, t) for t in RequestType), self, any_label=any_label)
         self.type_combo.setObjectName("requestTypeFilter")
+        for long_names in (self.channel_combo, self.type_combo):  # the bar fits 1366 px with the step filter
+            long_names.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            long_names.setMinimumContentsLength(14)
+            long_names.view().setMinimumWidth(
+                long_names.view().sizeHintForColumn(0) + 24
+            )  # list: whole names
         self.unit_combo = code_combo((), self, any_label=self.tr("All units"))
         self.unit_combo.setObjectName("unitFilter")
         self.unit_combo.setMinimumContentsLength(22)
@@ -115,6 +127,7 @@ class FilterBar(QWidget):
         bottom.setSpacing(6)
         for caption, combo in (
             (self.tr("Status"), self.status_combo),
+            (self.tr("Step"), self.step_combo),
             (self.tr("Level"), self.level_combo),
             (self.tr("Channel"), self.channel_combo),
             (self.tr("Type"), self.type_combo),
@@ -135,7 +148,13 @@ class FilterBar(QWidget):
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.on_debounce_timeout)
         self.search_edit.textChanged.connect(self.on_search_edit_text_changed)
-        for combo in (self.status_combo, self.level_combo, self.channel_combo, self.type_combo):
+        for combo in (
+            self.status_combo,
+            self.step_combo,
+            self.level_combo,
+            self.channel_combo,
+            self.type_combo,
+        ):
             combo.currentIndexChanged.connect(self.on_combo_changed)
         self.unit_combo.currentIndexChanged.connect(self.on_combo_changed)
         self.unit_combo.lineEdit().editingFinished.connect(self.on_unit_editing_finished)
@@ -183,6 +202,7 @@ class FilterBar(QWidget):
             received_to = self.to_date.date().toPython()
         return TicketFilter(
             statuses=chosen(self.status_combo, TicketStatus),
+            steps=chosen(self.step_combo, TicketStep),
             unit_codes=chosen(self.unit_combo),
             request_types=chosen(self.type_combo, RequestType),
             levels=chosen(self.level_combo, Level),
@@ -196,6 +216,7 @@ class FilterBar(QWidget):
         """Back to every ticket: all combos to their first item, no text, all time."""
         widgets = (
             self.status_combo,
+            self.step_combo,
             self.level_combo,
             self.channel_combo,
             self.type_combo,

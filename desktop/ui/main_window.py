@@ -37,7 +37,7 @@ from desktop.ui.ticket_form import TicketForm, UnsavedChoice, ask_unsaved
 from desktop.ui.ticket_model import TICKET_ID_ROLE, TicketTableModel
 
 UI_SETTINGS_FILENAME = "ui.ini"
-COLUMN_WIDTHS = (150, 132, 110, 160, 92, 150, 66, 220, 86, 92, 320)
+COLUMN_WIDTHS = (150, 132, 110, 160, 92, 150, 56, 200, 86, 230, 92, 320)
 
 
 def _format_count(count: int) -> str:

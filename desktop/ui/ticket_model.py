@@ -13,6 +13,7 @@ from desktop.domain.clock import now_vn, shown_vn
 from desktop.domain.codes import TicketStatus
 from desktop.domain.phone import display_phone
 from desktop.domain.ticket import TicketRow
+from desktop.domain.ticket_step import TicketStep
 from desktop.services.ticket_query import Page, PageKey, TicketFilter
 from desktop.ui.services import TicketReader
 from desktop.ui.tasks import TaskRunner, default_runner
@@ -20,9 +21,9 @@ from desktop.ui.tasks import TaskRunner, default_runner
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 COL_CODE, COL_RECEIVED, COL_PHONE, COL_NAME, COL_CHANNEL, COL_TYPE = range(6)
-COL_LEVEL, COL_UNIT, COL_STATUS, COL_DEADLINE, COL_CONTENT = range(6, 11)
-NAMED_COLUMNS = (COL_NAME, COL_TYPE, COL_UNIT)  # Vietnamese names too long for their column
-COLUMN_COUNT = 11
+COL_LEVEL, COL_UNIT, COL_STATUS, COL_STEP, COL_DEADLINE, COL_CONTENT = range(6, 12)
+NAMED_COLUMNS = (COL_NAME, COL_TYPE, COL_UNIT, COL_STEP)  # Vietnamese names too long for their column
+COLUMN_COUNT = 12
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -38,6 +39,11 @@ def first_line(text: str) -> str:
 
 def is_overdue(row: TicketRow, today: date) -> bool:
     return row.status is TicketStatus.IN_PROGRESS and row.deadline is not None and row.deadline < today
+
+
+def unit_is_late(row: TicketRow) -> bool:
+    """A forwarded ticket past its deadline with no answer from the unit yet."""
+    return row.step is TicketStep.FORWARDED and row.days_left is not None and row.days_left < 0
 
 
 class TicketTableModel(QAbstractTableModel):
@@ -75,6 +81,7 @@ class TicketTableModel(QAbstractTableModel):
             self.tr("Level"),
             self.tr("Handling unit"),
             self.tr("Status"),
+            self.tr("Step"),
             self.tr("Deadline"),
             self.tr("Content"),
         ]
@@ -178,6 +185,14 @@ class TicketTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and section == COL_STEP
+        ):
+            return self.tr(
+                "A forwarded ticket's days left to its deadline are working days (holidays skipped)"
+            )
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -201,12 +216,28 @@ class TicketTableModel(QAbstractTableModel):
                 return QBrush(colour)
             if column == COL_DEADLINE and is_overdue(row, self._today):
                 return QBrush(OVERDUE_COLOUR)
+            if column == COL_STEP and unit_is_late(row):
+                return QBrush(OVERDUE_COLOUR)
         if role == Qt.ItemDataRole.FontRole and column == COL_DEADLINE and is_overdue(row, self._today):
+            return self._bold
+        if role == Qt.ItemDataRole.FontRole and column == COL_STEP and unit_is_late(row):
             return self._bold
         return None
 
-    @staticmethod
-    def _display(row: TicketRow, column: int) -> str:
+    def _step_text(self, row: TicketRow) -> str:
+        """The step; with a unit, its working days left to the deadline (or how many it is late)."""
+        left = row.days_left
+        if left is None:
+            return row.step.label
+        if left > 0:
+            days = self.tr("%1 days left").replace("%1", str(left))
+        elif left == 0:
+            days = self.tr("due today")
+        else:
+            days = self.tr("%1 days late").replace("%1", str(-left))
+        return f"{row.step.label} · {days}"
+
+    def _display(self, row: TicketRow, column: int) -> str:
         if column == COL_CODE:
             return row.code
         if column == COL_RECEIVED:
@@ -227,4 +258,6 @@ class TicketTableModel(QAbstractTableModel):
             return row.status.label
         if column == COL_DEADLINE:
             return f"{row.deadline:%d/%m/%Y}" if row.deadline else ""
+        if column == COL_STEP:
+            return self._step_text(row)
         return first_line(row.content)

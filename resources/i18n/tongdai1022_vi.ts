@@ -150,6 +150,14 @@
         <source>Unit</source>
         <translation>Đơn vị</translation>
     </message>
+    <message>
+        <source>Step</source>
+        <translation>Bước</translation>
+    </message>
+    <message>
+        <source>Where the ticket is: received, with a unit (days left), answered, called back, done</source>
+        <translation>Phiếu đang ở bước nào: tiếp nhận, đã chuyển đơn vị (còn mấy ngày), đơn vị đã trả lời, đã gọi lại, hoàn thành</translation>
+    </message>
 </context>
 <context>
     <name>HistoryPanel</name>
@@ -982,6 +990,26 @@
     <message>
         <source>Content</source>
         <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Bước</translation>
+    </message>
+    <message>
+        <source>%1 days left</source>
+        <translation>còn %1 ngày</translation>
+    </message>
+    <message>
+        <source>due today</source>
+        <translation>hạn hôm nay</translation>
+    </message>
+    <message>
+        <source>%1 days late</source>
+        <translation>quá hạn %1 ngày</translation>
+    </message>
+    <message>
+        <source>A forwarded ticket's days left to its deadline are working days (holidays skipped)</source>
+        <translation>Số ngày còn lại đến hạn của phiếu đã chuyển đơn vị là ngày làm việc (không tính ngày nghỉ, lễ)</translation>
     </message>
 </context>
 <context>

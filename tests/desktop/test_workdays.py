@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -40,3 +40,23 @@ def test_tet_2026_from_the_catalog_pushes_a_deadline_past_the_holiday(store: Loc
     deadline = calendar.add_working_days(date(2026, 2, 13), 3)
     assert deadline > date(2026, 2, 22)
     assert all(calendar.is_working_day(day) for day in (deadline,))
+
+
+def test_working_days_between_counts_as_a_walk_day_by_day_would(store: LocalStore) -> None:
+    """The count is arithmetic (a list page asks it for years-old deadlines); it must equal walking the
+    days one by one through Tết, swapped Saturdays and weekends, in both directions."""
+    calendar = CatalogService(store).work_calendar()
+    assert calendar.holidays and calendar.extra_working_days  # the catalog has both kinds of day
+
+    def walked(start: date, end: date) -> int:
+        low, high = sorted((start, end))
+        days = sum(1 for n in range(1, (high - low).days + 1) if calendar.is_working_day(low + timedelta(n)))
+        return days if end >= start else -days
+
+    first = min(calendar.holidays | calendar.extra_working_days) - timedelta(days=9)
+    starts = [first + timedelta(days=n) for n in range(0, 900, 5)]
+    for start in starts:
+        for length in (0, 1, 2, 6, 7, 8, 13, 40, 400):
+            for end in (start + timedelta(days=length), start - timedelta(days=length)):
+                assert calendar.working_days_between(start, end) == walked(start, end), (start, end)
+    assert calendar.working_days_between(date(2026, 2, 13), date(2026, 2, 23)) == 1  # Tết: only the 23rd

@@ -1,0 +1,162 @@
+"""The ticket list by step: received, with a unit (its working days left, red once late), answered by the
+unit, called back, done; the days left count the holiday catalog as the pull brings it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from test_callback_answer import unit_answer_pulled
+
+from desktop.domain.clock import now_vn
+from desktop.domain.codes import Level, TicketStatus
+from desktop.domain.ticket import TicketDraft
+from desktop.domain.ticket_step import TicketStep
+from desktop.services.callbacks import CallbackQueue
+from desktop.services.catalogs import CatalogService
+from desktop.services.phone_codes import AttemptOutcome, CallbackKind
+from desktop.services.tickets import TicketService
+from desktop.store.local import LocalStore
+from desktop.sync.apply import apply_page
+from desktop.ui.ticket_model import COL_CODE, COL_STEP, OVERDUE_COLOUR
+from protocol import Change
+
+SHOTS = Path("build/screenshots/steps")
+UNIT = "ubnd-huyen-tan-hong"
+
+
+def listed(window) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Code -> the step column's text, for the rows the list shows."""
+    model = window.model
+    return {
+        model.index(row, COL_CODE).data(): model.index(row, COL_STEP).data()
+        for row in range(model.rowCount())
+    }
+
+
+def choose_step(qtbot, window, step: TicketStep | None) -> None:  # type: ignore[no-untyped-def]
+    combo = window.filter_bar.step_combo
+    index = 0 if step is None else combo.findData(step)
+    assert index >= 0
+    with qtbot.waitSignal(window.model.first_page_loaded, timeout=5000):
+        combo.setCurrentIndex(index)
+
+
+def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
+    qtbot, store: LocalStore, make_window, vietnamese
+) -> None:
+    tickets, now = TicketService(store, "kiem.thu"), now_vn()
+
+    def make(content: str, level: Level, unit: str | None = UNIT, days_ago: int = 0, **more) -> str:  # type: ignore[no-untyped-def]
+        draft = TicketDraft(
+            content=content,
+            phone="0912 345 678",
+            level=level,
+            unit_code=unit,
+            received_at=now - timedelta(days=days_ago),
+            **more,
+        )
+        return tickets.create(draft).id
+
+    received = make("Hỏi giờ làm việc bộ phận một cửa", Level.ONE, unit=None)
+    fresh = make("Đèn đường ấp Tân Hòa hư", Level.THREE)
+    late = make("Trạm y tế xã đóng cửa giờ trưa", Level.TWO, days_ago=30)
+    answered = make("Hồ sơ đất đai trễ hạn", Level.THREE, days_ago=3)
+    called = make("Nước sinh hoạt bị đục", Level.TWO, days_ago=4)
+    done = make(
+        "Hỏi thủ tục khai sinh", Level.ONE, unit=None, status=TicketStatus.RESOLVED, answer="Đã hướng dẫn."
+    )
+    unit_answer_pulled(store, answered, "Đơn vị đã kiểm tra, hồ sơ trả trong tuần.")
+    unit_answer_pulled(store, called, "Công ty cấp nước đã súc rửa đường ống.")
+    queue = CallbackQueue(store, "kiem.thu")
+    queue.sync_from_tickets()  # two answers ready (and the resolved ticket's survey)
+    ready = next(item for item in queue.pending() if item.ticket_id == called)
+    queue.record_attempt(ready.id, AttemptOutcome.REACHED)  # the citizen heard the answer
+    code = {
+        ticket_id: tickets.get(ticket_id).code
+        for ticket_id in (received, fresh, late, answered, called, done)
+    }
+
+    window = make_window()
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6)
+    assert window.width() == 1366  # the step filter fits the filter bar of a 1366 px screen
+    rows = listed(window)
+    assert rows[code[received]] == "Tiếp nhận"
+    calendar = CatalogService(store).work_calendar()
+    # level 3: 5 working days after the day it came in (on a day off: from the next working day)
+    left = 5 if calendar.is_working_day(now.date()) else 6
+    assert rows[code[fresh]] == f"Đã chuyển đơn vị · còn {left} ngày"
+    assert rows[code[late]].startswith("Đã chuyển đơn vị · quá hạn ")
+    assert rows[code[answered]] == "Đơn vị đã trả lời"
+    assert rows[code[called]] == "Đã gọi lại"
+    assert rows[code[done]] == "Hoàn thành"
+
+    late_row = window.model.row_of(late)
+    late_cell = window.model.index(late_row, COL_STEP)
+    assert late_cell.data(Qt.ItemDataRole.ForegroundRole).color() == OVERDUE_COLOUR
+    assert late_cell.data(Qt.ItemDataRole.FontRole).bold()
+    header_tip = window.model.headerData(COL_STEP, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "ngày làm việc" in header_tip
+    fresh_cell = window.model.index(window.model.row_of(fresh), COL_STEP)
+    assert fresh_cell.data(Qt.ItemDataRole.ForegroundRole) is None
+
+    assert [window.filter_bar.step_combo.itemText(i) for i in range(6)] == [
+        "Tất cả",
+        "Tiếp nhận",
+        "Đã chuyển đơn vị",
+        "Đơn vị đã trả lời",
+        "Đã gọi lại",
+        "Hoàn thành",
+    ]
+    expected = {
+        TicketStep.RECEIVED: {received},
+        TicketStep.FORWARDED: {fresh, late},
+        TicketStep.UNIT_ANSWERED: {answered},
+        TicketStep.CALLED_BACK: {called},
+        TicketStep.DONE: {done},
+    }
+    for step, ids in expected.items():
+        choose_step(qtbot, window, step)
+        assert set(listed(window)) == {code[ticket_id] for ticket_id in ids}, step
+        if step is TicketStep.FORWARDED:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(SHOTS / "ticket-list-forwarded-1366x768.png"))
+
+    choose_step(qtbot, window, None)
+    assert len(listed(window)) == 6
+    window.grab().save(str(SHOTS / "ticket-list-steps-1366x768.png"))
+
+    # A holiday the province announces later (pulled into the catalog) is a day less to answer in
+    next_working_day = calendar.add_working_days(now.date(), 1)
+    holiday = Change(
+        cursor=2,
+        entity="holiday",
+        entity_id=next_working_day.isoformat(),
+        version=1,
+        fields={"name": "Nghỉ bù", "is_working_day": False},
+    )
+    apply_page(store, [holiday], cursor=2)
+    with qtbot.waitSignal(window.model.first_page_loaded, timeout=5000):
+        window.model.reload()
+    assert listed(window)[code[fresh]] == f"Đã chuyển đơn vị · còn {left - 1} ngày"
+
+
+def test_an_answer_ready_not_yet_reached_is_still_answered_not_called_back(
+    qtbot, store: LocalStore, make_window
+) -> None:
+    tickets = TicketService(store, "kiem.thu")
+    ticket = tickets.create(
+        TicketDraft(content="Hỏi tiến độ cấp sổ đỏ", phone="0912 345 679", level=Level.THREE, unit_code=UNIT)
+    )
+    unit_answer_pulled(store, ticket.id, "Sở đã ký, trả hồ sơ thứ Sáu.")
+    queue = CallbackQueue(store, "kiem.thu")
+    queue.sync_from_tickets()
+    ready = next(item for item in queue.pending() if item.kind is CallbackKind.ANSWER_READY)
+    queue.record_attempt(ready.id, AttemptOutcome.NO_ANSWER)  # tried, the citizen did not pick up
+    window = make_window()
+    choose_step(qtbot, window, TicketStep.CALLED_BACK)
+    assert listed(window) == {}
+    choose_step(qtbot, window, TicketStep.UNIT_ANSWERED)
+    assert list(listed(window).values()) == ["Đơn vị đã trả lời"]
