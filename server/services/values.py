@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from protocol.contract import TEXT_LIMITS, moment_problem, text_problem
+from protocol.contract import EARLIEST, LATEST, TEXT_LIMITS, moment_problem, text_problem
 from protocol.records import TICKET_FIELDS
 from protocol.vocabulary import vocabulary
 
@@ -78,13 +78,25 @@ def _moment(*, optional: bool) -> Callable[[str, Any], Any]:
     return convert
 
 
+# A deadline is a few working days after reception, so within the contract's range give or take a year;
+# 31/12/9999 would send the units' traffic lights counting working days for millennia.
+_EARLIEST_DAY = EARLIEST.date()
+_LATEST_DAY = LATEST.date() + timedelta(days=366)
+
+
 def _day(name: str, value: Any) -> Any:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value[:10]) if isinstance(value, str) else _raise()
+        day = date.fromisoformat(value[:10]) if isinstance(value, str) else _raise()
     except ValueError:
         raise BadValue(f"Trường «{name}» phải là ngày dạng YYYY-MM-DD.") from None
+    if not _EARLIEST_DAY <= day < _LATEST_DAY:
+        raise BadValue(
+            f"«hạn xử lý» ngày {day:%d/%m/%Y} nằm ngoài khoảng hợp lệ "
+            f"({_EARLIEST_DAY:%d/%m/%Y} đến trước {_LATEST_DAY:%d/%m/%Y}); hãy kiểm tra lại ngày."
+        )
+    return day
 
 
 def _raise() -> date:

@@ -39,6 +39,8 @@ def push_then_good(desk: Desk, bad: dict[str, Any]) -> tuple[dict[str, Any], dic
         ({"citizen_name": "Nguyễn\x00Văn"}, "ký tự điều khiển"),
         ({"content": "Hỏi \ud800 thủ tục"}, "ký tự hỏng"),
         ({"unit_code": "\x00"}, "ký tự điều khiển"),
+        ({"deadline": "9999-12-31"}, "hạn xử lý"),
+        ({"deadline": "0001-01-01"}, "hạn xử lý"),
     ],
 )
 def test_a_value_out_of_the_contract_is_refused_with_its_reason_and_the_queue_moves_on(
