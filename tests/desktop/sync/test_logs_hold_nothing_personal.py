@@ -52,10 +52,10 @@ def citizen(code: str, **overrides: Any) -> dict[str, Any]:
     return ticket(code, **{**personal, **overrides})
 
 
-def provoke_the_server(server: ServerProcess) -> None:
-    """Every failure the issue lists, each carrying the secrets and the citizen's data."""
-    desk = Desk(server, "dtv1")
-    admin = Desk(server, "admin")
+def push_hostile_tickets(server: ServerProcess) -> None:
+    """Tickets with every kind of bad value, pushed by a raw client; the ones the server keeps (a formula
+    as unit code) reach the desk on its next pull and then its reports."""
+    desk = Desk(server, "dtv2")
     pushes = [
         citizen("BM-1", received_at="0001-01-01T05:00:00+07:00"),
         citizen("BM-2", resolved_at="9999-12-31T23:59:59-14:00", received_at="9999-12-31T23:59:59+14:00"),
@@ -71,6 +71,12 @@ def provoke_the_server(server: ServerProcess) -> None:
     answer = desk.http.post("/api/v1/sync/push", content=json.dumps(batch), headers=JSON)  # \ud800 escaped
     assert answer.status_code == 200, answer.text
     assert [result["status"] for result in answer.json()["results"]][:2] == ["rejected"] * 2, answer.text
+
+
+def provoke_the_server(server: ServerProcess) -> None:
+    """Every other failure the issue lists, each carrying the secrets and the citizen's data."""
+    desk = Desk(server, "dtv1")
+    admin = Desk(server, "admin")
     # a number JSON cannot hold, next to a name and a phone, and a body over the size limit
     body = json.dumps({"client_id": desk.client_id, "protocol_version": PROTOCOL_VERSION, "mutations": []})
     raw = body.replace('"mutations": []', f'"mutations": [], "x": 1e309, "ghi_chu": "{NAME} {PHONES[0]}"')
@@ -176,6 +182,11 @@ def provoke_the_desk(data_dir: Path, server: ServerProcess, tmp_path: Path) -> N
     assert elsewhere.returncode == 1, elsewhere.stdout + elsewhere.stderr
     right = tongdai(data_dir, *sync, "--password-env", "MK", MK=PASSWORD)
     assert right.returncode == 0 and json.loads(right.stdout)["pending"] == 0, right.stdout + right.stderr
+    assert json.loads(right.stdout)["pulled"] >= 2, right.stdout  # the hostile tickets the server kept
+    for kind in ("xlsx", "docx"):  # the exports that a formula or a control character used to break
+        period = ["--from", "2024-01-01", "--to", "2024-12-31", "--no-progress"]
+        report = tongdai(data_dir, "report", *period, "--out", str(tmp_path / f"bao-cao.{kind}"))
+        assert report.returncode == 0, report.stdout + report.stderr
 
 
 def leaks(log: bytes) -> list[str]:
@@ -188,7 +199,8 @@ def test_the_logs_of_a_run_that_provoked_every_failure_hold_nothing_personal(
     server: ServerProcess, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "desk"
-    provoke_the_desk(data_dir, server, tmp_path)  # first: the wrong logins below lock the accounts out
+    push_hostile_tickets(server)
+    provoke_the_desk(data_dir, server, tmp_path)  # before the wrong logins below lock the accounts out
     provoke_the_server(server)
 
     server_log = server.log_bytes()
