@@ -133,9 +133,12 @@ def _publication_errors(draft: TicketDraft) -> list[FieldError]:
             for name in PUBLIC_TEXTS
             if not getattr(draft, name).strip()
         ]
+    written = [name for name in PUBLIC_TEXTS if getattr(draft, name).strip()]
+    if not written:  # nearly every ticket (a whole import): nothing to look for, nothing compiled per row
+        return errors
     personal = [v.strip() for v in (draft.citizen_name, draft.citizen_address) if len(v.strip()) >= 2]
     digits = re.sub(r"\D", "", draft.phone)
-    for name in PUBLIC_TEXTS:
+    for name in written:
         text = getattr(draft, name)
         named = any(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) for value in personal)
         numbered = _ID_NUMBER.search(text) is not None or (
