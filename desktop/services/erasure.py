@@ -13,7 +13,7 @@ from typing import Any
 from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL, FTS_OPTIMIZE_SQL, TICKET_BODY_SQL
 from desktop.store import cipher
 from desktop.store.local import LocalStore
-from protocol.erasure import ERASED_SUBJECT, REDACTED_TEXT, phone_digest, search_names_citizen
+from protocol.erasure import ERASED_SUBJECT, REDACTED_TEXT, phone_digest, search_matcher
 
 log = logging.getLogger(__name__)
 
@@ -94,15 +94,16 @@ def _redact_conflicts(raw: Any, ticket_ids: list[str]) -> None:
 def _scrub_searches(raw: Any, phones: list[str], words: set[str]) -> None:
     """A search typed on the ticket list is kept as typed, in the access log and in its outbox row: one
     that names the citizen is scrubbed too."""
+    names_them = search_matcher(phones, words)
     searches = raw.execute("SELECT id, subject FROM access_log WHERE subject_kind = 'search'").fetchall()
     for record_id, subject in searches:
-        if search_names_citizen(subject, phones, words):
+        if names_them(subject):
             raw.execute("UPDATE access_log SET subject = ? WHERE id = ?", (ERASED_SUBJECT, record_id))
     queued = raw.execute("SELECT seq, payload FROM outbox WHERE entity = 'access'").fetchall()
     for seq, payload in queued:
         document = json.loads(payload or "{}")
         typed = str(document.get("subject", ""))
-        if document.get("subject_kind") == "search" and search_names_citizen(typed, phones, words):
+        if document.get("subject_kind") == "search" and names_them(typed):
             document["subject"] = ERASED_SUBJECT
             raw.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(document), seq))
 

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from protocol import Mutation
-from protocol.erasure import ERASED_SUBJECT, search_names_citizen
+from protocol.erasure import ERASED_SUBJECT, search_matcher
 from server.models import AccessEntry, ServerMeta
 from server.services.feed import PendingChanges
 from server.services.tickets import Actor, Applied, Rejected
@@ -148,7 +148,7 @@ def erase_subjects(session: Session, phones: Iterable[str], words: Iterable[str]
     if key is None:
         return 0
     phones, words = list(phones), list(words)
-    digests = [subject_digest(key, phone) for phone in phones]
+    digests = {subject_digest(key, phone) for phone in phones}
     erased = list(
         session.scalars(
             select(AccessEntry).where(
@@ -162,8 +162,9 @@ def erase_subjects(session: Session, phones: Iterable[str], words: Iterable[str]
         )
     )
     count = 0
+    names_them = search_matcher(phones, words)
     for entry in erased:
-        if entry.subject_digest in digests or search_names_citizen(entry.subject, phones, words):
+        if entry.subject_digest in digests or names_them(entry.subject):
             entry.subject = ERASED_SUBJECT
             count += 1
     session.flush()

@@ -26,10 +26,14 @@ class Erased:
     calls: int
 
 
-def erase_citizen(session: Session, phone_e164: str, by: str, now: datetime) -> Erased:
+def erase_citizen(
+    session: Session, phone_e164: str, by: str, now: datetime, *, named: set[str] | None = None
+) -> Erased:
+    """Erases one citizen. `named` collects their names and addresses for a caller that scrubs the access
+    trail itself, once for many citizens (the retention); without it the trail is scrubbed here."""
     feed = PendingChanges()
     found = list(session.scalars(select(Ticket).where(Ticket.phone == phone_e164)))
-    named = {text for ticket in found for text in (ticket.citizen_name, ticket.citizen_address) if text}
+    names = {text for ticket in found for text in (ticket.citizen_name, ticket.citizen_address) if text}
     for ticket in found:
         _redact_ticket(session, ticket, by, now, feed)
     calls = list(session.scalars(select(Call).where(Call.phone == phone_e164)))
@@ -41,7 +45,10 @@ def erase_citizen(session: Session, phone_e164: str, by: str, now: datetime) -> 
         ENTITY, str(uuid.uuid4()), 1, {"phone_digest": phone_digest(phone_e164), "at": now.isoformat()}
     )
     session.flush()
-    access_trail.erase_subjects(session, [phone_e164], named)
+    if named is None:
+        access_trail.erase_subjects(session, [phone_e164], names)
+    else:
+        named |= names
     publish(session, feed)
     return Erased(len(found), len(calls))
 
@@ -60,9 +67,12 @@ def apply_retention(session: Session, cutoff: datetime, by: str, now: datetime) 
         )
     ) | set(session.scalars(select(Call.phone).where(Call.started_at >= cutoff, Call.phone.in_(old_phones))))
     tickets_done = calls_done = 0
-    for phone in sorted(old_phones - recent):
-        erased = erase_citizen(session, phone, by, now)
+    named: set[str] = set()
+    gone = sorted(old_phones - recent)
+    for phone in gone:
+        erased = erase_citizen(session, phone, by, now, named=named)
         tickets_done, calls_done = tickets_done + erased.tickets, calls_done + erased.calls
+    access_trail.erase_subjects(session, gone, named)  # one pass over the trail for all of them
     feed = PendingChanges()
     still_known = session.scalars(
         select(Ticket).where(Ticket.received_at < cutoff, Ticket.phone.in_(old_phones & recent))
