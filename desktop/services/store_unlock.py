@@ -116,9 +116,10 @@ class StoreUnlock:
             stored = self.keyring.get(str(info["entry"]))
             if stored is None:
                 raise KeyUnavailable(
-                    "Không tìm thấy khóa của dữ liệu trong kho khóa của hệ điều hành (có thể kho khóa đã bị "
-                    "xóa, hoặc thư mục dữ liệu được chép từ máy khác). Dữ liệu trên máy này không đọc được "
-                    "nếu thiếu khóa đó; dữ liệu đã đồng bộ vẫn còn trên máy chủ. Hãy báo bộ phận CNTT."
+                    "Không lấy được khóa của dữ liệu từ kho khóa của hệ điều hành: kho khóa đang bị khóa "
+                    "(hãy mở khóa nó, thường bằng mật khẩu đăng nhập máy, rồi mở lại phần mềm), đã bị xóa, "
+                    "hoặc thư mục dữ liệu được chép từ máy khác. Thiếu khóa đó thì không đọc được dữ liệu "
+                    "trên máy này; dữ liệu đã đồng bộ vẫn còn trên máy chủ. Hãy báo bộ phận CNTT."
                 )
             return StoreKey.from_hex(stored)
         if passphrase is None:
