@@ -1,5 +1,6 @@
 """The desk's phone against a PBX on another host: registered from the route's address, calls both ways,
-and registered again by itself when the desk's address changes mid-shift.
+and registered again by itself when the desk's address changes mid-shift; a neighbour on a host of its own
+is not believed, cannot end the citizen's call and cannot flood the desk.
 
 The PBX (Kamailio) and the citizens and callee (sipp) run in a network namespace of their own at
 198.18.110.2; the desk, in this namespace, reaches it through a veth link from 198.18.110.1.
@@ -8,7 +9,9 @@ The PBX (Kamailio) and the citizens and callee (sipp) run in a network namespace
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from sqlalchemy import select
 from desktop.domain.codes import CallOutcome
 from desktop.services.phone_codes import CallbackKind
 from desktop.store import models
+from desktop.telephony import AgentPolicy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "telephony"))
 from lab_tools import lab_tool_missing
@@ -29,15 +33,33 @@ SCENARIOS = Path(__file__).with_name("scenarios")
 
 
 @pytest.fixture
-def pbx_host() -> Iterator[Any]:
+def netlab() -> Iterator[NetLab]:
     why = netns_usable()
     if why:
         lab_tool_missing(why)
     lab = NetLab(prefix=f"td{os.getpid() % 10000}", first_subnet=110)
     try:
-        yield lab.add_host("pbx")
+        yield lab
     finally:
         lab.close()
+
+
+@pytest.fixture
+def pbx_host(netlab: NetLab) -> Any:
+    return netlab.add_host("pbx")
+
+
+@pytest.fixture
+def intruder_host(netlab: NetLab, pbx_host: Any) -> Any:
+    """A neighbour on another host (198.18.111.2) that can reach the desk's address on the PBX's link."""
+    host = netlab.add_host("intruder")
+    subprocess.run(
+        ["ip", "-n", host.netns, "route", "add", f"{pbx_host.peer_address}/32", "via", host.peer_address],
+        check=True,
+        capture_output=True,
+        timeout=10,
+    )
+    return host
 
 
 @pytest.fixture
@@ -137,3 +159,123 @@ def test_a_new_desk_address_mid_shift_is_registered_again_by_itself(
     answer_then_hang_up(qtbot, desk, run)
     assert desk.session.flush()
     assert last_call(store).outcome == CallOutcome.ANSWERED.value
+
+
+SEND_FROM_HOST = r"""
+import socket, sys
+source, target, port, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+payload = sys.stdin.buffer.read()
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.bind((source, 0))  # a port of its own: no retransmission meant for an earlier send
+sock.settimeout(3)
+for n in range(count):
+    sock.sendto(payload.replace(b"@N@", str(n).encode()), (target, port))
+answers = []
+try:
+    while True:
+        answers.append(sock.recv(65535).split(b"\r\n", 1)[0].decode())
+except OSError:
+    pass
+print("\n".join(answers))
+"""
+
+
+def intruder_request(
+    host: Any, target: tuple[str, int], method: str, *, extra: str = "", body: str = ""
+) -> str:
+    me = f"{host.address}:5070"
+    return (
+        f"{method} sip:1001@{target[0]}:{target[1]} SIP/2.0\r\n"
+        f"Via: SIP/2.0/UDP {me};branch=z9hG4bK-intrus-@N@;rport\r\n"
+        "Max-Forwards: 70\r\n"
+        f'From: "Nguoi la" <sip:0912345678@{me}>;tag=intrus-@N@\r\n'
+        f"To: <sip:1001@{target[0]}>\r\n"
+        f"Call-ID: intrus-@N@@{host.address}\r\n"
+        f"CSeq: 1 {method}\r\n"
+        f"Contact: <sip:0912345678@{me}>\r\n"
+        f"{extra}"
+        f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
+    )
+
+
+def send_from(host: Any, target: tuple[str, int], request: str, count: int = 1) -> list[str]:
+    """Datagrams sent from inside the intruder's namespace; the status lines it heard back."""
+    done = subprocess.run(
+        ["ip", "netns", "exec", host.netns, sys.executable, "-c", SEND_FROM_HOST,
+         host.address, target[0], str(target[1]), str(count)],
+        input=request.encode(),
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    return [line for line in done.stdout.decode().splitlines() if line]
+
+
+OFFER_FROM_INTRUDER = (
+    "v=0\r\no=x 1 1 IN IP4 198.18.111.2\r\ns=-\r\nc=IN IP4 198.18.111.2\r\nt=0 0\r\n"
+    "m=audio 30000 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+)
+
+
+def test_a_neighbour_on_another_host_is_not_believed_cannot_end_a_call_and_cannot_flood_the_desk(
+    qtbot, make_desk, remote_kamailio, pbx_host, intruder_host, sipp, store
+):
+    desk = make_desk(remote_kamailio, user="1001", record=False)
+    registered(qtbot, desk)
+    target = desk.phone.agent.local_address
+    assert target[0] == pbx_host.peer_address  # the desk listens on the PBX's link, where the intruder sends
+
+    forged = 'P-Asserted-Identity: "Uy ban nhan dan tinh" <sip:02773851234@198.18.111.2>\r\n'
+    send_from(
+        intruder_host,
+        target,
+        intruder_request(
+            intruder_host, target, "INVITE", extra=forged + "Content-Type: application/sdp\r\n",
+            body=OFFER_FROM_INTRUDER,
+        ),
+    )  # fmt: skip
+    popup = desk.phone.popup
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=8000)
+    assert "Uy ban" not in popup.name_label.text() and "02773851234" not in popup.number_label.text()
+    assert popup.number_label.text().replace(" ", "") == "0912345678"  # the From, as a stranger gives it
+    popup.reject()  # the operator refuses the stranger's call
+    qtbot.waitUntil(lambda: popup.ringing is None, timeout=5000)
+
+    run = caller_rings(
+        qtbot, desk, sipp, remote_kamailio, pbx_host, "0987000111"
+    )  # a real citizen, via the PBX
+    assert popup.number_label.text().replace(" ", "") == "0987000111"
+    qtbot.keyClick(desk.phone.popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.phone.active_call is not None, timeout=5000)
+    call = desk.phone.agent._manager()._calls[
+        desk.phone.active_call
+    ]  # the dialog's ids, as a sniffer sees them
+    bye = (
+        f"BYE sip:1001@{target[0]}:{target[1]} SIP/2.0\r\n"
+        f"Via: SIP/2.0/UDP {intruder_host.address}:5070;branch=z9hG4bK-bye-@N@;rport\r\n"
+        "Max-Forwards: 70\r\n"
+        f"From: {call.remote_party}\r\nTo: {call.local_party}\r\nCall-ID: {call.call_id}\r\n"
+        "CSeq: 99 BYE\r\nContent-Length: 0\r\n\r\n"
+    )
+    assert send_from(intruder_host, target, bye) == ["SIP/2.0 403 Forbidden"]
+    time.sleep(0.5)
+    assert desk.phone.active_call is not None  # the citizen is still on the line
+
+    heard = send_from(
+        intruder_host,
+        target,
+        intruder_request(
+            intruder_host,
+            target,
+            "INVITE",
+            extra="Content-Type: application/sdp\r\n",
+            body=OFFER_FROM_INTRUDER,
+        ),
+        count=40,
+    )
+    assert sum(line.startswith("SIP/2.0 486") for line in heard) >= 40 - AgentPolicy().max_ringing
+    qtbot.keyClick(desk.window, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_2)
+    assert run.wait(10) == 0, run.output()
