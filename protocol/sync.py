@@ -107,7 +107,9 @@ class Change(BaseModel):
     version: int
     tombstone: bool = False
     fields: dict[str, Any] | None = None
-    origin_client: str | None = Field(default=None, description="the client whose push made this change")
+    # Kept for older servers' pages; this server no longer says which desk pushed a change (a desk id is
+    # no business of the other desks).
+    origin_client: str | None = Field(default=None, description="unused: always null")
 
 
 class PullResponse(BaseModel):

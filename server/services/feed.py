@@ -95,8 +95,7 @@ def read_page(session: Session, cursor: int, limit: int) -> tuple[list[Change], 
             version=entry.version,
             tombstone=entry.tombstone,
             fields=entry.data,
-            origin_client=entry.origin_client,
-        )
+        )  # not origin_client: one desk's id is no business of the others (#13 point 3)
         for entry in entries[:limit]
     ]
     return changes, len(entries) > limit
@@ -106,12 +105,12 @@ _PAGE_JSON = text(
     """
 SELECT coalesce(json_agg(json_build_object(
         'cursor', position, 'entity', entity, 'entity_id', entity_id, 'version', version,
-        'tombstone', tombstone, 'fields', data, 'origin_client', origin_client
+        'tombstone', tombstone, 'fields', data, 'origin_client', NULL
     ) ORDER BY position) FILTER (WHERE n <= :limit), '[]')::text,
     max(position) FILTER (WHERE n <= :limit),
     count(*) > :limit
 FROM (
-    SELECT position, entity, entity_id, version, tombstone, data, origin_client,
+    SELECT position, entity, entity_id, version, tombstone, data,
         row_number() OVER (ORDER BY position) AS n
     FROM (SELECT * FROM feed WHERE position > :cursor ORDER BY position LIMIT :limit + 1) AS page
 ) AS numbered

@@ -1,6 +1,8 @@
-"""A desk's id belongs to that desk: an operator who read it in the change feed cannot push in its name."""
+"""A desk's id belongs to that desk: no one can push in its name, and the feed does not show it."""
 
 from __future__ import annotations
+
+import json
 
 import httpx
 from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
@@ -61,3 +63,13 @@ def test_an_admin_unbinds_a_reinstalled_desk_so_its_new_key_is_taken(server: Ser
     )
     assert again.status_code == 200, again.text
     assert httpx.post(f"{server.base}/api/v1/login", json=old.credentials(), timeout=30).status_code == 403
+
+
+def test_what_a_desk_pulls_names_no_other_desk(server: ServerProcess) -> None:
+    one, two = Desk(server, "dtv1"), Desk(server, "dtv2")
+    tid = new_id()
+    assert one.push([one.mutation("ticket", "create", tid, ticket(f"K-{tid[:8]}"))]).status_code == 200
+    pulled, _ = two.pull_all()
+    assert any(change["entity_id"] == tid for change in pulled)
+    assert one.client_id not in json.dumps(pulled)  # desk ids stay between a desk and the server
+    assert all(change.get("origin_client") is None for change in pulled)
