@@ -104,12 +104,15 @@ class TicketService:
                 edit = TicketEdit.begin(row)
                 _check_unit(session, draft.unit_code, previous=row.unit_code)
                 citizen_id, phone = _upsert_citizen(session, draft, now)
+                received_before, level_before = row.received_at, row.level
                 for name, value in stored_fields(draft).items():
                     setattr(row, name, value)
                 row.phone, row.citizen_id = phone, citizen_id
                 if draft.received_at:
                     row.received_at = to_vn(draft.received_at)
-                row.deadline = self.deadline_for(row.received_at.date(), draft.level)
+                if row.received_at != received_before or row.level != level_before:
+                    # else the deadline stays: a unit's, set when the ticket was forwarded, included
+                    row.deadline = self.deadline_for(row.received_at.date(), draft.level)
                 was_resolved = edit.before["status"] == TicketStatus.RESOLVED.value
                 if draft.status is TicketStatus.RESOLVED and not was_resolved:
                     row.resolved_at = now

@@ -65,14 +65,14 @@ def forward(
 
 @router.post("/forwardings/{forwarding_id}/extension", response_model=ForwardingOut)
 def decide_extension(
-    forwarding_id: Annotated[str, Path(max_length=36)], body: ExtensionDecision, _who: Supervisor, session: Db
+    forwarding_id: Annotated[str, Path(max_length=36)], body: ExtensionDecision, who: Supervisor, session: Db
 ) -> ForwardingOut:
     with session.begin():
         found = session.get(Forwarding, forwarding_id)
         if found is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Không có lượt chuyển đơn vị này.")
         try:
-            steps.decide_extension(session, found, body.grant)
+            steps.decide_extension(session, found, body.grant, who.username, datetime.now(UTC))
         except steps.ForwardRefused as refused:
             raise HTTPException(status.HTTP_409_CONFLICT, str(refused)) from None
         return _out(found)

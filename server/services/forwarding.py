@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -70,7 +70,9 @@ def forward(session: Session, ticket_id: str, unit_code: str, by: str, now: date
         deadline=deadline_for(session, ticket.level, _vn_day(now)),
     )
     session.add(forwarding)
-    _edit_ticket(session, ticket, {"unit_code": unit_code}, by, UNIT_RANK, "tong-dai", now)
+    # The unit's deadline is the ticket's from now on: every desk counts its days left to it.
+    changes = {"unit_code": unit_code, "deadline": forwarding.deadline.isoformat()}
+    _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now)
     return forwarding
 
 
@@ -115,8 +117,11 @@ def ask_for_time(
     forwarding.extension_days = days
 
 
-def decide_extension(session: Session, forwarding: Forwarding, grant: bool) -> None:
-    """A supervisor's answer to a request for more time: granted moves the deadline by working days."""
+def decide_extension(
+    session: Session, forwarding: Forwarding, grant: bool, by: str = "giam-sat", now: datetime | None = None
+) -> None:
+    """A supervisor's answer to a request for more time: granted moves the deadline by working days, the
+    ticket's with it."""
     if forwarding.extension_state != "asked":
         raise ForwardRefused("Không có yêu cầu gia hạn nào đang chờ.")
     forwarding.extension_state = "granted" if grant else "refused"
@@ -124,6 +129,10 @@ def decide_extension(session: Session, forwarding: Forwarding, grant: bool) -> N
         forwarding.deadline = work_calendar(session).add_working_days(
             forwarding.deadline, forwarding.extension_days
         )
+        ticket = ticket_by_id(session, forwarding.ticket_id)
+        if ticket is not None:
+            changes = {"deadline": forwarding.deadline.isoformat()}
+            _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now or datetime.now(UTC))
 
 
 def inbox(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -261,3 +262,24 @@ def test_a_full_disk_is_said_in_vietnamese_and_nothing_is_half_written(
     event.remove(store.engine, "connect", no_room_to_grow)
     store.engine.dispose()
     assert counts(store) == before
+
+
+def test_an_edit_keeps_the_units_deadline_unless_the_level_or_reception_changes(
+    ticket_service: TicketService, store: LocalStore
+) -> None:
+    ticket = ticket_service.create(
+        TicketDraft(
+            content="Hỏi cấp phép xây dựng", phone="0912345678", level=Level.TWO, unit_code="cong-an-tinh"
+        )
+    )
+    unit_deadline = date(2031, 1, 15)  # as the server's forwarding set it, pulled by this desk
+    with store.writes.begin() as session:
+        session.execute(
+            text("UPDATE tickets SET deadline = :d WHERE id = :i"), {"d": unit_deadline, "i": ticket.id}
+        )
+    kept = ticket_service.update(
+        ticket.id, replace(ticket.draft, content="Hỏi cấp phép xây dựng nhà ở riêng lẻ"), ticket.version
+    )
+    assert kept.deadline == unit_deadline  # before, every save put the reception's deadline back
+    raised = ticket_service.update(ticket.id, replace(kept.draft, level=Level.THREE), kept.version)
+    assert raised.deadline != unit_deadline  # a new level counts anew from the reception

@@ -3,14 +3,24 @@ swapped Saturday worked; and the inbox light for the last working day and past i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from protocol import Mutation
 from server.db import create_server_engine, migrate
-from server.models import Holiday, LevelRule
-from server.services.forwarding import deadline_for, light, work_calendar
+from server.models import Holiday, LevelRule, Ticket, Unit
+from server.services.forwarding import (
+    deadline_for,
+    decide_extension,
+    forward,
+    light,
+    ticket_by_id,
+    work_calendar,
+)
+from server.services.tickets import new_ticket_values
+from tests.server.server_lab import ticket
 
 TET_2026 = [date(2026, 2, day) for day in range(14, 23)]  # 14/2 to 22/2: the national Tết break
 SWAPPED_SATURDAY = date(2026, 3, 7)  # worked in exchange for a day of the break
@@ -42,3 +52,29 @@ def test_the_light_turns_yellow_on_the_last_working_day_and_red_after(tmp_path: 
     assert light(deadline, date(2026, 2, 20), calendar) == "yellow"  # no working day left before it
     assert light(deadline, deadline, calendar) == "yellow"
     assert light(deadline, date(2026, 2, 24), calendar) == "red"
+
+
+def test_the_ticket_carries_the_units_deadline_and_a_granted_extension_moves_it(tmp_path: Path) -> None:
+    session = catalog(tmp_path)
+    session.add(Unit(code="so-xay-dung", name="Sở Xây dựng", active=True))
+    received = datetime(2026, 2, 2, 8, 0, tzinfo=UTC)
+    values = {**ticket("P-HAN-1", level=2), "received_at": received.isoformat()}
+    create = Mutation(
+        seq=1, mutation_id="m", entity="ticket", op="create", entity_id="t-1", base_version=0, payload=values,
+        made_at=received,
+    )  # fmt: skip
+    session.add(
+        Ticket(
+            id="t-1", version=1, created_by="dtv1", updated_by="dtv1", created_at=received,
+            updated_at=received, creator_rank=1, field_meta={}, origin_client="desk-1",
+            **new_ticket_values(create),
+        )
+    )  # fmt: skip
+    session.commit()
+
+    forwarded = forward(session, "t-1", "so-xay-dung", "dtv1", datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
+    assert forwarded.deadline == date(2026, 3, 10)
+    assert ticket_by_id(session, "t-1").deadline == date(2026, 3, 10)  # not the reception's 2/2 + 5 days
+    forwarded.extension_state, forwarded.extension_days = "asked", 2
+    decide_extension(session, forwarded, True, "giamsat", datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
+    assert ticket_by_id(session, "t-1").deadline == date(2026, 3, 12)  # every desk pulls the new deadline
