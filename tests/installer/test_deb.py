@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,6 +149,18 @@ def test_the_installed_cli_imports_tickets_reports_to_excel_and_searches_the_kno
 
     hits = json.loads(operator.run("kb", "search", "can cuoc", "--json"))
     assert any("căn cước" in hit["title"] for hit in hits)
+
+
+def test_the_installed_doctor_checks_the_desk_and_writes_a_support_bundle(operator: Operator) -> None:
+    checks = {check["key"]: check for check in json.loads(operator.run("doctor", "--json", "--no-network"))}
+    assert set(checks) == {"data_folder", "store", "disk", "keyring", "sound"}
+    assert checks["data_folder"]["status"] == "ok"
+    assert checks["store"]["status"] == "ok", checks["store"]  # opened with its key: integrity and schema
+    bundle = operator.home / "ho-tro.zip"
+    operator.run("doctor", "--no-network", "--zip", str(bundle))
+    with zipfile.ZipFile(bundle) as written:
+        assert {"versions.json", "checks.json", "store.json"} <= set(written.namelist())
+        assert json.loads(written.read("store.json"))["rows"]["tickets"] > 0  # counted through SQLCipher
 
 
 def test_the_installed_cli_registers_to_the_labs_kamailio(operator: Operator, tmp_path: Path) -> None:
