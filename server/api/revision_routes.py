@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -18,12 +18,15 @@ router = APIRouter(prefix="/api/v1")
 
 
 class RestoreRequest(BaseModel):
-    version: int = Field(ge=2, description="the revision whose overwrite is undone")
-    field: str = Field(min_length=1, max_length=64)
+    version: int = Field(ge=2, le=2_147_483_647, description="the revision whose overwrite is undone")
+    field: str = Field(pattern=r"^[a-z_]{1,64}$", description="a ticket field, e.g. content")
+
+
+TicketId = Annotated[str, Path(max_length=36)]
 
 
 @router.get("/tickets/{ticket_id}/revisions")
-def ticket_revisions(ticket_id: str, who: Supervisor, session: Db) -> dict[str, Any]:
+def ticket_revisions(ticket_id: TicketId, who: Supervisor, session: Db) -> dict[str, Any]:
     with session.begin():
         ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id))
         if ticket is None:
@@ -56,7 +59,7 @@ def ticket_revisions(ticket_id: str, who: Supervisor, session: Db) -> dict[str, 
 
 
 @router.post("/tickets/{ticket_id}/restore")
-def restore_field(ticket_id: str, body: RestoreRequest, who: Supervisor, session: Db) -> dict[str, Any]:
+def restore_field(ticket_id: TicketId, body: RestoreRequest, who: Supervisor, session: Db) -> dict[str, Any]:
     now = datetime.now(UTC)
     feed = PendingChanges()
     actor = tickets.Actor(who.username, who.role.rank, who.client_id or "may-chu")
