@@ -1,6 +1,6 @@
 """The desk's phone against a PBX on another host: registered from the route's address, calls both ways,
 and registered again by itself when the desk's address changes mid-shift; a neighbour on a host of its own
-is not believed, cannot end the citizen's call and cannot flood the desk.
+is not believed and cannot end the citizen's call (its flood of INVITEs: tests/telephony/test_trust.py).
 
 The PBX (Kamailio) and the citizens and callee (sipp) run in a network namespace of their own at
 198.18.110.2; the desk, in this namespace, reaches it through a veth link from 198.18.110.1.
@@ -23,7 +23,6 @@ from sqlalchemy import select
 from desktop.domain.codes import CallOutcome
 from desktop.services.phone_codes import CallbackKind
 from desktop.store import models
-from desktop.telephony import AgentPolicy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "telephony"))
 from lab_tools import lab_tool_missing
@@ -218,7 +217,7 @@ OFFER_FROM_INTRUDER = (
 )
 
 
-def test_a_neighbour_on_another_host_is_not_believed_cannot_end_a_call_and_cannot_flood_the_desk(
+def test_a_neighbour_on_another_host_is_not_believed_and_cannot_end_a_citizens_call(
     qtbot, make_desk, remote_kamailio, pbx_host, intruder_host, sipp, store
 ):
     desk = make_desk(remote_kamailio, user="1001", record=False)
@@ -262,19 +261,6 @@ def test_a_neighbour_on_another_host_is_not_believed_cannot_end_a_call_and_canno
     time.sleep(0.5)
     assert desk.phone.active_call is not None  # the citizen is still on the line
 
-    heard = send_from(
-        intruder_host,
-        target,
-        intruder_request(
-            intruder_host,
-            target,
-            "INVITE",
-            extra="Content-Type: application/sdp\r\n",
-            body=OFFER_FROM_INTRUDER,
-        ),
-        count=40,
-    )
-    assert sum(line.startswith("SIP/2.0 486") for line in heard) >= 40 - AgentPolicy().max_ringing
     qtbot.keyClick(desk.window, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)
     qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_2)
