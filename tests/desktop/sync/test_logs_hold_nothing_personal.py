@@ -16,6 +16,7 @@ import httpx
 from server_lab import PASSWORD, REPO, Desk, ServerProcess, new_id, ticket
 
 from desktop.logs import log_files
+from desktop.services.import_parse import REQUIRED_COLUMNS
 from protocol import PROTOCOL_VERSION
 
 SECRET_PASSWORD = "Mk-Bi-Mat-123!"
@@ -136,22 +137,7 @@ def provoke_the_desk(data_dir: Path, server: ServerProcess, tmp_path: Path) -> N
     """The desk's own failures: a CSV of absurd rows (the import names the lines), a wrong password,
     then a sync that pushes what was imported."""
     sheet = tmp_path / "phieu.csv"
-    header = [
-        "ma_phieu",
-        "ngay_tiep_nhan",
-        "kenh",
-        "so_dien_thoai",
-        "ho_ten",
-        "loai_yeu_cau",
-        "cap_do",
-        "la_tthc",
-        "don_vi_xu_ly",
-        "trang_thai",
-        "danh_gia",
-        "ly_do_khong_hai_long",
-        "noi_dung",
-        "dia_chi",
-    ]
+    header = [*REQUIRED_COLUMNS, "dia_chi"]  # the import's own columns, and an address
     rows = [
         ["BM-D1", "0001-01-01T05:00:00+07:00", "dien_thoai", PHONES[0], NAME, "hoi_thong_tin", "1", "0", "",
          "dang_xu_ly", "chua_danh_gia", "", CONTENT, ADDRESS],
