@@ -10,8 +10,8 @@ from typing import Any
 from bench import BenchError, Size, data_root, figure, log, percentile
 from bench.dataset import open_bench_store, raw_connection, store_for
 from desktop.domain.clock import VN_TZ
-from desktop.services.dashboard import DashboardService
-from desktop.services.surveys import SurveyService
+from desktop.services.supervisor.dashboard import DashboardService
+from desktop.services.supervisor.surveys import SurveyService
 
 # A day inside the generated data (2020-01 … 2025-10), so today and this month hold real rows.
 NOW = datetime(2025, 10, 20, 14, 0, tzinfo=VN_TZ)

@@ -308,9 +308,11 @@ def csv_for(size: Size) -> Path:
 def import_into(data_dir: Path, csv_path: Path) -> tuple[int, float]:
     """Import the CSV through the desk's importer into a new store; (tickets imported, seconds)."""
     try:
-        from desktop.services.importer import import_tickets_csv
+        from desktop.services.imports.importer import import_tickets_csv
     except ImportError as error:
-        raise BenchError(f"desktop.services.importer.import_tickets_csv is missing: {error}") from error
+        raise BenchError(
+            f"desktop.services.imports.importer.import_tickets_csv is missing: {error}"
+        ) from error
     store = open_bench_store(data_dir)
     try:
         started = time.perf_counter()

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from bench import Size, figure, log, percentile
 from bench.dataset import open_bench_store, raw_connection, store_for
 from desktop.services.access_log import AccessLog
-from desktop.services.caller_history import CallerHistoryService
+from desktop.services.tickets.caller_history import CallerHistoryService
 
 BARE = (
     "SELECT pk, id, code, received_at, phone, citizen_name, channel, request_type, level, unit_code, status,"

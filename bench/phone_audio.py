@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bench import Size, figure, log, percentile
-from desktop.services.phone_audio import PcmRing, RingSink
+from desktop.services.phone.audio import PcmRing, RingSink
 from desktop.telephony.audio import NullSink
 
 FRAME = bytes(320)

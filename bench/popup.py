@@ -58,7 +58,7 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
     from PySide6.QtCore import QObject, Qt
     from PySide6.QtWidgets import QApplication
 
-    from desktop.services.phone_session import PhoneSession, RingingCall
+    from desktop.services.phone.session import PhoneSession, RingingCall
     from desktop.settings import Settings
     from desktop.telephony import (
         AgentPolicy,
@@ -69,9 +69,9 @@ def _measure(data_dir: Path, kamailio: Any, numbers: list[str]) -> tuple[list[fl
         SipAgent,
         TelephonyEvent,
     )
-    from desktop.ui.call_popup import CallPopup
-    from desktop.ui.phone_audio import Ringer
-    from desktop.ui.phone_bridge import PhoneBridge
+    from desktop.ui.phone.audio import Ringer
+    from desktop.ui.phone.bridge import PhoneBridge
+    from desktop.ui.phone.call_popup import CallPopup
 
     app = QApplication.instance() or QApplication([])
     store = open_bench_store(data_dir)

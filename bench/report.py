@@ -20,7 +20,7 @@ from typing import Any
 
 from bench import BenchError, Size, figure, log
 from bench.dataset import open_bench_store, raw_connection, store_for
-from desktop.services.reports import ReportService
+from desktop.services.supervisor.reports import ReportService
 from reports import Period, Report
 from reports.export_docx import write_docx
 from reports.export_xlsx import write_xlsx

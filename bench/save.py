@@ -11,7 +11,7 @@ from typing import Any
 from bench import Size, data_root, figure, log, percentile
 from bench.dataset import Generator, copy_store, open_bench_store, raw_connection, store_for
 from desktop.domain.clock import now_vn
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 
 BARE = (
     "INSERT INTO tickets (id, code, version, received_at, channel, phone, citizen_name, citizen_address,"

@@ -48,7 +48,9 @@ def run_app(data_dir: Path, scratch: Path, run: int) -> tuple[float, int]:
         scratch / f"app-{run}.log",
     )
     if not ready.exists():
-        raise BenchError("the desk exited without writing TONGDAI1022_READY_FILE (desktop/ui/launch.py)")
+        raise BenchError(
+            "the desk exited without writing TONGDAI1022_READY_FILE (desktop/ui/shell/launch.py)"
+        )
     report = json.loads(ready.read_text(encoding="utf-8"))
     return float(report["ready_s"]), int(report["rss_bytes"])
 
@@ -59,8 +61,8 @@ def run_bare(scratch: Path, run: int) -> tuple[float, int]:
 
 
 def run(size: Size, quick: bool) -> Iterator[dict[str, Any]]:
-    if not (REPO / "desktop/ui/launch.py").exists():
-        raise BenchError("desktop/ui/launch.py does not exist yet: there is no desk window to start")
+    if not (REPO / "desktop/ui/shell/launch.py").exists():
+        raise BenchError("desktop/ui/shell/launch.py does not exist yet: there is no desk window to start")
     data_dir = store_for(size)
     runs = 3 if quick else 5
     app: list[tuple[float, int]] = []

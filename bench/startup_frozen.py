@@ -1,7 +1,7 @@
 """`startup_frozen`: the frozen desk (PyInstaller, installer/) beside `python -m desktop`, to a usable window.
 
 Both start in turn on the same store, offscreen, and report through TONGDAI1022_READY_FILE when the
-window shows its first page (desktop/ui/launch.py): seconds from process start and RSS. The frozen
+window shows its first page (desktop/ui/shell/launch.py): seconds from process start and RSS. The frozen
 desk is $TONGDAI1022_FROZEN, else build/installer/dist (installer/build-linux), else /opt/tongdai1022.
 """
 

@@ -21,13 +21,13 @@ from bench import BenchError, Size, figure, log
 from bench.dataset import open_bench_store
 from bench.server_lab import PASSWORD, ServerProcess, cluster, make_template, pg_bin
 from bench.sync_push import _login, _pull_all, _push, tickets
-from desktop.services.importer import import_tickets_csv
+from desktop.services.imports.importer import import_tickets_csv
 from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine
 from desktop.sync.state import read_counts
-from desktop.ui.launch import rss_bytes
+from desktop.ui.shell.launch import rss_bytes
 
 CSV_HEADER = [
     "ma_phieu", "ngay_tiep_nhan", "kenh", "so_dien_thoai", "ho_ten", "loai_yeu_cau", "cap_do", "la_tthc",

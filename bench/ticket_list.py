@@ -10,7 +10,7 @@ from typing import Any
 from bench import Size, figure, log, percentile
 from bench.dataset import open_bench_store, raw_connection, store_for
 from desktop.domain.ticket_step import TicketStep
-from desktop.services.ticket_query import TicketFilter, TicketQuery
+from desktop.services.tickets.query import TicketFilter, TicketQuery
 
 # The page as the list read it before it knew steps: the same columns and join, no step, no calendar.
 COLUMNS = (

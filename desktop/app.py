@@ -246,7 +246,7 @@ def _run_command(args: argparse.Namespace) -> int:
     if problem:
         print(f"tongdai1022: {problem}", file=sys.stderr)
         return 2
-    from desktop.ui.launch import run_desktop
+    from desktop.ui.shell.launch import run_desktop
 
     return run_desktop(data_dir)
 

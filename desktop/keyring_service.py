@@ -1,6 +1,6 @@
 """The desk's one keyring service: which system keyring counts as usable, and the session-only fallback.
 
-The SIP password (services/phone_secrets.py) and the server token and password (sync/credentials.py)
+The SIP password (services/phone/sip_password.py) and the server token and password (sync/credentials.py)
 are thin views on it. Probing the platform's keyring can take a while: `system_backend` is meant for a
 worker thread. Secrets never go to the store, the settings file or the log.
 """

@@ -20,7 +20,7 @@ UPDATE_ROOT_ENV = "TONGDAI1022_UPDATE_ROOT"
 
 
 def main() -> int:
-    from desktop.ui.translations import _lrelease
+    from desktop.ui.shell.translations import _lrelease
 
     if STAGE.exists():
         shutil.rmtree(STAGE)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # without personal data. The desk's form writes them, the server publishes them.
 PUBLICATION_FIELDS: tuple[str, ...] = ("publication", "public_question", "public_answer")
 
-# The ticket as the desktop snapshots it (desktop.services.ticket_rows.SNAPSHOT_FIELDS is this list): dates
+# The ticket as the desktop snapshots it (desktop.services.tickets.rows.SNAPSHOT_FIELDS is this list): dates
 # and datetimes as ISO 8601 strings (datetimes with their offset), codes as in DOMAIN.md.
 TICKET_FIELDS: tuple[str, ...] = (
     "code",

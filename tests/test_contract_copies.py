@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.services.reports import desktop_source
-from desktop.services.ticket_rows import COLUMNS as DESK_TICKET_COLUMNS
+from desktop.services.supervisor.reports import desktop_source
+from desktop.services.tickets.rows import COLUMNS as DESK_TICKET_COLUMNS
 from protocol import TICKET_FIELDS
 from protocol.contract import TEXT_LIMITS
 from server.models import Ticket as ServerTicket

@@ -254,7 +254,7 @@ def check_sound() -> Check:
 
         if QCoreApplication.instance() is None:
             QCoreApplication(sys.argv[:1])
-        from desktop.ui.phone_audio import MediaDevices
+        from desktop.ui.phone.audio import MediaDevices
 
         devices = MediaDevices()
         outputs, inputs, problem = devices.outputs(), devices.inputs(), devices.problem()
@@ -322,8 +322,8 @@ def check_server(settings: Any) -> Check:
 
 def check_sip(settings: Any) -> Check:
     from desktop.keyring_service import system_backend
-    from desktop.services.phone_account import try_registration
-    from desktop.services.phone_secrets import SipPasswordStore
+    from desktop.services.phone.account import try_registration
+    from desktop.services.phone.sip_password import SipPasswordStore
     from desktop.telephony import AgentPolicy, RegistrationState
 
     title = "Tổng đài (SIP)"

@@ -14,7 +14,7 @@ from typing import Any
 from desktop.commands.store_access import open_command_store
 from desktop.domain.phone import InvalidPhoneNumber, display_phone
 from desktop.services.access_log import AccessLog, flush_all
-from desktop.services.caller_history import CallerHistoryService
+from desktop.services.tickets.caller_history import CallerHistoryService
 from desktop.settings import Settings
 
 

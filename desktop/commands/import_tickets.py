@@ -14,7 +14,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from desktop.commands.store_access import open_command_store
-from desktop.services.importer import (
+from desktop.services.imports.importer import (
     ImportAborted,
     ImportFileError,
     ImportReport,

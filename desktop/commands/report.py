@@ -16,7 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from desktop.commands.store_access import open_command_store
-from desktop.services.reports import ReportService
+from desktop.services.supervisor.reports import ReportService
 from desktop.store.engine import DB_FILENAME
 from desktop.store.errors import StoreError
 from reports import Period, Report

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from desktop.domain.codes import CallDirection
-from desktop.services.phone_account import account_from
+from desktop.services.phone.account import account_from
 from desktop.settings import Settings
 from desktop.telephony import (
     AgentPolicy,
@@ -175,7 +175,7 @@ def _password(args: argparse.Namespace, settings: Settings) -> str:
             raise CheckSetupError(f"biến môi trường {args.password_env} chưa được đặt")
         return password
     from desktop.keyring_service import system_backend
-    from desktop.services.phone_secrets import SipPasswordStore
+    from desktop.services.phone.sip_password import SipPasswordStore
 
     kept = SipPasswordStore(system_backend()).get(settings.sip_server, settings.sip_extension)
     if kept is None:

@@ -10,7 +10,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from desktop.services.search_index import FTS_DELETE_SQL, FTS_INSERT_SQL, FTS_OPTIMIZE_SQL, TICKET_BODY_SQL
+from desktop.services.tickets.search_index import (
+    FTS_DELETE_SQL,
+    FTS_INSERT_SQL,
+    FTS_OPTIMIZE_SQL,
+    TICKET_BODY_SQL,
+)
 from desktop.store import cipher
 from desktop.store.local import LocalStore
 from protocol.erasure import ERASED_SUBJECT, REDACTED_TEXT, phone_digest, search_matcher

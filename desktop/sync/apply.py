@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn, to_vn
 from desktop.services.erasure import erase_here
-from desktop.services.ticket_rows import (
+from desktop.services.tickets.rows import (
     BOOKKEEPING,
     delete_pulled,
     find_pulled,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from desktop.domain.clock import now_vn
 from desktop.services.outbox import append_mutation
-from desktop.services.ticket_rows import TicketEdit
+from desktop.services.tickets.rows import TicketEdit
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncConflict

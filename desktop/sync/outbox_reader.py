@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from desktop.services.ticket_rows import SNAPSHOT_FIELDS, ticket_snapshot
+from desktop.services.tickets.rows import SNAPSHOT_FIELDS, ticket_snapshot
 from desktop.store import models
 from desktop.store.sync_models import SyncPush
 from desktop.sync.state import load_state

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import requests
 
 from desktop.domain.clock import VN_TZ
-from desktop.services.dashboard import OperatorPresence, OperatorState, PresenceUnavailable
+from desktop.services.supervisor.dashboard import OperatorPresence, OperatorState, PresenceUnavailable
 from desktop.store.local import DeskIdentity
 from desktop.sync.account import Login
 from desktop.sync.client import LoginRefused, ServerUnreachable, SyncClient, SyncError, error_detail

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from store_keys import open_test_store
 
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 
 

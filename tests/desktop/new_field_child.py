@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import text
 
 from desktop.domain.ticket import TicketDraft
-from desktop.services.importer import import_tickets_csv
-from desktop.services.tickets import TicketService
+from desktop.services.imports.importer import import_tickets_csv
+from desktop.services.tickets.service import TicketService
 from desktop.store.cipher import StoreKey
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page

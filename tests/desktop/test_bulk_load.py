@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from store_keys import open_test_store, store_key_for
 
-from desktop.services.importer import ImportAborted, import_tickets_csv
+from desktop.services.imports.importer import ImportAborted, import_tickets_csv
 from desktop.store import cipher
 from desktop.store.engine import DB_FILENAME
 from desktop.store.local import LocalStore
@@ -129,7 +129,7 @@ KILLED_IMPORT = textwrap.dedent(
 
     engine.BULK_CACHE_KIB = -1024  # a small cache: the load spills its pages into the file early
 
-    from desktop.services.importer import ImportAborted, import_tickets_csv
+    from desktop.services.imports.importer import ImportAborted, import_tickets_csv
 
     sys.path.insert(0, "tests")
     from store_keys import open_test_store

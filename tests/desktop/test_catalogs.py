@@ -7,7 +7,7 @@ import pytest
 from desktop.domain.codes import Level
 from desktop.domain.ticket import TicketDraft
 from desktop.services.catalogs import CatalogService, UnknownUnit
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 
 

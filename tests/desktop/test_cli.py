@@ -17,9 +17,9 @@ from desktop.commands.import_tickets import vn_number
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import CallDirection, CallOutcome
 from desktop.domain.ticket import TicketDraft
-from desktop.services.calls import CallLog
-from desktop.services.importer import import_tickets_csv
-from desktop.services.tickets import TicketService
+from desktop.services.imports.importer import import_tickets_csv
+from desktop.services.phone.calls import CallLog
+from desktop.services.tickets.service import TicketService
 from desktop.settings import HOME_ENV, Settings
 from desktop.store import models
 

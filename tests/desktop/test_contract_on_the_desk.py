@@ -9,7 +9,7 @@ import pytest
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.ticket import TicketDraft, validate_draft
-from desktop.services.importer import ImportAborted, import_tickets_csv
+from desktop.services.imports.importer import ImportAborted, import_tickets_csv
 from desktop.store.local import LocalStore
 
 HEADER = (

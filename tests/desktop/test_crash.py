@@ -22,7 +22,7 @@ WRITER = textwrap.dedent(
     from pathlib import Path
 
     from desktop.domain.ticket import TicketDraft
-    from desktop.services.tickets import TicketService
+    from desktop.services.tickets.service import TicketService
     sys.path.insert(0, "tests")
     from store_keys import open_test_store
 

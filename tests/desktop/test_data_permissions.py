@@ -12,7 +12,7 @@ from pathlib import Path
 from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 
 ROOT = Path(__file__).resolve().parents[2]
 

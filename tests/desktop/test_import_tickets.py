@@ -24,23 +24,23 @@ from desktop.domain.codes import HistoryAction, Level
 from desktop.domain.phone import InvalidPhoneNumber, is_unverified, normalize_phone
 from desktop.domain.text import fold
 from desktop.domain.ticket import TicketDraft
-from desktop.services import importer
 from desktop.services.catalogs import CatalogService
-from desktop.services.import_parse import fast_vn_mobile
-from desktop.services.importer import (
+from desktop.services.imports import importer
+from desktop.services.imports.importer import (
     ImportAborted,
     ImportFileError,
     RowProblem,
     import_tickets_csv,
 )
-from desktop.services.search_index import (
+from desktop.services.imports.parse import fast_vn_mobile
+from desktop.services.tickets.query import TicketFilter, TicketQuery
+from desktop.services.tickets.search_index import (
     FTS_TOKENIZE,
     TICKET_BODY_SQL,
     match_expression,
     searchable_text,
 )
-from desktop.services.ticket_query import TicketFilter, TicketQuery
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from test_cli import tongdai  # the CLI as a user runs it (tests/desktop is on sys.path)
 
-from desktop.services.caller_history import CallerHistoryService
-from desktop.services.importer import import_tickets_csv
+from desktop.services.imports.importer import import_tickets_csv
+from desktop.services.tickets.caller_history import CallerHistoryService
 from desktop.store.local import LocalStore
 
 HEADER = (

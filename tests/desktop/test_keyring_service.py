@@ -7,7 +7,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from memory_keyring import MemoryKeyring
 
-from desktop.services.phone_secrets import SipPasswordStore
+from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.sync.account import Login
 from desktop.sync.credentials import Credentials
 

@@ -16,8 +16,8 @@ from desktop.domain.phone import (
     is_unverified,
     normalize_phone,
 )
-from desktop.services.calls import CallLog
-from desktop.services.phone_session import PhoneSession
+from desktop.services.phone.calls import CallLog
+from desktop.services.phone.session import PhoneSession
 from desktop.store import cipher, models
 from desktop.telephony.events import IncomingCall
 

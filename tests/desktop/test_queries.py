@@ -19,10 +19,10 @@ from desktop.domain.codes import (
 )
 from desktop.domain.phone import InvalidPhoneNumber
 from desktop.domain.ticket import TicketDraft
-from desktop.services.caller_history import CallerHistoryService
-from desktop.services.calls import CallLog
-from desktop.services.ticket_query import TicketFilter, TicketQuery
-from desktop.services.tickets import TicketService
+from desktop.services.phone.calls import CallLog
+from desktop.services.tickets.caller_history import CallerHistoryService
+from desktop.services.tickets.query import TicketFilter, TicketQuery
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 
 START = datetime(2026, 10, 1, 8, 0, tzinfo=VN_TZ)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HOME = ROOT / "desktop" / "services" / "search_index.py"
+HOME = ROOT / "desktop" / "services" / "tickets" / "search_index.py"
 
 
 def test_only_the_search_index_module_names_the_index_table() -> None:

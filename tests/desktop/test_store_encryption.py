@@ -20,7 +20,6 @@ from store_keys import CHEAP_COST, TEST_PASSPHRASE, open_test_store, store_key_f
 from desktop.app import build_parser
 from desktop.domain.ticket import TicketDraft
 from desktop.keyring_service import KeyringService
-from desktop.services.caller_history import CallerHistoryService
 from desktop.services.store_unlock import (
     KEY_INFO_FILENAME,
     PASSPHRASE_ENV,
@@ -29,7 +28,8 @@ from desktop.services.store_unlock import (
     PassphraseNeeded,
     StoreUnlock,
 )
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.caller_history import CallerHistoryService
+from desktop.services.tickets.service import TicketService
 from desktop.store import cipher
 from desktop.store.engine import DB_FILENAME
 from desktop.store.local import LocalStore

@@ -14,7 +14,7 @@ from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.logs import LOG_FILENAME
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 
 ROOT = Path(__file__).resolve().parents[2]
 

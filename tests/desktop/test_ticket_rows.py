@@ -1,4 +1,4 @@
-"""One definition of writing a ticket (`desktop/services/ticket_rows.py`): every column of the ticket
+"""One definition of writing a ticket (`desktop/services/tickets/rows.py`): every column of the ticket
 table is synced or the desk's own bookkeeping, and a new plain field is a change to the few files
 `NEW_FIELD_FILES` names — the form's service, the importer, the sync apply and the outbox reader
 carry it without being edited (shown on a copy of the tree with the field added)."""
@@ -22,14 +22,14 @@ from desktop.domain.codes import (
     TicketStatus,
 )
 from desktop.domain.ticket import TicketDraft, draft_from_stored, stored_fields
-from desktop.services.ticket_rows import BULK_COLUMNS, COLUMNS, LOCAL_COLUMNS, SNAPSHOT_FIELDS
+from desktop.services.tickets.rows import BULK_COLUMNS, COLUMNS, LOCAL_COLUMNS, SNAPSHOT_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = Path("desktop/store/migrations/versions")
 FIELD = "public_note"
 
 # What a new plain (non-searched, free) ticket field touches on the desk, the protocol's list included.
-# The form's widget (desktop/ui/ticket_form.py) is the fifth desk file; a text field also gets its
+# The form's widget (desktop/ui/tickets/form.py) is the fifth desk file; a text field also gets its
 # limit and label in protocol/contract.py, and the server its column and migration (server/models.py,
 # a server migration): docs/ARCHITECTURE.md counts them.
 NEW_FIELD_FILES = (
@@ -63,7 +63,7 @@ def test_only_the_ticket_rows_module_writes_ticket_rows() -> None:
         for path in (ROOT / "desktop").rglob("*.py")
         if "migrations" not in path.parts and _WRITES_TICKETS.search(path.read_text(encoding="utf-8"))
     }
-    assert writers == {"desktop/services/ticket_rows.py", *_OTHER_WRITERS}
+    assert writers == {"desktop/services/tickets/rows.py", *_OTHER_WRITERS}
 
 
 def test_a_stored_ticket_reads_back_as_the_draft_it_was_saved_from() -> None:

@@ -24,8 +24,8 @@ from desktop.domain.codes import (
 from desktop.domain.ticket import TicketDraft, TicketRejected
 from desktop.domain.ticket_code import CODE_PATTERN
 from desktop.services.catalogs import CatalogService
-from desktop.services.ticket_query import TicketFilter, TicketQuery
-from desktop.services.tickets import StaleTicket, TicketService
+from desktop.services.tickets.query import TicketFilter, TicketQuery
+from desktop.services.tickets.service import StaleTicket, TicketService
 from desktop.store.errors import StoreError
 from desktop.store.local import LocalStore
 

@@ -10,9 +10,9 @@ import pytest
 
 from desktop.domain.codes import Channel, RequestType
 from desktop.domain.ticket import TicketDraft
-from desktop.services.phone_codes import AttemptOutcome, Disposition
-from desktop.services.reports import ReportService
-from desktop.services.tickets import TicketService
+from desktop.services.phone.codes import AttemptOutcome, Disposition
+from desktop.services.supervisor.reports import ReportService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from protocol.vocabulary import parse_vocabulary, vocabulary
 from reports import labels

@@ -105,7 +105,7 @@ def test_the_bundle_holds_no_server_code_nor_benches() -> None:
     for name in ("server", "bench", "fastapi", "uvicorn", "psycopg", "psycopg_binary"):
         assert not (internal / name).exists(), name
     content = (OPT / PACKAGE).read_bytes()  # onedir: the executable carries the archive of modules
-    assert b"desktop.app" in content and b"desktop.ui.launch" in content
+    assert b"desktop.app" in content and b"desktop.ui.shell.launch" in content
     for module in (b"server.cli", b"fastapi", b"uvicorn", b"bench.startup"):
         assert module not in content, module
 

@@ -25,11 +25,11 @@ from desktop.domain.codes import (
     TicketStatus,
 )
 from desktop.domain.ticket import TicketDraft
-from desktop.services.calls import CallLog
 from desktop.services.catalogs import CatalogService
-from desktop.services.reports import ReportService
-from desktop.services.surveys import SurveyAnswer, SurveyService
-from desktop.services.tickets import TicketService
+from desktop.services.phone.calls import CallLog
+from desktop.services.supervisor.reports import ReportService
+from desktop.services.supervisor.surveys import SurveyAnswer, SurveyService
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient

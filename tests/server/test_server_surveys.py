@@ -12,8 +12,8 @@ from store_keys import open_test_store
 
 from desktop.domain.codes import DissatisfactionReason
 from desktop.domain.ticket import TicketDraft
-from desktop.services.surveys import SurveyAnswer, SurveyService
-from desktop.services.tickets import TicketService
+from desktop.services.supervisor.surveys import SurveyAnswer, SurveyService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
 from desktop.sync.client import SyncClient

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QMainWindow
 from server_lab import ServerProcess
 from test_server_updates import Admin, installed
 
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.translations import install_translations, remove_translations
-from desktop.ui.update_desk import UpdateDesk
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.shell.translations import install_translations, remove_translations
+from desktop.ui.shell.update_desk import UpdateDesk
 from desktop.updates import Updater
 
 

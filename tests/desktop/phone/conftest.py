@@ -16,17 +16,17 @@ import pytest
 from lab_tools import lab_tool_missing
 from memory_keyring import MemoryKeyring
 
-from desktop.services.phone_secrets import SipPasswordStore
-from desktop.services.phone_session import PhoneSession, RecordingPolicy
-from desktop.services.recording_vault import RecordingKey
+from desktop.services.phone.recording_vault import RecordingKey
+from desktop.services.phone.session import PhoneSession, RecordingPolicy
+from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.telephony import AgentPolicy
-from desktop.ui.main_window import MainWindow
-from desktop.ui.phone_desk import PhoneDesk
-from desktop.ui.services import DeskServices
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.ticket_form import UnsavedChoice
+from desktop.ui.common.services import DeskServices
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.desk import PhoneDesk
+from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.tickets.form import UnsavedChoice
 
 LAB_MODULE = Path(__file__).resolve().parents[2] / "telephony" / "telephony_lab.py"
 TEST_POLICY = AgentPolicy(keepalive_interval=1.0, unregister_timeout=0.5)

@@ -22,11 +22,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop.services.phone_secrets import SipPasswordStore
+from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
-from desktop.ui.phone_audio import CallAudioDevice, MediaDevices, Ringer
-from desktop.ui.sip_settings_dialog import SipSettingsDialog
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.audio import CallAudioDevice, MediaDevices, Ringer
+from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
 
 RATE = 8000
 CALL_TONE_HZ = 440.0

@@ -9,12 +9,12 @@ import pytest
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import CallDirection, CallOutcome, Level, Satisfaction, TicketStatus
 from desktop.domain.ticket import TicketDraft
-from desktop.services.callbacks import CallbackQueue
-from desktop.services.calls import CallLog
-from desktop.services.phone_codes import AttemptOutcome, CallbackKind, CallbackStatus
-from desktop.services.phone_secrets import SipPasswordStore
-from desktop.services.surveys import SurveyAnswer, SurveyService
-from desktop.services.tickets import TicketService
+from desktop.services.phone.callbacks import CallbackQueue
+from desktop.services.phone.calls import CallLog
+from desktop.services.phone.codes import AttemptOutcome, CallbackKind, CallbackStatus
+from desktop.services.phone.sip_password import SipPasswordStore
+from desktop.services.supervisor.surveys import SurveyAnswer, SurveyService
+from desktop.services.tickets.service import TicketService
 
 
 class Clock:

@@ -15,8 +15,8 @@ from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallOutcome
 from desktop.domain.phone import HIDDEN_PHONE
 from desktop.domain.ticket import TicketDraft
-from desktop.services.reports import ReportService
-from desktop.services.tickets import TicketService
+from desktop.services.supervisor.reports import ReportService
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 
 SCENARIOS = Path(__file__).with_name("scenarios")

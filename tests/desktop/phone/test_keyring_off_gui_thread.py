@@ -9,7 +9,7 @@ import threading
 
 from memory_keyring import MemoryKeyring
 
-from desktop.services.phone_secrets import SipPasswordStore
+from desktop.services.phone.sip_password import SipPasswordStore
 
 
 class LockedKeyring(MemoryKeyring):
@@ -61,8 +61,8 @@ def test_a_desk_closed_while_the_keyring_is_locked_starts_no_phone(qtbot, make_d
 
 def test_the_account_dialog_opens_before_a_locked_keyring_answers_then_says_the_password_is_kept(qtbot):
     from desktop.settings import Settings
-    from desktop.ui.sip_settings_dialog import SipSettingsDialog
-    from desktop.ui.tasks import TaskRunner
+    from desktop.ui.common.tasks import TaskRunner
+    from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
 
     keyring = LockedKeyring()
     SipPasswordStore(keyring).set("10.0.0.5", "101", "mat-khau-may-le")  # saved at an earlier session

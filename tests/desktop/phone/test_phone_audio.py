@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEventLoop, QTimer, QUrl
 
-from desktop.services.phone_audio import PcmRing, RingSink, RingSource, TeeSink
-from desktop.services.phone_session import PhoneSession, RecordingPolicy
-from desktop.services.recording_vault import RecordingKey, decrypt_pcm
-from desktop.services.ringtone import RING_RATE, RING_SECONDS, ringtone_path, ringtone_wav
+from desktop.services.phone.audio import PcmRing, RingSink, RingSource, TeeSink
+from desktop.services.phone.recording_vault import RecordingKey, decrypt_pcm
+from desktop.services.phone.ringtone import RING_RATE, RING_SECONDS, ringtone_path, ringtone_wav
+from desktop.services.phone.session import PhoneSession, RecordingPolicy
 from desktop.settings import Settings
 from desktop.telephony.audio import MemorySink
 from desktop.telephony.events import CallDirection, IncomingCall
-from desktop.ui.phone_audio import CallAudioDevice, MediaDevices, Ringer, SoundDevice, choose
-from desktop.ui.sip_settings_dialog import SipSettingsDialog
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.translations import install_translations, remove_translations
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.audio import CallAudioDevice, MediaDevices, Ringer, SoundDevice, choose
+from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
+from desktop.ui.shell.translations import install_translations, remove_translations
 
 from .conftest import MemoryKeyring
 
@@ -256,7 +256,7 @@ def test_a_listed_device_that_cannot_be_opened_is_named_in_the_problem(qtbot, vi
 
 def test_the_settings_dialog_offers_the_listed_devices_and_saves_the_choice(qtbot, vietnamese):
     settings = Settings(operator="kiem.thu", phone_ring_device="builtin-out")
-    from desktop.services.phone_secrets import SipPasswordStore
+    from desktop.services.phone.sip_password import SipPasswordStore
 
     keyring = MemoryKeyring()
     dialog = SipSettingsDialog(
@@ -285,7 +285,7 @@ def test_the_settings_dialog_offers_the_listed_devices_and_saves_the_choice(qtbo
 
 
 def test_with_no_sound_device_the_settings_dialog_says_so_in_vietnamese(qtbot, vietnamese):
-    from desktop.services.phone_secrets import SipPasswordStore
+    from desktop.services.phone.sip_password import SipPasswordStore
 
     settings = Settings(operator="kiem.thu", phone_audio_output="usb-headset-out")
     dialog = SipSettingsDialog(settings, SipPasswordStore(MemoryKeyring()), TaskRunner(), devices=NO_DEVICES)

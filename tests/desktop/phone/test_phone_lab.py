@@ -14,11 +14,11 @@ from sqlalchemy import select
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome, Level, Satisfaction, TicketStatus
 from desktop.domain.ticket import TicketDraft
-from desktop.services.calls import CallLog
-from desktop.services.phone_codes import AttemptOutcome, CallbackKind, CallbackStatus, Disposition
-from desktop.services.phone_recordings import recording_of, wrap_up_of
-from desktop.services.recording_vault import RecordingKey, decrypted_wav
-from desktop.services.tickets import TicketService
+from desktop.services.phone.calls import CallLog
+from desktop.services.phone.codes import AttemptOutcome, CallbackKind, CallbackStatus, Disposition
+from desktop.services.phone.recording_vault import RecordingKey, decrypted_wav
+from desktop.services.phone.recordings import recording_of, wrap_up_of
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.telephony.g711 import decode
 from desktop.telephony.rtp import parse_rtp

@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from desktop.domain.codes import CallOutcome
-from desktop.services.phone_codes import CallbackKind
+from desktop.services.phone.codes import CallbackKind
 from desktop.store import models
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "telephony"))

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.services.phone_account import account_from
+from desktop.services.phone.account import account_from
 from desktop.settings import Settings
 from desktop.telephony.srtp import SrtpMode
-from desktop.ui.sip_settings_dialog import SipSettingsDialog
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.translations import install_translations, remove_translations
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
+from desktop.ui.shell.translations import install_translations, remove_translations
 
 from .conftest import TEST_POLICY, MemoryKeyring
 from .test_phone_lab import registered
@@ -44,7 +44,7 @@ def vietnamese(qapp):  # type: ignore[no-untyped-def]
 def test_the_dialog_offers_the_three_choices_in_vietnamese_and_saves_the_one_taken(
     qtbot: Any, vietnamese: None, tmp_path: Path
 ) -> None:
-    from desktop.services.phone_secrets import SipPasswordStore
+    from desktop.services.phone.sip_password import SipPasswordStore
 
     settings = Settings(operator="kiem.thu", sip_server="10.0.0.5", sip_extension="1005")
     dialog = SipSettingsDialog(settings, SipPasswordStore(MemoryKeyring()), TaskRunner(), TEST_POLICY)

@@ -12,14 +12,14 @@ import pytest
 from memory_keyring import MemoryKeyring
 
 from desktop.domain.codes import CallDirection
-from desktop.services.phone_session import PhoneSession, RecordingPolicy
-from desktop.services.recording_vault import (
+from desktop.services.phone.recording_vault import (
     EncryptedRecorder,
     RecordingError,
     RecordingKey,
     decrypt_pcm,
     decrypted_wav,
 )
+from desktop.services.phone.session import PhoneSession, RecordingPolicy
 from desktop.telephony import IncomingCall
 
 VOICE = bytes(range(256)) * 200  # 51,200 bytes: three whole sealed chunks and a partial one
@@ -134,13 +134,13 @@ def test_a_sealed_file_left_by_a_crashed_call_is_deleted_at_the_next_purge(store
 def test_the_desk_takes_the_recording_key_from_its_keyring_without_blocking_the_window(
     qtbot, store, tmp_path, monkeypatch
 ):
-    import desktop.services.phone_secrets as phone_secrets
+    import desktop.services.phone.sip_password as phone_secrets
     from desktop.settings import Settings
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.phone_desk import install_phone
-    from desktop.ui.services import DeskServices
-    from desktop.ui.tasks import TaskRunner
-    from desktop.ui.ticket_form import UnsavedChoice
+    from desktop.ui.common.services import DeskServices
+    from desktop.ui.common.tasks import TaskRunner
+    from desktop.ui.phone.desk import install_phone
+    from desktop.ui.shell.main_window import MainWindow
+    from desktop.ui.tickets.form import UnsavedChoice
 
     keyring = MemoryKeyring()
     monkeypatch.setattr(
@@ -171,8 +171,8 @@ def test_a_plain_wav_recorded_by_an_older_version_is_sealed_at_the_next_purge(st
     from datetime import datetime
 
     from desktop.domain.clock import VN_TZ
-    from desktop.services.calls import CallLog
-    from desktop.services.phone_recordings import recording_of, register_recording
+    from desktop.services.phone.calls import CallLog
+    from desktop.services.phone.recordings import recording_of, register_recording
 
     now = datetime(2026, 5, 31, 12, 0, tzinfo=VN_TZ)
     key = RecordingKey(MemoryKeyring()).get_or_create()

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import CallDirection
-from desktop.services.calls import CallLog
-from desktop.services.phone_recordings import recording_of, register_recording
-from desktop.services.phone_session import PhoneSession, RecordingPolicy
+from desktop.services.phone.calls import CallLog
+from desktop.services.phone.recordings import recording_of, register_recording
+from desktop.services.phone.session import PhoneSession, RecordingPolicy
 
 
 def test_recordings_older_than_the_retention_period_are_deleted_and_newer_ones_kept(store, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.services.phone_secrets import SipPasswordStore
+from desktop.services.phone.sip_password import SipPasswordStore
 
 from .conftest import MemoryKeyring
 from .test_sip_settings import dialog_for

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.services.phone_secrets import SERVICE, SipPasswordStore
+from desktop.services.phone.sip_password import SERVICE, SipPasswordStore
 from desktop.settings import Settings
-from desktop.ui.phone_audio import MediaDevices
-from desktop.ui.sip_settings_dialog import SipSettingsDialog
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.translations import install_translations, remove_translations
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.audio import MediaDevices
+from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
+from desktop.ui.shell.translations import install_translations, remove_translations
 
 from .conftest import TEST_POLICY, MemoryKeyring
 from .test_callback_queue import FailKeyring

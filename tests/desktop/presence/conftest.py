@@ -20,20 +20,20 @@ from phone.conftest import TEST_POLICY
 from phone.conftest import MemoryKeyring as PhoneKeyring
 from sync.conftest import MemoryKeyring
 
-from desktop.services.phone_secrets import SipPasswordStore
-from desktop.services.phone_session import PhoneSession, RecordingPolicy
+from desktop.services.phone.session import PhoneSession, RecordingPolicy
+from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.sync.account import Login
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, sign_in
-from desktop.ui.main_window import MainWindow
-from desktop.ui.phone_desk import PhoneDesk
-from desktop.ui.presence_desk import PresenceDesk, install_presence
-from desktop.ui.services import DeskServices
-from desktop.ui.sync_desk import SyncDesk
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.ticket_form import UnsavedChoice
+from desktop.ui.common.services import DeskServices
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.desk import PhoneDesk
+from desktop.ui.phone.presence_desk import PresenceDesk, install_presence
+from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.sync.desk import SyncDesk
+from desktop.ui.tickets.form import UnsavedChoice
 
 # the other suites' labs as they are: the server's (PostgreSQL, uvicorn), the phone's (Kamailio, sipp)
 postgres, template, server = (

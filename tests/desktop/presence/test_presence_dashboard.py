@@ -14,8 +14,8 @@ from desktop.store.local import DeskIdentity
 from desktop.sync.account import Login
 from desktop.sync.credentials import Credentials
 from desktop.sync.presence import PresenceClient, PresencePublisher, ServerLink
-from desktop.ui.dashboard_view import REFRESH_MS
-from desktop.ui.translations import install_translations, remove_translations
+from desktop.ui.shell.translations import install_translations, remove_translations
+from desktop.ui.supervisor.dashboard import REFRESH_MS
 from protocol import PresenceState, PresenceUpdate
 
 WITHIN_REFRESH_MS = REFRESH_MS + 2000  # one refresh period, plus the PUT and the GET themselves

@@ -18,9 +18,9 @@ from desktop.domain.codes import (
     TicketStatus,
 )
 from desktop.domain.ticket import TicketDraft
-from desktop.services.calls import CallLog
 from desktop.services.catalogs import CatalogService
-from desktop.services.tickets import TicketService
+from desktop.services.phone.calls import CallLog
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 
 NOW = datetime(2021, 12, 5, 9, 0, tzinfo=VN_TZ)

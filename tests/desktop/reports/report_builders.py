@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.services.importer import import_tickets_csv
+from desktop.services.imports.importer import import_tickets_csv
 from desktop.store.local import LocalStore
 
 HEADER = [

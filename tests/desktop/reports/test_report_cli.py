@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop.app import main
-from desktop.services.reports import ReportService
+from desktop.services.supervisor.reports import ReportService
 from desktop.settings import HOME_ENV
 from desktop.store.local import LocalStore
 

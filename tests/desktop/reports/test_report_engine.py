@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from desktop.services.reports import ReportService, desktop_source
+from desktop.services.supervisor.reports import ReportService, desktop_source
 from desktop.store.local import LocalStore
 from reports import Period, build_report
 from reports.period import parse_day

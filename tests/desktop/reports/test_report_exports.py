@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop.services.reports import ReportService
+from desktop.services.supervisor.reports import ReportService
 from desktop.store.local import LocalStore
 from reports import Report
 from reports.export_docx import write_docx

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import event
 
-from desktop.services.reports import ReportService
+from desktop.services.supervisor.reports import ReportService
 from desktop.store.local import LocalStore
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bench.report_pg import server_source
 from bench.server_lab import cluster, pg_bin
-from desktop.services.reports import ReportService
+from desktop.services.supervisor.reports import ReportService
 from desktop.store import models as desk
 from desktop.store.local import LocalStore
 from reports import Period, build_report

@@ -10,7 +10,7 @@ import pytest
 from report_builders import REASONS, TYPES, Row, import_rows, seed_number, spread
 from store_keys import open_test_store
 
-from desktop.services.reports import ReportService
+from desktop.services.supervisor.reports import ReportService
 from desktop.store.local import LocalStore
 
 # Table 1 (2020-2021), copied from the seed as it is printed: unit, total, resolved, in progress, levels 1-4,

@@ -10,7 +10,7 @@ import pytest
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import Satisfaction, TicketStatus
 from desktop.domain.ticket import Ticket, TicketDraft
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 
 

@@ -17,15 +17,15 @@ from desktop.domain.codes import (
     Satisfaction,
     TicketStatus,
 )
-from desktop.services.calls import CallLog
-from desktop.services.dashboard import (
+from desktop.services.phone.calls import CallLog
+from desktop.services.supervisor.dashboard import (
     DashboardService,
     NoPresenceServer,
     OverdueUnit,
     PresenceUnavailable,
     add_months,
 )
-from desktop.services.surveys import SurveyAnswer, SurveyService
+from desktop.services.supervisor.surveys import SurveyAnswer, SurveyService
 from desktop.store.local import LocalStore
 
 
@@ -218,7 +218,7 @@ def test_without_a_server_presence_says_so() -> None:
 
 def test_working_days_late_agrees_with_the_calendar_day_by_day(store: LocalStore) -> None:
     from desktop.services.catalogs import CatalogService
-    from desktop.services.dashboard import working_days_late
+    from desktop.services.supervisor.dashboard import working_days_late
 
     calendar = CatalogService(store).work_calendar()
     assert calendar.holidays and calendar.extra_working_days  # the catalog's own Tết, swapped Saturdays

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import DissatisfactionReason, HistoryAction, Satisfaction, TicketStatus
-from desktop.services.surveys import (
+from desktop.services.supervisor.surveys import (
     NO_ANSWER,
     REASON_KEYS,
     SurveyAnswer,
@@ -18,7 +18,7 @@ from desktop.services.surveys import (
     SurveyRejected,
     SurveyService,
 )
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.survey_models import SurveyAttempt

@@ -20,7 +20,7 @@ def memory_keyring() -> MemoryKeyring:
 
 @pytest.fixture
 def runner(qapp: object) -> Iterator[object]:
-    from desktop.ui.tasks import TaskRunner
+    from desktop.ui.common.tasks import TaskRunner
 
     tasks = TaskRunner()
     yield tasks

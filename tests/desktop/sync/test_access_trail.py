@@ -15,9 +15,9 @@ from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.access_log import AccessLog
-from desktop.services.caller_history import CallerHistoryService
-from desktop.services.ticket_query import TicketFilter, TicketQuery
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.caller_history import CallerHistoryService
+from desktop.services.tickets.query import TicketFilter, TicketQuery
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login

@@ -11,9 +11,9 @@ from store_keys import open_test_store
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import CallDirection
-from desktop.services.calls import CallLog
-from desktop.services.phone_recordings import central_retention_days, recording_of, register_recording
-from desktop.services.phone_session import PhoneSession, RecordingPolicy
+from desktop.services.phone.calls import CallLog
+from desktop.services.phone.recordings import central_retention_days, recording_of, register_recording
+from desktop.services.phone.session import PhoneSession, RecordingPolicy
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient

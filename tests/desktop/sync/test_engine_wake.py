@@ -12,9 +12,9 @@ from store_keys import open_test_store
 
 from desktop.domain.codes import CallDirection
 from desktop.domain.ticket import TicketDraft
-from desktop.services.calls import CallLog
 from desktop.services.outbox import append_mutation
-from desktop.services.tickets import TicketService
+from desktop.services.phone.calls import CallLog
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login

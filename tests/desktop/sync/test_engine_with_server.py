@@ -13,7 +13,7 @@ from sqlalchemy import text
 from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.client import ServerUnreachable, SyncClient
 from desktop.sync.credentials import Credentials, Login

@@ -18,10 +18,10 @@ from store_keys import open_test_store, store_key_for
 from desktop.domain.clock import VN_TZ, now_vn
 from desktop.domain.ticket import TicketDraft
 from desktop.services.access_log import AccessLog
-from desktop.services.caller_history import CallerHistoryService
 from desktop.services.erasure import erase_here
-from desktop.services.ticket_query import TicketFilter, TicketQuery
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.caller_history import CallerHistoryService
+from desktop.services.tickets.query import TicketFilter, TicketQuery
+from desktop.services.tickets.service import TicketService
 from desktop.store.engine import backup_copy, writer
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncConflict

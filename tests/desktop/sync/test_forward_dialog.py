@@ -11,13 +11,13 @@ from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
 from desktop.services.catalogs import CatalogService
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine
 from desktop.sync.presence import ServerLink
-from desktop.ui.forward_dialog import ForwardDialog
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.tickets.forward_dialog import ForwardDialog
 
 
 def test_a_synced_ticket_is_forwarded_and_a_second_forward_is_refused_with_the_reason(

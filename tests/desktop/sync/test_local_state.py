@@ -12,10 +12,10 @@ from sqlalchemy import text, update
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import TicketStatus
 from desktop.domain.ticket import TicketDraft
-from desktop.services.importer import import_tickets_csv
-from desktop.services.search_index import match_expression
-from desktop.services.ticket_rows import ticket_snapshot
-from desktop.services.tickets import TicketService
+from desktop.services.imports.importer import import_tickets_csv
+from desktop.services.tickets.rows import ticket_snapshot
+from desktop.services.tickets.search_index import match_expression
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncVersion

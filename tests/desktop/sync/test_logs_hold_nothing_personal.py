@@ -16,7 +16,7 @@ import httpx
 from server_lab import PASSWORD, REPO, Desk, ServerProcess, new_id, ticket
 
 from desktop.logs import log_files
-from desktop.services.import_parse import REQUIRED_COLUMNS
+from desktop.services.imports.parse import REQUIRED_COLUMNS
 from protocol import PROTOCOL_VERSION
 
 SECRET_PASSWORD = "Mk-Bi-Mat-123!"

@@ -11,7 +11,7 @@ from store_keys import open_test_store
 
 from desktop.app import main
 from desktop.domain.ticket import TicketDraft
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.settings import Settings
 
 DRAFT = TicketDraft(content="Hỏi thủ tục cấp lại căn cước", phone="0912 345 678", citizen_name="Lan")

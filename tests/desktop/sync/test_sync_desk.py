@@ -14,10 +14,10 @@ from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.state import read_counts
-from desktop.ui.main_window import MainWindow
-from desktop.ui.services import DeskServices
-from desktop.ui.sync_desk import SyncDesk
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.common.services import DeskServices
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.sync.desk import SyncDesk
 
 DRAFT = TicketDraft(content="Hỏi thủ tục cấp lại căn cước", phone="0912 345 678", citizen_name="Lan")
 

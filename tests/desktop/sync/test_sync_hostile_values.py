@@ -10,7 +10,7 @@ from sqlalchemy import text
 from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.sync.apply import apply_page
 from desktop.sync.state import read_counts
 from protocol import Change

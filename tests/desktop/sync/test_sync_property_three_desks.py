@@ -18,7 +18,7 @@ from sqlalchemy import text
 from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft, TicketRejected
-from desktop.services.tickets import StaleTicket, TicketService
+from desktop.services.tickets.service import StaleTicket, TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.state import read_counts
 from sync.test_sync_scenarios import engine_for, rows, server_tickets  # tests/desktop is on sys.path

@@ -19,14 +19,14 @@ from desktop.domain.clock import now_vn
 from desktop.domain.codes import TicketStatus
 from desktop.domain.ticket import TicketDraft
 from desktop.services.outbox import append_mutation
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.client import ProtocolRefused, ServerUnreachable, SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import Backoff, CycleReport, SyncEngine
 from desktop.sync.state import read_counts
-from desktop.ui.sync_conflicts import SyncConflictView
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.sync.conflicts import SyncConflictView
 
 DRAFT = TicketDraft(content="Hỏi thủ tục cấp lại căn cước", phone="0912 345 678", citizen_name="Lan")
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from desktop.domain.clock import now_vn
 from desktop.domain.ticket import TicketDraft
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.acks import record_results
 from desktop.sync.apply import apply_page
@@ -21,11 +21,11 @@ from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncStatus
 from desktop.sync.outbox_reader import number_new_mutations, read_batch
 from desktop.sync.state import read_counts
-from desktop.ui.sync_conflicts import SyncConflictView
-from desktop.ui.sync_login import SyncLoginDialog
-from desktop.ui.sync_refusals import SyncRefusalsView
-from desktop.ui.sync_status import SyncBridge, SyncStatusPresenter
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.sync.conflicts import SyncConflictView
+from desktop.ui.sync.login import SyncLoginDialog
+from desktop.ui.sync.refusals import SyncRefusalsView
+from desktop.ui.sync.status import SyncBridge, SyncStatusPresenter
 from protocol import Change, FieldOutcome, MutationResult, MutationStatus
 
 DRAFT = TicketDraft(content="Hỏi thủ tục cấp lại căn cước", phone="0912 345 678", citizen_name="Lan")

@@ -11,7 +11,7 @@ from server_lab import PASSWORD, Desk, ServerProcess
 from sqlalchemy import text
 from store_keys import open_test_store
 
-from desktop.services.importer import import_tickets_csv
+from desktop.services.imports.importer import import_tickets_csv
 from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
-from desktop.services.callbacks import CallbackQueue
 from desktop.services.catalogs import CatalogService
-from desktop.services.phone_codes import CallbackKind
-from desktop.services.tickets import TicketService
+from desktop.services.phone.callbacks import CallbackQueue
+from desktop.services.phone.codes import CallbackKind
+from desktop.services.tickets.service import TicketService
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine

@@ -15,12 +15,12 @@ from uitest_support import KNOWN_NAME, KNOWN_PHONE, draft, type_text
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Channel, Level, RequestType, Satisfaction, TicketStatus
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
-from desktop.ui.services import DeskServices
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.ticket_form import UnsavedChoice
-from desktop.ui.translations import install_translations, remove_translations
+from desktop.ui.common.services import DeskServices
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.shell.translations import install_translations, remove_translations
+from desktop.ui.tickets.form import UnsavedChoice
 
 # data_dir and store come from tests/desktop/conftest.py.
 
@@ -93,7 +93,7 @@ def discard_changes(_parent: object) -> UnsavedChoice:
 @pytest.fixture
 def make_window(qtbot, services: DeskServices, data_dir: Path, runner: TaskRunner):  # type: ignore[no-untyped-def]
     """Builds the main window on the test's store and waits until it is usable."""
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.shell.main_window import MainWindow
 
     created = []
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.logs import log_dir
-from desktop.ui.about_dialog import AboutDialog
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.shell.about_dialog import AboutDialog
 
 
 def test_about_names_the_licences_and_folders_and_writes_a_support_bundle(

@@ -12,15 +12,15 @@ from PySide6.QtWidgets import QPlainTextEdit
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Level
 from desktop.domain.ticket import TicketDraft
-from desktop.services.callbacks import CallbackQueue
-from desktop.services.phone_codes import CallbackKind
-from desktop.services.ticket_rows import ticket_snapshot
-from desktop.services.tickets import TicketService
+from desktop.services.phone.callbacks import CallbackQueue
+from desktop.services.phone.codes import CallbackKind
+from desktop.services.tickets.rows import ticket_snapshot
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
-from desktop.ui.callbacks_panel import CallbacksPanel
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.callbacks_panel import CallbacksPanel
 from protocol import Change
 
 SHOTS = Path("build/screenshots/steps")

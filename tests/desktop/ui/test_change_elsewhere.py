@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from uitest_support import draft
 
 from desktop.domain.codes import Satisfaction, TicketStatus
-from desktop.services.surveys import SurveyAnswer, SurveyService
+from desktop.services.supervisor.surveys import SurveyAnswer, SurveyService
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

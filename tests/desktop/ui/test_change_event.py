@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 
 from desktop.changes import ChangeHub, OpChanges, Origin
 from desktop.domain.ticket import TicketDraft
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.settings import Settings
 from desktop.sync.credentials import Credentials
 from desktop.sync.events import AppliedPage
-from desktop.ui.sync_desk import SyncDesk
+from desktop.ui.sync.desk import SyncDesk
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -9,15 +9,15 @@ from uitest_support import draft
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import CallDirection, CallOutcome, Channel, Level, Satisfaction, TicketStatus
-from desktop.services.calls import CallLog
-from desktop.services.dashboard import (
+from desktop.services.phone.calls import CallLog
+from desktop.services.supervisor.dashboard import (
     DashboardService,
     NoPresenceServer,
     OperatorPresence,
     OperatorState,
 )
-from desktop.services.tickets import TicketService
-from desktop.ui.dashboard_view import REFRESH_MS, DashboardView, format_duration, format_pct
+from desktop.services.tickets.service import TicketService
+from desktop.ui.supervisor.dashboard import REFRESH_MS, DashboardView, format_duration, format_pct
 
 NOW = datetime(2024, 3, 20, 9, 0, tzinfo=VN_TZ)
 

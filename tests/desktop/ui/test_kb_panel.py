@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from desktop.domain.kb import KbHit, Procedure, QaEntry
 from desktop.services.kb import ensure_starter_kb
 from desktop.store.local import LocalStore
-from desktop.ui.kb_panel import KbPanel, _Found
-from desktop.ui.services import DeskServices
+from desktop.ui.common.services import DeskServices
+from desktop.ui.kb.panel import KbPanel, _Found
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -227,7 +227,7 @@ def test_loading_state_then_what_was_typed_meanwhile_is_searched(qtbot, type_tex
 def test_the_shortcuts_dialog_lists_the_panel_keys(qtbot, make_window):
     from PySide6.QtGui import QKeySequence
 
-    from desktop.ui.dialogs import ShortcutsDialog
+    from desktop.ui.shell.dialogs import ShortcutsDialog
 
     window = make_window()
     dialog = ShortcutsDialog(window.shortcut_actions(), window)

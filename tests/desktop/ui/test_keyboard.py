@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QApplication
 from uitest_support import draft
 
 from desktop.domain.codes import Publication, Satisfaction, TicketStatus
-from desktop.services.callbacks import CallbackQueue
-from desktop.ui.callbacks_panel import CallbacksPanel
-from desktop.ui.dialogs import ShortcutsDialog
-from desktop.ui.translations import ts_path
-from desktop.ui.widgets import select_data
+from desktop.services.phone.callbacks import CallbackQueue
+from desktop.ui.common.widgets import select_data
+from desktop.ui.phone.callbacks_panel import CallbacksPanel
+from desktop.ui.shell.dialogs import ShortcutsDialog
+from desktop.ui.shell.translations import ts_path
 
 READING_ORDER = [
     "phone",

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile
 
 from desktop.services.store_unlock import KEY_INFO_FILENAME
-from desktop.ui.launch import (
+from desktop.ui.shell.launch import (
     EXIT_ALREADY_OPEN,
     EXIT_STORE_FAILED,
     LOCK_FILENAME,

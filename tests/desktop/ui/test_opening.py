@@ -17,12 +17,12 @@ from store_keys import open_test_store
 from desktop.domain.ticket import TicketDraft
 from desktop.keyring_service import KeyringService
 from desktop.services.store_unlock import PASSPHRASE_ENV, SERVICE
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.cipher import StoreKey
 from desktop.store.engine import alembic_config, current_revision, head_revision
-from desktop.ui.opening import OpeningCancelled, needs_upgrade, open_desk_store, run_with_progress
-from desktop.ui.passphrase_dialog import PassphraseDialog
+from desktop.ui.shell.opening import OpeningCancelled, needs_upgrade, open_desk_store, run_with_progress
+from desktop.ui.shell.passphrase_dialog import PassphraseDialog
 
 NO_KEYRING = KeyringService(SERVICE, None)
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.settings import SETTINGS_FILENAME, Settings
-from desktop.ui.operator_name import OperatorName
+from desktop.ui.shell.operator_name import OperatorName
 
 
 def test_a_desk_signed_in_to_the_server_works_under_the_server_account(data_dir):
@@ -126,6 +126,6 @@ def test_signing_in_while_the_desk_runs_puts_the_account_in_the_status_bar_at_on
 def test_the_sign_in_hook_is_wired_in_the_launch() -> None:
     import inspect
 
-    from desktop.ui import launch
+    from desktop.ui.shell import launch
 
     assert "after_sign_in.append(operator_name.on_signed_in)" in inspect.getsource(launch)

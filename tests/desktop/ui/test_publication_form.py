@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from desktop.domain.codes import Publication
-from desktop.services.ticket_query import TicketFilter, TicketQuery
+from desktop.services.tickets.query import TicketFilter, TicketQuery
 from desktop.store import models
-from desktop.ui.widgets import select_data
+from desktop.ui.common.widgets import select_data
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots" / "published"
@@ -113,8 +113,8 @@ def test_a_resolved_ticket_the_citizen_agreed_to_publish_needs_both_texts(
 def test_choosing_publication_on_an_office_screen_brings_the_texts_into_view(
     qtbot, qapp, type_text, make_window
 ) -> None:  # type: ignore[no-untyped-def]
-    from desktop.ui.style import apply_style
-    from desktop.ui.translations import install_translations, remove_translations
+    from desktop.ui.shell.style import apply_style
+    from desktop.ui.shell.translations import install_translations, remove_translations
 
     sheet, font = qapp.styleSheet(), qapp.font()
     translators = install_translations(qapp)

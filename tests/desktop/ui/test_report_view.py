@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.domain.clock import now_vn
-from desktop.ui.report_view import PRESET_CUSTOM, PRESET_REFORM, column_labels, preset_range
+from desktop.ui.supervisor.report_view import PRESET_CUSTOM, PRESET_REFORM, column_labels, preset_range
 from reports.tables import BUILDERS, Head, Table
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 from uitest_support import KNOWN_NAME, KNOWN_PHONE
 
-from desktop.ui.translations import install_translations, remove_translations
+from desktop.ui.shell.translations import install_translations, remove_translations
 
 SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots" / "sizes"
 SIZES = [(1366, 768), (1920, 1080)]
@@ -23,7 +23,7 @@ TASKBAR = 40  # what Windows' taskbar leaves of the screen's height
 @pytest.fixture
 def vietnamese(qapp):  # type: ignore[no-untyped-def]
     """Vietnamese and the desk's style sheet, as an operator sees the screens."""
-    from desktop.ui.style import apply_style
+    from desktop.ui.shell.style import apply_style
 
     sheet, font = qapp.styleSheet(), qapp.font()
     translators = install_translations(qapp)
@@ -122,10 +122,10 @@ def test_the_procedures_panel_is_photographed(qtbot, vietnamese, type_text, make
 def test_the_side_panel_keeps_its_width_while_the_operator_types(
     qtbot, vietnamese, type_text, make_window, seeded, store, runner, size
 ):
-    from desktop.services.callbacks import CallbackQueue
     from desktop.services.kb import ensure_starter_kb
-    from desktop.services.phone_codes import CallbackKind
-    from desktop.ui.callbacks_panel import CallbacksPanel
+    from desktop.services.phone.callbacks import CallbackQueue
+    from desktop.services.phone.codes import CallbackKind
+    from desktop.ui.phone.callbacks_panel import CallbacksPanel
 
     ensure_starter_kb(store)
     queue = CallbackQueue(store, "kiem.thu")

@@ -10,10 +10,10 @@ from uitest_support import KNOWN_NAME, KNOWN_PHONE, draft
 from desktop.changes import OpChanges, Origin
 from desktop.domain.codes import TicketStatus
 from desktop.services.kb import ensure_starter_kb
-from desktop.services.surveys import SurveyAnswer, SurveyService
+from desktop.services.supervisor.surveys import SurveyAnswer, SurveyService
 from desktop.store.local import LocalStore
-from desktop.ui.kb_panel import RESULT_LIMIT
-from desktop.ui.surveys_view import SurveysView
+from desktop.ui.kb.panel import RESULT_LIMIT
+from desktop.ui.supervisor.surveys_view import SurveysView
 
 
 def test_a_repeat_callers_history_comes_forward_and_their_name_is_filled(

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from desktop.domain.codes import Level
-from desktop.ui.dialogs import ShortcutsDialog
+from desktop.ui.shell.dialogs import ShortcutsDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -12,10 +12,10 @@ from uitest_support import draft
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import DissatisfactionReason, HistoryAction, Satisfaction, TicketStatus
-from desktop.services.surveys import SurveyPolicy, SurveyService
-from desktop.services.tickets import TicketService
+from desktop.services.supervisor.surveys import SurveyPolicy, SurveyService
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
-from desktop.ui.surveys_view import SurveysView
+from desktop.ui.supervisor.surveys_view import SurveysView
 
 
 @pytest.fixture

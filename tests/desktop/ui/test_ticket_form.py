@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import event
 
 from desktop.domain.codes import HistoryAction, Level, TicketStatus
-from desktop.services.ticket_query import TicketFilter, TicketQuery
+from desktop.services.tickets.query import TicketFilter, TicketQuery
 from desktop.store.errors import StoreError
-from desktop.ui.services import DeskServices
-from desktop.ui.ticket_model import COL_CODE
+from desktop.ui.common.services import DeskServices
+from desktop.ui.tickets.model import COL_CODE
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -207,7 +207,7 @@ def test_deadline_follows_level_live(qtbot, type_text, make_window):
 
 
 def test_dirty_guard_cancel_keeps_the_form(qtbot, type_text, make_window, seeded):
-    from desktop.ui.ticket_form import UnsavedChoice
+    from desktop.ui.tickets.form import UnsavedChoice
 
     asked = []
 

@@ -6,8 +6,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from uitest_support import bulk_tickets
 
 from desktop.domain.codes import TicketStatus
-from desktop.services.ticket_query import TicketFilter
-from desktop.ui.ticket_model import COL_NAME, COL_UNIT, TicketTableModel
+from desktop.services.tickets.query import TicketFilter
+from desktop.ui.tickets.model import COL_NAME, COL_UNIT, TicketTableModel
 
 ALT = Qt.KeyboardModifier.AltModifier
 

@@ -13,13 +13,13 @@ from desktop.domain.clock import now_vn
 from desktop.domain.codes import Level, TicketStatus
 from desktop.domain.ticket import TicketDraft
 from desktop.domain.ticket_step import TicketStep
-from desktop.services.callbacks import CallbackQueue
 from desktop.services.catalogs import CatalogService
-from desktop.services.phone_codes import AttemptOutcome, CallbackKind
-from desktop.services.tickets import TicketService
+from desktop.services.phone.callbacks import CallbackQueue
+from desktop.services.phone.codes import AttemptOutcome, CallbackKind
+from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
-from desktop.ui.ticket_model import COL_CODE, COL_STEP, OVERDUE_COLOUR
+from desktop.ui.tickets.model import COL_CODE, COL_STEP, OVERDUE_COLOUR
 from protocol import Change
 
 SHOTS = Path("build/screenshots/steps")

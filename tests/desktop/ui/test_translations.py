@@ -13,7 +13,7 @@ import PySide6
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from desktop.ui.translations import compiled_qm, install_translations, remove_translations, ts_path
+from desktop.ui.shell.translations import compiled_qm, install_translations, remove_translations, ts_path
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -37,7 +37,7 @@ def _messages(path: Path) -> dict[tuple[str, str], ET.Element]:
 
 def test_every_source_string_has_a_finished_vietnamese_translation(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
-    sources = sorted(str(path) for path in (ROOT / "desktop" / "ui").glob("*.py"))
+    sources = sorted(str(path) for path in (ROOT / "desktop" / "ui").rglob("*.py"))
     subprocess.run([*_lupdate(), *sources, "-ts", str(fresh), "-silent"], check=True, timeout=120)
     extracted = _messages(fresh)
     assert len(extracted) > 100, "lupdate found too few strings: is tr() still used?"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import Qt
 
 from desktop.domain.clock import VN_TZ, now_vn, to_vn
-from desktop.services.ticket_query import TicketFilter, TicketQuery
+from desktop.services.tickets.query import TicketFilter, TicketQuery
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -58,7 +58,7 @@ def test_the_list_filter_ends_today_in_vietnam(make_window):
 def test_the_list_and_the_caller_history_show_vietnam_time(qtbot, type_text, make_window, ticket_service):
     from uitest_support import draft
 
-    from desktop.ui.ticket_model import COL_RECEIVED
+    from desktop.ui.tickets.model import COL_RECEIVED
 
     at_1725 = datetime(2026, 3, 8, 17, 25, tzinfo=VN_TZ)
     ticket_service.create(draft(phone="0912 345 678", content="Hỏi lịch tiếp công dân", received_at=at_1725))

@@ -1,0 +1,1 @@
+"""Importing historical tickets from a file: reading, parsing, writing in bulk."""

@@ -1,0 +1,1 @@
+"""The phone's use cases without Qt: the session, call log, callbacks, account, audio, recordings."""

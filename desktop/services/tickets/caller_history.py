@@ -1,0 +1,126 @@
+"""A caller's history by phone number: their tickets and calls, newest first, from indexed lookups."""
+
+from __future__ import annotations
+
+from sqlalchemy import BindParameter, and_, bindparam, case, func, or_, select
+
+from desktop.domain.codes import CallDirection, CallOutcome, TicketStatus
+from desktop.domain.phone import normalize_phone, phone_prefix_digits, phone_search_prefixes
+from desktop.domain.ticket import CallerHistory, CallRow, Citizen
+from desktop.services.access_log import AccessLog
+from desktop.services.tickets.query import TICKET_ROW_COLUMNS, row_to_ticket_row
+from desktop.store import models
+from desktop.store.local import LocalStore
+
+# Built once: on the ring path, building and compiling statements cost more than the SQL itself.
+_PHONE: BindParameter[str] = bindparam("phone")
+_CITIZEN = select(models.Citizen.id, models.Citizen.phone, models.Citizen.name, models.Citizen.address).where(
+    models.Citizen.phone == _PHONE
+)
+_TICKETS = (
+    select(*TICKET_ROW_COLUMNS)
+    .outerjoin(models.Unit, models.Unit.code == models.Ticket.unit_code)
+    .where(models.Ticket.phone == _PHONE)
+    .order_by(models.Ticket.received_at.desc(), models.Ticket.pk.desc())
+    .limit(bindparam("ticket_limit"))
+)
+# Answered from the (phone, received_at, status) index alone, however often the number called.
+_COUNTS = select(
+    func.count(),
+    func.coalesce(func.sum(case((models.Ticket.status == TicketStatus.IN_PROGRESS.value, 1), else_=0)), 0),
+).where(models.Ticket.phone == _PHONE)
+_CALLS = (
+    select(
+        models.Call.id,
+        models.Call.direction,
+        models.Call.phone,
+        models.Call.started_at,
+        models.Call.answered_at,
+        models.Call.ended_at,
+        models.Call.outcome,
+        models.Call.operator,
+        models.Ticket.code,
+    )
+    .outerjoin(models.Ticket, models.Ticket.id == models.Call.ticket_id)
+    .where(models.Call.phone == _PHONE)
+    .order_by(models.Call.started_at.desc())
+    .limit(bindparam("call_limit"))
+)
+
+
+class CallerHistoryService:
+    """Reads only; called on a worker thread by the UI and on the SIP path by the pop-up."""
+
+    def __init__(self, store: LocalStore, access: AccessLog | None = None) -> None:
+        self._store = store
+        self._access = access
+
+    def lookup(
+        self,
+        phone: str,
+        *,
+        ticket_limit: int = 10,
+        call_limit: int = 10,
+        screen: str = "history_panel",
+        reason: str = "search",
+    ) -> CallerHistory:
+        """Raises InvalidPhoneNumber for a number that cannot be normalised. When something was found (and
+        so will be shown), the access log records who looked, from which `screen`, and why."""
+        history = self.read(phone, ticket_limit=ticket_limit, call_limit=call_limit)
+        if self._access is not None and (history.citizen or history.tickets or history.calls):
+            self._access.record("phone", history.phone, screen, reason)
+        return history
+
+    def read(self, phone: str, *, ticket_limit: int = 10, call_limit: int = 10) -> CallerHistory:
+        """The history without a record of the look: for a caller who records it later (the pop-up)."""
+        stored = normalize_phone(phone)
+        parameters = {"phone": stored, "ticket_limit": ticket_limit, "call_limit": call_limit}
+        with self._store.engine.connect() as connection:  # one snapshot for the four reads
+            citizen = connection.execute(_CITIZEN, parameters).first()
+            tickets = [row_to_ticket_row(row) for row in connection.execute(_TICKETS, parameters)]
+            total, open_count = connection.execute(_COUNTS, parameters).one()
+            calls = [
+                CallRow(
+                    id=call_id,
+                    direction=CallDirection(direction),
+                    phone=number,
+                    started_at=started,
+                    answered_at=answered,
+                    ended_at=ended,
+                    outcome=CallOutcome(outcome),
+                    operator=operator,
+                    ticket_code=code,
+                )
+                for (
+                    call_id,
+                    direction,
+                    number,
+                    started,
+                    answered,
+                    ended,
+                    outcome,
+                    operator,
+                    code,
+                ) in connection.execute(_CALLS, parameters)
+            ]
+        return CallerHistory(
+            phone=stored,
+            citizen=Citizen(*citizen) if citizen else None,
+            tickets=tickets,
+            calls=calls,
+            total_tickets=int(total),
+            open_tickets=int(open_count),
+        )
+
+    def callers_starting_with(self, typed: str, limit: int = 8) -> list[Citizen]:
+        """Known callers whose number starts with what has been typed so far (index range scan)."""
+        digits = phone_prefix_digits(typed)
+        if digits is None or len(digits) < 2:
+            return []
+        ranges = [
+            and_(models.Citizen.phone >= low, models.Citizen.phone < low[:-1] + chr(ord(low[-1]) + 1))
+            for low in phone_search_prefixes(typed)
+        ]
+        query = select(models.Citizen).where(or_(*ranges)).order_by(models.Citizen.phone).limit(limit)
+        with self._store.sessions() as session:
+            return [Citizen(c.id, c.phone, c.name, c.address) for c in session.scalars(query)]

@@ -1,0 +1,1 @@
+"""The procedures (knowledge base) panel beside the form."""

@@ -1,0 +1,561 @@
+"""The phone inside the desk: wires the SIP agent, bridge, pop-up, in-call bar, wrap-up and callback queue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar
+
+from desktop.domain.phone import display_phone, is_hidden, try_normalize_phone
+from desktop.domain.ticket import Ticket
+from desktop.services.phone.account import account_from
+from desktop.services.phone.callbacks import CallbackItem
+from desktop.services.phone.codes import Disposition
+from desktop.services.phone.session import FinishedCall, PhoneSession, RingingCall
+from desktop.services.phone.sip_password import SipPasswordStore
+from desktop.settings import Settings
+from desktop.telephony import (
+    AgentPolicy,
+    CallHoldChanged,
+    CallState,
+    CallStateChanged,
+    RegistrationChanged,
+    SipAccount,
+    SipAgent,
+    TelephonyEvent,
+)
+from desktop.telephony.addressing import RouteWatch
+from desktop.telephony.dialog import AudioFactory
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.audio import CallAudioDevice, DeviceProvider, MediaDevices, Ringer
+from desktop.ui.phone.bridge import PhoneBridge
+from desktop.ui.phone.call_controls import CallControls
+from desktop.ui.phone.call_popup import CallPopup
+from desktop.ui.phone.call_wrapup import WrapUpDialog
+from desktop.ui.phone.callbacks_panel import CallbacksPanel
+from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
+from desktop.ui.phone.status import show_registration
+
+PURGE_EVERY_MS = 6 * 60 * 60 * 1000
+log = logging.getLogger(__name__)
+
+
+class Agent(Protocol):
+    """The part of SipAgent the desk uses."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def answer(self, call_id: str) -> None: ...
+    def reject(self, call_id: str, code: int = 486) -> None: ...
+    def dial(self, number: str) -> str: ...
+    def hangup(self, call_id: str) -> None: ...
+    def send_dtmf(self, call_id: str, digits: str) -> None: ...
+    def hold(self, call_id: str) -> None: ...
+    def resume(self, call_id: str) -> None: ...
+
+
+AgentFactory = Callable[[SipAccount, Callable[[TelephonyEvent], None], AudioFactory], Agent]
+
+
+class PhoneDesk(QObject):
+    """Owns the agent's lifecycle; every SIP call goes through the task runner, never on the GUI thread."""
+
+    def __init__(
+        self,
+        window: Any,  # MainWindow: form, side_tabs, sip_label, statusBar(), menuBar()
+        session: PhoneSession,
+        settings: Settings,
+        passwords: SipPasswordStore,
+        runner: TaskRunner,
+        *,
+        agent_factory: AgentFactory | None = None,
+        policy: AgentPolicy | None = None,
+        save_settings: Callable[[Settings], None] | None = None,
+        devices: DeviceProvider | None = None,
+        route_check_seconds: float = 5.0,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.settings = settings
+        self.passwords = passwords
+        self._runner = runner
+        self._policy = policy or AgentPolicy()
+        self._agent_factory = agent_factory or self._default_agent
+        self._save_settings = save_settings or (lambda _s: None)
+        self.agent: Agent | None = None
+        self.registration: RegistrationChanged | None = None
+        self.active_call: str | None = None
+        self._tickets_by_log: dict[str, str] = {}
+        self._ringing: dict[str, RingingCall] = {}
+        # each connected call's SRTP suite ("" plain): its ANSWERED event may come before the bar is set up
+        self._encryption: dict[str, str] = {}
+        self.last_finished: FinishedCall | None = None
+        self.wrap_up_dialog: WrapUpDialog | None = None
+
+        self.bridge = PhoneBridge(session, self)
+        session_errors = self.bridge.report_error
+        self._session_error = session_errors
+        self.devices = devices or MediaDevices()
+        self.audio = CallAudioDevice(settings, self.devices, self)
+        self.ringer = Ringer(settings, self.devices, parent=self)
+        session.use_sound_device(self.audio.sink, self.audio.source)
+        self.popup = CallPopup(window)
+        self.controls = CallControls(window)
+        status: QStatusBar = window.statusBar()
+        status.addWidget(self.controls)
+        self.callbacks = CallbacksPanel(session.callbacks, runner, window)
+        window.side_tabs.addTab(self.callbacks, self.tr("Callbacks"))
+        self._build_actions()
+        self._connect()
+        self._secret: str | None = None
+        self._start_generation = 0
+        self._route_watch: RouteWatch | None = None
+        self._route_check_running = False
+        self._route_timer = QTimer(self)
+        self._route_timer.setInterval(int(route_check_seconds * 1000))
+        self._route_timer.timeout.connect(self.on_route_timer_timeout)
+        self._route_timer.start()
+        self.show_registration()
+
+    # -- construction --------------------------------------------------------------------------
+    def _default_agent(
+        self, account: SipAccount, listener: Callable[[TelephonyEvent], None], audio: AudioFactory
+    ) -> Agent:
+        return SipAgent(account, listener, self._policy, audio)
+
+    def _action(self, name: str, text: str, keys: list[str], slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.window.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.settings_action = self._action(
+            "sipSettingsAction", self.tr("Switchboard &account…"), ["F8"], self.open_settings
+        )
+        self.dial_action = self._action(
+            "dialAction", self.tr("&Call the ticket's number"), ["Ctrl+Shift+D"], self.dial_from_focus
+        )
+        self.dial_action.setStatusTip(
+            self.tr("Calls the number of the ticket in the list, the history or the form, wherever you are")
+        )
+        self.list_dial_action = QAction(self.tr("Call this number (Ctrl+Shift+D)"), self.window.table)
+        self.list_dial_action.setObjectName("listDialAction")  # no shortcut of its own: dial_action's
+        self.list_dial_action.triggered.connect(self.dial_from_list)
+        self.window.table.addAction(self.list_dial_action)
+        self.window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.hangup_action = self._action("hangupAction", self.tr("&Hang up"), ["F12"], self.controls.hang_up)
+        self.hold_action = self._action(
+            "holdAction", self.tr("H&old / resume"), ["F11"], self.controls.toggle_hold
+        )
+        self.callbacks_action = self._action(
+            "callbacksAction", self.tr("Call&backs"), ["Ctrl+B"], self.focus_callbacks
+        )
+        phone_keys = [self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action]
+        self.window.extra_shortcut_actions.extend([*phone_keys, self.settings_action])  # listed by F1
+        menu = QMenu(self.tr("&Phone"), self.window)
+        menu.setObjectName("phoneMenu")
+        self.window.add_desk_menu(menu)
+        menu.addActions([self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action])
+        menu.addSeparator()
+        menu.addAction(self.settings_action)
+
+    def _connect(self) -> None:
+        queued = Qt.ConnectionType.QueuedConnection
+        self.bridge.call_ringing.connect(self.on_bridge_call_ringing, queued)
+        self.bridge.call_state_changed.connect(self.on_bridge_call_state_changed, queued)
+        self.bridge.call_finished.connect(self.on_bridge_call_finished, queued)
+        self.bridge.registration_changed.connect(self.on_bridge_registration_changed, queued)
+        self.bridge.phone_error.connect(self.on_bridge_phone_error, queued)
+        self.bridge.hold_changed.connect(self.on_bridge_hold_changed, queued)
+        self.popup.answer_requested.connect(self.answer)
+        self.popup.reject_requested.connect(self.reject)
+        self.controls.hangup_requested.connect(self.hang_up)
+        self.controls.mute_toggled.connect(self.set_muted)
+        self.controls.digit_pressed.connect(self.send_digit)
+        self.controls.hold_toggled.connect(self.set_hold)
+        self.callbacks.call_requested.connect(self.call_back)
+        self.window.history.call_requested.connect(self.call_requested)
+        self.window.form.ticket_saved.connect(self.on_form_ticket_saved)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def busy(self) -> bool:
+        """A call ringing or on: nothing that restarts the desk may happen now."""
+        return self.active_call is not None or bool(self._ringing)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.settings.sip_server.strip() and self.settings.sip_extension.strip())
+
+    def start(self, password: str | None = None) -> None:
+        """Starts the agent on a worker thread when the account is set; the saved password is read from the
+        keyring on a worker too (a slow or locked keyring never freezes the window)."""
+        self._start_generation += 1
+        if not self.configured:
+            self.show_registration()
+            return
+        if password:
+            self._start_with(password)
+            return
+        generation = self._start_generation
+        server, extension = self.settings.sip_server, self.settings.sip_extension
+        self._runner.run(
+            lambda: self.passwords.get(server, extension),
+            lambda secret: self._on_password_read(generation, secret),
+            lambda _error: self._on_password_read(generation, None),
+        )
+
+    def _on_password_read(self, generation: int, secret: object) -> None:
+        if generation != self._start_generation:
+            return  # stopped or started again meanwhile
+        if not isinstance(secret, str) or not secret:
+            self.show_registration()  # no saved password: the account dialog asks for one
+            return
+        self._start_with(secret)
+
+    def _start_with(self, secret: str) -> None:
+        try:
+            account = account_from(self.settings, secret)
+        except ValueError as error:  # a hand-edited settings file: say so, the desk goes on without phone
+            self._on_start_failed(error)
+            return
+        agent = self._agent_factory(account, self.bridge, self.session.audio_for)
+        self.agent = agent
+        self._secret = secret
+        self._route_watch = (
+            None if self.settings.sip_local_ip.strip() else RouteWatch(*account.next_hop, account.local_host)
+        )
+        self.registration = None
+        self.show_registration()
+        self._runner.run(agent.start, lambda _r: None, self._on_start_failed)
+        self.callbacks.reload()
+
+    def on_route_timer_timeout(self) -> None:
+        """Every few seconds: has the route to the PBX moved to another local address? (off the GUI thread)"""
+        watch = self._route_watch
+        if watch is None or self.agent is None or self._route_check_running:
+            return
+        self._route_check_running = True
+        self._runner.run(watch.check, self._on_route_checked, self._on_route_check_failed)
+
+    def _on_route_checked(self, new_address: str | None) -> None:
+        self._route_check_running = False
+        if new_address is None or self.agent is None:
+            return
+        if self.active_call is not None or self._ringing:
+            # A call in progress keeps its dialog; the desk moves when it ends (the next check sees it).
+            assert self._route_watch is not None
+            self._route_watch.current = ""
+            return
+        log.info("local address towards the switchboard changed: re-registering from it")
+        self.window.statusBar().showMessage(
+            self.tr("The network changed: registering again with the switchboard from the new address…"), 8000
+        )
+        self.restart(self._secret)
+
+    def _on_route_check_failed(self, _error: BaseException) -> None:
+        self._route_check_running = False
+
+    def stop(self) -> None:
+        """Stops the agent (bounded: < 2 s) and flushes the call log; called when the desk closes."""
+        self._route_timer.stop()
+        self._start_generation += 1  # a keyring read still running starts nothing
+        agent, self.agent = self.agent, None
+        if agent is not None:
+            agent.stop()
+        self.ringer.stop()
+        self.audio.stop_call()
+        self.session.flush()
+
+    def restart(self, password: str | None = None) -> None:
+        agent, self.agent = self.agent, None
+        if agent is not None:
+            self._runner.run(agent.stop, lambda _r: self.start(password), lambda _e: self.start(password))
+        else:
+            self.start(password)
+
+    def _on_start_failed(self, error: BaseException) -> None:
+        self.window.sip_label.setText(self.tr("Switchboard: cannot start (%1)").replace("%1", str(error)))
+        self.window.sip_label.setToolTip(
+            self.tr("The local SIP port is taken or the server name is wrong. Check the account (F8).")
+        )
+
+    def show_registration(self) -> str:
+        return show_registration(self.window.sip_label, self.registration, self.configured)
+
+    # -- calls ---------------------------------------------------------------------------------
+    def answer(self, sip_call_id: str) -> None:
+        agent = self.agent
+        ringing = self._ringing.get(sip_call_id)
+        if agent is None or ringing is None:
+            return
+        self._runner.run(
+            lambda: agent.answer(sip_call_id),
+            lambda _r: self._on_answered(ringing),
+            lambda error: self._on_call_failed(sip_call_id, error),
+        )
+
+    def _on_answered(self, ringing: RingingCall) -> None:
+        self._close_popup(ringing.sip_call_id)
+        self.active_call = ringing.sip_call_id
+        history = ringing.history
+        name = history.citizen.name if history and history.citizen else ""
+        self.controls.start(ringing.sip_call_id, f"{ringing.local_number} {name}".strip(), connected=True)
+        if ringing.sip_call_id in self._encryption:
+            self.controls.set_encryption(self._encryption[ringing.sip_call_id])
+        self._start_audio()
+        form = self.window.form
+        phone = "" if is_hidden(ringing.number) else ringing.local_number  # withheld: the operator asks
+        form.run_when_clean(lambda: form.new_call_ticket(phone, name, ringing.log_id))
+        self.window.raise_()
+        self.window.activateWindow()  # the operator types the ticket next
+
+    def reject(self, sip_call_id: str) -> None:
+        agent = self.agent
+        self._close_popup(sip_call_id)
+        if agent is not None:
+            self._runner.run(
+                lambda: agent.reject(sip_call_id, 486),
+                lambda _r: None,
+                lambda error: self._on_call_failed(sip_call_id, error),
+            )
+
+    def _on_call_failed(self, sip_call_id: str, error: BaseException) -> None:
+        self._close_popup(sip_call_id)
+        self.window.statusBar().showMessage(
+            self.tr("The call is no longer there (the caller hung up?): %1").replace("%1", str(error)), 8000
+        )
+
+    def _close_popup(self, sip_call_id: str) -> None:
+        self.popup.close_call(sip_call_id)
+        if not self.popup.isVisible():
+            self.ringer.stop()
+
+    def _start_audio(self) -> None:
+        """GUI thread, once the call is connected: the headset opens (or the bar says there is none)."""
+        self.controls.set_audio_problem(self.audio.start_call())
+
+    def hang_up(self, sip_call_id: str) -> None:
+        agent = self.agent
+        if agent is not None:
+            self._runner.run(lambda: agent.hangup(sip_call_id), lambda _r: None, lambda _e: None)
+
+    def set_muted(self, sip_call_id: str, muted: bool) -> None:
+        self.session.set_muted(sip_call_id, muted)
+
+    def set_hold(self, sip_call_id: str, hold: bool) -> None:
+        """Hold or resume (a re-INVITE); the bar waits for `CallHoldChanged`, or is put back on failure."""
+        agent = self.agent
+        if agent is None:
+            return
+        request = agent.hold if hold else agent.resume
+        self._runner.run(
+            lambda: request(sip_call_id),
+            lambda _r: None,
+            lambda error: self._on_hold_failed(sip_call_id, error),
+        )
+
+    def _on_hold_failed(self, sip_call_id: str, error: BaseException) -> None:
+        if self.controls.sip_call_id == sip_call_id:
+            self.controls.set_hold(self.controls.local_hold, self.controls.remote_hold)
+        self.window.statusBar().showMessage(self.tr("Hold did not work: %1").replace("%1", str(error)), 8000)
+
+    def on_bridge_hold_changed(self, event: CallHoldChanged) -> None:
+        if self.controls.sip_call_id != event.call_id:
+            return
+        refused = self.controls.hold_pending and self.controls.local_hold == event.local_hold
+        self.controls.set_hold(event.local_hold, event.remote_hold)
+        if refused:
+            self.window.statusBar().showMessage(
+                self.tr("The switchboard did not accept hold or resume; the call is as it was."), 8000
+            )
+
+    def send_digit(self, sip_call_id: str, digit: str) -> None:
+        agent = self.agent
+        if agent is not None:
+            self._runner.run(lambda: agent.send_dtmf(sip_call_id, digit), lambda _r: None, lambda _e: None)
+
+    def dial(self, number: str, *, ticket_id: str | None = None, callback_id: str | None = None) -> bool:
+        """Click-to-call (ticket, history, queue, surveys): logged and linked; False when it cannot dial."""
+        agent = self.agent
+        stored = try_normalize_phone(number)
+        if agent is None or stored is None or self.active_call is not None:
+            self.window.statusBar().showMessage(self._why_no_dial(agent, stored), 8000)
+            return False
+        dialled = "0" + stored[3:] if stored.startswith("+84") else stored
+        session = self.session
+        self._runner.run(
+            lambda: session.dial(agent, dialled, callback_id=callback_id, ticket_id=ticket_id),
+            lambda call: self._on_dialled(call.sip_call_id, display_phone(stored)),
+            lambda error: self.window.statusBar().showMessage(
+                self.tr("Could not call: %1").replace("%1", str(error)), 8000
+            ),
+        )
+        return True
+
+    def _why_no_dial(self, agent: Agent | None, stored: str | None) -> str:
+        if agent is None:
+            return self.tr("The phone is not connected to the switchboard (see the status bar).")
+        if stored is None:
+            return self.tr("This is not a phone number that can be called.")
+        return self.tr("Finish the current call first.")
+
+    def _on_dialled(self, sip_call_id: str, shown: str) -> None:
+        self.active_call = sip_call_id
+        self.controls.start(sip_call_id, shown, connected=False)
+
+    def dial_from_form(self) -> None:
+        form = self.window.form
+        ticket = form.ticket
+        self.dial(form.phone_edit.text(), ticket_id=ticket.id if ticket else None)
+
+    def dial_from_list(self) -> bool:
+        """The selected row of the ticket list (its context menu, or Ctrl+Shift+D while it has focus)."""
+        table = self.window.table
+        row = table.model().row_at(table.currentIndex().row()) if table.currentIndex().isValid() else None
+        if row is None:
+            self.window.statusBar().showMessage(self.tr("Select a ticket in the list first."), 5000)
+            return False
+        return self.dial(row.phone, ticket_id=row.id)
+
+    def dial_from_focus(self) -> None:
+        """Ctrl+Shift+D: the number of whatever the operator is looking at (history panel, else the form)."""
+        focus = QApplication.focusWidget()
+        history = self.window.history
+        if focus is not None and history.isAncestorOf(focus) and history.current is not None:
+            history.request_call()
+        elif focus is self.window.table:
+            self.dial_from_list()
+        else:
+            self.dial_from_form()
+
+    def call_requested(self, phone: str, ticket_id: str | None = None) -> None:
+        """Slot for other screens' `call_requested(phone, ticket_id)` (surveys, history)."""
+        self.dial(phone, ticket_id=ticket_id or None)
+
+    def call_back(self, item: CallbackItem) -> None:
+        self.dial(item.phone, ticket_id=item.ticket_id, callback_id=item.id)
+
+    def focus_callbacks(self) -> None:
+        self.window.side_tabs.setCurrentWidget(self.callbacks)
+        self.callbacks.reload()
+        self.callbacks.view.setFocus()
+
+    def open_settings(self) -> None:
+        dialog = SipSettingsDialog(
+            self.settings, self.passwords, self._runner, self._policy, self.window, devices=self.devices
+        )
+        if dialog.exec():
+            self._save_settings(self.settings)
+            self.session.recordings.enabled = self.settings.phone_record_calls
+            self.restart(dialog.session_password)
+
+    # -- slots ---------------------------------------------------------------------------------
+    def on_bridge_call_ringing(self, ringing: RingingCall) -> None:
+        self._ringing[ringing.sip_call_id] = ringing
+        self.popup.show_call(ringing)
+        self.popup.set_audible(self.ringer.ring())
+
+    def on_bridge_call_state_changed(self, event: CallStateChanged) -> None:
+        if event.state is CallState.ANSWERED:
+            self._encryption[event.call_id] = event.srtp_suite
+        if event.call_id == self.active_call and event.state is CallState.ANSWERED:
+            self.controls.set_connected(True)
+            self.controls.set_encryption(event.srtp_suite)
+            if not self.audio.active:
+                self._start_audio()
+
+    def on_bridge_call_finished(self, finished: FinishedCall) -> None:
+        self._ringing.pop(finished.sip_call_id, None)
+        self._encryption.pop(finished.sip_call_id, None)
+        self._close_popup(finished.sip_call_id)
+        self.controls.stop(finished.sip_call_id)
+        if self.active_call == finished.sip_call_id:
+            self.active_call = None
+            self.audio.stop_call()
+        self.last_finished = finished
+        if finished.answered:
+            saved = finished.log_id in self._tickets_by_log
+            proposed = Disposition.TICKET_CREATED if saved else Disposition.INFORMATION_GIVEN
+            dialog = WrapUpDialog(finished, proposed, self.window)
+            dialog.chosen.connect(self.on_wrap_up_chosen)
+            self.wrap_up_dialog = dialog
+            dialog.show()
+            dialog.activateWindow()
+        self._runner.run(self._wait_for_writes, lambda _none: self.callbacks.reload())
+
+    def _wait_for_writes(self) -> None:
+        """Worker thread: the queue is read once the call's own writes (a missed call) are done."""
+        self.session.flush(5.0)
+
+    def on_wrap_up_chosen(self, finished: FinishedCall, disposition: Disposition) -> None:
+        self.session.wrap_up(finished, disposition)
+        self.window.statusBar().showMessage(
+            self.tr("Call recorded as: %1").replace("%1", disposition.label), 5000
+        )
+
+    def on_bridge_registration_changed(self, event: RegistrationChanged) -> None:
+        self.registration = event
+        self.show_registration()
+
+    def on_bridge_phone_error(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 10000)
+
+    def on_form_ticket_saved(self, ticket: Ticket) -> None:
+        log_id = ticket.draft.call_id
+        if log_id and log_id not in self._tickets_by_log:
+            self._tickets_by_log[log_id] = ticket.id
+            self.session.link_ticket(log_id, ticket.id)
+
+
+def install_phone(
+    window: QMainWindow, store: Any, settings: Settings, data_dir: Any, runner: TaskRunner
+) -> PhoneDesk:
+    """The hook of launch.py: builds the session and the phone desk, starts the agent when configured."""
+    from pathlib import Path
+
+    from desktop.services.phone.recording_vault import RecordingKey
+    from desktop.services.phone.session import RecordingPolicy
+    from desktop.services.phone.sip_password import default_backend
+
+    recordings = RecordingPolicy(
+        enabled=settings.phone_record_calls,
+        folder=Path(data_dir) / "recordings",
+    )
+    holder: dict[str, PhoneDesk] = {}
+    session = PhoneSession(
+        store,
+        getattr(window, "operator", settings.operator),  # the desk's shared name: renamed live
+        recordings=recordings,
+        on_error=lambda message: holder["desk"].bridge.report_error(message) if "desk" in holder else None,
+    )
+    desk = PhoneDesk(
+        window,
+        session,
+        settings,
+        SipPasswordStore(default_backend()),
+        runner,
+        save_settings=lambda s: s.save(Path(data_dir)),
+    )
+    holder["desk"] = desk
+    desk.start()
+    purge = QTimer(window)  # at start and every few hours: old recordings and a crashed call's WAV go
+    purge.setInterval(PURGE_EVERY_MS)
+    purge.timeout.connect(lambda: runner.run(session.purge_recordings, lambda _n: None, lambda _e: None))
+    purge.start()
+    runner.run(session.purge_recordings, lambda _n: None, lambda _e: None)
+
+    def keep_key(key: bytes) -> None:
+        recordings.key = key
+
+    # the recording key comes from the keyring on a worker too (a locked keyring never freezes the window)
+    runner.run(lambda: RecordingKey(default_backend(), store).get_or_create(), keep_key, lambda _e: None)
+    return desk

@@ -1,0 +1,150 @@
+"""This desk's state on the server for the supervisors: the phone's events → the presence publisher.
+
+Listens to the phone desk's bridge signals (after the phone desk's own slots) and its wrap-up dialog,
+never calls into the phone; the publisher sends on its own thread. The dashboard of this desk reads
+everyone's state through `ServerPresence` with the same server and user as the sync.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+
+from desktop.sync.desk_activity import DeskActivity
+from desktop.ui.common.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.services.supervisor.dashboard import OperatorPresence, SupervisorServices
+    from desktop.sync.presence import PresencePublisher, ServerLink, ServerPresence
+    from desktop.ui.phone.desk import PhoneDesk
+    from desktop.ui.sync.desk import SyncDesk
+
+log = logging.getLogger(__name__)
+
+START_DELAY_MS = 3000
+
+
+class PresenceDesk(QObject):
+    """Keeps `activity` from the phone's events and hands each new state to the publisher (once built)."""
+
+    def __init__(self, phone: PhoneDesk, parent: QObject | None = None) -> None:
+        super().__init__(parent or phone)
+        self.phone = phone
+        self.publisher: PresencePublisher | None = None
+        self.stopped = False
+        self.activity = DeskActivity()
+        queued = Qt.ConnectionType.QueuedConnection
+        bridge = phone.bridge
+        bridge.registration_changed.connect(self.on_bridge_registration_changed, queued)
+        bridge.call_state_changed.connect(self.on_bridge_call_state_changed, queued)
+        bridge.call_finished.connect(self.on_bridge_call_finished, queued)
+        if phone.registration is not None:
+            self.activity.registration(phone.registration.state.value)
+
+    def start(self, publisher: PresencePublisher) -> None:
+        if self.stopped:
+            return  # the desk closed before the publisher was built
+        self.publisher = publisher
+        self._publish()
+        publisher.start()
+
+    def stop(self) -> None:
+        """Bounded (about 2 s): the server hears "offline" when it answers in time."""
+        self.stopped = True
+        publisher, self.publisher = self.publisher, None
+        if publisher is not None:
+            publisher.stop()
+
+    def _publish(self) -> None:
+        if self.publisher is not None:
+            state, detail = self.activity.state
+            self.publisher.set_state(state, detail)
+
+    # -- slots (GUI thread, after the phone desk's own) -------------------------------------------
+    def on_bridge_registration_changed(self, event: Any) -> None:
+        self.activity.registration(event.state.value)
+        self._publish()
+
+    def on_bridge_call_state_changed(self, event: Any) -> None:
+        from desktop.domain.codes import CallDirection
+        from desktop.telephony import CallState
+
+        outbound_dialled = event.direction is CallDirection.OUTBOUND and event.state is CallState.DIALING
+        if event.state is CallState.ANSWERED or outbound_dialled:
+            self.activity.call_started(event.call_id)
+            self._publish()
+
+    def on_bridge_call_finished(self, finished: Any) -> None:
+        self.activity.call_ended(finished.sip_call_id)
+        dialog = self.phone.wrap_up_dialog
+        if finished.answered and dialog is not None and dialog.finished_call is finished:
+            self.activity.wrap_up_started()
+            dialog.finished.connect(self.on_wrap_up_dialog_finished)
+        self._publish()
+
+    def on_wrap_up_dialog_finished(self, _result: int) -> None:
+        self.activity.wrap_up_done()
+        self._publish()
+
+
+class SyncServerPresence:
+    """The dashboard's PresenceSource on a desk with the sync: built on the first read (a worker thread),
+    so the HTTP client and protocol models never load while the desk opens."""
+
+    def __init__(self, sync: SyncDesk, stale_after: float | None = None) -> None:
+        self._sync = sync
+        self._stale_after = stale_after
+        self._source: ServerPresence | None = None
+
+    def operators(self) -> list[OperatorPresence]:
+        if self._source is None:
+            from desktop.sync.presence import STALE_AFTER_S, ServerPresence
+
+            stale = STALE_AFTER_S if self._stale_after is None else self._stale_after
+            self._source = ServerPresence(presence_link(self._sync), stale_after=stale)
+        return self._source.operators()
+
+
+def presence_link(sync: SyncDesk) -> ServerLink:
+    """A link to the sync's server as the sync's user (read anew at each call), with its own client."""
+    from desktop.sync.presence import PresenceClient, ServerLink
+    from desktop.ui.sync.desk import tls_policy
+
+    return ServerLink(
+        lambda: sync.login,
+        lambda: sync.credentials,
+        sync.store.identity,
+        lambda url: PresenceClient(url, policy=tls_policy(sync.settings)),
+    )
+
+
+def install_presence(
+    phone: PhoneDesk,
+    sync: SyncDesk,
+    supervisor: SupervisorServices | None,
+    runner: TaskRunner,
+    *,
+    heartbeat: float | None = None,
+    stale_after: float | None = None,
+    delay_ms: int = START_DELAY_MS,
+) -> PresenceDesk:
+    """The hook of launch.py: this desk publishes its state (publisher built on a worker a little after
+    the desk opened, not to slow its opening); its dashboard reads everyone's through the sync's server."""
+    desk = PresenceDesk(phone)
+    if supervisor is not None:
+        supervisor.presence = SyncServerPresence(sync, stale_after)
+
+    def build() -> PresencePublisher:
+        """Worker thread: imports the HTTP client and the protocol models."""
+        from desktop.sync.presence import HEARTBEAT_S, PresencePublisher
+
+        return PresencePublisher(presence_link(sync), heartbeat=heartbeat or HEARTBEAT_S)
+
+    def start() -> None:
+        if not desk.stopped:
+            runner.run(build, desk.start, lambda error: log.warning("Presence not started: %s", error))
+
+    QTimer.singleShot(delay_ms, desk, start)
+    return desk

@@ -1,0 +1,399 @@
+"""The supervisor's dashboard: today's and this month's figures, overdue work, operators, trends."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.clock import shown_vn
+from desktop.domain.codes import Channel, Level, RequestType
+from desktop.services.supervisor.dashboard import (
+    DashboardCounts,
+    OperatorPresence,
+    OperatorState,
+    PeriodCounts,
+    PresenceSource,
+    PresenceUnavailable,
+    Trends,
+)
+from desktop.ui.common.tasks import TaskRunner, default_runner
+from desktop.ui.supervisor.chart import Series, TrendChart
+
+REFRESH_MS = 5000
+TRENDS_EVERY = 12  # refreshes: the trends change slowly and cost the most
+
+
+class DashboardReader(Protocol):
+    def counts(self, *, with_trends: bool = False) -> DashboardCounts: ...
+
+
+def format_count(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def format_pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}%".replace(".", ",")
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+FIGURES = (
+    "calls_in",
+    "calls_out",
+    "missed",
+    "abandoned",
+    "answer_rate",
+    "handle_time",
+    "tickets",
+    "resolved",
+    "in_progress",
+    "satisfaction",
+    "surveys",
+)
+
+
+def figure_values(period: PeriodCounts) -> dict[str, str]:
+    calls, tickets = period.calls, period.tickets
+    rate = None if calls.answer_rate is None else 100.0 * calls.answer_rate
+    return {
+        "calls_in": format_count(calls.inbound),
+        "calls_out": format_count(calls.outbound),
+        "missed": format_count(calls.missed),
+        "abandoned": format_count(calls.abandoned),
+        "answer_rate": format_pct(rate),
+        "handle_time": format_duration(calls.average_handle_seconds),
+        "tickets": format_count(tickets.total),
+        "resolved": format_count(tickets.resolved),
+        "in_progress": format_count(tickets.in_progress),
+        "satisfaction": format_pct(tickets.satisfaction_pct),
+        "surveys": f"{format_count(period.survey_answers)} / {format_count(period.survey_attempts)}",
+    }
+
+
+class DashboardView(QWidget):
+    """Refreshes itself on a timer while shown; every count is read on a worker thread."""
+
+    refreshed = Signal(object)  # DashboardCounts
+
+    def __init__(
+        self,
+        reader: DashboardReader,
+        presence: PresenceSource,
+        runner: TaskRunner | None = None,
+        interval_ms: int = REFRESH_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboardView")
+        self.setWindowTitle(self.tr("Supervisor dashboard"))
+        self._reader = reader
+        self._presence = presence
+        self._runner = runner or default_runner()
+        self._pending = False
+        self._refreshes = 0
+        self.counts: DashboardCounts | None = None
+        self.presence_error: str | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.refresh)
+        self.close_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+
+        self.updated_label = QLabel(self.tr("Loading…"), self)
+        self.updated_label.setObjectName("dashboardUpdated")
+        self.figures: dict[tuple[str, str], QLabel] = {}
+        today_box = self._figure_box("today", self.tr("Today"))
+        month_box = self._figure_box("month", self.tr("This month"))
+        self.breakdown = self._build_breakdown()
+        self.overdue_table = self._table(
+            "overdueTable",
+            [self.tr("Unit"), self.tr("Overdue"), self.tr("Oldest deadline"), self.tr("Working days late")],
+        )
+        self.operators_table = self._table(
+            "operatorsTable", [self.tr("Operator"), self.tr("State"), self.tr("Since")]
+        )
+        self.operators_message = QLabel(self.tr("Not connected to the server"), self)
+        self.operators_message.setObjectName("presenceMessage")
+        self.operators_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.operators_message.setWordWrap(True)
+        self.operators_stack = QStackedWidget(self)
+        self.operators_stack.addWidget(self.operators_message)
+        self.operators_stack.addWidget(self.operators_table)
+
+        self.daily_chart = TrendChart(self.tr("Tickets and calls per day (30 days)"), "bar", self)
+        self.monthly_chart = TrendChart(self.tr("Tickets and calls per month (12 months)"), "bar", self)
+        self.channel_chart = TrendChart(self.tr("Tickets per channel and month"), "line", self)
+
+        header = QHBoxLayout()
+        title = QLabel(self.tr("Supervisor dashboard"), self)
+        title.setObjectName("panelTitle")
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.updated_label)
+        cards = QVBoxLayout()
+        cards.addWidget(today_box)
+        cards.addWidget(month_box)
+        right = QVBoxLayout()
+        right.addWidget(self._boxed(self.tr("Operators"), self.operators_stack), 1)
+        right.addWidget(self._boxed(self.tr("Overdue tickets per unit"), self.overdue_table), 2)
+        middle = QHBoxLayout()
+        middle.addLayout(cards, 3)
+        middle.addWidget(self._boxed(self.tr("Tickets by channel, type and level"), self.breakdown), 3)
+        middle.addLayout(right, 4)
+        charts = QHBoxLayout()
+        for chart in (self.daily_chart, self.monthly_chart, self.channel_chart):
+            charts.addWidget(chart)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(middle, 3)
+        layout.addLayout(charts, 2)
+        self.resize(1400, 860)
+
+    # -- construction --------------------------------------------------------------------------
+    def _figure_box(self, period: str, title: str) -> QGroupBox:
+        box = QGroupBox(title, self)
+        box.setObjectName(f"{period}Figures")
+        names = {
+            "calls_in": self.tr("Inbound calls"),
+            "calls_out": self.tr("Outbound calls"),
+            "missed": self.tr("Missed"),
+            "abandoned": self.tr("Abandoned while ringing"),
+            "answer_rate": self.tr("Answer rate"),
+            "handle_time": self.tr("Average talk time (min:s)"),
+            "tickets": self.tr("Tickets received"),
+            "resolved": self.tr("Resolved"),
+            "in_progress": self.tr("In progress"),
+            "satisfaction": self.tr("Satisfied (of rated)"),
+            "surveys": self.tr("Surveys answered / attempts"),
+        }
+        grid = QGridLayout(box)
+        for index, key in enumerate(FIGURES):
+            value = QLabel("–", box)
+            value.setObjectName("figureValue")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            font = value.font()
+            font.setBold(True)
+            value.setFont(font)
+            value.setMinimumWidth(QFontMetrics(font).horizontalAdvance("100,00%") + 8)
+            row, column = index % 6, (index // 6) * 2
+            grid.addWidget(QLabel(names[key], box), row, column)
+            grid.addWidget(value, row, column + 1)
+            self.figures[(period, key)] = value
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(2, 1)
+        return box
+
+    def _boxed(self, title: str, content: QWidget) -> QGroupBox:
+        box = QGroupBox(title, self)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(content)
+        return box
+
+    def _table(self, name: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers), self)
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().hide()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(120)  # the name column is never squeezed to a few letters
+        for column in range(1, len(headers)):  # figures keep their whole heading; names elide instead
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setAlternatingRowColors(True)
+        return table
+
+    def _build_breakdown(self) -> QTreeWidget:
+        tree = QTreeWidget(self)
+        tree.setObjectName("breakdownTree")
+        tree.setHeaderLabels([self.tr("Group"), self.tr("Today"), self.tr("This month")])
+        tree.setRootIsDecorated(False)
+        tree.header().setStretchLastSection(False)
+        tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._breakdown_rows: dict[tuple[str, str], QTreeWidgetItem] = {}
+        groups: list[tuple[str, str, list[tuple[str, str]]]] = [
+            ("channel", self.tr("Channel"), [(c.value, c.label) for c in Channel]),
+            ("type", self.tr("Request type"), [(t.value, t.label) for t in RequestType]),
+            ("level", self.tr("Level"), [(str(int(level)), level.label) for level in Level]),
+        ]
+        for group, title, members in groups:
+            parent = QTreeWidgetItem(tree, [title])
+            font = parent.font(0)
+            font.setBold(True)
+            parent.setFont(0, font)
+            for code, label in members:
+                item = QTreeWidgetItem(parent, [label, "–", "–"])
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
+                self._breakdown_rows[(group, code)] = item
+        tree.expandAll()
+        return tree
+
+    # -- refreshing ----------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.timer.stop()
+        super().hideEvent(event)
+
+    def start(self) -> None:
+        if not self.timer.isActive():
+            self.timer.start()
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Starts one background read unless one is already running."""
+        if self._pending:
+            return
+        self._pending = True
+        with_trends = self._refreshes % TRENDS_EVERY == 0
+        self._refreshes += 1
+        reader, presence = self._reader, self._presence
+
+        def read() -> tuple[DashboardCounts, list[OperatorPresence] | None, str | None]:
+            """Runs on a worker thread."""
+            counts = reader.counts(with_trends=with_trends)
+            try:
+                return counts, presence.operators(), None
+            except PresenceUnavailable as error:
+                return counts, None, str(error)
+            except Exception as error:  # the server may fail any way: the counts still show
+                return counts, None, str(error)
+
+        self._runner.run(read, self.on_read_done, self.on_read_failed)
+
+    def on_read_done(self, result: tuple[DashboardCounts, list[OperatorPresence] | None, str | None]) -> None:
+        self._pending = False
+        counts, operators, presence_error = result
+        if counts.trends is not None:
+            self._show_trends(counts.trends)
+        elif self.counts is not None:
+            counts = replace(counts, trends=self.counts.trends)  # keep the last trends shown
+        self.counts = counts
+        self._show_period("today", counts.today)
+        self._show_period("month", counts.month)
+        self._show_breakdown(counts)
+        self._show_overdue(counts)
+        self._show_operators(operators, presence_error)
+        self.updated_label.setText(
+            self.tr("Updated at %1").replace("%1", shown_vn(counts.taken_at, "%H:%M:%S"))
+        )
+        self.refreshed.emit(counts)
+
+    def on_read_failed(self, error: BaseException) -> None:
+        self._pending = False
+        self.updated_label.setText(self.tr("Could not read the counts: %1").replace("%1", str(error)))
+
+    # -- showing -------------------------------------------------------------------------------
+    def _show_period(self, period: str, counts: PeriodCounts) -> None:
+        for key, text in figure_values(counts).items():
+            self.figures[(period, key)].setText(text)
+
+    def _show_breakdown(self, counts: DashboardCounts) -> None:
+        for column, period in ((1, counts.today), (2, counts.month)):
+            tickets = period.tickets
+            values = {
+                **{("channel", code): n for code, n in tickets.by_channel.items()},
+                **{("type", code): n for code, n in tickets.by_type.items()},
+                **{("level", str(level)): n for level, n in tickets.by_level.items()},
+            }
+            for key, item in self._breakdown_rows.items():
+                item.setText(column, format_count(values.get(key, 0)))
+
+    def _show_overdue(self, counts: DashboardCounts) -> None:
+        table = self.overdue_table
+        table.setRowCount(len(counts.overdue))
+        for row, unit in enumerate(counts.overdue):
+            cells = [
+                unit.unit_name,
+                format_count(unit.overdue),
+                unit.oldest_deadline.strftime("%d/%m/%Y"),
+                format_count(unit.working_days_late),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                else:
+                    item.setToolTip(text)  # a long unit name elides: the whole name on hover
+                table.setItem(row, column, item)
+
+    def _show_operators(self, operators: list[OperatorPresence] | None, error: str | None) -> None:
+        self.presence_error = error
+        if operators is None:
+            self.operators_message.setText(
+                self.tr("Operators' states are unknown: %1").replace("%1", error or "")
+            )
+            self.operators_stack.setCurrentWidget(self.operators_message)
+            return
+        labels = {
+            OperatorState.REGISTERED: self.tr("Registered"),
+            OperatorState.IDLE: self.tr("Idle"),
+            OperatorState.ON_CALL: self.tr("On a call"),
+            OperatorState.WRAP_UP: self.tr("Wrap-up"),
+            OperatorState.OFFLINE: self.tr("Offline"),
+            OperatorState.LOST: self.tr("Connection lost"),
+        }
+        table = self.operators_table
+        table.setRowCount(len(operators))
+        for row, person in enumerate(operators):
+            since = shown_vn(person.since, "%H:%M:%S") if person.since else ""
+            cells = [person.full_name or person.operator, labels[person.state], since]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(self._operator_tip(person))
+                table.setItem(row, column, item)
+        self.operators_stack.setCurrentWidget(self.operators_table)
+
+    def _operator_tip(self, person: OperatorPresence) -> str:
+        if person.state is OperatorState.LOST:
+            heard = shown_vn(person.since, "%H:%M:%S") if person.since else "–"
+            return (
+                self.tr("%1: no news from this desk since %2 (closed without saying so, or no network)")
+                .replace("%1", person.operator)
+                .replace("%2", heard)
+            )
+        return f"{person.operator}: {person.detail}" if person.detail else person.operator
+
+    def _show_trends(self, trends: Trends) -> None:
+        tickets, calls = self.tr("Tickets"), self.tr("Calls")
+        self.daily_chart.set_data(
+            [day.strftime("%d/%m") for day in trends.days],
+            [Series(tickets, trends.tickets_by_day), Series(calls, trends.calls_by_day)],
+        )
+        months = [month.strftime("%m/%y") for month in trends.months]
+        self.monthly_chart.set_data(
+            months, [Series(tickets, trends.tickets_by_month), Series(calls, trends.calls_by_month)]
+        )
+        self.channel_chart.set_data(
+            months, [Series(Channel(code).label, values) for code, values in trends.channels_by_month.items()]
+        )

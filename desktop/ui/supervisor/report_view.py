@@ -1,0 +1,285 @@
+"""The supervisor's "Báo cáo" screen: a period, the province's tables, and the Excel or Word file."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.clock import now_vn
+from desktop.ui.common.tasks import TaskRunner, default_runner
+from reports import Report
+from reports.export_docx import cell_text
+from reports.files import write_report_file
+from reports.tables import BUILDERS, Percent, Table, all_tables
+
+PRESET_MONTH = "month"
+PRESET_LAST_MONTH = "last_month"
+PRESET_REFORM = "reform"  # the TTHC reform report's period: the 21st to the 20th
+PRESET_YEAR = "year"
+PRESET_CUSTOM = "custom"
+
+
+class ReportReader(Protocol):
+    def report(self, first: date, last: date) -> Report: ...
+
+
+def preset_range(preset: str, today: date) -> tuple[date, date] | None:
+    """The first and last reception day of a preset period around `today`; None for a chosen range."""
+    if preset == PRESET_MONTH:
+        return today.replace(day=1), today
+    if preset == PRESET_LAST_MONTH:
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if preset == PRESET_REFORM:
+        if today.day >= 21:
+            start = today.replace(day=21)
+        else:
+            start = (today.replace(day=1) - timedelta(days=1)).replace(day=21)
+        end = (start.replace(day=1) + timedelta(days=32)).replace(day=20)
+        return start, end
+    if preset == PRESET_YEAR:
+        return today.replace(month=1, day=1), today.replace(month=12, day=31)
+    return None
+
+
+def column_labels(table: Table) -> list[str]:
+    """One label a column, from the table's header rows (merged cells spread over the columns below)."""
+    width = table.width
+    labels: list[list[str]] = [[] for _ in range(width)]
+    taken: dict[tuple[int, int], bool] = {}
+    for row_number, row in enumerate(table.header):
+        column = 0
+        for head in row:
+            while taken.get((row_number, column)):
+                column += 1
+            for extra_row in range(head.rows):
+                for extra_column in range(head.columns):
+                    taken[(row_number + extra_row, column + extra_column)] = True
+            for spanned in range(column, min(width, column + head.columns)):
+                labels[spanned].append(head.text)
+            column += head.columns
+    return [" · ".join(parts) for parts in labels]
+
+
+class ReportView(QWidget):
+    """Reads the report on a worker thread; exports write beside the file's name, then rename."""
+
+    report_shown = Signal(object)  # Report
+    exported = Signal(str)  # the file written
+    export_step = Signal(str)  # from the worker thread: queued onto the GUI thread
+
+    def __init__(
+        self, reader: ReportReader, runner: TaskRunner | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportView")
+        self.setWindowTitle(self.tr("Report"))
+        self._reader = reader
+        self._runner = runner or default_runner()
+        self.report: Report | None = None
+        self.preset_combo = QComboBox(self)
+        self.preset_combo.setObjectName("reportPreset")
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for text, key in (
+            (self.tr("This month"), PRESET_MONTH),
+            (self.tr("Last month"), PRESET_LAST_MONTH),
+            (self.tr("Reform period (21st to 20th)"), PRESET_REFORM),
+            (self.tr("This year"), PRESET_YEAR),
+            (self.tr("Chosen dates"), PRESET_CUSTOM),
+        ):
+            self.preset_combo.addItem(text, key)
+        self.from_date = self._date_edit("reportFrom")
+        self.to_date = self._date_edit("reportTo")
+        self.show_button = QPushButton(self.tr("Show (F5)"), self)
+        self.show_button.setObjectName("reportShow")
+        self.excel_button = QPushButton(self.tr("Export &Excel…"), self)
+        self.word_button = QPushButton(self.tr("Export &Word…"), self)
+        self.status_label = QLabel(self.tr("Choose a period, then Show."), self)
+        self.status_label.setObjectName("reportStatus")
+        self.status_label.setWordWrap(True)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("reportProgress")
+        self.progress.hide()
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("reportTables")
+        for button in (self.excel_button, self.word_button):
+            button.setEnabled(False)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Period"), self))
+        bar.addWidget(self.preset_combo)
+        bar.addWidget(QLabel(self.tr("from"), self))
+        bar.addWidget(self.from_date)
+        bar.addWidget(QLabel(self.tr("to"), self))
+        bar.addWidget(self.to_date)
+        bar.addWidget(self.show_button)
+        bar.addStretch(1)
+        bar.addWidget(self.excel_button)
+        bar.addWidget(self.word_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.tabs, 1)
+
+        self.preset_combo.currentIndexChanged.connect(self.on_preset_combo_changed)
+        self.from_date.dateChanged.connect(self.on_date_edited)
+        self.to_date.dateChanged.connect(self.on_date_edited)
+        self.show_button.clicked.connect(self.show_report)
+        self.excel_button.clicked.connect(lambda: self.ask_export("xlsx"))
+        self.word_button.clicked.connect(lambda: self.ask_export("docx"))
+        self.export_step.connect(self.on_export_step)
+        QShortcut(QKeySequence("F5"), self, self.show_report)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        self.on_preset_combo_changed()
+        self.resize(1100, 680)
+
+    def _date_edit(self, name: str) -> QDateEdit:
+        edit = QDateEdit(self)
+        edit.setObjectName(name)
+        edit.setDisplayFormat("dd/MM/yyyy")
+        edit.setCalendarPopup(True)
+        return edit
+
+    # -- the period ----------------------------------------------------------------------------
+    def period(self) -> tuple[date, date]:
+        return self.from_date.date().toPython(), self.to_date.date().toPython()  # type: ignore[return-value]
+
+    def on_preset_combo_changed(self, _index: int = 0) -> None:
+        found = preset_range(str(self.preset_combo.currentData()), now_vn().date())
+        if found is None:
+            return
+        for edit, day in zip((self.from_date, self.to_date), found, strict=True):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+
+    def on_date_edited(self, _date: QDate) -> None:
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(self.preset_combo.findData(PRESET_CUSTOM))
+        self.preset_combo.blockSignals(False)
+
+    # -- reading -------------------------------------------------------------------------------
+    def show_report(self) -> None:
+        first, last = self.period()
+        if last < first:
+            self.status_label.setText(self.tr("The last day comes before the first: swap them."))
+            return
+        reader = self._reader
+        self.status_label.setText(self.tr("Counting…"))
+        self.show_button.setEnabled(False)
+        self._runner.run(lambda: reader.report(first, last), self.on_report_loaded, self.on_failed)
+
+    def on_report_loaded(self, report: Report) -> None:
+        self.report = report
+        self.show_button.setEnabled(True)
+        current = self.tabs.currentIndex()
+        self.tabs.clear()
+        for table in all_tables(report):
+            self.tabs.addTab(self._grid(table), table.sheet)
+        self.tabs.setCurrentIndex(max(0, current))
+        first, last = self.period()
+        self.status_label.setText(
+            self.tr("%1 tickets received from %2 to %3 (Vietnam time).")
+            .replace("%1", cell_text(report["totals"]["tickets"]))
+            .replace("%2", f"{first:%d/%m/%Y}")
+            .replace("%3", f"{last:%d/%m/%Y}")
+        )
+        for button in (self.excel_button, self.word_button):
+            button.setEnabled(True)
+        self.report_shown.emit(report)
+
+    def _grid(self, table: Table) -> QTableWidget:
+        rows = [*table.body, table.totals]
+        grid = QTableWidget(len(rows), table.width, self)
+        grid.setObjectName(f"reportTable_{table.sheet}")
+        grid.setHorizontalHeaderLabels(column_labels(table))
+        grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        grid.verticalHeader().hide()
+        grid.setWordWrap(False)
+        for row_number, row in enumerate(rows):
+            for column, value in enumerate(row[: table.width]):
+                item = QTableWidgetItem(cell_text(value))
+                if isinstance(value, int | Percent):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                else:
+                    item.setToolTip(cell_text(value))
+                if row_number == len(rows) - 1:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                grid.setItem(row_number, column, item)
+        header = grid.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        if table.width > 2:  # STT, then the unit's (or the line's) name: wide enough, eliding beyond
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+            grid.setColumnWidth(1, 320)
+        grid.verticalHeader().setDefaultSectionSize(grid.fontMetrics().height() + 8)
+        return grid
+
+    def on_failed(self, error: BaseException) -> None:
+        self.show_button.setEnabled(True)
+        self.progress.hide()
+        self.status_label.setText(self.tr("Could not make the report: %1").replace("%1", str(error)))
+
+    # -- exporting -----------------------------------------------------------------------------
+    def ask_export(self, kind: str) -> None:
+        first, last = self.period()
+        suggested = str(Path.home() / f"bao-cao-1022-{first:%Y%m%d}-{last:%Y%m%d}.{kind}")
+        pattern = self.tr("Excel workbook (*.xlsx)") if kind == "xlsx" else self.tr("Word document (*.docx)")
+        chosen, _filter = QFileDialog.getSaveFileName(self, self.tr("Save the report"), suggested, pattern)
+        if chosen:
+            self.export_to(Path(chosen), kind)
+
+    def export_to(self, path: Path, kind: str) -> None:
+        """Writes the shown report to `path` on a worker thread, the progress bar counting its tables."""
+        report = self.report
+        if report is None:
+            return
+        if path.suffix.lower() != f".{kind}":
+            path = path.with_name(f"{path.name}.{kind}")
+        self.progress.setRange(0, len(BUILDERS))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.status_label.setText(self.tr("Writing %1…").replace("%1", str(path)))
+        for button in (self.excel_button, self.word_button):
+            button.setEnabled(False)
+        step = self.export_step.emit
+
+        def write() -> str:
+            """Runs on a worker thread: the file appears whole or not at all."""
+            write_report_file(report, kind, path, step)
+            return str(path)
+
+        self._runner.run(write, self.on_exported, self.on_failed)
+
+    def on_export_step(self, _title: str) -> None:
+        self.progress.setValue(min(self.progress.maximum(), self.progress.value() + 1))
+
+    def on_exported(self, path: str) -> None:
+        self.progress.setValue(self.progress.maximum())
+        self.progress.hide()
+        for button in (self.excel_button, self.word_button):
+            button.setEnabled(True)
+        self.status_label.setText(self.tr("Saved: %1").replace("%1", path))
+        self.exported.emit(path)
