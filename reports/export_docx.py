@@ -20,7 +20,7 @@ from reports import narrative
 from reports.export_xlsx import TITLE, period_line
 from reports.safe_text import printable
 from reports.shape import Report
-from reports.tables import Cell, Head, Percent, Table, all_tables
+from reports.tables import Cell, Head, Measure, Percent, Table, all_tables
 from reports.vn_numbers import vn_int, vn_percent
 
 HEADING = "KẾT QUẢ HOẠT ĐỘNG CỦA TỔNG ĐÀI THÔNG TIN DỊCH VỤ CÔNG 1022"
@@ -43,6 +43,8 @@ def cell_text(value: Cell) -> str:
     """What a table cell shows: `42.778`, `99,73%`, or the text."""
     if isinstance(value, Percent):
         return vn_percent(value.value)
+    if isinstance(value, Measure):
+        return printable(value.text)
     if isinstance(value, int):
         return vn_int(value)
     return printable(value)
@@ -66,8 +68,8 @@ def write_docx(report: Report, path: Path, step: Callable[[str], None] = lambda 
     heading.add_run(HEADING).bold = True
     subtitle = document.add_paragraph(period_line(report))
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for text in (narrative.activity(report), narrative.satisfaction(report)):
-        paragraph = document.add_paragraph(text)
+    for text in (narrative.activity(report), narrative.satisfaction(report), *narrative.on_time(report)):
+        paragraph = document.add_paragraph(printable(text))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
     appendix = document.add_paragraph()

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.safe_text import printable
 from reports.shape import Report
-from reports.tables import Percent, Table, all_tables
+from reports.tables import Measure, Percent, Table, all_tables
 from reports.vn_numbers import vn_percent
 
 # Dots as literal characters, not the viewer's thousands separator: 42.778 on an English Excel too.
@@ -79,6 +79,9 @@ def _draw(sheet: Worksheet, table: Table, report: Report) -> None:
             cell = sheet.cell(row, column)
             if isinstance(value, Percent):
                 _put_text(cell, vn_percent(value.value))
+                cell.alignment = _LIKE_A_NUMBER
+            elif isinstance(value, Measure):
+                _put_text(cell, value.text)
                 cell.alignment = _LIKE_A_NUMBER
             elif isinstance(value, str):
                 _put_text(cell, value)

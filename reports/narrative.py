@@ -6,7 +6,7 @@ from datetime import date
 
 from reports import labels
 from reports.shape import Report, percent
-from reports.vn_numbers import vn_int, vn_percent
+from reports.vn_numbers import vn_decimal, vn_int, vn_percent
 
 
 def _day(iso: str) -> str:
@@ -60,3 +60,33 @@ def satisfaction(report: Report) -> str:
         f"{vn_int(silent)} phiếu người phản ánh không phản hồi về thông tin được cung cấp (chiếm "
         f"{vn_percent(percent(silent, surveyed))})."
     )
+
+
+def on_time(report: Report) -> list[str]:
+    """The units' and the areas' progress (the national index's "xử lý đúng hạn" and "theo địa bàn hành
+    chính"), as the province's notes say it; nothing for a report without forwardings (the desk's)."""
+    if "on_time" not in report or "areas" not in report:
+        return []
+    total = report["on_time"]["total"]
+    answered = total["answered_on_time"] + total["answered_late"]
+    rate = total["on_time_rate"]
+    days = total["median_working_days"]
+    sentences = [
+        f"Trong kỳ, Tổng đài 1022 đã chuyển {vn_int(total['forwarded'])} phản ánh, kiến nghị đến các "
+        f"cơ quan, đơn vị, địa phương xử lý; đã trả lời {vn_int(answered)} phiếu, trong đó đúng hạn "
+        f"{vn_int(total['answered_on_time'])} phiếu, trễ hạn {vn_int(total['answered_late'])} phiếu "
+        + (f"(tỷ lệ phản ánh, kiến nghị xử lý đúng hạn đạt {vn_percent(rate)})" if rate is not None else "")
+        + (f", thời gian xử lý trung vị {vn_decimal(days)} ngày làm việc" if days is not None else "")
+        + f"; còn {vn_int(total['waiting'] + total['overdue_now'])} phản ánh, kiến nghị đang theo dõi "
+        f"kết quả xử lý từ cơ quan, đơn vị, địa phương (trong đó {vn_int(total['overdue_now'])} phiếu "
+        "quá hạn); "
+        f"{vn_int(total['returned'])} phiếu được trả lại do không thuộc thẩm quyền."
+    ]
+    late_units = [row for row in report["on_time"]["units"] if row["overdue_now"] or row["answered_late"]]
+    if late_units:
+        named = ", ".join(
+            f"{row['unit']} ({vn_int(row['answered_late'])} trễ hạn, {vn_int(row['overdue_now'])} quá hạn)"
+            for row in sorted(late_units, key=lambda r: -(r["answered_late"] + r["overdue_now"]))[:5]
+        )
+        sentences.append(f"Các cơ quan, đơn vị, địa phương có phản ánh, kiến nghị trễ hạn, quá hạn: {named}.")
+    return sentences

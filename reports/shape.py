@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 PeriodJson = TypedDict("PeriodJson", {"from": str, "to": str})
 
@@ -49,6 +49,41 @@ class SatisfactionRow(TypedDict):
     khong_phan_hoi: int
 
 
+class OnTimeFigures(TypedDict):
+    """Forwarded tickets against their deadlines (reports.unit_timeliness): "xử lý đúng hạn"."""
+
+    forwarded: int
+    answered_on_time: int
+    answered_late: int
+    overdue_now: int
+    waiting: int
+    returned: int
+    on_time_rate: float | None  # answered on time / answered, in percent; None when nothing was answered
+    median_working_days: float | None
+
+
+class OnTimeRow(OnTimeFigures):
+    unit_code: str
+    unit: str
+
+
+class OnTime(TypedDict):
+    today: str
+    units: list[OnTimeRow]
+    total: OnTimeFigures
+
+
+class AreaRow(OnTimeFigures):
+    """ "Tiến độ xử lý phản ánh, kiến nghị theo địa bàn hành chính": tickets of the citizens of one area
+    received in the period, and the forwardings made in the period of tickets from that area."""
+
+    area_code: str | None
+    area: str
+    tickets: int
+    resolved: int
+    in_progress: int
+
+
 class Report(TypedDict):
     period: PeriodJson
     totals: Totals
@@ -57,6 +92,9 @@ class Report(TypedDict):
     units: list[UnitRow]
     attitude_late: list[AttitudeLateRow]
     satisfaction: list[SatisfactionRow]
+    # Only where forwardings are recorded (the server): the desk holds no forwarding record.
+    on_time: NotRequired[OnTime]
+    areas: NotRequired[list[AreaRow]]
 
 
 def percent(part: int, whole: int) -> float:

@@ -6,10 +6,12 @@ A table is a title, header rows (with merged cells), body rows and a totals row;
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reports import labels
-from reports.shape import Report, percent
+from reports.shape import OnTimeFigures, Report, percent
+from reports.vn_numbers import vn_decimal, vn_percent
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,15 @@ class Percent:
     value: float  # 99.73 means 99,73%
 
 
-Cell = int | Percent | str
+@dataclass(frozen=True)
+class Measure:
+    """A figure that is not a count, already written the province's way (`50%`, `5,5`; `-` for none):
+    drawn right-aligned like a number."""
+
+    text: str
+
+
+Cell = int | Percent | Measure | str
 
 
 @dataclass(frozen=True)
@@ -266,8 +276,99 @@ def calls(report: Report) -> Table:
     )
 
 
+NONE = "-"  # a rate or median of nothing (no answer yet)
+
+
+def _rate(figures: OnTimeFigures) -> Measure:
+    rate = figures["on_time_rate"]
+    return Measure(NONE if rate is None else vn_percent(rate))
+
+
+def _median(figures: OnTimeFigures) -> Measure:
+    days = figures["median_working_days"]
+    return Measure(NONE if days is None else vn_decimal(days))
+
+
+def _on_time_counts(figures: OnTimeFigures) -> list[Cell]:
+    return [
+        figures["forwarded"],
+        figures["answered_on_time"],
+        figures["answered_late"],
+        figures["waiting"],
+        figures["overdue_now"],
+        figures["returned"],
+        _rate(figures),
+        _median(figures),
+    ]
+
+
+_ON_TIME_HEADS = [
+    Head("Số phiếu chuyển xử lý", rows=2),
+    Head("Đã trả lời", columns=2),
+    Head("Đang theo dõi kết quả xử lý", columns=2),
+    Head("Trả lại (không thuộc thẩm quyền)", rows=2),
+    Head("Tỷ lệ xử lý đúng hạn", rows=2),
+    Head("Số ngày làm việc xử lý (trung vị)", rows=2),
+]
+_ON_TIME_SUBHEADS = [Head("Đúng hạn"), Head("Trễ hạn"), Head("Trong hạn"), Head("Quá hạn")]
+
+
+def on_time_by_unit(report: Report) -> Table:
+    """Each unit's forwarded tickets against their deadlines: the index's "xử lý đúng hạn"."""
+    on_time = report["on_time"]
+    body: list[list[Cell]] = [
+        [number, row["unit"], *_on_time_counts(row), ""] for number, row in enumerate(on_time["units"], 1)
+    ]
+    return Table(
+        title="7. Tiến độ xử lý phản ánh, kiến nghị theo cơ quan, đơn vị, địa phương (chuyển trong kỳ)",
+        sheet="7. Xử lý đúng hạn",
+        header=[
+            [Head("STT", rows=2), Head("Đơn vị", rows=2), *_ON_TIME_HEADS, Head("Ghi chú", rows=2)],
+            _ON_TIME_SUBHEADS,
+        ],
+        body=body,
+        totals=["", "Tổng số", *_on_time_counts(on_time["total"]), ""],
+    )
+
+
+def by_area(report: Report) -> Table:
+    """ "Tiến độ xử lý phản ánh, kiến nghị theo địa bàn hành chính": by the citizen's commune or ward."""
+    areas = report["areas"]
+    body: list[list[Cell]] = [
+        [number, row["area"], row["tickets"], row["resolved"], row["in_progress"], *_on_time_counts(row)]
+        for number, row in enumerate(areas, 1)
+    ]
+    counts = [_sum(body, column) for column in range(2, 11)]
+    answered_on_time, answered_late = counts[4], counts[5]
+    answered = answered_on_time + answered_late
+    rate = Measure(vn_percent(percent(answered_on_time, answered)) if answered else NONE)
+    return Table(
+        title="8. Tiến độ xử lý phản ánh, kiến nghị theo địa bàn hành chính (địa chỉ của người phản ánh)",
+        sheet="8. Theo địa bàn",
+        header=[
+            [
+                Head("STT", rows=2),
+                Head("Địa bàn (xã, phường)", rows=2),
+                Head("Số phiếu tiếp nhận", rows=2),
+                Head("Tình hình giải quyết", columns=2),
+                *_ON_TIME_HEADS,
+            ],
+            [Head("Đã xử lý"), Head("Đang xử lý"), *_ON_TIME_SUBHEADS],
+        ],
+        body=body,
+        # A median does not add up over areas: the units' table gives the overall one.
+        totals=["", "Tổng số", *counts, rate, Measure("")],
+    )
+
+
 BUILDERS = (by_unit, by_channel, tthc, attitude_late, satisfaction, calls)
+ON_TIME_BUILDERS = (on_time_by_unit, by_area)  # only for a report that carries forwardings (the server's)
+
+
+def builders_of(report: Report) -> tuple[Callable[[Report], Table], ...]:
+    """The tables `report` has: the province's six, and the on-time ones when it carries them."""
+    return BUILDERS + (ON_TIME_BUILDERS if "on_time" in report and "areas" in report else ())
 
 
 def all_tables(report: Report) -> list[Table]:
-    return [build(report) for build in BUILDERS]
+    return [build(report) for build in builders_of(report)]

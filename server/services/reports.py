@@ -1,10 +1,13 @@
-"""The province's report on the server: the shared engine (`reports`) bound to the server's own tables."""
+"""The province's report on the server: the shared engine (`reports`) bound to the server's own tables,
+with the tables only the server can give (it holds the forwardings): on time per unit and per area."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from reports import (
     CallColumns,
@@ -16,7 +19,10 @@ from reports import (
     build_report,
     report_codes,
 )
+from reports.shape import OnTime
 from server import models
+from server.services.forwarding import work_calendar
+from server.services.unit_timeliness import area_figures, forwarding_facts, unit_figures
 
 HOTLINE_UNIT = "tong-dai-1022"  # the catalog's "Tổng đài 1022", as on the desktop: tickets with no unit
 
@@ -34,9 +40,21 @@ def server_source() -> ReportSource:
     )
 
 
-def report_for(connection: Connection, period: Period) -> Report:
-    """The report of `period` from one snapshot (REPEATABLE READ on PostgreSQL: its three queries agree)."""
+def report_for(connection: Connection, period: Period, today: date | None = None) -> Report:
+    """The report of `period` from one snapshot (REPEATABLE READ on PostgreSQL: its queries agree).
+
+    With `today`, it also carries the on-time tables: the forwardings made in the period against their
+    deadlines, per unit (`on_time`) and per area of the citizen's address (`areas`), overdue as of `today`.
+    """
     if connection.dialect.name == "postgresql":
         connection = connection.execution_options(isolation_level="REPEATABLE READ")
     with connection.begin():
-        return build_report(connection, server_source(), period)
+        report = build_report(connection, server_source(), period)
+        if today is not None:
+            session = Session(bind=connection)
+            calendar = work_calendar(session)
+            facts = forwarding_facts(session, period)
+            figures = unit_figures(session, facts, today, calendar)
+            report["on_time"] = OnTime(today=figures["today"], units=figures["units"], total=figures["total"])
+            report["areas"] = area_figures(session, period, facts, today, calendar)
+        return report
