@@ -4,11 +4,12 @@ a one-line label that never widens its panel."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSize, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QResizeEvent
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QSizePolicy, QToolButton, QWidget
 
 from desktop.domain.text import fold
 
@@ -75,6 +76,21 @@ def code_combo(
     for label, value in items:
         combo.addItem(label, value)
     return combo
+
+
+def combo_edit(combo: QComboBox) -> QLineEdit:
+    """The text field of an editable (searchable) combo."""
+    edit = combo.lineEdit()
+    if edit is None:
+        raise ValueError(f"{combo.objectName() or 'the combo'} is not editable")
+    return edit
+
+
+def python_date(day: QDate) -> date:
+    """A QDate as the date it shows (Qt's own conversion, typed)."""
+    value = day.toPython()
+    assert isinstance(value, date)
+    return value
 
 
 def current_value(combo: QComboBox, kind: Callable[[Any], Any] | None = None) -> Any:

@@ -14,9 +14,9 @@ from typing import Any
 
 def _ca_bundle() -> str | None:
     try:
-        import requests.certs
+        import certifi
 
-        path = Path(requests.certs.where())
+        path = Path(certifi.where())  # what requests.certs.where() returns
     except Exception:
         return None
     return str(path) if path.is_file() else None

@@ -82,7 +82,7 @@ class TrendChart(QWidget):
         line = metrics.height()
         painter.setPen(palette.text().color())
         painter.drawText(QRectF(8, 4, self.width() - 16, line), Qt.AlignmentFlag.AlignLeft, self._title)
-        top = 8 + line
+        top: float = 8 + line
         if len(self._series) > 1:
             top = self._legend(painter, metrics, top)
         peak = nice_ceiling(max((max(s.values, default=0) for s in self._series), default=0))
@@ -145,14 +145,12 @@ class TrendChart(QWidget):
         slot = plot.width() / len(self._labels)
         for index, series in enumerate(self._series):
             colour = PALETTE[index % len(PALETTE)]
-            points = QPolygonF(
-                [
-                    QPointF(plot.left() + slot * (bucket + 0.5), plot.bottom() - plot.height() * value / peak)
-                    for bucket, value in enumerate(series.values)
-                ]
-            )
+            points = [
+                QPointF(plot.left() + slot * (bucket + 0.5), plot.bottom() - plot.height() * value / peak)
+                for bucket, value in enumerate(series.values)
+            ]
             painter.setPen(QPen(colour, 2))
-            painter.drawPolyline(points)
+            painter.drawPolyline(QPolygonF(points))
             painter.setBrush(colour)
             for point in points:
                 painter.drawEllipse(point, 2.5, 2.5)

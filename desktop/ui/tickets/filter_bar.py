@@ -23,7 +23,7 @@ from desktop.domain.ticket_step import TicketStep
 from desktop.services.catalogs import CatalogItem
 from desktop.services.tickets.query import TicketFilter
 from desktop.ui.common.vn_time import today_vn
-from desktop.ui.common.widgets import code_combo, current_value, make_searchable
+from desktop.ui.common.widgets import code_combo, combo_edit, current_value, make_searchable, python_date
 
 SEARCH_DEBOUNCE_MS = 300
 
@@ -157,7 +157,7 @@ class FilterBar(QWidget):
         ):
             combo.currentIndexChanged.connect(self.on_combo_changed)
         self.unit_combo.currentIndexChanged.connect(self.on_combo_changed)
-        self.unit_combo.lineEdit().editingFinished.connect(self.on_unit_editing_finished)
+        combo_edit(self.unit_combo).editingFinished.connect(self.on_unit_editing_finished)
         self.period_combo.currentIndexChanged.connect(self.on_period_combo_changed)
         self.from_date.dateChanged.connect(self.on_date_edited)
         self.to_date.dateChanged.connect(self.on_date_edited)
@@ -196,10 +196,11 @@ class FilterBar(QWidget):
             value = current_value(combo, kind)
             return frozenset() if value is None else frozenset({value})
 
-        received_from = received_to = None
+        received_from: date | None = None
+        received_to: date | None = None
         if self.period_combo.currentData() != PERIOD_ALL:
-            received_from = self.from_date.date().toPython()
-            received_to = self.to_date.date().toPython()
+            received_from = python_date(self.from_date.date())
+            received_to = python_date(self.to_date.date())
         return TicketFilter(
             statuses=chosen(self.status_combo, TicketStatus),
             steps=chosen(self.step_combo, TicketStep),
@@ -252,6 +253,7 @@ class FilterBar(QWidget):
         if not custom_or_all:
             first, last = period_range(period, now_vn().date())
             for edit, day in ((self.from_date, first), (self.to_date, last)):
+                assert day is not None  # only "all time" has no bounds
                 edit.blockSignals(True)
                 edit.setDate(QDate(day.year, day.month, day.day))
                 edit.blockSignals(False)

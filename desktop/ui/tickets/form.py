@@ -60,9 +60,11 @@ from desktop.ui.common.vn_time import VN_QT_ZONE, from_qt_vn, to_qt_vn
 from desktop.ui.common.widgets import (
     action_button,
     code_combo,
+    combo_edit,
     current_value,
     find_by_text,
     make_searchable,
+    python_date,
     select_data,
 )
 
@@ -186,6 +188,7 @@ class TicketForm(QWidget):
         self._confirm_unsaved = confirm_unsaved
         self._tickets: TicketWriter | None = None
         self._ticket: Ticket | None = None
+        self._baseline: tuple[Any, ...]  # the values as loaded or saved: set by new_ticket()
         self._saving = False
         self._pending_open: str | None = None
         self._new_call_id: str | None = None  # the call a new ticket comes from (the phone desk)
@@ -270,7 +273,7 @@ class TicketForm(QWidget):
         self.unit_combo.setMinimumContentsLength(20)
         self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         make_searchable(self.unit_combo)
-        self.unit_combo.lineEdit().setPlaceholderText(self.tr("Type to search, e.g. tan hong"))
+        combo_edit(self.unit_combo).setPlaceholderText(self.tr("Type to search, e.g. tan hong"))
         self.content_edit = QPlainTextEdit(self)
         self.content_edit.setTabChangesFocus(True)
         self.content_edit.setPlaceholderText(self.tr("What the citizen asks or reports"))
@@ -468,7 +471,7 @@ class TicketForm(QWidget):
         self.publication_combo.currentIndexChanged.connect(self.on_publication_changed)
         self.level_combo.currentIndexChanged.connect(self.on_deadline_input_changed)
         self.received_edit.dateTimeChanged.connect(self.on_deadline_input_changed)
-        self.unit_combo.lineEdit().editingFinished.connect(self.on_unit_editing_finished)
+        combo_edit(self.unit_combo).editingFinished.connect(self.on_unit_editing_finished)
 
     def _load_services(self) -> None:
         services = self._services
@@ -846,7 +849,7 @@ class TicketForm(QWidget):
             self.deadline_label.setText("…")
             return
         level = current_value(self.level_combo, Level)
-        received = self.received_edit.date().toPython()
+        received = python_date(self.received_edit.date())
         deadline = tickets.deadline_for(received, level)
         overdue = (
             current_value(self.status_combo, TicketStatus) is TicketStatus.IN_PROGRESS
