@@ -170,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.commands.doctor import add_parser as add_doctor_parser
 
     add_doctor_parser(commands, lambda each: _common(each, top_level=False))
+    from desktop.commands.update import add_parser as add_update_parser
+
+    add_update_parser(commands, lambda each: _common(each, top_level=False))
     return parser
 
 
@@ -238,6 +241,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from desktop.commands.doctor import run as run_doctor
 
         return run_doctor(args, data_dir)
+    if args.command == "update":
+        from desktop.commands.update import run as run_update
+
+        return run_update(args, data_dir)
     if args.command == "kb":
         from desktop.commands.kb import run as run_kb
 

@@ -1,14 +1,17 @@
 """Signed updates from the central server: TUF metadata and archives verified by tufup, then installed.
 
-The trust anchor is the province's root.json, built into the installer (resources/updates/root.json)
-or already in the desk's update folder; without one the desk has no updates and says so. Nothing is
-run or installed before tufup has checked signatures, version, length and hash; any failure leaves
-the running version as it is and says what happened in Vietnamese.
+The trust anchor is the province's root.json: the one the desk already updated to, else the machine's
+(/etc/tongdai1022/update-root.json, put there by IT for a package built without one), else the one
+built into the installer (resources/updates/root.json); without one the desk has no updates and says
+so. Nothing is run or installed before tufup has checked signatures, version, length and hash; a
+verified release goes into the user's own versions folder (desktop/app_versions.py), never into the
+program folder, and any failure leaves the running version as it is and says what happened in Vietnamese.
 """
 
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -22,6 +25,7 @@ from desktop.resources import resources_dir
 APP_NAME = "tongdai1022"
 CHECK_EVERY_MS = 4 * 60 * 60 * 1000
 SHIPPED_ROOT = "updates/root.json"
+MACHINE_ROOT = Path("/etc/tongdai1022/update-root.json")  # IT's, root-owned; Linux only
 
 
 class UpdateError(Exception):
@@ -40,19 +44,33 @@ def update_folder(data_dir: Path) -> Path:
 
 
 def trusted_root(data_dir: Path) -> Path | None:
-    """The root metadata the desk trusts: the one it already updated to, else the installer's."""
+    """The root metadata the desk trusts: the one it already updated to, else the machine's, else the
+    installer's."""
     kept = update_folder(data_dir) / "metadata" / "root.json"
     if kept.exists():
         return kept
+    if sys.platform.startswith("linux") and MACHINE_ROOT.is_file():
+        return MACHINE_ROOT
     shipped = resources_dir() / SHIPPED_ROOT
     return shipped if shipped.exists() else None
 
 
-def install_folder() -> Path | None:
-    """Where the running desk is installed, when it runs from an installer's bundle; None from source."""
+def versions_target() -> Path | None:
+    """Where updates of the running desk go, when it runs from an installer's bundle; None from source
+    (a source checkout is updated with git and pip)."""
     if getattr(sys, "frozen", False):
-        return Path(sys.executable).resolve().parent
+        from desktop.app_versions import versions_folder
+
+        return versions_folder()
     return None
+
+
+def writable(folder: Path) -> bool:
+    """Whether `folder` is, or can be made as, a folder this user writes."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    return existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
 
 
 def explain(error: BaseException) -> str:
@@ -85,7 +103,9 @@ def explain(error: BaseException) -> str:
         )
     if isinstance(error, PermissionError):
         return (
-            "Không có quyền ghi vào thư mục cài đặt phần mềm."
+            "Không có quyền ghi vào thư mục các phiên bản của phần mềm"
+            + (f" ({error.filename})" if error.filename else "")
+            + "."
             + keep
             + " Bộ phận CNTT cài bản mới bằng bộ cài."
         )
@@ -114,6 +134,7 @@ class Updater:
         self.folder = update_folder(data_dir)
         self.current_version = current_version
         self.root = root or trusted_root(data_dir)
+        self.offer: UpdateOffer | None = None
         self._client: Any = None
 
     def _new_client(self) -> Any:
@@ -159,10 +180,30 @@ class Updater:
         found = client.check_for_updates()
         self._client = client
         if found is None:
+            self.offer = None
             return None
         info = client.new_archive_info
         required = bool((found.custom_internal or {}).get("required"))
-        return UpdateOffer(str(found.version), int(info.length) if info else 0, required)
+        self.offer = UpdateOffer(str(found.version), int(info.length) if info else 0, required)
+        return self.offer
+
+    def install_version(
+        self,
+        versions: Path,
+        running: Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Path:
+        """The offered release, verified, into `versions/<version>/`, then named the one to start
+        (desktop/app_versions.py): the installed program and the running desk are left as they are."""
+        from desktop.app_versions import SAFE_VERSION, record_installed
+
+        offer = self.offer
+        if offer is None or not SAFE_VERSION.match(offer.version):
+            raise UpdateError("Chưa có bản cập nhật nào để cài: hãy kiểm tra cập nhật trước.")
+        versions.mkdir(parents=True, exist_ok=True)
+        folder = self.download_and_install(versions / offer.version, progress)
+        record_installed(versions, offer.version, running)
+        return folder
 
     def download_and_install(
         self, install_dir: Path, progress: Callable[[int, int], None] | None = None

@@ -2363,8 +2363,8 @@
 <context>
     <name>UpdateDialog</name>
     <message>
-        <source>This computer's user cannot write the desk's folder: IT installs the new version.</source>
-        <translation>Người dùng trên máy này không ghi được vào thư mục của phần mềm: bộ phận CNTT sẽ cài bản mới.</translation>
+        <source>This computer's user cannot write the desk's versions folder: IT installs the new version.</source>
+        <translation>Người dùng trên máy này không ghi được vào thư mục các phiên bản của phần mềm: bộ phận CNTT sẽ cài bản mới.</translation>
     </message>
     <message>
         <source>Software update</source>

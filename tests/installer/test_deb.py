@@ -4,8 +4,12 @@ report, knowledge base and SIP check), and removing the package keeps the operat
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pwd
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -210,6 +214,136 @@ def test_the_package_is_neither_updated_nor_removed_under_an_open_desk(operator:
     assert removed.returncode != 0 and "Hãy đóng mọi cửa sổ Tổng đài 1022" in removed.stderr
     assert _installed() and (OPT / PACKAGE).is_file()
     assert operator.run("--version").startswith("tongdai1022 "), "the installed desk still works"
+
+
+class ThrowawayUser:
+    """An operator account of this machine, not root, made for one test: its own home, no privileges."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        subprocess.run(
+            ["useradd", "--create-home", "--user-group", "--shell", "/bin/sh", name],
+            check=True,
+            capture_output=True,
+        )
+        entry = pwd.getpwnam(name)
+        self.uid, self.gid, self.home = entry.pw_uid, entry.pw_gid, Path(entry.pw_dir)
+        self.versions = self.home / ".local" / "share" / PACKAGE / "versions"
+        self.env = {
+            "HOME": str(self.home),
+            "USER": name,
+            "LOGNAME": name,
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "QT_QPA_PLATFORM": "offscreen",
+            PASSPHRASE_ENV: "mật khẩu của điện thoại viên",  # no keyring on this machine
+        }
+
+    def run(self, *args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [PACKAGE, *args],
+            env=self.env | (extra or {}),
+            cwd=self.home,
+            user=self.uid,
+            group=self.gid,
+            extra_groups=[],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    def delete(self) -> None:
+        subprocess.run(["pkill", "-KILL", "-u", self.name], check=False, capture_output=True)
+        subprocess.run(["userdel", "--remove", self.name], check=False, capture_output=True)
+
+
+def _release_of_the_installed_desk(folder: Path, version: str) -> Path:
+    """The installed bundle as the province's next release: the same program, its version raised."""
+    shutil.copytree(OPT, folder, symlinks=True)
+    (info,) = (folder / "_internal").glob(f"{PACKAGE}-*.dist-info")
+    metadata = info / "METADATA"
+    text = re.sub(r"(?m)^Version: .*$", f"Version: {version}", metadata.read_text(encoding="utf-8"))
+    metadata.write_text(text, encoding="utf-8")
+    info.rename(info.with_name(f"{PACKAGE}-{version}.dist-info"))
+    return folder
+
+
+@pytest.fixture
+def machine_update_root(tmp_path: Path) -> Iterator[Path]:
+    """IT's trust anchor for a package built without one: the province's root.json under /etc."""
+    from desktop.updates import MACHINE_ROOT
+
+    assert not MACHINE_ROOT.exists(), f"{MACHINE_ROOT} belongs to this machine's own setup"
+    try:
+        yield MACHINE_ROOT
+    finally:
+        MACHINE_ROOT.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            MACHINE_ROOT.parent.rmdir()
+
+
+def test_an_operator_who_is_not_root_installs_the_signed_release_from_the_server(
+    operator: Operator, tmp_path: Path, machine_update_root: Path
+) -> None:
+    from bench.server_lab import ServerProcess, cluster, make_template, pg_bin
+    from bench.update import release_tool
+    from desktop import __version__
+
+    require_binaries("useradd", "userdel", install="the passwd package")
+    if pg_bin() is None:
+        lab_tool_missing("PostgreSQL 15 is not installed (apt-get install postgresql)")
+    installed = __version__.split("+")[0]
+    major, minor, micro = (int(part) for part in installed.split("."))
+    newer = f"{major}.{minor}.{micro + 1}"
+    keys, repo, served = tmp_path / "keys", tmp_path / "repo", tmp_path / "served"
+    signing = release_tool()  # on the admin's machine: the keys never reach the server
+    signing.init(keys, repo)
+    signing.add(_release_of_the_installed_desk(tmp_path / "release", newer), newer, keys, repo)
+    machine_update_root.parent.mkdir(exist_ok=True)
+    shutil.copyfile(repo / "metadata" / "root.json", machine_update_root)
+
+    user = ThrowawayUser(f"td1022op{os.getpid() % 100000}")
+    try:
+        with cluster() as pg:
+            database = pg.url(pg.create_database(make_template(pg)))
+            server = ServerProcess(database, env={"TONGDAI1022_SERVER_UPDATES": str(served)}).start()
+            try:
+                published = server.admin_command("publish-release", str(repo), "--updates-dir", str(served))
+                assert published.returncode == 0, published.stderr
+                archive = served / "targets" / f"{PACKAGE}-{newer}.tar.gz"
+                signed = archive.read_bytes()
+                tampered = bytearray(signed)
+                tampered[len(tampered) // 2] ^= 0xFF
+                archive.write_bytes(bytes(tampered))
+
+                refused = user.run("update", "--server", server.base)
+                assert refused.returncode == 2, refused.stdout + refused.stderr
+                assert "không khớp với bản đã ký" in refused.stderr
+                assert user.run("--version").stdout.strip() == f"{PACKAGE} {installed}", "the old one runs"
+
+                archive.write_bytes(signed)
+                updated = user.run("update", "--server", server.base)
+                assert updated.returncode == 0, updated.stdout + updated.stderr
+                assert f"Đã cài bản {newer}" in updated.stdout
+            finally:
+                server.stop()
+
+        assert user.run("--version").stdout.strip() == f"{PACKAGE} {newer}"
+        ready = user.home / "ready.json"
+        opened = user.run(extra={"TONGDAI1022_READY_FILE": str(ready)})
+        assert opened.returncode == 0, opened.stderr[-3000:]
+        shipped = json.loads(ready.read_text(encoding="utf-8"))["shipped"]
+        assert shipped["executable"] == str(user.versions / newer / PACKAGE)
+        assert shipped["window_title"] == "Tổng đài 1022"
+        assert (user.versions / newer / PACKAGE).stat().st_uid == user.uid
+        everyone_else = user.run("--version", extra={"TONGDAI1022_INSTALLED_ONLY": "1"})
+        assert everyone_else.stdout.strip() == f"{PACKAGE} {installed}"
+    finally:
+        user.delete()
+    verified = subprocess.run(["dpkg", "--verify", PACKAGE], capture_output=True, text=True, check=False)
+    assert verified.returncode == 0 and verified.stdout == "", "root's /opt install is untouched"
+    assert operator.run("--version").strip() == f"{PACKAGE} {installed}", "other users keep the package's"
 
 
 def test_removing_the_package_keeps_the_operators_data(operator: Operator) -> None:

@@ -222,3 +222,28 @@ def test_a_full_disk_during_the_install_is_said_and_the_installed_version_kept(
     after = {path.relative_to(app): path.read_bytes() for path in app.rglob("*") if path.is_file()}
     assert after == before  # the old version runs on
     assert sorted(path.name for path in small_disk.iterdir()) == ["tongdai1022"]  # no half copy left
+
+
+def test_a_release_goes_to_the_users_versions_folder_and_a_failed_one_keeps_the_last_good(
+    update_server: ServerProcess, updates: Path, admin: Admin, tmp_path: Path
+) -> None:
+    versions = tmp_path / "versions"
+    admin.sign("0.2.0")
+    assert admin.publish(update_server, updates).returncode == 0
+    updater = desk(update_server, tmp_path, admin)
+    assert updater.check() is not None
+    updater.install_version(versions)
+    assert (versions / "current").read_text(encoding="utf-8").strip() == "0.2.0"
+    assert (versions / "0.2.0" / "tongdai1022").read_text(encoding="utf-8").endswith("echo 0.2.0\n")
+
+    admin.sign("0.3.0")
+    assert admin.publish(update_server, updates).returncode == 0
+    archive = updates / "targets" / "tongdai1022-0.3.0.tar.gz"
+    archive.write_bytes(archive.read_bytes()[:-1000])  # cut short
+    updater = desk(update_server, tmp_path, admin, version="0.2.0")
+    assert updater.check() is not None
+    with pytest.raises(Exception) as refused:
+        updater.install_version(versions)
+    assert "không khớp với bản đã ký" in explain(refused.value)
+    assert (versions / "current").read_text(encoding="utf-8").strip() == "0.2.0"
+    assert sorted(path.name for path in versions.iterdir()) == ["0.2.0", "current"]

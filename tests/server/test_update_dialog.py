@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 from server_lab import ServerProcess
-from test_server_updates import Admin, installed
+from test_server_updates import Admin
 
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.shell.translations import install_translations, remove_translations
@@ -45,7 +45,7 @@ def test_the_notice_leads_to_an_install_that_waits_for_the_call_to_end(
     window = QMainWindow()
     qtbot.addWidget(window)
     on_a_call = {"now": True}
-    app = installed(tmp_path)
+    versions = tmp_path / "versions"  # the operator's own folder: the program folder is root's
     root = admin.repo / "metadata" / "root.json"
     desk = UpdateDesk(
         window,
@@ -53,7 +53,7 @@ def test_the_notice_leads_to_an_install_that_waits_for_the_call_to_end(
         tmp_path / "data",
         TaskRunner(),
         lambda: on_a_call["now"],
-        install_dir=app,
+        versions_dir=versions,
         updater_for=lambda url: Updater(url, tmp_path / "data", current_version="0.1.0", root=root),
     )
     window.show()
@@ -73,7 +73,8 @@ def test_the_notice_leads_to_an_install_that_waits_for_the_call_to_end(
     qtbot.mouseClick(dialog.install_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result_label.property("outcome") is not None, timeout=30000)
     assert dialog.result_label.property("outcome") == "installed", dialog.result_label.text()
-    assert (app / "tongdai1022").read_text(encoding="utf-8").endswith("echo 0.2.0\n")
+    assert (versions / "0.2.0" / "tongdai1022").read_text(encoding="utf-8").endswith("echo 0.2.0\n")
+    assert (versions / "current").read_text(encoding="utf-8").strip() == "0.2.0"
     dialog.grab().save("/tmp/update_dialog_installed.png")
 
 
@@ -90,7 +91,7 @@ def test_a_426_from_the_server_opens_the_dialog_with_its_reason(
         tmp_path / "data",
         TaskRunner(),
         lambda: False,
-        install_dir=installed(tmp_path),
+        versions_dir=tmp_path / "versions",
         updater_for=lambda url: Updater(url, tmp_path / "data", current_version="0.1.0", root=root),
     )
     desk.on_server_refused_version("Máy chủ không còn nhận phiên bản phần mềm này. Hãy cập nhật phần mềm.")

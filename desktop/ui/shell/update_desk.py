@@ -3,7 +3,7 @@ installs the verified release when the operator chooses (never during a call).""
 
 from __future__ import annotations
 
-import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.common.tasks import TaskRunner
-from desktop.updates import CHECK_EVERY_MS, UpdateOffer, Updater, explain, install_folder
+from desktop.updates import CHECK_EVERY_MS, UpdateOffer, Updater, explain, versions_target, writable
 
 BUSY_POLL_MS = 1000
 FIRST_CHECK_MS = 60_000  # after start: the operator's first minute is theirs
@@ -36,7 +36,7 @@ class UpdateDialog(QDialog):
         offer: UpdateOffer | None,
         runner: TaskRunner,
         busy: Callable[[], bool],
-        install_dir: Path | None,
+        versions_dir: Path | None,
         reason: str = "",
         parent: QWidget | None = None,
     ) -> None:
@@ -45,7 +45,7 @@ class UpdateDialog(QDialog):
         self.setWindowTitle(self.tr("Software update"))
         self.setMinimumWidth(480)
         self._updater, self._offer, self._runner = updater, offer, runner
-        self._busy, self._install_dir = busy, install_dir
+        self._busy, self._versions_dir = busy, versions_dir
         self._working = False
         self.reason_label = QLabel(reason, self)
         self.reason_label.setObjectName("updateReason")
@@ -106,11 +106,11 @@ class UpdateDialog(QDialog):
         why_not = ""
         if self._offer is None:
             why_not = self.tr("There is nothing to install.")
-        elif self._install_dir is None:
+        elif self._versions_dir is None:
             why_not = self.tr("This desk runs from source code: update it with git and pip.")
-        elif not os.access(self._install_dir.parent, os.W_OK):
+        elif not writable(self._versions_dir):
             why_not = self.tr(
-                "This computer's user cannot write the desk's folder: IT installs the new version."
+                "This computer's user cannot write the desk's versions folder: IT installs the new version."
             )
         elif self._busy():
             why_not = self.tr("A call is ringing or on: install after it ends.")
@@ -121,9 +121,10 @@ class UpdateDialog(QDialog):
 
     def install(self) -> None:
         self.refresh_state()
-        if not self.install_button.isEnabled() or self._install_dir is None:
+        if not self.install_button.isEnabled() or self._versions_dir is None:
             return
-        target, updater = self._install_dir, self._updater
+        versions, updater = self._versions_dir, self._updater
+        running = Path(sys.executable)  # kept on disk when it is one of the versions
         self._working = True
         self.refresh_state()
         self.progress.setRange(0, 0)
@@ -131,7 +132,7 @@ class UpdateDialog(QDialog):
         self.result_label.setText(self.tr("Downloading and checking the signature…"))
 
         def task() -> Path:
-            return updater.download_and_install(target)
+            return updater.install_version(versions, running)
 
         self._runner.run(task, self._on_installed, self._on_failed)
 
@@ -165,12 +166,12 @@ class UpdateDesk(QObject):
         runner: TaskRunner,
         busy: Callable[[], bool],
         *,
-        install_dir: Path | None = None,
+        versions_dir: Path | None = None,
         updater_for: Callable[[str], Updater] | None = None,
     ) -> None:
         super().__init__(window)
         self.window, self._server_url, self._runner, self._busy = window, server_url, runner, busy
-        self._install_dir = install_dir if install_dir is not None else install_folder()
+        self._versions_dir = versions_dir if versions_dir is not None else versions_target()
         self._updater_for = updater_for or (lambda url: Updater(url, data_dir))
         self.updater: Updater | None = None
         self.offer: UpdateOffer | None = None
@@ -226,7 +227,7 @@ class UpdateDesk(QObject):
             self.dialog.raise_()
             return self.dialog
         self.dialog = UpdateDialog(
-            self.updater, self.offer, self._runner, self._busy, self._install_dir, reason, self.window
+            self.updater, self.offer, self._runner, self._busy, self._versions_dir, reason, self.window
         )
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.destroyed.connect(lambda: setattr(self, "dialog", None))
