@@ -26,6 +26,8 @@ from desktop.telephony.events import (
     RegistrationState,
     StunResult,
     TelephonyEvent,
+    TransferChanged,
+    TransferState,
 )
 from desktop.telephony.transaction import TimerValues
 
@@ -56,5 +58,7 @@ __all__ = [
     "TelephonyEvent",
     "TimerValues",
     "ToneSource",
+    "TransferChanged",
+    "TransferState",
     "WavRecorder",
 ]

@@ -33,7 +33,7 @@ __all__ = ["CallInfo", "CallNotFound", "SipAgent"]
 log = logging.getLogger(__name__)
 
 MAX_SIP_UDP = 16384  # a larger datagram is refused (RFC 3261 §18.1.1 wants TCP well before this)
-_KNOWN_UNSUPPORTED = frozenset({"PRACK", "UPDATE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH"})
+_KNOWN_UNSUPPORTED = frozenset({"PRACK", "UPDATE", "SUBSCRIBE", "MESSAGE", "REFER", "PUBLISH"})
 
 
 class SipAgent:
@@ -242,6 +242,31 @@ class SipAgent:
         with self._lock:
             self._manager().send_dtmf(call_id, digits)
 
+    def transfer(self, call_id: str, number: str) -> None:
+        """Blind transfer: REFER the far end of an answered call to `number`; `TransferChanged` reports
+        the progress; on success the call ends as `TRANSFERRED`, on failure it stays ours."""
+        with self._lock:
+            self._manager().transfer(call_id, number)
+
+    def attended_transfer(self, call_id: str, consultation_id: str) -> None:
+        """Attended transfer: the far end of `call_id` replaces our consultation call (REFER + Replaces)."""
+        with self._lock:
+            self._manager().attended_transfer(call_id, consultation_id)
+
+    def join(self, first: str, second: str) -> None:
+        """A three-way call: both answered calls are resumed and mixed with the operator here."""
+        with self._lock:
+            self._manager().join(first, second)
+
+    def split(self, call_id: str) -> None:
+        """Undo `join`: each call hears only the operator again (holds are the caller's to set)."""
+        with self._lock:
+            self._manager().split(call_id)
+
+    def joined(self, call_id: str) -> str | None:
+        with self._lock:
+            return self._calls.joined(call_id) if self._calls else None
+
     def _manager(self) -> CallManager:
         if self._calls is None or not self._started:
             raise RuntimeError("agent not started")
@@ -323,6 +348,8 @@ class SipAgent:
             calls.on_cancel(request, source, transaction)
         elif method == "BYE":
             calls.on_bye(request, transaction, source)
+        elif method == "NOTIFY":
+            calls.on_notify(request, transaction, source)
         elif method == "OPTIONS":
             headers = [("Allow", ALLOW), ("Accept", "application/sdp"), *self._contact_headers()]
             self._tx.respond(transaction, build_response(request, 200, headers=headers), 200)

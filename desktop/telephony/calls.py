@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from desktop.domain.codes import CallDirection
 from desktop.telephony.auth import authorization, parse_challenge
+from desktop.telephony.conference import Bridges
 from desktop.telephony.config import AgentPolicy, SipAccount
 from desktop.telephony.dialog import AudioFactory, Call, Outgoing, no_audio
 from desktop.telephony.events import (
@@ -54,6 +55,7 @@ from desktop.telephony.transaction import (
     ack_for_non_2xx,
     new_branch,
 )
+from desktop.telephony.transfer import Transfers
 from desktop.telephony.transport import Address
 
 log = logging.getLogger(__name__)
@@ -109,7 +111,7 @@ def _tag_of(value: str | None) -> str:
         return ""
 
 
-class CallManager(Negotiation):
+class CallManager(Negotiation, Transfers):
     """Every call of one agent. Methods run with the agent lock held (receive, timer or caller thread)."""
 
     def __init__(
@@ -137,7 +139,8 @@ class CallManager(Negotiation):
         self._scheduler = scheduler
         self._send = send
         self._emit = emit
-        self._audio = audio
+        self._bridges = Bridges()
+        self._audio = self._bridges.wrap(audio)  # every call's audio can join a three-way call
         self._media = media
         self._refused = RefusalLog()
         self._calls: dict[str, Call] = {}
@@ -310,7 +313,7 @@ class CallManager(Negotiation):
             return
         self._tx.respond(transaction, build_response(bye, 200), 200)
         call.acked.set()
-        self._end(call, EndReason.REMOTE_HANGUP)
+        self._end(call, EndReason.TRANSFERRED if call.replaced else EndReason.REMOTE_HANGUP)
 
     def from_trusted(self, source: Address) -> bool:
         """The registrar / outbound proxy, or a host the administrator lists."""
@@ -355,11 +358,16 @@ class CallManager(Negotiation):
             self._end(call, EndReason.NO_ACK, detail="no ACK for our 200 OK")
 
     # outbound -----------------------------------------------------------------------------------
-    def dial(self, number: str) -> str:
-        """Start an outbound call to `number` through the server; returns the call id at once."""
+    def target_uri(self, number: str) -> str:
+        """The SIP URI of an extension, a phone number or a SIP URI, in our PBX's domain."""
         domain = self._account.realm_domain
         target = number if number.startswith(("sip:", "sips:")) else f"sip:{number}@{domain}"
         parse_uri(target)  # SipParseError for nonsense
+        return target
+
+    def dial(self, number: str) -> str:
+        """Start an outbound call to `number` through the server; returns the call id at once."""
+        target = self.target_uri(number)
         local_tag = secrets.token_hex(6)
         identity = f"<{self._account.aor}>"
         if self._account.display_name:
@@ -581,6 +589,26 @@ class CallManager(Negotiation):
         ]
         return request_uri, headers, destination, branch
 
+    def join(self, first: str, second: str) -> None:
+        """A three-way call: two answered calls hear each other and us (mixed here); both are resumed."""
+        calls = [self._calls.get(first), self._calls.get(second)]
+        for call_id, call in zip((first, second), calls, strict=True):
+            if call is None or not call.answered or call.state is not CallState.ANSWERED:
+                raise CallNotFound(call_id)
+        if first == second:
+            raise ValueError("a call cannot join itself")
+        self._bridges.join(first, second)
+        for call_id in (first, second):
+            self.set_hold(call_id, False)
+
+    def split(self, call_id: str) -> None:
+        """End the three-way mix of `call_id`: each call hears only us again."""
+        self._bridges.split(call_id)
+
+    def joined(self, call_id: str) -> str | None:
+        """The call `call_id` is mixed with, if any."""
+        return self._bridges.peer_of(call_id)
+
     def send_dtmf(self, call_id: str, digits: str) -> None:
         call = self._calls.get(call_id)
         if call is None or call.session is None:
@@ -604,6 +632,7 @@ class CallManager(Negotiation):
             call.session = None  # the sink and source go now, not when the last timer lets go of the call
         if call.rtp is not None:
             call.rtp.close()
+        self._bridges.forget(call.call_id)
         self._calls.pop(call.call_id, None)
         self._emit(
             CallEnded(

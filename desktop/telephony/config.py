@@ -102,4 +102,6 @@ class AgentPolicy:
     # registrar's address, the dialog's own peer, or these hosts an administrator lists.
     trusted_hosts: tuple[str, ...] = ()
     max_ringing: int = 8  # inbound calls ringing at once; more get 486 Busy Here (a flood rings nobody)
+    transfer_timeout: float = 40.0  # a REFER with no final NOTIFY after this long has failed (call stays)
+    replaced_hangup: float = 4.0  # after an attended transfer, BYE the consultation if the target did not
     user_agent: str = USER_AGENT

@@ -76,11 +76,24 @@ class Call:
     update_ack: tuple[int, Outgoing] | None = None  # (CSeq, ACK) of our last re-INVITE's 2xx
     keys: MediaKeys | None = None  # SRTP keys of the completed offer/answer (None: none completed yet)
     offered_keys: MediaKeys | None = None  # the keys of our offer awaiting its answer
+    # transfer (RFC 3515 / 3891)
+    transfer: Transfer | None = None  # our REFER of this call in progress
+    replaced: bool = False  # an attended transfer hands this (consultation) call to the far end of another
 
     @property
     def srtp_suite(self) -> str:
         """The SRTP crypto suite of the call's audio, "" while it is plain RTP."""
         return self.keys.suite if self.keys is not None else ""
+
+
+@dataclass
+class Transfer:
+    """A REFER of a call in progress: where to, and how far it got (RFC 3515 §2.4.5 sipfrag codes)."""
+
+    refer_to: str
+    consultation: str = ""  # the call id an attended transfer replaces
+    last_code: int = 0  # the last status reported (202 to the REFER, then the NOTIFYs' sipfrags)
+    done: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ class EndReason(StrEnum):
     AUTH_FAILED = "auth_failed"  # outbound: the proxy refused our credentials
     FAILED = "failed"  # any other SIP failure (the code says which)
     NO_ACK = "no_ack"  # inbound: our 2xx was never acknowledged
+    TRANSFERRED = "transferred"  # the far end is now connected to a transfer target (REFER succeeded)
     SHUTDOWN = "shutdown"
 
     @property
@@ -138,6 +139,25 @@ class CallHoldChanged:
     media: str
 
 
+class TransferState(StrEnum):
+    REQUESTED = "requested"  # REFER sent
+    TRYING = "trying"  # the far end accepted the REFER (202) or reports a provisional (NOTIFY 1xx)
+    SUCCEEDED = "succeeded"  # the far end reached the target (NOTIFY 2xx): our leg ends as TRANSFERRED
+    FAILED = "failed"  # REFER refused, the target refused (NOTIFY >= 300), or no result in time
+
+
+@dataclass(frozen=True)
+class TransferChanged:
+    """Progress of a transfer of `call_id` (RFC 3515): `code` is the REFER's status or the sipfrag's; the
+    call stays ours unless SUCCEEDED. `consultation`: the call an attended transfer replaces ("" = blind)."""
+
+    call_id: str
+    state: TransferState
+    code: int | None = None
+    detail: str = ""
+    consultation: str = ""
+
+
 @dataclass(frozen=True)
 class StunResult:
     """What the STUN server (RFC 5389) said at start: our public address, or why there is none."""
@@ -164,6 +184,7 @@ TelephonyEvent = (
     | CallEnded
     | DtmfReceived
     | CallHoldChanged
+    | TransferChanged
     | StunResult
     | MalformedMessage
 )

@@ -39,6 +39,8 @@ MODES: dict[str, tuple[str, ...]] = {
     "strict_tcp": ("STRICT_DIALOG", "NO_PYVOIP_COMPAT", "TCP"),  # TCP: also listen on tcp:<port>
     "strict_tls": ("STRICT_DIALOG", "NO_PYVOIP_COMPAT", "TLS"),  # TLS: also listen on tls:<port>
     "strict_domain": ("STRICT_DOMAIN",),  # 404 for a new request whose Request-URI is not its host:port
+    # calls to numbers (the trunk) need no credentials: a sipp citizen calls the one a transfer names
+    "strict_open_trunk": ("STRICT_DIALOG", "NO_PYVOIP_COMPAT", "NO_INVITE_AUTH"),
 }
 
 
