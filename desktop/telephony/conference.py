@@ -1,9 +1,11 @@
 """The three-way call mixed on the desk: two answered calls joined so each far end hears the operator and
-the other far end, while the operator hears both (each call's own sink).
+the other far end, and the operator hears both.
 
-Every call's audio passes through a `LegAudio`; joined legs exchange what they receive. Both `write` (a far
-end's audio arrives) and `read` (our audio is due) run on the one media thread; `join`/`split` come from
-other threads, hence the lock.
+Every call's audio passes through a `LegAudio`. Of a joined pair, the first leg (the citizen's call) carries
+the operator's headset: its sink gets both far ends mixed and its source is the only one the microphone is
+read from, the second leg gets a copy (one headset, two calls: reading the microphone twice would split
+its frames between them). Both `write` (a far end's audio arrives) and `read` (our audio is due) run on the
+one media thread; `join`/`split` come from other threads, hence the lock.
 """
 
 from __future__ import annotations
@@ -24,6 +26,23 @@ def mix(first: bytes, second: bytes) -> bytes:
     return array("h", (max(-32768, min(32767, x + y)) for x, y in zip(a, b, strict=True))).tobytes()
 
 
+class _Backlog:
+    """PCM waiting to be taken by the other leg's clock, bounded."""
+
+    def __init__(self) -> None:
+        self._pcm = bytearray()
+
+    def put(self, pcm: bytes) -> None:
+        self._pcm += pcm
+        if len(self._pcm) > MAX_BACKLOG:
+            del self._pcm[: len(self._pcm) - MAX_BACKLOG]
+
+    def take(self, size: int) -> bytes:
+        chunk = bytes(self._pcm[:size])
+        del self._pcm[:size]
+        return chunk.ljust(size, b"\x00")
+
+
 class LegAudio:
     """One call's sink and source as the agent sees them: the application's, plus the joined leg's."""
 
@@ -31,34 +50,43 @@ class LegAudio:
         self._audio = audio
         self._lock = lock
         self.peer: LegAudio | None = None
-        self._backlog = bytearray()  # what our far end said, not yet sent to the joined leg's far end
+        self.primary = False  # of a joined pair: the leg the operator's headset is on
+        self._to_peer = _Backlog()  # our far end's words, for the other far end
+        self._to_operator = _Backlog()  # secondary leg: our far end's words, for the primary's headset
+        self._microphone = _Backlog()  # primary leg: the operator's words, for the secondary leg
 
     def write(self, pcm: bytes) -> None:
-        self._audio.sink.write(pcm)
         with self._lock:
-            if self.peer is None:
-                return
-            self._backlog += pcm
-            if len(self._backlog) > MAX_BACKLOG:
-                del self._backlog[: len(self._backlog) - MAX_BACKLOG]
+            peer = self.peer
+            if peer is not None:
+                self._to_peer.put(pcm)
+                if not self.primary:
+                    self._to_operator.put(pcm)
+                    return  # the operator hears this leg through the primary's headset
+                pcm = mix(pcm, peer._to_operator.take(len(pcm)))
+        self._audio.sink.write(pcm)
 
     def close(self) -> None:
         self._audio.sink.close()
 
     def read(self, size: int) -> bytes:
+        with self._lock:
+            peer = self.peer
+            if peer is not None and not self.primary:
+                return mix(peer._microphone.take(size), peer._to_peer.take(size))
         own = self._audio.source.read(size) if self._audio.source is not None else b""
         own = own[:size].ljust(size, b"\x00")
         with self._lock:
             peer = self.peer
             if peer is None:
                 return own
-            other = bytes(peer._backlog[:size])
-            del peer._backlog[:size]
-        return mix(own, other.ljust(size, b"\x00"))
+            self._microphone.put(own)
+            return mix(own, peer._to_peer.take(size))
 
     def clear(self) -> None:
         self.peer = None
-        self._backlog.clear()
+        self.primary = False
+        self._to_peer, self._to_operator, self._microphone = _Backlog(), _Backlog(), _Backlog()
 
 
 class Bridges:
@@ -91,6 +119,7 @@ class Bridges:
                     leg.peer.clear()
                 leg.clear()
             a.peer, b.peer = b, a
+            a.primary = True
 
     def split(self, call_id: str) -> None:
         with self._lock:

@@ -275,6 +275,7 @@ def test_a_three_way_call_mixes_operator_citizen_and_specialist_on_the_desk(
         time.sleep(3)
         to_specialist = _heard_on_the_wire(capture, range(centre.rtp_low + 10, centre.rtp_low + 20))
         to_citizen = _heard_on_the_wire(capture, range(centre.rtp_low + 20, centre.rtp_low + 30))
+        operator_heard_frames = centre.heard[citizen_call].frames()[-100:]
         centre.log.wait_for(CallEnded, lambda e: e.call_id == citizen_call, timeout=15)  # the citizen leaves
     assert centre.agent.joined(consultation) is None
     centre.agent.hangup(consultation)
@@ -283,6 +284,7 @@ def test_a_three_way_call_mixes_operator_citizen_and_specialist_on_the_desk(
         assert len(heard) >= 100 * 320
         assert tone_fraction(heard, other) > 0.3
         assert tone_fraction(heard, DESK_TONE) > 0.3
-    # the operator hears both, each on its own call's sink
-    assert tone_fraction(b"".join(centre.heard[citizen_call].frames()[-50:]), CITIZEN_TONE) > 0.8
-    assert tone_fraction(b"".join(centre.heard[consultation].frames()[-50:]), SPECIALIST_TONE) > 0.8
+    # the operator hears both, mixed on the citizen's call (one headset)
+    operator_heard = b"".join(operator_heard_frames)
+    assert tone_fraction(operator_heard, CITIZEN_TONE) > 0.3
+    assert tone_fraction(operator_heard, SPECIALIST_TONE) > 0.3
