@@ -19,6 +19,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "kb_search": "bench.kb_search",
     "report": "bench.report",
     "report_pg": "bench.report_pg",
+    "report_on_time": "bench.report_on_time",
     "sip_invite": "bench.sip_invite",
     "sip_soak": "bench.sip_soak",
     "sip_reregister": "bench.sip_reregister",
