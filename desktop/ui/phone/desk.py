@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStatusBar
+from PySide6.QtWidgets import QMenu
 
 from desktop.domain.phone import display_phone, is_hidden, try_normalize_phone
 from desktop.domain.ticket import Ticket
@@ -18,6 +19,7 @@ from desktop.services.phone.codes import Disposition
 from desktop.services.phone.session import FinishedCall, PhoneSession, RingingCall
 from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
+from desktop.store.local import LocalStore
 from desktop.telephony import (
     AgentPolicy,
     CallHoldChanged,
@@ -30,6 +32,7 @@ from desktop.telephony import (
 )
 from desktop.telephony.addressing import RouteWatch
 from desktop.telephony.dialog import AudioFactory
+from desktop.ui.common.host import CallTarget, DeskHost
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.phone.audio import CallAudioDevice, DeviceProvider, MediaDevices, Ringer
 from desktop.ui.phone.bridge import PhoneBridge
@@ -66,7 +69,7 @@ class PhoneDesk(QObject):
 
     def __init__(
         self,
-        window: Any,  # MainWindow: form, side_tabs, sip_label, statusBar(), menuBar()
+        window: DeskHost,
         session: PhoneSession,
         settings: Settings,
         passwords: SipPasswordStore,
@@ -78,7 +81,7 @@ class PhoneDesk(QObject):
         devices: DeviceProvider | None = None,
         route_check_seconds: float = 5.0,
     ) -> None:
-        super().__init__(window)
+        super().__init__(window.host_widget())
         self.window = window
         self.session = session
         self.settings = settings
@@ -104,12 +107,12 @@ class PhoneDesk(QObject):
         self.audio = CallAudioDevice(settings, self.devices, self)
         self.ringer = Ringer(settings, self.devices, parent=self)
         session.use_sound_device(self.audio.sink, self.audio.source)
-        self.popup = CallPopup(window)
-        self.controls = CallControls(window)
-        status: QStatusBar = window.statusBar()
-        status.addWidget(self.controls)
-        self.callbacks = CallbacksPanel(session.callbacks, runner, window)
-        window.side_tabs.addTab(self.callbacks, self.tr("Callbacks"))
+        parent = window.host_widget()
+        self.popup = CallPopup(parent)
+        self.controls = CallControls(parent)
+        window.add_status_widget(self.controls)
+        self.callbacks = CallbacksPanel(session.callbacks, runner, parent)
+        window.add_side_panel(self.callbacks, self.tr("Callbacks"))
         self._build_actions()
         self._connect()
         self._secret: str | None = None
@@ -128,13 +131,13 @@ class PhoneDesk(QObject):
     ) -> Agent:
         return SipAgent(account, listener, self._policy, audio)
 
-    def _action(self, name: str, text: str, keys: list[str], slot: Callable[[], Any]) -> QAction:
-        action = QAction(text, self.window)
+    def _action(self, name: str, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self.window.host_widget())
         action.setObjectName(name)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)
-        self.window.addAction(action)
+        self.window.add_shortcut(action)
         return action
 
     def _build_actions(self) -> None:
@@ -147,11 +150,10 @@ class PhoneDesk(QObject):
         self.dial_action.setStatusTip(
             self.tr("Calls the number of the ticket in the list, the history or the form, wherever you are")
         )
-        self.list_dial_action = QAction(self.tr("Call this number (Ctrl+Shift+D)"), self.window.table)
+        self.list_dial_action = QAction(self.tr("Call this number (Ctrl+Shift+D)"), self.window.host_widget())
         self.list_dial_action.setObjectName("listDialAction")  # no shortcut of its own: dial_action's
         self.list_dial_action.triggered.connect(self.dial_from_list)
-        self.window.table.addAction(self.list_dial_action)
-        self.window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.window.add_list_action(self.list_dial_action)
         self.hangup_action = self._action("hangupAction", self.tr("&Hang up"), ["F12"], self.controls.hang_up)
         self.hold_action = self._action(
             "holdAction", self.tr("H&old / resume"), ["F11"], self.controls.toggle_hold
@@ -160,8 +162,8 @@ class PhoneDesk(QObject):
             "callbacksAction", self.tr("Call&backs"), ["Ctrl+B"], self.focus_callbacks
         )
         phone_keys = [self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action]
-        self.window.extra_shortcut_actions.extend([*phone_keys, self.settings_action])  # listed by F1
-        menu = QMenu(self.tr("&Phone"), self.window)
+        self.window.list_shortcuts([*phone_keys, self.settings_action])  # listed by F1
+        menu = QMenu(self.tr("&Phone"), self.window.host_widget())
         menu.setObjectName("phoneMenu")
         self.window.add_desk_menu(menu)
         menu.addActions([self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action])
@@ -183,8 +185,8 @@ class PhoneDesk(QObject):
         self.controls.digit_pressed.connect(self.send_digit)
         self.controls.hold_toggled.connect(self.set_hold)
         self.callbacks.call_requested.connect(self.call_back)
-        self.window.history.call_requested.connect(self.call_requested)
-        self.window.form.ticket_saved.connect(self.on_form_ticket_saved)
+        self.window.on_call_requested(self.call_requested)  # caller history, survey list
+        self.window.on_ticket_saved(self.on_form_ticket_saved)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def busy(self) -> bool:
@@ -256,7 +258,7 @@ class PhoneDesk(QObject):
             self._route_watch.current = ""
             return
         log.info("local address towards the switchboard changed: re-registering from it")
-        self.window.statusBar().showMessage(
+        self.window.show_message(
             self.tr("The network changed: registering again with the switchboard from the new address…"), 8000
         )
         self.restart(self._secret)
@@ -312,11 +314,9 @@ class PhoneDesk(QObject):
         if ringing.sip_call_id in self._encryption:
             self.controls.set_encryption(self._encryption[ringing.sip_call_id])
         self._start_audio()
-        form = self.window.form
         phone = "" if is_hidden(ringing.number) else ringing.local_number  # withheld: the operator asks
-        form.run_when_clean(lambda: form.new_call_ticket(phone, name, ringing.log_id))
-        self.window.raise_()
-        self.window.activateWindow()  # the operator types the ticket next
+        self.window.open_call_ticket(phone, name, ringing.log_id)
+        self.window.bring_to_front()  # the operator types the ticket next
 
     def reject(self, sip_call_id: str) -> None:
         agent = self.agent
@@ -330,7 +330,7 @@ class PhoneDesk(QObject):
 
     def _on_call_failed(self, sip_call_id: str, error: BaseException) -> None:
         self._close_popup(sip_call_id)
-        self.window.statusBar().showMessage(
+        self.window.show_message(
             self.tr("The call is no longer there (the caller hung up?): %1").replace("%1", str(error)), 8000
         )
 
@@ -366,7 +366,7 @@ class PhoneDesk(QObject):
     def _on_hold_failed(self, sip_call_id: str, error: BaseException) -> None:
         if self.controls.sip_call_id == sip_call_id:
             self.controls.set_hold(self.controls.local_hold, self.controls.remote_hold)
-        self.window.statusBar().showMessage(self.tr("Hold did not work: %1").replace("%1", str(error)), 8000)
+        self.window.show_message(self.tr("Hold did not work: %1").replace("%1", str(error)), 8000)
 
     def on_bridge_hold_changed(self, event: CallHoldChanged) -> None:
         if self.controls.sip_call_id != event.call_id:
@@ -374,7 +374,7 @@ class PhoneDesk(QObject):
         refused = self.controls.hold_pending and self.controls.local_hold == event.local_hold
         self.controls.set_hold(event.local_hold, event.remote_hold)
         if refused:
-            self.window.statusBar().showMessage(
+            self.window.show_message(
                 self.tr("The switchboard did not accept hold or resume; the call is as it was."), 8000
             )
 
@@ -388,14 +388,14 @@ class PhoneDesk(QObject):
         agent = self.agent
         stored = try_normalize_phone(number)
         if agent is None or stored is None or self.active_call is not None:
-            self.window.statusBar().showMessage(self._why_no_dial(agent, stored), 8000)
+            self.window.show_message(self._why_no_dial(agent, stored), 8000)
             return False
         dialled = "0" + stored[3:] if stored.startswith("+84") else stored
         session = self.session
         self._runner.run(
             lambda: session.dial(agent, dialled, callback_id=callback_id, ticket_id=ticket_id),
             lambda call: self._on_dialled(call.sip_call_id, display_phone(stored)),
-            lambda error: self.window.statusBar().showMessage(
+            lambda error: self.window.show_message(
                 self.tr("Could not call: %1").replace("%1", str(error)), 8000
             ),
         )
@@ -412,30 +412,19 @@ class PhoneDesk(QObject):
         self.active_call = sip_call_id
         self.controls.start(sip_call_id, shown, connected=False)
 
-    def dial_from_form(self) -> None:
-        form = self.window.form
-        ticket = form.ticket
-        self.dial(form.phone_edit.text(), ticket_id=ticket.id if ticket else None)
-
     def dial_from_list(self) -> bool:
         """The selected row of the ticket list (its context menu, or Ctrl+Shift+D while it has focus)."""
-        table = self.window.table
-        row = table.model().row_at(table.currentIndex().row()) if table.currentIndex().isValid() else None
-        if row is None:
-            self.window.statusBar().showMessage(self.tr("Select a ticket in the list first."), 5000)
-            return False
-        return self.dial(row.phone, ticket_id=row.id)
+        return self._dial_target(self.window.selected_list_number())
 
-    def dial_from_focus(self) -> None:
-        """Ctrl+Shift+D: the number of whatever the operator is looking at (history panel, else the form)."""
-        focus = QApplication.focusWidget()
-        history = self.window.history
-        if focus is not None and history.isAncestorOf(focus) and history.current is not None:
-            history.request_call()
-        elif focus is self.window.table:
-            self.dial_from_list()
-        else:
-            self.dial_from_form()
+    def dial_from_focus(self) -> bool:
+        """Ctrl+Shift+D: the number of whatever the operator is looking at (history, list, else the form)."""
+        return self._dial_target(self.window.number_in_view())
+
+    def _dial_target(self, target: CallTarget | None) -> bool:
+        if target is None:  # the list has the focus, no row selected
+            self.window.show_message(self.tr("Select a ticket in the list first."), 5000)
+            return False
+        return self.dial(target.phone, ticket_id=target.ticket_id)
 
     def call_requested(self, phone: str, ticket_id: str | None = None) -> None:
         """Slot for other screens' `call_requested(phone, ticket_id)` (surveys, history)."""
@@ -445,13 +434,18 @@ class PhoneDesk(QObject):
         self.dial(item.phone, ticket_id=item.ticket_id, callback_id=item.id)
 
     def focus_callbacks(self) -> None:
-        self.window.side_tabs.setCurrentWidget(self.callbacks)
+        self.window.show_side_panel(self.callbacks)
         self.callbacks.reload()
         self.callbacks.view.setFocus()
 
     def open_settings(self) -> None:
         dialog = SipSettingsDialog(
-            self.settings, self.passwords, self._runner, self._policy, self.window, devices=self.devices
+            self.settings,
+            self.passwords,
+            self._runner,
+            self._policy,
+            self.window.host_widget(),
+            devices=self.devices,
         )
         if dialog.exec():
             self._save_settings(self.settings)
@@ -485,7 +479,7 @@ class PhoneDesk(QObject):
         if finished.answered:
             saved = finished.log_id in self._tickets_by_log
             proposed = Disposition.TICKET_CREATED if saved else Disposition.INFORMATION_GIVEN
-            dialog = WrapUpDialog(finished, proposed, self.window)
+            dialog = WrapUpDialog(finished, proposed, self.window.host_widget())
             dialog.chosen.connect(self.on_wrap_up_chosen)
             self.wrap_up_dialog = dialog
             dialog.show()
@@ -498,16 +492,14 @@ class PhoneDesk(QObject):
 
     def on_wrap_up_chosen(self, finished: FinishedCall, disposition: Disposition) -> None:
         self.session.wrap_up(finished, disposition)
-        self.window.statusBar().showMessage(
-            self.tr("Call recorded as: %1").replace("%1", disposition.label), 5000
-        )
+        self.window.show_message(self.tr("Call recorded as: %1").replace("%1", disposition.label), 5000)
 
     def on_bridge_registration_changed(self, event: RegistrationChanged) -> None:
         self.registration = event
         self.show_registration()
 
     def on_bridge_phone_error(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 10000)
+        self.window.show_message(message, 10000)
 
     def on_form_ticket_saved(self, ticket: Ticket) -> None:
         log_id = ticket.draft.call_id
@@ -517,11 +509,9 @@ class PhoneDesk(QObject):
 
 
 def install_phone(
-    window: QMainWindow, store: Any, settings: Settings, data_dir: Any, runner: TaskRunner
+    window: DeskHost, store: LocalStore, settings: Settings, data_dir: Path, runner: TaskRunner
 ) -> PhoneDesk:
     """The hook of launch.py: builds the session and the phone desk, starts the agent when configured."""
-    from pathlib import Path
-
     from desktop.services.phone.recording_vault import RecordingKey
     from desktop.services.phone.session import RecordingPolicy
     from desktop.services.phone.sip_password import default_backend
@@ -533,7 +523,7 @@ def install_phone(
     holder: dict[str, PhoneDesk] = {}
     session = PhoneSession(
         store,
-        getattr(window, "operator", settings.operator),  # the desk's shared name: renamed live
+        window.operator,  # the desk's shared name: renamed live
         recordings=recordings,
         on_error=lambda message: holder["desk"].bridge.report_error(message) if "desk" in holder else None,
     )
@@ -547,7 +537,9 @@ def install_phone(
     )
     holder["desk"] = desk
     desk.start()
-    purge = QTimer(window)  # at start and every few hours: old recordings and a crashed call's WAV go
+    purge = QTimer(
+        window.host_widget()
+    )  # at start and every few hours: old recordings and a crashed call's WAV go
     purge.setInterval(PURGE_EVERY_MS)
     purge.timeout.connect(lambda: runner.run(session.purge_recordings, lambda _n: None, lambda _e: None))
     purge.start()

@@ -179,7 +179,6 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         from desktop.ui.phone.desk import install_phone
 
         phone = install_phone(window, store, settings, data_dir, runner)
-        window.supervisor.call_requested.connect(phone.call_requested)  # survey list → phone (issue #7)
         from desktop.ui.sync.desk import install_sync
 
         sync = install_sync(window, store, settings, data_dir, runner)  # central server (issue #5)

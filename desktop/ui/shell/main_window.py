@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signa
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -26,6 +27,7 @@ from desktop.changes import ChangeHub, OpChanges, Origin
 from desktop.domain.operator import Operator
 from desktop.domain.ticket import CallerHistory, Ticket
 from desktop.services.tickets.query import TicketFilter
+from desktop.ui.common.host import CallTarget
 from desktop.ui.common.services import DeskServices
 from desktop.ui.common.tasks import TaskRunner, default_runner
 from desktop.ui.kb.panel import KbPanel
@@ -46,7 +48,8 @@ def _format_count(count: int) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Owns the layout and the wiring; the widgets talk to the services only through the task runner."""
+    """Owns the layout and the wiring; the widgets talk to the services only through the task runner.
+    The feature desks see it as a `DeskHost` (desktop/ui/common/host.py): the section "host API" below."""
 
     first_page_loaded = Signal()
     count_loaded = Signal(int)
@@ -311,10 +314,78 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    # -- host API (DeskHost): what the feature desks installed after the window use ----------------------
+    def host_widget(self) -> QWidget:
+        return self
+
     def add_desk_menu(self, menu: QMenu) -> None:
         """A menu of a desk installed after the window (phone, server), placed before Help."""
         menu.setToolTipsVisible(True)
         self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+
+    def add_ticket_action(self, action: QAction) -> None:
+        self.ticket_menu.addSeparator()
+        self.ticket_menu.addAction(action)
+        self.extra_shortcut_actions.append(action)
+
+    def add_shortcut(self, action: QAction) -> None:
+        self.addAction(action)
+
+    def list_shortcuts(self, actions: list[QAction]) -> None:
+        self.extra_shortcut_actions.extend(actions)
+
+    def add_side_panel(self, panel: QWidget, title: str) -> None:
+        self.side_tabs.addTab(panel, title)
+
+    def show_side_panel(self, panel: QWidget) -> None:
+        self.side_tabs.setCurrentWidget(panel)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.statusBar().addWidget(widget)
+
+    def show_message(self, text: str, timeout_ms: int) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def bring_to_front(self) -> None:
+        self.raise_()
+        self.activateWindow()
+
+    def current_ticket(self) -> Ticket | None:
+        return self.form.ticket
+
+    def open_call_ticket(self, phone: str, name: str, call_log_id: str) -> None:
+        form = self.form
+        form.run_when_clean(lambda: form.new_call_ticket(phone, name, call_log_id))
+
+    def on_ticket_saved(self, listener: Callable[[Ticket], None]) -> None:
+        self.form.ticket_saved.connect(listener)
+
+    def on_ticket_shown(self, listener: Callable[[Ticket], None]) -> None:
+        self.form.ticket_loaded.connect(listener)
+        self.form.ticket_saved.connect(listener)
+
+    def on_call_requested(self, listener: Callable[[str, str], None]) -> None:
+        self.history.call_requested.connect(listener)
+        self.supervisor.call_requested.connect(listener)  # the survey list
+
+    def add_list_action(self, action: QAction) -> None:
+        self.table.addAction(action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def selected_list_number(self) -> CallTarget | None:
+        index = self.table.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        return None if row is None else CallTarget(row.phone, row.id)
+
+    def number_in_view(self) -> CallTarget | None:
+        focus = QApplication.focusWidget()
+        shown = self.history.shown_number()
+        if focus is not None and self.history.isAncestorOf(focus) and shown is not None:
+            return CallTarget(shown[0], shown[1] or None)
+        if focus is self.table:
+            return self.selected_list_number()
+        ticket = self.form.ticket
+        return CallTarget(self.form.phone_edit.text(), ticket.id if ticket else None)
 
     def shortcut_actions(self) -> list[QAction]:
         """The actions in menu order, for the shortcuts dialog."""

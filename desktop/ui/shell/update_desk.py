@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -22,6 +22,10 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.common.tasks import TaskRunner
 from desktop.updates import CHECK_EVERY_MS, UpdateOffer, Updater, explain, versions_target, writable
+
+if TYPE_CHECKING:
+    from desktop.ui.phone.desk import PhoneDesk
+    from desktop.ui.sync.desk import SyncDesk
 
 BUSY_POLL_MS = 1000
 FIRST_CHECK_MS = 60_000  # after start: the operator's first minute is theirs
@@ -242,7 +246,7 @@ class UpdateDesk(QObject):
 
 
 def install_updates(
-    window: QMainWindow, sync: Any, phone: Any, data_dir: Path, runner: TaskRunner
+    window: QMainWindow, sync: SyncDesk, phone: PhoneDesk, data_dir: Path, runner: TaskRunner
 ) -> UpdateDesk:
     """Checks a minute after start, after each sign-in and every few hours; a 426 from the server opens
     the dialog with the server's words."""

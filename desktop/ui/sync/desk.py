@@ -10,7 +10,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,7 +22,8 @@ from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.sync.account import Login
 from desktop.sync.events import AppliedPage
-from desktop.sync.state import read_counts
+from desktop.sync.state import SyncCounts, read_counts
+from desktop.ui.common.host import DeskHost
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.sync.status import SyncBridge, SyncStatusPresenter
 
@@ -56,7 +58,7 @@ class SyncDesk(QObject):
 
     def __init__(
         self,
-        window: Any,  # MainWindow: form, kb_panel, sync_label, menuBar(), refresh(), statusBar()
+        window: DeskHost,
         store: LocalStore,
         settings: Settings,
         credentials: Credentials | Callable[[], Credentials],
@@ -66,7 +68,7 @@ class SyncDesk(QObject):
         save_settings: Callable[[Settings], None] = lambda _s: None,
         pull_interval: float = 30.0,
     ) -> None:
-        super().__init__(window)
+        super().__init__(window.host_widget())
         self.window = window
         self.store = store
         self.settings = settings
@@ -90,8 +92,8 @@ class SyncDesk(QObject):
         self._connect()
 
     # -- construction --------------------------------------------------------------------------
-    def _action(self, name: str, text: str, keys: list[str], tip: str, slot: Callable[[], Any]) -> QAction:
-        action = QAction(text, self.window)
+    def _action(self, name: str, text: str, keys: list[str], tip: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self.window.host_widget())
         action.setObjectName(name)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -99,7 +101,7 @@ class SyncDesk(QObject):
         action.setToolTip(f"{tip} ({shown})" if shown else tip)
         action.setStatusTip(tip)
         action.triggered.connect(slot)
-        self.window.addAction(action)
+        self.window.add_shortcut(action)
         return action
 
     def _build_actions(self) -> None:
@@ -131,11 +133,11 @@ class SyncDesk(QObject):
             self.tr("Changes the server did not apply, with its reason"),
             self.open_refusals,
         )
-        self.menu = QMenu(self.tr("&Server"), self.window)
+        self.menu = QMenu(self.tr("&Server"), self.window.host_widget())
         self.menu.setObjectName("serverMenu")
         self.window.add_desk_menu(self.menu)
         self.menu.addActions([self.sync_now_action, self.conflicts_action, self.refusals_action])
-        self.window.extra_shortcut_actions.extend([self.sync_now_action, self.conflicts_action])
+        self.window.list_shortcuts([self.sync_now_action, self.conflicts_action])
         self.menu.addSeparator()
         self.menu.addAction(self.login_action)
 
@@ -188,7 +190,7 @@ class SyncDesk(QObject):
                 pull_interval=self._pull_interval,
             )
 
-        def built(engine: Any) -> None:
+        def built(engine: SyncEngine) -> None:
             if generation != self._generation:
                 return  # stopped (or restarted) meanwhile: this engine never runs
             self.engine = engine
@@ -212,7 +214,7 @@ class SyncDesk(QObject):
         if self.engine is None:
             self.open_login()
             return
-        self.window.statusBar().showMessage(self.tr("Syncing with the server…"), 3000)
+        self.window.show_message(self.tr("Syncing with the server…"), 3000)
         self.engine.wake()
 
     def open_login(self) -> None:
@@ -228,7 +230,7 @@ class SyncDesk(QObject):
             self._make_client,
             server_url=self.settings.sync_server,
             username=self.settings.sync_user,
-            parent=self.window,
+            parent=self.window.host_widget(),
         )
         dialog.finished.connect(self.on_login_dialog_finished)
         self.login_dialog = dialog
@@ -243,10 +245,10 @@ class SyncDesk(QObject):
         try:
             self._save_settings(self.settings)
         except OSError as error:
-            self.window.statusBar().showMessage(
+            self.window.show_message(
                 self.tr("Could not save the server address: %1").replace("%1", str(error)), 10000
             )
-        self.window.statusBar().showMessage(
+        self.window.show_message(
             self.tr("Signed in as %1").replace("%1", dialog.full_name or dialog.login.username), 5000
         )
         self.stop()
@@ -264,7 +266,9 @@ class SyncDesk(QObject):
         if self.conflict_view is None:
             from desktop.ui.sync.conflicts import SyncConflictView
 
-            view = SyncConflictView(self.store, self.settings.operator, self._runner, self.window)
+            view = SyncConflictView(
+                self.store, self.settings.operator, self._runner, self.window.host_widget()
+            )
             view.conflict_settled.connect(self.on_conflict_view_conflict_settled)
             self.conflict_view = view
         self.conflict_view.show()
@@ -275,7 +279,7 @@ class SyncDesk(QObject):
         if self.refusals_view is None:
             from desktop.ui.sync.refusals import SyncRefusalsView
 
-            view = SyncRefusalsView(self.store, self._runner, self.window)
+            view = SyncRefusalsView(self.store, self._runner, self.window.host_widget())
             view.marked_read.connect(self.refresh_status)
             self.refusals_view = view
         self.refusals_view.show()
@@ -288,7 +292,7 @@ class SyncDesk(QObject):
         if last is None:
             return
 
-        def shown(counts: Any) -> None:
+        def shown(counts: SyncCounts) -> None:
             self.presenter.on_bridge_status_changed(replace(last, counts=counts))
 
         self._runner.run(lambda: read_counts(self.store), shown, lambda _e: None)
@@ -307,17 +311,15 @@ class SyncDesk(QObject):
     def on_conflict_view_conflict_settled(self, _conflict_id: str) -> None:
         self.window.publish_changes(OpChanges.conflict_settled())
 
-    def on_bridge_records_changed(self, page: Any) -> None:
+    def on_bridge_records_changed(self, page: object) -> None:
         assert isinstance(page, AppliedPage)
         self.window.publish_changes(page.changes())
 
 
 def install_sync(
-    window: Any, store: LocalStore, settings: Settings, data_dir: Any, runner: TaskRunner
+    window: DeskHost, store: LocalStore, settings: Settings, data_dir: Path, runner: TaskRunner
 ) -> SyncDesk:
     """The hook of launch.py: the Server menu, and the engine started when a server is configured."""
-    from pathlib import Path
-
     desk = SyncDesk(
         window,
         store,

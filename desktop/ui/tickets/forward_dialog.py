@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from desktop.domain.ticket import Ticket
 from desktop.services.catalogs import CatalogItem
+from desktop.ui.common.host import DeskHost
+from desktop.ui.common.services import CatalogReader
 from desktop.ui.common.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.ui.sync.desk import SyncDesk
 
 FORWARD_SHORTCUT = "Ctrl+Shift+U"
 
@@ -83,11 +89,13 @@ class ForwardDialog(QDialog):
         self.result_label.setText(str(getattr(error, "detail", "") or error))
 
 
-def install_forwarding(window: Any, sync: Any, catalogs: Any, runner: TaskRunner) -> QAction:
+def install_forwarding(
+    window: DeskHost, sync: SyncDesk, catalogs: CatalogReader, runner: TaskRunner
+) -> QAction:
     """The Ticket menu's "Forward to a unit…" (Ctrl+Shift+U), on for a saved level 2-4 ticket."""
     from desktop.ui.phone.presence_desk import presence_link
 
-    action = QAction(QCoreApplication.translate("ForwardDialog", "Forward to a &unit…"), window)
+    action = QAction(QCoreApplication.translate("ForwardDialog", "Forward to a &unit…"), window.host_widget())
     action.setObjectName("forwardAction")
     action.setShortcut(QKeySequence(FORWARD_SHORTCUT))
     action.setToolTip(
@@ -97,7 +105,7 @@ def install_forwarding(window: Any, sync: Any, catalogs: Any, runner: TaskRunner
     )
 
     def refresh(*_args: object) -> None:
-        ticket = window.form.ticket
+        ticket = window.current_ticket()
         action.setEnabled(ticket is not None and ticket.draft.level >= 2)
 
     def forward(ticket_id: str, unit_code: str) -> dict[str, Any]:
@@ -105,19 +113,19 @@ def install_forwarding(window: Any, sync: Any, catalogs: Any, runner: TaskRunner
         return presence_link(sync).call(lambda client, token: client.forward(token, ticket_id, unit_code))
 
     def open_dialog() -> None:
-        ticket = window.form.ticket
+        ticket = window.current_ticket()
         if ticket is None or ticket.draft.level < 2:
             return
         runner.run(lambda: catalogs.units(), lambda units: show(ticket, units))
 
-    def show(ticket: Any, units: list[CatalogItem]) -> None:
-        dialog = ForwardDialog(ticket.id, ticket.code, units, forward, runner, window)
+    def show(ticket: Ticket, units: list[CatalogItem]) -> None:
+        dialog = ForwardDialog(ticket.id, ticket.code, units, forward, runner, window.host_widget())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def done(result: int) -> None:
             if result == QDialog.DialogCode.Accepted and dialog.deadline is not None:
                 unit = dialog.unit_combo.currentText()
-                window.statusBar().showMessage(
+                window.show_message(
                     QCoreApplication.translate("ForwardDialog", "Forwarded to %1; answer due %2.")
                     .replace("%1", unit)
                     .replace("%2", dialog.deadline.strftime("%d/%m/%Y")),
@@ -128,10 +136,7 @@ def install_forwarding(window: Any, sync: Any, catalogs: Any, runner: TaskRunner
         dialog.open()
 
     action.triggered.connect(open_dialog)
-    window.form.ticket_loaded.connect(refresh)
-    window.form.ticket_saved.connect(refresh)
+    window.on_ticket_shown(refresh)
     refresh()
-    window.ticket_menu.addSeparator()
-    window.ticket_menu.addAction(action)
-    window.extra_shortcut_actions.append(action)
+    window.add_ticket_action(action)
     return action

@@ -285,10 +285,17 @@ class HistoryPanel(QWidget):
         self.caller_chosen.emit(phone, name)
 
     def request_call(self) -> None:
-        if self.current is not None:
-            item = self.tickets_view.currentItem()
-            ticket_id = item.data(0, TICKET_ID_ROLE) if item is not None else ""
-            self.call_requested.emit(self.current.phone, str(ticket_id or ""))
+        shown = self.shown_number()
+        if shown is not None:
+            self.call_requested.emit(*shown)
+
+    def shown_number(self) -> tuple[str, str] | None:
+        """The caller's number and the selected ticket's id ("" when none); None before a caller is shown."""
+        if self.current is None:
+            return None
+        item = self.tickets_view.currentItem()
+        ticket_id = item.data(0, TICKET_ID_ROLE) if item is not None else ""
+        return self.current.phone, str(ticket_id or "")
 
     def ticket_ids(self) -> list[str]:
         return [

@@ -6,7 +6,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.domain.clock import now_vn, shown_vn
@@ -58,7 +58,7 @@ class TicketTableModel(QAbstractTableModel):
         query: TicketReader,
         runner: TaskRunner | None = None,
         page_size: int = 200,
-        parent: Any = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._query = query
