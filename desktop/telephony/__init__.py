@@ -15,6 +15,7 @@ from desktop.telephony.config import AgentPolicy, SipAccount
 from desktop.telephony.events import (
     CallEnded,
     CallHoldChanged,
+    CallQuality,
     CallState,
     CallStateChanged,
     DtmfReceived,
@@ -40,6 +41,7 @@ __all__ = [
     "CallHoldChanged",
     "CallInfo",
     "CallNotFound",
+    "CallQuality",
     "CallState",
     "CallStateChanged",
     "DtmfReceived",

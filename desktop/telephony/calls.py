@@ -626,9 +626,11 @@ class CallManager(Negotiation, Transfers):
             return
         call.state = CallState.ENDED
         sent = received = 0
+        quality = None
         if call.session is not None:
             call.session.stop()
             sent, received = call.session.packets_out, call.session.packets_in
+            quality = call.session.quality()
             call.session = None  # the sink and source go now, not when the last timer lets go of the call
         if call.rtp is not None:
             call.rtp.close()
@@ -645,6 +647,7 @@ class CallManager(Negotiation, Transfers):
                 packets_sent=sent,
                 packets_received=received,
                 srtp_suite=call.srtp_suite if call.answered else "",
+                quality=quality,
             )
         )
 

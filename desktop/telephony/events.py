@@ -102,6 +102,35 @@ class CallStateChanged:
 
 
 @dataclass(frozen=True)
+class CallQuality:
+    """A call's audio quality from RTCP (RFC 3550): what we received, and the far end's last report of
+    what we sent (None when it sent no report about us)."""
+
+    packets_expected: int = 0  # of the far end's audio, from its sequence numbers
+    packets_lost: int = 0
+    jitter_ms: float = 0.0  # interarrival jitter (A.8), averaged over the call
+    reports_sent: int = 0
+    reports_received: int = 0
+    remote_packets_expected: int | None = None
+    remote_packets_lost: int | None = None
+    remote_jitter_ms: float | None = None
+    round_trip_ms: float | None = None  # from its LSR/DLSR, when it echoed one of our SRs
+
+    @property
+    def loss_percent(self) -> float | None:
+        """Packets lost of those expected, in per cent; None when nothing arrived."""
+        if self.packets_expected <= 0:
+            return None
+        return round(100.0 * self.packets_lost / self.packets_expected, 2)
+
+    @property
+    def remote_loss_percent(self) -> float | None:
+        if not self.remote_packets_expected or self.remote_packets_lost is None:
+            return None
+        return round(100.0 * self.remote_packets_lost / self.remote_packets_expected, 2)
+
+
+@dataclass(frozen=True)
 class CallEnded:
     """The call is over; `answered` says whether it was ever connected."""
 
@@ -114,6 +143,7 @@ class CallEnded:
     packets_sent: int = 0  # RTP packets of the call each way: audio evidence for a technician
     packets_received: int = 0
     srtp_suite: str = ""  # the SRTP suite of the answered call's audio, "" = plain RTP
+    quality: CallQuality | None = None  # None when no RTP ran (not answered, or no usable media)
 
     @property
     def outcome(self) -> CallOutcome:

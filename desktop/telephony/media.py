@@ -1,4 +1,4 @@
-"""RTP endpoints: a UDP port pair checked free by binding it (pyVoIP 1.6.8 picks ports blindly)."""
+"""RTP endpoints: a UDP port pair (RTP even, RTCP + 1) checked free by binding it (pyVoIP picks blindly)."""
 
 from __future__ import annotations
 
@@ -11,26 +11,32 @@ class NoFreeRtpPort(RuntimeError):
 
 
 class RtpEndpoint:
-    """A bound RTP socket (even port) for one call; the audio engine reads and writes it."""
+    """A call's bound RTP socket (even port) and its RTCP socket (the next port, RFC 3550 §11)."""
 
     def __init__(self, host: str, low: int, high: int) -> None:
-        self.socket = self._bind_free(host, low, high)
+        self.socket, self.rtcp_socket = self._bind_free(host, low, high)
         self.port: int = self.socket.getsockname()[1]
 
     @staticmethod
-    def _bind_free(host: str, low: int, high: int) -> socket.socket:
+    def _bind_free(host: str, low: int, high: int) -> tuple[socket.socket, socket.socket]:
         start = low + (low % 2)
-        candidates = list(range(start, high + 1, 2))
+        candidates = list(range(start, high, 2))
         random.shuffle(candidates)
         for port in candidates:
-            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            pair = (
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM),
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM),
+            )
             try:
-                sock.bind((host, port))
+                pair[0].bind((host, port))
+                pair[1].bind((host, port + 1))
             except OSError:
-                sock.close()
+                for sock in pair:
+                    sock.close()
                 continue
-            return sock
-        raise NoFreeRtpPort(f"no free RTP port in {low}-{high} on {host}")
+            return pair
+        raise NoFreeRtpPort(f"no free RTP/RTCP port pair in {low}-{high} on {host}")
 
     def close(self) -> None:
         self.socket.close()
+        self.rtcp_socket.close()

@@ -28,10 +28,16 @@ class MediaStream(Protocol):
     def socket(self) -> socket.socket: ...
 
     def receive_ready(self) -> None:
-        """Read every datagram waiting on the socket (never blocks)."""
+        """Read every datagram waiting on its sockets (never blocks)."""
 
     def clock_tick(self, now: float) -> float:
         """Send what is due now; returns the monotonic time of the next tick."""
+
+
+def _sockets(stream: MediaStream) -> list[socket.socket]:
+    """The stream's RTP socket and, when it has one, its RTCP socket (both wake `receive_ready`)."""
+    extra = getattr(stream, "rtcp_socket", None)
+    return [stream.socket] if extra is None else [stream.socket, extra]
 
 
 class TimerWheel(Generic[T]):
@@ -128,8 +134,9 @@ class MediaEngine:
         with self._lock:
             if self._stopped:
                 raise RuntimeError("media engine stopped")
-            stream.socket.setblocking(False)
-            self._selector.register(stream.socket, selectors.EVENT_READ, stream)
+            for sock in _sockets(stream):
+                sock.setblocking(False)
+                self._selector.register(sock, selectors.EVENT_READ, stream)
             self._streams.add(id(stream))
             self._wheel.add(stream, time.monotonic())
         self._wake()
@@ -140,8 +147,9 @@ class MediaEngine:
             if id(stream) not in self._streams:
                 return
             self._streams.discard(id(stream))
-            with contextlib.suppress(KeyError, ValueError, OSError):
-                self._selector.unregister(stream.socket)
+            for sock in _sockets(stream):
+                with contextlib.suppress(KeyError, ValueError, OSError):
+                    self._selector.unregister(sock)
 
     def stop(self, timeout: float = 0.5) -> None:
         with self._lock:
@@ -178,11 +186,13 @@ class MediaEngine:
             with self._lock:
                 if self._stopped:
                     return
+                served: set[int] = set()  # RTP and RTCP both ready: the stream drains both at once
                 for key, _ in ready:
                     if key.data is None:
                         with contextlib.suppress(OSError):
                             self._wake_read.recv(4096)
-                    elif id(key.data) in self._streams:
+                    elif id(key.data) in self._streams and id(key.data) not in served:
+                        served.add(id(key.data))
                         self._serve(key.data.receive_ready)
                 now = time.monotonic()
                 for stream in self._wheel.expire(now):

@@ -143,6 +143,8 @@ class Negotiation:
             engine=self._media,
             direction=call.media_direction,
             srtp=keys.pair if keys is not None else None,
+            rtcp_port=media.rtcp_port,
+            rtcp_mux=_muxed(call, media),
         )
         call.session.start()
 
@@ -161,7 +163,15 @@ class Negotiation:
             self._start_media(call)
         else:
             remote = (media.address, media.port) if media.address not in ("", "0.0.0.0") else None
-            call.session.update(remote, codec, media.telephone_event, direction, srtp=keys.pair)
+            call.session.update(
+                remote,
+                codec,
+                media.telephone_event,
+                direction,
+                srtp=keys.pair,
+                rtcp_port=media.rtcp_port,
+                rtcp_mux=_muxed(call, media),
+            )
         self._report_hold(call)
 
     def _report_hold(self, call: Call, *, always: bool = False) -> None:
@@ -201,6 +211,7 @@ class Negotiation:
                 version=version,
                 profile=keys.profile,
                 crypto=keys.local,
+                rtcp_mux=call.remote_media is not None and call.remote_media.rtcp_mux,
             )
 
         body = build(call.sdp_version)
@@ -332,3 +343,8 @@ class Negotiation:
                     self._send_update(call)
                 else:
                     call.update_pending = True
+
+
+def _muxed(call: Call, media: MediaOffer) -> bool:
+    """RTCP shares the RTP port only when both SDPs say a=rtcp-mux (we say it only where the far end did)."""
+    return media.rtcp_mux and b"a=rtcp-mux" in call.local_sdp

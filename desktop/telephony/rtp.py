@@ -1,20 +1,26 @@
-"""RTP for one call (RFC 3550): G.711 both ways, a small jitter buffer, RFC 4733 DTMF in and out."""
+"""RTP for one call (RFC 3550): G.711 both ways, a small jitter buffer, RFC 4733 DTMF in and out, and its
+RTCP (reports sent on the next port or muxed, the far end's read; SRTCP on SRTP calls)."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import platform
 import secrets
 import socket
 import struct
+import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.telephony import g711
 from desktop.telephony.audio import AudioSink, AudioSource
+from desktop.telephony.events import CallQuality
 from desktop.telephony.media import RtpEndpoint
 from desktop.telephony.media_engine import MediaEngine
+from desktop.telephony.rtcp import RtcpSession, is_rtcp
 from desktop.telephony.srtp import Crypto, SrtpStreams
 from desktop.telephony.transport import Address
 
@@ -24,6 +30,31 @@ FRAME_SAMPLES = 160  # 20 ms at 8 kHz
 FRAME_SECONDS = 0.02
 DTMF_EVENTS = "0123456789*#ABCD"
 _HEADER = struct.Struct("!BBHII")
+# Kernel receive timestamps (Linux SO_TIMESTAMPNS): the jitter of the network, not of a busy media thread.
+_SO_TIMESTAMPNS = 35 if sys.platform == "linux" and platform.machine() in ("x86_64", "aarch64") else None
+_TIMESPEC = struct.Struct("@qq")
+
+
+def _stamp_arrivals(sock: socket.socket) -> bool:
+    if _SO_TIMESTAMPNS is None or not hasattr(sock, "recvmsg"):
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _receive(sock: socket.socket, stamped: bool) -> tuple[bytes, float]:
+    """One datagram and when it arrived (wall clock seconds): the kernel's stamp when there is one."""
+    if not stamped:
+        return sock.recv(2048), time.time()
+    data, ancillary, _flags, _address = sock.recvmsg(2048, socket.CMSG_SPACE(_TIMESPEC.size))
+    for level, kind, value in ancillary:
+        if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(value) >= _TIMESPEC.size:
+            seconds, nanoseconds = _TIMESPEC.unpack_from(value)
+            return data, seconds + nanoseconds / 1e9
+    return data, time.time()
 
 
 @dataclass(frozen=True)
@@ -124,14 +155,25 @@ class RtpSession:
         engine: MediaEngine | None = None,
         direction: str = "sendrecv",
         srtp: tuple[Crypto, Crypto] | None = None,
+        *,
+        rtcp_port: int | None = None,
+        rtcp_mux: bool = False,
+        rtcp_interval: float = 5.0,
     ) -> None:
         """Without `engine` the session runs on an engine (a thread) of its own, stopped with it.
-        `srtp` = (our key, theirs): SRTP both ways; a packet that fails authentication is dropped."""
+        `srtp` = (our key, theirs): SRTP and SRTCP both ways; a packet that fails authentication is dropped.
+        RTCP goes to the far end's `rtcp_port` (SDP a=rtcp, RFC 3605; default its RTP port + 1), or to its
+        RTP port with `rtcp_mux` (RFC 5761); reports are read on both our ports whatever was negotiated."""
         self._sock = endpoint.socket
         self._sock.setblocking(False)
+        self._rtcp_sock = endpoint.rtcp_socket
+        self._rtcp_sock.setblocking(False)
+        self._stamped = _stamp_arrivals(self._sock)
         self.port = endpoint.port
         self.name = f"rtp-{endpoint.port}"
         self._remote = remote
+        self._rtcp_port = rtcp_port
+        self._rtcp_mux = rtcp_mux
         self._payload_type = payload_type
         self._law = g711.PAYLOAD_LAWS[payload_type]
         self._telephone_event = telephone_event
@@ -155,10 +197,28 @@ class RtpSession:
         self._stopped = False
         self.packets_in = 0
         self.packets_out = 0
+        self._octets_out = 0
+        self._rtcp = RtcpSession(self._ssrc, self._sequence, interval=rtcp_interval)
+
+    @property
+    def rtcp_socket(self) -> socket.socket:
+        return self._rtcp_sock
 
     @property
     def socket(self) -> socket.socket:
         return self._sock
+
+    @property
+    def rtcp_remote(self) -> Address:
+        """Where our reports go."""
+        if self._rtcp_mux:
+            return self._remote
+        return (self._remote[0], self._rtcp_port or self._remote[1] + 1)
+
+    def quality(self) -> CallQuality:
+        """Loss and jitter of what we received, and the far end's report of our stream, so far."""
+        with self._engine.lock:
+            return self._rtcp.quality()
 
     @property
     def direction(self) -> str:
@@ -192,10 +252,16 @@ class RtpSession:
         direction: str | None = None,
         *,
         srtp: tuple[Crypto, Crypto] | None = None,
+        rtcp_port: int | None = None,
+        rtcp_mux: bool | None = None,
     ) -> None:
         """Apply a new offer/answer: far-end address, codec, telephone-event payload type, direction, and
         the SRTP keys (None: plain RTP; a changed key gets a new context, an unchanged one keeps its own)."""
         with self._engine.lock:
+            if remote is not None:
+                self._rtcp_port = rtcp_port
+            if rtcp_mux is not None:
+                self._rtcp_mux = rtcp_mux
             if srtp is None:
                 self._srtp = None
             elif self._srtp is None:
@@ -222,12 +288,14 @@ class RtpSession:
             self._dtmf_queue.append(digit)
 
     def stop(self, timeout: float = 0.5) -> None:
-        """Stop sending and receiving; the sink is closed once the media thread has let go of it."""
+        """Stop sending and receiving, with a last report and an RTCP BYE (RFC 3550 §6.6); the sink is
+        closed once the media thread has let go of it."""
         if self._stopped:
             return
         self._stopped = True
         if self._started:
             self._engine.remove(self)
+            self._send_report(time.monotonic(), goodbye=True)  # the media thread no longer runs it
         if self._own_engine:
             self._engine.stop(timeout)
         self._sink.close()
@@ -247,17 +315,55 @@ class RtpSession:
         self._next_send += FRAME_SECONDS
         if now - self._next_send > 0.2:  # the thread was starved: resynchronise, do not burst
             self._next_send = now + FRAME_SECONDS
+        if self._rtcp.due(now):
+            self._send_report(now)
         return self._next_send
+
+    def _send_report(self, now: float, *, goodbye: bool = False) -> None:
+        """An SR while we send audio (an RR while we hold or are inactive), SRTCP on an SRTP call."""
+        sending = self._direction in ("sendrecv", "sendonly") and self.packets_out > 0
+        sent = (self._timestamp, self.packets_out, self._octets_out) if sending else None
+        packet = self._rtcp.compound(now, sent=sent, goodbye=goodbye)
+        if self._srtp is not None:
+            protected = self._srtp.protect_rtcp(packet)
+            if protected is None:
+                return
+            packet = protected
+        sock = self._sock if self._rtcp_mux else self._rtcp_sock
+        with contextlib.suppress(OSError):
+            sock.sendto(packet, self.rtcp_remote)
+
+    def _report_in(self, data: bytes) -> None:
+        if self._srtp is not None:
+            unprotected = self._srtp.unprotect_rtcp(data)
+            if unprotected is None:
+                return
+            data = unprotected
+        if not self._rtcp.report_arrived(data, time.monotonic()):
+            log.debug("RTCP on %s not understood (%d bytes)", self.name, len(data))
 
     def _receive_all(self) -> None:
         while True:
             try:
-                data = self._sock.recv(2048)
+                data = self._rtcp_sock.recv(2048)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError as error:
+                log.debug("RTCP receive on %s: %s", self.name, error)
+                break
+            if is_rtcp(data):
+                self._report_in(data)
+        while True:
+            try:
+                data, arrival = _receive(self._sock, self._stamped)
             except (BlockingIOError, InterruptedError):
                 break
             except OSError as error:  # e.g. ICMP port unreachable from the far end: keep serving
                 log.debug("RTP receive on %s: %s", self.name, error)
                 break
+            if is_rtcp(data):  # muxed on the RTP port (RFC 5761 §4)
+                self._report_in(data)
+                continue
             if self._srtp is not None:
                 unprotected = self._srtp.unprotect(data)
                 if unprotected is None:
@@ -271,11 +377,13 @@ class RtpSession:
                 self._dtmf_in(packet)
                 if packet.ssrc == self._ssrc_in:
                     self._jitter.push(packet.sequence, b"")  # it holds a sequence number of the stream
+                    self._rtcp.received(packet.ssrc, packet.sequence, None, arrival)
             elif packet.payload_type == self._payload_type:
                 if packet.ssrc != self._ssrc_in:
                     self._ssrc_in = packet.ssrc
                     self._jitter.reset()
                 self._jitter.push(packet.sequence, packet.payload)
+                self._rtcp.received(packet.ssrc, packet.sequence, packet.timestamp, arrival)
         hearing = self._direction in ("sendrecv", "recvonly")
         for payload in self._jitter.pop_ready():
             if payload and hearing:
@@ -327,3 +435,4 @@ class RtpSession:
         with contextlib.suppress(OSError):
             self._sock.sendto(packet, self._remote)
             self.packets_out += 1
+            self._octets_out += len(payload)

@@ -31,6 +31,8 @@ class MediaOffer:
     profile: str = PLAIN_PROFILE  # the m= line's transport: "RTP/SAVP" = SRTP only
     crypto: tuple[Crypto, ...] = ()  # its a=crypto lines we can use (RFC 4568), in its order
     crypto_lines: int = 0  # every a=crypto line, usable or not
+    rtcp_port: int | None = None  # a=rtcp (RFC 3605); None: the RTP port + 1
+    rtcp_mux: bool = False  # a=rtcp-mux (RFC 5761): RTCP on the RTP port if the answer says so too
 
     @property
     def secure_only(self) -> bool:
@@ -79,6 +81,8 @@ class _Reading:
     profile: str = PLAIN_PROFILE
     crypto: list[Crypto] = field(default_factory=list)
     crypto_lines: int = 0
+    rtcp_port: int | None = None
+    rtcp_mux: bool = False
 
 
 def _read_lines(body: bytes) -> _Reading:
@@ -104,6 +108,11 @@ def _read_lines(body: bytes) -> _Reading:
             crypto = parse_crypto(line[len("a=crypto:") :])
             if crypto is not None:
                 reading.crypto.append(crypto)
+        elif line.startswith("a=rtcp:") and in_audio:
+            port = line[len("a=rtcp:") :].split(" ", 1)[0]
+            reading.rtcp_port = int(port) if port.isdigit() and 0 < int(port) < 65536 else None
+        elif line == "a=rtcp-mux" and in_audio:
+            reading.rtcp_mux = True
         elif line.startswith("a=") and line[2:] in DIRECTIONS:
             if in_audio:
                 media_direction = line[2:]
@@ -168,6 +177,8 @@ def parse_offer(body: bytes) -> MediaOffer | None:
             profile=reading.profile,
             crypto=tuple(reading.crypto),
             crypto_lines=reading.crypto_lines,
+            rtcp_port=reading.rtcp_port,
+            rtcp_mux=reading.rtcp_mux,
         )
     except Exception as error:  # pyVoIP's parser raises IndexError, KeyError, ValueError, UnboundLocalError
         log.warning("SDP not understood (%s: %s)", type(error).__name__, error)
@@ -196,6 +207,7 @@ def build_sdp(
     version: int | None = None,
     profile: str = PLAIN_PROFILE,
     crypto: Crypto | None = None,
+    rtcp_mux: bool = False,
 ) -> bytes:
     """Our SDP for one audio stream: an answer (one codec) or an offer (several, preferred first).
 
@@ -217,5 +229,7 @@ def build_sdp(
         lines += [f"a=rtpmap:{telephone_event} telephone-event/8000", f"a=fmtp:{telephone_event} 0-16"]
     if crypto is not None:
         lines.append(f"a={crypto.attribute}")
+    if rtcp_mux:
+        lines.append("a=rtcp-mux")
     lines += ["a=ptime:20", f"a={direction}"]
     return ("\r\n".join(lines) + "\r\n").encode("ascii")

@@ -107,6 +107,22 @@ class SrtpStreams:
             log.warning("SRTP protect failed: %s", error)
             return None
 
+    def protect_rtcp(self, packet: bytes) -> bytes | None:
+        """The SRTCP packet (RFC 3711 §3.4: same master key, its own index), or None when libsrtp refuses."""
+        try:
+            return self._out.protect_rtcp(packet)
+        except LibSrtpError as error:
+            log.warning("SRTCP protect failed: %s", error)
+            return None
+
+    def unprotect_rtcp(self, data: bytes) -> bytes | None:
+        """The RTCP compound packet, or None when it is not authentic (counted with the rejected RTP)."""
+        try:
+            return self._in.unprotect_rtcp(data)
+        except LibSrtpError:
+            self.rejected += 1
+            return None
+
     def unprotect(self, data: bytes) -> bytes | None:
         """The RTP packet, or None when it is not authentic (forged, replayed, plain or another key)."""
         try:

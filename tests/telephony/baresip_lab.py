@@ -50,14 +50,20 @@ class Baresip:
         tone_hz: float = 1000.0,
         user: str = "1002",
         password: str = "",
+        host: str = "127.0.0.1",
+        netns: str | None = None,
     ) -> None:
-        """With `password` it registers as `user` and answers every call by itself (`answer`)."""
+        """With `password` it registers as `user` and answers every call by itself (`answer`). `netns`: it
+        runs in that network namespace (another host of the lab) with Kamailio, both on `host`. It prints
+        the RTCP figures of each call as it ends (rtcpsummary: what it measured, what our reports said)."""
         require_binaries("baresip", install="apt-get install -y baresip-core")
         if not (MODULES / "srtp.so").exists():
             lab_tool_missing(f"baresip's srtp module is not in {MODULES} (apt-get install -y baresip-core)")
         self.workdir = workdir
         self.dumps = workdir / "dumps"
         self.kamailio_port = kamailio_port
+        self.host = host
+        self.netns = netns
         self.output = workdir / "baresip.log"
         workdir.mkdir(parents=True, exist_ok=True)
         self.dumps.mkdir(exist_ok=True)
@@ -66,7 +72,7 @@ class Baresip:
             "\n".join(
                 [
                     "poll_method epoll",
-                    f"sip_listen 127.0.0.1:{sip_port}",
+                    f"sip_listen {host}:{sip_port}",
                     "audio_player aufile",  # there is no such player: what it hears is the sndfile dump
                     f"audio_source aufile,{tone}",
                     "audio_alert aufile",
@@ -76,6 +82,7 @@ class Baresip:
                     "module aufile.so",
                     "module sndfile.so",
                     "module srtp.so",
+                    "module rtcpsummary.so",
                     "module_tmp account.so",
                     "module_app menu.so",
                     f"snd_path {self.dumps}",
@@ -83,7 +90,7 @@ class Baresip:
                 ]
             )
         )
-        account = f"<sip:{user}@127.0.0.1:{kamailio_port}>;audio_codecs=PCMA"
+        account = f"<sip:{user}@{host}:{kamailio_port}>;audio_codecs=PCMA"
         if password:
             account += f";auth_pass={password};regint=60;answermode=auto"
         else:
@@ -95,13 +102,16 @@ class Baresip:
 
     def dial(self, extension: str, seconds: float) -> Baresip:
         """Call `extension` through Kamailio; baresip hangs up and exits after `seconds`."""
-        return self.answer(seconds, "-e", f"/dial sip:{extension}@127.0.0.1:{self.kamailio_port}")
+        return self.answer(seconds, "-e", f"/dial sip:{extension}@{self.host}:{self.kamailio_port}")
 
     def answer(self, seconds: float, *commands: str) -> Baresip:
         """Run for `seconds` (registered and answering when it has a password), then exit."""
+        command = ["baresip", "-f", str(self.workdir), *commands, "-t", str(math.ceil(seconds))]
+        if self.netns:
+            command = ["ip", "netns", "exec", self.netns, *command]
         with open(self.output, "wb") as log:
             self.process = subprocess.Popen(
-                ["baresip", "-f", str(self.workdir), *commands, "-t", str(math.ceil(seconds))],
+                command,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
