@@ -212,6 +212,23 @@ class CallRow:
     outcome: CallOutcome
     operator: str
     ticket_code: str | None
+    packets_lost: int | None = None  # of the caller's audio, measured by RTCP; None: not measured
+    loss_percent: float | None = None
+    jitter_ms: float | None = None
+    encrypted: bool | None = None  # SRTP; None: never connected, or logged before it was recorded
+
+    @property
+    def audio_summary(self) -> str:
+        """The call's audio in one line for the operator (a tooltip), "" when nothing was measured."""
+        parts: list[str] = []
+        if self.packets_lost is not None and self.loss_percent is not None:
+            percent = f"{self.loss_percent:.1f}".replace(".", ",")
+            parts.append(f"mất {self.packets_lost} gói tin âm thanh ({percent} %)")
+        if self.jitter_ms is not None:
+            parts.append(f"độ dao động trễ {self.jitter_ms:.1f} ms".replace(".", ","))
+        if self.encrypted is not None:
+            parts.append("âm thanh được mã hoá (SRTP)" if self.encrypted else "âm thanh KHÔNG mã hoá")
+        return ("Chất lượng cuộc gọi: " + "; ".join(parts) + ".") if parts else ""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -175,6 +176,11 @@ class Call(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     ticket_id: Mapped[str | None] = mapped_column(ForeignKey("tickets.id"), default=None)
     sip_call_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    # the audio as RTCP measured what we received (None: no audio ran, or logged before 0011); desk-only
+    packets_lost: Mapped[int | None] = mapped_column(Integer, default=None)
+    loss_percent: Mapped[float | None] = mapped_column(Float, default=None)
+    jitter_ms: Mapped[float | None] = mapped_column(Float, default=None)
+    encrypted: Mapped[bool | None] = mapped_column(Boolean, default=None)  # SRTP; None: never connected
 
     __table_args__ = (Index("ix_calls_phone_started", "phone", "started_at"),)
 

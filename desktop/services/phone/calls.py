@@ -17,6 +17,7 @@ from desktop.services.outbox import append_mutation
 from desktop.store import models
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
+from desktop.telephony.events import CallQuality
 
 
 class CallLog:
@@ -85,7 +86,11 @@ class CallLog:
         answered_at: datetime | None = None,
         ended_at: datetime | None = None,
         ticket_id: str | None = None,
+        quality: CallQuality | None = None,
+        encrypted: bool | None = None,
     ) -> None:
+        """The call's end; `quality` (RTCP's loss and jitter of what we heard) and `encrypted` (SRTP) stay
+        on this desk: the server's call record has no such fields."""
         try:
             with self._store.writes.begin() as session:
                 call = session.get(models.Call, call_id)
@@ -95,6 +100,12 @@ class CallLog:
                 call.answered_at = answered_at or call.answered_at
                 call.ended_at = ended_at or self._clock()
                 call.ticket_id = ticket_id or call.ticket_id
+                if encrypted is not None:
+                    call.encrypted = encrypted
+                if quality is not None and quality.packets_expected > 0:
+                    call.packets_lost = quality.packets_lost
+                    call.loss_percent = quality.loss_percent
+                    call.jitter_ms = quality.jitter_ms
                 append_mutation(
                     session,
                     entity="call",

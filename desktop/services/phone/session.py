@@ -35,7 +35,14 @@ from desktop.services.tickets.caller_history import CallerHistoryService
 from desktop.store.errors import StoreError, explain
 from desktop.store.local import LocalStore
 from desktop.telephony.audio import AudioSink, AudioSource, CallAudio, NullSink
-from desktop.telephony.events import CallEnded, CallState, CallStateChanged, EndReason, IncomingCall
+from desktop.telephony.events import (
+    CallEnded,
+    CallQuality,
+    CallState,
+    CallStateChanged,
+    EndReason,
+    IncomingCall,
+)
 from protocol.records import DEFAULT_RECORDING_RETENTION_DAYS
 
 log = logging.getLogger(__name__)
@@ -234,7 +241,14 @@ class PhoneSession:
         outcome = event.outcome
         ended = self._clock()
         log_id = call.log_id
-        self._write(lambda: self.call_log.finished(log_id, outcome, ended_at=ended))
+        quality, encrypted = event.quality, (bool(event.srtp_suite) if event.answered else None)
+        if quality is not None:
+            log.info("call %s ended: %s", log_id, _quality_line(quality))
+        self._write(
+            lambda: self.call_log.finished(
+                log_id, outcome, ended_at=ended, quality=quality, encrypted=encrypted
+            )
+        )
         if call.direction is CallDirection.INBOUND and outcome in (CallOutcome.MISSED, CallOutcome.ABANDONED):
             kind = CallbackKind.ABANDONED if outcome is CallOutcome.ABANDONED else CallbackKind.MISSED
             number = call.number
@@ -461,6 +475,20 @@ class PhoneSession:
     @staticmethod
     def _callback_outcome(reason: EndReason) -> AttemptOutcome:
         return _CALLBACK_OUTCOMES.get(reason, AttemptOutcome.NO_ANSWER)
+
+
+def _quality_line(quality: CallQuality) -> str:
+    """A call's RTCP figures for the log (a technician's first question: was the line bad, which way)."""
+    line = (
+        f"audio received lost {quality.packets_lost} of {quality.packets_expected} packets "
+        f"({quality.loss_percent or 0.0:.1f} %), jitter {quality.jitter_ms:.1f} ms"
+    )
+    if quality.remote_packets_lost is not None:
+        line += f"; far end lost {quality.remote_packets_lost} of {quality.remote_packets_expected} of ours"
+        line += f", jitter {quality.remote_jitter_ms:.1f} ms"
+    if quality.round_trip_ms is not None:
+        line += f"; round trip {quality.round_trip_ms:.0f} ms"
+    return f"{line}; RTCP reports sent {quality.reports_sent}, received {quality.reports_received}"
 
 
 def _retry_now() -> None:

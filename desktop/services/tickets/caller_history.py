@@ -40,6 +40,10 @@ _CALLS = (
         models.Call.outcome,
         models.Call.operator,
         models.Ticket.code,
+        models.Call.packets_lost,
+        models.Call.loss_percent,
+        models.Call.jitter_ms,
+        models.Call.encrypted,
     )
     .outerjoin(models.Ticket, models.Ticket.id == models.Call.ticket_id)
     .where(models.Call.phone == _PHONE)
@@ -90,6 +94,10 @@ class CallerHistoryService:
                     outcome=CallOutcome(outcome),
                     operator=operator,
                     ticket_code=code,
+                    packets_lost=lost,
+                    loss_percent=loss,
+                    jitter_ms=jitter,
+                    encrypted=encrypted,
                 )
                 for (
                     call_id,
@@ -101,6 +109,10 @@ class CallerHistoryService:
                     outcome,
                     operator,
                     code,
+                    lost,
+                    loss,
+                    jitter,
+                    encrypted,
                 ) in connection.execute(_CALLS, parameters)
             ]
         return CallerHistory(

@@ -169,16 +169,17 @@ class CallPopup(QWidget):
             self.tickets_view.addTopLevelItem(item)
         for call in history.calls:
             direction = "↘" if call.direction is CallDirection.INBOUND else "↗"
-            self.calls_view.addTopLevelItem(
-                QTreeWidgetItem(
-                    [
-                        _when(call.started_at),
-                        f"{direction} {call.direction.label}",
-                        call.outcome.label,
-                        call.ticket_code or "",
-                    ]
-                )
+            call_item = QTreeWidgetItem(
+                [
+                    _when(call.started_at),
+                    f"{direction} {call.direction.label}",
+                    call.outcome.label,
+                    call.ticket_code or "",
+                ]
             )
+            for column in range(4):
+                call_item.setToolTip(column, call.audio_summary)  # loss, jitter, SRTP of the call
+            self.calls_view.addTopLevelItem(call_item)
         for row in history.tickets:
             if row.satisfaction is not Satisfaction.NOT_RATED:
                 self.satisfaction_view.addTopLevelItem(QTreeWidgetItem([row.code, row.satisfaction.label]))

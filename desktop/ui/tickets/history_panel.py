@@ -256,16 +256,17 @@ class HistoryPanel(QWidget):
             item.setForeground(2, QBrush(colour))
             self.tickets_view.addTopLevelItem(item)
         for call in found.calls:
-            self.calls_view.addTopLevelItem(
-                QTreeWidgetItem(
-                    [
-                        shown_vn(call.started_at),
-                        call.direction.label,
-                        call.outcome.label,
-                        call.ticket_code or "",
-                    ]
-                )
+            call_item = QTreeWidgetItem(
+                [
+                    shown_vn(call.started_at),
+                    call.direction.label,
+                    call.outcome.label,
+                    call.ticket_code or "",
+                ]
             )
+            for column in range(4):
+                call_item.setToolTip(column, call.audio_summary)  # loss, jitter, SRTP of the call
+            self.calls_view.addTopLevelItem(call_item)
         self.tickets_view.resizeColumnToContents(0)
         self.tickets_view.resizeColumnToContents(1)
         self.tickets_view.resizeColumnToContents(2)
