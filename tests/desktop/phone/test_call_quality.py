@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.services.caller_history import CallerHistoryService
+from desktop.services.tickets.caller_history import CallerHistoryService
 
 from .test_phone_other_host import last_call, registered
 from .test_phone_srtp import _baresip_lab
@@ -89,7 +89,7 @@ def test_a_lossy_link_is_measured_by_both_ends_and_kept_in_the_call_log(
         registered(qtbot, desk)
         _limit_rate("rtcp0i", 0.90, host.netns)  # towards the desk: ~10 % lost
         _limit_rate(host.link, 0.80)  # from the desk: ~20 % lost
-        caplog.set_level(logging.INFO, logger="desktop.services.phone_session")
+        caplog.set_level(logging.INFO, logger="desktop.services.phone.session")
         caller.dial("1022", CALL_SECONDS + 20)  # the desk hangs up first
         popup = desk.phone.popup
         qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=10000)
