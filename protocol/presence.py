@@ -8,6 +8,9 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 
+READY = "san_sang"  # the vocabulary's agent_state with role "ready"
+
+
 class PresenceState(StrEnum):
     REGISTERED = "registered"
     IDLE = "idle"
@@ -23,6 +26,11 @@ class PresenceUpdate(BaseModel):
 
     state: PresenceState
     detail: str = Field(default="", max_length=200)
+    agent_state: str = Field(
+        default=READY,
+        pattern=r"^[a-z][a-z_]{0,39}$",
+        description="the operator's chosen state, a code of the vocabulary's agent_state set",
+    )
 
 
 class PresenceEntry(BaseModel):
@@ -34,6 +42,11 @@ class PresenceEntry(BaseModel):
     detail: str
     since: datetime = Field(description="server time of the state change")
     updated_at: datetime = Field(description="server time of the last report")
+    agent_state: str = READY
+    agent_state_since: datetime | None = Field(default=None, description="server time the agent state began")
+    after_call_seconds_today: float = Field(
+        default=0.0, description="after-call work (wrap-up) today, Vietnam's day, the running one included"
+    )
 
 
 class PresenceList(BaseModel):

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -338,6 +339,10 @@ class Presence(Base):
     detail: Mapped[str] = mapped_column(String(200), default="")
     since: Mapped[datetime]
     updated_at: Mapped[datetime]
+    agent_state: Mapped[str] = mapped_column(String(40), default="san_sang", server_default="san_sang")
+    agent_state_since: Mapped[datetime | None]
+    after_call_day: Mapped[date | None] = mapped_column(Date)  # Vietnam's day of after_call_seconds
+    after_call_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class UnitAccount(Base):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 # protocol.PresenceState values
 REGISTERED, IDLE, ON_CALL, WRAP_UP, OFFLINE = "registered", "idle", "on_call", "wrap_up", "offline"
+READY = "san_sang"  # the vocabulary's agent_state "ready" (protocol.presence.READY)
 
 NOT_REGISTERED = "Chưa đăng ký tổng đài."
 WHY_NOT_REGISTERED = {  # RegistrationState values
@@ -32,6 +33,7 @@ class DeskActivity:
     calls: set[str] = field(default_factory=set)
     wrap_ups: int = 0
     handled_a_call: bool = False
+    agent_state: str = READY  # what the operator chose: ready, or a not-ready reason (a vocabulary code)
 
     def registration(self, state: str) -> None:
         """`state`: a RegistrationState value."""

@@ -23,6 +23,7 @@ from desktop.sync.account import Login
 from desktop.sync.client import LoginRefused, ServerUnreachable, SyncClient, SyncError, error_detail
 from desktop.sync.credentials import Credentials
 from protocol import PresenceEntry, PresenceList, PresenceState, PresenceUpdate
+from protocol.presence import READY
 from protocol.sync import API_PREFIX
 
 log = logging.getLogger(__name__)
@@ -170,8 +171,8 @@ class PresencePublisher:
         with self._lock:
             return self._latest
 
-    def set_state(self, state: PresenceState | str, detail: str = "") -> None:
-        update = PresenceUpdate(state=PresenceState(state), detail=detail[:200])
+    def set_state(self, state: PresenceState | str, detail: str = "", agent_state: str = READY) -> None:
+        update = PresenceUpdate(state=PresenceState(state), detail=detail[:200], agent_state=agent_state)
         with self._lock:
             if update == self._latest:
                 return
@@ -201,7 +202,8 @@ class PresencePublisher:
             if self._stopping.is_set():
                 break
             delay = self._send(self.state)
-        self._send(PresenceUpdate(state=PresenceState.OFFLINE, detail="Đã đóng phần mềm."))
+        last = self.state.agent_state
+        self._send(PresenceUpdate(state=PresenceState.OFFLINE, detail="Đã đóng phần mềm.", agent_state=last))
         self._link.close()
 
     def _send(self, update: PresenceUpdate) -> float:
@@ -264,12 +266,17 @@ class ServerPresence:
         since: datetime = entry.since
         if state is not OperatorState.OFFLINE and server_time - entry.updated_at > self._stale_after:
             state, since = OperatorState.LOST, entry.updated_at  # last heard from
+        agent_since = entry.agent_state_since
         return OperatorPresence(
             operator=entry.username,
             full_name=entry.full_name,
             state=state,
             since=since.astimezone(VN_TZ),
             detail=entry.detail,
+            agent_state=entry.agent_state,
+            agent_state_since=agent_since.astimezone(VN_TZ) if agent_since else None,
+            after_call_seconds_today=entry.after_call_seconds_today,
+            read_at=server_time.astimezone(VN_TZ),
         )
 
 

@@ -60,6 +60,7 @@ class SipAgent:
         self._calls: CallManager | None = None
         self._public: PublicAddress | None = None
         self._started = False
+        self._do_not_disturb: int | None = None
 
     # lifecycle -----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -103,6 +104,7 @@ class SipAgent:
             self._public,
             self._media,
         )
+        self._calls.do_not_disturb = self._do_not_disturb
         self._started = True
         self._events.start()
         self._scheduler.start()
@@ -211,6 +213,20 @@ class SipAgent:
             raise ValueError("reject with 486, 603 or 480")
         with self._lock:
             self._manager().reject(call_id, code)
+
+    def set_do_not_disturb(self, code: int | None) -> None:
+        """From now on answer new calls with `code` (486 Busy Here or 480 Temporarily Unavailable)
+        instead of ringing, or let them ring again (None). Calls already ringing or on are untouched."""
+        if code not in (None, 486, 480):
+            raise ValueError("do not disturb with 486 or 480")
+        with self._lock:
+            self._do_not_disturb = code
+            if self._calls is not None:
+                self._calls.do_not_disturb = code
+
+    @property
+    def do_not_disturb(self) -> int | None:
+        return self._do_not_disturb
 
     def dial(self, number: str) -> str:
         """Call `number` (an extension, a phone number or a SIP URI); returns the call id at once."""

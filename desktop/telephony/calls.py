@@ -144,6 +144,9 @@ class CallManager(Negotiation, Transfers):
         self._media = media
         self._refused = RefusalLog()
         self._calls: dict[str, Call] = {}
+        # The operator is not ready (a break, a meeting, after-call work): new calls get this final
+        # response instead of ringing (the PBX offers them to another desk). None: calls ring.
+        self.do_not_disturb: int | None = None
 
     def __len__(self) -> int:
         return len(self._calls)
@@ -168,6 +171,11 @@ class CallManager(Negotiation, Transfers):
     ) -> None:
         if _tag_of(invite.header("To")):
             self._on_reinvite(invite, source, transaction)
+            return
+        if self.do_not_disturb is not None:
+            self._refused.note("the operator is not ready (do not disturb)", source)
+            code = self.do_not_disturb
+            self._tx.respond(transaction, build_response(invite, code), code, invite=True)
             return
         already_ringing = sum(
             1

@@ -1875,6 +1875,26 @@
 <context>
     <name>DashboardView</name>
     <message>
+        <source>For</source>
+        <translation>Kéo dài</translation>
+    </message>
+    <message>
+        <source>After-call</source>
+        <translation>Sau cuộc gọi</translation>
+    </message>
+    <message>
+        <source>How long the state has lasted (min:s)</source>
+        <translation>Trạng thái này đã kéo dài bao lâu (phút:giây)</translation>
+    </message>
+    <message>
+        <source>After-call work today: time spent in the wrap-up after calls (min:s)</source>
+        <translation>Xử lý sau cuộc gọi hôm nay: thời gian hoàn tất sau các cuộc gọi (phút:giây)</translation>
+    </message>
+    <message>
+        <source>not ready: %1</source>
+        <translation>chưa sẵn sàng: %1</translation>
+    </message>
+    <message>
         <source>Supervisor dashboard</source>
         <translation>Bảng điều khiển giám sát</translation>
     </message>
@@ -2040,7 +2060,7 @@
     </message>
     <message>
         <source>Wrap-up</source>
-        <translation>Đang hoàn tất cuộc gọi</translation>
+        <translation>Xử lý sau cuộc gọi</translation>
     </message>
     <message>
         <source>Offline</source>
@@ -2502,6 +2522,33 @@
     <message>
         <source>The two passwords differ. Type the same password twice.</source>
         <translation>Hai mật khẩu khác nhau. Hãy gõ cùng một mật khẩu hai lần.</translation>
+    </message>
+</context>
+<context>
+    <name>AgentStateDesk</name>
+    <message>
+        <source>&amp;State</source>
+        <translation>Trạ&amp;ng thái</translation>
+    </message>
+    <message>
+        <source>Calls ring at this desk</source>
+        <translation>Cuộc gọi đổ chuông ở bàn này</translation>
+    </message>
+    <message>
+        <source>Calls are not offered to this desk (the switchboard hears: busy)</source>
+        <translation>Tổng đài không chuyển cuộc gọi đến bàn này (tổng đài nhận trả lời: bận)</translation>
+    </message>
+    <message>
+        <source>Not offered calls now: the switchboard hears busy and tries another desk.</source>
+        <translation>Bàn này đang không nhận cuộc gọi: tổng đài nhận trả lời «bận» và chuyển cho bàn khác.</translation>
+    </message>
+    <message>
+        <source>Calls ring at this desk.</source>
+        <translation>Cuộc gọi đổ chuông ở bàn này.</translation>
+    </message>
+    <message>
+        <source>Change the state: Alt+0 ready, Alt+1 … %1 not ready.</source>
+        <translation>Đổi trạng thái: Alt+0 sẵn sàng, Alt+1 … %1 chưa sẵn sàng (có lý do).</translation>
     </message>
 </context>
 </TS>

@@ -6,42 +6,25 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
-from sqlalchemy import case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 
 from protocol import CountsResponse, PresenceEntry, PresenceList, PresenceState, PresenceUpdate
 from server.api.deps import Db, Operator, Supervisor
 from server.models import Account, Call, Presence, Ticket
+from server.services import presence
 
 router = APIRouter(prefix="/api/v1")
 
 
 @router.put("/presence", status_code=status.HTTP_204_NO_CONTENT)
 def report_presence(body: PresenceUpdate, who: Operator, session: Db) -> None:
-    now = datetime.now(UTC)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(Presence).values(
-        username=who.username, client_id=who.client_id, state=body.state.value, detail=body.detail, since=now,
-        updated_at=now,
-    )  # fmt: skip
-    statement = statement.on_conflict_do_update(
-        index_elements=[Presence.username],
-        set_={
-            "client_id": statement.excluded.client_id,
-            "state": statement.excluded.state,
-            "detail": statement.excluded.detail,
-            "since": case(
-                (Presence.state != statement.excluded.state, statement.excluded.since), else_=Presence.since
-            ),
-            "updated_at": statement.excluded.updated_at,
-        },
-    )
     with session.begin():
-        session.execute(statement)
+        presence.record(session, who.username, who.client_id, body, datetime.now(UTC))
 
 
 @router.get("/presence", response_model=PresenceList)
 def read_presence(_: Supervisor, session: Db) -> PresenceList:
+    now = datetime.now(UTC)
     rows = session.execute(
         select(Presence, Account.full_name, Account.role)
         .join(Account, Account.username == Presence.username)
@@ -58,10 +41,13 @@ def read_presence(_: Supervisor, session: Db) -> PresenceList:
                 detail=p.detail,
                 since=p.since,
                 updated_at=p.updated_at,
+                agent_state=p.agent_state,
+                agent_state_since=p.agent_state_since,
+                after_call_seconds_today=presence.after_call_seconds_today(p, now),
             )
             for p, full_name, role in rows
         ],
-        server_time=datetime.now(UTC),
+        server_time=now,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.domain.agent_state import AgentState, chosen_states
 from desktop.domain.codes import Channel, RequestType
 from desktop.domain.ticket import TicketDraft
 from desktop.services.phone.codes import AttemptOutcome, Disposition
@@ -22,7 +23,7 @@ VOCABULARY_FILE = Path(__file__).resolve().parents[2] / "protocol" / "vocabulary
 SETS = {
     "channel", "request_type", "status", "satisfaction", "dissatisfaction_reason", "call_direction",
     "call_outcome", "history_action", "disposition", "callback_kind", "callback_status", "attempt_outcome",
-    "level", "publication",
+    "level", "publication", "agent_state",
 }  # fmt: skip
 NEW_CHANNEL = "he_thong_tthc_tinh"
 
@@ -41,6 +42,20 @@ def test_the_file_has_every_code_set_each_term_coded_named_and_labelled_once() -
             assert term["label"].strip(), term
         labels_ = [term["label"] for term in code_set["terms"]]
         assert len(set(labels_)) == len(labels_), name
+
+
+def test_the_agent_states_are_one_ready_state_the_reasons_and_the_desks_after_call_work() -> None:
+    data = json.loads(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    terms = data["sets"]["agent_state"]["terms"]
+    roles = [term["role"] for term in terms]
+    assert roles[0] == "ready" and roles.count("ready") == 1, "ready first: Alt+0"
+    assert roles.count("after_call") == 1
+    assert set(roles) == {"ready", "not_ready", "after_call"}, "every state says whether calls are offered"
+    reasons = {term["label"] for term in terms if term["role"] == "not_ready"}
+    assert {"Nghỉ giải lao", "Họp", "Hỗ trợ đồng nghiệp"} <= reasons
+    assert [state.shortcut for state in chosen_states()] == [f"Alt+{n}" for n in range(len(terms) - 1)]
+    assert AgentState.BREAK.label == "Nghỉ giải lao" and not AgentState.BREAK.ready
+    assert AgentState("ly_do_moi_2027").ready is False  # a newer desk's reason: not ready all the same
 
 
 def test_a_code_set_with_a_code_twice_is_refused() -> None:

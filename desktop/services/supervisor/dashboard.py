@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from desktop.domain.agent_state import AgentState
 from desktop.domain.clock import VN_TZ, now_vn
 from desktop.domain.codes import (
     CallDirection,
@@ -58,6 +59,28 @@ class OperatorPresence:
     state: OperatorState
     since: datetime | None = None
     detail: str = ""
+    agent_state: str = AgentState.READY.value  # what the operator chose (a vocabulary code)
+    agent_state_since: datetime | None = None
+    after_call_seconds_today: float = 0.0
+    read_at: datetime | None = None  # the server's clock when read: durations never mix two clocks
+
+    @property
+    def not_ready(self) -> AgentState | None:
+        """The not-ready reason shown instead of the desk's state: a desk that is up and not on a call."""
+        chosen = AgentState(self.agent_state)
+        waiting = self.state in (OperatorState.REGISTERED, OperatorState.IDLE)
+        return chosen if waiting and not chosen.ready else None
+
+    @property
+    def shown_since(self) -> datetime | None:
+        return self.agent_state_since if self.not_ready is not None else self.since
+
+    @property
+    def seconds_in_state(self) -> float | None:
+        since = self.shown_since
+        if since is None or self.read_at is None or self.state is OperatorState.LOST:
+            return None
+        return max(0.0, (self.read_at - since).total_seconds())
 
 
 class PresenceUnavailable(RuntimeError):

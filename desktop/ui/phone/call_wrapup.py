@@ -1,11 +1,15 @@
-"""Wrap-up after a call: the disposition in one keystroke (1-5), Enter confirms the proposed one."""
+"""Wrap-up after a call: the disposition in one keystroke (1-5), Enter confirms the proposed one; the
+after-call-work timer runs while it is open."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from time import monotonic
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QDialog, QLabel, QRadioButton, QVBoxLayout, QWidget
 
+from desktop.domain.agent_state import AgentState, elapsed_text
 from desktop.domain.phone import caller_phone, display_phone
 from desktop.services.phone.codes import Disposition
 from desktop.services.phone.session import FinishedCall
@@ -43,6 +47,24 @@ class WrapUpDialog(QDialog):
         hint = QLabel(self.tr("Press 1-5, or Enter for the marked choice."), self)
         hint.setStyleSheet("color: #555;")
         layout.addWidget(hint)
+        self.opened_at = monotonic()
+        self.after_call_label = QLabel(self)
+        self.after_call_label.setObjectName("afterCallTimer")
+        layout.addWidget(self.after_call_label)
+        self.after_call_timer = QTimer(self)
+        self.after_call_timer.setInterval(1000)
+        self.after_call_timer.timeout.connect(self.show_after_call_time)
+        self.after_call_timer.start()
+        self.finished.connect(self.after_call_timer.stop)
+        self.show_after_call_time()
+
+    def after_call_seconds(self) -> float:
+        return monotonic() - self.opened_at
+
+    def show_after_call_time(self) -> None:
+        self.after_call_label.setText(
+            f"{AgentState.AFTER_CALL_WORK.label}: {elapsed_text(self.after_call_seconds())}"
+        )
 
     def selected(self) -> Disposition:
         for disposition, button in self.buttons.items():

@@ -34,6 +34,7 @@ from desktop.telephony.addressing import RouteWatch
 from desktop.telephony.dialog import AudioFactory
 from desktop.ui.common.host import CallTarget, DeskHost
 from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.phone.agent_state import AgentStateDesk
 from desktop.ui.phone.audio import CallAudioDevice, DeviceProvider, MediaDevices, Ringer
 from desktop.ui.phone.bridge import PhoneBridge
 from desktop.ui.phone.call_controls import CallControls
@@ -59,6 +60,7 @@ class Agent(Protocol):
     def send_dtmf(self, call_id: str, digits: str) -> None: ...
     def hold(self, call_id: str) -> None: ...
     def resume(self, call_id: str) -> None: ...
+    def set_do_not_disturb(self, code: int | None) -> None: ...
 
 
 AgentFactory = Callable[[SipAccount, Callable[[TelephonyEvent], None], AudioFactory], Agent]
@@ -114,6 +116,7 @@ class PhoneDesk(QObject):
         self.callbacks = CallbacksPanel(session.callbacks, runner, parent)
         window.add_side_panel(self.callbacks, self.tr("Callbacks"))
         self._build_actions()
+        self.readiness = AgentStateDesk(self, self.menu)  # ready or not: whether calls ring here
         self._connect()
         self._secret: str | None = None
         self._start_generation = 0
@@ -169,6 +172,7 @@ class PhoneDesk(QObject):
         menu.addActions([self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action])
         menu.addSeparator()
         menu.addAction(self.settings_action)
+        self.menu = menu
 
     def _connect(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection
@@ -230,6 +234,7 @@ class PhoneDesk(QObject):
             self._on_start_failed(error)
             return
         agent = self._agent_factory(account, self.bridge, self.session.audio_for)
+        agent.set_do_not_disturb(self.readiness.refusal_code())  # before it can ring: on a break, never
         self.agent = agent
         self._secret = secret
         self._route_watch = (
@@ -484,6 +489,7 @@ class PhoneDesk(QObject):
             self.wrap_up_dialog = dialog
             dialog.show()
             dialog.activateWindow()
+            self.readiness.after_call_started(dialog)
         self._runner.run(self._wait_for_writes, lambda _none: self.callbacks.reload())
 
     def _wait_for_writes(self) -> None:

@@ -40,6 +40,8 @@ class PresenceDesk(QObject):
         bridge.registration_changed.connect(self.on_bridge_registration_changed, queued)
         bridge.call_state_changed.connect(self.on_bridge_call_state_changed, queued)
         bridge.call_finished.connect(self.on_bridge_call_finished, queued)
+        phone.readiness.state_changed.connect(self.on_readiness_state_changed)
+        self.activity.agent_state = phone.readiness.state.value
         if phone.registration is not None:
             self.activity.registration(phone.registration.state.value)
 
@@ -60,7 +62,7 @@ class PresenceDesk(QObject):
     def _publish(self) -> None:
         if self.publisher is not None:
             state, detail = self.activity.state
-            self.publisher.set_state(state, detail)
+            self.publisher.set_state(state, detail, self.activity.agent_state)
 
     # -- slots (GUI thread, after the phone desk's own) -------------------------------------------
     def on_bridge_registration_changed(self, event: Any) -> None:
@@ -82,6 +84,10 @@ class PresenceDesk(QObject):
         if finished.answered and dialog is not None and dialog.finished_call is finished:
             self.activity.wrap_up_started()
             dialog.finished.connect(self.on_wrap_up_dialog_finished)
+        self._publish()
+
+    def on_readiness_state_changed(self, agent_state: str) -> None:
+        self.activity.agent_state = agent_state
         self._publish()
 
     def on_wrap_up_dialog_finished(self, _result: int) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.agent_state import AgentState, elapsed_text
 from desktop.domain.clock import shown_vn
 from desktop.domain.codes import Channel, Level, RequestType
 from desktop.services.supervisor.dashboard import (
@@ -132,8 +133,24 @@ class DashboardView(QWidget):
             [self.tr("Unit"), self.tr("Overdue"), self.tr("Oldest deadline"), self.tr("Working days late")],
         )
         self.operators_table = self._table(
-            "operatorsTable", [self.tr("Operator"), self.tr("State"), self.tr("Since")]
+            "operatorsTable",
+            [
+                self.tr("Operator"),
+                self.tr("State"),
+                self.tr("Since"),
+                self.tr("For"),
+                self.tr("After-call"),
+            ],
         )
+        # five columns in a third of 1366 px: short headings, their meaning on hover
+        self.operators_table.horizontalHeader().setMinimumSectionSize(48)
+        for column, tip in (
+            (3, self.tr("How long the state has lasted (min:s)")),
+            (4, self.tr("After-call work today: time spent in the wrap-up after calls (min:s)")),
+        ):
+            heading = self.operators_table.horizontalHeaderItem(column)
+            if heading is not None:
+                heading.setToolTip(tip)
         self.operators_message = QLabel(self.tr("Not connected to the server"), self)
         self.operators_message.setObjectName("presenceMessage")
         self.operators_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -366,11 +383,21 @@ class DashboardView(QWidget):
         table = self.operators_table
         table.setRowCount(len(operators))
         for row, person in enumerate(operators):
-            since = shown_vn(person.since, "%H:%M:%S") if person.since else ""
-            cells = [person.full_name or person.operator, labels[person.state], since]
+            since = shown_vn(person.shown_since, "%H:%M:%S") if person.shown_since else ""
+            reason = person.not_ready
+            lasted = person.seconds_in_state
+            cells = [
+                person.full_name or person.operator,
+                reason.label if reason is not None else labels[person.state],
+                since,
+                elapsed_text(lasted) if lasted is not None else "–",
+                elapsed_text(person.after_call_seconds_today),
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(self._operator_tip(person))
+                if column >= 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
         self.operators_stack.setCurrentWidget(self.operators_table)
 
@@ -382,7 +409,11 @@ class DashboardView(QWidget):
                 .replace("%1", person.operator)
                 .replace("%2", heard)
             )
-        return f"{person.operator}: {person.detail}" if person.detail else person.operator
+        tip = f"{person.operator}: {person.detail}" if person.detail else person.operator
+        reason = AgentState(person.agent_state)
+        if not reason.ready:
+            tip += " · " + self.tr("not ready: %1").replace("%1", reason.label)
+        return tip
 
     def _show_trends(self, trends: Trends) -> None:
         tickets, calls = self.tr("Tickets"), self.tr("Calls")
