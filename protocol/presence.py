@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 READY = "san_sang"  # the vocabulary's agent_state with role "ready"
 
 

@@ -47,7 +47,8 @@ class AgentStateDesk(QObject):
         self.wrap_ups: dict[WrapUpDialog, float] = {}  # open wrap-up → when it opened (monotonic)
         self.refusing = False
         self.after_call_guard = AFTER_CALL_GUARD_S
-        window = phone.window
+        host = phone.window
+        window = host.host_widget()
         self.actions: dict[AgentState, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
@@ -65,20 +66,20 @@ class AgentStateDesk(QObject):
             )
             action.triggered.connect(lambda _checked=False, chosen=state: self.choose(chosen))
             group.addAction(action)
-            window.addAction(action)
+            host.add_shortcut(action)
             self.menu.addAction(action)
             self.actions[state] = action
         self.actions[AgentState.READY].setChecked(True)
         menu.insertMenu(menu.actions()[0], self.menu)  # the phone menu's first entry
         menu.insertSeparator(menu.actions()[1])
-        window.extra_shortcut_actions.extend(self.actions.values())  # listed by F1
+        host.list_shortcuts(list(self.actions.values()))  # listed by F1
         self.button = QToolButton(window)
         self.button.setObjectName("agentStateButton")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.button.setMenu(self.menu)
         self.button.setAutoRaise(True)
         self.button.setProperty("statusField", True)
-        window.statusBar().addPermanentWidget(self.button)
+        host.add_status_widget(self.button)
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.on_timer_timeout)
