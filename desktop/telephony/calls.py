@@ -548,9 +548,14 @@ class CallManager(Negotiation, Transfers):
         call.local_cseq += 1
         call.acked.set()
         request = self._in_dialog_request(call, method, cseq=call.local_cseq)
-        if request is not None:
+        if request is not None:  # retransmitted on Timers E/F over UDP (RFC 3261 §17.1.2)
             self._tx.send_request(
-                method, request.branch, request.data, request.destination, lambda _: None, lambda: None
+                method,
+                request.branch,
+                request.data,
+                request.destination,
+                lambda _: None,
+                lambda: log.warning("%s of call %s got no answer (Timer F)", method, call.call_id),
             )
 
     def _request_headers(self, call: Call, branch: str, cseq: int, method: str) -> list[tuple[str, str]]:
