@@ -12,7 +12,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import BindParameter, Connection, Engine, Integer, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.clock import now_vn
@@ -43,6 +44,25 @@ def _apply_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _LiteralLimitCompiler(SQLiteCompiler):
+    """Writes a statement's LIMIT as a number. The SQLite inside SQLCipher (3.53) plans with a bound LIMIT's
+    value, so binding it marks the prepared statement expired and every execution prepares it again: the
+    history's ticket query cost 38 µs instead of 7 µs, warm, on plain pages. Each limit value is its
+    own statement in the driver's cache; OFFSETs stay bound (they do not expire a statement)."""
+
+    def limit_clause(self, select: Any, **kw: Any) -> str:
+        if select._limit_clause is None:
+            return str(super().limit_clause(select, **kw))  # type: ignore[no-untyped-call]
+        kw.pop("literal_execute", None)
+        limit = select._limit_clause
+        if isinstance(limit, BindParameter) and limit.type._isnull:  # bindparam("n"): an integer
+            limit = limit._clone()
+            limit.type = Integer()
+        text = "\n LIMIT " + self.process(limit, literal_execute=True, **kw)
+        offset = select._offset_clause
+        return text + " OFFSET " + (self.process(offset, **kw) if offset is not None else "0")
+
+
 def _begin(connection: Connection) -> None:
     """Readers take a snapshot (deferred); writers take the write lock up front (immediate)."""
     mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
@@ -58,6 +78,7 @@ def create_store_engine(path: Path, key: StoreKey) -> Engine:
         pool_size=4,
         max_overflow=4,
     )
+    engine.dialect.statement_compiler = _LiteralLimitCompiler
     event.listen(engine, "connect", _apply_pragmas)
     event.listen(engine, "begin", _begin)
     return engine

@@ -39,6 +39,8 @@ def test_history_quick_prints_json_figures_with_their_baseline(tmp_path: Path) -
         "p95_ms",
         "p50_ms_warm",
         "p95_ms_warm",
+        "p50_cpu_ms",
+        "p50_cpu_ms_warm",
         "p95_ms_with_access_record",
     }
     for line in lines:
