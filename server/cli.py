@@ -319,10 +319,13 @@ def _access_log(engine: object, args: argparse.Namespace) -> int:
             datetime.combine(end + timedelta(days=1), time(), VN),
         )
         broken = access_trail.verify(session)
+        rechained = access_trail.rechains(session)
     for entry in entries:
         when = entry.at.astimezone(VN)
         print(f"{when:%Y-%m-%d %H:%M:%S}  {entry.actor:<24} {entry.origin:<38} {entry.screen} {entry.reason}")
     print(f"{len(entries)} lần xem dữ liệu của {subject}.")
+    for line in rechained:
+        print(f"Lưu ý: {line}.")
     if broken is not None:
         print(
             f"CẢNH BÁO: nhật ký truy cập bị can thiệp ở mục {broken.seq}: {broken.problem}.", file=sys.stderr

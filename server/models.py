@@ -434,6 +434,26 @@ class AccessEntry(Base):
     hash_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class AccessRechain(Base):
+    """A re-computation of the access trail's hashes (migration 0013 turned version-1 entries, which hash the
+    citizen's number itself, into version-2 ones hashing its digest): what was rewritten, the chain's head
+    before and after, and whether the chain held before. Append-only like the trail; the same event is
+    also an entry of the trail (kind "trail", reason "rechain", subject the head before)."""
+
+    __tablename__ = "access_trail_rechains"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    revision: Mapped[str] = mapped_column(String(32))
+    entries: Mapped[int] = mapped_column(Integer)  # the trail's entries when it ran
+    converted: Mapped[int] = mapped_column(Integer)  # version-1 entries now version 2
+    rehashed: Mapped[int] = mapped_column(Integer)  # entries whose hashes changed (those and every later one)
+    first_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    head_before: Mapped[str] = mapped_column(String(64))
+    head_after: Mapped[str] = mapped_column(String(64))
+    # "" when the chain verified before; else where it broke, kept broken in the same place after
+    broken_before: Mapped[str] = mapped_column(Text, default="")
+
+
 class MailMessage(Base):
     """A mail to a unit, queued in the transaction of the step it announces and sent by `send-mail` (cron):
     a failing SMTP server delays the mail, never the forward; attempts and the last error are kept."""

@@ -85,6 +85,7 @@ class AccessAnswer(BaseModel):
     entries: list[AccessOut]
     chain_intact: bool
     chain_problem: str = ""
+    rechained: list[str] = []  # each re-computation of the chain's hashes (migration 0013), with its heads
 
 
 def phone_subject(phone: str) -> str:
@@ -133,6 +134,7 @@ def who_accessed(
             ],
             chain_intact=broken is None,
             chain_problem=f"mục {broken.seq}: {broken.problem}" if broken else "",
+            rechained=access_trail.rechains(session),
         )
 
 

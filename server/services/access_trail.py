@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from protocol import Mutation
 from protocol.erasure import ERASED_SUBJECT, search_matcher
-from server.models import AccessEntry, ServerMeta
+from server.models import AccessEntry, AccessRechain, ServerMeta
 from server.services.feed import PendingChanges
 from server.services.tickets import Actor, Applied, Rejected
 
@@ -203,6 +203,19 @@ def verify(session: Session) -> Broken | None:
             return Broken(entry.seq, "nội dung mục này đã bị sửa")
         previous = entry.entry_hash
     return None
+
+
+def rechains(session: Session) -> list[str]:
+    """Each time the chain's hashes were computed again (migration 0013), said in Vietnamese for the admin."""
+    said = []
+    for done in session.scalars(select(AccessRechain).order_by(AccessRechain.id)):
+        line = (
+            f"Chuỗi băm đã được tính lại lúc {_iso(done.at)[:19]}Z (nâng cấp {done.revision}): "
+            f"{done.converted} mục cũ chuyển sang mã băm của đối tượng, {done.rehashed} mục tính lại băm; "
+            f"đầu chuỗi trước đó {done.head_before}, sau đó {done.head_after}"
+        )
+        said.append(line + (f"; chuỗi đã đứt từ trước ở {done.broken_before}" if done.broken_before else ""))
+    return said
 
 
 def _iso(moment: Any) -> str:
