@@ -24,6 +24,9 @@ class OpChanges:
     kb: bool = False  # knowledge-base entries
     conflicts: bool = False  # the conflict list
     outbox: bool = False  # this desk has new mutations to push (the sync engine wakes)
+    calls: bool = False  # the call log (a call logged, finished or wrapped up)
+    callbacks: bool = False  # the callback queue (a missed call queued, an attempt, a new date)
+    callers: frozenset[str] = frozenset()  # stored numbers whose history changed (kept in memory only)
 
     @property
     def touches_tickets(self) -> bool:
@@ -36,6 +39,17 @@ class OpChanges:
     @classmethod
     def conflict_settled(cls) -> OpChanges:
         return cls(Origin.LOCAL, other_tickets=True, conflicts=True, outbox=True)
+
+    @classmethod
+    def call_logged(cls, number: str) -> OpChanges:
+        """A call ended and its rows are written: the log, the caller's history, a missed call's callback."""
+        return cls(
+            Origin.LOCAL, calls=True, callbacks=True, callers=frozenset({number}) if number else frozenset()
+        )
+
+    @classmethod
+    def callbacks_changed(cls) -> OpChanges:
+        return cls(Origin.LOCAL, callbacks=True)
 
 
 Listener = Callable[[OpChanges], None]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.changes import ChangeHub, OpChanges
 from desktop.domain.clock import now_vn, shown_vn
 from desktop.domain.phone import display_phone
 from desktop.services.phone.callbacks import CallbackItem, CallbackQueue
@@ -38,6 +39,7 @@ class CallbacksPanel(QWidget):
         self.setObjectName("callbacksPanel")
         self._queue = queue
         self._runner = runner
+        self._changes: ChangeHub | None = None
         self.items: list[CallbackItem] = []
         self.view = QTreeWidget(self)
         self.view.setObjectName("callbacksView")
@@ -97,6 +99,22 @@ class CallbacksPanel(QWidget):
         layout.addWidget(self.answer_view, 1)
         layout.addLayout(buttons)
         layout.addWidget(hint)
+
+    def follow(self, changes: ChangeHub) -> None:
+        """Reload from the desk's change event, and tell it when this panel changed the queue."""
+        self._changes = changes
+        changes.subscribe(self.on_changes)
+
+    def on_changes(self, changes: OpChanges) -> None:
+        if changes.callbacks:
+            self.reload()
+
+    def _changed(self) -> None:
+        """An attempt or a new date written: one change event (this panel reloads from it), else a reload."""
+        if self._changes is not None:
+            self._changes.publish(OpChanges.callbacks_changed())
+        else:
+            self.reload()
 
     def reload(self) -> None:
         queue = self._queue
@@ -196,7 +214,7 @@ class CallbacksPanel(QWidget):
         if item is None:
             return
         queue = self._queue
-        self._runner.run(lambda: queue.reschedule(item.id, due), lambda _i: self.reload(), self._on_failed)
+        self._runner.run(lambda: queue.reschedule(item.id, due), lambda _i: self._changed(), self._on_failed)
 
     def reschedule_tomorrow(self) -> None:
         tomorrow = (now_vn() + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
@@ -208,7 +226,7 @@ class CallbacksPanel(QWidget):
             return
         queue = self._queue
         self._runner.run(
-            lambda: queue.record_attempt(item.id, outcome), lambda _i: self.reload(), self._on_failed
+            lambda: queue.record_attempt(item.id, outcome), lambda _i: self._changed(), self._on_failed
         )
 
     def on_view_item_activated(self, _item: QTreeWidgetItem, _column: int = 0) -> None:

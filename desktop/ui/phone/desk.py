@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from desktop.changes import OpChanges
 from desktop.domain.phone import display_phone, is_hidden, try_normalize_phone
 from desktop.domain.ticket import Ticket
 from desktop.services.phone.account import account_from
@@ -115,6 +116,7 @@ class PhoneDesk(QObject):
         window.add_status_widget(self.controls)
         self.callbacks = CallbacksPanel(session.callbacks, runner, parent)
         window.add_side_panel(self.callbacks, self.tr("Callbacks"))
+        self.callbacks.follow(window.changes)
         self._build_actions()
         self.readiness = AgentStateDesk(self, self.menu)  # ready or not: whether calls ring here
         self._connect()
@@ -490,10 +492,11 @@ class PhoneDesk(QObject):
             dialog.show()
             dialog.activateWindow()
             self.readiness.after_call_started(dialog)
-        self._runner.run(self._wait_for_writes, lambda _none: self.callbacks.reload())
+        changes = OpChanges.call_logged(finished.number)
+        self._runner.run(self._wait_for_writes, lambda _none: self.window.publish_changes(changes))
 
     def _wait_for_writes(self) -> None:
-        """Worker thread: the queue is read once the call's own writes (a missed call) are done."""
+        """Worker thread: the change is told once the call's own writes (a missed call) are done."""
         self.session.flush(5.0)
 
     def on_wrap_up_chosen(self, finished: FinishedCall, disposition: Disposition) -> None:

@@ -609,6 +609,9 @@ class MainWindow(QMainWindow):
             self.form.reload_catalogs()  # a unit renamed or added shows in the open form
         if changes.kb:
             self.kb_panel.reload_knowledge()
+        shown_caller = self.history.current
+        if shown_caller is not None and shown_caller.phone in changes.callers:
+            self.history.reload_caller()  # a call of the caller on screen was logged
 
     def on_history_history_shown(self, found: CallerHistory) -> None:
         """A repeat caller's history comes forward (its badge is the point), and a new ticket gets the

@@ -220,7 +220,17 @@ class HistoryPanel(QWidget):
             widget.setVisible(False)
         self.suggestions_shown.emit(callers)
 
-    def _on_history_loaded(self, generation: int, found: CallerHistory) -> None:
+    def reload_caller(self) -> None:
+        """The shown caller's history read again (a call of theirs was logged), without coming forward."""
+        current = self.current
+        if current is None:
+            return
+        self._generation += 1
+        history, phone = self._history, current.phone
+        loaded = partial(self._on_history_loaded, self._generation, announce=False)
+        self._runner.run(lambda: history.lookup(phone), loaded, self._ignore)
+
+    def _on_history_loaded(self, generation: int, found: CallerHistory, *, announce: bool = True) -> None:
         if generation != self._generation:
             return
         self.clear()
@@ -273,7 +283,8 @@ class HistoryPanel(QWidget):
         self.tickets_view.setColumnWidth(3, min(self.tickets_view.sizeHintForColumn(3) + 12, 200))
         for column in range(3):
             self.calls_view.resizeColumnToContents(column)
-        self.history_shown.emit(found)
+        if announce:
+            self.history_shown.emit(found)
 
     # -- slots ---------------------------------------------------------------------------------
     def on_tickets_view_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -84,3 +84,50 @@ def test_a_listener_that_unsubscribes_hears_nothing_more():
     unsubscribe()
     hub.publish(OpChanges.ticket_saved("b"))
     assert seen == [OpChanges.ticket_saved("a")]
+
+
+def test_an_attempt_on_a_callback_publishes_one_change_and_the_queue_reloads_from_it(
+    qtbot, make_window, store, runner
+):
+    from desktop.services.phone.callbacks import CallbackQueue
+    from desktop.services.phone.codes import AttemptOutcome, CallbackKind
+    from desktop.ui.phone.callbacks_panel import CallbacksPanel
+
+    window = make_window()
+    queue = CallbackQueue(store, "kiem.thu")
+    queue.enqueue(CallbackKind.MISSED, "0912 345 678")
+    queue.enqueue(CallbackKind.MISSED, "0987 654 321")
+    panel = CallbacksPanel(queue, runner, window)
+    panel.follow(window.changes)
+    window.add_side_panel(panel, "Gọi lại")
+    panel.reload()
+    qtbot.waitUntil(lambda: len(panel.items) == 2)
+    seen = recorded(window.changes)
+
+    panel.view.setCurrentItem(panel.view.topLevelItem(0))
+    panel.record_outcome(AttemptOutcome.REACHED)  # reached: this callback is done
+    qtbot.waitUntil(lambda: len(panel.items) == 1, timeout=5000)
+    assert seen == [OpChanges(Origin.LOCAL, callbacks=True)]
+
+
+def test_a_logged_call_of_the_caller_on_screen_refreshes_their_history_where_the_operator_left_it(
+    qtbot, type_text, make_window, store
+):
+    from desktop.domain.codes import CallDirection, CallOutcome
+    from desktop.services.phone.calls import CallLog
+
+    window = make_window()
+    type_text(window.form.phone_edit, "0912 345 678")
+    history = window.history
+    qtbot.waitUntil(lambda: history.current is not None, timeout=5000)
+    assert history.calls_view.topLevelItemCount() == 0
+    window.focus_kb()  # the operator reads a procedure meanwhile
+
+    calls = CallLog(store, "kiem.thu")  # the phone desk's writer thread, behind the window's back
+    calls.finished(calls.started("0912 345 678", CallDirection.INBOUND), CallOutcome.ABANDONED)
+    qtbot.wait(1500)
+    assert history.calls_view.topLevelItemCount() == 0  # nothing polls: without the event it stays
+
+    window.publish_changes(OpChanges.call_logged("+84912345678"))
+    qtbot.waitUntil(lambda: history.calls_view.topLevelItemCount() == 1, timeout=5000)
+    assert window.side_tabs.currentWidget() is window.kb_panel  # refreshed, not brought forward
