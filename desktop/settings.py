@@ -58,6 +58,8 @@ class Settings:
     phone_audio_output: str = ""
     phone_audio_input: str = ""
     phone_ring_device: str = ""
+    # whom a call can be transferred to (F7): [{"label": "Giám sát ca trực", "number": "1009"}, ...]
+    transfer_directory: list[dict[str, str]] = field(default_factory=list)
     # the central server (issue #5); the password and token live in the keyring, never here
     sync_server: str = ""
     sync_user: str = ""

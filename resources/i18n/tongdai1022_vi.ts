@@ -2551,4 +2551,158 @@
         <translation>Đổi trạng thái: Alt+0 sẵn sàng, Alt+1 … %1 chưa sẵn sàng (có lý do).</translation>
     </message>
 </context>
+<context>
+    <name>TransferDesk</name>
+    <message>
+        <source>&amp;Transfer the call…</source>
+        <translation>&amp;Chuyển cuộc gọi…</translation>
+    </message>
+    <message>
+        <source>Com&amp;plete the transfer</source>
+        <translation>&amp;Hoàn tất chuyển</translation>
+    </message>
+    <message>
+        <source>Three-&amp;way call</source>
+        <translation>Gọi &amp;ba bên</translation>
+    </message>
+    <message>
+        <source>Bac&amp;k to the citizen</source>
+        <translation>&amp;Quay lại người dân</translation>
+    </message>
+    <message>
+        <source>There is no call in progress to transfer.</source>
+        <translation>Không có cuộc gọi nào đang nói chuyện để chuyển.</translation>
+    </message>
+    <message>
+        <source>Could not transfer the call: %1</source>
+        <translation>Không chuyển được cuộc gọi: %1</translation>
+    </message>
+    <message>
+        <source>Calling %1; the citizen is on hold.</source>
+        <translation>Đang gọi %1; người dân đang được giữ máy.</translation>
+    </message>
+    <message>
+        <source>Could not call %1 (%2); you are back with the citizen.</source>
+        <translation>Không gọi được %1 (%2); bạn đã quay lại với người dân.</translation>
+    </message>
+    <message>
+        <source>Call the specialist first (F7, then &apos;Talk to them first&apos;).</source>
+        <translation>Hãy gọi cán bộ chuyên môn trước (F7, rồi chọn &apos;Hỏi ý kiến trước&apos;).</translation>
+    </message>
+    <message>
+        <source>Three-way call: the citizen, %1 and you hear each other.</source>
+        <translation>Gọi ba bên: người dân, %1 và bạn cùng nghe nhau.</translation>
+    </message>
+    <message>
+        <source>Could not join the calls: %1</source>
+        <translation>Không nối ba bên được: %1</translation>
+    </message>
+    <message>
+        <source>There is no consultation to leave.</source>
+        <translation>Không có cuộc gọi hỏi ý kiến nào để kết thúc.</translation>
+    </message>
+    <message>
+        <source>You are back with the citizen.</source>
+        <translation>Bạn đã quay lại với người dân.</translation>
+    </message>
+    <message>
+        <source>Talking to %1: Shift+F7 completes the transfer, Ctrl+F7 joins the three of you, Ctrl+Shift+F7 goes back to the citizen.</source>
+        <translation>Đang nói chuyện với %1: Shift+F7 để hoàn tất chuyển, Ctrl+F7 để gọi ba bên, Ctrl+Shift+F7 để quay lại người dân.</translation>
+    </message>
+    <message>
+        <source>Transferring the call…</source>
+        <translation>Đang chuyển cuộc gọi…</translation>
+    </message>
+    <message>
+        <source>Transferring the call: the other phone is ringing…</source>
+        <translation>Đang chuyển cuộc gọi: máy bên kia đang đổ chuông…</translation>
+    </message>
+    <message>
+        <source>The call was transferred.</source>
+        <translation>Đã chuyển cuộc gọi.</translation>
+    </message>
+    <message>
+        <source>The transfer did not work (%1): the call stays with you.</source>
+        <translation>Chuyển cuộc gọi không thành công (%1): cuộc gọi vẫn ở với bạn.</translation>
+    </message>
+    <message>
+        <source>the line is busy</source>
+        <translation>máy bận</translation>
+    </message>
+    <message>
+        <source>no such number</source>
+        <translation>không có số này</translation>
+    </message>
+    <message>
+        <source>nobody answered</source>
+        <translation>không ai nghe máy</translation>
+    </message>
+    <message>
+        <source>declined</source>
+        <translation>bị từ chối</translation>
+    </message>
+    <message>
+        <source>the caller&apos;s phone or the switchboard cannot transfer</source>
+        <translation>máy của người gọi hoặc tổng đài không hỗ trợ chuyển cuộc gọi</translation>
+    </message>
+    <message>
+        <source>no answer from the caller&apos;s phone</source>
+        <translation>máy của người gọi không phản hồi</translation>
+    </message>
+    <message>
+        <source>switchboard code %1</source>
+        <translation>mã tổng đài %1</translation>
+    </message>
+    <message>
+        <source>The consultation ended.</source>
+        <translation>Cuộc gọi hỏi ý kiến đã kết thúc.</translation>
+    </message>
+    <message>
+        <source>%1 did not answer; you are back with the citizen.</source>
+        <translation>%1 không nghe máy; bạn đã quay lại với người dân.</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Transfer the call</source>
+        <translation>Chuyển cuộc gọi</translation>
+    </message>
+    <message>
+        <source>&amp;Directory:</source>
+        <translation>&amp;Danh bạ:</translation>
+    </message>
+    <message>
+        <source>The directory is empty: IT staff can fill it in (transfer_directory in settings.json).</source>
+        <translation>Danh bạ chuyển máy đang trống: cán bộ CNTT có thể khai báo (transfer_directory trong settings.json).</translation>
+    </message>
+    <message>
+        <source>Extension or phone number</source>
+        <translation>Số máy lẻ hoặc số điện thoại</translation>
+    </message>
+    <message>
+        <source>&amp;Number:</source>
+        <translation>&amp;Số:</translation>
+    </message>
+    <message>
+        <source>Transfer &amp;now</source>
+        <translation>Chuyển &amp;ngay</translation>
+    </message>
+    <message>
+        <source>The citizen is put through to this number and you leave the call.</source>
+        <translation>Người dân được nối tới số này và bạn rời cuộc gọi.</translation>
+    </message>
+    <message>
+        <source>&amp;Talk to them first</source>
+        <translation>&amp;Hỏi ý kiến trước</translation>
+    </message>
+    <message>
+        <source>The citizen waits on hold while you call this number; then complete, join or go back.</source>
+        <translation>Người dân chờ máy trong khi bạn gọi số này; sau đó hoàn tất chuyển, gọi ba bên hoặc quay lại.</translation>
+    </message>
+    <message>
+        <source>This is not a number to transfer to: type an extension or a phone number (digits only).</source>
+        <translation>Đây không phải số để chuyển tới: hãy nhập số máy lẻ hoặc số điện thoại (chỉ gồm chữ số).</translation>
+    </message>
+</context>
 </TS>

@@ -16,6 +16,7 @@ from desktop.telephony import (
     RegistrationChanged,
     RegistrationRefreshed,
     TelephonyEvent,
+    TransferChanged,
 )
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class PhoneBridge(QObject):
     call_finished = Signal(object)  # FinishedCall
     dtmf_received = Signal(object)  # DtmfReceived
     hold_changed = Signal(object)  # CallHoldChanged
+    transfer_changed = Signal(object)  # TransferChanged
     phone_error = Signal(str)
 
     def __init__(self, session: PhoneSession, parent: QObject | None = None) -> None:
@@ -54,6 +56,8 @@ class PhoneBridge(QObject):
         elif isinstance(event, CallHoldChanged):
             self._session.set_held(event.call_id, event.local_hold)
             self.hold_changed.emit(event)
+        elif isinstance(event, TransferChanged):
+            self.transfer_changed.emit(event)
         elif isinstance(event, DtmfReceived):
             self.dtmf_received.emit(event)
         elif isinstance(event, RegistrationRefreshed):

@@ -48,6 +48,11 @@ class CallControls(QWidget):
         self.hold_label.setObjectName("holdState")
         self.hold_label.setStyleSheet("background: #f9a825; padding: 2px 6px; font-weight: bold;")
         self.hold_label.hide()
+        self.transfer_label = QLabel(self)
+        self.transfer_label.setObjectName("transferState")
+        self.transfer_label.setStyleSheet("background: #e3f2fd; padding: 2px 6px;")
+        self.transfer_label.setWordWrap(True)
+        self.transfer_label.hide()
         self.security_label = QLabel(self)
         self.security_label.setObjectName("callSecurity")
         self.security_label.hide()
@@ -70,6 +75,7 @@ class CallControls(QWidget):
         layout.addWidget(self.time_label)
         layout.addWidget(self.audio_label)
         layout.addWidget(self.hold_label)
+        layout.addWidget(self.transfer_label, 2)
         layout.addWidget(self.security_label)
         layout.addStretch(1)
         layout.addWidget(self.keypad)
@@ -89,6 +95,7 @@ class CallControls(QWidget):
         self._hold_pending = False
         self._show_hold()
         self.security_label.hide()
+        self.set_transfer_note("")
         self.set_connected(connected)
         self.show()
 
@@ -121,6 +128,15 @@ class CallControls(QWidget):
             )
             self.security_label.setStyleSheet("color: #8a4b00;")
         self.security_label.show()
+
+    def connected(self, sip_call_id: str) -> bool:
+        """Whether the bar shows `sip_call_id` as a connected call."""
+        return self.sip_call_id == sip_call_id and self.keypad.isEnabled()
+
+    def set_transfer_note(self, text: str) -> None:
+        """Where a consultation or transfer stands ("" hides it)."""
+        self.transfer_label.setText(text)
+        self.transfer_label.setVisible(bool(text))
 
     def set_audio_problem(self, problem: str) -> None:
         """'No headset' in the bar while the call cannot be heard or spoken into; why, in the tooltip."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -44,8 +44,10 @@ from desktop.ui.phone.call_wrapup import WrapUpDialog
 from desktop.ui.phone.callbacks_panel import CallbacksPanel
 from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
 from desktop.ui.phone.status import show_registration
+from desktop.ui.phone.transfer_desk import TransferDesk
 
 PURGE_EVERY_MS = 6 * 60 * 60 * 1000
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -62,6 +64,9 @@ class Agent(Protocol):
     def hold(self, call_id: str) -> None: ...
     def resume(self, call_id: str) -> None: ...
     def set_do_not_disturb(self, code: int | None) -> None: ...
+    def transfer(self, call_id: str, number: str) -> None: ...
+    def attended_transfer(self, call_id: str, consultation_id: str) -> None: ...
+    def join(self, first: str, second: str) -> None: ...
 
 
 AgentFactory = Callable[[SipAccount, Callable[[TelephonyEvent], None], AudioFactory], Agent]
@@ -136,7 +141,8 @@ class PhoneDesk(QObject):
     ) -> Agent:
         return SipAgent(account, listener, self._policy, audio)
 
-    def _action(self, name: str, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+    def make_action(self, name: str, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+        """A window-wide action with its shortcuts (the Phone menu's and its helpers')."""
         action = QAction(text, self.window.host_widget())
         action.setObjectName(name)
         action.setShortcuts([QKeySequence(k) for k in keys])
@@ -146,10 +152,10 @@ class PhoneDesk(QObject):
         return action
 
     def _build_actions(self) -> None:
-        self.settings_action = self._action(
+        self.settings_action = self.make_action(
             "sipSettingsAction", self.tr("Switchboard &account…"), ["F8"], self.open_settings
         )
-        self.dial_action = self._action(
+        self.dial_action = self.make_action(
             "dialAction", self.tr("&Call the ticket's number"), ["Ctrl+Shift+D"], self.dial_from_focus
         )
         self.dial_action.setStatusTip(
@@ -159,19 +165,23 @@ class PhoneDesk(QObject):
         self.list_dial_action.setObjectName("listDialAction")  # no shortcut of its own: dial_action's
         self.list_dial_action.triggered.connect(self.dial_from_list)
         self.window.add_list_action(self.list_dial_action)
-        self.hangup_action = self._action("hangupAction", self.tr("&Hang up"), ["F12"], self.controls.hang_up)
-        self.hold_action = self._action(
+        self.hangup_action = self.make_action(
+            "hangupAction", self.tr("&Hang up"), ["F12"], self.controls.hang_up
+        )
+        self.hold_action = self.make_action(
             "holdAction", self.tr("H&old / resume"), ["F11"], self.controls.toggle_hold
         )
-        self.callbacks_action = self._action(
+        self.callbacks_action = self.make_action(
             "callbacksAction", self.tr("Call&backs"), ["Ctrl+B"], self.focus_callbacks
         )
+        self.transfers = TransferDesk(self)
         phone_keys = [self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action]
+        phone_keys[3:3] = self.transfers.actions
         self.window.list_shortcuts([*phone_keys, self.settings_action])  # listed by F1
         menu = QMenu(self.tr("&Phone"), self.window.host_widget())
         menu.setObjectName("phoneMenu")
         self.window.add_desk_menu(menu)
-        menu.addActions([self.dial_action, self.hangup_action, self.hold_action, self.callbacks_action])
+        menu.addActions(phone_keys)
         menu.addSeparator()
         menu.addAction(self.settings_action)
         self.menu = menu
@@ -475,6 +485,11 @@ class PhoneDesk(QObject):
                 self._start_audio()
 
     def on_bridge_call_finished(self, finished: FinishedCall) -> None:
+        if self.transfers.owns(finished):  # the consultation is part of the citizen's call: no wrap-up
+            self._encryption.pop(finished.sip_call_id, None)
+            changes = OpChanges.call_logged(finished.number)
+            self._runner.run(self._wait_for_writes, lambda _none: self.window.publish_changes(changes))
+            return
         self._ringing.pop(finished.sip_call_id, None)
         self._encryption.pop(finished.sip_call_id, None)
         self._close_popup(finished.sip_call_id)
@@ -494,6 +509,21 @@ class PhoneDesk(QObject):
             self.readiness.after_call_started(dialog)
         changes = OpChanges.call_logged(finished.number)
         self._runner.run(self._wait_for_writes, lambda _none: self.window.publish_changes(changes))
+        self.transfers.after_finished()
+
+    def adopt_call(self, sip_call_id: str, shown: str) -> None:
+        """A connected call becomes the desk's call (the consultation, once the citizen hung up)."""
+        self.active_call = sip_call_id
+        self.controls.start(sip_call_id, shown, connected=True)
+        if sip_call_id in self._encryption:
+            self.controls.set_encryption(self._encryption[sip_call_id])
+        self._start_audio()
+
+    def run(
+        self, job: Callable[[], T], done: Callable[[T], None], failed: Callable[[BaseException], None]
+    ) -> None:
+        """`job` on a worker (SIP requests never block the window), `done`/`failed` on the GUI thread."""
+        self._runner.run(job, done, failed)
 
     def _wait_for_writes(self) -> None:
         """Worker thread: the change is told once the call's own writes (a missed call) are done."""
