@@ -288,3 +288,38 @@ def test_a_three_way_call_mixes_operator_citizen_and_specialist_on_the_desk(
     operator_heard = b"".join(operator_heard_frames)
     assert tone_fraction(operator_heard, CITIZEN_TONE) > 0.3
     assert tone_fraction(operator_heard, SPECIALIST_TONE) > 0.3
+
+
+def test_a_caller_whose_phone_refuses_the_refer_stays_with_the_operator(
+    lab: Lab, agent_factory: AgentFactory, tmp_path: Path
+) -> None:
+    kamailio = lab.kamailio("strict")
+    agent, log = agent_factory(
+        kamailio,
+        "1005",
+        policy=POLICY,
+        react=lambda agent, event: agent.answer(event.call_id) if isinstance(event, IncomingCall) else None,
+        srtp="off",
+    )
+    log.wait_for(RegistrationChanged, lambda e: e.state is RegistrationState.REGISTERED)
+    caller = Sipp(
+        "uac_refuses_refer.xml",
+        tmp_path / "caller",
+        remote=f"127.0.0.1:{kamailio.port}",
+        extra=["-s", "1005", "-key", "caller", "0912345678"],
+    )
+    try:
+        caller.start()
+        _, answered = log.wait_for(CallStateChanged, lambda e: e.state is CallState.ANSWERED, timeout=10)
+
+        agent.transfer(answered.call_id, "1004")
+
+        _, failed = log.wait_for(TransferChanged, lambda e: e.state is TransferState.FAILED, timeout=10)
+        assert failed.code == 405 and failed.call_id == answered.call_id
+        assert [c.state for c in agent.calls()] == [CallState.ANSWERED]  # still the operator's
+        agent.hangup(answered.call_id)
+        _, ended = log.wait_for(CallEnded, lambda e: e.call_id == answered.call_id)
+        assert ended.reason is EndReason.LOCAL_HANGUP
+        assert caller.wait(10) == 0, caller.output()
+    finally:
+        caller.stop()
