@@ -30,6 +30,7 @@ TEXT_LIMITS: dict[str, int] = {
     "answer": 100_000,
     "public_question": 10_000,
     "public_answer": 20_000,
+    "return_reason": 2_000,
     "operator": 64,
     "sip_call_id": 200,
 }
@@ -45,6 +46,7 @@ FIELD_LABELS = {
     "answer": "trả lời",
     "public_question": "nội dung công khai",
     "public_answer": "trả lời công khai",
+    "return_reason": "lý do trả lại",
     "received_at": "ngày tiếp nhận",
     "resolved_at": "ngày xử lý xong",
 }

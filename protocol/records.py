@@ -37,6 +37,9 @@ TICKET_FIELDS: tuple[str, ...] = (
     "resolved_at",
     "call_id",
     *PUBLICATION_FIELDS,
+    # Why the unit returned the ticket (#17: "không thuộc thẩm quyền"); the server writes it when the unit
+    # returns the ticket and empties it when the ticket is forwarded again; the desks show it.
+    "return_reason",
 )
 
 # Concurrent edits of one of these keep the server's text on the ticket and the other text in a conflict

@@ -198,6 +198,7 @@ class Ticket(Base):
     public_question: Mapped[str] = mapped_column(Text, default="")
     public_answer: Mapped[str] = mapped_column(Text, default="")
     public_search: Mapped[str] = mapped_column(Text, default="")
+    return_reason: Mapped[str] = mapped_column(Text, default="")  # the unit's, while the ticket is back
 
     __table_args__ = (
         Index(

@@ -197,6 +197,7 @@ class Ticket:
     created_at: datetime
     updated_at: datetime
     created_by: str
+    return_reason: str = ""  # why the unit returned it, while it waits to be forwarded elsewhere
 
 
 @dataclass(frozen=True)

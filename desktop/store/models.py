@@ -127,6 +127,8 @@ class Ticket(Base):
     publication: Mapped[str] = mapped_column(String(20), default="chua_hoi")
     public_question: Mapped[str] = mapped_column(Text, default="")
     public_answer: Mapped[str] = mapped_column(Text, default="")
+    # Why a unit returned the ticket (the server writes it; a new forward empties it): step "returned"
+    return_reason: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
         Index("ix_tickets_received", "received_at", "pk"),

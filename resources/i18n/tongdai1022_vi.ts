@@ -721,6 +721,10 @@
 <context>
     <name>TicketForm</name>
     <message>
+        <source>Returned by the unit: %1 Forward it to the competent unit (Ctrl+Shift+U).</source>
+        <translation>Đơn vị trả lại phiếu: %1 Hãy chuyển cho đơn vị có thẩm quyền (Ctrl+Shift+U).</translation>
+    </message>
+    <message>
         <source>Unsaved changes</source>
         <translation>Chưa lưu thay đổi</translation>
     </message>

@@ -70,8 +70,11 @@ def forward(session: Session, ticket_id: str, unit_code: str, by: str, now: date
         deadline=deadline_for(session, ticket.level, _vn_day(now)),
     )
     session.add(forwarding)
-    # The unit's deadline is the ticket's from now on: every desk counts its days left to it.
+    # The unit's deadline is the ticket's from now on: every desk counts its days left to it. A ticket a
+    # unit returned is with a unit again: its step is no longer "returned" on any desk.
     changes = {"unit_code": unit_code, "deadline": forwarding.deadline.isoformat()}
+    if ticket.return_reason:
+        changes["return_reason"] = ""
     _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now)
     return forwarding
 
@@ -103,6 +106,11 @@ def return_to_centre(
         )
     forwarding.state, forwarding.returned_at, forwarding.return_reason = "returned", now, reason.strip()
     forwarding.answered_by = account.username
+    # The desks see it back at the centre, with the unit's reason, until an operator forwards it again.
+    ticket = ticket_by_id(session, forwarding.ticket_id)
+    assert ticket is not None
+    changes = {"return_reason": reason.strip()}
+    _edit_ticket(session, ticket, changes, _by(account), UNIT_RANK, _desk(account), now)
 
 
 def ask_for_time(

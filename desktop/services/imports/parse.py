@@ -209,6 +209,7 @@ class _RowParser:
             "updated_by": setup.operator,
             "created_at": setup.now_text,
             "updated_at": setup.now_text,
+            "return_reason": "",  # only the server writes it, when a unit returns a forwarded ticket
         }
         get = setup.columns.index.get
         self._optional = (get("ma_tthc"), get("tra_loi"), get("dia_chi"))

@@ -71,16 +71,19 @@ _CALLED_BACK = exists().where(
     Callback.kind == CallbackKind.ANSWER_READY.value,
     Callback.status == CallbackStatus.DONE.value,
 )
+_STILL_WITH_IT = and_(_WITH_A_UNIT, Ticket.return_reason == "")  # the unit has not returned it
 STEP_CONDITIONS: dict[TicketStep, ColumnElement[bool]] = {
     TicketStep.RECEIVED: and_(_OPEN, or_(Ticket.level <= 1, Ticket.unit_code.is_(None))),
-    TicketStep.FORWARDED: and_(_WITH_A_UNIT, Ticket.answer == ""),
-    TicketStep.UNIT_ANSWERED: and_(_WITH_A_UNIT, Ticket.answer != "", not_(_CALLED_BACK)),
-    TicketStep.CALLED_BACK: and_(_WITH_A_UNIT, Ticket.answer != "", _CALLED_BACK),
+    TicketStep.FORWARDED: and_(_STILL_WITH_IT, Ticket.answer == ""),
+    TicketStep.RETURNED: and_(_WITH_A_UNIT, Ticket.return_reason != ""),
+    TicketStep.UNIT_ANSWERED: and_(_STILL_WITH_IT, Ticket.answer != "", not_(_CALLED_BACK)),
+    TicketStep.CALLED_BACK: and_(_STILL_WITH_IT, Ticket.answer != "", _CALLED_BACK),
     TicketStep.DONE: Ticket.status == TicketStatus.RESOLVED.value,
 }
 _STEP = case(
     (Ticket.status == TicketStatus.RESOLVED.value, TicketStep.DONE.value),
     (or_(Ticket.level <= 1, Ticket.unit_code.is_(None)), TicketStep.RECEIVED.value),
+    (Ticket.return_reason != "", TicketStep.RETURNED.value),
     (Ticket.answer == "", TicketStep.FORWARDED.value),
     (_CALLED_BACK, TicketStep.CALLED_BACK.value),
     else_=TicketStep.UNIT_ANSWERED.value,

@@ -239,6 +239,7 @@ def _to_domain(row: models.Ticket) -> domain.Ticket:
         created_at=row.created_at,
         updated_at=row.updated_at,
         created_by=row.created_by,
+        return_reason=row.return_reason,
     )
 
 

@@ -257,6 +257,13 @@ class TicketForm(QWidget):
         self.phone_warning.setProperty("fieldWarning", True)
         self.phone_warning.setWordWrap(True)
         self.phone_warning.hide()
+        # A ticket the unit returned ("không thuộc thẩm quyền"): its reason, until it is forwarded again.
+        self.returned_label = QLabel(self)
+        self.returned_label.setObjectName("returnedLabel")
+        self.returned_label.setProperty("fieldWarning", True)
+        self.returned_label.setWordWrap(True)
+        self.returned_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.returned_label.hide()
         self.name_edit = QLineEdit(self)
         self.address_edit = QLineEdit(self)
         self.address_edit.setPlaceholderText(self.tr("Commune / ward, province"))
@@ -351,6 +358,8 @@ class TicketForm(QWidget):
         layout.addWidget(widget)
         if name == "phone":
             layout.addWidget(self.phone_warning)
+        if name == "unit_code":
+            layout.addWidget(self.returned_label)
         error = QLabel(box)
         error.setObjectName(f"error_{name}")
         error.setProperty("fieldError", True)
@@ -580,6 +589,7 @@ class TicketForm(QWidget):
     def new_ticket(self) -> None:
         """An empty form for a new ticket, received now; the phone field gets the focus."""
         self._ticket = None
+        self._show_return("")
         self._new_call_id = None
         self._clear_errors()
         self._clear_message()
@@ -837,6 +847,7 @@ class TicketForm(QWidget):
             self.received_edit.setDateTime(to_qt_vn(received))
         self.on_satisfaction_changed()
         self.on_publication_changed()
+        self._show_return(ticket.return_reason if draft.status is not TicketStatus.RESOLVED else "")
         self.title_label.setText(
             self.tr("Ticket %1 · version %2").replace("%1", ticket.code).replace("%2", str(ticket.version))
         )
@@ -972,6 +983,15 @@ class TicketForm(QWidget):
             ).replace("%1", str(error) or type(error).__name__)
             self._show_message(text, "error")
         self.save_failed.emit(text)
+
+    def _show_return(self, reason: str) -> None:
+        """The unit's reason for returning the ticket, and what to do: forward it elsewhere."""
+        self.returned_label.setText(
+            self.tr("Returned by the unit: %1 Forward it to the competent unit (Ctrl+Shift+U).").replace(
+                "%1", reason if reason.endswith((".", "!", "?")) else f"{reason}."
+            )
+        )
+        self.returned_label.setVisible(bool(reason))
 
     def _on_ticket_fetched(self, ticket: Ticket) -> None:
         self._ticket = ticket

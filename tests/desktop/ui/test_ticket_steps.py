@@ -1,5 +1,6 @@
-"""The ticket list by step: received, with a unit (its working days left, red once late), answered by the
-unit, called back, done; the days left count the holiday catalog as the pull brings it."""
+"""The ticket list by step: received, with a unit (its working days left, red once late), returned by the
+unit (its reason on the form, forwarded again with Ctrl+Shift+U), answered by the unit, called back, done;
+the days left count the holiday catalog as the pull brings it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from desktop.domain.ticket_step import TicketStep
 from desktop.services.catalogs import CatalogService
 from desktop.services.phone.callbacks import CallbackQueue
 from desktop.services.phone.codes import AttemptOutcome, CallbackKind
+from desktop.services.tickets.rows import ticket_snapshot
 from desktop.services.tickets.service import TicketService
+from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
 from desktop.ui.tickets.model import COL_CODE, COL_STEP, OVERDUE_COLOUR
@@ -24,6 +27,23 @@ from protocol import Change
 
 SHOTS = Path("build/screenshots/steps")
 UNIT = "ubnd-huyen-tan-hong"
+NOT_OURS = "Không thuộc thẩm quyền của huyện; đề nghị chuyển Sở Xây dựng."
+
+
+def unit_return_pulled(store: LocalStore, ticket_id: str, reason: str) -> None:
+    """The server's edit of the ticket when the unit returns it, as the pull applies it."""
+    with store.engine.connect() as connection:
+        row = connection.execute(models.Ticket.__table__.select().where(models.Ticket.id == ticket_id)).one()
+    fields = ticket_snapshot(row._mapping)
+    fields.update(
+        return_reason=reason,
+        updated_by="don-vi:ubnd.tanhong",
+        updated_at=now_vn().isoformat(),
+        created_by=row.created_by,
+        created_at=row.created_at.isoformat(),
+    )
+    change = Change(cursor=1, entity="ticket", entity_id=ticket_id, version=row.version + 1, fields=fields)
+    apply_page(store, [change], cursor=1)
 
 
 def listed(window) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -67,7 +87,9 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
     done = make(
         "Hỏi thủ tục khai sinh", Level.ONE, unit=None, status=TicketStatus.RESOLVED, answer="Đã hướng dẫn."
     )
+    returned = make("Xin phép sửa chữa nhà ở", Level.TWO, days_ago=2)
     unit_answer_pulled(store, answered, "Đơn vị đã kiểm tra, hồ sơ trả trong tuần.")
+    unit_return_pulled(store, returned, NOT_OURS)
     unit_answer_pulled(store, called, "Công ty cấp nước đã súc rửa đường ống.")
     queue = CallbackQueue(store, "kiem.thu")
     queue.sync_from_tickets()  # two answers ready (and the resolved ticket's survey)
@@ -75,12 +97,12 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
     queue.record_attempt(ready.id, AttemptOutcome.REACHED)  # the citizen heard the answer
     code = {
         ticket_id: tickets.get(ticket_id).code
-        for ticket_id in (received, fresh, late, answered, called, done)
+        for ticket_id in (received, fresh, late, returned, answered, called, done)
     }
 
     window = make_window()
     window.resize(1366, 768)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 6)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 7)
     assert window.width() == 1366  # the step filter fits the filter bar of a 1366 px screen
     rows = listed(window)
     assert rows[code[received]] == "Tiếp nhận"
@@ -89,6 +111,7 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
     left = 5 if calendar.is_working_day(now.date()) else 6
     assert rows[code[fresh]] == f"Đã chuyển đơn vị · còn {left} ngày"
     assert rows[code[late]].startswith("Đã chuyển đơn vị · quá hạn ")
+    assert rows[code[returned]] == "Đơn vị trả lại"  # no days left: no unit has it
     assert rows[code[answered]] == "Đơn vị đã trả lời"
     assert rows[code[called]] == "Đã gọi lại"
     assert rows[code[done]] == "Hoàn thành"
@@ -102,10 +125,11 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
     fresh_cell = window.model.index(window.model.row_of(fresh), COL_STEP)
     assert fresh_cell.data(Qt.ItemDataRole.ForegroundRole) is None
 
-    assert [window.filter_bar.step_combo.itemText(i) for i in range(6)] == [
+    assert [window.filter_bar.step_combo.itemText(i) for i in range(7)] == [
         "Tất cả",
         "Tiếp nhận",
         "Đã chuyển đơn vị",
+        "Đơn vị trả lại",
         "Đơn vị đã trả lời",
         "Đã gọi lại",
         "Hoàn thành",
@@ -113,6 +137,7 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
     expected = {
         TicketStep.RECEIVED: {received},
         TicketStep.FORWARDED: {fresh, late},
+        TicketStep.RETURNED: {returned},
         TicketStep.UNIT_ANSWERED: {answered},
         TicketStep.CALLED_BACK: {called},
         TicketStep.DONE: {done},
@@ -125,7 +150,7 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
             window.grab().save(str(SHOTS / "ticket-list-forwarded-1366x768.png"))
 
     choose_step(qtbot, window, None)
-    assert len(listed(window)) == 6
+    assert len(listed(window)) == 7
     window.grab().save(str(SHOTS / "ticket-list-steps-1366x768.png"))
 
     # A holiday the province announces later (pulled into the catalog) is a day less to answer in
@@ -160,3 +185,32 @@ def test_an_answer_ready_not_yet_reached_is_still_answered_not_called_back(
     assert listed(window) == {}
     choose_step(qtbot, window, TicketStep.UNIT_ANSWERED)
     assert list(listed(window).values()) == ["Đơn vị đã trả lời"]
+
+
+def test_a_returned_ticket_shows_the_units_reason_and_can_be_forwarded_again(
+    qtbot, store: LocalStore, make_window, services, runner, vietnamese
+) -> None:
+    from desktop.ui.tickets.forward_dialog import FORWARD_SHORTCUT, install_forwarding
+
+    tickets = TicketService(store, "kiem.thu")
+    ticket = tickets.create(
+        TicketDraft(content="Xin phép sửa chữa nhà ở", phone="0912 345 670", level=Level.TWO, unit_code=UNIT)
+    )
+    unit_return_pulled(store, ticket.id, NOT_OURS)
+    assert tickets.get(ticket.id).return_reason == NOT_OURS
+    window = make_window()
+    forward = install_forwarding(window, None, services.catalogs, runner)
+    choose_step(qtbot, window, TicketStep.RETURNED)
+    assert list(listed(window).values()) == ["Đơn vị trả lại"]
+    with qtbot.waitSignal(window.form.ticket_loaded, timeout=5000):
+        window.open_ticket(ticket.id)
+    label = window.form.returned_label
+    qtbot.waitUntil(label.isVisible)
+    assert NOT_OURS in label.text() and "Ctrl+Shift+U" in label.text()
+    assert label.text().startswith("Đơn vị trả lại phiếu:")
+    assert forward.isEnabled() and forward.shortcut().toString() == FORWARD_SHORTCUT
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "returned-ticket-1366x768.png"))
+
+    window.form.new_ticket()
+    assert not label.isVisible()  # a new ticket was never returned
