@@ -161,7 +161,7 @@ def test_an_attended_transfer_replaces_the_consultation_and_the_citizen_talks_to
     agent, log = agent_factory(
         kamailio,
         DESK,
-        policy=AgentPolicy(keepalive_interval=1.0, unregister_timeout=0.5, replaced_hangup=2.0),
+        policy=AgentPolicy(keepalive_interval=1.0, unregister_timeout=0.5, replaced_hangup=4.0),
         audio=audio,
         react=lambda agent, event: agent.answer(event.call_id) if isinstance(event, IncomingCall) else None,
         srtp="off",
@@ -210,6 +210,7 @@ def test_an_attended_transfer_replaces_the_consultation_and_the_citizen_talks_to
             for call_id in (citizen_call, consultation):
                 _, ended = log.wait_for(CallEnded, lambda e, c=call_id: e.call_id == c, timeout=5)
                 assert ended.reason is EndReason.TRANSFERRED
+            assert ended.detail == "", "the specialist's BYE ended the consultation, not the desk's fallback"
             assert citizen.wait(15) == 0, citizen.output()
             assert specialist.wait(10) == 0, specialist.output()
     finally:
