@@ -179,3 +179,26 @@ def test_complete_after_talking_first_hands_the_citizen_over_and_ends_both_calls
     qtbot.waitUntil(lambda: not desk.phone.agent.calls(), timeout=10000)
     qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=5000)
     assert desk.phone.active_call is None and not bar.isVisible()
+
+
+def test_when_the_waiting_citizen_hangs_up_the_specialists_call_becomes_the_desks_call(
+    qtbot: Any, make_desk: Any, lab: Lab, vietnamese: None
+) -> None:
+    desk = _answered_citizen(qtbot, make_desk, lab)
+    citizen_call = desk.phone.active_call
+    transfers = desk.phone.transfers
+    bar = desk.phone.controls
+    transfers.open_dialog()
+    transfers.dialog.consult_button.click()
+    qtbot.waitUntil(lambda: bar.transfer_label.text().startswith("Đang nói chuyện với 1004"), timeout=10000)
+    consultation = transfers.consultation
+
+    lab.citizen.stop()  # the citizen gives up waiting (baresip hangs up as it quits)
+
+    qtbot.waitUntil(lambda: desk.phone.active_call == consultation, timeout=10000)
+    assert desk.phone.last_finished.sip_call_id == citizen_call
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=5000)  # for the citizen's call
+    assert bar.connected(consultation) and bar.who_label.text() == SPECIALIST
+    assert transfers.consultation is None and bar.transfer_label.isHidden()
+    desk.phone.hangup_action.trigger()  # (F12; the wrap-up of the citizen's call has the focus now)
+    qtbot.waitUntil(lambda: not desk.phone.agent.calls(), timeout=5000)
