@@ -33,6 +33,7 @@ BENCHES = {  # in the order `all` runs them: the import builds the store the oth
     "update": "bench.update",
     "unit_inbox": "bench.unit_inbox",
     "published_answers": "bench.published_answers",
+    "public_search_trgm": "bench.public_search_trgm",
     "ticket_list": "bench.ticket_list",
 }
 

@@ -44,6 +44,7 @@ def tickets(count: int, prefix: str = "BENCH") -> list[tuple[str, dict[str, Any]
                     "satisfaction": "hai_long", "dissatisfaction_reason": None, "deadline": None,
                     "resolved_at": at.isoformat(), "call_id": None,
                     "publication": "chua_hoi", "public_question": "", "public_answer": "",
+                    "return_reason": "",
                 },
             )
         )  # fmt: skip

@@ -208,6 +208,15 @@ class Ticket(Base):
             postgresql_where=text("publication = 'cong_khai'"),
             sqlite_where=text("publication = 'cong_khai'"),
         ),
+        # The public search's words anywhere in the folded texts (LIKE '% word%'): trigrams, PostgreSQL only
+        # (migration 0015 creates it where pg_trgm is available).
+        Index(
+            "ix_tickets_public_search_trgm",
+            "public_search",
+            postgresql_using="gin",
+            postgresql_ops={"public_search": "gin_trgm_ops"},
+            postgresql_where=text("publication = 'cong_khai'"),
+        ),
         Index("ix_tickets_received", "received_at", "pk"),
         Index("ix_tickets_phone_received", "phone", "received_at", "status"),
         Index("ix_tickets_status_received", "status", "received_at"),
