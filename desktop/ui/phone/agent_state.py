@@ -147,7 +147,10 @@ class AgentStateDesk(QObject):
         else:
             text, kind = f"{self.state.label} · {elapsed_text(monotonic() - self.state_started)}", "off"
         self.button.setText(text)
-        self.button.setProperty("kind", kind)
+        if self.button.property("kind") != kind:
+            self.button.setProperty("kind", kind)
+            self.button.style().unpolish(self.button)  # the style sheet's colour for the new kind
+            self.button.style().polish(self.button)
         tip = (
             self.tr("Not offered calls now: the switchboard hears busy and tries another desk.")
             if self.refusing

@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from server_lab import PASSWORD
 
-from desktop.domain.agent_state import AFTER_CALL_GUARD_S, AgentState
+from desktop.domain.agent_state import AFTER_CALL_GUARD_S, AgentState, chosen_states
 from desktop.store.local import DeskIdentity
 from desktop.sync.presence import PresenceClient
 from desktop.telephony import RegistrationState
+from desktop.ui.shell.dialogs import ShortcutsDialog
 from desktop.ui.shell.translations import install_translations, remove_translations
 
 SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots"
@@ -82,7 +83,13 @@ def test_a_break_taken_with_its_key_shows_on_the_dashboard_with_reason_and_durat
         readiness = operator.phone.readiness
         assert readiness.state is AgentState.BREAK and readiness.refusing
         assert operator.phone.agent is not None and operator.phone.agent.do_not_disturb == 486
-        assert readiness.button.text().startswith("Nghỉ giải lao · 00:0")
+        assert readiness.button.text().startswith("Nghỉ giải lao · 00:0")  # the status bar says so
+        listed = ShortcutsDialog(operator.window.shortcut_actions(), operator.window).table  # what F1 shows
+        keys = {listed.item(r, 0).text(): listed.item(r, 1).text() for r in range(listed.rowCount())}
+        assert [keys[s.label] for s in chosen_states()] == ["Alt+0", "Alt+1", "Alt+2", "Alt+3", "Alt+4"]
+        operator.window.resize(1366, 768)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        operator.window.grab().save(str(SHOTS / "desk_on_break.png"))
         qtbot.waitUntil(lambda: operator_row(view, "DTV1").get("Trạng thái") == "Nghỉ giải lao", timeout=8000)
         first = seconds(operator_row(view, "DTV1")["Kéo dài"])
         assert "chưa sẵn sàng: Nghỉ giải lao" in operator_row(view, "DTV1")["tip"]
@@ -133,6 +140,8 @@ def test_after_call_work_is_timed_in_the_wrap_up_spared_new_calls_for_its_guard_
         assert run.wait(10) == 0, run.output()
         dialog = operator.phone.wrap_up_dialog
         assert dialog.after_call_label.text() == "Xử lý sau cuộc gọi: 00:00"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(SHOTS / "wrap_up_after_call_timer.png"))
         assert readiness.refusing and operator.phone.agent.do_not_disturb == 486
 
         busy = sipp.uac("uac_hotline_busy.xml", kamailio.port, *caller("0945678902"))

@@ -1,0 +1,31 @@
+"""The rules behind agent states, without the lab: when a desk refuses calls, how a duration reads, and
+how the server counts after-call work per Vietnamese day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from desktop.domain.agent_state import AFTER_CALL_GUARD_S, AgentState, elapsed_text, refuses_calls
+from server.services.presence import VN, seconds_of_day
+
+
+def test_a_not_ready_desk_refuses_every_call_and_a_ready_one_only_in_the_first_seconds_of_a_wrap_up():
+    for reason in (AgentState.BREAK, AgentState.MEETING, AgentState.HELPING_COLLEAGUE, AgentState.TRAINING):
+        assert refuses_calls(reason, None) and refuses_calls(reason, 3600.0)
+    assert not refuses_calls(AgentState.READY, None)  # no wrap-up open: calls ring
+    assert refuses_calls(AgentState.READY, 0.0) and refuses_calls(AgentState.READY, AFTER_CALL_GUARD_S - 0.1)
+    assert not refuses_calls(AgentState.READY, AFTER_CALL_GUARD_S)  # a forgotten wrap-up: calls ring again
+
+
+def test_durations_read_as_minutes_and_seconds_then_hours():
+    assert [elapsed_text(s) for s in (0, 7.9, 65, 3599, 3600, 36061, -3)] == [
+        "00:00", "00:07", "01:05", "59:59", "1:00:00", "10:01:01", "00:00",
+    ]  # fmt: skip
+
+
+def test_after_call_work_across_vietnams_midnight_counts_only_todays_part():
+    midnight_vn = datetime(2026, 12, 6, 0, 0, tzinfo=VN)  # 17:00 UTC the day before
+    started = midnight_vn - timedelta(seconds=40)
+    ended = midnight_vn + timedelta(seconds=25)
+    assert seconds_of_day(started, ended.astimezone(UTC)) == 25.0
+    assert seconds_of_day(midnight_vn + timedelta(minutes=5), midnight_vn + timedelta(minutes=7)) == 120.0
