@@ -102,6 +102,12 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         help="mã hoá âm thanh (SRTP): off tắt, offered khi tổng đài đề nghị, required bắt buộc "
         "(mặc định: như máy trạm)",
     )
+    parser.add_argument(
+        "--codec",
+        choices=("PCMA", "PCMU"),
+        default=None,
+        help="mã âm thanh mời trước và chọn khi phía kia có (mặc định: như máy trạm, PCMA rồi PCMU)",
+    )
     parser.add_argument("--answer", action="store_true", help="tự trả lời cuộc gọi đến trong thời gian chạy")
     parser.add_argument("--dial", metavar="SỐ", help="gọi thử tới số này, gác máy khi hết thời gian")
     parser.add_argument(
@@ -190,6 +196,8 @@ def run(args: argparse.Namespace, data_dir: Path | None = None) -> int:
     try:
         settings = checked_settings(args, data_dir)
         account = account_from(settings, _password(args, settings))
+        if args.codec:
+            account = replace(account, codec=args.codec)
     except ValueError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
@@ -297,7 +305,7 @@ class _Printer:
         "dtmf": "Phím bấm: {digit}",
         "hold": "Giữ máy: phía mình {local_hold}, phía kia {remote_hold}",
         "ended": "Kết thúc cuộc gọi {direction}: {reason} {code}, {duration_seconds} s đàm thoại; "
-        "âm thanh: gửi {packets_sent} gói, nhận {packets_received} gói ({audio}) {srtp}",
+        "âm thanh {codec}: gửi {packets_sent} gói, nhận {packets_received} gói ({audio}) {srtp}{quality}",
         "interrupted": "Đã dừng theo yêu cầu: gác các cuộc gọi và hủy đăng ký",
     }
 
@@ -313,6 +321,8 @@ class _Printer:
             shown["audio"] = AUDIO_VERDICTS.get(str(shown["audio"]), shown["audio"])
         if "srtp" in fields:
             shown["srtp"] = _encryption_text(fields["srtp"])
+        if event == "ended":
+            shown["quality"] = _quality_text(fields)
         text = self.TEXT[event].format_map(_Blank(shown))
         print(f"{seconds:8.3f} s  {' '.join(text.split())}", flush=True)
 
@@ -337,6 +347,55 @@ def _audio_verdict(event: CallEnded) -> str:
     if event.packets_received:
         return "one_way_nothing_sent"
     return "none"
+
+
+QUALITY_FIELDS = (
+    "packets_lost",
+    "loss_percent",
+    "jitter_ms",
+    "remote_loss_percent",
+    "remote_jitter_ms",
+    "round_trip_ms",
+    "rtcp_reports_sent",
+    "rtcp_reports_received",
+)
+
+
+def _quality(event: CallEnded) -> dict[str, Any]:
+    """The call's RTCP figures (RFC 3550): what we received, what the far end reported of our audio."""
+    quality = event.quality
+    if quality is None:
+        return dict.fromkeys(QUALITY_FIELDS)
+    return {
+        "packets_lost": quality.packets_lost,
+        "loss_percent": quality.loss_percent,
+        "jitter_ms": quality.jitter_ms,
+        "remote_loss_percent": quality.remote_loss_percent,
+        "remote_jitter_ms": quality.remote_jitter_ms,
+        "round_trip_ms": quality.round_trip_ms,
+        "rtcp_reports_sent": quality.reports_sent,
+        "rtcp_reports_received": quality.reports_received,
+    }
+
+
+def _quality_text(fields: dict[str, Any]) -> str:
+    """The RTCP figures in words ("" when no audio ran)."""
+    if fields.get("rtcp_reports_sent") is None:
+        return ""
+    text = (
+        f"; chất lượng: mất {fields['packets_lost']} gói ({fields['loss_percent'] or 0} %), "
+        f"dao động trễ {fields['jitter_ms']} ms"
+    )
+    if fields.get("remote_loss_percent") is not None:
+        text += (
+            f"; phía kia báo mất {fields['remote_loss_percent']} % gói của mình, "
+            f"dao động trễ {fields['remote_jitter_ms']} ms"
+        )
+    else:
+        text += "; phía kia không gửi báo cáo RTCP về âm thanh của mình"
+    if fields.get("round_trip_ms") is not None:
+        text += f"; trễ khứ hồi {fields['round_trip_ms']} ms"
+    return text + f" (RTCP: gửi {fields['rtcp_reports_sent']}, nhận {fields['rtcp_reports_received']})"
 
 
 def _encryption_text(suite: str | None) -> str:
@@ -439,6 +498,9 @@ class _Report:
                 packets_received=event.packets_received,
                 audio=_audio_verdict(event),
                 srtp=event.srtp_suite if event.answered else None,
+                encrypted=bool(event.srtp_suite) if event.answered else None,
+                codec=event.codec or None,
+                **_quality(event),
             )
             self.printer.line(
                 t,
@@ -453,6 +515,9 @@ class _Report:
                     "packets_received": event.packets_received,
                     "audio": entry["audio"],
                     "srtp": entry["srtp"],
+                    "encrypted": entry["encrypted"],
+                    "codec": entry["codec"],
+                    **{name: entry[name] for name in QUALITY_FIELDS},
                 },
             )
 
@@ -482,6 +547,8 @@ def _print(report: _Report, as_json: bool) -> int:
         for call in document["calls"]:
             states, encryption = " → ".join(call["states"]), _encryption_text(call.get("srtp"))
             print(f"  {call['direction']}: {states} ({call.get('end_reason', '')}) {encryption}")
+            if call.get("rtcp_reports_sent") is not None:
+                print(f"    âm thanh {call.get('codec') or ''}{_quality_text(call)}")
         print("ĐẠT" if report.ok else "KHÔNG ĐẠT")
     return 0 if report.ok else 1
 

@@ -39,13 +39,15 @@ from desktop.telephony.negotiation import Negotiation
 from desktop.telephony.refusals import RefusalLog
 from desktop.telephony.registration import ALLOW
 from desktop.telephony.sdp import (
-    OFFERED_CODECS,
+    STATIC_CODECS,
     TELEPHONE_EVENT,
     MediaOffer,
     answer_direction,
     choose_codec,
     negotiated,
+    offer_order,
     parse_offer,
+    preferred_payload,
 )
 from desktop.telephony.srtp import SrtpMode
 from desktop.telephony.timers import Scheduler
@@ -242,7 +244,7 @@ class CallManager(Negotiation, Transfers):
         call = self._inbound_ringing(call_id)
         assert call.invite is not None and call.transaction is not None and call.source is not None
         offer = call.remote_media
-        codec = choose_codec(offer) if offer is not None else None
+        codec = choose_codec(offer, preferred_payload(self._account.codec)) if offer is not None else None
         keys = answer_keys(self._account.srtp, offer, None) if offer is not None else None
         if (offer is not None and codec is None) or (offer is None and call.invite.body.strip()):
             self._final_to_invite(call, 488)
@@ -261,7 +263,9 @@ class CallManager(Negotiation, Transfers):
             return
         if offer is None or codec is None or keys is None:  # late offer (§13.2.1): we offer, the ACK answers
             call.offered_keys = offer_keys(self._account.srtp, None)
-            body = self._local_sdp(call, list(OFFERED_CODECS), TELEPHONE_EVENT, "sendrecv", call.offered_keys)
+            body = self._local_sdp(
+                call, offer_order(self._account.codec), TELEPHONE_EVENT, "sendrecv", call.offered_keys
+            )
             call.offer_in_2xx = "sendrecv"
         else:
             direction = answer_direction(offer.direction, holding=False)
@@ -412,7 +416,9 @@ class CallManager(Negotiation, Transfers):
             headers.append(credentials)
         if call.offered_keys is None:  # an authenticated retry offers the same key
             call.offered_keys = offer_keys(self._account.srtp, None)
-        body = self._local_sdp(call, list(OFFERED_CODECS), TELEPHONE_EVENT, "sendrecv", call.offered_keys)
+        body = self._local_sdp(
+            call, offer_order(self._account.codec), TELEPHONE_EVENT, "sendrecv", call.offered_keys
+        )
         call.invite_branch, call.invite_headers, call.provisional_seen = branch, headers, False
         call.client = self._tx.send_request(
             "INVITE",
@@ -661,6 +667,7 @@ class CallManager(Negotiation, Transfers):
                 packets_received=received,
                 srtp_suite=call.srtp_suite if call.answered else "",
                 quality=quality,
+                codec=STATIC_CODECS.get(call.codec, "") if call.codec is not None else "",
             )
         )
 

@@ -46,8 +46,11 @@ class SipAccount:
     tls_ca_file: str = ""  # PEM file of the CAs that may sign the server's certificate; "" = system store
     stun_server: str = ""  # "host[:port]" (RFC 5389, port 3478): learn the public address at start
     srtp: SrtpMode = SrtpMode.OFFERED  # encrypt the audio: never, when the PBX offers a key, or always
+    codec: str = ""  # "PCMU" or "PCMA": offered first and taken when offered; "" = PCMA, PCMU (the desk's)
 
     def __post_init__(self) -> None:
+        if self.codec not in ("", "PCMU", "PCMA"):
+            raise ValueError(f"codec must be 'PCMU' or 'PCMA', not {self.codec!r}")
         try:
             object.__setattr__(self, "srtp", SrtpMode(self.srtp))
         except ValueError:

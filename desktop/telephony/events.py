@@ -144,6 +144,7 @@ class CallEnded:
     packets_received: int = 0
     srtp_suite: str = ""  # the SRTP suite of the answered call's audio, "" = plain RTP
     quality: CallQuality | None = None  # None when no RTP ran (not answered, or no usable media)
+    codec: str = ""  # the audio codec the call used ("PCMA", "PCMU"), "" when no media was agreed
 
     @property
     def outcome(self) -> CallOutcome:

@@ -21,14 +21,15 @@ from desktop.telephony.message import (
 from desktop.telephony.registration import ALLOW
 from desktop.telephony.rtp import RtpSession
 from desktop.telephony.sdp import (
-    OFFERED_CODECS,
     TELEPHONE_EVENT,
     MediaOffer,
     answer_direction,
     build_sdp,
     choose_codec,
     negotiated,
+    offer_order,
     parse_offer,
+    preferred_payload,
 )
 from desktop.telephony.transaction import Flag, ServerTransaction, ack_for_non_2xx
 from desktop.telephony.transport import Address
@@ -105,7 +106,11 @@ class Negotiation:
             body = self._local_sdp(call, codecs, event, direction, call.offered_keys)
             call.offer_in_2xx = direction
         else:
-            codec = call.codec if call.codec in offer.payload_types else choose_codec(offer)
+            codec = (
+                call.codec
+                if call.codec in offer.payload_types
+                else choose_codec(offer, preferred_payload(self._account.codec))
+            )
             keys = answer_keys(self._account.srtp, offer, call.keys)
             if codec is None or keys is None:
                 if keys is None:
@@ -184,11 +189,11 @@ class Negotiation:
         """The first payload type of an answer that we offered."""
         if answer is None:
             return None
-        offered = [call.codec] if call.codec is not None else list(OFFERED_CODECS)
+        offered = [call.codec] if call.codec is not None else offer_order(self._account.codec)
         return next((pt for pt in answer.payload_types if pt in offered), None)
 
     def _codecs_to_offer(self, call: Call) -> list[int]:
-        return [call.codec] if call.codec is not None else list(OFFERED_CODECS)
+        return [call.codec] if call.codec is not None else offer_order(self._account.codec)
 
     def _event_to_offer(self, call: Call) -> int:
         return call.telephone_event if call.telephone_event is not None else TELEPHONE_EVENT

@@ -185,11 +185,25 @@ def parse_offer(body: bytes) -> MediaOffer | None:
         return None
 
 
-def choose_codec(offer: MediaOffer | None) -> int | None:
-    """The first G.711 payload type in the offer's order (PCMA first when there is no offer)."""
+def choose_codec(offer: MediaOffer | None, preferred: int | None = None) -> int | None:
+    """`preferred` when the offer has it, else the first G.711 payload type in the offer's order (PCMA
+    first when there is no offer)."""
     if offer is None:
-        return 8
+        return 8 if preferred is None else preferred
+    if preferred is not None and preferred in offer.payload_types:
+        return preferred
     return next((pt for pt in offer.payload_types if pt in STATIC_CODECS), None)
+
+
+def offer_order(codec: str) -> list[int]:
+    """The payload types we offer, preferred first: the named codec ("PCMU"/"PCMA"), else PCMA, PCMU."""
+    preferred = [pt for pt, name in STATIC_CODECS.items() if name == codec]
+    return preferred + [pt for pt in OFFERED_CODECS if pt not in preferred]
+
+
+def preferred_payload(codec: str) -> int | None:
+    """The payload type of a named G.711 codec, None for "" (follow the offer's order)."""
+    return next((pt for pt, name in STATIC_CODECS.items() if name == codec), None)
 
 
 def new_session_id() -> int:

@@ -8,11 +8,24 @@ from pathlib import Path
 import pytest
 
 import desktop.telephony
-from desktop.telephony.sdp import answer_direction, build_sdp, negotiated, parse_offer
+from desktop.telephony.sdp import (
+    answer_direction,
+    build_sdp,
+    choose_codec,
+    negotiated,
+    offer_order,
+    parse_offer,
+    preferred_payload,
+)
 
 OFFER = (
     "v=0\r\no=pbx 7 9 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 {address}\r\nt=0 0\r\n{session_attr}"
     "m=audio 4000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n{media_attr}"
+)
+OFFER_PCMA_PCMU = (
+    b"v=0\r\no=pbx 7 9 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+    b"m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n"
+    b"a=rtpmap:101 telephone-event/8000\r\n"
 )
 
 
@@ -90,3 +103,20 @@ def test_an_offer_read_through_pyvoip_keeps_its_codecs_address_and_dtmf_event():
         (0, 101),
         101,
     )
+
+
+def test_a_chosen_codec_is_offered_first_and_taken_when_the_offer_has_it():
+    both = parse_offer(OFFER_PCMA_PCMU)
+    assert offer_order("") == [8, 0] and offer_order("PCMU") == [0, 8] and offer_order("PCMA") == [8, 0]
+    assert choose_codec(both) == 8  # the offer's order by default
+    assert choose_codec(both, preferred_payload("PCMU")) == 0
+    only_pcma = parse_offer(OFFER_PCMA_PCMU.replace(b" 8 0 101", b" 8 101"))
+    assert choose_codec(only_pcma, preferred_payload("PCMU")) == 8  # what the far end can do still wins
+
+
+def test_rtcp_port_and_mux_are_read_from_the_audio_stream():
+    offer = parse_offer(OFFER_PCMA_PCMU + b"a=rtcp:40123 IN IP4 127.0.0.1\r\na=rtcp-mux\r\n")
+    assert offer is not None and (offer.rtcp_port, offer.rtcp_mux) == (40123, True)
+    plain = parse_offer(OFFER_PCMA_PCMU)
+    assert plain is not None and (plain.rtcp_port, plain.rtcp_mux) == (None, False)
+    assert b"a=rtcp-mux" in build_sdp("127.0.0.1", 20000, [8], 101, rtcp_mux=True)

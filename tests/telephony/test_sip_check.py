@@ -263,3 +263,36 @@ def test_a_malformed_rtp_port_range_is_refused(lab, user):
     process = start_sip_check(lab.kamailio(), user, "--rtp-ports", "20000")
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 2 and "20000-20999" in err
+
+
+def test_the_codec_chosen_is_the_one_used_and_each_check_reports_the_lines_quality(lab):
+    """--codec PCMU puts PCMU before the desk's usual PCMA; both checks then report the call's RTCP
+    figures: nothing lost on loopback, reports sent and received both ways, the far end's view of ours."""
+    kamailio = lab.kamailio()
+    answering = start_sip_check(kamailio, "1004", "--answer", "--seconds", "14", "--rtp-ports", "22300-22399")
+    deadline = time.monotonic() + 5
+    while not kamailio.contacts("1004") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    dialler = start_sip_check(
+        kamailio, "1005", "--codec", "PCMU", "--dial", "1004", "--call-seconds", "5", "--seconds", "9"
+    )
+    out, err = dialler.communicate(timeout=30)
+    _, answered = finished(answering)
+
+    assert dialler.returncode == 0, err
+    events = [json.loads(line) for line in out.splitlines()]
+    [ended] = [event for event in events if event["event"] == "ended"]  # printed as it happened
+    [outbound] = events[-1]["calls"]
+    [inbound] = answered["calls"]
+    for call in (ended, outbound, inbound):
+        assert (call["codec"], call["encrypted"]) == ("PCMU", False), call
+        assert (call["packets_lost"], call["loss_percent"]) == (0, 0.0), call
+        assert call["rtcp_reports_sent"] >= 1 and call["rtcp_reports_received"] >= 1, call
+        assert call["jitter_ms"] is not None and call["jitter_ms"] < 100, call
+    assert outbound["remote_loss_percent"] == 0.0, outbound  # the answering check's report of our audio
+
+
+def test_an_unknown_codec_is_refused_before_anything_is_sent(lab, user):
+    process = start_sip_check(lab.kamailio(), user, "--codec", "G729")
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and "PCMU" in err
