@@ -66,6 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     on_time.add_argument("--from", dest="start", required=True, help="first forwarding day, YYYY-MM-DD")
     on_time.add_argument("--to", dest="end", required=True, help="last forwarding day (inclusive)")
+    report = commands.add_parser(
+        "report",
+        help="the province's report with its on-time tables per unit and per area, as JSON, .xlsx or .docx",
+    )
+    report.add_argument("--from", dest="start", required=True, help="first reception day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", required=True, help="last reception day (inclusive)")
+    report.add_argument("--out", help="a .xlsx, .docx or .json file (else the JSON on standard output)")
     erase = commands.add_parser(
         "erase-citizen", help="erase a citizen on request: on the server and every desk"
     )
@@ -119,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         return _access_log(engine, args)
     if args.command == "units-on-time":
         return _units_on_time(engine, args.start, args.end)
+    if args.command == "report":
+        return _report(engine, args.start, args.end, args.out)
     if args.command in ("sessions", "end-session", "logins"):
         return _security(engine, args)
     if args.command == "publish-release":
@@ -291,6 +300,43 @@ def _units_on_time(engine: object, start: str, end: str) -> int:
     with Session(engine) as session:
         figures = timeliness(session, period, datetime.now(VN).date())
     print(json.dumps(figures, ensure_ascii=False, indent=1))
+    return 0
+
+
+def _report(engine: object, start: str, end: str, out: str | None) -> int:
+    """The report the supervisors' API gives, written through the one writer of report files."""
+    import json
+    from datetime import datetime
+    from pathlib import Path
+
+    from sqlalchemy import Engine
+
+    from reports import Period
+    from reports.files import write_report_file
+    from server.services.forwarding import VN
+    from server.services.reports import report_for
+
+    assert isinstance(engine, Engine)
+    kind = Path(out).suffix.lower().lstrip(".") if out else "json"
+    if kind not in ("json", "xlsx", "docx"):
+        print("Lỗi: --out phải là tệp .xlsx, .docx hoặc .json.", file=sys.stderr)
+        return 2
+    try:
+        period = Period.parse(start, end)
+    except ValueError as error:  # says which date and how to write it, in Vietnamese
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    with engine.connect() as connection:
+        made = report_for(connection, period, datetime.now(VN).date())
+    if out is None:
+        print(json.dumps(made, ensure_ascii=False, indent=1))
+        return 0
+    try:
+        write_report_file(made, kind, Path(out))
+    except OSError as error:
+        print(f"Lỗi: không ghi được «{out}»: {error.strerror or error}.", file=sys.stderr)
+        return 2
+    print(f"Đã ghi báo cáo từ {period.first:%d/%m/%Y} đến {period.last:%d/%m/%Y} vào «{out}».")
     return 0
 
 

@@ -6,8 +6,12 @@ small known month in the JSON, and by reopening the Excel workbook and the Word 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -17,7 +21,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from server.models import Forwarding
-from tests.server.server_lab import Desk, ServerProcess, new_id, ticket
+from tests.server.server_lab import REPO, SECRET, Desk, ServerProcess, new_id, ticket
 
 VN = timezone(timedelta(hours=7))
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
@@ -155,3 +159,23 @@ def test_the_bulletin_says_the_on_time_rate_and_draws_both_tables(march: ServerP
 def test_a_wrong_format_is_refused_in_words(march: ServerProcess) -> None:
     answer = Desk(march, "giamsat").http.get("/api/v1/reports", params={**MARCH, "format": "pdf"})
     assert answer.status_code == 422
+
+
+def test_an_admin_writes_the_same_workbook_from_the_command_line(
+    march: ServerProcess, tmp_path: Path
+) -> None:
+    out = tmp_path / "bao-cao-thang-3.xlsx"
+    command = [sys.executable, "-m", "server", "--db", march.db_url, "report",
+               "--from", MARCH["from"], "--to", MARCH["to"], "--out", str(out)]  # fmt: skip
+    env = {**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET}
+    made = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    assert "Đã ghi báo cáo" in made.stdout
+    written = openpyxl.load_workbook(out)["8. Theo địa bàn"]
+    served = openpyxl.load_workbook(io.BytesIO(_get(march, "xlsx").content))["8. Theo địa bàn"]
+    assert [[c.value for c in row] for row in written.iter_rows()] == [
+        [c.value for c in row] for row in served.iter_rows()
+    ]
+    wrong = subprocess.run([*command[:-1], str(tmp_path / "bao-cao.pdf")], cwd=REPO, env=env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert wrong.returncode == 2 and "Lỗi" in wrong.stderr
