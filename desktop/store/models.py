@@ -183,6 +183,7 @@ class Call(Base):
     loss_percent: Mapped[float | None] = mapped_column(Float, default=None)
     jitter_ms: Mapped[float | None] = mapped_column(Float, default=None)
     encrypted: Mapped[bool | None] = mapped_column(Boolean, default=None)  # SRTP; None: never connected
+    transferred_to: Mapped[str | None] = mapped_column(String(200), default=None)  # desk-only (0013)
 
     __table_args__ = (Index("ix_calls_phone_started", "phone", "started_at"),)
 

@@ -187,6 +187,7 @@ class TransferChanged:
     code: int | None = None
     detail: str = ""
     consultation: str = ""
+    target: str = ""  # the Refer-To URI without its headers (sip:1004@pbx)
 
 
 @dataclass(frozen=True)

@@ -195,8 +195,15 @@ class Transfers:
     def _transfer_succeeded(self, call: Call, attempt: Transfer, status: int) -> None:
         attempt.done = True
         call.transfer = None
+        target = attempt.refer_to.strip("<>").split("?", 1)[0]
         self._emit(
-            TransferChanged(call.call_id, TransferState.SUCCEEDED, status, consultation=attempt.consultation)
+            TransferChanged(
+                call.call_id,
+                TransferState.SUCCEEDED,
+                status,
+                consultation=attempt.consultation,
+                target=target,
+            )
         )
         consultation = self._calls.get(attempt.consultation) if attempt.consultation else None
         if consultation is not None:

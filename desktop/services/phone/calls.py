@@ -78,6 +78,17 @@ class CallLog:
             raise explain(error) from error
         return call_id
 
+    def transferred(self, call_id: str, target: str) -> None:
+        """The citizen was handed over to `target` (an extension or number); desk-only, like the quality."""
+        try:
+            with self._store.writes.begin() as session:
+                call = session.get(models.Call, call_id)
+                if call is None:
+                    raise LookupError(f"Không có cuộc gọi {call_id}.")
+                call.transferred_to = target[:200]
+        except OperationalError as error:
+            raise explain(error) from error
+
     def finished(
         self,
         call_id: str,

@@ -42,6 +42,8 @@ from desktop.telephony.events import (
     CallStateChanged,
     EndReason,
     IncomingCall,
+    TransferChanged,
+    TransferState,
 )
 from protocol.records import DEFAULT_RECORDING_RETENTION_DAYS
 
@@ -211,6 +213,17 @@ class PhoneSession:
             )
         )
         return ringing
+
+    def on_transfer(self, event: TransferChanged) -> None:
+        """Event thread: a call handed over to its target is logged with where it went."""
+        if event.state is not TransferState.SUCCEEDED:
+            return
+        with self._lock:
+            call = self._calls.get(event.call_id)
+        if call is None:
+            return
+        log_id, target = call.log_id, transfer_target(event.target)
+        self._write(lambda: self.call_log.transferred(log_id, target))
 
     def on_state(self, event: CallStateChanged) -> ActiveCall | None:
         """Event thread: an answer completes the row's answered_at."""
@@ -496,3 +509,9 @@ def _retry_now() -> None:
 
 
 _RETRY_NOW = _retry_now
+
+
+def transfer_target(uri: str) -> str:
+    """What the log keeps of a transfer's target: the number dialled (the user part of sip:1004@pbx)."""
+    rest = uri.split(":", 1)[1] if uri.startswith(("sip:", "sips:", "tel:")) else uri
+    return rest.split("@", 1)[0].split(";", 1)[0] or uri

@@ -57,6 +57,7 @@ class PhoneBridge(QObject):
             self._session.set_held(event.call_id, event.local_hold)
             self.hold_changed.emit(event)
         elif isinstance(event, TransferChanged):
+            self._session.on_transfer(event)
             self.transfer_changed.emit(event)
         elif isinstance(event, DtmfReceived):
             self.dtmf_received.emit(event)

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.domain.codes import CallOutcome
 from desktop.ui.shell.translations import install_translations, remove_translations
 
-from .test_phone_lab import registered
+from .test_phone_lab import call_rows, registered
 from .test_phone_srtp import _baresip_lab
 
 SPECIALIST = "1004"
@@ -109,6 +110,9 @@ def test_f7_transfers_the_citizen_to_the_directorys_specialist_and_the_wrap_up_f
     qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=5000)
     assert desk.phone.last_finished.answered and desk.phone.active_call is None
     assert f"Call established: sip:{SPECIALIST}@" in lab.citizen.log()
+    desk.session.flush()
+    row = call_rows(desk.store)[-1]  # the call log says where the citizen went
+    assert (row.outcome, row.transferred_to) == (CallOutcome.ANSWERED.value, SPECIALIST)
 
 
 def test_a_transfer_nobody_takes_says_so_in_vietnamese_and_the_call_stays(
