@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from phone.conftest import HOTLINE_USER
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -14,7 +15,8 @@ from server_lab import PASSWORD
 
 from desktop.domain.agent_state import AFTER_CALL_GUARD_S, AgentState, chosen_states
 from desktop.store.local import DeskIdentity
-from desktop.sync.presence import PresenceClient
+from desktop.sync.client import SyncError
+from desktop.sync.presence import PRESENCE_PATH, PresenceClient
 from desktop.telephony import RegistrationState
 from desktop.ui.shell.dialogs import ShortcutsDialog
 from desktop.ui.shell.translations import install_translations, remove_translations
@@ -103,6 +105,15 @@ def test_a_break_taken_with_its_key_shows_on_the_dashboard_with_reason_and_durat
         )  # still on the break: the reason stays, its duration grows on the server's clock
         assert operator_row(view, "DTV1")["Trạng thái"] == "Nghỉ giải lao"
         save_shot(view, "dashboard_agent_break.png")
+
+        first_agent = operator.phone.agent
+        operator.phone.restart()  # the account saved again (F8), or the network changed: a new agent
+        qtbot.waitUntil(
+            lambda: operator.phone.agent not in (None, first_agent) and registered(operator), timeout=8000
+        )
+        assert operator.phone.agent.do_not_disturb == 486  # still on the break: it never rang meanwhile
+        again = sipp.uac("uac_hotline_busy.xml", kamailio.port, *caller("0945678903"))
+        assert again.wait(15) == 0, again.output()
 
         qtbot.keyClick(operator.window.form.content_edit, Qt.Key.Key_0, ALT)  # ready again
         assert readiness.state is AgentState.READY and not readiness.refusing
@@ -195,4 +206,8 @@ def test_the_server_counts_after_call_work_per_operator_and_day_including_a_wrap
     assert meeting.agent_state == "hop" and meeting.agent_state_since is not None
     desk.publish(operator, PresenceUpdate(state=PresenceState.IDLE, agent_state="hop"))  # a heartbeat
     assert entry().agent_state_since == meeting.agent_state_since  # the meeting began once
+    for not_a_code in ("Nghỉ giải lao", "hop'; --", "x" * 41, ""):
+        with pytest.raises(SyncError):  # 422: a state is a vocabulary code, never free text
+            desk._send("PUT", PRESENCE_PATH, operator, json={"state": "idle", "agent_state": not_a_code})
+    assert entry().agent_state == "hop"
     desk.close()
