@@ -267,7 +267,8 @@ class RtcpSession:
         reports = parse_compound(data)
         if reports is None:
             return False
-        self.reports_received += 1
+        if reports:  # an SR or RR (an APP or SDES alone, e.g. baresip's keepalive, is no report)
+            self.reports_received += 1
         for report in reports:
             if report.ntp is not None:
                 self._last_sr = (_middle(report.ntp), now)

@@ -23,6 +23,7 @@ from desktop.telephony import (
     SipAgent,
 )
 from desktop.telephony.audio import CallAudio, MemorySink, ToneSource
+from desktop.telephony.rtcp import RR, SR, parse_compound
 
 DESK_TONE = 400.0  # what the desk says (ToneSource), Hz
 CALLER_TONE = 1000.0  # what baresip says (its aufile source), Hz
@@ -87,11 +88,11 @@ def _wait_registered(log: EventLog) -> None:
     log.wait_for(RegistrationChanged, lambda e: e.state is RegistrationState.REGISTERED)
 
 
-def _call(caller: Baresip, desk: Desk, user: str) -> None:
+def _call(caller: Baresip, desk: Desk, user: str, seconds: float = CALL_SECONDS) -> None:
     _wait_registered(desk.log)
-    caller.dial(user, CALL_SECONDS)
+    caller.dial(user, seconds)
     try:
-        assert caller.wait(CALL_SECONDS + 10) == 0, caller.log()[-2000:]
+        assert caller.wait(seconds + 10) == 0, caller.log()[-2000:]
     finally:
         caller.stop()
 
@@ -186,7 +187,7 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
         tone_hz=CALLER_TONE,
         user="1004",
         password=PASSWORDS["1004"],
-    ).answer(CALL_SECONDS + 6)
+    ).answer(2 * CALL_SECONDS + 6)
     try:
         deadline = time.monotonic() + 5
         while not kamailio.contacts("1004") and time.monotonic() < deadline:
@@ -195,7 +196,7 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
         with LoopbackCapture(desk.rtp_ports) as capture:
             call_id = desk.agent.dial("1004")
             _, answered = desk.log.wait_for(CallStateChanged, lambda e: e.state is CallState.ANSWERED)
-            time.sleep(CALL_SECONDS / 2)
+            time.sleep(CALL_SECONDS)  # long enough for the phone's first RTCP report (~5 s in all)
             desk.agent.hold(call_id)  # re-INVITEs on the encrypted call: our key again, and theirs
             desk.log.wait_for(CallHoldChanged, lambda e: e.local_hold)
             heard_before_resume = len(desk.heard.frames())
@@ -205,6 +206,9 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
             [info] = desk.agent.calls()
             desk.agent.hangup(call_id)
             _, ended = desk.log.wait_for(CallEnded)
+            deadline = time.monotonic() + 5
+            while "EX=BareSip;" not in phone.log() and time.monotonic() < deadline:
+                time.sleep(0.1)  # its end-of-call RTCP summary (rtcpsummary), once our BYE arrived
     finally:
         phone.stop()
         desk.agent.stop()
@@ -222,6 +226,33 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
     for datagram in capture.datagrams:
         assert g711_tone_fraction(datagram.payload, DESK_TONE) < 0.2
         assert g711_tone_fraction(datagram.payload, CALLER_TONE) < 0.2
+    # our RTCP is SRTCP: it leaves encrypted (our CNAME "td-..." is nowhere in clear), and the phone read
+    # it (rtcpsummary prints a call's figures only once it has taken an SR of ours)
+    reports = [d for d in capture.datagrams if d.source_port in desk.rtp_ports and d.source_port % 2]
+    assert reports and not any(b"td-" in d.payload for d in reports)
+    summary = re.search(r"EX=BareSip;CS=\d+;CD=\d+;PR=(\d+);PS=(\d+);PL=(-?\d+),(-?\d+)", phone.log())
+    assert summary is not None and int(summary[1]) > 100, phone.log()[-1500:]
+
+
+def test_an_srtp_callers_rtcp_is_srtcp_and_its_reports_of_our_audio_are_read(
+    lab: Lab, agent_factory: AgentFactory, user: str, tmp_path: Path
+) -> None:
+    """baresip's first report comes after ~5 s: a longer call than the others."""
+    desk = Desk(agent_factory, lab, user, "offered")
+    caller = _caller(tmp_path, lab, desk, "srtp-mand")
+
+    with LoopbackCapture(desk.rtp_ports) as capture:
+        _call(caller, desk, user, seconds=12)
+        _, ended = desk.log.wait_for(CallEnded, timeout=5)
+
+    assert ended.srtp_suite == SUITE and ended.quality is not None
+    assert ended.quality.reports_received >= 1, ended.quality  # authenticated, decrypted and read
+    assert ended.quality.remote_packets_expected and ended.quality.remote_packets_lost == 0, ended.quality
+    assert ended.quality.packets_lost == 0 and ended.quality.packets_expected > 400, ended.quality
+    theirs = [d for d in capture.datagrams if d.destination_port in desk.rtp_ports and d.destination_port % 2]
+    assert any(d.payload[1] in (SR, RR) for d in theirs)  # its reports went by, each one SRTCP:
+    assert not any(parse_compound(d.payload) for d in theirs)  # not readable as RTCP (its plain keepalive
+    # APP "PINGPONG" holds no report, and our SRTCP session refuses it)
 
 
 def test_a_re_invite_that_drops_srtp_is_refused_and_the_call_stays_encrypted(
