@@ -217,6 +217,7 @@ class CallRow:
     loss_percent: float | None = None
     jitter_ms: float | None = None
     encrypted: bool | None = None  # SRTP; None: never connected, or logged before it was recorded
+    recorded: bool = False  # a sealed recording of it is kept on this desk (playable from its history)
 
     @property
     def audio_summary(self) -> str:

@@ -20,12 +20,13 @@ from desktop.domain.operator import Operator, operator_of
 from desktop.services.outbox import append_mutation
 from desktop.store.access_models import AccessRecord
 from desktop.store.local import LocalStore
+from protocol.access import ACCESS_KINDS, ACCESS_REASONS
 
 log = logging.getLogger(__name__)
 
 ENTITY = "access"
-KINDS = ("phone", "ticket", "search", "export")
-REASONS = ("call", "search", "open", "callback", "survey", "export")
+KINDS = ACCESS_KINDS
+REASONS = ACCESS_REASONS
 FLUSH_AT_EXIT_S = 2.0
 
 

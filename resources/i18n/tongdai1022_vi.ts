@@ -162,6 +162,14 @@
 <context>
     <name>HistoryPanel</name>
     <message>
+        <source>Play recording</source>
+        <translation>Nghe bản ghi</translation>
+    </message>
+    <message>
+        <source>Listen to the selected call's recording (Enter on a call with the play mark)</source>
+        <translation>Nghe bản ghi âm của cuộc gọi đang chọn (Enter trên cuộc gọi có dấu phát)</translation>
+    </message>
+    <message>
         <source>Caller history</source>
         <translation>Lịch sử người gọi</translation>
     </message>
@@ -1495,6 +1503,14 @@
 <context>
     <name>PhoneDesk</name>
     <message>
+        <source>A call is ringing or on: listen to recordings after it ends.</source>
+        <translation>Đang có cuộc gọi đổ chuông hoặc đang nói: hãy nghe bản ghi sau khi cuộc gọi kết thúc.</translation>
+    </message>
+    <message>
+        <source>The recording could not be opened.</source>
+        <translation>Không mở được bản ghi âm.</translation>
+    </message>
+    <message>
         <source>Callbacks</source>
         <translation>Gọi lại</translation>
     </message>
@@ -2707,6 +2723,32 @@
     <message>
         <source>This is not a number to transfer to: type an extension or a phone number (digits only).</source>
         <translation>Đây không phải số để chuyển tới: hãy nhập số máy lẻ hoặc số điện thoại (chỉ gồm chữ số).</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingPlayer</name>
+    <message>
+        <source>No sound device was found on this computer: the recording cannot be played. Plug in a headset or speakers, then press Play again.</source>
+        <translation>Máy tính này không có thiết bị âm thanh nên không phát được bản ghi âm. Hãy cắm tai nghe hoặc loa rồi bấm Nghe bản ghi lần nữa.</translation>
+    </message>
+    <message>
+        <source>The headset '%1' cannot be opened: the recording cannot be played.</source>
+        <translation>Không mở được tai nghe '%1' nên không phát được bản ghi âm.</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingBar</name>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Stop playing the recording</source>
+        <translation>Dừng phát bản ghi âm</translation>
+    </message>
+    <message>
+        <source>Playing a call's recording: %1 / %2</source>
+        <translation>Đang phát bản ghi cuộc gọi: %1 / %2</translation>
     </message>
 </context>
 </TS>

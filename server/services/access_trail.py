@@ -23,14 +23,15 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from protocol import Mutation
+from protocol.access import ACCESS_KINDS, ACCESS_REASONS
 from protocol.erasure import ERASED_SUBJECT, search_matcher
 from server.models import AccessEntry, AccessRechain, ServerMeta
 from server.services.feed import PendingChanges
 from server.services.tickets import Actor, Applied, Rejected
 
 GENESIS = "0" * 64
-KINDS = ("phone", "ticket", "search", "export")
-REASONS = ("call", "search", "open", "callback", "survey", "export")
+KINDS = ACCESS_KINDS
+REASONS = ACCESS_REASONS
 LIMITS = {"subject": 80, "screen": 40}
 HASHED = {
     1: ("at", "actor", "origin", "subject_kind", "subject", "screen", "reason"),

@@ -30,6 +30,7 @@ from desktop.services.phone.audio import TeeSink
 from desktop.services.phone.callbacks import CallbackQueue
 from desktop.services.phone.calls import CallLog
 from desktop.services.phone.codes import AttemptOutcome, CallbackKind, Disposition
+from desktop.services.phone.listening import RecordingListening
 from desktop.services.phone.recording_vault import EXTENSION, EncryptedRecorder
 from desktop.services.tickets.caller_history import CallerHistoryService
 from desktop.store.errors import StoreError, explain
@@ -162,6 +163,7 @@ class PhoneSession:
         self.call_log = CallLog(store, operator, clock)
         self.callbacks = CallbackQueue(store, operator, clock)
         self.recordings = recordings or RecordingPolicy()
+        self.listening = RecordingListening(store, lambda: self.recordings.key, self.access)
         self._clock = clock
         self._on_error = on_error or (lambda message: log.error("%s", message))
         self._source_factory = source_factory

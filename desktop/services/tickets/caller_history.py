@@ -13,6 +13,7 @@ from desktop.services.access_log import AccessLog
 from desktop.services.tickets.query import TICKET_ROW_COLUMNS, row_to_ticket_row
 from desktop.store import models
 from desktop.store.local import LocalStore
+from desktop.store.phone_models import CallRecording
 from desktop.store.prepared import PreparedRead
 
 # Built once, compiled once per store (PreparedRead): on the ring path that cost more than the SQL itself.
@@ -47,8 +48,10 @@ _CALLS = (
         models.Call.loss_percent,
         models.Call.jitter_ms,
         models.Call.encrypted,
+        CallRecording.call_id.is_not(None),
     )
     .outerjoin(models.Ticket, models.Ticket.id == models.Call.ticket_id)
+    .outerjoin(CallRecording, CallRecording.call_id == models.Call.id)
     .where(models.Call.phone == _PHONE)
     .order_by(models.Call.started_at.desc())
     .limit(bindparam("call_limit"))
@@ -117,6 +120,7 @@ class CallerHistoryService:
                         loss_percent=loss,
                         jitter_ms=jitter,
                         encrypted=encrypted,
+                        recorded=bool(recorded),
                     )
                     for (
                         call_id,
@@ -132,6 +136,7 @@ class CallerHistoryService:
                         loss,
                         jitter,
                         encrypted,
+                        recorded,
                     ) in reads.calls.rows(cursor, phone=stored)
                 ]
             finally:

@@ -103,6 +103,10 @@ class DeskHost(Protocol):
         """A screen of the window asks to call a number (phone, ticket id or "")."""
         ...
 
+    def on_recording_requested(self, listener: Callable[[str], None]) -> None:
+        """A screen of the window asks to hear a call's recording (the call's log id): the caller history."""
+        ...
+
     def add_list_action(self, action: QAction) -> None:
         """An action of the ticket list's context menu."""
         ...

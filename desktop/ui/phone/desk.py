@@ -17,6 +17,8 @@ from desktop.domain.ticket import Ticket
 from desktop.services.phone.account import account_from
 from desktop.services.phone.callbacks import CallbackItem
 from desktop.services.phone.codes import Disposition
+from desktop.services.phone.listening import NoRecording
+from desktop.services.phone.recording_vault import RecordingError
 from desktop.services.phone.session import FinishedCall, PhoneSession, RingingCall
 from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
@@ -42,6 +44,7 @@ from desktop.ui.phone.call_controls import CallControls
 from desktop.ui.phone.call_popup import CallPopup
 from desktop.ui.phone.call_wrapup import WrapUpDialog
 from desktop.ui.phone.callbacks_panel import CallbacksPanel
+from desktop.ui.phone.recording_player import RecordingBar, RecordingPlayer
 from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
 from desktop.ui.phone.status import show_registration
 from desktop.ui.phone.transfer_desk import TransferDesk
@@ -122,6 +125,9 @@ class PhoneDesk(QObject):
         self.callbacks = CallbacksPanel(session.callbacks, runner, parent)
         window.add_side_panel(self.callbacks, self.tr("Callbacks"))
         self.callbacks.follow(window.changes)
+        self.player = RecordingPlayer(settings, self.devices, self)  # recordings play on this desk only
+        self.recording_bar = RecordingBar(self.player, parent)
+        window.add_status_widget(self.recording_bar)
         self._build_actions()
         self.readiness = AgentStateDesk(self, self.menu)  # ready or not: whether calls ring here
         self._connect()
@@ -202,7 +208,42 @@ class PhoneDesk(QObject):
         self.controls.hold_toggled.connect(self.set_hold)
         self.callbacks.call_requested.connect(self.call_back)
         self.window.on_call_requested(self.call_requested)  # caller history, survey list
+        self.window.on_recording_requested(self.play_recording)  # caller history's calls
         self.window.on_ticket_saved(self.on_form_ticket_saved)
+
+    # -- recordings ----------------------------------------------------------------------------
+    def play_recording(self, log_id: str) -> None:
+        """Plays a call's recording: decrypted on a worker into memory (the listen on the access record),
+        played to the headset; a ringing or live call has the headset, and a missing device is said."""
+        if self.busy():
+            self.window.show_message(
+                self.tr("A call is ringing or on: listen to recordings after it ends."), 8000
+            )
+            return
+        problem = self.player.problem()
+        if problem:
+            self.window.show_message(problem, 10000)
+            return
+        listening = self.session.listening
+        self._runner.run(
+            lambda: listening.open(log_id, "history_panel"),
+            self._on_recording_opened,
+            self._on_recording_failed,
+        )
+
+    def _on_recording_opened(self, pcm: bytes) -> None:
+        if self.busy():  # a call rang meanwhile: it has the headset
+            return
+        problem = self.player.play(pcm)
+        if problem:
+            self.window.show_message(problem, 10000)
+
+    def _on_recording_failed(self, error: BaseException) -> None:
+        if isinstance(error, (NoRecording, RecordingError)):
+            self.window.show_message(str(error), 10000)
+        else:
+            log.warning("recording could not be opened: %s", type(error).__name__)
+            self.window.show_message(self.tr("The recording could not be opened."), 10000)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def busy(self) -> bool:
@@ -292,6 +333,7 @@ class PhoneDesk(QObject):
             agent.stop()
         self.ringer.stop()
         self.audio.stop_call()
+        self.player.stop()
         self.session.flush()
 
     def restart(self, password: str | None = None) -> None:
@@ -408,6 +450,7 @@ class PhoneDesk(QObject):
             self.window.show_message(self._why_no_dial(agent, stored), 8000)
             return False
         dialled = "0" + stored[3:] if stored.startswith("+84") else stored
+        self.player.stop()  # the headset is the call's
         session = self.session
         self._runner.run(
             lambda: session.dial(agent, dialled, callback_id=callback_id, ticket_id=ticket_id),
@@ -471,6 +514,7 @@ class PhoneDesk(QObject):
 
     # -- slots ---------------------------------------------------------------------------------
     def on_bridge_call_ringing(self, ringing: RingingCall) -> None:
+        self.player.stop()  # the headset is the call's
         self._ringing[ringing.sip_call_id] = ringing
         self.popup.show_call(ringing)
         self.popup.set_audible(self.ringer.ring())

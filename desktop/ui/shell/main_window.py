@@ -368,6 +368,9 @@ class MainWindow(QMainWindow):
         self.history.call_requested.connect(listener)
         self.supervisor.call_requested.connect(listener)  # the survey list
 
+    def on_recording_requested(self, listener: Callable[[str], None]) -> None:
+        self.history.recording_requested.connect(listener)
+
     def add_list_action(self, action: QAction) -> None:
         self.table.addAction(action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QStyle,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -32,6 +33,8 @@ from desktop.ui.tickets.model import IN_PROGRESS_COLOUR, RESOLVED_COLOUR, first_
 HISTORY_DEBOUNCE_MS = 150
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CALLER_ROLE = Qt.ItemDataRole.UserRole + 2
+CALL_ID_ROLE = Qt.ItemDataRole.UserRole + 3
+RECORDED_ROLE = Qt.ItemDataRole.UserRole + 4
 
 
 class HistoryPanel(QWidget):
@@ -42,6 +45,7 @@ class HistoryPanel(QWidget):
     history_shown = Signal(object)
     suggestions_shown = Signal(list)
     call_requested = Signal(str, str)  # phone, selected ticket id ("" when none): the phone desk dials
+    recording_requested = Signal(str)  # a call's log id: the phone desk plays its recording
 
     def __init__(
         self, history: HistoryReader, runner: TaskRunner | None = None, parent: QWidget | None = None
@@ -93,6 +97,15 @@ class HistoryPanel(QWidget):
         self.calls_view = self._tree(
             "historyCalls", [self.tr("Time"), self.tr("Direction"), self.tr("Outcome"), self.tr("Ticket")]
         )
+        self.play_button = QToolButton(self)
+        self.play_button.setObjectName("historyPlay")
+        self.play_button.setText(self.tr("Play recording"))
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.play_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.play_button.setToolTip(
+            self.tr("Listen to the selected call's recording (Enter on a call with the play mark)")
+        )
+        self.play_button.clicked.connect(self.request_recording)
 
         header = QHBoxLayout()
         header.setSpacing(8)
@@ -109,7 +122,10 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.suggestions, 1)
         layout.addWidget(self.tickets_caption)
         layout.addWidget(self.tickets_view, 3)
-        layout.addWidget(self.calls_caption)
+        calls_header = QHBoxLayout()
+        calls_header.addWidget(self.calls_caption, 1)
+        calls_header.addWidget(self.play_button)
+        layout.addLayout(calls_header)
         layout.addWidget(self.calls_view, 2)
 
         self._debounce = QTimer(self)
@@ -120,6 +136,7 @@ class HistoryPanel(QWidget):
         self.tickets_view.itemClicked.connect(self.on_tickets_view_item_activated)
         self.suggestions.itemClicked.connect(self.on_suggestions_item_activated)
         self.suggestions.itemActivated.connect(self.on_suggestions_item_activated)
+        self.calls_view.itemActivated.connect(self.on_calls_view_item_activated)
         self.clear()
 
     def _tree(self, name: str, headers: list[str]) -> QTreeWidget:
@@ -143,6 +160,7 @@ class HistoryPanel(QWidget):
         self.name_label.setText("")
         self.repeat_badge.hide()
         self.call_button.hide()
+        self.play_button.hide()
         self.open_label.setText("")
         self.hint_label.show()
         self.suggestions.clear()
@@ -276,6 +294,10 @@ class HistoryPanel(QWidget):
             )
             for column in range(4):
                 call_item.setToolTip(column, call.audio_summary)  # loss, jitter, SRTP of the call
+            call_item.setData(0, CALL_ID_ROLE, call.id)
+            if call.recorded:
+                call_item.setData(0, RECORDED_ROLE, True)
+                call_item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
             self.calls_view.addTopLevelItem(call_item)
         self.tickets_view.resizeColumnToContents(0)
         self.tickets_view.resizeColumnToContents(1)
@@ -283,6 +305,7 @@ class HistoryPanel(QWidget):
         self.tickets_view.setColumnWidth(3, min(self.tickets_view.sizeHintForColumn(3) + 12, 200))
         for column in range(3):
             self.calls_view.resizeColumnToContents(column)
+        self.play_button.setVisible(any(call.recorded for call in found.calls))
         if announce:
             self.history_shown.emit(found)
 
@@ -295,6 +318,26 @@ class HistoryPanel(QWidget):
     def on_suggestions_item_activated(self, item: QListWidgetItem) -> None:
         phone, name = item.data(CALLER_ROLE)
         self.caller_chosen.emit(phone, name)
+
+    def on_calls_view_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        if item.data(0, RECORDED_ROLE):
+            self.recording_requested.emit(str(item.data(0, CALL_ID_ROLE)))
+
+    def request_recording(self) -> None:
+        """The play button: the selected call's recording, else the newest recorded call's."""
+        item = self.calls_view.currentItem()
+        if item is None or not item.data(0, RECORDED_ROLE):
+            item = next(
+                (
+                    candidate
+                    for i in range(self.calls_view.topLevelItemCount())
+                    if (candidate := self.calls_view.topLevelItem(i)) is not None
+                    and candidate.data(0, RECORDED_ROLE)
+                ),
+                None,
+            )
+        if item is not None:
+            self.recording_requested.emit(str(item.data(0, CALL_ID_ROLE)))
 
     def request_call(self) -> None:
         shown = self.shown_number()

@@ -107,3 +107,36 @@ def test_the_ringtone_and_the_call_are_heard_on_the_chosen_headset_and_its_micro
     assert found["captured"] > 1600 and found["captured_peak"] > 5000 and found["captured_strongest"] == 440.0
     assert found["longest_write_ms"] < 5  # the media thread never waited on the GUI thread
     assert found["after_plugging"] == [SINK, "plugged"]  # no restart needed for a new headset
+
+
+def test_a_recording_played_from_the_caller_history_is_heard_on_the_headset(
+    pulse_server: str, tmp_path: Path
+):
+    env = {
+        **os.environ,
+        "PULSE_SERVER": pulse_server,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests"), str(PROBE.parent)]),
+        "QT_QPA_PLATFORM": "offscreen",
+        "QT_LOGGING_RULES": "qt.multimedia.*=false",
+    }
+    run = subprocess.run(
+        [sys.executable, str(PROBE.with_name("recording_probe.py")), SINK, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    # the play button of the history decrypted the call in memory and played its 440 Hz to the headset
+    assert found["heard_peak"] > 5000 and found["heard_strongest"] == 440.0, found
+    assert (
+        found["bar_visible"]
+        and "Đang phát bản ghi cuộc gọi" in found["bar_text"]
+        and "/ 00:02" in found["bar_text"]
+    )
+    # at the end the bar goes and the decrypted audio leaves memory
+    assert found["stopped"] and not found["bar_after"], run.stderr[-2000:]
+    assert found["listened"] == [["+84912345678", "history_panel", "recording"]]
+    assert found["plain_files"] == [] and found["message"] == ""

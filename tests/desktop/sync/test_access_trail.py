@@ -5,6 +5,7 @@ deleted entry (with the guard lifted by the database's owner) is detected."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -145,3 +146,42 @@ def test_an_erased_citizen_leaves_the_trail_s_subjects_but_who_looked_stays_and_
             connection.execute(text(forbidden))
         assert "chỉ được ghi thêm" in str(refused.value)
     database.dispose()
+
+
+def test_listening_to_a_recording_reaches_the_server_s_trail(tmp_path: Path, server: ServerProcess) -> None:
+    from memory_keyring import MemoryKeyring
+
+    from desktop.domain.codes import CallDirection, CallOutcome
+    from desktop.services.phone.calls import CallLog
+    from desktop.services.phone.listening import RecordingListening
+    from desktop.services.phone.recording_vault import EncryptedRecorder, RecordingKey
+    from desktop.services.phone.recordings import register_recording
+
+    store, engine = synced_desk(tmp_path, server)
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    calls = CallLog(store, "dtv1")
+    log_id = calls.started("0977 000 555", CallDirection.INBOUND)
+    calls.finished(log_id, CallOutcome.ANSWERED)
+    recorder = EncryptedRecorder(tmp_path / "call.rec", key)
+    recorder.write(b"\x01\x02" * 8000)
+    recorder.close()
+    register_recording(store, log_id, tmp_path / "call.rec", calls_at(store, log_id))
+    access = AccessLog(store, "dtv1")
+    assert RecordingListening(store, lambda: key, access).open(log_id, "history_panel") == b"\x01\x02" * 8000
+    assert access.flush()
+    engine.run_cycle()
+    store.close()
+    body = access_log(server, "admin", phone="0977000555").json()
+    assert [(e["actor"], e["screen"], e["reason"]) for e in body["entries"]] == [
+        ("dtv1", "history_panel", "recording")
+    ]
+    assert body["chain_intact"] is True
+
+
+def calls_at(store: LocalStore, log_id: str) -> Any:
+    from desktop.store import models
+
+    with store.sessions() as session:
+        call = session.get(models.Call, log_id)
+        assert call is not None
+        return call.started_at
