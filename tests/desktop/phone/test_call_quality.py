@@ -11,6 +11,7 @@ import logging
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.services.phone.session import RingingCall
 from desktop.services.tickets.caller_history import CallerHistoryService
 
 from .test_phone_other_host import last_call, registered
@@ -132,7 +134,8 @@ def test_a_lossy_link_is_measured_by_both_ends_and_kept_in_the_call_log(
     assert float(summary[6]) > 0 and float(summary[7]) > 0, summary[0]
 
     # the operator sees the figures with the caller's history
-    calls = CallerHistoryService(store).read(CALLER).calls
+    history = CallerHistoryService(store).read(CALLER)
+    calls = history.calls
     assert "mất" in calls[0].audio_summary and "KHÔNG mã hoá" in calls[0].audio_summary
     panel = desk.window.history
     panel.on_form_phone_changed("")  # the panel showed this caller while it rang: look again
@@ -143,3 +146,12 @@ def test_a_lossy_link_is_measured_by_both_ends_and_kept_in_the_call_log(
         return item is not None and item.toolTip(0) == calls[0].audio_summary
 
     qtbot.waitUntil(shown, timeout=5000)
+
+    # ... and in the ringing pop-up's last calls when the caller rings again
+    popup = desk.phone.popup
+    popup.show_call(
+        RingingCall("again", "log-again", calls[0].phone, CALLER, "", history, "", time.monotonic())
+    )
+    first = popup.calls_view.topLevelItem(0)
+    assert first is not None and first.toolTip(0) == calls[0].audio_summary
+    popup.close_call("again")
