@@ -1,4 +1,4 @@
-"""The values both ends accept: date ranges, text lengths and characters, one rule set (stdlib only).
+"""The values both ends accept: date ranges, text lengths and characters, catalog references (stdlib only).
 
 The server checks every pushed value with it, the desk checks a ticket with it before the change enters
 its outbox, and the importer names the line that breaks it: a value one end takes, the other never
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 VN_TZ = timezone(timedelta(hours=7))
@@ -90,3 +92,74 @@ def number_problem(name: str, value: float) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         return f"«{FIELD_LABELS.get(name, name)}» không phải số hữu hạn."
     return None
+
+
+# ---- catalog references ----------------------------------------------------------------------------
+# The ticket fields that name an entry of a catalog, with that catalog's kind (protocol.records.CatalogKind).
+# Units and fields are the catalogs a ticket names; its level is a number the contract bounds (1-4), and
+# TTHC codes have no catalog on either end.
+CATALOG_REFERENCES: dict[str, str] = {"unit_code": "unit", "field_code": "field"}
+_REFERENCE_LABELS = {"unit": "Đơn vị", "field": "Lĩnh vực"}
+_LONGEST_MERGE_CHAIN = 64  # a catalog edit refuses cycles; this only bounds a corrupt one
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """What a reference check needs of a unit or field: its name, whether it takes new tickets, and
+    (units only) the unit it was merged into."""
+
+    name: str
+    active: bool = True
+    merged_into: str | None = None
+
+
+# (kind, code) -> the entry, or None when that catalog has no such code. Each end reads its own catalog:
+# the desk its synced store, the server its tables over the catalog every desk ships.
+CatalogLookup = Callable[[str, str], CatalogEntry | None]
+
+
+class ReferenceRefused(ValueError):
+    """A ticket names a catalog entry it cannot; the message is for the operator (Vietnamese)."""
+
+
+def stored_reference(name: str, code: str, lookup: CatalogLookup, *, follow_merge: bool) -> str:
+    """The code a ticket stores in `name` for `code`: refused when the catalog has no such entry.
+
+    A unit merged into another is stored as the unit it ended in when `follow_merge` (new work a desk
+    chose before the merge reached it goes where that work is now done); history (an imported ticket)
+    keeps the unit it had. A retired entry that was not merged stays: it exists, and a desk may have
+    chosen it before the retirement reached it (the desk's form refuses it for new work: `new_work_problem`).
+    """
+    kind = CATALOG_REFERENCES[name]
+    entry = lookup(kind, code)
+    if entry is None:
+        raise ReferenceRefused(_unknown(kind, code))
+    seen = {code}
+    while follow_merge and entry.merged_into and len(seen) < _LONGEST_MERGE_CHAIN:
+        target = lookup(kind, entry.merged_into)
+        if target is None or entry.merged_into in seen:
+            break  # a merge into nowhere or round a circle: keep the last entry that exists
+        code, entry = entry.merged_into, target
+        seen.add(code)
+    return code
+
+
+def new_work_problem(name: str, code: str, lookup: CatalogLookup) -> str | None:
+    """Why a ticket cannot newly be given `code` (not in the catalog, or no longer taking tickets), else
+    None: the desk's check before a change enters its outbox."""
+    kind = CATALOG_REFERENCES[name]
+    entry = lookup(kind, code)
+    if entry is None:
+        return _unknown(kind, code)
+    if entry.active:
+        return None
+    successor = lookup(kind, entry.merged_into) if entry.merged_into else None
+    hint = f" Hãy chọn «{successor.name}»." if successor is not None else ""
+    return f"{_REFERENCE_LABELS[kind]} «{entry.name}» đã ngừng nhận phiếu.{hint}"
+
+
+def _unknown(kind: str, code: str) -> str:
+    return (
+        f"{_REFERENCE_LABELS[kind]} «{code[:64]}» không có trong danh mục. Hãy chọn trong danh sách "
+        "(danh mục mới được tải về khi đồng bộ)."
+    )

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field
 
+from protocol.phone import InvalidPhoneNumber, normalize_phone
 from server.api.deps import Admin, Db
 from server.services import access_trail, accounts, erasure, logins
 from server.services.forwarding import VN
@@ -90,6 +91,10 @@ class AccessAnswer(BaseModel):
 
 def phone_subject(phone: str) -> str:
     """The number as desks store it (E.164): 0912 345 678 and +84 912 345 678 name the same citizen."""
+    try:
+        return normalize_phone(phone)
+    except InvalidPhoneNumber:
+        pass  # not a number the policy keeps: the subject is still looked up by its digits
     digits = "".join(c for c in phone if c.isdigit())
     if phone.strip().startswith("+"):
         return "+" + digits

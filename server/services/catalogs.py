@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from protocol.contract import text_problem
 from protocol.records import CATALOG_RECORDS, CatalogKind, central_setting_problem
 from server.models import Base, CentralSetting, Field, Holiday, KbQa, LevelRule, Unit
+from server.services.catalog_refs import session_lookup
 from server.services.feed import PendingChanges, publish
 from server.services.values import to_json
 
@@ -87,13 +88,14 @@ def put(session: Session, kind: CatalogKind, key: str, body: dict[str, Any], aut
 def _check_merge_target(session: Session, code: str, target_code: str) -> None:
     """A unit merges into an active unit that exists, never into itself or round a circle: every desk
     stores the merge with a foreign key, so a typo here would break every desk's download."""
+    lookup = session_lookup(session)  # the server's units over the shipped ones, as pushes are checked
     seen = {code}
     current: str | None = target_code
     while current is not None:
         if current in seen:
             raise CatalogError(f"Không thể sáp nhập «{code}» vào «{target_code}»: tạo thành vòng sáp nhập.")
         seen.add(current)
-        unit = session.get(Unit, current)
+        unit = lookup("unit", current)
         if unit is None:
             raise CatalogError(f"Đơn vị «{current}» không có trong danh mục: không thể sáp nhập vào đó.")
         if current == target_code and not unit.active:

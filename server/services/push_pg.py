@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protocol import TICKET_FIELDS, Mutation, MutationResult, MutationStatus
 from server.models import Ticket
+from server.services.catalog_refs import connection_lookup
 from server.services.finish_pg import StreamMoved
 from server.services.push import SeqGap, apply_one
 from server.services.tickets import Actor, Rejected, new_ticket_values
@@ -243,9 +244,10 @@ def _create_tickets(
     the database refuses (the caller then applies it on the general path, which stores the refusal)."""
     now = datetime.now(UTC)
     planned: list[tuple[Mutation, MutationResult, dict[str, Any] | None]] = []
+    catalog = connection_lookup(connection)
     for mutation in run:
         try:
-            values = new_ticket_values(mutation)
+            values = new_ticket_values(mutation, catalog)
         except Rejected as error:
             planned.append((mutation, _result(mutation, MutationStatus.REJECTED, reason=str(error)), None))
             break  # a refusal found here is stored on its own, after the ones before it

@@ -18,9 +18,11 @@ from protocol import (
     FieldOutcome,
     Mutation,
 )
+from protocol.contract import CATALOG_REFERENCES, CatalogLookup, ReferenceRefused, stored_reference
 from server.models import Conflict, Ticket
 from server.services import revisions
 from server.services.attempts import follow_ticket
+from server.services.catalog_refs import session_lookup
 from server.services.feed import PendingChanges
 from server.services.publication import search_text
 from server.services.values import TICKET_CONVERTERS, TICKET_REQUIRED, BadValue, convert, to_json
@@ -80,7 +82,7 @@ _TICKET_DEFAULTS: dict[str, Any] = dict.fromkeys(TICKET_FIELDS) | {
 ID_LENGTH = 36
 
 
-def new_ticket_values(mutation: Mutation) -> dict[str, Any]:
+def new_ticket_values(mutation: Mutation, catalog: CatalogLookup) -> dict[str, Any]:
     """Every ticket field of a create/import, checked and converted; raises Rejected with the reason."""
     if len(mutation.entity_id) > ID_LENGTH:
         raise Rejected(f"Mã định danh phiếu dài quá {ID_LENGTH} ký tự.")
@@ -98,6 +100,7 @@ def new_ticket_values(mutation: Mutation) -> dict[str, Any]:
         values = {**_TICKET_DEFAULTS, **convert(TICKET_CONVERTERS, fields)}
     except BadValue as error:
         raise Rejected(str(error)) from None
+    _check_references(values, catalog, follow_merge=mutation.op != "import")  # an import is history
     values["public_search"] = search_text(values["public_question"], values["public_answer"])
     return values
 
@@ -105,7 +108,7 @@ def new_ticket_values(mutation: Mutation) -> dict[str, Any]:
 def create(
     session: Session, mutation: Mutation, actor: Actor, now: datetime, feed: PendingChanges
 ) -> Applied:
-    values = new_ticket_values(mutation)
+    values = new_ticket_values(mutation, session_lookup(session))
     clash = session.execute(
         select(Ticket.id).where(or_(Ticket.id == mutation.entity_id, Ticket.code == values["code"])).limit(1)
     ).scalar()
@@ -152,6 +155,7 @@ def update(
         raise Rejected(str(error)) from None
     if "code" in values:
         raise Rejected("Không được đổi mã phiếu.")
+    _check_references(values, session_lookup(session), follow_merge=True)
     ticket = _locked_ticket(session, mutation.entity_id)
     meta: dict[str, Any] = dict(ticket.field_meta or {})
     applied: dict[str, Any] = {}
@@ -282,6 +286,18 @@ def settle(
         follow_ticket(session, ticket.id, feed)
     feed.record("conflict", conflict.id, 2, None, origin_client=actor.client_id)
     return Applied(ticket.version, [])
+
+
+def _check_references(values: dict[str, Any], catalog: CatalogLookup, *, follow_merge: bool) -> None:
+    """Each unit and field the ticket names exists in the catalog (protocol.contract), else the change
+    is refused with the reason; a merged unit becomes its successor when `follow_merge`."""
+    for name in CATALOG_REFERENCES:
+        code = values.get(name)
+        if code:
+            try:
+                values[name] = stored_reference(name, code, catalog, follow_merge=follow_merge)
+            except ReferenceRefused as error:
+                raise Rejected(str(error)) from None
 
 
 def _changed_after_base(name: str, field_version: int, base_version: int) -> bool:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from protocol.contract import EARLIEST, LATEST, TEXT_LIMITS, moment_problem, text_problem
+from protocol.phone import InvalidPhoneNumber, synced_phone
 from protocol.records import TICKET_FIELDS
 from protocol.vocabulary import vocabulary
 
@@ -78,6 +79,19 @@ def _moment(*, optional: bool) -> Callable[[str, Any], Any]:
     return convert
 
 
+def _phone(*, call: bool) -> Callable[[str, Any], Any]:
+    """A number by the desk's own policy (protocol.phone): its stored form, or refused as typing it is."""
+    as_text = _text(TEXT_LIMITS["phone"])
+
+    def convert(name: str, value: Any) -> Any:
+        try:
+            return synced_phone(as_text(name, value), call=call)
+        except InvalidPhoneNumber as error:
+            raise BadValue(f"«số điện thoại»: {error}") from None
+
+    return convert
+
+
 # A deadline is a few working days after reception, so within the contract's range give or take a year;
 # 31/12/9999 would send the units' traffic lights counting working days for millennia.
 _EARLIEST_DAY = EARLIEST.date()
@@ -118,6 +132,7 @@ def _flag(name: str, value: Any) -> Any:
 TICKET_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     # Every synced text field the contract limits is plain text of that length: a new one needs no entry.
     **{name: _text(limit) for name, limit in TEXT_LIMITS.items() if name in TICKET_FIELDS},
+    "phone": _phone(call=False),
     "received_at": _moment(optional=False),
     "channel": _code(CHANNELS),
     "citizen_id": _text(36, optional=True),
@@ -138,7 +153,7 @@ TICKET_REQUIRED = ("code", "received_at", "channel", "request_type", "level", "s
 
 CALL_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     "direction": _code(DIRECTIONS),
-    "phone": _text(20),
+    "phone": _phone(call=True),
     "citizen_id": _text(36, optional=True),
     "operator": _text(64),
     "started_at": _moment(optional=False),

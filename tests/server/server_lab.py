@@ -120,7 +120,7 @@ def ticket(code: str, **overrides: Any) -> dict[str, Any]:
         "is_tthc": False,
         "tthc_code": "",
         "field_code": None,
-        "unit_code": "tong_dai",
+        "unit_code": "tong-dai-1022",  # a unit of the shipped catalog: the server checks it
         "content": "Hỏi thủ tục cấp căn cước",
         "answer": "",
         "status": "dang_xu_ly",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from protocol import Mutation
 from server.db import create_server_engine, migrate
 from server.models import Holiday, LevelRule, Ticket, Unit
+from server.services.catalog_refs import session_lookup
 from server.services.forwarding import (
     deadline_for,
     decide_extension,
@@ -67,7 +68,7 @@ def test_the_ticket_carries_the_units_deadline_and_a_granted_extension_moves_it(
         Ticket(
             id="t-1", version=1, created_by="dtv1", updated_by="dtv1", created_at=received,
             updated_at=received, creator_rank=1, field_meta={}, origin_client="desk-1",
-            **new_ticket_values(create),
+            **new_ticket_values(create, session_lookup(session)),
         )
     )  # fmt: skip
     session.commit()

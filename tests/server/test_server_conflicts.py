@@ -32,11 +32,13 @@ def test_edits_of_different_fields_both_survive(server: ServerProcess) -> None:
     one, two, tid = created(server)
     a = result(one.push([one.mutation("ticket", "update", tid, edit(level=(1, 2)), base=1)]))
     b = result(
-        two.push([two.mutation("ticket", "update", tid, edit(unit_code=("tong_dai", "so_tu_phap")), base=1)])
+        two.push(
+            [two.mutation("ticket", "update", tid, edit(unit_code=("tong-dai-1022", "so-tu-phap")), base=1)]
+        )
     )
     assert a["status"] == b["status"] == "applied"
     fields = state(one, "ticket", tid)["fields"]
-    assert fields["level"] == 2 and fields["unit_code"] == "so_tu_phap" and fields["version"] == 3
+    assert fields["level"] == 2 and fields["unit_code"] == "so-tu-phap" and fields["version"] == 3
 
 
 def test_same_free_text_field_keeps_both_versions_until_an_operator_settles(server: ServerProcess) -> None:
@@ -79,57 +81,67 @@ def test_the_supervisors_unit_wins_a_race_in_either_order(server: ServerProcess)
     for supervisor_first in (True, False):
         one, _, tid = created(server)
         boss = Desk(server, "giamsat")
-        by_boss = boss.mutation("ticket", "update", tid, edit(unit_code=("tong_dai", "so_noi_vu")), base=1)
-        by_operator = one.mutation("ticket", "update", tid, edit(unit_code=("tong_dai", "so_y_te")), base=1)
+        by_boss = boss.mutation(
+            "ticket", "update", tid, edit(unit_code=("tong-dai-1022", "so-noi-vu")), base=1
+        )
+        by_operator = one.mutation(
+            "ticket", "update", tid, edit(unit_code=("tong-dai-1022", "so-y-te")), base=1
+        )
         if supervisor_first:
             result(boss.push([by_boss]))
             assert result(one.push([by_operator]))["status"] == "conflict"
         else:
             result(one.push([by_operator]))
             assert result(boss.push([by_boss]))["status"] == "applied"
-        assert state(one, "ticket", tid)["fields"]["unit_code"] == "so_noi_vu", supervisor_first
+        assert state(one, "ticket", tid)["fields"]["unit_code"] == "so-noi-vu", supervisor_first
 
 
 def test_operator_loses_a_same_field_race_to_the_supervisor(server: ServerProcess) -> None:
     one, _, tid = created(server)
     boss = Desk(server, "giamsat")
     result(
-        boss.push([boss.mutation("ticket", "update", tid, edit(unit_code=("tong_dai", "so_noi_vu")), base=1)])
+        boss.push(
+            [boss.mutation("ticket", "update", tid, edit(unit_code=("tong-dai-1022", "so-noi-vu")), base=1)]
+        )
     )
     lost = result(
-        one.push([one.mutation("ticket", "update", tid, edit(unit_code=("tong_dai", "so_y_te")), base=1)])
+        one.push(
+            [one.mutation("ticket", "update", tid, edit(unit_code=("tong-dai-1022", "so-y-te")), base=1)]
+        )
     )
     assert lost["status"] == "conflict"
     assert lost["field_outcomes"][0]["outcome"] == "lost_to_precedence"
-    assert lost["field_outcomes"][0]["server_value"] == "so_noi_vu"
-    assert state(one, "ticket", tid)["fields"]["unit_code"] == "so_noi_vu"
+    assert lost["field_outcomes"][0]["server_value"] == "so-noi-vu"
+    assert state(one, "ticket", tid)["fields"]["unit_code"] == "so-noi-vu"
 
 
 def test_between_equals_the_edit_applied_later_wins_whatever_the_clocks_say(server: ServerProcess) -> None:
     one, two, tid = created(server)
     now = datetime.now(UTC)
-    ahead = one.mutation("ticket", "update", tid, edit(unit_code=("tong_dai", "so_xay_dung")), base=1)
+    ahead = one.mutation("ticket", "update", tid, edit(unit_code=("tong-dai-1022", "so-xay-dung")), base=1)
     ahead["made_at"] = (now + timedelta(days=3)).isoformat()  # desk 1's clock runs 3 days ahead
-    behind = two.mutation("ticket", "update", tid, edit(unit_code=("tong_dai", "so_giao_thong")), base=1)
+    behind = two.mutation(
+        "ticket", "update", tid, edit(unit_code=("tong-dai-1022", "so-giao-thong-van-tai")), base=1
+    )
     behind["made_at"] = (now - timedelta(days=5)).isoformat()  # desk 2's clock 5 days behind
     result(one.push([ahead]))
     assert result(two.push([behind]))["status"] == "applied"
     # Desk 2 was applied last: its unit wins although its clock says it is the oldest edit.
-    assert state(one, "ticket", tid)["fields"]["unit_code"] == "so_giao_thong"
+    assert state(one, "ticket", tid)["fields"]["unit_code"] == "so-giao-thong-van-tai"
 
 
 def test_a_desks_own_offline_edits_follow_one_another(server: ServerProcess) -> None:
     one, _, tid = created(server)
     chain = [
-        one.mutation("ticket", "update", tid, edit(unit_code=("tong_dai", "so_y_te")), base=1),
-        one.mutation("ticket", "update", tid, edit(unit_code=("so_y_te", "so_tu_phap")), base=2),
+        one.mutation("ticket", "update", tid, edit(unit_code=("tong-dai-1022", "so-y-te")), base=1),
+        one.mutation("ticket", "update", tid, edit(unit_code=("so-y-te", "so-tu-phap")), base=2),
         one.mutation("ticket", "update", tid, edit(answer=("", "Một"), level=(1, 2)), base=3),
         one.mutation("ticket", "update", tid, edit(answer=("Một", "Hai")), base=4),
     ]
     assert [r["status"] for r in one.push(chain).json()["results"]] == ["applied"] * 4
     fields = state(one, "ticket", tid)["fields"]
     assert (fields["unit_code"], fields["answer"], fields["level"], fields["version"]) == (
-        "so_tu_phap",
+        "so-tu-phap",
         "Hai",
         2,
         5,

@@ -28,6 +28,7 @@ from desktop.services.tickets.rows import TicketEdit, add_ticket
 from desktop.store import models
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
+from protocol.contract import CATALOG_REFERENCES, CatalogEntry, CatalogLookup, new_work_problem
 
 
 class TicketNotFound(LookupError):
@@ -68,7 +69,7 @@ class TicketService:
         received = to_vn(draft.received_at) if draft.received_at else now
         try:
             with self._store.writes.begin() as session:
-                _check_unit(session, draft.unit_code, previous=None)
+                _check_references(session, draft, None)
                 citizen_id, phone = _upsert_citizen(session, draft, now)
                 row = models.Ticket(
                     id=new_ticket_id(),
@@ -102,7 +103,7 @@ class TicketService:
                         "Hãy mở lại phiếu để xem thay đổi rồi sửa tiếp."
                     )
                 edit = TicketEdit.begin(row)
-                _check_unit(session, draft.unit_code, previous=row.unit_code)
+                _check_references(session, draft, row)
                 citizen_id, phone = _upsert_citizen(session, draft, now)
                 received_before, level_before = row.received_at, row.level
                 for name, value in stored_fields(draft).items():
@@ -179,21 +180,31 @@ def _check(draft: domain.TicketDraft) -> None:
         raise domain.TicketRejected(errors)
 
 
-def _check_unit(session: Session, code: str | None, previous: str | None) -> None:
-    """New work goes to active units only; a ticket may keep the retired unit it already has."""
-    if not code or code == previous:
-        return
-    unit = session.get(models.Unit, code)
-    if unit is None:
-        raise domain.TicketRejected(
-            [domain.FieldError("unit_code", f"Đơn vị «{code}» không có trong danh mục.")]
-        )
-    if not unit.active:
-        successor = session.get(models.Unit, unit.merged_into) if unit.merged_into else None
-        hint = f" Hãy chọn «{successor.name}»." if successor else ""
-        raise domain.TicketRejected(
-            [domain.FieldError("unit_code", f"Đơn vị «{unit.name}» đã ngừng nhận phiếu.{hint}")]
-        )
+def _check_references(session: Session, draft: domain.TicketDraft, row: models.Ticket | None) -> None:
+    """New work names units and fields this desk's catalog has and that still take tickets (the contract's
+    rule, which the server checks too); a ticket may keep the retired unit or field it already has."""
+    lookup = _catalog_lookup(session)
+    errors = []
+    for name in CATALOG_REFERENCES:
+        code = getattr(draft, name)
+        if not code or (row is not None and code == getattr(row, name)):
+            continue
+        problem = new_work_problem(name, code, lookup)
+        if problem is not None:
+            errors.append(domain.FieldError(name, problem))
+    if errors:
+        raise domain.TicketRejected(errors)
+
+
+def _catalog_lookup(session: Session) -> CatalogLookup:
+    def lookup(kind: str, code: str) -> CatalogEntry | None:
+        if kind == "unit":
+            unit = session.get(models.Unit, code)
+            return None if unit is None else CatalogEntry(unit.name, unit.active, unit.merged_into)
+        field = session.get(models.Field, code)
+        return None if field is None else CatalogEntry(field.name, field.active)
+
+    return lookup
 
 
 def _load(session: Session, ticket_id: str) -> models.Ticket:

@@ -1,0 +1,54 @@
+"""The catalog a pushed ticket's unit and field are checked against: server tables over the shipped one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from sqlalchemy.orm import Session
+
+from protocol.contract import CatalogEntry, CatalogLookup
+from protocol.shipped_catalogs import shipped_entries
+from server.models import Field, Unit
+
+
+def session_lookup(session: Session) -> CatalogLookup:
+    """Entries read through `session` (in its transaction), remembered for the lookup's life."""
+
+    def read(kind: str, code: str) -> CatalogEntry | None:
+        if kind == "unit":
+            unit = session.get(Unit, code)
+            return None if unit is None else CatalogEntry(unit.name, unit.active, unit.merged_into)
+        field = session.get(Field, code)
+        return None if field is None else CatalogEntry(field.name, field.active)
+
+    return _over_shipped(read)
+
+
+_ROW = {
+    "unit": "SELECT name, active, merged_into FROM units WHERE code = %s",
+    "field": "SELECT name, active, NULL FROM fields WHERE code = %s",
+}
+
+
+def connection_lookup(connection: psycopg.Connection[Any]) -> CatalogLookup:
+    """Entries read on a raw connection (the PostgreSQL push's batch), remembered for the batch."""
+
+    def read(kind: str, code: str) -> CatalogEntry | None:
+        row = connection.execute(_ROW[kind], (code,)).fetchone()
+        return None if row is None else CatalogEntry(row[0], bool(row[1]), row[2])
+
+    return _over_shipped(read)
+
+
+def _over_shipped(read: CatalogLookup) -> CatalogLookup:
+    """The server's row when it has one (an admin's edit, a retirement, a merge), else the shipped entry."""
+    known: dict[tuple[str, str], CatalogEntry | None] = {}
+
+    def lookup(kind: str, code: str) -> CatalogEntry | None:
+        key = (kind, code)
+        if key not in known:
+            known[key] = read(kind, code) or shipped_entries(kind).get(code)
+        return known[key]
+
+    return lookup
