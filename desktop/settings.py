@@ -62,7 +62,8 @@ class Settings:
     transfer_directory: list[dict[str, str]] = field(default_factory=list)
     # the central server (issue #5); the password and token live in the keyring, never here
     sync_server: str = ""
-    sync_user: str = ""
+    sync_user: str = ""  # the account's user name as the server records it (what the desk writes)
+    sync_full_name: str = ""  # the account's full name, shown beside it
     sync_ca_file: str = ""  # PEM of the CA that signs the server's certificate; "": the system's CAs
     sync_allow_plain_http: bool = False  # an admin's choice (settings.json only): http:// to another host
     # Where `operator` came from: "server" (the account signed in), "setting" (a name chosen on this

@@ -7,6 +7,8 @@ Secrets are never written to the store, the settings file or the log.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from keyring.backend import KeyringBackend
 
 from desktop import keyring_service
@@ -15,7 +17,16 @@ from desktop.store.local import DeskIdentity
 from desktop.sync.account import Login
 from desktop.sync.client import LoginRefused, SyncClient
 
-__all__ = ["NO_KEYRING_MESSAGE", "SERVICE", "Credentials", "Login", "sign_in", "system_backend", "usable"]
+__all__ = [
+    "NO_KEYRING_MESSAGE",
+    "SERVICE",
+    "Credentials",
+    "Login",
+    "SignedIn",
+    "sign_in",
+    "system_backend",
+    "usable",
+]
 
 SERVICE = "tongdai1022"
 
@@ -86,16 +97,26 @@ def system_backend() -> KeyringBackend | None:
     return backend if usable(backend) else None
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """The account the server signed in: `login` under the account's own user name (the server takes
+    "DTV1 " for "dtv1"; the desk stores, shows and writes the name the server records), its full name."""
+
+    login: Login
+    full_name: str
+
+
 def sign_in(
     client: SyncClient, credentials: Credentials, login: Login, password: str, desk: DeskIdentity
-) -> str:
-    """Log in (on a worker thread): the token and the password go to the keyring (or this session);
-    returns the user's full name. A wrong password raises LoginRefused with a Vietnamese message."""
+) -> SignedIn:
+    """Log in (on a worker thread): the token and the password go to the keyring (or this session)
+    under the account's user name. A wrong password raises LoginRefused with a Vietnamese message."""
     try:
         response = client.login(login.username, password, desk)
     except LoginRefused as error:
         raise LoginRefused(
             "Sai tên đăng nhập hoặc mật khẩu. Hãy kiểm tra lại (chú ý bộ gõ tiếng Việt và phím Caps Lock)."
         ) from error
-    credentials.remember(login, password=password, token=response.token)
-    return response.full_name or response.username
+    account = Login(login.server_url, response.username)
+    credentials.remember(account, password=password, token=response.token)
+    return SignedIn(account, response.full_name or response.username)

@@ -42,7 +42,11 @@ class OperatorName(QObject):
 
     def _show(self) -> None:
         settings = self._settings
-        text = self.tr("Operator: %1").replace("%1", self.who.name)
+        name = self.who.name
+        if settings.operator_source == "server":
+            full_name = settings.sync_full_name
+            name = f"{full_name} — {name}" if full_name and full_name != name else name
+        text = self.tr("Operator: %1").replace("%1", name)
         if settings.operator_source == "server":
             text += " " + self.tr("(server account)")
         elif settings.operator_source == "pc":

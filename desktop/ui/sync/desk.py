@@ -242,6 +242,7 @@ class SyncDesk(QObject):
             return
         self.settings.sync_server = dialog.login.server_url
         self.settings.sync_user = dialog.login.username
+        self.settings.sync_full_name = dialog.full_name
         try:
             self._save_settings(self.settings)
         except OSError as error:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.keyring_service import PLAINTEXT_MESSAGE
 from desktop.store.local import DeskIdentity
 from desktop.sync.client import SyncClient
-from desktop.sync.credentials import Credentials, Login, sign_in
+from desktop.sync.credentials import Credentials, Login, SignedIn, sign_in
 from desktop.ui.common.tasks import TaskRunner
 
 
@@ -104,7 +104,7 @@ class SyncLoginDialog(QDialog):
         self.buttons.setEnabled(False)
         self.error_label.hide()
 
-        def task() -> str:
+        def task() -> SignedIn:
             """Runs on a worker thread."""
             client = self._make_client(login.server_url)
             try:
@@ -112,9 +112,10 @@ class SyncLoginDialog(QDialog):
             finally:
                 client.close()
 
-        def done(full_name: Any) -> None:
-            self.full_name = str(full_name)
-            self.login = login
+        def done(signed: Any) -> None:
+            assert isinstance(signed, SignedIn)
+            self.full_name = signed.full_name
+            self.login = signed.login  # the account's user name, as the server records it
             self.buttons.setEnabled(True)
             self.accept()
 

@@ -14,7 +14,7 @@ from store_keys import open_test_store
 
 from desktop.domain.codes import Level
 from desktop.domain.ticket import TicketDraft, TicketRejected
-from desktop.services.tickets import TicketService
+from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.sync.state import read_counts
 from sync.test_sync_scenarios import engine_for, rows, server_tickets  # tests/desktop is on sys.path
