@@ -18,6 +18,7 @@ from bench import BenchError, Size, figure, log, percentile
 from bench.server_lab import PASSWORD, ServerProcess, cluster, make_template, pg_bin
 from desktop.domain.clock import VN_TZ
 from protocol import PROTOCOL_VERSION, TICKET_FIELDS
+from protocol.shipped_catalogs import shipped_entries
 
 BATCH = 500
 PAGE = 1000
@@ -26,6 +27,7 @@ SERVER_COLUMNS = ("creator_rank", "field_meta", "origin_client")
 
 
 def tickets(count: int, prefix: str = "BENCH") -> list[tuple[str, dict[str, Any]]]:
+    units = sorted(shipped_entries("unit"))  # the server checks a ticket's unit against the catalog
     start = datetime(2024, 3, 1, 7, 30, tzinfo=VN_TZ)
     rows = []
     for n in range(count):
@@ -39,7 +41,7 @@ def tickets(count: int, prefix: str = "BENCH") -> list[tuple[str, dict[str, Any]
                     "phone": f"+849{n:08d}", "citizen_id": None, "citizen_name": f"Công dân {n}",
                     "citizen_address": "Cao Lãnh", "request_type": "hoi_thong_tin", "level": 1 + n % 4,
                     "is_tthc": n % 3 == 0, "tthc_code": "1.000178" if n % 3 == 0 else "", "field_code": None,
-                    "unit_code": f"don_vi_{n % 50}", "content": f"Hỏi thủ tục cấp đổi căn cước số {n}",
+                    "unit_code": units[n % len(units)], "content": f"Hỏi thủ tục cấp đổi căn cước số {n}",
                     "answer": "Hướng dẫn nộp hồ sơ tại Công an xã", "status": "da_xu_ly",
                     "satisfaction": "hai_long", "dissatisfaction_reason": None, "deadline": None,
                     "resolved_at": at.isoformat(), "call_id": None,

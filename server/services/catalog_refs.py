@@ -25,18 +25,22 @@ def session_lookup(session: Session) -> CatalogLookup:
     return _over_shipped(read)
 
 
-_ROW = {
-    "unit": "SELECT name, active, merged_into FROM units WHERE code = %s",
-    "field": "SELECT name, active, NULL FROM fields WHERE code = %s",
+_ALL = {
+    "unit": "SELECT code, name, active, merged_into FROM units",
+    "field": "SELECT code, name, active, NULL FROM fields",
 }
 
 
 def connection_lookup(connection: psycopg.Connection[Any]) -> CatalogLookup:
-    """Entries read on a raw connection (the PostgreSQL push's batch), remembered for the batch."""
+    """Entries read on a raw connection (the PostgreSQL push's batch): each catalog in one query, on
+    first use, for the batch (a catalog is a few hundred rows; a batch names many of them)."""
+    tables: dict[str, dict[str, CatalogEntry]] = {}
 
     def read(kind: str, code: str) -> CatalogEntry | None:
-        row = connection.execute(_ROW[kind], (code,)).fetchone()
-        return None if row is None else CatalogEntry(row[0], bool(row[1]), row[2])
+        if kind not in tables:
+            rows = connection.execute(_ALL[kind]).fetchall()
+            tables[kind] = {row[0]: CatalogEntry(row[1], bool(row[2]), row[3]) for row in rows}
+        return tables[kind].get(code)
 
     return _over_shipped(read)
 

@@ -54,8 +54,8 @@ def citizen(code: str, **overrides: Any) -> dict[str, Any]:
 
 
 def push_hostile_tickets(server: ServerProcess) -> None:
-    """Tickets with every kind of bad value, pushed by a raw client; the ones the server keeps (a formula
-    as unit code) reach the desk on its next pull and then its reports."""
+    """Tickets with every kind of bad value, pushed by a raw client: the server refuses each one, a
+    formula as unit code and an ID number as field code included (not in the catalog)."""
     desk = Desk(server, "dtv2")
     pushes = [
         citizen("BM-1", received_at="0001-01-01T05:00:00+07:00"),
@@ -71,7 +71,9 @@ def push_hostile_tickets(server: ServerProcess) -> None:
     batch = {"client_id": desk.client_id, "protocol_version": PROTOCOL_VERSION, "mutations": mutations}
     answer = desk.http.post("/api/v1/sync/push", content=json.dumps(batch), headers=JSON)  # \ud800 escaped
     assert answer.status_code == 200, answer.text
-    assert [result["status"] for result in answer.json()["results"]][:2] == ["rejected"] * 2, answer.text
+    assert [result["status"] for result in answer.json()["results"]] == ["rejected"] * len(pushes), (
+        answer.text
+    )
 
 
 def provoke_the_server(server: ServerProcess) -> None:
@@ -168,7 +170,9 @@ def provoke_the_desk(data_dir: Path, server: ServerProcess, tmp_path: Path) -> N
     assert elsewhere.returncode == 1, elsewhere.stdout + elsewhere.stderr
     right = tongdai(data_dir, *sync, "--password-env", "MK", MK=PASSWORD)
     assert right.returncode == 0 and json.loads(right.stdout)["pending"] == 0, right.stdout + right.stderr
-    assert json.loads(right.stdout)["pulled"] >= 2, right.stdout  # the hostile tickets the server kept
+    assert json.loads(right.stdout)["pulled"] >= 1, (
+        right.stdout
+    )  # its own ticket back; the hostile ones refused
     for kind in ("xlsx", "docx"):  # the exports that a formula or a control character used to break
         period = ["--from", "2024-01-01", "--to", "2024-12-31", "--no-progress"]
         report = tongdai(data_dir, "report", *period, "--out", str(tmp_path / f"bao-cao.{kind}"))
