@@ -38,6 +38,8 @@ from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.shell.translations import install_translations
 from desktop.ui.tickets.form import UnsavedChoice
 
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots" / "recordings"
+
 
 def main(sink_name: str, folder: Path) -> dict[str, object]:
     app = QApplication([])
@@ -67,6 +69,7 @@ def main(sink_name: str, folder: Path) -> dict[str, object]:
     desk = PhoneDesk(
         window, session, settings, SipPasswordStore(MemoryKeyring()), runner, devices=MediaDevices()
     )
+    window.resize(1366, 768)
     window.show()
     shown: list[object] = []
     window.history.history_shown.connect(shown.append)
@@ -88,6 +91,9 @@ def main(sink_name: str, folder: Path) -> dict[str, object]:
     while not stopped and time.monotonic() < deadline:
         wait(app, 0.25)
         if desk.recording_bar.isVisible():
+            if not bar_visible:  # what the operator sees while it plays, kept for a look
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                window.grab().save(str(SCREENSHOTS / "playing.png"))
             bar_visible, bar_text = True, desk.recording_bar.label.text()
     wait(app, 0.5)
     recorder_process.terminate()
