@@ -108,7 +108,7 @@ def test_a_lossy_link_is_measured_by_both_ends_and_kept_in_the_call_log(
 
     row = last_call(store)
     assert row.encrypted is False
-    assert row.loss_percent is not None and 6.0 <= row.loss_percent <= 14.0, (row.loss_percent, to_desk)
+    assert row.loss_percent is not None and 5.0 <= row.loss_percent <= 16.0, (row.loss_percent, to_desk)
     # the kernel's count of what its token bucket dropped towards the desk (RTP, and a few RTCP/SIP)
     assert row.packets_lost is not None and abs(row.packets_lost - to_desk[1]) <= max(10, to_desk[1] // 10)
     assert row.jitter_ms is not None and row.jitter_ms > 0
@@ -118,7 +118,7 @@ def test_a_lossy_link_is_measured_by_both_ends_and_kept_in_the_call_log(
     assert ended, [r.getMessage() for r in caplog.records]
     far = re.search(r"far end lost (\d+) of (\d+)", ended[-1])
     assert far is not None, ended[-1]
-    assert 14.0 <= 100 * int(far[1]) / int(far[2]) <= 26.0, (ended[-1], from_desk)
+    assert 12.0 <= 100 * int(far[1]) / int(far[2]) <= 28.0, (ended[-1], from_desk)
     assert CALLER not in "\n".join(ended)  # nothing personal in the log
 
     # baresip read the desk's reports: its summary (rtcpsummary) of the call has the desk's figures for
@@ -129,8 +129,8 @@ def test_a_lossy_link_is_measured_by_both_ends_and_kept_in_the_call_log(
     )
     assert summary is not None, caller.log()[-800:]
     received, sent, lost_here, lost_at_desk = (int(summary[n]) for n in (1, 2, 3, 4))
-    assert 14.0 <= 100 * lost_here / (received + lost_here) <= 26.0, summary[0]
-    assert 0 < lost_at_desk <= row.packets_lost and 5.0 <= 100 * lost_at_desk / sent <= 15.0, summary[0]
+    assert 12.0 <= 100 * lost_here / (received + lost_here) <= 28.0, summary[0]
+    assert 0 < lost_at_desk <= row.packets_lost and 4.0 <= 100 * lost_at_desk / sent <= 16.0, summary[0]
     assert float(summary[6]) > 0 and float(summary[7]) > 0, summary[0]
 
     # the operator sees the figures with the caller's history
