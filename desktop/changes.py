@@ -27,10 +27,15 @@ class OpChanges:
     calls: bool = False  # the call log (a call logged, finished or wrapped up)
     callbacks: bool = False  # the callback queue (a missed call queued, an attempt, a new date)
     callers: frozenset[str] = frozenset()  # stored numbers whose history changed (kept in memory only)
+    every_caller: bool = False  # any caller's history may have changed, numbers not listed (an import)
 
     @property
     def touches_tickets(self) -> bool:
         return bool(self.tickets) or self.other_tickets
+
+    def touches_caller(self, number: str) -> bool:
+        """Whether the history of the caller with this stored number may have changed."""
+        return self.every_caller or number in self.callers
 
     @classmethod
     def ticket_saved(cls, ticket_id: str) -> OpChanges:
@@ -46,6 +51,11 @@ class OpChanges:
         return cls(
             Origin.LOCAL, calls=True, callbacks=True, callers=frozenset({number}) if number else frozenset()
         )
+
+    @classmethod
+    def tickets_imported(cls) -> OpChanges:
+        """A file of tickets imported in one transaction: too many ids and numbers to list."""
+        return cls(Origin.LOCAL, other_tickets=True, outbox=True, every_caller=True)
 
     @classmethod
     def callbacks_changed(cls) -> OpChanges:

@@ -17,6 +17,7 @@ from desktop.commands.store_access import open_command_store
 from desktop.services.imports.importer import (
     ImportAborted,
     ImportFileError,
+    ImportProgress,
     ImportReport,
     import_tickets_csv,
 )
@@ -75,8 +76,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         leave=False,
     )
 
-    def advance(bytes_read: int) -> None:
-        bar.update(bytes_read - bar.n)
+    def advance(done: ImportProgress) -> None:
+        bar.update(done.bytes_read - bar.n)
 
     try:
         report = import_tickets_csv(

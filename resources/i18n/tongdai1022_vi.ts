@@ -664,6 +664,117 @@
     </message>
 </context>
 <context>
+    <name>ImportDesk</name>
+    <message>
+        <source>&amp;Import tickets from a CSV file…</source>
+        <translation>&amp;Nhập phiếu từ tệp CSV…</translation>
+    </message>
+    <message>
+        <source>Add the tickets of a CSV file (historical tickets) to this desk; all or nothing</source>
+        <translation>Thêm các phiếu của một tệp CSV (phiếu cũ) vào máy này; nhập tất cả hoặc không nhập phiếu nào</translation>
+    </message>
+    <message>
+        <source>Import tickets from a CSV file</source>
+        <translation>Nhập phiếu từ tệp CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Tệp CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Importing tickets</source>
+        <translation>Đang nhập phiếu</translation>
+    </message>
+    <message>
+        <source>Reading «%1»…</source>
+        <translation>Đang đọc «%1»…</translation>
+    </message>
+    <message>
+        <source>&amp;Stop (nothing is imported)</source>
+        <translation>&amp;Dừng (không nhập phiếu nào)</translation>
+    </message>
+    <message>
+        <source>%1 rows read, %2 tickets ready to import</source>
+        <translation>Đã đọc %1 dòng, %2 phiếu sẵn sàng để nhập</translation>
+    </message>
+    <message>
+        <source>%1 bad rows so far: nothing will be imported</source>
+        <translation>Đã gặp %1 dòng lỗi: sẽ không nhập phiếu nào</translation>
+    </message>
+    <message>
+        <source>Stopping: undoing what was read…</source>
+        <translation>Đang dừng: hủy những gì đã đọc…</translation>
+    </message>
+    <message>
+        <source>Imported %1 tickets.</source>
+        <translation>Đã nhập %1 phiếu.</translation>
+    </message>
+    <message>
+        <source>%1 tickets were already on this desk and were left as they are.</source>
+        <translation>%1 phiếu đã có sẵn trên máy này, được giữ nguyên.</translation>
+    </message>
+    <message>
+        <source>The file has only its header line: no tickets in it.</source>
+        <translation>Tệp chỉ có dòng tiêu đề, không có phiếu nào.</translation>
+    </message>
+    <message>
+        <source>Note: %1 tickets have a phone number not yet in the carriers&apos; number plan (lines %2). They were imported; read the number back to the citizen before calling it.</source>
+        <translation>Lưu ý: %1 phiếu có số điện thoại chưa có trong danh bạ nhà mạng (dòng %2). Các phiếu này đã được nhập bình thường; hãy đọc lại số với người dân trước khi gọi.</translation>
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation>Nhập phiếu xong</translation>
+    </message>
+    <message>
+        <source>Import stopped</source>
+        <translation>Đã dừng nhập phiếu</translation>
+    </message>
+    <message>
+        <source>The import was stopped: no ticket was imported. Start it again when you are ready.</source>
+        <translation>Đã dừng nhập: không phiếu nào được nhập. Hãy nhập lại khi sẵn sàng.</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported</source>
+        <translation>Không nhập được tệp</translation>
+    </message>
+    <message>
+        <source>%1
+
+No ticket was imported.</source>
+        <translation>%1
+
+Không phiếu nào được nhập.</translation>
+    </message>
+    <message>
+        <source>The import failed</source>
+        <translation>Nhập phiếu không thành công</translation>
+    </message>
+    <message>
+        <source>The tickets could not be written (%1). No ticket was imported. Try again; if it persists, call IT.</source>
+        <translation>Không ghi được các phiếu (%1). Không phiếu nào được nhập. Hãy thử lại; nếu vẫn lỗi, hãy báo bộ phận CNTT.</translation>
+    </message>
+    <message>
+        <source>%1 of the file&apos;s %2 ticket rows are wrong, so no ticket was imported:</source>
+        <translation>Tệp có %1 dòng lỗi (trong %2 dòng phiếu) nên không phiếu nào được nhập:</translation>
+    </message>
+    <message>
+        <source>… and %1 more (Show Details…)</source>
+        <translation>… và %1 lỗi khác (bấm «Xem chi tiết...»)</translation>
+    </message>
+    <message>
+        <source>Correct these lines in the file (line 1 is the header), save it as CSV UTF-8 and import it again.</source>
+        <translation>Hãy sửa các dòng này trong tệp (dòng 1 là dòng tiêu đề), lưu lại dạng «CSV UTF-8» rồi nhập lại.</translation>
+    </message>
+    <message>
+        <source>Nothing imported: wrong rows</source>
+        <translation>Không nhập phiếu nào: tệp có dòng lỗi</translation>
+    </message>
+</context>
+<context>
     <name>ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>

@@ -32,7 +32,7 @@ from desktop.services.imports.importer import (
     RowProblem,
     import_tickets_csv,
 )
-from desktop.services.imports.parse import fast_vn_mobile
+from desktop.services.imports.parse import CHUNK_ROWS, fast_vn_mobile
 from desktop.services.tickets.query import TicketFilter, TicketQuery
 from desktop.services.tickets.search_index import (
     FTS_TOKENIZE,
@@ -440,7 +440,7 @@ def test_a_number_on_many_rows_is_one_citizen_named_by_the_first_row_that_has_a_
 def test_progress_reports_bytes_read_up_to_the_file_size(store: LocalStore) -> None:
     seen: list[int] = []
 
-    import_tickets_csv(store, GOOD, operator="dtv-lan", progress=seen.append)
+    import_tickets_csv(store, GOOD, operator="dtv-lan", progress=lambda done: seen.append(done.bytes_read))
 
     assert seen and seen == sorted(seen) and seen[-1] == GOOD.stat().st_size
 
@@ -615,7 +615,12 @@ def test_a_large_file_parsed_by_the_worker_imports_what_one_process_imports(
     seen: list[int] = []
 
     report = import_tickets_csv(
-        store, path, operator="dtv-lan", skip_bad=True, parallel=True, progress=seen.append
+        store,
+        path,
+        operator="dtv-lan",
+        skip_bad=True,
+        parallel=True,
+        progress=lambda done: seen.append(done.bytes_read),
     )
 
     assert report == expected
@@ -718,7 +723,7 @@ def test_an_encoding_error_met_by_the_worker_names_its_line_and_nothing_is_writt
 def test_the_worker_is_ended_when_the_import_is_interrupted(tmp_path: Path, store: LocalStore) -> None:
     path = write_csv(tmp_path / "large.csv", *many_rows(16_000))
 
-    def interrupt(_bytes_read: int) -> None:
+    def interrupt(_done: importer.ImportProgress) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -762,3 +767,42 @@ def test_a_file_saved_by_excel_with_semicolons_imports_like_the_comma_one(
         csv.writer(target, delimiter=";", lineterminator="\r\n").writerows(rows)
 
     assert import_tickets_csv(store, path, operator="dtv-lan", parallel=parallel).imported == 7
+
+
+def test_progress_tells_the_bytes_and_rows_after_each_chunk(store: LocalStore, tmp_path: Path) -> None:
+    rows = [
+        f"DT-P-{n:05d},2024-05-02T08:00:00+07:00,dien_thoai,0912{n:06d},,hoi_thong_tin,1,0,,"
+        f"dang_xu_ly,,,Hỏi {n}"
+        for n in range(CHUNK_ROWS + 10)
+    ]
+    path = write_csv(tmp_path / "lon.csv", *rows)
+    heard: list[importer.ImportProgress] = []
+
+    import_tickets_csv(store, path, operator="dtv-lan", progress=heard.append, parallel=False)
+
+    assert [(done.rows_read, done.imported, done.bad) for done in heard] == [
+        (CHUNK_ROWS, CHUNK_ROWS, 0),
+        (CHUNK_ROWS + 10, CHUNK_ROWS + 10, 0),
+    ]
+    assert heard[-1].bytes_read == path.stat().st_size
+
+
+def test_a_stop_between_chunks_rolls_the_whole_import_back(store: LocalStore, tmp_path: Path) -> None:
+    rows = [
+        f"DT-S-{n:05d},2024-05-02T08:00:00+07:00,dien_thoai,0912{n:06d},,hoi_thong_tin,1,0,,"
+        f"dang_xu_ly,,,Hỏi {n}"
+        for n in range(CHUNK_ROWS + 10)
+    ]
+    path = write_csv(tmp_path / "lon.csv", *rows)
+    asked: list[int] = []
+
+    def stop_after_the_first_chunk() -> bool:
+        asked.append(1)
+        return True
+
+    with pytest.raises(importer.ImportCancelled) as cancelled:
+        import_tickets_csv(store, path, operator="dtv-lan", stop_requested=stop_after_the_first_chunk)
+
+    assert asked == [1] and cancelled.value.report.imported == 0
+    assert counts(store) == {"tickets": 0, "citizens": 0, "ticket_history": 0, "outbox": 0, "ticket_fts": 0}
+    assert import_tickets_csv(store, path, operator="dtv-lan").imported == CHUNK_ROWS + 10

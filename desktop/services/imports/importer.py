@@ -110,6 +110,24 @@ class ImportReport:
     unverified_lines: list[int] = field(default_factory=list)  # the first few of them
 
 
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import is, after each chunk written: the file's bytes read and the rows so far."""
+
+    bytes_read: int
+    rows_read: int
+    imported: int
+    bad: int
+
+
+class ImportCancelled(Exception):
+    """Stopped on request between two chunks: the transaction was rolled back, nothing was written."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("Đã dừng nhập; không nhập phiếu nào.")
+        self.report = report
+
+
 class ImportAborted(Exception):
     """Bad rows and `skip_bad` False: nothing was written; `report` lists the bad rows."""
 
@@ -336,11 +354,14 @@ def import_tickets_csv(
     operator: str,
     skip_bad: bool = False,
     encoding: str = "utf-8",
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[ImportProgress], None] | None = None,
+    stop_requested: Callable[[], bool] | None = None,
     parallel: bool | None = None,
 ) -> ImportReport:
     """Import the tickets of a CSV file; raises ImportFileError (unreadable) or ImportAborted (bad rows).
 
+    `progress` hears after each chunk; `stop_requested` is asked after each chunk, and True ends the
+    import with ImportCancelled, rolled back (once the last chunk is written the import completes).
     `parallel`: parse in a worker process while this one writes (None: when the file is at least
     PARALLEL_MIN_BYTES).
     """
@@ -399,7 +420,14 @@ def import_tickets_csv(
                     for batch in batches:
                         rows.write(batch)
                         if progress is not None:
-                            progress(batch.bytes_read)
+                            progress(
+                                ImportProgress(
+                                    batch.bytes_read, report.total_rows, report.imported, report.skipped_bad
+                                )
+                            )
+                        if stop_requested is not None and stop_requested():
+                            report.imported = 0
+                            raise ImportCancelled(report)  # leaves the transaction: rolled back
                 finally:
                     batches.close()  # ends the worker if any, even on an exception
                 kept.sort(key=lambda item: item.line)

@@ -17,6 +17,9 @@ from desktop.store.cipher import StoreKey
 from desktop.store.local import LocalStore
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from desktop.services.imports.importer import ImportProgress, ImportReport
     from desktop.services.supervisor.dashboard import SupervisorServices
 
 
@@ -28,6 +31,17 @@ class TicketWriter(Protocol):
     def update(self, ticket_id: str, draft: TicketDraft, expected_version: int) -> Ticket: ...
     def get(self, ticket_id: str) -> Ticket: ...
     def open(self, ticket_id: str, *, screen: str = "ticket_form") -> Ticket: ...
+
+
+class TicketImporter(Protocol):
+    """Imports a CSV file of tickets into the store, all or nothing; runs on a worker thread."""
+
+    def __call__(
+        self,
+        path: Path,
+        progress: Callable[[ImportProgress], None],
+        stop_requested: Callable[[], bool],
+    ) -> ImportReport: ...
 
 
 class TicketReader(Protocol):
@@ -69,6 +83,7 @@ class DeskServices:
     knowledge_base: KnowledgeReader | None = None
     supervisor: SupervisorServices | None = None  # dashboard and surveys (issue #7)
     store_key: StoreKey | None = field(default=None, repr=False)  # the support bundle counts rows with it
+    import_tickets: TicketImporter | None = None  # File ▸ Import tickets from a CSV file…
 
     @classmethod
     def for_store(cls, store: LocalStore, operator: str | Operator, page_size: int = 200) -> DeskServices:
@@ -86,6 +101,15 @@ class DeskServices:
             """Runs on a worker thread: TicketService reads the level rules and holidays."""
             return TicketService(store, operator)
 
+        def import_tickets(
+            path: Path, progress: Callable[[ImportProgress], None], stop_requested: Callable[[], bool]
+        ) -> ImportReport:
+            from desktop.services.imports.importer import import_tickets_csv
+
+            return import_tickets_csv(
+                store, path, operator=operator.name, progress=progress, stop_requested=stop_requested
+            )
+
         return cls(
             operator=operator,
             query=TicketQuery(store, AccessLog(store, operator)),
@@ -96,4 +120,5 @@ class DeskServices:
             knowledge_base=KnowledgeBase(store),  # cheap: the index is built on first search, on a worker
             supervisor=SupervisorServices.for_store(store, operator),
             store_key=store.key,
+            import_tickets=import_tickets,
         )

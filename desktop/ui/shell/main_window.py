@@ -36,6 +36,7 @@ from desktop.ui.supervisor.windows import SupervisorScreens
 from desktop.ui.tickets.filter_bar import FilterBar
 from desktop.ui.tickets.form import TicketForm, UnsavedChoice, ask_unsaved
 from desktop.ui.tickets.history_panel import HistoryPanel
+from desktop.ui.tickets.import_desk import ImportDesk
 from desktop.ui.tickets.model import TICKET_ID_ROLE, TicketTableModel
 
 UI_SETTINGS_FILENAME = "ui.ini"
@@ -122,6 +123,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_splitter)
 
         self.supervisor = SupervisorScreens(services.supervisor, self._runner, self, self.changes)  # issue #7
+        self.imports = (
+            ImportDesk(services.import_tickets, self._runner, self, self.publish_changes)
+            if services.import_tickets is not None
+            else None
+        )
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
@@ -274,6 +280,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
         file_menu = menu_bar.addMenu(self.tr("&File"))
+        if self.imports is not None:
+            file_menu.addAction(self.imports.action)
+            file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.file_menu = file_menu
         ticket_menu = menu_bar.addMenu(self.tr("&Ticket"))
@@ -595,8 +604,8 @@ class MainWindow(QMainWindow):
     def on_changes(self, changes: OpChanges) -> None:
         """The list, the open form and the side panels refresh from what the operation changed."""
         if changes.touches_tickets:
-            if changes.origin is Origin.LOCAL and changes.tickets:
-                self.refresh()  # the operator's own save shows at once, selected
+            if changes.origin is Origin.LOCAL:
+                self.refresh()  # the operator's own save or import shows at once
             else:
                 self._list_refresh.start()
         shown = self.form.ticket
@@ -613,8 +622,8 @@ class MainWindow(QMainWindow):
         if changes.kb:
             self.kb_panel.reload_knowledge()
         shown_caller = self.history.current
-        if shown_caller is not None and shown_caller.phone in changes.callers:
-            self.history.reload_caller()  # a call of the caller on screen was logged
+        if shown_caller is not None and changes.touches_caller(shown_caller.phone):
+            self.history.reload_caller()  # a call of the caller on screen was logged, or an import
 
     def on_history_history_shown(self, found: CallerHistory) -> None:
         """A repeat caller's history comes forward (its badge is the point), and a new ticket gets the
