@@ -1,1 +1,1 @@
-"""What every feature screen builds on: the task runner, the services bundle, small widgets, Vietnam time."""
+"""What every feature screen builds on: the task runner, small widgets, Vietnam time."""

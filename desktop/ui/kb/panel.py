@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kb import KbHit, Procedure, QaEntry, RequiredDocument
-from desktop.ui.common.services import KnowledgeReader
+from desktop.services.bundle import KnowledgeReader
 from desktop.ui.common.tasks import TaskRunner, default_runner
 from desktop.ui.common.widgets import action_button
 

@@ -168,14 +168,15 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
             show(title, explain_open_error(error, data_dir))
             return EXIT_STORE_FAILED
 
-        from desktop.ui.common.services import DeskServices
+        from desktop.desk import Desk
         from desktop.ui.common.tasks import default_runner
         from desktop.ui.shell.main_window import MainWindow
 
         settings = Settings.load(data_dir)
-        services = DeskServices.for_store(store, settings.operator, max(50, int(settings.page_size)))
+        desk = Desk.open(store, settings.operator, max(50, int(settings.page_size)))
+        services = desk.services
         runner = default_runner()
-        window = MainWindow(services, data_dir, runner)
+        window = MainWindow(desk, data_dir, runner)
         from desktop.ui.phone.desk import install_phone
 
         phone = install_phone(window, store, settings, data_dir, runner)

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.changes import ChangeHub, OpChanges, Origin
+from desktop.desk import Desk
 from desktop.domain.operator import Operator
 from desktop.domain.ticket import CallerHistory, Ticket
+from desktop.services.bundle import DeskServices
 from desktop.services.tickets.query import TicketFilter
+from desktop.ui.common.change_bridge import ChangeBridge
 from desktop.ui.common.host import CallTarget
-from desktop.ui.common.services import DeskServices
 from desktop.ui.common.tasks import TaskRunner, default_runner
 from desktop.ui.kb.panel import KbPanel
 from desktop.ui.shell.dialogs import ShortcutsDialog
@@ -57,7 +59,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        services: DeskServices,
+        desk: Desk | DeskServices,
         data_dir: Path | None = None,
         runner: TaskRunner | None = None,
         confirm_unsaved: Callable[[QWidget], UnsavedChoice] = ask_unsaved,
@@ -66,7 +68,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("1022 Hotline Desk"))
-        self._services = services
+        # A bare DeskServices (tests over fake services) gets a desk of its own, without a store.
+        self.desk = desk if isinstance(desk, Desk) else Desk(desk)
+        services = self._services = self.desk.services
         self._runner = runner or default_runner()
         self._confirm_unsaved = confirm_unsaved
         self._ui_settings = (
@@ -78,8 +82,9 @@ class MainWindow(QMainWindow):
         self._first_page_seen = False
         self.ticket_count: int | None = None
         self.extra_shortcut_actions: list[QAction] = []  # desks installed later add theirs (F1)
-        # One change event per operation, on the GUI thread: the panes and the feature desks refresh from it.
-        self.changes = ChangeHub()
+        # One change event per operation, published on the desk from any thread, heard here on the GUI
+        # thread through the one bridge: the panes and the feature desks refresh from it.
+        self._change_bridge = ChangeBridge(self.desk, self)
         self._list_refresh = QTimer(self)  # many pulled pages → one list reload
         self._list_refresh.setSingleShot(True)
         self._list_refresh.setInterval(1000)
@@ -475,6 +480,11 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     @property
+    def changes(self) -> ChangeHub:
+        """The desk's change event as the screens hear it: on the GUI thread."""
+        return self._change_bridge.screens
+
+    @property
     def operator(self) -> Operator:
         """Who is working, shared by the desk's services (the phone desk's too)."""
         return self._services.operator
@@ -593,8 +603,9 @@ class MainWindow(QMainWindow):
             self.open_ticket(str(ticket_id))
 
     def publish_changes(self, changes: OpChanges) -> None:
-        """The one way an operation tells the screens what it changed (call on the GUI thread)."""
-        self.changes.publish(changes)
+        """The one way an operation tells the screens what it changed (any thread: the bridge delivers it
+        on the GUI thread, at once when called there)."""
+        self.desk.publish(changes)
 
     def on_form_ticket_saved(self, ticket: Ticket) -> None:
         self._select_after_reload = ticket.id

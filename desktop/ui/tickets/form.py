@@ -51,10 +51,10 @@ from desktop.domain.ticket import (
     unit_missing_when_resolved,
     validate_draft,
 )
+from desktop.services.bundle import DeskServices, TicketWriter
 from desktop.services.catalogs import CatalogItem
 from desktop.services.tickets.service import StaleTicket
 from desktop.store.errors import StoreError
-from desktop.ui.common.services import DeskServices, TicketWriter
 from desktop.ui.common.tasks import TaskRunner, default_runner
 from desktop.ui.common.vn_time import VN_QT_ZONE, from_qt_vn, to_qt_vn
 from desktop.ui.common.widgets import (

@@ -12,9 +12,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.domain.ticket import Ticket
+from desktop.services.bundle import CatalogReader
 from desktop.services.catalogs import CatalogItem
 from desktop.ui.common.host import DeskHost
-from desktop.ui.common.services import CatalogReader
 from desktop.ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from desktop.domain.clock import shown_vn
 from desktop.domain.codes import TicketStatus
 from desktop.domain.phone import display_phone, phone_prefix_digits, try_normalize_phone
 from desktop.domain.ticket import CallerHistory, Citizen
-from desktop.ui.common.services import HistoryReader
+from desktop.services.bundle import HistoryReader
 from desktop.ui.common.tasks import TaskRunner, default_runner
 from desktop.ui.common.widgets import ElidedLabel
 from desktop.ui.tickets.model import IN_PROGRESS_COLOUR, RESOLVED_COLOUR, first_line

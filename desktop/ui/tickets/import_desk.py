@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from desktop.changes import OpChanges
+from desktop.services.bundle import TicketImporter
 from desktop.services.imports.importer import (
     ImportAborted,
     ImportCancelled,
@@ -19,7 +20,6 @@ from desktop.services.imports.importer import (
     ImportProgress,
     ImportReport,
 )
-from desktop.ui.common.services import TicketImporter
 from desktop.ui.common.tasks import TaskRunner
 
 SHOWN_PROBLEMS = 10  # in the message itself; the details list up to DETAILED_PROBLEMS

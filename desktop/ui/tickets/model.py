@@ -14,8 +14,8 @@ from desktop.domain.codes import TicketStatus
 from desktop.domain.phone import display_phone
 from desktop.domain.ticket import TicketRow
 from desktop.domain.ticket_step import TicketStep
+from desktop.services.bundle import TicketReader
 from desktop.services.tickets.query import Page, PageKey, TicketFilter
-from desktop.ui.common.services import TicketReader
 from desktop.ui.common.tasks import TaskRunner, default_runner
 
 ModelIndex = QModelIndex | QPersistentModelIndex

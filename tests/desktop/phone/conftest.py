@@ -16,13 +16,13 @@ import pytest
 from lab_tools import lab_tool_missing
 from memory_keyring import MemoryKeyring
 
+from desktop.services.bundle import DeskServices
 from desktop.services.phone.recording_vault import RecordingKey
 from desktop.services.phone.session import PhoneSession, RecordingPolicy
 from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.telephony import AgentPolicy
-from desktop.ui.common.services import DeskServices
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.phone.desk import PhoneDesk
 from desktop.ui.shell.main_window import MainWindow

@@ -24,13 +24,13 @@ from store_keys import open_test_store
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
+from desktop.services.bundle import DeskServices
 from desktop.services.phone.calls import CallLog
 from desktop.services.phone.recording_vault import EncryptedRecorder, RecordingKey
 from desktop.services.phone.recordings import register_recording
 from desktop.services.phone.session import PhoneSession, RecordingPolicy
 from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
-from desktop.ui.common.services import DeskServices
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.phone.audio import MediaDevices
 from desktop.ui.phone.desk import PhoneDesk

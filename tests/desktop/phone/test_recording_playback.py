@@ -20,6 +20,7 @@ from sqlalchemy import text
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
+from desktop.services.bundle import DeskServices
 from desktop.services.phone.calls import CallLog
 from desktop.services.phone.listening import NoRecording
 from desktop.services.phone.recording_vault import EncryptedRecorder, RecordingError, RecordingKey
@@ -29,7 +30,6 @@ from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.services.tickets.caller_history import CallerHistoryService
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
-from desktop.ui.common.services import DeskServices
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.phone.audio import SoundDevice
 from desktop.ui.phone.desk import PhoneDesk

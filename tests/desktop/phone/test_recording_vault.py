@@ -135,8 +135,8 @@ def test_the_desk_takes_the_recording_key_from_its_keyring_without_blocking_the_
     qtbot, store, tmp_path, monkeypatch
 ):
     import desktop.services.phone.sip_password as phone_secrets
+    from desktop.services.bundle import DeskServices
     from desktop.settings import Settings
-    from desktop.ui.common.services import DeskServices
     from desktop.ui.common.tasks import TaskRunner
     from desktop.ui.phone.desk import install_phone
     from desktop.ui.shell.main_window import MainWindow

@@ -20,6 +20,7 @@ from phone.conftest import TEST_POLICY
 from phone.conftest import MemoryKeyring as PhoneKeyring
 from sync.conftest import MemoryKeyring
 
+from desktop.services.bundle import DeskServices
 from desktop.services.phone.session import PhoneSession, RecordingPolicy
 from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
@@ -27,7 +28,6 @@ from desktop.store.local import LocalStore
 from desktop.sync.account import Login
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, sign_in
-from desktop.ui.common.services import DeskServices
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.phone.desk import PhoneDesk
 from desktop.ui.phone.presence_desk import PresenceDesk, install_presence

@@ -10,11 +10,11 @@ from pytestqt.qtbot import QtBot
 from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 
 from desktop.domain.ticket import TicketDraft
+from desktop.services.bundle import DeskServices
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.state import read_counts
-from desktop.ui.common.services import DeskServices
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.sync.desk import SyncDesk

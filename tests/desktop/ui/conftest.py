@@ -15,9 +15,9 @@ from uitest_support import KNOWN_NAME, KNOWN_PHONE, draft, type_text
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Channel, Level, RequestType, Satisfaction, TicketStatus
+from desktop.services.bundle import DeskServices
 from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
-from desktop.ui.common.services import DeskServices
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.shell.translations import install_translations, remove_translations
 from desktop.ui.tickets.form import UnsavedChoice

@@ -131,3 +131,25 @@ def test_a_logged_call_of_the_caller_on_screen_refreshes_their_history_where_the
     window.publish_changes(OpChanges.call_logged("+84912345678"))
     qtbot.waitUntil(lambda: history.calls_view.topLevelItemCount() == 1, timeout=5000)
     assert window.side_tabs.currentWidget() is window.kb_panel  # refreshed, not brought forward
+
+
+def test_a_change_published_on_the_desk_from_a_worker_reaches_the_screens_on_the_gui_thread(
+    qtbot, make_window, store
+):
+    import threading
+
+    window = make_window()
+    heard_on: list[bool] = []
+    window.changes.subscribe(
+        lambda _changes: heard_on.append(threading.current_thread() is threading.main_thread())
+    )
+    ticket = TicketService(store, "dtv-khac").create(
+        TicketDraft(content="Hỏi lịch tiếp dân", phone="0912 345 678")
+    )
+
+    worker = threading.Thread(target=window.desk.publish, args=(OpChanges.ticket_saved(ticket.id),))
+    worker.start()
+    worker.join()
+
+    qtbot.waitUntil(lambda: heard_on == [True], timeout=5000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)

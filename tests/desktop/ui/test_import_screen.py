@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 from test_import_unverified_numbers import history_file  # tests/desktop is on sys.path
 
 from desktop.changes import ChangeHub, OpChanges
+from desktop.services.bundle import DeskServices, TicketImporter
 from desktop.services.imports.importer import ImportProgress, ImportReport
 from desktop.store.local import LocalStore
-from desktop.ui.common.services import DeskServices, TicketImporter
 
 DATA = Path(__file__).parents[1] / "data"
 GOOD = DATA / "tickets_good.csv"  # 7 tickets, two of them from 0912 345 678

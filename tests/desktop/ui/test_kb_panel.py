@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.domain.kb import KbHit, Procedure, QaEntry
+from desktop.services.bundle import DeskServices
 from desktop.services.kb import ensure_starter_kb
 from desktop.store.local import LocalStore
-from desktop.ui.common.services import DeskServices
 from desktop.ui.kb.panel import KbPanel, _Found
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import event
 
 from desktop.domain.codes import HistoryAction, Level, TicketStatus
+from desktop.services.bundle import DeskServices
 from desktop.services.tickets.query import TicketFilter, TicketQuery
 from desktop.store.errors import StoreError
-from desktop.ui.common.services import DeskServices
 from desktop.ui.tickets.model import COL_CODE
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -1,4 +1,4 @@
-"""What the UI needs from the core, bundled once and handed to widgets through their constructors."""
+"""The services of one open store, bundled once: what the screens need from the core (small protocols)."""
 
 from __future__ import annotations
 
