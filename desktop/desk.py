@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from desktop.changes import ChangeHub, OpChanges
 from desktop.domain.operator import Operator
 from desktop.services.bundle import DeskServices
 from desktop.store.local import LocalStore
+
+if TYPE_CHECKING:
+    from desktop.services.imports.importer import ImportProgress, ImportReport
 
 
 class Desk:
@@ -31,3 +38,24 @@ class Desk:
     def publish(self, changes: OpChanges) -> None:
         """Tells every listener what a unit of work changed; any thread may call it."""
         self.changes.publish(changes)
+
+    # -- units of work that publish their own change ---------------------------------------------------
+    @property
+    def can_import(self) -> bool:
+        return self.services.import_tickets is not None
+
+    def import_tickets(
+        self,
+        path: Path,
+        progress: Callable[[ImportProgress], None],
+        stop_requested: Callable[[], bool],
+    ) -> ImportReport:
+        """Imports a CSV file of tickets, all or nothing (a worker thread: it holds the store's write lock),
+        then publishes ONE `OpChanges.tickets_imported()` when it imported something."""
+        importer = self.services.import_tickets
+        if importer is None:
+            raise RuntimeError("this desk has no importer")
+        report = importer(path, progress, stop_requested)
+        if report.imported:
+            self.publish(OpChanges.tickets_imported())
+        return report

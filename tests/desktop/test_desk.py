@@ -6,10 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from pathlib import Path
+
+import pytest
 
 from desktop.changes import OpChanges
 from desktop.desk import Desk
 from desktop.domain.ticket import TicketDraft
+from desktop.services.imports.importer import ImportAborted
 from desktop.services.tickets.query import TicketFilter
 from desktop.store.local import LocalStore
 
@@ -37,3 +41,20 @@ def test_the_desk_imports_no_qt() -> None:
     probe = "import sys, desktop.desk; print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_an_import_through_the_desk_publishes_one_change_and_a_refused_file_none(store: LocalStore) -> None:
+    desk = Desk.open(store, "dtv-lan")
+    heard: list[OpChanges] = []
+    desk.changes.subscribe(heard.append)
+    data = Path(__file__).with_name("data")
+
+    with pytest.raises(ImportAborted):
+        desk.import_tickets(data / "tickets_bad.csv", lambda _done: None, lambda: False)
+    assert heard == []
+
+    report = desk.import_tickets(data / "tickets_good.csv", lambda _done: None, lambda: False)
+    assert report.imported == 7
+    assert heard == [OpChanges.tickets_imported()]
+    again = desk.import_tickets(data / "tickets_good.csv", lambda _done: None, lambda: False)
+    assert (again.imported, again.already_present) == (0, 7) and len(heard) == 1  # nothing new: no event

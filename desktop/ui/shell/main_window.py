@@ -129,9 +129,7 @@ class MainWindow(QMainWindow):
 
         self.supervisor = SupervisorScreens(services.supervisor, self._runner, self, self.changes)  # issue #7
         self.imports = (
-            ImportDesk(services.import_tickets, self._runner, self, self.publish_changes)
-            if services.import_tickets is not None
-            else None
+            ImportDesk(self.desk.import_tickets, self._runner, self) if self.desk.can_import else None
         )
         self._build_status_bar()
         self._build_actions()

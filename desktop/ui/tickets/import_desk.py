@@ -1,17 +1,15 @@
-"""File ▸ Import tickets from a CSV file…: the file dialog, the import on the task runner with its
+"""File ▸ Import tickets from a CSV file…: the file dialog, the desk's import on the task runner with its
 progress, and the result in words (how many, unverified numbers, or the bad lines: nothing imported)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from desktop.changes import OpChanges
 from desktop.services.bundle import TicketImporter
 from desktop.services.imports.importer import (
     ImportAborted,
@@ -32,7 +30,8 @@ def vn_number(value: int) -> str:
 
 
 class ImportDesk(QObject):
-    """Owns the import action and one import at a time; publishes ONE change event when it imported."""
+    """Owns the import action and one import at a time. The import itself (`Desk.import_tickets`, or any
+    `TicketImporter`) publishes its change event; the screens refresh from that, not from here."""
 
     progressed = Signal(object)  # ImportProgress, emitted on the worker thread, shown on the GUI thread
     finished = Signal()  # the result is on screen (tests wait for it)
@@ -42,13 +41,11 @@ class ImportDesk(QObject):
         importer: TicketImporter,
         runner: TaskRunner,
         parent: QWidget,
-        publish: Callable[[OpChanges], None],
     ) -> None:
         super().__init__(parent)
         self._importer = importer
         self._runner = runner
         self._parent = parent
-        self._publish = publish
         self._stop = threading.Event()
         self._size = 0
         self.running = False
@@ -141,8 +138,6 @@ class ImportDesk(QObject):
 
     def on_import_done(self, report: ImportReport) -> None:
         self._close_progress()
-        if report.imported:
-            self._publish(OpChanges.tickets_imported())  # list, counts, history and the sync refresh from it
         lines = [
             self.tr("Imported %1 tickets.").replace("%1", vn_number(report.imported)),
         ]
