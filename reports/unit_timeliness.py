@@ -3,12 +3,15 @@
 The national service-quality index scores "tỷ lệ phản ánh, kiến nghị xử lý đúng hạn": a ticket answered
 on or before its deadline's day (Vietnam's day) is on time; the rate is on time / answered. Days to
 answer are working days (the holiday catalog's WorkCalendar) from the forwarding day to the answer's day.
+
+The figures are made from tallies, forwardings counted by (kind, working days): a database counts them
+with GROUP BY (server.services.unit_timeliness on PostgreSQL), or `tally` counts the facts one by one.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -31,20 +34,63 @@ class ForwardingFacts:
     citizen_address: str = ""  # the ticket's, for the table by area
 
 
+# What became of a forwarding, as the tables count it; `days` is set for the answered ones only.
+ON_TIME, LATE, OVERDUE, WAITING, RETURNED, OTHER = (
+    "on_time",
+    "late",
+    "overdue",
+    "waiting",
+    "returned",
+    "other",
+)
+Tally = Mapping[tuple[str, int | None], int]  # (kind, working days to answer) -> forwardings
+
+
+def kind_of(fact: ForwardingFacts, today: date) -> str:
+    if fact.state == "answered" and fact.answered_on is not None:
+        return ON_TIME if fact.answered_on <= fact.deadline else LATE
+    if fact.state == "forwarded":
+        return OVERDUE if today > fact.deadline else WAITING
+    return RETURNED if fact.state == "returned" else OTHER
+
+
+def tally(
+    facts: Iterable[ForwardingFacts],
+    key: Callable[[ForwardingFacts], Any],
+    today: date,
+    calendar: WorkCalendar,
+) -> dict[Any, Counter[tuple[str, int | None]]]:
+    """The facts counted per `key` by (kind, working days), as the database's GROUP BY counts them."""
+    between = _days_between(calendar)
+    tallies: dict[Any, Counter[tuple[str, int | None]]] = {}
+    for fact in facts:
+        kind = kind_of(fact, today)
+        days = (
+            between(fact.forwarded_on, fact.answered_on)
+            if fact.answered_on and kind in (ON_TIME, LATE)
+            else None
+        )
+        tallies.setdefault(key(fact), Counter())[kind, days] += 1
+    return tallies
+
+
 def unit_timeliness(
     facts: Iterable[ForwardingFacts], names: dict[str, str], today: date, calendar: WorkCalendar
 ) -> dict[str, Any]:
     """One row per unit that received tickets (in the catalog's name, else its code), then the total."""
-    by_unit: dict[str, list[ForwardingFacts]] = {}
-    for fact in facts:
-        by_unit.setdefault(fact.unit_code, []).append(fact)
-    between = _days_between(calendar)
+    return unit_table(tally(facts, lambda fact: fact.unit_code, today, calendar), names, today)
+
+
+def unit_table(tallies: Mapping[str, Tally], names: dict[str, str], today: date) -> dict[str, Any]:
+    """One row per unit of `tallies` (in the catalog's name, else its code), then the total."""
     rows = [
-        {"unit_code": code, "unit": names.get(code, code), **figures(group, today, between)}
-        for code, group in sorted(by_unit.items(), key=lambda item: names.get(item[0], item[0]))
+        {"unit_code": code, "unit": names.get(code, code), **figures(counted)}
+        for code, counted in sorted(tallies.items(), key=lambda item: names.get(item[0], item[0]))
     ]
-    everything = [fact for group in by_unit.values() for fact in group]
-    return {"today": today.isoformat(), "units": rows, "total": figures(everything, today, between)}
+    everything: Counter[tuple[str, int | None]] = Counter()
+    for counted in tallies.values():
+        everything.update(counted)
+    return {"today": today.isoformat(), "units": rows, "total": figures(everything)}
 
 
 def area_timeliness(
@@ -56,16 +102,24 @@ def area_timeliness(
 ) -> list[AreaRow]:
     """One row per area: `received` is (citizen's address, resolved, tickets) of the period's tickets,
     `facts` the period's forwardings. Areas by name; the addresses naming no area last."""
+    by_address = tally(facts, lambda fact: fact.citizen_address, today, calendar)
+    return area_table(received, by_address, areas)
+
+
+def area_table(
+    received: Iterable[tuple[str, bool, int]], forwarded: Mapping[str, Tally], areas: AreaResolver
+) -> list[AreaRow]:
+    """One row per area: `received` is (citizen's address, resolved, tickets) of the period's tickets,
+    `forwarded` the period's forwardings tallied per citizen's address. Areas by name; no area last."""
     counts: dict[str | None, list[int]] = {}
     for address, done, tickets in received:
         row = counts.setdefault(areas.code_of(address), [0, 0])
         row[0] += tickets
         row[1] += tickets if done else 0
-    forwarded: dict[str | None, list[ForwardingFacts]] = {}
-    for fact in facts:
-        forwarded.setdefault(areas.code_of(fact.citizen_address), []).append(fact)
-    codes = sorted(set(counts) | set(forwarded), key=_areas_by_name(areas))
-    between = _days_between(calendar)
+    by_area: dict[str | None, Counter[tuple[str, int | None]]] = {}
+    for address, counted in forwarded.items():
+        by_area.setdefault(areas.code_of(address), Counter()).update(counted)
+    codes = sorted(set(counts) | set(by_area), key=_areas_by_name(areas))
     rows: list[AreaRow] = []
     for code in codes:
         tickets, resolved = counts.get(code, [0, 0])
@@ -76,7 +130,7 @@ def area_timeliness(
                 "tickets": tickets,
                 "resolved": resolved,
                 "in_progress": tickets - resolved,
-                **figures(forwarded.get(code, []), today, between),
+                **figures(by_area.get(code, {})),
             }
         )
     return rows
@@ -91,17 +145,38 @@ def _days_between(calendar: WorkCalendar) -> Callable[[date, date], int]:
     return cache(calendar.working_days_between)
 
 
-def figures(group: list[ForwardingFacts], today: date, between: Callable[[date, date], int]) -> OnTimeFigures:
-    answered = [f for f in group if f.state == "answered" and f.answered_on is not None]
-    on_time = sum(1 for f in answered if f.answered_on is not None and f.answered_on <= f.deadline)
-    days = [between(f.forwarded_on, f.answered_on) for f in answered if f.answered_on]
+def figures(counted: Tally) -> OnTimeFigures:
+    kinds: Counter[str] = Counter()
+    for (kind, _), count in counted.items():
+        kinds[kind] += count
+    on_time, answered = kinds[ON_TIME], kinds[ON_TIME] + kinds[LATE]
+    days = {days: count for (kind, days), count in counted.items() if kind in (ON_TIME, LATE) and count}
     return {
-        "forwarded": len(group),
+        "forwarded": sum(kinds.values()),
         "answered_on_time": on_time,
-        "answered_late": len(answered) - on_time,
-        "overdue_now": sum(1 for f in group if f.state == "forwarded" and today > f.deadline),
-        "waiting": sum(1 for f in group if f.state == "forwarded" and today <= f.deadline),
-        "returned": sum(1 for f in group if f.state == "returned"),
-        "on_time_rate": percent(on_time, len(answered)) if answered else None,
-        "median_working_days": statistics.median(days) if days else None,
+        "answered_late": kinds[LATE],
+        "overdue_now": kinds[OVERDUE],
+        "waiting": kinds[WAITING],
+        "returned": kinds[RETURNED],
+        "on_time_rate": percent(on_time, answered) if answered else None,
+        "median_working_days": _median(days) if days else None,
     }
+
+
+def _median(counts: Mapping[Any, int]) -> float:
+    """statistics.median of the values each repeated `count` times: the middle one (an int) for an odd
+    number, the mean of the two middle ones (a float) for an even number."""
+    ordered = sorted(counts.items())
+    total = sum(counts.values())
+
+    def at(position: int) -> Any:
+        for value, count in ordered:
+            if position < count:
+                return value
+            position -= count
+        raise IndexError(position)
+
+    middle = total // 2
+    if total % 2:
+        return at(middle)  # type: ignore[no-any-return]
+    return (at(middle - 1) + at(middle)) / 2  # type: ignore[no-any-return]

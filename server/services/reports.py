@@ -22,7 +22,7 @@ from reports import (
 from reports.shape import OnTime
 from server import models
 from server.services.forwarding import work_calendar
-from server.services.unit_timeliness import area_figures, forwarding_facts, unit_figures
+from server.services.unit_timeliness import on_time_tables
 
 HOTLINE_UNIT = "tong-dai-1022"  # the catalog's "Tổng đài 1022", as on the desktop: tickets with no unit
 
@@ -52,9 +52,7 @@ def report_for(connection: Connection, period: Period, today: date | None = None
         report = build_report(connection, server_source(), period)
         if today is not None:
             session = Session(bind=connection)
-            calendar = work_calendar(session)
-            facts = forwarding_facts(session, period)
-            figures = unit_figures(session, facts, today, calendar)
+            figures, areas = on_time_tables(session, period, today, work_calendar(session))
             report["on_time"] = OnTime(today=figures["today"], units=figures["units"], total=figures["total"])
-            report["areas"] = area_figures(session, period, facts, today, calendar)
+            report["areas"] = areas
         return report

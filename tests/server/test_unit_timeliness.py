@@ -1,5 +1,6 @@
 """Each unit's answers against their deadlines: on time, late, overdue now, returned, the on-time rate and
-the median working days to answer, across Tết and a swapped Saturday; served to supervisors only."""
+the median working days to answer, across Tết and a swapped Saturday; served to supervisors only.
+The same figures whether PostgreSQL counts them (GROUP BY, working days in SQL) or Python tallies them."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session
 
 from reports import Period
 from server.db import create_server_engine, migrate
 from server.models import Forwarding, Holiday, Unit
-from server.services.unit_timeliness import timeliness
+from server.services.forwarding import work_calendar
+from server.services.unit_timeliness import on_time_tables, timeliness
 from tests.server.server_lab import REPO, SECRET, Desk, ServerProcess, new_id, ticket
 
 VN = timezone(timedelta(hours=7))
@@ -43,12 +47,22 @@ def forwarding(
     )
 
 
-def province(tmp_path: Path) -> Session:
-    engine = create_server_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    postgres = request.getfixturevalue("postgres")
+    return str(postgres.url(postgres.create_database(request.getfixturevalue("template"))))
+
+
+@pytest.fixture
+def province(database_url: str) -> Iterator[Session]:
+    engine = create_server_engine(database_url)
     migrate(engine)
     session = Session(engine)
-    session.add_all(Holiday(day=day, name="Tết Nguyên đán", is_working_day=False) for day in TET_2026)
-    session.add(Holiday(day=SWAPPED_SATURDAY, name="Làm bù", is_working_day=True))
+    for day in TET_2026:
+        session.merge(Holiday(day=day, name="Tết Nguyên đán", is_working_day=False))
+    session.merge(Holiday(day=SWAPPED_SATURDAY, name="Làm bù", is_working_day=True))
     session.merge(Unit(code="so-y-te", name="Sở Y tế"))
     session.merge(Unit(code="so-tu-phap", name="Sở Tư pháp"))
     session.add_all(
@@ -64,11 +78,13 @@ def province(tmp_path: Path) -> Session:
         ]
     )
     session.commit()
-    return session
+    yield session
+    session.close()
+    engine.dispose()
 
 
-def test_each_unit_counts_on_time_late_overdue_and_returned_in_working_days(tmp_path: Path) -> None:
-    session = province(tmp_path)
+def test_each_unit_counts_on_time_late_overdue_and_returned_in_working_days(province: Session) -> None:
+    session = province
     figures = timeliness(session, Period(date(2026, 2, 1), date(2026, 3, 31)), today=date(2026, 3, 12))
     health, justice = figures["units"][1], figures["units"][0]  # by name: Sở Tư pháp, Sở Y tế
     assert health == {
@@ -81,6 +97,18 @@ def test_each_unit_counts_on_time_late_overdue_and_returned_in_working_days(tmp_
     assert justice["on_time_rate"] is None  # January's answer is outside the period
     assert figures["total"]["forwarded"] == 5
     assert figures["total"]["on_time_rate"] == 50.0
+
+
+def test_forwardings_of_tickets_the_server_does_not_hold_count_in_the_area_named_nowhere(
+    province: Session,
+) -> None:
+    session = province
+    today, march = date(2026, 3, 12), Period(date(2026, 2, 1), date(2026, 3, 31))
+    units, areas = on_time_tables(session, march, today, work_calendar(session))
+    assert [row["area"] for row in areas] == ["Chưa xác định địa bàn"]
+    nowhere = {name: value for name, value in areas[0].items() if name in units["total"]}
+    assert nowhere == units["total"]
+    assert (nowhere["median_working_days"], nowhere["answered_late"], nowhere["overdue_now"]) == (5.5, 1, 1)
 
 
 def test_a_supervisor_reads_the_units_on_time_figures_and_an_operator_cannot(server: ServerProcess) -> None:
