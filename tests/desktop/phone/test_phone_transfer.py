@@ -72,10 +72,10 @@ def _answered_citizen(qtbot: Any, make_desk: Any, lab: Lab) -> Any:
     registered(qtbot, desk)
     lab.citizen.dial("1022", 30)
     popup = desk.phone.popup
-    qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=10000)
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=20000)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     bar = desk.phone.controls
-    qtbot.waitUntil(lambda: bar.isVisible() and bar.keypad.isEnabled(), timeout=10000)
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.keypad.isEnabled(), timeout=20000)
     return desk
 
 
