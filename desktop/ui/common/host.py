@@ -49,7 +49,9 @@ class DeskHost(Protocol):
         """The window itself: the parent of a desk's dialogs, actions and timers."""
         ...
 
-    def publish_changes(self, changes: OpChanges) -> None: ...
+    def publish_changes(self, changes: OpChanges) -> None:
+        """What a unit of work changed, published on the desk from any thread (screens hear it on the GUI)."""
+        ...
 
     # -- installing a desk -----------------------------------------------------------------------------
     def add_desk_menu(self, menu: QMenu) -> None:

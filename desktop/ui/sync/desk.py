@@ -21,7 +21,6 @@ from desktop.changes import OpChanges, Origin
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.sync.account import Login
-from desktop.sync.events import AppliedPage
 from desktop.sync.state import SyncCounts, read_counts
 from desktop.ui.common.host import DeskHost
 from desktop.ui.common.tasks import TaskRunner
@@ -86,7 +85,7 @@ class SyncDesk(QObject):
         self.refusals_view: SyncRefusalsView | None = None
         self.after_sign_in: list[Callable[[], None]] = []  # e.g. the update check
 
-        self.bridge = SyncBridge(self)
+        self.bridge = SyncBridge(window.publish_changes, self)
         self.presenter = SyncStatusPresenter(window.sync_label, self)
         self._build_actions()
         self._connect()
@@ -144,7 +143,6 @@ class SyncDesk(QObject):
     def _connect(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection
         self.bridge.status_changed.connect(self.presenter.on_bridge_status_changed, queued)
-        self.bridge.records_changed.connect(self.on_bridge_records_changed, queued)
         self.presenter.conflicts_requested.connect(self.open_conflicts)
         self.presenter.login_requested.connect(self.open_login)
         self.presenter.refusals_requested.connect(self.open_refusals)
@@ -311,10 +309,6 @@ class SyncDesk(QObject):
 
     def on_conflict_view_conflict_settled(self, _conflict_id: str) -> None:
         self.window.publish_changes(OpChanges.conflict_settled())
-
-    def on_bridge_records_changed(self, page: object) -> None:
-        assert isinstance(page, AppliedPage)
-        self.window.publish_changes(page.changes())
 
 
 def install_sync(

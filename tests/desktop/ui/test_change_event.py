@@ -3,6 +3,7 @@ OpChanges on the main window, and the list, the open form and the side panels re
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from desktop.domain.ticket import TicketDraft
 from desktop.services.tickets.service import TicketService
 from desktop.settings import Settings
 from desktop.sync.credentials import Credentials
-from desktop.sync.events import AppliedPage
+from desktop.sync.events import AppliedPage, RemoteChanges
 from desktop.ui.sync.desk import SyncDesk
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -67,7 +68,10 @@ def test_a_pulled_page_is_one_remote_change_and_a_settled_conflict_one_local_cha
     )
     seen = recorded(window.changes)
     page = AppliedPage(applied=3, tickets=["t-1", "t-2"], catalogs_changed=True, kb_changed=True)
-    desk.on_bridge_records_changed(page)
+    engine = threading.Thread(target=desk.bridge.on_engine_event, args=(RemoteChanges(page),), name="sync")
+    engine.start()  # the engine reports a pulled page on its own thread
+    engine.join()
+    qtbot.waitUntil(lambda: len(seen) == 1)
     assert seen == [
         OpChanges(Origin.REMOTE, tickets=frozenset({"t-1", "t-2"}), catalogs=True, kb=True, conflicts=False)
     ]
@@ -136,8 +140,6 @@ def test_a_logged_call_of_the_caller_on_screen_refreshes_their_history_where_the
 def test_a_change_published_on_the_desk_from_a_worker_reaches_the_screens_on_the_gui_thread(
     qtbot, make_window, store
 ):
-    import threading
-
     window = make_window()
     heard_on: list[bool] = []
     window.changes.subscribe(
