@@ -3,8 +3,9 @@ of the citizen's address) over 1M tickets on PostgreSQL (20k with --quick), besi
 the same tickets and forwardings (psycopg) in the same run.
 
 The data is made in PostgreSQL itself (generate_series): 86 % level 1, the rest forwarded to 50 units
-(answered on time or late, returned, still open), citizens (30 % of tickets) living in 100 communes, each
-with a house number and a hamlet, so the areas are read from ~180k distinct addresses as in a province.
+(answered on time or late, returned, still open), citizens (30 % of tickets) living in 100 communes,
+each at an address of their own (house number, hamlet): the areas are read from as many distinct addresses
+as there are citizens (300k at 1M), as in a province.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ INSERT INTO tickets (id, code, version, received_at, channel, phone, citizen_nam
   updated_by, created_at, updated_at, creator_rank, field_meta, origin_client, publication, public_question,
   public_answer, public_search)
 SELECT md5(n::text)::uuid::text, 'OT' || n, 1, at, (ARRAY['dien_thoai','email','zalo','website','facebook',
-  'app_mobile'])[1 + n % 6], '+8490' || lpad(c::text, 7, '0'), '', 'Số ' || (c % 200) || ', ấp '
+  'app_mobile'])[1 + n % 6], '+8490' || lpad(c::text, 7, '0'), '', 'Số ' || (c / __AREAS__) || ', ấp '
   || (c % 9) || ', xã Bình Thử ' || (1 + c % __AREAS__) || ', tỉnh Đồng Tháp',
   (ARRAY['hoi_thong_tin','phan_anh','dang_ky','phan_anh_cham_tre','phan_anh_thai_do','gop_y','khieu_nai',
   'khac'])[1 + n % 8], lvl, n % 10 = 0, '', CASE WHEN lvl > 1 THEN 'don-vi-' || (1 + n % __UNITS__) END,
