@@ -662,6 +662,10 @@
         <source>Linked procedure %1 to the ticket</source>
         <translation>Đã gắn thủ tục %1 vào phiếu</translation>
     </message>
+    <message>
+        <source>An import is running: stop it (nothing is imported) or wait for it, then close.</source>
+        <translation>Đang nhập phiếu: hãy dừng (không phiếu nào được nhập) hoặc chờ nhập xong rồi mới đóng.</translation>
+    </message>
 </context>
 <context>
     <name>ImportDesk</name>

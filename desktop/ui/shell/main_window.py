@@ -665,6 +665,13 @@ class MainWindow(QMainWindow):
         if self.form.is_saving:
             event.ignore()
             return
+        if self.imports is not None and self.imports.running:
+            event.ignore()  # closing would close the store under the import: stop it or let it finish
+            self.statusBar().showMessage(
+                self.tr("An import is running: stop it (nothing is imported) or wait for it, then close."),
+                10000,
+            )
+            return
         if self.form.is_dirty():
             choice = self._confirm_unsaved(self)
             if choice is UnsavedChoice.CANCEL:

@@ -148,7 +148,7 @@ def test_numbers_not_in_the_carriers_plan_are_imported_with_a_warning_naming_the
     shoot(window, box, "unverified")
 
 
-def test_stopping_the_import_from_its_progress_dialog_imports_nothing(
+def test_stopping_the_import_from_its_progress_dialog_imports_nothing_and_the_window_waits_for_it(
     qtbot, vietnamese, make_window, services: DeskServices, store: LocalStore
 ):
     assert services.import_tickets is not None
@@ -171,6 +171,8 @@ def test_stopping_the_import_from_its_progress_dialog_imports_nothing(
     assert progress.labelText() == "Đang đọc «tickets_good.csv»…"
     SHOTS.mkdir(parents=True, exist_ok=True)
     progress.grab().save(str(SHOTS / "progress.png"))
+    assert not window.close()  # the store stays open under the import
+    assert window.statusBar().currentMessage().startswith("Đang nhập phiếu: hãy dừng")
     stop = next(b for b in progress.findChildren(QPushButton) if b.text() == "&Dừng (không nhập phiếu nào)")
     qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
     stopped.set()
