@@ -127,6 +127,18 @@ def synced_phone(value: str, *, call: bool) -> str:
         raise
 
 
+def known_phone(raw: str) -> str:
+    """The stored form to look a party up by (history, callbacks): what `normalize_phone` gives, or the
+    digits of a switchboard extension that `caller_phone` logged (`1002`); raises InvalidPhoneNumber."""
+    try:
+        return normalize_phone(raw)
+    except InvalidPhoneNumber:
+        compact = _SEPARATORS.sub("", raw or "")
+        if _is_extension(compact):
+            return compact
+        raise
+
+
 def _is_extension(number: str) -> bool:
     return number.isascii() and number.isdigit() and len(number) <= 15
 

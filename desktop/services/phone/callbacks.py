@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Channel, Satisfaction, TicketStatus
 from desktop.domain.operator import Operator, operator_of
-from desktop.domain.phone import normalize_phone
+from desktop.domain.phone import known_phone
 from desktop.services.phone.codes import AttemptOutcome, CallbackKind, CallbackStatus
 from desktop.store import models
 from desktop.store.errors import explain
@@ -104,7 +104,7 @@ class CallbackQueue:
         due_at: datetime | None = None,
     ) -> str:
         """Adds a callback; a number already waiting after a missed call is not queued twice."""
-        stored = normalize_phone(phone)
+        stored = known_phone(phone)
         now = self._clock()
         try:
             with self._store.writes.begin() as session:
@@ -242,7 +242,7 @@ class CallbackQueue:
 
     def settle_for_caller(self, phone: str) -> int:
         """The citizen called in and was answered: their missed-call callbacks are done. Returns how many."""
-        stored = normalize_phone(phone)
+        stored = known_phone(phone)
         now = self._clock()
         try:
             with self._store.writes.begin() as session:

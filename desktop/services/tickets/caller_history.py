@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import BindParameter, and_, bindparam, case, func, or_, select
 
 from desktop.domain.codes import CallDirection, CallOutcome, TicketStatus
-from desktop.domain.phone import normalize_phone, phone_prefix_digits, phone_search_prefixes
+from desktop.domain.phone import known_phone, normalize_phone, phone_prefix_digits, phone_search_prefixes
 from desktop.domain.ticket import CallerHistory, CallRow, Citizen
 from desktop.services.access_log import AccessLog
 from desktop.services.tickets.query import TICKET_ROW_COLUMNS, row_to_ticket_row
@@ -95,7 +95,7 @@ class CallerHistoryService:
 
     def read(self, phone: str, *, ticket_limit: int = 10, call_limit: int = 10) -> CallerHistory:
         """The history without a record of the look: for a caller who records it later (the pop-up)."""
-        stored = normalize_phone(phone)
+        stored = known_phone(phone)
         reads = self._reads(ticket_limit, call_limit)
         connection = self._store.engine.raw_connection()
         try:

@@ -26,6 +26,7 @@ CALLERS = [
     ("0892000111@198.18.0.9", "+84892000111", "0892 000 111"),  # shaped like a mobile, not in phonenumbers
     ("+12025550143@198.18.0.9", "+12025550143", "+1 202-555-0143"),
     ("0912345678;phone-context=+84@198.18.0.9", "+84912345678", "0912 345 678"),  # RFC 3966 local number
+    ("1002@198.18.0.9", "1002", "1002"),  # an extension of the switchboard: a colleague, a specialist
 ]
 
 
@@ -58,7 +59,7 @@ def row_of(store, log_id: str) -> models.Call:
 
 @pytest.mark.parametrize(("from_uri", "stored", "shown"), CALLERS)
 def test_an_answered_call_is_logged_wrapped_up_and_counted_whatever_the_number(
-    qtbot, make_desk, kamailio, sipp, store, from_uri, stored, shown
+    qtbot, make_desk, kamailio, sipp, store, caplog, from_uri, stored, shown
 ):
     desk = make_desk(kamailio, record=False)
     qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
@@ -68,6 +69,7 @@ def test_an_answered_call_is_logged_wrapped_up_and_counted_whatever_the_number(
     popup = desk.phone.popup
     qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=5000)
     assert popup.number_label.text() == shown
+    assert popup.ringing.history_error == ""  # the caller's history was read, whatever the number
     log_id = popup.ringing.log_id
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     form = desk.window.form
@@ -78,6 +80,8 @@ def test_an_answered_call_is_logged_wrapped_up_and_counted_whatever_the_number(
     qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_4)  # silent call
     assert run.wait(10) == 0, run.output()
     assert desk.session.flush()
+    failures = [r.getMessage() for r in caplog.records if "Không ghi được nhật ký" in r.getMessage()]
+    assert failures == []  # nothing told the operator the call log failed
 
     row = row_of(store, log_id)
     assert (row.phone, row.outcome) == (stored, CallOutcome.ANSWERED.value)
