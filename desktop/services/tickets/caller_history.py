@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import BindParameter, and_, bindparam, case, func, or_, select
 
 from desktop.domain.codes import CallDirection, CallOutcome, TicketStatus
-from desktop.domain.phone import known_phone, normalize_phone, phone_prefix_digits, phone_search_prefixes
+from desktop.domain.phone import known_phone, phone_prefix_digits, phone_search_prefixes
 from desktop.domain.ticket import CallerHistory, CallRow, Citizen
 from desktop.services.access_log import AccessLog
 from desktop.services.tickets.query import TICKET_ROW_COLUMNS, row_to_ticket_row
