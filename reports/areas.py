@@ -115,6 +115,10 @@ class AreaResolver:
         self._seen[address] = area
         return area
 
+    def current(self, code: str) -> str | None:
+        """A code found earlier (stored): the area holding it today, or None if the catalog lost it."""
+        return self._absorbing(code) if code in self._units else None
+
     def _absorbing(self, code: str) -> str:
         """The area that holds `code` today: it, or what it was merged into (a chain, cycles cut)."""
         seen = {code}

@@ -107,18 +107,23 @@ def area_timeliness(
 
 
 def area_table(
-    received: Iterable[tuple[str, bool, int]], forwarded: Mapping[str, Tally], areas: AreaResolver
+    received: Iterable[tuple[str, bool, int]],
+    forwarded: Mapping[str, Tally],
+    areas: AreaResolver,
+    area_of: Callable[[str], str | None] | None = None,
 ) -> list[AreaRow]:
     """One row per area: `received` is (citizen's address, resolved, tickets) of the period's tickets,
-    `forwarded` the period's forwardings tallied per citizen's address. Areas by name; no area last."""
+    `forwarded` the period's forwardings tallied per citizen's address. Areas by name; no area last.
+    With `area_of`, the keys are what it reads the area of (the address when it is not given)."""
+    area_of = area_of or areas.code_of
     counts: dict[str | None, list[int]] = {}
     for address, done, tickets in received:
-        row = counts.setdefault(areas.code_of(address), [0, 0])
+        row = counts.setdefault(area_of(address), [0, 0])
         row[0] += tickets
         row[1] += tickets if done else 0
     by_area: dict[str | None, Counter[tuple[str, int | None]]] = {}
     for address, counted in forwarded.items():
-        by_area.setdefault(areas.code_of(address), Counter()).update(counted)
+        by_area.setdefault(area_of(address), Counter()).update(counted)
     codes = sorted(set(counts) | set(by_area), key=_areas_by_name(areas))
     rows: list[AreaRow] = []
     for code in codes:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protocol import Mutation, MutationResult
 from server.services import push, push_pg
+from server.services.ticket_areas import stamp_pushed
 from server.services.tickets import Actor
 
 
@@ -24,5 +25,7 @@ def apply_batch(
     before it stay applied and stored, so the retry gets their stored results)."""
     engine: Engine = sessions.kw["bind"]
     if engine.dialect.name == "postgresql":
-        return push_pg.apply_batch(engine, actor, mutations)
+        results = push_pg.apply_batch(engine, actor, mutations)
+        stamp_pushed(engine, mutations)  # the report by area reads the stored code, not the address
+        return results
     return push.apply_batch(sessions, actor, list(mutations))

@@ -44,7 +44,8 @@ PIPELINE = 100  # new tickets sent before reading their results
 NEW_TICKET = frozenset({("ticket", "create"), ("ticket", "import")})
 
 _TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
-_TICKET_COLUMNS = [c.name for c in _TICKETS.columns if c.name != "pk"]
+# area_code is not the push's to write: server.services.ticket_areas stamps it after the batch.
+_TICKET_COLUMNS = [c.name for c in _TICKETS.columns if c.name not in ("pk", "area_code")]
 
 
 def _cast(name: str) -> str:

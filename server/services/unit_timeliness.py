@@ -29,6 +29,7 @@ from reports.unit_timeliness import (
 )
 from server.models import Forwarding, Ticket, Unit
 from server.services.forwarding import VN, work_calendar
+from server.services.ticket_areas import NO_AREA, catalog_areas
 
 
 def forwarding_facts(session: Session, period: Period) -> list[ForwardingFacts]:
@@ -91,15 +92,23 @@ SELECT key,
 FROM made GROUP BY 1, 2, 3
 """
 _BY_UNIT = _TALLY.replace("KEY", "f.unit_code").replace("JOIN_TICKETS", "")
-_BY_ADDRESS = _TALLY.replace("KEY", "coalesce(t.citizen_address, '')").replace(
+# Per area: the ticket's stored area code ("=code", "=" for none), or its address ("@address") if unstamped.
+_AREA_KEY = (
+    "CASE WHEN t.area_code IS NULL THEN '@' || coalesce(t.citizen_address, '') ELSE '=' || t.area_code END"
+)
+_BY_AREA = _TALLY.replace("KEY", _AREA_KEY).replace(
     "JOIN_TICKETS", "LEFT JOIN tickets t ON t.id = f.ticket_id"
+)
+_RECEIVED_BY_AREA = text(
+    f"SELECT {_AREA_KEY}, t.status = :resolved, count(*) FROM tickets t"
+    " WHERE t.received_at >= :starts_at AND t.received_at < :ends_before GROUP BY 1, 2"
 )
 
 
 def counted_by_database(
     session: Session, period: Period, today: date, calendar: WorkCalendar, by_address: bool
 ) -> Mapping[str, Tally]:
-    """The period's forwardings per unit (or per citizen's address), counted by PostgreSQL."""
+    """The period's forwardings per unit (or per area key, see _AREA_KEY), counted by PostgreSQL."""
     sentinel = [date.max]  # width_bucket wants a list; nothing falls after the last day
     parameters = {
         "starts_at": period.starts_at,
@@ -112,7 +121,7 @@ def counted_by_database(
         "days_on": sorted(day for day in calendar.extra_working_days if day.weekday() >= 5) + sentinel,
     }
     tallies: dict[str, Counter[tuple[str, int | None]]] = {}
-    for key, kind, days, count in session.execute(text(_BY_ADDRESS if by_address else _BY_UNIT), parameters):
+    for key, kind, days, count in session.execute(text(_BY_AREA if by_address else _BY_UNIT), parameters):
         tallies.setdefault(key, Counter())[kind, days] += count
     return tallies
 
@@ -142,7 +151,33 @@ def on_time_tables(
         by_unit = tally(facts, lambda fact: fact.unit_code, today, calendar)
         by_address = tally(facts, lambda fact: fact.citizen_address, today, calendar)
     units = unit_table(by_unit, names, today)
-    return units, area_figures(session, period, by_address) if with_areas else []
+    if not with_areas:
+        return units, []
+    if session.get_bind().dialect.name == "postgresql":
+        return units, stamped_area_figures(session, period, by_address)
+    return units, area_figures(session, period, by_address)
+
+
+def stamped_area_figures(session: Session, period: Period, forwarded: Mapping[str, Tally]) -> list[AreaRow]:
+    """Per area on PostgreSQL: the tickets counted by their stored area code (server.services.ticket_areas),
+    the addresses of those not stamped read here; `forwarded` keyed the same way (_AREA_KEY)."""
+    areas = catalog_areas(session.connection())
+    received = session.execute(
+        _RECEIVED_BY_AREA,
+        {
+            "resolved": report_codes(None).resolved,
+            "starts_at": period.starts_at,
+            "ends_before": period.ends_before,
+        },
+    ).all()
+
+    def area_of(key: str) -> str | None:
+        if key.startswith("="):
+            return areas.current(key[1:]) if key != "=" + NO_AREA else None
+        return areas.code_of(key[1:])
+
+    counted = ((key, bool(done), count) for key, done, count in received)
+    return area_table(counted, forwarded, areas, area_of)
 
 
 def area_figures(session: Session, period: Period, forwarded: Mapping[str, Tally]) -> list[AreaRow]:

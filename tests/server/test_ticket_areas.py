@@ -1,0 +1,75 @@
+"""The area of a ticket's citizen address is stored when a push brings it (tickets.area_code), follows an
+edited address, and the report by area counts stored codes and unstamped addresses alike."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from reports import Period
+from server.services.forwarding import work_calendar
+from server.services.ticket_areas import stamp_all
+from server.services.unit_timeliness import on_time_tables
+from tests.server.server_lab import Desk, ServerProcess, edit, new_id, ticket
+
+APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
+CATALOG = {
+    "ubnd-phuong-sa-dec": ("UBND phường Sa Đéc", "xa", True, None),
+    "ubnd-phuong-2-sa-dec": ("UBND Phường 2", "xa", True, None),
+    "ubnd-xa-tan-khanh-dong": ("UBND xã Tân Khánh Đông", "xa", True, None),
+}
+
+
+def _areas(server: ServerProcess) -> dict[str, str | None]:
+    engine = create_engine(server.db_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT code, area_code FROM tickets WHERE code LIKE 'P-KV-%'")).all()
+    engine.dispose()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def _area_rows(server: ServerProcess) -> list[tuple[str, int]]:
+    engine = create_engine(server.db_url)
+    with Session(engine) as session:
+        _, areas = on_time_tables(session, APRIL, date(2026, 5, 4), work_calendar(session))
+    engine.dispose()
+    return [(row["area"], row["tickets"]) for row in areas]
+
+
+def test_a_pushed_ticket_keeps_its_area_and_an_edited_address_moves_it(server: ServerProcess) -> None:
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    for code, (name, group, active, merged_into) in CATALOG.items():
+        entry = {"name": name, "group": group, "active": active, "merged_into": merged_into}
+        assert admin.http.put(f"/api/v1/catalog/unit/{code}", json=entry).status_code == 200
+    first, second = new_id(), new_id()
+    made = [
+        operator.mutation("ticket", "create", first, ticket("P-KV-1", citizen_address="Phường 2, TP Sa Đéc",
+                                                            received_at="2026-04-02T08:00:00+07:00")),
+        operator.mutation("ticket", "create", second, ticket("P-KV-2", citizen_address="Quận 3, TP HCM",
+                                                             received_at="2026-04-03T08:00:00+07:00")),
+    ]  # fmt: skip
+    assert operator.push(made).status_code == 200
+    assert _areas(server) == {"P-KV-1": "ubnd-phuong-2-sa-dec", "P-KV-2": ""}  # "": it names no area
+
+    moved = edit(citizen_address=("Phường 2, TP Sa Đéc", "ấp Tân Hòa, xã Tân Khánh Đông"))
+    assert operator.push([operator.mutation("ticket", "update", first, moved, base=1)]).status_code == 200
+    assert _areas(server)["P-KV-1"] == "ubnd-xa-tan-khanh-dong"
+
+    # An address written behind the push's back loses its stored area at once (the trigger): never stale.
+    engine = create_engine(server.db_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE tickets SET citizen_address = 'phường Sa Đéc' WHERE code = 'P-KV-2'"))
+    assert _areas(server)["P-KV-2"] is None
+    assert _area_rows(server) == [("Phường Sa Đéc", 1), ("Xã Tân Khánh Đông", 1)]  # read from the address
+
+    # Phường 2 merged into phường Sa Đéc after P-KV-1 was stamped: its stored code counts where it went.
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE tickets SET citizen_address = 'Phường 2' WHERE code = 'P-KV-1'"))
+        assert stamp_all(connection) >= 2
+    assert _areas(server) == {"P-KV-1": "ubnd-phuong-2-sa-dec", "P-KV-2": "ubnd-phuong-sa-dec"}
+    merged = {"name": "UBND Phường 2", "group": "xa", "active": False, "merged_into": "ubnd-phuong-sa-dec"}
+    assert admin.http.put("/api/v1/catalog/unit/ubnd-phuong-2-sa-dec", json=merged).status_code == 200
+    engine.dispose()
+    assert _area_rows(server) == [("Phường Sa Đéc", 2)]
