@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from protocol.contract import text_problem
 from protocol.records import CATALOG_RECORDS, CatalogKind, central_setting_problem
+from reports.areas import AREA_GROUPS
 from server.models import Base, CentralSetting, Field, Holiday, KbQa, LevelRule, Unit
 from server.services.catalog_refs import session_lookup
 from server.services.feed import PendingChanges, publish
+from server.services.ticket_areas import restamp_all
 from server.services.values import to_json
 
 TABLES: dict[CatalogKind, type[Base]] = {
@@ -68,6 +70,7 @@ def put(session: Session, kind: CatalogKind, key: str, body: dict[str, Any], aut
         _check_merge_target(session, key, checked["merged_into"])
     row: Any = session.get(table, pk, with_for_update=True)
     values = record.model_dump()
+    areas_change = kind is CatalogKind.UNIT and _changes_an_area(row, values)
     if kind is CatalogKind.KB_QA:
         values.update(author=author, updated_at=datetime.now(UTC))
     if row is None:
@@ -78,11 +81,21 @@ def put(session: Session, kind: CatalogKind, key: str, body: dict[str, Any], aut
             setattr(row, name, value)
         row.version += 1
     session.flush()
+    if areas_change:
+        restamp_all(session.connection())  # the tickets' stored areas were read with the old names
     data = entry_data(kind, row)
     feed = PendingChanges()
     feed.record(kind.value, key, row.version, data)
     publish(session, feed)
     return data
+
+
+def _changes_an_area(row: Unit | None, values: dict[str, Any]) -> bool:
+    """Whether the addresses' areas may read differently: an area's name or group, or a unit becoming one."""
+    before = (row.name, row.group) if row is not None else None
+    if before == (values.get("name"), values.get("group")):
+        return False
+    return values.get("group") in AREA_GROUPS or (before is not None and before[1] in AREA_GROUPS)
 
 
 def _check_merge_target(session: Session, code: str, target_code: str) -> None:

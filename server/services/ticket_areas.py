@@ -21,7 +21,9 @@ _CATALOG = text('SELECT code, name, "group", active, merged_into FROM units')
 _STAMP = text(
     "UPDATE tickets t SET area_code = m.area"
     " FROM (SELECT unnest(CAST(:addresses AS text[])) AS address, unnest(CAST(:areas AS text[])) AS area) m"
-    " WHERE t.citizen_address = m.address AND t.area_code IS NULL AND (CAST(:ids AS text[]) IS NULL"
+    " WHERE t.citizen_address = m.address"
+    " AND (t.area_code IS NULL OR (:again AND t.area_code IS DISTINCT FROM m.area))"
+    " AND (CAST(:ids AS text[]) IS NULL"
     " OR t.id = ANY(CAST(:ids AS text[])))"
 )
 
@@ -36,6 +38,15 @@ def stamp_all(connection: Connection) -> int:
         text("SELECT DISTINCT citizen_address FROM tickets WHERE area_code IS NULL")
     ).scalars()
     return _stamp(connection, [address or "" for address in addresses], None)
+
+
+def restamp_all(connection: Connection) -> int:
+    """After the catalog's areas changed (a name, a new commune): every ticket's area read again, the rows
+    whose area differs rewritten. A merge needs none of it: the report follows `merged_into`."""
+    if connection.dialect.name != "postgresql":
+        return 0
+    addresses = connection.execute(text("SELECT DISTINCT citizen_address FROM tickets")).scalars()
+    return _stamp(connection, [address or "" for address in addresses], None, again=True)
 
 
 def stamp_pushed(engine: Engine, mutations: Iterable[Mutation]) -> None:
@@ -59,10 +70,10 @@ def stamp_pushed(engine: Engine, mutations: Iterable[Mutation]) -> None:
         )
 
 
-def _stamp(connection: Connection, addresses: list[str], ids: list[str] | None) -> int:
+def _stamp(connection: Connection, addresses: list[str], ids: list[str] | None, again: bool = False) -> int:
     if not addresses:
         return 0
     areas = catalog_areas(connection)
     codes = [areas.code_of(address) or NO_AREA for address in addresses]
-    done = connection.execute(_STAMP, {"addresses": addresses, "areas": codes, "ids": ids})
+    done = connection.execute(_STAMP, {"addresses": addresses, "areas": codes, "ids": ids, "again": again})
     return done.rowcount

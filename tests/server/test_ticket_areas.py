@@ -73,3 +73,19 @@ def test_a_pushed_ticket_keeps_its_area_and_an_edited_address_moves_it(server: S
     assert admin.http.put("/api/v1/catalog/unit/ubnd-phuong-2-sa-dec", json=merged).status_code == 200
     engine.dispose()
     assert _area_rows(server) == [("Phường Sa Đéc", 2)]
+
+
+def test_a_commune_added_to_the_catalog_takes_the_tickets_that_named_it(server: ServerProcess) -> None:
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    values = ticket(
+        "P-KV-3", citizen_address="ấp 4, xã Tân Phú Đông", received_at="2026-04-06T08:00:00+07:00"
+    )
+    assert operator.push([operator.mutation("ticket", "create", new_id(), values)]).status_code == 200
+    assert _areas(server)["P-KV-3"] == ""  # the catalog has no such commune yet
+    commune = {"name": "UBND xã Tân Phú Đông", "group": "xa", "active": True, "merged_into": None}
+    assert admin.http.put("/api/v1/catalog/unit/ubnd-xa-tan-phu-dong", json=commune).status_code == 200
+    assert _areas(server)["P-KV-3"] == "ubnd-xa-tan-phu-dong"
+    assert ("Xã Tân Phú Đông", 1) in _area_rows(server)
+    department = {"name": "Sở Tân Phú Đông", "group": "so_nganh", "active": True, "merged_into": None}
+    assert admin.http.put("/api/v1/catalog/unit/so-tan-phu-dong", json=department).status_code == 200
+    assert _areas(server)["P-KV-3"] == "ubnd-xa-tan-phu-dong"  # a department is not an area
