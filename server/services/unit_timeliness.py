@@ -71,34 +71,38 @@ def _vn_day(column: Any) -> Any:
 # `day` (from 1 January of year 1, a Monday), less the weekday holidays, plus the worked weekend days.
 _WORKING_DAY_NUMBER = """(5 * ((DAY - date '0001-01-01') / 7) + least((DAY - date '0001-01-01') % 7 + 1, 5)
   - width_bucket(DAY, CAST(:days_off AS date[])) + width_bucket(DAY, CAST(:days_on AS date[])))"""
+# Both tables in one pass over the forwardings: GROUPING SETS by unit and by area (see _AREA_KEY).
 _TALLY = f"""
 WITH made AS (
-  SELECT KEY AS key, f.state, f.deadline,
+  SELECT f.unit_code, AREA AS area, f.state, f.deadline,
     (f.forwarded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS forwarded_on,
     (f.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS answered_on
   FROM forwardings f JOIN_TICKETS
   WHERE f.forwarded_at >= :starts_at AND f.forwarded_at < :ends_before
+), counted AS (
+  SELECT unit_code, area,
+    CASE WHEN state = 'answered' AND answered_on IS NOT NULL
+           THEN CASE WHEN answered_on <= deadline THEN 'on_time' ELSE 'late' END
+         WHEN state = 'forwarded' THEN CASE WHEN deadline < :today THEN 'overdue' ELSE 'waiting' END
+         WHEN state = 'returned' THEN 'returned' ELSE 'other' END AS kind,
+    CASE WHEN state = 'answered' AND answered_on IS NOT NULL
+      THEN {_WORKING_DAY_NUMBER.replace("DAY", "answered_on")}
+        - {_WORKING_DAY_NUMBER.replace("DAY", "forwarded_on")}
+    END AS days
+  FROM made
 )
-SELECT key,
-  CASE WHEN state = 'answered' AND answered_on IS NOT NULL
-         THEN CASE WHEN answered_on <= deadline THEN 'on_time' ELSE 'late' END
-       WHEN state = 'forwarded' THEN CASE WHEN deadline < :today THEN 'overdue' ELSE 'waiting' END
-       WHEN state = 'returned' THEN 'returned' ELSE 'other' END AS kind,
-  CASE WHEN state = 'answered' AND answered_on IS NOT NULL
-    THEN {_WORKING_DAY_NUMBER.replace("DAY", "answered_on")}
-      - {_WORKING_DAY_NUMBER.replace("DAY", "forwarded_on")}
-  END AS days,
-  count(*)
-FROM made GROUP BY 1, 2, 3
+SELECT GROUPING(unit_code) = 1 AS by_area,
+  CASE WHEN GROUPING(unit_code) = 0 THEN unit_code ELSE area END AS key, kind, days, count(*)
+FROM counted GROUP BY GROUPING SETS ((unit_code, kind, days), (area, kind, days))
 """
-_BY_UNIT = _TALLY.replace("KEY", "f.unit_code").replace("JOIN_TICKETS", "")
 # Per area: the ticket's stored area code ("=code", "=" for none), or its address ("@address") if unstamped.
 _AREA_KEY = (
     "CASE WHEN t.area_code IS NULL THEN '@' || coalesce(t.citizen_address, '') ELSE '=' || t.area_code END"
 )
-_BY_AREA = _TALLY.replace("KEY", _AREA_KEY).replace(
+_BY_UNIT_AND_AREA = _TALLY.replace("AREA", _AREA_KEY).replace(
     "JOIN_TICKETS", "LEFT JOIN tickets t ON t.id = f.ticket_id"
 )
+_BY_UNIT = _TALLY.replace("AREA", "NULL::text").replace("JOIN_TICKETS", "")  # no ticket read
 _RECEIVED_BY_AREA = text(
     f"SELECT {_AREA_KEY}, t.status = :resolved, count(*) FROM tickets t"
     " WHERE t.received_at >= :starts_at AND t.received_at < :ends_before GROUP BY 1, 2"
@@ -106,9 +110,9 @@ _RECEIVED_BY_AREA = text(
 
 
 def counted_by_database(
-    session: Session, period: Period, today: date, calendar: WorkCalendar, by_address: bool
-) -> Mapping[str, Tally]:
-    """The period's forwardings per unit (or per area key, see _AREA_KEY), counted by PostgreSQL."""
+    session: Session, period: Period, today: date, calendar: WorkCalendar, with_areas: bool
+) -> tuple[Mapping[str, Tally], Mapping[str, Tally]]:
+    """The period's forwardings per unit and (`with_areas`) per area key (_AREA_KEY), by PostgreSQL."""
     sentinel = [date.max]  # width_bucket wants a list; nothing falls after the last day
     parameters = {
         "starts_at": period.starts_at,
@@ -120,10 +124,13 @@ def counted_by_database(
         + sentinel,
         "days_on": sorted(day for day in calendar.extra_working_days if day.weekday() >= 5) + sentinel,
     }
-    tallies: dict[str, Counter[tuple[str, int | None]]] = {}
-    for key, kind, days, count in session.execute(text(_BY_AREA if by_address else _BY_UNIT), parameters):
-        tallies.setdefault(key, Counter())[kind, days] += count
-    return tallies
+    tallies: tuple[dict[str, Counter[tuple[str, int | None]]], ...] = ({}, {})
+    query = _BY_UNIT_AND_AREA if with_areas else _BY_UNIT
+    for by_area, key, kind, days, count in session.execute(text(query), parameters):
+        if by_area and not with_areas:
+            continue
+        tallies[by_area].setdefault(key, Counter())[kind, days] += count
+    return tallies[0], tallies[1]
 
 
 def timeliness(session: Session, period: Period, today: date) -> dict[str, Any]:
@@ -142,10 +149,7 @@ def on_time_tables(
     by_unit: Mapping[str, Tally]
     by_address: Mapping[str, Tally]
     if session.get_bind().dialect.name == "postgresql":
-        by_unit = counted_by_database(session, period, today, calendar, by_address=False)
-        by_address = (
-            counted_by_database(session, period, today, calendar, by_address=True) if with_areas else {}
-        )
+        by_unit, by_address = counted_by_database(session, period, today, calendar, with_areas)
     else:
         facts = forwarding_facts(session, period)
         by_unit = tally(facts, lambda fact: fact.unit_code, today, calendar)
