@@ -9,6 +9,9 @@ from pathlib import Path
 
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
+# The desk's own updated versions (desktop/app_versions.py): unpacked private by the desk itself, and
+# thousands of program files that the walk at every start would only slow down (and must stay runnable).
+PROGRAM_VERSIONS = "versions"
 
 
 def keep_private(data_dir: Path) -> None:
@@ -18,16 +21,22 @@ def keep_private(data_dir: Path) -> None:
         return
     _chmod(data_dir, PRIVATE_FOLDER)
     for folder, folders, files in os.walk(data_dir):
+        if Path(folder) == data_dir and PROGRAM_VERSIONS in folders:
+            folders.remove(PROGRAM_VERSIONS)
+            _chmod(data_dir / PROGRAM_VERSIONS, PRIVATE_FOLDER)
         for name in folders:
             _chmod(Path(folder, name), PRIVATE_FOLDER)
         for name in files:
-            _chmod(Path(folder, name), PRIVATE_FILE)
+            _chmod(Path(folder, name), PRIVATE_FILE, keep_owner_execute=True)
 
 
-def _chmod(path: Path, mode: int) -> None:
+def _chmod(path: Path, mode: int, *, keep_owner_execute: bool = False) -> None:
     try:
-        current = stat.S_IMODE(path.lstat().st_mode)
-        if not stat.S_ISLNK(path.lstat().st_mode) and current != mode:
+        status = path.lstat()
+        current = stat.S_IMODE(status.st_mode)
+        if keep_owner_execute:
+            mode |= current & stat.S_IXUSR  # a program stays one: privacy is about group and others
+        if not stat.S_ISLNK(status.st_mode) and current != mode:
             path.chmod(mode)
     except OSError:
         pass

@@ -1,6 +1,7 @@
 """Packs the frozen desk (a PyInstaller onedir) into a .deb with dpkg-deb.
 
-Layout installed (installer/README.md): /opt/tongdai1022/ (the onedir), /usr/bin/tongdai1022 -> it,
+Layout installed (installer/README.md): /opt/tongdai1022/ (the onedir), /usr/bin/tongdai1022 (the launcher,
+tongdai1022-launch.sh: the user's newer signed update or the onedir),
 /usr/share/applications/tongdai1022.desktop, the icon in hicolor 256x256. Users' data lives in their
 home folders (~/.local/share/tongdai1022), which the package never touches: removing or purging it
 keeps every operator's store. Depends: the Debian packages owning the system libraries the bundle's
@@ -28,7 +29,7 @@ Type=Application
 Name=Tổng đài 1022
 GenericName=Phần mềm điện thoại viên 1022
 Comment=Tiếp nhận cuộc gọi, phiếu và tra cứu thủ tục hành chính của Tổng đài 1022
-Exec=/opt/tongdai1022/tongdai1022 %U
+Exec=/usr/bin/tongdai1022 %U
 Icon=tongdai1022
 Terminal=false
 Categories=Office;Telephony;
@@ -96,7 +97,9 @@ def build(bundle: Path, out_dir: Path) -> Path:
         shutil.rmtree(root)
     shutil.copytree(bundle, root / PREFIX, symlinks=True)
     (root / "usr/bin").mkdir(parents=True)
-    (root / "usr/bin" / PACKAGE).symlink_to(Path("/") / PREFIX / PACKAGE)
+    launcher = root / "usr/bin" / PACKAGE
+    shutil.copyfile(INSTALLER / "linux" / "tongdai1022-launch.sh", launcher)
+    launcher.chmod(0o755)
     applications = root / "usr/share/applications"
     applications.mkdir(parents=True)
     (applications / f"{PACKAGE}.desktop").write_text(DESKTOP_ENTRY, encoding="utf-8")

@@ -87,3 +87,23 @@ def test_the_desks_umask_does_not_leak_into_a_caller_in_the_same_process(tmp_pat
         pass
     finally:
         assert os.umask(before) == 0o022
+
+
+def test_the_users_updated_versions_stay_runnable_when_the_data_folder_is_made_private(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    program = data_dir / "versions" / "0.2.0" / "tongdai1022"
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\necho 0.2.0\n", encoding="utf-8")
+    program.chmod(0o700)
+    script = data_dir / "exports" / "chay.sh"  # any program an operator keeps there stays one too
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\n", encoding="utf-8")
+    script.chmod(0o755)
+
+    open_test_store(data_dir).close()
+
+    assert subprocess.run([str(program)], capture_output=True, text=True, check=True).stdout == "0.2.0\n"
+    assert oct(stat.S_IMODE(script.stat().st_mode)) == "0o700"
+    assert oct(stat.S_IMODE(data_dir.joinpath("versions").stat().st_mode)) == "0o700"
