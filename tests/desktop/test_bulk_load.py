@@ -134,8 +134,8 @@ KILLED_IMPORT = textwrap.dedent(
     sys.path.insert(0, "tests")
     from store_keys import open_test_store
 
-    def progress(read: int) -> None:
-        print(read, flush=True)
+    def progress(done) -> None:
+        print(done.rows_read, flush=True)
 
     import_tickets_csv(open_test_store(Path(sys.argv[1])), Path(sys.argv[2]), operator="dtv-kill",
                        parallel=False, progress=progress)
