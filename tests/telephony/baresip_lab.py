@@ -106,7 +106,9 @@ class Baresip:
 
     def answer(self, seconds: float, *commands: str) -> Baresip:
         """Run for `seconds` (registered and answering when it has a password), then exit."""
-        command = ["baresip", "-f", str(self.workdir), *commands, "-t", str(math.ceil(seconds))]
+        # line-buffered: tests read its log while it runs (a block-buffered line can come seconds late)
+        command = ["stdbuf", "-oL", "-eL", "baresip", "-f", str(self.workdir), *commands]
+        command += ["-t", str(math.ceil(seconds))]
         if self.netns:
             command = ["ip", "netns", "exec", self.netns, *command]
         with open(self.output, "wb") as log:

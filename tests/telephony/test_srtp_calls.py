@@ -231,7 +231,9 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
     reports = [d for d in capture.datagrams if d.source_port in desk.rtp_ports and d.source_port % 2]
     assert reports and not any(b"td-" in d.payload for d in reports)
     summary = re.search(r"EX=BareSip;CS=\d+;CD=\d+;PR=(\d+);PS=(\d+);PL=(-?\d+),(-?\d+)", phone.log())
-    assert summary is not None and int(summary[1]) > 100, phone.log()[-1500:]
+    # its figures count the stream since the resume re-INVITE (CALL_SECONDS / 2: 100 packets at most;
+    # 76 on a loaded CI machine), so the check is that it received and reported some
+    assert summary is not None and int(summary[1]) > 25, phone.log()[-1500:]
 
 
 def test_an_srtp_callers_rtcp_is_srtcp_and_its_reports_of_our_audio_are_read(
