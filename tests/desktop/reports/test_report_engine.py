@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
-from desktop.services.supervisor.reports import ReportService, desktop_source
+from desktop.services.supervisor.reports import ReportService, desktop_source, is_short
 from desktop.store.local import LocalStore
 from reports import Period, build_report
 from reports.period import parse_day
@@ -202,3 +204,30 @@ def test_a_day_is_read_as_iso_or_as_vietnamese_write_it(text: str) -> None:
 def test_a_day_that_is_not_one_is_refused_in_vietnamese(text: str) -> None:
     with pytest.raises(ValueError, match="không phải ngày"):
         parse_day(text)
+
+
+def _ticket_count_plan(connection: Any, short_period: bool, period: Period) -> str:
+    t = desktop_source(short_period=short_period).tickets
+    dimensions = (t.unit, t.status, t.level, t.request_type, t.channel, t.is_tthc, t.satisfaction)
+    query = (
+        select(*dimensions, func.count())
+        .where(t.received_at >= period.starts_at, t.received_at < period.ends_before)
+        .group_by(*dimensions)
+    )
+    compiled = query.compile(connection)
+    bounds = (period.starts_at.isoformat(), period.ends_before.isoformat())  # its two ?, in order
+    plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), bounds).all()
+    return " ".join(str(row[-1]) for row in plan)
+
+
+def test_a_month_is_read_through_the_reception_date_and_a_year_through_the_report_index(
+    november: LocalStore,
+) -> None:
+    month, year = Period(date(2021, 11, 1), date(2021, 11, 30)), Period(date(2021, 1, 1), date(2021, 12, 31))
+    assert is_short(month) and not is_short(year)
+    with november.engine.connect() as connection:
+        assert "ix_tickets_received" in _ticket_count_plan(connection, True, month)
+        assert "ix_tickets_report" in _ticket_count_plan(connection, False, year)
+        by_date = build_report(connection, desktop_source(short_period=True), month)
+        by_report_index = build_report(connection, desktop_source(), month)
+    assert by_date == by_report_index == ReportService(november).report_for(month)
