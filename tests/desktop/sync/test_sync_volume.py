@@ -12,6 +12,7 @@ from sqlalchemy import text
 from store_keys import open_test_store
 
 from desktop.services.imports.importer import import_tickets_csv
+from desktop.services.imports.parse import REQUIRED_COLUMNS
 from desktop.store.local import LocalStore
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
@@ -19,28 +20,13 @@ from desktop.sync.engine import SyncEngine
 from desktop.sync.state import read_counts
 from protocol import MAX_BATCH
 
-HEADER = [
-    "ma_phieu",
-    "ngay_tiep_nhan",
-    "kenh",
-    "so_dien_thoai",
-    "ho_ten",
-    "loai_yeu_cau",
-    "cap_do",
-    "la_tthc",
-    "don_vi_xu_ly",
-    "trang_thai",
-    "danh_gia",
-    "ly_do_khong_hai_long",
-    "noi_dung",
-]
 LONG_TEXT = "Công dân phản ánh đường ấp 3 xã Tân Hội xuống cấp, ổ gà nhiều, mùa mưa ngập sâu. " * 24
 
 
 def write_csv(path: Path, first: int, count: int) -> None:
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(HEADER)
+        writer.writerow(REQUIRED_COLUMNS)
         for n in range(first, first + count):
             writer.writerow(
                 [
