@@ -232,6 +232,7 @@ class CallManager(Negotiation, Transfers):
                 remote_uri=identity.uri,
                 identity_source=identity_header,
                 received_at=arrived,
+                still_ringing=lambda: call.state is CallState.RINGING,
             )
         )
         self._tx.respond(transaction, build_response(invite, 100), 100)
@@ -290,6 +291,13 @@ class CallManager(Negotiation, Transfers):
         call = self._calls.get(cancel.call_id)
         if invite_tx is None or call is None or call.transaction is not invite_tx:
             self._tx.respond(transaction, build_response(cancel, 481), 481)
+            return
+        if source != call.source and not self.from_trusted(source):
+            # RFC 3261 §9.1: the CANCEL takes the INVITE's path; a third address that copied its ids
+            # (a sniffer on the LAN) must not hang up the citizen's ringing call
+            self._refused.note("CANCEL from outside the call's path", source)
+            self._tx.respond(transaction, build_response(cancel, 481), 481)
+            self._tx.forget_server(transaction)  # the caller's own CANCEL, same branch, still counts
             return
         self._tx.respond(transaction, build_response(cancel, 200, to_tag=call.local_tag), 200)
         if call.state is CallState.RINGING:

@@ -91,6 +91,9 @@ class IncomingCall:
     remote_uri: str
     identity_source: str  # "P-Asserted-Identity" or "From"
     received_at: float
+    # Asked on the event thread before costly work for the pop-up (the caller's history): False once the
+    # call has ended (CANCEL, shutdown), so a flood or a desk that stops leaves no look-up behind.
+    still_ringing: Callable[[], bool] = field(default=lambda: True, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

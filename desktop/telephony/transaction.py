@@ -336,6 +336,11 @@ class TransactionLayer:
 
         self.retransmit_until_ack(data, transaction.source, transaction.acked, no_ack)
 
+    def forget_server(self, transaction: ServerTransaction) -> None:
+        """Drop a server transaction now: a request refused for who sent it must not make the real
+        sender's copy (same branch and Via) look like a retransmission."""
+        self._forget_server(transaction)
+
     def _forget_server(self, transaction: ServerTransaction) -> None:
         with self._lock:
             for handle in transaction.timers:

@@ -15,6 +15,7 @@ from desktop.telephony import (
     CallEnded,
     CallState,
     CallStateChanged,
+    EndReason,
     IncomingCall,
     RegistrationChanged,
     RegistrationState,
@@ -96,3 +97,43 @@ def test_a_flood_of_invites_rings_at_most_the_allowed_number_the_rest_get_486(
         assert len(events.of(IncomingCall)) == 3
     finally:
         flooder.close()
+
+
+def cancel_of(invite: str) -> str:
+    """The CANCEL of a hand-written INVITE (RFC 3261 §9.1): its Request-URI, Via, From, To, Call-ID and
+    CSeq number, method CANCEL."""
+    head = invite.split("\r\n\r\n", 1)[0].split("\r\n")
+    request_uri = head[0].split(" ")[1]
+    kept = [
+        line for line in head[1:] if line.split(":", 1)[0] in ("Via", "From", "To", "Call-ID", "Max-Forwards")
+    ]
+    cseq = next(line for line in head if line.startswith("CSeq:")).split()[1]
+    return (
+        f"CANCEL {request_uri} SIP/2.0\r\n"
+        + "\r\n".join(kept)
+        + f"\r\nCSeq: {cseq} CANCEL\r\nContent-Length: 0\r\n\r\n"
+    )
+
+
+def test_a_cancel_ends_a_ringing_call_only_from_where_its_invite_came(lab, agent_factory: AgentFactory, user):
+    agent, events = registered(agent_factory(lab.kamailio(), user))
+    caller, sniffer = RawSip(), RawSip()
+    try:
+        invite = caller.request(
+            "INVITE", agent.local_address[1], extra="Content-Type: application/sdp\r\n", body=OFFER
+        )
+        caller.send(invite, agent.local_address[1])
+        incoming = events.wait_for(IncomingCall)[1]
+
+        sniffer.send(cancel_of(invite), agent.local_address[1])  # the ids copied off the wire, another port
+        assert sniffer.receive_status() == 481
+        time.sleep(0.3)
+        assert not events.of(CallEnded) and incoming.still_ringing()
+
+        caller.send(cancel_of(invite), agent.local_address[1])
+        ended = events.wait_for(CallEnded)[1]
+        assert ended.call_id == incoming.call_id and ended.reason is EndReason.ABANDONED
+        assert not incoming.still_ringing()  # what the desk asks before reading the caller's history
+    finally:
+        caller.close()
+        sniffer.close()

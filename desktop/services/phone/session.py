@@ -175,16 +175,20 @@ class PhoneSession:
         self._writes: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._retry_seconds = retry_seconds
         self._write_outage = False
+        self._closed = False
         self._writer = threading.Thread(target=self._write_loop, name="phone-writer", daemon=True)
         self._writer.start()
 
     # the agent's event thread -------------------------------------------------------------------
     def on_incoming(self, event: IncomingCall) -> RingingCall:
-        """Event thread: the caller's history now, the ring-time call-log row on the writer thread."""
+        """Event thread: the caller's history now, the ring-time call-log row on the writer thread.
+
+        A call that ended before its turn here (cancelled, or the desk stopped) is still logged, but its
+        history is not read: nobody will see its pop-up, and a flood must not keep the store busy."""
         stored = caller_phone(event.number)
         history: CallerHistory | None = None
         error = ""
-        if not is_hidden(stored):
+        if not is_hidden(stored) and event.still_ringing() and not self._closed:
             try:
                 history = self.history.read(stored)  # the look is recorded on the writer thread below
             except Exception as caught:  # the pop-up still rings, with the reason
@@ -406,13 +410,17 @@ class PhoneSession:
         return purge_recordings(self._store, cutoff, self.recordings.folder)
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Waits until every queued write is done (tests, shutdown)."""
+        """Waits until every queued write is done (tests, shutdown). Once closed it returns at once (a late
+        caller, such as a call ended by the stopping agent, must not wait on a writer that has left)."""
+        if self._closed:
+            return not self._writer.is_alive()
         done = threading.Event()
         self._writes.put(done.set)
         return done.wait(timeout)
 
     def close(self, timeout: float = 5.0) -> None:
         self.flush(timeout)
+        self._closed = True
         self._writes.put(None)
         self._writer.join(timeout)
 

@@ -133,6 +133,7 @@ class PhoneDesk(QObject):
         self._connect()
         self._secret: str | None = None
         self._start_generation = 0
+        self._stopped = False
         self._route_watch: RouteWatch | None = None
         self._route_check_running = False
         self._route_timer = QTimer(self)
@@ -258,6 +259,7 @@ class PhoneDesk(QObject):
         """Starts the agent on a worker thread when the account is set; the saved password is read from the
         keyring on a worker too (a slow or locked keyring never freezes the window)."""
         self._start_generation += 1
+        self._stopped = False
         if not self.configured:
             self.show_registration()
             return
@@ -325,12 +327,19 @@ class PhoneDesk(QObject):
         self._route_check_running = False
 
     def stop(self) -> None:
-        """Stops the agent (bounded: < 2 s) and flushes the call log; called when the desk closes."""
+        """Stops the agent (bounded: < 2 s) and flushes the call log; called when the desk closes.
+
+        The agent answers every ringing call 480 and logs it; the desk forgets them here, so the end events
+        still queued towards the window start no pop-up, wrap-up or background work of a desk that is gone."""
         self._route_timer.stop()
+        self._stopped = True
         self._start_generation += 1  # a keyring read still running starts nothing
         agent, self.agent = self.agent, None
         if agent is not None:
             agent.stop()
+        for sip_call_id in list(self._ringing):
+            self.popup.close_call(sip_call_id)
+        self._ringing.clear()
         self.ringer.stop()
         self.audio.stop_call()
         self.player.stop()
@@ -514,6 +523,8 @@ class PhoneDesk(QObject):
 
     # -- slots ---------------------------------------------------------------------------------
     def on_bridge_call_ringing(self, ringing: RingingCall) -> None:
+        if self._stopped:
+            return  # the agent already answered it 480 as it stopped
         self.player.stop()  # the headset is the call's
         self._ringing[ringing.sip_call_id] = ringing
         self.popup.show_call(ringing)
@@ -529,6 +540,8 @@ class PhoneDesk(QObject):
                 self._start_audio()
 
     def on_bridge_call_finished(self, finished: FinishedCall) -> None:
+        if self._stopped:
+            return  # logged by the session already; no wrap-up nor refresh for a desk that has stopped
         if self.transfers.owns(finished):  # the consultation is part of the citizen's call: no wrap-up
             self._encryption.pop(finished.sip_call_id, None)
             changes = OpChanges.call_logged(finished.number)
