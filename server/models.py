@@ -405,6 +405,10 @@ class Forwarding(Base):
     extension_reason: Mapped[str] = mapped_column(Text, default="")
     extension_days: Mapped[int] = mapped_column(Integer, default=0)
     extension_state: Mapped[str] = mapped_column(String(20), default="")  # asked | granted | refused
+    extension_asked_at: Mapped[datetime | None] = mapped_column(default=None)
+    extension_asked_by: Mapped[str] = mapped_column(String(64), default="")
+    extension_decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    extension_decided_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class TicketRevision(Base):

@@ -78,6 +78,59 @@ def decide_extension(
         return _out(found)
 
 
+class ExtensionRequestOut(BaseModel):
+    forwarding_id: str
+    ticket_id: str
+    ticket_code: str
+    unit_code: str
+    deadline: date
+    days: int
+    reason: str
+    asked_at: datetime | None
+    asked_by: str
+
+
+@router.get("/forwardings/extension-requests", response_model=list[ExtensionRequestOut])
+def extension_requests(_who: Supervisor, session: Db) -> list[ExtensionRequestOut]:
+    """Units' requests for more time waiting for a supervisor's answer, the oldest first (the unit's
+    reason, the working days asked, the deadline they would move)."""
+    with session.begin():
+        return [
+            ExtensionRequestOut(
+                forwarding_id=f.id,
+                ticket_id=t.id,
+                ticket_code=t.code,
+                unit_code=f.unit_code,
+                deadline=f.deadline,
+                days=f.extension_days,
+                reason=f.extension_reason,
+                asked_at=f.extension_asked_at,
+                asked_by=f.extension_asked_by,
+            )
+            for f, t in steps.extension_requests(session)
+        ]
+
+
+class StepOut(BaseModel):
+    step: str  # forwarded | extension_asked | extension_granted | extension_refused | answered | returned
+    at: datetime
+    by: str
+    unit_code: str
+    text: str
+    deadline: date
+    forwarding_id: str
+
+
+@router.get("/tickets/{ticket_id}/steps", response_model=list[StepOut])
+def ticket_steps(
+    ticket_id: Annotated[str, Path(max_length=36)], _who: Operator, session: Db
+) -> list[StepOut]:
+    """The ticket's steps with the units, each with when and who (the desk's own steps, called back,
+    resolved, surveyed, are in its revisions and survey attempts)."""
+    with session.begin():
+        return [StepOut(**step) for step in steps.ticket_steps(session, ticket_id)]
+
+
 class MailOut(BaseModel):
     recipient: str
     subject: str

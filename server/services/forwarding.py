@@ -114,7 +114,7 @@ def return_to_centre(
 
 
 def ask_for_time(
-    session: Session, forwarding: Forwarding, account: UnitAccount, reason: str, days: int
+    session: Session, forwarding: Forwarding, account: UnitAccount, reason: str, days: int, now: datetime
 ) -> None:
     _still_open(forwarding)
     if forwarding.extension_state == "asked":
@@ -123,6 +123,8 @@ def ask_for_time(
         raise ForwardRefused(f"Hãy ghi lý do và số ngày làm việc xin thêm (1 đến {MAX_EXTENSION_DAYS}).")
     forwarding.extension_state, forwarding.extension_reason = "asked", reason.strip()
     forwarding.extension_days = days
+    forwarding.extension_asked_at, forwarding.extension_asked_by = now, _by(account)
+    forwarding.extension_decided_at, forwarding.extension_decided_by = None, ""
 
 
 def decide_extension(
@@ -132,7 +134,9 @@ def decide_extension(
     ticket's with it."""
     if forwarding.extension_state != "asked":
         raise ForwardRefused("Không có yêu cầu gia hạn nào đang chờ.")
+    now = now or datetime.now(UTC)
     forwarding.extension_state = "granted" if grant else "refused"
+    forwarding.extension_decided_at, forwarding.extension_decided_by = now, by[:64]
     if grant:
         forwarding.deadline = work_calendar(session).add_working_days(
             forwarding.deadline, forwarding.extension_days
@@ -140,7 +144,43 @@ def decide_extension(
         ticket = ticket_by_id(session, forwarding.ticket_id)
         if ticket is not None:
             changes = {"deadline": forwarding.deadline.isoformat()}
-            _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now or datetime.now(UTC))
+            _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now)
+
+
+def extension_requests(session: Session) -> list[tuple[Forwarding, Ticket]]:
+    """Requests for more time a supervisor has not answered yet, the oldest first."""
+    rows = session.execute(
+        select(Forwarding, Ticket)
+        .join(Ticket, Ticket.id == Forwarding.ticket_id)
+        .where(Forwarding.extension_state == "asked", Forwarding.state == OPEN)
+        .order_by(Forwarding.extension_asked_at, Forwarding.id)
+    ).all()
+    return [(forwarding, ticket) for forwarding, ticket in rows]
+
+
+def ticket_steps(session: Session, ticket_id: str) -> list[dict[str, Any]]:
+    """The ticket's life with the units, oldest first: each step's moment, who, the unit and its words
+    (forwarded, answered, returned, more time asked, granted or refused)."""
+    steps: list[dict[str, Any]] = []
+    for f in session.scalars(
+        select(Forwarding).where(Forwarding.ticket_id == ticket_id).order_by(Forwarding.forwarded_at)
+    ):
+
+        def step(kind: str, at: datetime | None, by: str, text: str = "", f: Forwarding = f) -> None:
+            if at is not None:
+                steps.append(
+                    {"step": kind, "at": at, "by": by, "unit_code": f.unit_code, "text": text,
+                     "deadline": f.deadline, "forwarding_id": f.id}
+                )  # fmt: skip
+
+        step("forwarded", f.forwarded_at, f.forwarded_by)
+        step("extension_asked", f.extension_asked_at, f.extension_asked_by, f.extension_reason)
+        if f.extension_state in ("granted", "refused"):
+            step(f"extension_{f.extension_state}", f.extension_decided_at, f.extension_decided_by)
+        unit_person = f"don-vi:{f.answered_by}"[:64]  # as the ticket's revisions name a unit's staff
+        step("answered", f.answered_at if f.state == "answered" else None, unit_person, f.answer)
+        step("returned", f.returned_at, unit_person, f.return_reason)
+    return sorted(steps, key=lambda s: s["at"])
 
 
 def inbox(

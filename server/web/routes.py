@@ -31,6 +31,7 @@ LOGIN_COOKIE = "dv_login_csrf"
 MAX_PDF_BYTES = 5 * 1024 * 1024
 INBOX_PAGE = 50  # a phone screen's worth of scrolling; the nearest deadlines come first
 LIGHT_TEXT = {"green": "còn hạn", "yellow": "ngày làm việc cuối", "red": "quá hạn"}
+EXTENSION_TEXT = {"asked": "đã xin gia hạn", "granted": "đã được gia hạn", "refused": "không được gia hạn"}
 
 
 def _cookie(response: Response, request: Request, name: str, value: str) -> None:
@@ -122,6 +123,7 @@ def inbox(request: Request, rt: Rt, session: Db, trang: Annotated[int, Query(ge=
                     "light": light,
                     "light_text": LIGHT_TEXT[light],
                     "summary": _summary(steps.masked_text(ticket.content)),
+                    "extension": EXTENSION_TEXT.get(forwarding.extension_state, ""),
                 }
             )
         paging = {"rows": rows, "total": total, "page": page, "pages": pages}
@@ -178,7 +180,9 @@ async def act(forwarding_id: str, step: str, request: Request, rt: Rt, session: 
                 notice = "Đã trả lại phiếu cho Tổng đài."
             else:
                 days = int(str(form.get("days", "0")) or 0) if str(form.get("days", "0")).isdigit() else 0
-                steps.ask_for_time(session, forwarding, account, str(form.get("reason", ""))[:2000], days)
+                steps.ask_for_time(
+                    session, forwarding, account, str(form.get("reason", ""))[:2000], days, now
+                )
                 notice = "Đã gửi đề nghị gia hạn; giám sát viên sẽ trả lời."
         except steps.ForwardRefused as refused:  # refused before anything changed
             return _ticket(
@@ -224,11 +228,22 @@ def _ticket(
         "open": forwarding.state == steps.OPEN,
         "extension_state": forwarding.extension_state,
         "extension_days": forwarding.extension_days,
+        "extension_decided": _vn_moment(forwarding.extension_decided_at),
+        "state": forwarding.state,
+        "sent_answer": forwarding.answer if forwarding.state == "answered" else "",
+        "attachment": forwarding.attachment,
+        "closed_at": _vn_moment(forwarding.answered_at or forwarding.returned_at),
+        "closed_by": forwarding.answered_by,
+        "return_reason": forwarding.return_reason,
         "max_mb": MAX_PDF_BYTES // (1024 * 1024),
         "notice": notice[:200],
         "error": error,
     }
     return _page(request, "ticket.html", context, code)
+
+
+def _vn_moment(moment: datetime | None) -> str:
+    return moment.astimezone(steps.VN).strftime("%d/%m/%Y %H:%M") if moment is not None else ""
 
 
 def _frame(session: Session, account: UnitAccount, browser: UnitSession) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from server_lab import Desk, Postgres, ServerProcess, new_id, ticket
-from web_browser import chromium, wait_for
+from web_browser import PHONE_SIZE, chromium, wait_for
 from web_browser import shot as save_shot
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "unit-pages"
@@ -73,7 +73,51 @@ def sign_in(driver: object, site: ServerProcess, username: str) -> None:
 
 
 def shot(driver: object, name: str) -> None:
+    """Kept as a test artefact; the page must fit the phone's width (nothing to scroll sideways)."""
+    widths = driver.execute_script(  # type: ignore[attr-defined]
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1] == PHONE_SIZE[0], (name, widths)
     save_shot(driver, SHOTS, name)
+
+
+def forward_new(site: ServerProcess, code: str) -> tuple[str, str]:
+    desk = Desk(site, "dtv1")
+    ticket_id = new_id()
+    values = ticket(
+        code, level=2, phone=CITIZEN_PHONE, content="Đường vào trạm y tế xã ngập nước, xe cứu thương khó vào."
+    )
+    assert desk.push([desk.mutation("ticket", "create", ticket_id, values)]).status_code == 200
+    answer = desk.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-y-te"})
+    assert answer.status_code == 201, answer.text
+    return ticket_id, answer.json()["id"]
+
+
+def open_ticket(driver: object, site: ServerProcess, forwarding_id: str) -> None:
+    driver.get(f"{site.base}/don-vi/phieu/{forwarding_id}")  # type: ignore[attr-defined]
+    if "/don-vi/dang-nhap" in driver.current_url:  # type: ignore[attr-defined]
+        sign_in(driver, site, "yte.lan")
+        driver.get(f"{site.base}/don-vi/phieu/{forwarding_id}")  # type: ignore[attr-defined]
+    wait_for(driver, lambda d: "Nội dung phản ánh" in d.page_source)
+
+
+def ask_for_time_in_the_browser(driver: object, days: str, reason: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.XPATH, "//summary[contains(., 'Xin thêm thời gian')]").click()  # type: ignore[attr-defined]
+    field = driver.find_element(By.ID, "days")  # type: ignore[attr-defined]
+    field.clear()
+    field.send_keys(days)
+    driver.find_element(By.ID, "why").send_keys(reason)  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "ask-time").click()  # type: ignore[attr-defined]
+    wait_for(driver, lambda d: "Đã gửi đề nghị gia hạn" in d.page_source)
+
+
+def steps_of(site: ServerProcess, ticket_id: str) -> list[tuple[str, str]]:
+    answer = Desk(site, "dtv2").http.get(f"/api/v1/tickets/{ticket_id}/steps")
+    assert answer.status_code == 200, answer.text
+    assert all(step["at"] for step in answer.json())
+    return [(step["step"], step["by"]) for step in answer.json()]
 
 
 def test_the_unit_answers_its_ticket_in_a_browser_and_the_answer_reaches_the_desks(
@@ -105,6 +149,8 @@ def test_the_unit_answers_its_ticket_in_a_browser_and_the_answer_reaches_the_des
     browser.find_element(By.ID, "pdf").send_keys(str(pdf))  # type: ignore[attr-defined]
     browser.find_element(By.ID, "send-answer").click()  # type: ignore[attr-defined]
     wait_for(browser, lambda d: "Đã gửi trả lời" in d.page_source)
+    done = browser.find_element(By.ID, "done").text  # type: ignore[attr-defined]
+    assert "Sở đã chỉ đạo trạm mở cửa" in done and "yte.lan" in done  # what the unit sent, and who
     shot(browser, "04-da-tra-loi")
 
     desk = Desk(site, "dtv2")
@@ -154,3 +200,72 @@ def test_a_wrong_password_is_said_plainly_and_a_guesser_is_locked_out(site: Serv
         codes.append(answer.status_code)
     assert codes[:5] == [401] * 5 and codes[-1] == 429
     assert "tạm bị khóa" in answer.text
+
+
+def test_more_time_asked_on_the_page_is_granted_by_a_supervisor_and_each_step_says_when_and_who(
+    site: ServerProcess, browser: object
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    ticket_id, forwarding_id = forward_new(site, "P-DV-2")
+    open_ticket(browser, site, forwarding_id)
+    first_deadline = Desk(site, "giamsat").http.get("/api/v1/forwardings/extension-requests").json()
+    assert first_deadline == []
+    ask_for_time_in_the_browser(browser, "3", "Cần khảo sát hiện trường cùng UBND xã.")
+    shot(browser, "06-xin-gia-han")
+
+    supervisor = Desk(site, "giamsat")
+    assert Desk(site, "dtv1").http.get("/api/v1/forwardings/extension-requests").status_code == 403
+    (asked,) = supervisor.http.get("/api/v1/forwardings/extension-requests").json()
+    assert (asked["forwarding_id"], asked["ticket_code"], asked["days"]) == (forwarding_id, "P-DV-2", 3)
+    assert (
+        asked["reason"] == "Cần khảo sát hiện trường cùng UBND xã." and asked["asked_by"] == "don-vi:yte.lan"
+    )
+    assert asked["asked_at"] is not None
+    granted = supervisor.http.post(f"/api/v1/forwardings/{forwarding_id}/extension", json={"grant": True})
+    assert granted.status_code == 200, granted.text
+    assert granted.json()["deadline"] > asked["deadline"]
+    assert supervisor.http.get("/api/v1/forwardings/extension-requests").json() == []
+
+    browser.get(f"{site.base}/don-vi/")  # type: ignore[attr-defined]
+    card = browser.find_element(By.XPATH, "//a[contains(., 'P-DV-2')]")  # type: ignore[attr-defined]
+    assert "đã được gia hạn" in card.text
+    open_ticket(browser, site, forwarding_id)
+    said = browser.find_element(By.ID, "extension").text  # type: ignore[attr-defined]
+    new_deadline = "/".join(reversed(granted.json()["deadline"].split("-")))
+    assert "đồng ý gia hạn 3 ngày" in said and new_deadline in said
+    shot(browser, "07-da-gia-han")
+    assert steps_of(site, ticket_id) == [
+        ("forwarded", "dtv1"),
+        ("extension_asked", "don-vi:yte.lan"),
+        ("extension_granted", "giamsat"),
+    ]
+
+
+def test_a_refused_request_and_a_return_are_on_the_units_page_and_in_the_tickets_steps(
+    site: ServerProcess, browser: object
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    ticket_id, forwarding_id = forward_new(site, "P-DV-3")
+    open_ticket(browser, site, forwarding_id)
+    ask_for_time_in_the_browser(browser, "5", "Chờ ý kiến Sở Xây dựng.")
+    supervisor = Desk(site, "giamsat")
+    refused = supervisor.http.post(f"/api/v1/forwardings/{forwarding_id}/extension", json={"grant": False})
+    assert refused.status_code == 200 and refused.json()["extension_state"] == "refused"
+    open_ticket(browser, site, forwarding_id)
+    assert "không đồng ý gia hạn" in browser.find_element(By.ID, "extension").text  # type: ignore[attr-defined]
+
+    browser.find_element(By.XPATH, "//summary[contains(., 'Không thuộc thẩm quyền')]").click()  # type: ignore[attr-defined]
+    browser.find_element(By.ID, "reason").send_keys("Đường giao thông thuộc Sở Xây dựng.")  # type: ignore[attr-defined]
+    browser.find_element(By.ID, "return").click()  # type: ignore[attr-defined]
+    wait_for(browser, lambda d: "Đã trả lại phiếu" in d.page_source)
+    done = browser.find_element(By.ID, "done").text  # type: ignore[attr-defined]
+    assert "trả lại Tổng đài" in done and "Đường giao thông thuộc Sở Xây dựng." in done
+    shot(browser, "08-da-tra-lai")
+    assert steps_of(site, ticket_id) == [
+        ("forwarded", "dtv1"),
+        ("extension_asked", "don-vi:yte.lan"),
+        ("extension_refused", "giamsat"),
+        ("returned", "don-vi:yte.lan"),
+    ]

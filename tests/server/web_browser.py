@@ -38,6 +38,12 @@ def chromium(profile: Path, size: tuple[int, int] = PHONE_SIZE) -> Iterator[Any]
     ):
         options.add_argument(flag)
     started = webdriver.Chrome(service=Service(driver), options=options)
+    # Headless chromium will not make a window narrower than 500 px: a phone's width is emulated instead,
+    # so the pages (and their screenshots) are seen as a 412 px phone shows them.
+    started.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size[0] < 800},
+    )
     try:
         yield started
     finally:
