@@ -1539,6 +1539,22 @@ Không phiếu nào được nhập.</translation>
         <source>No ringing device: this call rings on screen only.</source>
         <translation>Không có loa đổ chuông: cuộc gọi này chỉ đổ chuông trên màn hình.</translation>
     </message>
+    <message>
+        <source>Listen to the chosen past call&apos;s recording (Up/Down choose the call, F4 plays or stops)</source>
+        <translation>Nghe bản ghi âm của cuộc gọi trước đang chọn (phím Lên/Xuống chọn cuộc gọi, F4 phát hoặc dừng)</translation>
+    </message>
+    <message>
+        <source>Stop (F4)</source>
+        <translation>Dừng nghe (F4)</translation>
+    </message>
+    <message>
+        <source>Play recording (F4)</source>
+        <translation>Nghe bản ghi (F4)</translation>
+    </message>
+    <message>
+        <source>None of this caller&apos;s past calls has a recording.</source>
+        <translation>Các cuộc gọi trước của người này đều không có bản ghi âm.</translation>
+    </message>
 </context>
 <context>
     <name>CallbacksPanel</name>
@@ -1708,6 +1724,10 @@ Không phiếu nào được nhập.</translation>
     <message>
         <source>Select a ticket in the list first.</source>
         <translation>Hãy chọn một phiếu trong danh sách trước.</translation>
+    </message>
+    <message>
+        <source>A call is on: listen to recordings after it ends.</source>
+        <translation>Đang có cuộc gọi: hãy nghe bản ghi sau khi cuộc gọi kết thúc.</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,5 @@
-"""The ringing pop-up: on top of every window, the caller and their history, answered or refused by key."""
+"""The ringing pop-up: on top of every window, the caller and their history, answered or refused by key;
+a past call's recording can be heard from it (the phone desk plays it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -24,6 +26,10 @@ from desktop.services.phone.session import RingingCall
 
 ANSWER_KEYS = ("Return", "Enter", "F9")
 REJECT_KEYS = ("Escape", "F10")
+PLAY_KEY = "F4"  # plays the chosen past call's recording, or stops it
+CHOOSE_KEYS = ("Up", "Down")  # choose the past call (the lists never take the focus: Enter answers)
+CALL_ID_ROLE = Qt.ItemDataRole.UserRole
+RECORDED_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _when(moment: object) -> str:
@@ -35,6 +41,8 @@ class CallPopup(QWidget):
 
     answer_requested = Signal(str)  # sip call id
     reject_requested = Signal(str)
+    recording_requested = Signal(str)  # a past call's log id: the phone desk plays its recording
+    stop_recording_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
@@ -70,6 +78,21 @@ class CallPopup(QWidget):
             "popupCalls", [self.tr("Time"), self.tr("Direction"), self.tr("Outcome"), self.tr("Ticket")]
         )
         self.satisfaction_view = self._tree("popupSatisfaction", [self.tr("Ticket"), self.tr("Answer")])
+        self.playing = False
+        self.play_button = QPushButton(self)
+        self.play_button.setObjectName("popupPlay")
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.play_button.setToolTip(
+            self.tr("Listen to the chosen past call's recording (Up/Down choose the call, F4 plays or stops)")
+        )
+        self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter always answers
+        self.play_button.clicked.connect(self.toggle_recording)
+        self.recording_notice = QLabel(self)
+        self.recording_notice.setObjectName("popupRecordingNotice")
+        self.recording_notice.setWordWrap(True)
+        self.recording_notice.setStyleSheet("color: #8a4b00;")
+        self.recording_notice.hide()
+        self._show_play_state()
         self.answer_button = QPushButton(self.tr("Answer (Enter / F9)"), self)
         self.answer_button.setObjectName("answerButton")
         self.answer_button.setStyleSheet(
@@ -85,6 +108,13 @@ class CallPopup(QWidget):
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
                 shortcut.activated.connect(slot)
+        play = QShortcut(QKeySequence(PLAY_KEY), self)
+        play.setContext(Qt.ShortcutContext.WindowShortcut)
+        play.activated.connect(self.toggle_recording)
+        for key, step in zip(CHOOSE_KEYS, (-1, 1), strict=True):
+            choose = QShortcut(QKeySequence(key), self)
+            choose.setContext(Qt.ShortcutContext.WindowShortcut)
+            choose.activated.connect(lambda step=step: self.choose_call(step))
 
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
@@ -100,10 +130,16 @@ class CallPopup(QWidget):
         layout.addWidget(self.tickets_view, 3)
         lower = QHBoxLayout()
         calls_box = QVBoxLayout()
-        calls_box.addWidget(QLabel(self.tr("Last calls"), self))
+        calls_header = QHBoxLayout()
+        calls_header.addWidget(QLabel(self.tr("Last calls"), self), 1)
+        calls_header.addWidget(self.play_button)
+        calls_box.addLayout(calls_header)
         calls_box.addWidget(self.calls_view)
+        calls_box.addWidget(self.recording_notice)
         answers_box = QVBoxLayout()
-        answers_box.addWidget(QLabel(self.tr("Earlier satisfaction answers"), self))
+        answers_label = QLabel(self.tr("Earlier satisfaction answers"), self)
+        answers_label.setMinimumHeight(self.play_button.sizeHint().height())  # level with the calls' header
+        answers_box.addWidget(answers_label)
         answers_box.addWidget(self.satisfaction_view)
         lower.addLayout(calls_box, 3)
         lower.addLayout(answers_box, 2)
@@ -146,6 +182,8 @@ class CallPopup(QWidget):
     def _fill(self, history: CallerHistory | None) -> None:
         for view in (self.tickets_view, self.calls_view, self.satisfaction_view):
             view.clear()
+        self.recording_notice.hide()
+        self.play_button.setVisible(history is not None and any(call.recorded for call in history.calls))
         if history is None:
             self.repeat_label.setText("")
             self.summary_label.setText(self.tr("Hidden or foreign number: no history."))
@@ -179,6 +217,10 @@ class CallPopup(QWidget):
             )
             for column in range(4):
                 call_item.setToolTip(column, call.audio_summary)  # loss, jitter, SRTP of the call
+            call_item.setData(0, CALL_ID_ROLE, call.id)
+            if call.recorded:
+                call_item.setData(0, RECORDED_ROLE, True)
+                call_item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
             self.calls_view.addTopLevelItem(call_item)
         for row in history.tickets:
             if row.satisfaction is not Satisfaction.NOT_RATED:
@@ -195,6 +237,54 @@ class CallPopup(QWidget):
             "calls": self.calls_view.topLevelItemCount(),
             "satisfaction": self.satisfaction_view.topLevelItemCount(),
         }
+
+    def recorded_rows(self) -> list[int]:
+        """The rows of the calls list that have a recording to play (tests read it)."""
+        return [
+            index
+            for index in range(self.calls_view.topLevelItemCount())
+            if (item := self.calls_view.topLevelItem(index)) is not None and item.data(0, RECORDED_ROLE)
+        ]
+
+    def chosen_recording(self) -> str | None:
+        """The log id F4 plays: the chosen call's when it was recorded, else the newest recorded call's."""
+        item = self.calls_view.currentItem()
+        if item is None or not item.data(0, RECORDED_ROLE):
+            rows = self.recorded_rows()
+            item = self.calls_view.topLevelItem(rows[0]) if rows else None
+        if item is None:
+            return None
+        self.calls_view.setCurrentItem(item)  # the row heard is the row highlighted
+        return str(item.data(0, CALL_ID_ROLE))
+
+    def choose_call(self, step: int) -> None:
+        """Up/Down: the previous or next past call becomes the chosen one (for F4)."""
+        count = self.calls_view.topLevelItemCount()
+        if not count:
+            return
+        current = self.calls_view.currentItem()
+        index = self.calls_view.indexOfTopLevelItem(current) if current is not None else -1
+        index = min(max(index + step, 0), count - 1) if index >= 0 else 0
+        item = self.calls_view.topLevelItem(index)
+        if item is not None:
+            self.calls_view.setCurrentItem(item)
+
+    def set_playing(self, playing: bool) -> None:
+        """Whether a recording chosen here is being heard (the phone desk says so)."""
+        self.playing = playing
+        if playing:
+            self.recording_notice.hide()
+        self._show_play_state()
+
+    def show_recording_problem(self, message: str) -> None:
+        """Why the recording cannot be heard, in the pop-up itself (it covers the status bar)."""
+        self.recording_notice.setText(message)
+        self.recording_notice.setVisible(bool(message))
+
+    def _show_play_state(self) -> None:
+        icon = QStyle.StandardPixmap.SP_MediaStop if self.playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setText(self.tr("Stop (F4)") if self.playing else self.tr("Play recording (F4)"))
 
     def close_call(self, sip_call_id: str | None = None) -> None:
         """Hides the pop-up (the call was answered, refused or abandoned)."""
@@ -214,6 +304,19 @@ class CallPopup(QWidget):
         if self.ringing is not None and self.reject_button.isEnabled():
             self.reject_button.setEnabled(False)
             self.reject_requested.emit(self.ringing.sip_call_id)
+
+    def toggle_recording(self) -> None:
+        """The play button and F4: the chosen call's recording starts, or the one playing stops."""
+        if self.ringing is None:
+            return
+        if self.playing:
+            self.stop_recording_requested.emit()
+            return
+        log_id = self.chosen_recording()
+        if log_id is None:
+            self.show_recording_problem(self.tr("None of this caller's past calls has a recording."))
+            return
+        self.recording_requested.emit(log_id)
 
     def on_flash_timeout(self) -> None:
         """The visual ring (there is no sound device to ring on): the border blinks."""

@@ -127,6 +127,7 @@ class PhoneDesk(QObject):
         self.callbacks.follow(window.changes)
         self.player = RecordingPlayer(settings, self.devices, self)  # recordings play on this desk only
         self.recording_bar = RecordingBar(self.player, parent)
+        self._played_from_popup = False  # the recording playing was chosen in the ringing pop-up
         window.add_status_widget(self.recording_bar)
         self._build_actions()
         self.readiness = AgentStateDesk(self, self.menu)  # ready or not: whether calls ring here
@@ -203,6 +204,9 @@ class PhoneDesk(QObject):
         self.bridge.hold_changed.connect(self.on_bridge_hold_changed, queued)
         self.popup.answer_requested.connect(self.answer)
         self.popup.reject_requested.connect(self.reject)
+        self.popup.recording_requested.connect(self.play_popup_recording)
+        self.popup.stop_recording_requested.connect(self.player.stop)
+        self.player.stopped.connect(self.on_player_stopped)
         self.controls.hangup_requested.connect(self.hang_up)
         self.controls.mute_toggled.connect(self.set_muted)
         self.controls.digit_pressed.connect(self.send_digit)
@@ -214,37 +218,77 @@ class PhoneDesk(QObject):
 
     # -- recordings ----------------------------------------------------------------------------
     def play_recording(self, log_id: str) -> None:
-        """Plays a call's recording: decrypted on a worker into memory (the listen on the access record),
+        """The caller history's play: decrypted on a worker into memory (the listen on the access record),
         played to the headset; a ringing or live call has the headset, and a missing device is said."""
         if self.busy():
             self.window.show_message(
                 self.tr("A call is ringing or on: listen to recordings after it ends."), 8000
             )
             return
+        self._open_recording(log_id, from_popup=False)
+
+    def play_popup_recording(self, log_id: str) -> None:
+        """The pop-up's play (F4): a past call of the ringing caller, heard before answering; the ringtone
+        pauses while it plays, answering stops it (the call takes the headset)."""
+        ringing = self.popup.ringing
+        if ringing is None or ringing.sip_call_id not in self._ringing:
+            return
+        if self.active_call is not None:
+            self.popup.show_recording_problem(self.tr("A call is on: listen to recordings after it ends."))
+            return
+        self._open_recording(log_id, from_popup=True)
+
+    def _open_recording(self, log_id: str, *, from_popup: bool) -> None:
+        say = self.popup.show_recording_problem if from_popup else self._say_in_status_bar
         problem = self.player.problem()
         if problem:
-            self.window.show_message(problem, 10000)
+            say(problem)
             return
         listening = self.session.listening
+        screen = "ringing_popup" if from_popup else "history_panel"
+        ringing = self.popup.ringing.sip_call_id if from_popup and self.popup.ringing else None
         self._runner.run(
-            lambda: listening.open(log_id, "history_panel"),
-            self._on_recording_opened,
-            self._on_recording_failed,
+            lambda: listening.open(log_id, screen),
+            lambda pcm: self._on_recording_opened(pcm, ringing),
+            lambda error: self._on_recording_failed(error, say),
         )
 
-    def _on_recording_opened(self, pcm: bytes) -> None:
-        if self.busy():  # a call rang meanwhile: it has the headset
+    def _say_in_status_bar(self, message: str) -> None:
+        self.window.show_message(message, 10000)
+
+    def _on_recording_opened(self, pcm: bytes, ringing: str | None) -> None:
+        if ringing is None and self.busy():  # a call rang meanwhile: it has the headset
             return
+        if ringing is not None and (
+            self.active_call is not None
+            or self.popup.ringing is None
+            or self.popup.ringing.sip_call_id != ringing
+        ):
+            return  # answered, refused or gone meanwhile
         problem = self.player.play(pcm)
         if problem:
-            self.window.show_message(problem, 10000)
+            (self.popup.show_recording_problem if ringing else self._say_in_status_bar)(problem)
+            return
+        self._played_from_popup = ringing is not None
+        if ringing is not None:
+            self.ringer.stop()  # the operator listens: the pop-up still blinks
+            self.popup.set_playing(True)
 
-    def _on_recording_failed(self, error: BaseException) -> None:
+    def _on_recording_failed(self, error: BaseException, say: Callable[[str], None]) -> None:
         if isinstance(error, (NoRecording, RecordingError)):
-            self.window.show_message(str(error), 10000)
+            say(str(error))
         else:
             log.warning("recording could not be opened: %s", type(error).__name__)
-            self.window.show_message(self.tr("The recording could not be opened."), 10000)
+            say(self.tr("The recording could not be opened."))
+
+    def on_player_stopped(self) -> None:
+        """The recording ended or was stopped: a pop-up still ringing rings again."""
+        if not self._played_from_popup:
+            return
+        self._played_from_popup = False
+        self.popup.set_playing(False)
+        if self.popup.isVisible() and self.popup.ringing is not None and self.popup.answer_button.isEnabled():
+            self.popup.set_audible(self.ringer.ring())
 
     # -- lifecycle -----------------------------------------------------------------------------
     def busy(self) -> bool:
@@ -406,6 +450,8 @@ class PhoneDesk(QObject):
         self.popup.close_call(sip_call_id)
         if not self.popup.isVisible():
             self.ringer.stop()
+            if self._played_from_popup:  # the pop-up's recording goes with it (answered: the call's headset)
+                self.player.stop()
 
     def _start_audio(self) -> None:
         """GUI thread, once the call is connected: the headset opens (or the bar says there is none)."""

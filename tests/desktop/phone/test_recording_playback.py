@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from memory_keyring import MemoryKeyring
+from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from desktop.domain.clock import now_vn
@@ -30,6 +31,7 @@ from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.services.tickets.caller_history import CallerHistoryService
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
+from desktop.telephony import IncomingCall
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.phone.audio import SoundDevice
 from desktop.ui.phone.desk import PhoneDesk
@@ -251,4 +253,89 @@ def test_a_call_ringing_takes_the_headset_from_the_player(
     window.history.play_button.click()
     assert "nghe bản ghi sau khi cuộc gọi kết thúc" in window.statusBar().currentMessage()
     desk.active_call = None
+    desk.stop()
+
+
+# -- the ringing pop-up --------------------------------------------------------------------------------
+def ring(qtbot: Any, desk: PhoneDesk, session: PhoneSession, sip_call_id: str = "sip-ringing") -> None:
+    """A call from NUMBER rings: the session reads its history as on the SIP thread, the desk shows it."""
+    ringing = session.on_incoming(
+        IncomingCall(sip_call_id, NUMBER, "", f"sip:{NUMBER}@tong-dai", "From", time.monotonic())
+    )
+    desk.on_bridge_call_ringing(ringing)
+    qtbot.waitUntil(desk.popup.isActiveWindow)  # raised and focused: its keys are the operator's
+
+
+def test_the_pop_up_marks_the_callers_recorded_calls_and_plays_the_chosen_one_by_keyboard(
+    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+) -> None:
+    older = recorded_call(store, tmp_path / "recordings", key)
+    unrecorded_call(store)
+    newest = recorded_call(store, tmp_path / "recordings", key)
+    _window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    popup = desk.popup
+    asked: list[str] = []
+    popup.recording_requested.connect(asked.append)
+    ring(qtbot, desk, session)
+    assert popup.play_button.isVisible() and popup.play_button.text() == "Nghe bản ghi (F4)"
+    assert popup.recorded_rows() == [0, 1]  # newest first: the two recorded calls carry the play mark
+    assert [not popup.calls_view.topLevelItem(i).icon(0).isNull() for i in range(3)] == [True, True, False]
+    qtbot.keyClick(popup, Qt.Key.Key_F4)  # nothing chosen: the newest recorded call, now highlighted
+    assert popup.calls_view.indexOfTopLevelItem(popup.calls_view.currentItem()) == 0
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_F4)  # the second row: the older recorded call
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)  # the last row stays chosen
+    qtbot.keyClick(popup, Qt.Key.Key_F4)  # the third row was not recorded: the newest again
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Up)
+    qtbot.keyClick(popup, Qt.Key.Key_F4)  # down then up: the first row again
+    assert asked == [newest, older, newest, newest]
+    assert popup.ringing is not None and popup.answer_button.isEnabled()  # still ringing, not answered
+    desk.stop()
+
+
+def test_a_pop_up_without_a_sound_device_says_so_in_vietnamese_and_keeps_ringing(
+    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+) -> None:
+    recorded_call(store, tmp_path / "recordings", key)
+    _window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    ring(qtbot, desk, session)
+    popup = desk.popup
+    qtbot.keyClick(popup, Qt.Key.Key_F4)
+    notice = popup.recording_notice
+    assert notice.isVisible() and "không có thiết bị âm thanh" in notice.text()
+    assert "không phát được bản ghi âm" in notice.text()
+    assert not desk.player.playing and popup.isVisible() and popup.answer_button.isEnabled()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    popup.grab().save(str(SCREENSHOTS / "popup-no-sound-device.png"))
+    assert session.access.flush()
+    assert listens(store) == []  # nothing was decrypted, nobody listened (the ring's own look is there)
+    desk.stop()
+
+
+def test_the_pop_up_refuses_to_play_while_another_call_is_on(
+    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+) -> None:
+    recorded_call(store, tmp_path / "recordings", key)
+    _window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    desk.active_call = "sip-on-the-line"  # a second call rings while the first is on
+    ring(qtbot, desk, session)
+    qtbot.keyClick(desk.popup, Qt.Key.Key_F4)
+    assert "Đang có cuộc gọi" in desk.popup.recording_notice.text() and not desk.player.playing
+    desk.active_call = None
+    desk.stop()
+
+
+def test_the_pop_up_fits_a_1366_by_768_screen_and_a_caller_without_recordings_shows_no_play_button(
+    qtbot: Any, store: LocalStore, session: PhoneSession, vietnamese: None
+) -> None:
+    unrecorded_call(store)
+    _window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    ring(qtbot, desk, session)
+    popup = desk.popup
+    assert popup.width() <= 1366 and popup.height() <= 768
+    assert not popup.play_button.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_F4)
+    assert popup.recording_notice.text() == "Các cuộc gọi trước của người này đều không có bản ghi âm."
     desk.stop()

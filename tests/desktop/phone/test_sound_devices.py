@@ -140,3 +140,40 @@ def test_a_recording_played_from_the_caller_history_is_heard_on_the_headset(
     assert found["stopped"] and not found["bar_after"], run.stderr[-2000:]
     assert found["listened"] == [["+84912345678", "history_panel", "recording"]]
     assert found["plain_files"] == [] and found["message"] == ""
+
+
+def test_a_past_calls_recording_played_from_the_ringing_pop_up_is_heard_and_goes_with_the_pop_up(
+    pulse_server: str, tmp_path: Path
+):
+    env = {
+        **os.environ,
+        "PULSE_SERVER": pulse_server,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests"), str(PROBE.parent)]),
+        "QT_QPA_PLATFORM": "offscreen",
+        "QT_LOGGING_RULES": "qt.multimedia.*=false",
+    }
+    run = subprocess.run(
+        [sys.executable, str(PROBE.with_name("popup_recording_probe.py")), SINK, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    # F4 in the ringing pop-up decrypted the past call in memory and played its 440 Hz to the headset; the
+    # ringtone (on the same device) paused meanwhile, so what was heard is the recording
+    assert found["rang_before"] and not found["rang_while_playing"], found
+    assert found["heard_peak"] > 5000 and found["tone_share"] > 0.8, found
+    assert found["button_playing"] == "Dừng nghe (F4)" and found["notice"] == ""
+    # at its end the pop-up offers it again and the call rings again: it is still not answered
+    assert found["stopped"] and found["button_after"] == "Nghe bản ghi (F4)" and found["rings_again"]
+    # refusing the call (Esc) stops a recording played from its pop-up
+    assert found["playing_again"] and found["stopped_by_refusal"] and not found["rings_after_refusal"]
+    assert found["looks"] == [
+        ["+84912345678", "ringing_popup", "call"],
+        ["+84912345678", "ringing_popup", "recording"],
+        ["+84912345678", "ringing_popup", "recording"],
+    ]
+    assert found["plain_files"] == []
