@@ -6,6 +6,8 @@ built into the installer (resources/updates/root.json); without one the desk has
 so. Nothing is run or installed before tufup has checked signatures, version, length and hash; a
 verified release goes into the user's own versions folder (desktop/app_versions.py), never into the
 program folder, and any failure leaves the running version as it is and says what happened in Vietnamese.
+The server's certificate is checked as the sync checks it: with the province's CA file when one is set
+(settings' sync_ca_file), else the system's CAs.
 """
 
 from __future__ import annotations
@@ -97,6 +99,12 @@ def explain(error: BaseException) -> str:
         )
     if isinstance(error, tuf.LengthOrHashMismatchError):
         return "Tệp cập nhật tải về không khớp với bản đã ký (bị sửa hoặc tải dở)." + keep + " Thử lại sau."
+    if _certificate_refused(error):
+        return (
+            "Chứng chỉ của máy chủ cập nhật không hợp lệ hoặc không được tin cậy, nên phần mềm không tải gì "
+            "từ đó." + keep + " Hãy kiểm tra ngày giờ của máy này; nếu tỉnh dùng chứng chỉ do mình cấp, nhờ "
+            "bộ phận CNTT cài tệp CA của tỉnh (sync_ca_file, hoặc --ca-file khi chạy lệnh update)."
+        )
     if isinstance(error, tuf.DownloadError | tuf.RepositoryError):
         return (
             "Không tải được bản cập nhật từ máy chủ (mất kết nối hoặc máy chủ lỗi)." + keep + " Thử lại sau."
@@ -117,6 +125,55 @@ def explain(error: BaseException) -> str:
     return f"Không cập nhật được ({type(error).__name__})." + keep
 
 
+def _certificate_refused(error: BaseException) -> bool:
+    """Whether the failure, or what caused it (tuf wraps the fetcher's errors), is a refused certificate."""
+    import ssl
+
+    import requests
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, requests.exceptions.SSLError | ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _verifying_fetcher(ca_file: str) -> Any:
+    """tufup's fetcher (progress hook and all) whose sessions check the server's certificate with the
+    province's CA file, or the system's CAs when none is set."""
+    from urllib import parse
+
+    import requests
+    from tuf.api.exceptions import DownloadError
+    from tufup.client import AuthRequestsFetcher
+
+    verify: str | bool = ca_file or True
+
+    class VerifyingSession(requests.Session):
+        def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+            kwargs.setdefault("verify", verify)  # per request: REQUESTS_CA_BUNDLE must not win
+            return super().request(method, url, *args, **kwargs)
+
+    class VerifyingFetcher(AuthRequestsFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self._verifying: dict[tuple[str, str], requests.Session] = {}
+
+        def _get_session(self, url: str) -> requests.Session:
+            parsed = parse.urlparse(url)
+            if not parsed.scheme:
+                raise DownloadError(f"Failed to parse URL {url}")
+            key = (parsed.scheme, parsed.hostname or "")
+            if key not in self._verifying:
+                session = VerifyingSession()
+                session.headers["User-Agent"] = f"tongdai1022-desk {requests.utils.default_user_agent()}"
+                self._verifying[key] = session
+            return self._verifying[key]
+
+    return VerifyingFetcher()
+
+
 class Updater:
     """One look at the server's releases for this desk (a fresh tufup client each time: TUF refreshes
     its metadata once per client). Runs on a worker thread."""
@@ -128,12 +185,13 @@ class Updater:
         *,
         current_version: str = __version__,
         root: Path | None = None,
-        session: Any = None,
+        ca_file: str = "",
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self.folder = update_folder(data_dir)
         self.current_version = current_version
         self.root = root or trusted_root(data_dir)
+        self.ca_file = ca_file.strip()
         self.offer: UpdateOffer | None = None
         self._client: Any = None
 
@@ -144,6 +202,11 @@ class Updater:
             raise UpdateError(
                 "Bản cài đặt này không có khóa xác minh bản cập nhật của tỉnh, nên không tự cập nhật được. "
                 "Hãy nhờ bộ phận CNTT cài bằng bộ cài mới."
+            )
+        if self.ca_file and not Path(self.ca_file).is_file():
+            raise UpdateError(
+                f"Không có tệp CA «{self.ca_file}» (chứng chỉ của tỉnh để kiểm tra máy chủ), nên phần mềm "
+                "không kiểm tra được bản cập nhật. Nhờ bộ phận CNTT sửa sync_ca_file trong cài đặt."
             )
         metadata, targets = self.folder / "metadata", self.folder / "targets"
         metadata.mkdir(parents=True, exist_ok=True)
@@ -162,7 +225,7 @@ class Updater:
                     super().refresh()
                     self.refreshed = True
 
-        return _OnceRefreshed(
+        client = _OnceRefreshed(
             app_name=APP_NAME,
             app_install_dir=self.folder / "unused",
             current_version=self.current_version,
@@ -172,6 +235,9 @@ class Updater:
             target_base_url=f"{self.server_url}/updates/targets/",
             extract_dir=self.folder / "extracted",
         )
+        # tufup builds its own fetcher and takes none; tuf's Updater reads it from _fetcher at each download
+        client._fetcher = _verifying_fetcher(self.ca_file)
+        return client
 
     def check(self) -> UpdateOffer | None:
         """A newer signed release, or None. Raises when the metadata cannot be trusted or fetched."""

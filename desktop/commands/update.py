@@ -23,6 +23,11 @@ def add_parser(
     parser.add_argument(
         "--server", metavar="URL", help="địa chỉ máy chủ (mặc định: địa chỉ đã đăng nhập trên máy này)"
     )
+    parser.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="tệp CA của tỉnh để kiểm tra chứng chỉ máy chủ (mặc định: sync_ca_file trong cài đặt)",
+    )
     parser.add_argument("--check", action="store_true", help="chỉ xem có bản mới không, không cài")
     return parser
 
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     if not url.startswith(("http://", "https://")):
         url = "https://" + url
     versions = versions_target()
-    updater = Updater(url, data_dir)
+    updater = Updater(url, data_dir, ca_file=str(args.ca_file or settings.sync_ca_file or ""))
     try:
         offer = updater.check()
         if offer is None:

@@ -12,36 +12,12 @@ from pathlib import Path
 
 import pytest
 from lab_tools import lab_tool_missing
+from release_lab import Admin, bundle
 from server_lab import ServerProcess
 
-from bench.update import release_tool
 from desktop.updates import UpdateError, Updater, explain
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def bundle(folder: Path, version: str) -> Path:
-    """A stand-in for the frozen desk folder of one version."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "tongdai1022").write_text(f"#!/bin/sh\necho {version}\n", encoding="utf-8")
-    (folder / "_internal").mkdir(exist_ok=True)
-    (folder / "_internal" / "base_library.zip").write_bytes(os.urandom(200_000))
-    return folder
-
-
-class Admin:
-    """The province's release manager: offline keys, a signed repository, the server's CLI."""
-
-    def __init__(self, root: Path) -> None:
-        self.tool = release_tool()
-        self.root, self.keys, self.repo = root, root / "keys", root / "repo"
-        self.tool.init(self.keys, self.repo)
-
-    def sign(self, version: str) -> None:
-        self.tool.add(bundle(self.root / f"bundle-{version}", version), version, self.keys, self.repo)
-
-    def publish(self, server: ServerProcess, updates: Path) -> subprocess.CompletedProcess[str]:
-        return server.admin_command("publish-release", str(self.repo), "--updates-dir", str(updates))
 
 
 @pytest.fixture

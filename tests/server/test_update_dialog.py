@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
+from release_lab import Admin
 from server_lab import ServerProcess
-from test_server_updates import Admin
 
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.shell.translations import install_translations, remove_translations

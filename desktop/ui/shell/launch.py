@@ -199,7 +199,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         presence = install_presence(phone, sync, services.supervisor, runner)  # operators' states (issue #7)
         from desktop.ui.shell.update_desk import install_updates
 
-        install_updates(window, sync, phone, data_dir, runner)  # signed releases (issue #16)
+        install_updates(window, sync, phone.busy, data_dir, runner)  # signed releases (issue #16)
         from desktop.ui.tickets.forward_dialog import install_forwarding
 
         install_forwarding(window, sync, services.catalogs, runner)  # tickets to units (issue #17)

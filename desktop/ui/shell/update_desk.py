@@ -24,7 +24,6 @@ from desktop.ui.common.tasks import TaskRunner
 from desktop.updates import CHECK_EVERY_MS, UpdateOffer, Updater, explain, versions_target, writable
 
 if TYPE_CHECKING:
-    from desktop.ui.phone.desk import PhoneDesk
     from desktop.ui.sync.desk import SyncDesk
 
 BUSY_POLL_MS = 1000
@@ -246,11 +245,19 @@ class UpdateDesk(QObject):
 
 
 def install_updates(
-    window: QMainWindow, sync: SyncDesk, phone: PhoneDesk, data_dir: Path, runner: TaskRunner
+    window: QMainWindow, sync: SyncDesk, busy: Callable[[], bool], data_dir: Path, runner: TaskRunner
 ) -> UpdateDesk:
-    """Checks a minute after start, after each sign-in and every few hours; a 426 from the server opens
-    the dialog with the server's words."""
-    desk = UpdateDesk(window, lambda: str(sync.settings.sync_server or ""), data_dir, runner, phone.busy)
+    """Checks a minute after start, after each sign-in and every few hours, trusting the server's
+    certificate as the sync does (the province's CA file when set); a 426 from the server opens the
+    dialog with the server's words."""
+    desk = UpdateDesk(
+        window,
+        lambda: str(sync.settings.sync_server or ""),
+        data_dir,
+        runner,
+        busy,
+        updater_for=lambda url: Updater(url, data_dir, ca_file=str(sync.settings.sync_ca_file or "")),
+    )
     sync.after_sign_in.append(desk.check)
 
     def on_status(status: Any) -> None:
