@@ -71,13 +71,13 @@ def _vn_day(column: Any) -> Any:
 # `day` (from 1 January of year 1, a Monday), less the weekday holidays, plus the worked weekend days.
 _WORKING_DAY_NUMBER = """(5 * ((DAY - date '0001-01-01') / 7) + least((DAY - date '0001-01-01') % 7 + 1, 5)
   - width_bucket(DAY, CAST(:days_off AS date[])) + width_bucket(DAY, CAST(:days_on AS date[])))"""
-# Both tables in one pass over the forwardings: GROUPING SETS by unit and by area (see _AREA_KEY).
+# Both tables in one pass over the forwardings: GROUPING SETS by unit and by area (see _FORWARDING_AREA_KEY).
 _TALLY = f"""
 WITH made AS (
   SELECT f.unit_code, AREA AS area, f.state, f.deadline,
     (f.forwarded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS forwarded_on,
     (f.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS answered_on
-  FROM forwardings f JOIN_TICKETS
+  FROM forwardings f
   WHERE f.forwarded_at >= :starts_at AND f.forwarded_at < :ends_before
 ), counted AS (
   SELECT unit_code, area,
@@ -96,23 +96,34 @@ SELECT GROUPING(unit_code) = 1 AS by_area,
 FROM counted GROUP BY GROUPING SETS ((unit_code, kind, days), (area, kind, days))
 """
 # Per area: the ticket's stored area code ("=code", "=" for none), or its address ("@address") if unstamped.
-_AREA_KEY = (
-    "CASE WHEN t.area_code IS NULL THEN '@' || coalesce(t.citizen_address, '') ELSE '=' || t.area_code END"
+# A forwarding carries its ticket's area code (migration 0018): the ticket's address is looked up only for
+# a forwarding whose ticket is not stamped, never a join with the year's tickets.
+_FORWARDING_AREA_KEY = (
+    "CASE WHEN f.area_code IS NULL THEN '@' || coalesce((SELECT t.citizen_address FROM tickets t"
+    " WHERE t.id = f.ticket_id), '') ELSE '=' || f.area_code END"
 )
-_BY_UNIT_AND_AREA = _TALLY.replace("AREA", _AREA_KEY).replace(
-    "JOIN_TICKETS", "LEFT JOIN tickets t ON t.id = f.ticket_id"
-)
-_BY_UNIT = _TALLY.replace("AREA", "NULL::text").replace("JOIN_TICKETS", "")  # no ticket read
-_RECEIVED_BY_AREA = text(
-    f"SELECT {_AREA_KEY}, t.status = :resolved, count(*) FROM tickets t"
-    " WHERE t.received_at >= :starts_at AND t.received_at < :ends_before GROUP BY 1, 2"
+_BY_UNIT_AND_AREA = _TALLY.replace("AREA", _FORWARDING_AREA_KEY)
+_BY_UNIT = _TALLY.replace("AREA", "NULL::text")
+# The period's tickets per area key: the stamped ones by their code alone (few groups: a parallel hash), the
+# rest (ix_tickets_area_unstamped) by address; one key expression over both made PostgreSQL expect a group per
+# address and aggregate in one process.
+_IN_PERIOD = "t.received_at >= :starts_at AND t.received_at < :ends_before"
+_RECEIVED_BY_AREA = (
+    text(
+        "SELECT '=' || t.area_code, t.status = :resolved, count(*) FROM tickets t"
+        f" WHERE {_IN_PERIOD} AND t.area_code IS NOT NULL GROUP BY t.area_code, 2"
+    ),
+    text(
+        "SELECT '@' || coalesce(t.citizen_address, ''), t.status = :resolved, count(*) FROM tickets t"
+        f" WHERE {_IN_PERIOD} AND t.area_code IS NULL GROUP BY t.citizen_address, 2"
+    ),
 )
 
 
 def counted_by_database(
     session: Session, period: Period, today: date, calendar: WorkCalendar, with_areas: bool
 ) -> tuple[Mapping[str, Tally], Mapping[str, Tally]]:
-    """The period's forwardings per unit and (`with_areas`) per area key (_AREA_KEY), by PostgreSQL."""
+    """The period's forwardings per unit and (`with_areas`) per area key, by PostgreSQL."""
     sentinel = [date.max]  # width_bucket wants a list; nothing falls after the last day
     parameters = {
         "starts_at": period.starts_at,
@@ -164,16 +175,14 @@ def on_time_tables(
 
 def stamped_area_figures(session: Session, period: Period, forwarded: Mapping[str, Tally]) -> list[AreaRow]:
     """Per area on PostgreSQL: the tickets counted by their stored area code (server.services.ticket_areas),
-    the addresses of those not stamped read here; `forwarded` keyed the same way (_AREA_KEY)."""
+    the addresses of those not stamped read here; `forwarded` keyed the same way (_FORWARDING_AREA_KEY)."""
     areas = catalog_areas(session.connection())
-    received = session.execute(
-        _RECEIVED_BY_AREA,
-        {
-            "resolved": report_codes(None).resolved,
-            "starts_at": period.starts_at,
-            "ends_before": period.ends_before,
-        },
-    ).all()
+    parameters = {
+        "resolved": report_codes(None).resolved,
+        "starts_at": period.starts_at,
+        "ends_before": period.ends_before,
+    }
+    received = [row for query in _RECEIVED_BY_AREA for row in session.execute(query, parameters)]
 
     def area_of(key: str) -> str | None:
         if key.startswith("="):

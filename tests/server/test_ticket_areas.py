@@ -3,13 +3,13 @@ edited address, and the report by area counts stored codes and unstamped address
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from reports import Period
-from server.services.forwarding import work_calendar
+from server.services.forwarding import VN, work_calendar
 from server.services.ticket_areas import stamp_all
 from server.services.unit_timeliness import on_time_tables
 from tests.server.server_lab import Desk, ServerProcess, edit, new_id, ticket
@@ -89,3 +89,48 @@ def test_a_commune_added_to_the_catalog_takes_the_tickets_that_named_it(server: 
     department = {"name": "Sở Tân Phú Đông", "group": "so_nganh", "active": True, "merged_into": None}
     assert admin.http.put("/api/v1/catalog/unit/so-tan-phu-dong", json=department).status_code == 200
     assert _areas(server)["P-KV-3"] == "ubnd-xa-tan-phu-dong"  # a department is not an area
+
+
+def _forwarding_areas(server: ServerProcess) -> list[str | None]:
+    engine = create_engine(server.db_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT f.area_code FROM forwardings f JOIN tickets t ON t.id = f.ticket_id"
+                " WHERE t.code = 'P-KV-4' ORDER BY f.forwarded_at"
+            )
+        ).scalars()
+        found = list(rows)
+    engine.dispose()
+    return found
+
+
+def test_a_forwarding_carries_its_tickets_area_and_follows_its_address(server: ServerProcess) -> None:
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    for code, (name, group, active, merged_into) in CATALOG.items():
+        entry = {"name": name, "group": group, "active": active, "merged_into": merged_into}
+        assert admin.http.put(f"/api/v1/catalog/unit/{code}", json=entry).status_code == 200
+    assert admin.http.put("/api/v1/catalog/unit/so-xay-dung", json={"name": "Sở Xây dựng"}).status_code == 200
+    ticket_id = new_id()
+    values = ticket("P-KV-4", level=3, citizen_address="Phường 2, TP Sa Đéc")
+    assert operator.push([operator.mutation("ticket", "create", ticket_id, values)]).status_code == 200
+    sent = operator.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-xay-dung"})
+    assert sent.status_code == 201, sent.text
+    assert _forwarding_areas(server) == ["ubnd-phuong-2-sa-dec"]  # taken from the ticket when made
+
+    moved = edit(citizen_address=("Phường 2, TP Sa Đéc", "ấp Tân Hòa, xã Tân Khánh Đông"))
+    assert operator.push([operator.mutation("ticket", "update", ticket_id, moved, base=1)]).status_code == 200
+    assert _forwarding_areas(server) == ["ubnd-xa-tan-khanh-dong"]  # the push's new stamp reaches it
+
+    engine = create_engine(server.db_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE tickets SET citizen_address = 'phường Sa Đéc' WHERE code = 'P-KV-4'"))
+    assert _forwarding_areas(server) == [None]  # the ticket's area forgotten: so is the forwarding's
+    today = datetime.now(VN).date()
+    with Session(engine) as session:
+        _, areas = on_time_tables(session, Period(today, today), today, work_calendar(session))
+    assert [(row["area"], row["forwarded"]) for row in areas] == [("Phường Sa Đéc", 1)]  # its address read
+    with engine.begin() as connection:
+        assert stamp_all(connection) >= 1
+    engine.dispose()
+    assert _forwarding_areas(server) == ["ubnd-phuong-sa-dec"]
