@@ -1,6 +1,7 @@
 """The desk's phone against a PBX on another host: registered from the route's address, calls both ways,
 and registered again by itself when the desk's address changes mid-shift; a neighbour on a host of its own
-is not believed and cannot end the citizen's call (its flood of INVITEs: tests/telephony/test_trust.py).
+is not believed, cannot end or cancel the citizen's call, and its flood rings at most the allowed number;
+the strangers still ringing when the desk stops leave nothing behind for the tests that follow.
 
 The PBX (Kamailio) and the citizens and callee (sipp) run in a network namespace of their own at
 198.18.110.2; the desk, in this namespace, reaches it through a veth link from 198.18.110.1.
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from desktop.domain.codes import CallOutcome
 from desktop.services.phone.codes import CallbackKind
 from desktop.store import models
+from desktop.telephony import AgentPolicy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "telephony"))
 from lab_tools import lab_tool_missing
@@ -162,34 +164,45 @@ def test_a_new_desk_address_mid_shift_is_registered_again_by_itself(
 
 SEND_FROM_HOST = r"""
 import socket, sys
-source, target, port, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-payload = sys.stdin.buffer.read()
+source, target, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+counts = [int(count) for count in sys.argv[4:]]
+payloads = sys.stdin.buffer.read().split(b"\0")
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind((source, 0))  # a port of its own: no retransmission meant for an earlier send
-sock.settimeout(3)
-for n in range(count):
-    sock.sendto(payload.replace(b"@N@", str(n).encode()), (target, port))
-answers = []
-try:
-    while True:
-        answers.append(sock.recv(65535).split(b"\r\n", 1)[0].decode())
-except OSError:
-    pass
-print("\n".join(answers))
+sock.bind((source, 0))  # a port of its own for every run: no retransmission meant for an earlier one
+sock.settimeout(2)
+for payload, count in zip(payloads, counts):  # one socket: a CANCEL comes from where its INVITE came
+    for n in range(count):
+        sock.sendto(payload.replace(b"@N@", str(n).encode()), (target, port))
+    try:
+        while True:
+            answer = sock.recv(65535).decode()
+            call_id = next(l for l in answer.split("\r\n") if l.startswith("Call-ID:")).split()[1]
+            cseq = next(l for l in answer.split("\r\n") if l.startswith("CSeq:")).split()[2]
+            print(answer.split("\r\n", 1)[0], cseq, call_id, sep="|")
+    except OSError:
+        pass
 """
 
 
 def intruder_request(
-    host: Any, target: tuple[str, int], method: str, *, extra: str = "", body: str = ""
+    host: Any,
+    target: tuple[str, int],
+    method: str,
+    *,
+    extra: str = "",
+    body: str = "",
+    name: str = "intrus",
 ) -> str:
+    """A request from the intruder; `@N@` in its ids is the request's number in a flood, `name` keeps the
+    ids of one flood apart from another's."""
     me = f"{host.address}:5070"
     return (
         f"{method} sip:1001@{target[0]}:{target[1]} SIP/2.0\r\n"
-        f"Via: SIP/2.0/UDP {me};branch=z9hG4bK-intrus-@N@;rport\r\n"
+        f"Via: SIP/2.0/UDP {me};branch=z9hG4bK-{name}-@N@;rport\r\n"
         "Max-Forwards: 70\r\n"
-        f'From: "Nguoi la" <sip:0912345678@{me}>;tag=intrus-@N@\r\n'
+        f'From: "Nguoi la" <sip:0912345678@{me}>;tag={name}-@N@\r\n'
         f"To: <sip:1001@{target[0]}>\r\n"
-        f"Call-ID: intrus-@N@@{host.address}\r\n"
+        f"Call-ID: {name}-@N@@{host.address}\r\n"
         f"CSeq: 1 {method}\r\n"
         f"Contact: <sip:0912345678@{me}>\r\n"
         f"{extra}"
@@ -197,18 +210,30 @@ def intruder_request(
     )
 
 
-def send_from(host: Any, target: tuple[str, int], request: str, count: int = 1) -> list[str]:
-    """Datagrams sent from inside the intruder's namespace; the status lines it heard back."""
+def send_from(host: Any, target: tuple[str, int], *requests: tuple[str, int]) -> list[str]:
+    """Datagrams sent from one socket inside the intruder's namespace, each request `count` times (its
+    `@N@` numbered), in turn; what it heard back, as "status line|CSeq method|Call-ID"."""
     done = subprocess.run(
         ["ip", "netns", "exec", host.netns, sys.executable, "-c", SEND_FROM_HOST,
-         host.address, target[0], str(target[1]), str(count)],
-        input=request.encode(),
+         host.address, target[0], str(target[1]), *(str(count) for _, count in requests)],
+        input="\0".join(request for request, _ in requests).encode(),
         capture_output=True,
-        timeout=30,
+        timeout=60,
         check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr.decode()
     return [line for line in done.stdout.decode().splitlines() if line]
+
+
+def finals(heard: list[str], method: str) -> dict[str, int]:
+    """Call-ID → the final status the desk gave to `method` requests."""
+    codes: dict[str, int] = {}
+    for line in heard:
+        status, cseq_method, call_id = line.split("|")
+        code = int(status.split()[1])
+        if cseq_method == method and code >= 200:
+            codes[call_id] = code
+    return codes
 
 
 OFFER_FROM_INTRUDER = (
@@ -229,10 +254,10 @@ def test_a_neighbour_on_another_host_is_not_believed_and_cannot_end_a_citizens_c
     send_from(
         intruder_host,
         target,
-        intruder_request(
+        (intruder_request(
             intruder_host, target, "INVITE", extra=forged + "Content-Type: application/sdp\r\n",
             body=OFFER_FROM_INTRUDER,
-        ),
+        ), 1),
     )  # fmt: skip
     popup = desk.phone.popup
     qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=8000)
@@ -245,6 +270,17 @@ def test_a_neighbour_on_another_host_is_not_believed_and_cannot_end_a_citizens_c
         qtbot, desk, sipp, remote_kamailio, pbx_host, "0987000111"
     )  # a real citizen, via the PBX
     assert popup.number_label.text().replace(" ", "") == "0987000111"
+    ringing = desk.phone.agent._manager()._calls[popup.ringing.sip_call_id]
+    invite = ringing.invite  # the PBX's INVITE, as a sniffer sees it: its CANCEL would hang the citizen up
+    assert invite is not None
+    cancel = (
+        f"CANCEL {invite.uri} SIP/2.0\r\n"
+        f"Via: {invite.header_values('Via')[0]}\r\nMax-Forwards: 70\r\n"
+        f"From: {invite.header('From')}\r\nTo: {invite.header('To')}\r\nCall-ID: {invite.call_id}\r\n"
+        f"CSeq: {invite.cseq[0]} CANCEL\r\nContent-Length: 0\r\n\r\n"
+    )
+    assert finals(send_from(intruder_host, target, (cancel, 1)), "CANCEL") == {invite.call_id: 481}
+    assert popup.isVisible() and popup.ringing is not None  # the citizen still rings
     qtbot.keyClick(desk.phone.popup, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: desk.phone.active_call is not None, timeout=5000)
     call = desk.phone.agent._manager()._calls[
@@ -257,10 +293,26 @@ def test_a_neighbour_on_another_host_is_not_believed_and_cannot_end_a_citizens_c
         f"From: {call.remote_party}\r\nTo: {call.local_party}\r\nCall-ID: {call.call_id}\r\n"
         "CSeq: 99 BYE\r\nContent-Length: 0\r\n\r\n"
     )
-    assert send_from(intruder_host, target, bye) == ["SIP/2.0 403 Forbidden"]
+    assert finals(send_from(intruder_host, target, (bye, 1)), "BYE") == {call.call_id: 403}
     time.sleep(0.5)
     assert desk.phone.active_call is not None  # the citizen is still on the line
 
+    flood = intruder_request(
+        intruder_host, target, "INVITE", extra="Content-Type: application/sdp\r\n", body=OFFER_FROM_INTRUDER,
+        name="flood",
+    )  # fmt: skip
+    cancel_some = intruder_request(intruder_host, target, "CANCEL", name="flood")
+    heard = send_from(intruder_host, target, (flood, 40), (cancel_some, 3))  # then it hangs up 3 of them
+    ring_at_most = AgentPolicy().max_ringing
+    assert sorted(finals(heard, "INVITE").values()) == [486] * (40 - ring_at_most) + [487] * 3
+    assert sorted(finals(heard, "CANCEL").values()) == [200] * 3
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.ringing is not None, timeout=8000)
+    assert (
+        desk.phone.active_call == call.call_id
+    )  # strangers ring (the PBX would offer no more), the citizen stays
+
+    desk.window.activateWindow()  # the operator turns from the strangers' pop-up back to the citizen
+    qtbot.waitUntil(desk.window.isActiveWindow, timeout=5000)
     qtbot.keyClick(desk.window, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=10000)
     qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_2)
