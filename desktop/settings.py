@@ -58,6 +58,11 @@ class Settings:
     phone_audio_output: str = ""
     phone_audio_input: str = ""
     phone_ring_device: str = ""
+    # the not-ready state the operator chose (a vocabulary code), since when and by whom: a desk reopened
+    # during a break resumes it (desktop/domain/agent_state.py: state_after_restart); "" = ready
+    agent_state: str = ""
+    agent_state_since: str = ""
+    agent_state_operator: str = ""
     # whom a call can be transferred to (F7): [{"label": "Giám sát ca trực", "number": "1009"}, ...]
     transfer_directory: list[dict[str, str]] = field(default_factory=list)
     # the central server (issue #5); the password and token live in the keyring, never here

@@ -10,12 +10,18 @@ runs until the wrap-up is done, whatever rang meanwhile.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.codes import _Labelled, enum_from_vocabulary
 from protocol.vocabulary import vocabulary
 
 AFTER_CALL_GUARD_S = 30.0
+# A not-ready state survives a restart of the desk (an update, a crash, the PC rebooted during the break)
+# for this long after it began: longer than any break or meeting, shorter than the night between shifts,
+# so the next morning starts ready.
+KEEP_STATE_HOURS = 8.0
 BUSY_HERE = 486  # the answer to a call the desk refuses: "busy here", the PBX tries the next desk
 READY_ROLE, NOT_READY_ROLE, AFTER_CALL_ROLE = "ready", "not_ready", "after_call"
 
@@ -76,3 +82,30 @@ def elapsed_text(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class KeptState:
+    """The state a desk was in when it closed, as its settings keep it: who chose it, and since when."""
+
+    state: str
+    since: str  # ISO 8601 with its offset
+    operator: str
+
+
+def state_after_restart(kept: KeptState, operator: str, now: datetime) -> tuple[AgentState, datetime] | None:
+    """The not-ready state a reopened desk resumes, with its original start (a restart does not reset a
+    break's duration on the dashboard); None to start ready: nothing kept, another operator, the state
+    older than `KEEP_STATE_HOURS`, a date that cannot be read, or a state this desk does not know."""
+    if not kept.state or kept.operator != operator:
+        return None
+    try:
+        state = AgentState(kept.state)
+        since = datetime.fromisoformat(kept.since)
+    except ValueError:
+        return None
+    if since.tzinfo is None or state.ready or state not in chosen_states():  # its menu entry resumes it
+        return None
+    if not timedelta(0) <= now - since <= timedelta(hours=KEEP_STATE_HOURS):
+        return None
+    return state, since

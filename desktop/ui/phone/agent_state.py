@@ -9,6 +9,7 @@ nothing rings. The presence desk publishes the chosen state to the supervisors.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -20,10 +21,13 @@ from desktop.domain.agent_state import (
     AFTER_CALL_GUARD_S,
     BUSY_HERE,
     AgentState,
+    KeptState,
     chosen_states,
     elapsed_text,
     refuses_calls,
+    state_after_restart,
 )
+from desktop.domain.clock import now_vn
 
 if TYPE_CHECKING:
     from desktop.ui.phone.call_wrapup import WrapUpDialog
@@ -70,6 +74,12 @@ class AgentStateDesk(QObject):
             self.menu.addAction(action)
             self.actions[state] = action
         self.actions[AgentState.READY].setChecked(True)
+        resumed = self._kept_state()
+        if resumed is not None:
+            self.state, since = resumed
+            self.state_started = monotonic() - (now_vn() - since).total_seconds()
+            self.actions[self.state].setChecked(True)
+            log.info("agent state kept across the restart: %s", self.state.value)
         menu.insertMenu(menu.actions()[0], self.menu)  # the phone menu's first entry
         menu.insertSeparator(menu.actions()[1])
         host.list_shortcuts(list(self.actions.values()))  # listed by F1
@@ -84,7 +94,14 @@ class AgentStateDesk(QObject):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.on_timer_timeout)
         self.timer.start()
-        self._show()
+        self._apply()
+        if resumed is not None:  # the operator must not think calls ring here: say it, and how to change it
+            host.show_message(
+                self.tr(
+                    "The desk reopened in the state it was closed in: %1. Calls do not ring here; press Alt+0 when ready."  # noqa: E501
+                ).replace("%1", self.state.label),
+                30000,
+            )
 
     # -- what the operator does ------------------------------------------------------------------
     def choose(self, state: AgentState) -> None:
@@ -94,8 +111,26 @@ class AgentStateDesk(QObject):
         if state is not self.state:
             self.state, self.state_started = state, monotonic()
             log.info("agent state: %s", state.value)
+            self._keep(state)
             self.state_changed.emit(state.value)
         self._apply()
+
+    # -- across a restart ------------------------------------------------------------------------
+    def _kept_state(self) -> tuple[AgentState, datetime] | None:
+        settings = self.phone.settings
+        kept = KeptState(settings.agent_state, settings.agent_state_since, settings.agent_state_operator)
+        return state_after_restart(kept, settings.operator, now_vn())
+
+    def _keep(self, state: AgentState) -> None:
+        """The settings remember a not-ready state (and forget it when ready), so a desk closed on a break
+        reopens on it: it does not ring while nobody sits there, and the break's duration goes on."""
+        settings = self.phone.settings
+        if state.ready:
+            settings.agent_state = settings.agent_state_since = settings.agent_state_operator = ""
+        else:
+            settings.agent_state, settings.agent_state_since = state.value, now_vn().isoformat()
+            settings.agent_state_operator = settings.operator
+        self.phone.keep_settings()
 
     # -- after-call work -------------------------------------------------------------------------
     def after_call_started(self, dialog: WrapUpDialog) -> None:

@@ -143,6 +143,13 @@ class PhoneDesk(QObject):
         self._route_timer.start()
         self.show_registration()
 
+    def keep_settings(self) -> None:
+        """Saves the settings (the agent state the operator chose: kept across a restart)."""
+        try:
+            self._save_settings(self.settings)
+        except OSError as error:
+            log.warning("settings not saved: %s", error)
+
     # -- construction --------------------------------------------------------------------------
     def _default_agent(
         self, account: SipAccount, listener: Callable[[TelephonyEvent], None], audio: AudioFactory

@@ -56,6 +56,21 @@ class WholeDesk:
     sync: SyncDesk
     presence: PresenceDesk
     session: PhoneSession
+    runner: TaskRunner
+    closed: bool = False
+
+    def close(self) -> None:
+        """As launch.py closes a desk: offline to the server, the phone stopped, the store closed."""
+        if self.closed:
+            return
+        self.closed = True
+        self.window.hide()
+        self.presence.stop()
+        self.phone.stop()
+        self.sync.stop()
+        self.runner.wait_for_done(10000)
+        self.session.close()
+        self.store.close()
 
 
 @pytest.fixture
@@ -72,7 +87,10 @@ def make_whole_desk(
         services = DeskServices.for_store(store, username, page_size=50)
         window = MainWindow(services, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
         qtbot.addWidget(window)
-        settings = Settings(operator=username, sync_server=server.base, sync_user=username)
+        settings_dir = tmp_path / f"settings-{username}"  # a desk opened again reads what it saved
+        settings_dir.mkdir(exist_ok=True)
+        settings = Settings.load(settings_dir)
+        settings.operator, settings.sync_server, settings.sync_user = username, server.base, username
         keyring = PhoneKeyring()
         if sip_user is not None:
             settings.sip_server, settings.sip_port, settings.sip_extension = (
@@ -91,18 +109,22 @@ def make_whole_desk(
         session = PhoneSession(
             store, username, recordings=RecordingPolicy(enabled=False, folder=tmp_path / "rec")
         )
-        phone = PhoneDesk(window, session, settings, SipPasswordStore(keyring), runner, policy=TEST_POLICY)
+        phone = PhoneDesk(
+            window,
+            session,
+            settings,
+            SipPasswordStore(keyring),
+            runner,
+            policy=TEST_POLICY,
+            save_settings=lambda saved: saved.save(settings_dir),
+        )
         presence_desk = install_presence(phone, sync, services.supervisor, runner, delay_ms=0, **presence)
         window.show()
         phone.start()
-        desk = WholeDesk(username, store, window, services, phone, sync, presence_desk, session)
-        made.append((desk, runner))
+        desk = WholeDesk(username, store, window, services, phone, sync, presence_desk, session, runner)
+        made.append(desk)
         return desk
 
     yield make
-    for desk, tasks in made:
-        desk.presence.stop()
-        desk.phone.stop()
-        tasks.wait_for_done(10000)
-        desk.session.close()
-        desk.store.close()
+    for desk in made:
+        desk.close()

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from desktop.domain.agent_state import AFTER_CALL_GUARD_S, AgentState, elapsed_text, refuses_calls
+from desktop.domain.agent_state import (
+    AFTER_CALL_GUARD_S,
+    KEEP_STATE_HOURS,
+    AgentState,
+    KeptState,
+    elapsed_text,
+    refuses_calls,
+    state_after_restart,
+)
 from server.services.presence import VN, seconds_of_day
 
 
@@ -29,3 +37,29 @@ def test_after_call_work_across_vietnams_midnight_counts_only_todays_part():
     ended = midnight_vn + timedelta(seconds=25)
     assert seconds_of_day(started, ended.astimezone(UTC)) == 25.0
     assert seconds_of_day(midnight_vn + timedelta(minutes=5), midnight_vn + timedelta(minutes=7)) == 120.0
+
+
+def test_a_break_survives_a_restart_of_the_same_operators_desk_within_a_shift_with_its_start():
+    began = datetime(2026, 12, 6, 14, 0, tzinfo=VN)
+    kept = KeptState(AgentState.BREAK.value, began.isoformat(), "dtv1")
+    assert state_after_restart(kept, "dtv1", began + timedelta(minutes=12)) == (AgentState.BREAK, began)
+    limit = began + timedelta(hours=KEEP_STATE_HOURS)
+    assert state_after_restart(kept, "dtv1", limit) == (AgentState.BREAK, began)
+
+
+def test_a_reopened_desk_starts_ready_for_another_operator_the_next_shift_or_a_state_it_cannot_read():
+    began = datetime(2026, 12, 6, 14, 0, tzinfo=VN)
+    later = began + timedelta(minutes=5)
+    on_break = KeptState(AgentState.BREAK.value, began.isoformat(), "dtv1")
+    assert state_after_restart(on_break, "dtv2", later) is None  # the state was dtv1's
+    assert state_after_restart(on_break, "dtv1", began + timedelta(hours=KEEP_STATE_HOURS, seconds=1)) is None
+    assert state_after_restart(on_break, "dtv1", began - timedelta(minutes=1)) is None  # the clock went back
+    for broken in (
+        KeptState("", "", ""),
+        KeptState(AgentState.READY.value, began.isoformat(), "dtv1"),
+        KeptState(AgentState.AFTER_CALL_WORK.value, began.isoformat(), "dtv1"),  # the desk's, not chosen
+        KeptState("ngu_trua", began.isoformat(), "dtv1"),  # no such state in the vocabulary
+        KeptState(AgentState.BREAK.value, "hôm qua", "dtv1"),
+        KeptState(AgentState.BREAK.value, "2026-12-06T14:00:00", "dtv1"),  # no offset: never guessed
+    ):
+        assert state_after_restart(broken, "dtv1", later) is None, broken

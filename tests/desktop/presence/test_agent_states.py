@@ -216,3 +216,58 @@ def test_the_server_counts_after_call_work_per_operator_and_day_including_a_wrap
             desk._send("PUT", PRESENCE_PATH, operator, json={"state": "idle", "agent_state": not_a_code})
     assert entry().agent_state == "hop"
     desk.close()
+
+
+def test_a_desk_closed_on_a_break_reopens_on_it_says_so_never_rings_and_the_dashboard_keeps_its_duration(
+    qtbot, qapp, make_whole_desk, kamailio, sipp
+):
+    translators = install_translations(qapp)
+    try:
+        operator = make_whole_desk("dtv1", sip_user=HOTLINE_USER, lab=kamailio)
+        supervisor = make_whole_desk("giamsat")
+        view = supervisor.window.supervisor.open_dashboard()
+        view.timer.setInterval(500)
+        qtbot.waitUntil(lambda: registered(operator), timeout=8000)
+        activate(qtbot, operator.window)
+        qtbot.keyClick(operator.window.form.content_edit, Qt.Key.Key_1, ALT)  # Nghỉ giải lao
+        qtbot.waitUntil(
+            lambda: (
+                operator_row(view, "DTV1").get("Trạng thái") == "Nghỉ giải lao"
+                and seconds(operator_row(view, "DTV1")["Kéo dài"]) >= 2
+            ),
+            timeout=8000,
+        )
+        before = seconds(operator_row(view, "DTV1")["Kéo dài"])
+
+        operator.close()  # closed during the break (an update, a crash, the PC restarted)
+        qtbot.waitUntil(lambda: operator_row(view, "DTV1").get("Trạng thái") == "Ngoại tuyến", timeout=8000)
+        reopened = make_whole_desk("dtv1", sip_user=HOTLINE_USER, lab=kamailio)
+
+        readiness = reopened.phone.readiness
+        assert readiness.state is AgentState.BREAK and readiness.refusing
+        assert readiness.actions[AgentState.BREAK].isChecked()
+        label, _, lasted = readiness.button.text().partition(" · ")
+        assert label == "Nghỉ giải lao" and seconds(lasted) >= before  # the break goes on, not from zero
+        said = reopened.window.statusBar().currentMessage()
+        assert "Nghỉ giải lao" in said and "Alt+0" in said  # the operator is told why nothing rings
+        qtbot.waitUntil(lambda: registered(reopened), timeout=8000)
+        assert reopened.phone.agent is not None and reopened.phone.agent.do_not_disturb == 486
+        run = sipp.uac("uac_hotline_busy.xml", kamailio.port, *caller("0945678904"))
+        assert run.wait(15) == 0, run.output()  # 486 Busy Here: the empty desk never rang
+        assert not reopened.phone.popup.isVisible()
+        qtbot.waitUntil(
+            lambda: (
+                operator_row(view, "DTV1").get("Trạng thái") == "Nghỉ giải lao"
+                and seconds(operator_row(view, "DTV1")["Kéo dài"]) > before
+            ),
+            timeout=8000,
+        )  # the supervisor sees the same break, its duration counted from when it began
+
+        activate(qtbot, reopened.window)
+        qtbot.keyClick(reopened.window.form.content_edit, Qt.Key.Key_0, ALT)  # back, ready
+        assert readiness.state is AgentState.READY and reopened.phone.agent.do_not_disturb is None
+        reopened.close()
+        again = make_whole_desk("dtv1", sip_user=HOTLINE_USER, lab=kamailio)
+        assert again.phone.readiness.state is AgentState.READY  # ready when closed: ready when opened
+    finally:
+        remove_translations(qapp, translators)
