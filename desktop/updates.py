@@ -77,6 +77,7 @@ def writable(folder: Path) -> bool:
 
 def explain(error: BaseException) -> str:
     """What a failure means for the operator and what to do, in Vietnamese."""
+    import requests
     from tuf.api import exceptions as tuf
 
     keep = " Phần mềm không cài gì và tiếp tục chạy bản hiện tại."
@@ -105,7 +106,10 @@ def explain(error: BaseException) -> str:
             "từ đó." + keep + " Hãy kiểm tra ngày giờ của máy này; nếu tỉnh dùng chứng chỉ do mình cấp, nhờ "
             "bộ phận CNTT cài tệp CA của tỉnh (sync_ca_file, hoặc --ca-file khi chạy lệnh update)."
         )
-    if isinstance(error, tuf.DownloadError | tuf.RepositoryError):
+    if isinstance(error, tuf.DownloadError | tuf.RepositoryError) or _caused_by(
+        error, requests.RequestException
+    ):
+        # a server gone mid-download breaks the stream tuf reads: requests' error, an OSError, reaches us
         return (
             "Không tải được bản cập nhật từ máy chủ (mất kết nối hoặc máy chủ lỗi)." + keep + " Thử lại sau."
         )
@@ -125,18 +129,22 @@ def explain(error: BaseException) -> str:
     return f"Không cập nhật được ({type(error).__name__})." + keep
 
 
+def _caused_by(error: BaseException, kinds: type[BaseException] | tuple[type[BaseException], ...]) -> bool:
+    """Whether the failure, or what caused it (tuf wraps the fetcher's errors), is one of `kinds`."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kinds):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _certificate_refused(error: BaseException) -> bool:
-    """Whether the failure, or what caused it (tuf wraps the fetcher's errors), is a refused certificate."""
     import ssl
 
     import requests
 
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, requests.exceptions.SSLError | ssl.SSLCertVerificationError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    return _caused_by(error, (requests.exceptions.SSLError, ssl.SSLCertVerificationError))
 
 
 def _verifying_fetcher(ca_file: str) -> Any:

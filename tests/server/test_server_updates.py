@@ -159,6 +159,38 @@ def test_a_server_that_vanishes_before_the_download_changes_nothing(
     assert (app / "tongdai1022").read_text(encoding="utf-8").endswith("echo 0.1.0\n")
 
 
+def test_a_server_that_vanishes_in_the_middle_of_the_download_changes_nothing(
+    db_url: str, updates: Path, admin: Admin, tmp_path: Path
+) -> None:
+    server = ServerProcess(db_url, env={"TONGDAI1022_SERVER_UPDATES": str(updates)}).start()
+    try:
+        admin.sign("0.2.0", payload=40_000_000)  # more than the sockets' buffers hold
+        assert admin.publish(server, updates).returncode == 0
+        updater = desk(server, tmp_path, admin)
+        offer = updater.check()
+        assert offer is not None and offer.size > 40_000_000
+        app = installed(tmp_path)
+        received: list[int] = []
+
+        def pull_the_plug(done: int, _expected: int) -> None:
+            if not received:
+                server.kill()  # SIGKILL: the server is gone with most of the archive unsent
+            received.append(done)
+
+        with pytest.raises(Exception) as failed:
+            updater.download_and_install(app, progress=pull_the_plug)
+    finally:
+        server.stop()
+    assert received and received[-1] < offer.size  # it did vanish mid-way
+    said = explain(failed.value)
+    assert "Không tải được" in said or "tải dở" in said, said
+    assert "tiếp tục chạy bản hiện tại" in said
+    assert (app / "tongdai1022").read_text(encoding="utf-8").endswith("echo 0.1.0\n")
+    assert not app.with_name("tongdai1022.moi").exists()
+    targets = tmp_path / "desk-data" / "updates" / "targets"
+    assert not any(targets.iterdir())  # no part of the archive kept as if it were the release
+
+
 def test_a_desk_without_the_provinces_root_says_it_cannot_update(tmp_path: Path) -> None:
     updater = Updater("http://127.0.0.1:9", tmp_path / "data", root=None)
     updater.root = None

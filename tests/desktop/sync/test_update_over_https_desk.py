@@ -1,5 +1,6 @@
 """The window's update check trusts the server as its sync does: a desk set with the province's CA file
-signs in over HTTPS and, right after, is told of the signed release on that same server."""
+signs in over HTTPS and, right after, is told of the signed release on that same server; a desk whose
+sync the server refuses as too old (its 426) is offered that release in the update dialog."""
 
 from __future__ import annotations
 
@@ -13,14 +14,20 @@ from release_lab import Admin
 from server_lab import PASSWORD, ServerProcess
 from telephony.tls_certs import TlsFiles, make_tls_files
 
+from desktop.domain.ticket import TicketDraft
 from desktop.services.bundle import DeskServices
+from desktop.services.tickets.service import TicketService
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
-from desktop.sync.credentials import Credentials
+from desktop.sync.client import SyncClient, TlsPolicy
+from desktop.sync.credentials import Credentials, Login
+from desktop.sync.engine import SyncEngine
+from desktop.sync.state import read_counts
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.shell.update_desk import install_updates
 from desktop.ui.sync.desk import SyncDesk
+from desktop.updates import CHECK_EVERY_MS
 
 RELEASE = "99.0.0"
 
@@ -78,6 +85,7 @@ def test_after_signing_in_with_the_provinces_ca_the_desk_is_told_of_the_release(
     )
     updates = install_updates(window, sync, lambda: False, data_dir, runner)
     assert not updates.notice.isVisible()
+    assert updates.timer.isActive() and updates.timer.interval() == CHECK_EVERY_MS  # and every 4 hours
 
     sync.sync_now()  # not signed in: asks who to sign in as
     dialog = sync.login_dialog
@@ -93,3 +101,46 @@ def test_after_signing_in_with_the_provinces_ca_the_desk_is_told_of_the_release(
     assert updates.offer is not None and updates.offer.version == RELEASE
     assert updates.last_problem == ""
     sync.stop()
+
+
+def test_a_desk_the_server_refuses_as_too_old_is_offered_the_release_in_the_dialog(
+    qtbot: QtBot,
+    store: LocalStore,
+    data_dir: Path,
+    runner: TaskRunner,
+    https_release: ServerProcess,
+    province_ca: TlsFiles,
+    admin: Admin,
+) -> None:
+    kept_root = data_dir / "updates" / "metadata" / "root.json"
+    kept_root.parent.mkdir(parents=True)
+    kept_root.write_bytes(admin.root_json.read_bytes())
+    settings = Settings(sync_server=https_release.base, sync_user="dtv1", sync_ca_file=str(province_ca.ca))
+    settings.save(data_dir)
+    window = MainWindow(DeskServices.for_store(store, "dtv1"), data_dir, runner)
+    qtbot.addWidget(window)
+    window.show()
+    sync = SyncDesk(
+        window, store, Settings.load(data_dir), Credentials(NoKeyring()), runner, save_settings=lambda s: None
+    )
+    updates = install_updates(window, sync, lambda: False, data_dir, runner)
+
+    TicketService(store, "dtv1").create(TicketDraft(content="Hỏi lịch tiếp dân", phone="0912 345 678"))
+    login = Login(https_release.base, "dtv1")
+    credentials = Credentials(None)
+    credentials.remember(login, password=PASSWORD)
+    client = SyncClient(https_release.base, policy=TlsPolicy(ca_file=str(province_ca.ca)))
+    old_desk = SyncEngine(  # this desk's sync as an older release spoke it: the server refuses its push (426)
+        store, client, credentials, login, on_event=sync.bridge.on_engine_event, protocol_version=0
+    )
+    old_desk.start()
+    try:
+        qtbot.waitUntil(lambda: updates.dialog is not None and updates.dialog.isVisible(), timeout=20000)
+    finally:
+        old_desk.stop()
+    dialog = updates.dialog
+    assert dialog is not None
+    assert "giao thức đồng bộ phiên bản 0" in dialog.reason_label.text()  # the server's own words
+    assert RELEASE in dialog.offer_label.text()
+    assert updates.notice.isVisible() and RELEASE in updates.notice.text()
+    assert read_counts(store).pending == 1  # nothing lost while the desk waits for its update
