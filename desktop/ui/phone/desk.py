@@ -692,11 +692,16 @@ def install_phone(
     purge.setInterval(PURGE_EVERY_MS)
     purge.timeout.connect(lambda: runner.run(session.purge_recordings, lambda _n: None, lambda _e: None))
     purge.start()
-    runner.run(session.purge_recordings, lambda _n: None, lambda _e: None)
+
+    def purge_now() -> None:
+        runner.run(session.purge_recordings, lambda _n: None, lambda _e: None)
 
     def keep_key(key: bytes) -> None:
         recordings.key = key
+        purge_now()  # with the key: an older version's plain WAVs are sealed now, not hours later
 
     # the recording key comes from the keyring on a worker too (a locked keyring never freezes the window)
-    runner.run(lambda: RecordingKey(default_backend(), store).get_or_create(), keep_key, lambda _e: None)
+    runner.run(
+        lambda: RecordingKey(default_backend(), store).get_or_create(), keep_key, lambda _e: purge_now()
+    )
     return desk

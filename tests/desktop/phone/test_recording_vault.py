@@ -195,3 +195,57 @@ def test_a_plain_wav_recorded_by_an_older_version_is_sealed_at_the_next_purge(st
     sealed = recording_of(store, log_id)
     assert not plain.exists() and sealed is not None and sealed.suffix == ".rec"
     assert decrypt_pcm(sealed, key) == VOICE
+
+
+def test_at_start_an_older_versions_plain_wav_is_sealed_and_a_crashed_calls_file_deleted(
+    qtbot, store, tmp_path, monkeypatch
+):
+    import os
+
+    import desktop.services.phone.sip_password as phone_secrets
+    from desktop.domain.clock import now_vn
+    from desktop.services.bundle import DeskServices
+    from desktop.services.phone.calls import CallLog
+    from desktop.services.phone.recordings import ORPHAN_AGE, recording_of, register_recording
+    from desktop.settings import Settings
+    from desktop.ui.common.tasks import TaskRunner
+    from desktop.ui.phone.desk import install_phone
+    from desktop.ui.shell.main_window import MainWindow
+    from desktop.ui.tickets.form import UnsavedChoice
+
+    keyring = MemoryKeyring()
+    monkeypatch.setattr(phone_secrets, "default_backend", lambda: keyring)
+    folder = tmp_path / "recordings" / "2026-05"
+    folder.mkdir(parents=True)
+    log_id = CallLog(store, "kiem.thu").started("0912345678", CallDirection.INBOUND)
+    plain = folder / f"{log_id}.wav"
+    with wave.open(str(plain), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(VOICE)
+    register_recording(store, log_id, plain, now_vn() - timedelta(days=1))
+    crashed = folder / "cuoc-goi-bi-cat.wav"  # a call cut by a crash: never registered
+    crashed.write_bytes(VOICE)
+    long_ago = crashed.stat().st_mtime - ORPHAN_AGE.total_seconds() - 60
+    os.utime(crashed, (long_ago, long_ago))
+    runner = TaskRunner()
+    window = MainWindow(
+        DeskServices.for_store(store, "kiem.thu", page_size=50),
+        None,
+        runner,
+        lambda _w: UnsavedChoice.DISCARD,
+    )
+    qtbot.addWidget(window)
+    desk = install_phone(
+        window, store, Settings(operator="kiem.thu", phone_record_calls=True), tmp_path, runner
+    )
+    try:
+        qtbot.waitUntil(lambda: not plain.exists() and not crashed.exists(), timeout=10000)
+        sealed = recording_of(store, log_id)
+        assert sealed is not None and sealed.suffix == ".rec"
+        assert decrypt_pcm(sealed, RecordingKey(keyring).existing()) == VOICE
+    finally:
+        desk.stop()
+        runner.wait_for_done(10000)
+        desk.session.close()
