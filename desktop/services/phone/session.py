@@ -300,7 +300,8 @@ class PhoneSession:
         callback_id: str | None = None,
         ticket_id: str | None = None,
     ) -> ActiveCall:
-        """Dials and logs the outbound call, linked to its callback and ticket. Not on the GUI thread."""
+        """Dials and logs the outbound call, linked to its callback and ticket (a callback's number used is on
+        the access record, reason `callback`). Not on the GUI thread."""
         stored = caller_phone(number)
         log_id = str(uuid.uuid4())
         started = self._clock()
@@ -323,6 +324,8 @@ class PhoneSession:
         )
         if ticket_id is not None:
             self._write(lambda: self.call_log.link_ticket(log_id, ticket_id))
+        if callback_id is not None and not is_hidden(stored):  # the queue's number used: why is on record
+            self._write(lambda: self.access.record("phone", stored, "callbacks_panel", "callback"))
         return call
 
     def wrap_up(self, finished: FinishedCall, disposition: Disposition) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.clock import now_vn, to_vn
 from desktop.domain.codes import DissatisfactionReason, HistoryAction, Satisfaction, TicketStatus
 from desktop.domain.operator import Operator, operator_of
+from desktop.services.access_log import AccessLog
 from desktop.services.outbox import append_mutation
 from desktop.services.tickets.rows import TicketEdit
 from desktop.store import models
@@ -200,7 +201,8 @@ class SurveyService:
 
     # -- writing -------------------------------------------------------------------------------
     def record(self, ticket_id: str, answer: SurveyAnswer, *, call_id: str | None = None) -> RecordedAttempt:
-        """One attempt; an answer (or the last unanswered attempt) rates the ticket; one transaction."""
+        """One attempt; an answer (or the last unanswered attempt) rates the ticket; one transaction. The
+        citizen contacted for the survey is on the access record (the ticket, reason `survey`)."""
         answer.check()
         now = self._clock()
         try:
@@ -247,7 +249,7 @@ class SurveyService:
                     self._rate(session, ticket, Satisfaction(answer.outcome), answer.reason, now)
                 elif attempts >= policy.max_attempts:
                     self._rate(session, ticket, Satisfaction.NO_RESPONSE, None, now)
-                return RecordedAttempt(
+                recorded = RecordedAttempt(
                     ticket_id,
                     attempts,
                     Satisfaction(ticket.satisfaction),
@@ -257,6 +259,10 @@ class SurveyService:
                 )
         except OperationalError as error:
             raise explain(error) from error
+        AccessLog(self._store, self._who).record(
+            "ticket", ticket_id, "surveys_view", "survey"
+        )  # saved: on record
+        return recorded
 
     def _rate(
         self,

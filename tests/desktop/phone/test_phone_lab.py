@@ -20,6 +20,7 @@ from desktop.services.phone.recording_vault import RecordingKey, decrypted_wav
 from desktop.services.phone.recordings import recording_of, wrap_up_of
 from desktop.services.tickets.service import TicketService
 from desktop.store import models
+from desktop.store.access_models import AccessRecord
 from desktop.telephony.g711 import decode
 from desktop.telephony.rtp import parse_rtp
 
@@ -252,6 +253,12 @@ def test_a_callback_to_a_sipp_callee_is_answered_and_logged(qtbot, make_desk, ka
     )
     assert desk.session.callbacks.attempts(callback_id)[0][1:] == (AttemptOutcome.REACHED, row.id)
     assert wrap_up_of(store, row.id) is Disposition.INFORMATION_GIVEN
+    assert desk.session.access.flush()
+    with store.sessions() as session:  # the queue's number was used to call: who, and why, is on record
+        looks = session.execute(
+            select(AccessRecord.subject, AccessRecord.screen).where(AccessRecord.reason == "callback")
+        ).all()
+    assert [tuple(look) for look in looks] == [("+84907654321", "callbacks_panel")]
 
 
 def test_the_indicator_follows_the_registrar_down_and_back_by_itself(qtbot, make_desk, siplab, tmp_path):

@@ -6,10 +6,11 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from desktop.domain.clock import VN_TZ
 from desktop.domain.codes import DissatisfactionReason, HistoryAction, Satisfaction, TicketStatus
+from desktop.services.access_log import AccessLog
 from desktop.services.supervisor.surveys import (
     NO_ANSWER,
     REASON_KEYS,
@@ -185,6 +186,7 @@ def test_a_ticket_rated_elsewhere_is_refused_and_nothing_is_written(
 ) -> None:
     ticket = resolve_at(DAY)
     surveys.record(ticket.id, SurveyAnswer.satisfied())
+    assert AccessLog(store, "dtv-hoa").flush()  # the accepted contact's access record is in the outbox
     attempts, outbox = _count(store, SurveyAttempt), len(_outbox(store))
     with pytest.raises(SurveyRejected, match="đã có đánh giá «Hài lòng»"):
         surveys.record(ticket.id, SurveyAnswer.no_answer())
@@ -210,3 +212,28 @@ def _with(ticket, **values):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     return replace(ticket.draft, **values)
+
+
+def _looks(store: LocalStore) -> list[tuple[str, str, str, str, str]]:
+    assert AccessLog(store, "dtv-hoa").flush()
+    with store.sessions() as session:
+        rows = session.execute(
+            text(
+                "SELECT actor, subject_kind, subject, screen, reason FROM access_log WHERE reason = 'survey'"
+            )
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_each_survey_contact_is_on_the_access_record_and_a_refused_one_is_not(
+    surveys: SurveyService, resolve_at, store: LocalStore, clock
+) -> None:
+    ticket = resolve_at(DAY)
+    clock.now = DAY + timedelta(hours=3)
+    surveys.record(ticket.id, SurveyAnswer.no_answer())
+    surveys.record(ticket.id, SurveyAnswer.satisfied())
+    with pytest.raises(SurveyRejected):
+        surveys.record(ticket.id, SurveyAnswer.satisfied())  # rated already: nobody was contacted
+    assert _looks(store) == [("dtv-hoa", "ticket", ticket.id, "surveys_view", "survey")] * 2
+    pushed = [m for m in _outbox(store) if m.entity == "access"]
+    assert sum('"reason": "survey"' in m.payload for m in pushed) == 2  # the server's trail gets them
