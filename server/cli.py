@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         return _publish_release(args.repo, args.updates_dir)
     if args.command == "unbind-desk":
         return _unbind_desk(engine, args.client_id)
+    from server.services.ticket_areas import restamp_asked
+
+    restamp_asked(engine)  # an area edit whose re-read of the tickets a stop cut short
     engine.dispose()
     if bool(args.certfile) != bool(args.keyfile):
         print("Lỗi: HTTPS cần cả --certfile và --keyfile.", file=sys.stderr)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Path, status
+from fastapi import APIRouter, BackgroundTasks, Body, HTTPException, Path, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from protocol import Role
 from protocol.records import CatalogKind
@@ -15,6 +15,7 @@ from server.core.security import hash_password
 from server.models import Account
 from server.services import accounts, catalogs
 from server.services.accounts import USERNAME_PATTERN
+from server.services.ticket_areas import restamp_in_background
 
 router = APIRouter(prefix="/api/v1")
 
@@ -103,12 +104,19 @@ def put_catalog_entry(
     body: Annotated[dict[str, Any], Body()],
     who: Admin,
     session: Db,
+    background: BackgroundTasks,
 ) -> dict[str, Any]:
+    """The entry as stored; with `notice` when the tickets' areas are being read again in the background."""
     try:
         with session.begin():
-            return catalogs.put(session, kind, key, body, who.username)
+            saved = catalogs.put(session, kind, key, body, who.username)
     except catalogs.CatalogError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+    engine = session.get_bind()
+    if catalogs.areas_reread_asked(session) and isinstance(engine, Engine):
+        background.add_task(restamp_in_background, engine)
+        return {**saved, "notice": catalogs.AREAS_NOTICE}
+    return saved
 
 
 @router.delete("/catalog/{kind}/{key}", status_code=status.HTTP_204_NO_CONTENT)

@@ -14,7 +14,7 @@ from reports.areas import AREA_GROUPS
 from server.models import Base, CentralSetting, Field, Holiday, KbQa, LevelRule, Unit
 from server.services.catalog_refs import session_lookup
 from server.services.feed import PendingChanges, publish
-from server.services.ticket_areas import restamp_all
+from server.services.ticket_areas import ask_restamp
 from server.services.values import to_json
 
 TABLES: dict[CatalogKind, type[Base]] = {
@@ -28,6 +28,13 @@ TABLES: dict[CatalogKind, type[Base]] = {
 DATA_COLUMNS: dict[CatalogKind, tuple[str, ...]] = {
     kind: tuple(record.model_fields) for kind, record in CATALOG_RECORDS.items()
 }
+
+
+_AREAS_ASKED = "areas_reread_asked"  # Session.info: this transaction asked for the tickets' areas again
+AREAS_NOTICE = (
+    "Đã lưu. Tên địa bàn thay đổi: máy chủ đang xác định lại địa bàn của các phiếu theo danh mục mới"
+    " (chạy nền, vài giây đến vài phút); bảng theo địa bàn của báo cáo đúng khi việc này xong."
+)
 
 
 class CatalogError(ValueError):
@@ -81,13 +88,19 @@ def put(session: Session, kind: CatalogKind, key: str, body: dict[str, Any], aut
             setattr(row, name, value)
         row.version += 1
     session.flush()
-    if areas_change:
-        restamp_all(session.connection())  # the tickets' stored areas were read with the old names
+    if areas_change and ask_restamp(session.connection()):  # the stored areas were read with the old names
+        session.info[_AREAS_ASKED] = True
     data = entry_data(kind, row)
     feed = PendingChanges()
     feed.record(kind.value, key, row.version, data)
     publish(session, feed)
     return data
+
+
+def areas_reread_asked(session: Session) -> bool:
+    """Whether this session's edit asked for the tickets' areas to be read again (after its commit, by
+    server.services.ticket_areas.restamp_asked: a re-read of every ticket is no work for the request)."""
+    return bool(session.info.pop(_AREAS_ASKED, False))
 
 
 def _changes_an_area(row: Unit | None, values: dict[str, Any]) -> bool:

@@ -1,8 +1,10 @@
 """The area of a ticket's citizen address is stored when a push brings it (tickets.area_code), follows an
-edited address, and the report by area counts stored codes and unstamped addresses alike."""
+edited address and the catalog's area names (read again after the admin's answer), and the report by area
+counts stored codes and unstamped addresses alike."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 from sqlalchemy import create_engine, text
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from reports import Period
 from server.services.forwarding import VN, work_calendar
-from server.services.ticket_areas import stamp_all
+from server.services.ticket_areas import RESTAMP_ASKED, stamp_all
 from server.services.unit_timeliness import on_time_tables
 from tests.server.server_lab import Desk, ServerProcess, edit, new_id, ticket
 
@@ -20,6 +22,28 @@ CATALOG = {
     "ubnd-phuong-2-sa-dec": ("UBND Phường 2", "xa", True, None),
     "ubnd-xa-tan-khanh-dong": ("UBND xã Tân Khánh Đông", "xa", True, None),
 }
+
+
+def _reread_asked(server: ServerProcess) -> bool:
+    engine = create_engine(server.db_url)
+    with engine.connect() as connection:
+        asked = connection.execute(
+            text("SELECT count(*) FROM server_meta WHERE key = :key"), {"key": RESTAMP_ASKED}
+        ).scalar()
+    engine.dispose()
+    return bool(asked)
+
+
+def _put_unit(admin: Desk, code: str, entry: dict[str, object]) -> dict[str, object]:
+    """The admin's edit, then the tickets' areas once the server has read them again (in the background)."""
+    answer = admin.http.put(f"/api/v1/catalog/unit/{code}", json=entry)
+    assert answer.status_code == 200, answer.text
+    deadline = time.monotonic() + 60
+    while _reread_asked(admin.server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _reread_asked(admin.server), "the tickets' areas were not read again within 60 s"
+    saved: dict[str, object] = answer.json()
+    return saved
 
 
 def _areas(server: ServerProcess) -> dict[str, str | None]:
@@ -41,8 +65,7 @@ def _area_rows(server: ServerProcess) -> list[tuple[str, int]]:
 def test_a_pushed_ticket_keeps_its_area_and_an_edited_address_moves_it(server: ServerProcess) -> None:
     admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
     for code, (name, group, active, merged_into) in CATALOG.items():
-        entry = {"name": name, "group": group, "active": active, "merged_into": merged_into}
-        assert admin.http.put(f"/api/v1/catalog/unit/{code}", json=entry).status_code == 200
+        _put_unit(admin, code, {"name": name, "group": group, "active": active, "merged_into": merged_into})
     first, second = new_id(), new_id()
     made = [
         operator.mutation("ticket", "create", first, ticket("P-KV-1", citizen_address="Phường 2, TP Sa Đéc",
@@ -70,7 +93,7 @@ def test_a_pushed_ticket_keeps_its_area_and_an_edited_address_moves_it(server: S
         assert stamp_all(connection) >= 2
     assert _areas(server) == {"P-KV-1": "ubnd-phuong-2-sa-dec", "P-KV-2": "ubnd-phuong-sa-dec"}
     merged = {"name": "UBND Phường 2", "group": "xa", "active": False, "merged_into": "ubnd-phuong-sa-dec"}
-    assert admin.http.put("/api/v1/catalog/unit/ubnd-phuong-2-sa-dec", json=merged).status_code == 200
+    assert "notice" not in _put_unit(admin, "ubnd-phuong-2-sa-dec", merged)  # a merge reads nothing again
     engine.dispose()
     assert _area_rows(server) == [("Phường Sa Đéc", 2)]
 
@@ -83,11 +106,12 @@ def test_a_commune_added_to_the_catalog_takes_the_tickets_that_named_it(server: 
     assert operator.push([operator.mutation("ticket", "create", new_id(), values)]).status_code == 200
     assert _areas(server)["P-KV-3"] == ""  # the catalog has no such commune yet
     commune = {"name": "UBND xã Tân Phú Đông", "group": "xa", "active": True, "merged_into": None}
-    assert admin.http.put("/api/v1/catalog/unit/ubnd-xa-tan-phu-dong", json=commune).status_code == 200
+    saved = _put_unit(admin, "ubnd-xa-tan-phu-dong", commune)
+    assert saved["name"] == "UBND xã Tân Phú Đông" and "đang xác định lại địa bàn" in str(saved["notice"])
     assert _areas(server)["P-KV-3"] == "ubnd-xa-tan-phu-dong"
     assert ("Xã Tân Phú Đông", 1) in _area_rows(server)
     department = {"name": "Sở Tân Phú Đông", "group": "so_nganh", "active": True, "merged_into": None}
-    assert admin.http.put("/api/v1/catalog/unit/so-tan-phu-dong", json=department).status_code == 200
+    assert "notice" not in _put_unit(admin, "so-tan-phu-dong", department)
     assert _areas(server)["P-KV-3"] == "ubnd-xa-tan-phu-dong"  # a department is not an area
 
 
@@ -108,8 +132,7 @@ def _forwarding_areas(server: ServerProcess) -> list[str | None]:
 def test_a_forwarding_carries_its_tickets_area_and_follows_its_address(server: ServerProcess) -> None:
     admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
     for code, (name, group, active, merged_into) in CATALOG.items():
-        entry = {"name": name, "group": group, "active": active, "merged_into": merged_into}
-        assert admin.http.put(f"/api/v1/catalog/unit/{code}", json=entry).status_code == 200
+        _put_unit(admin, code, {"name": name, "group": group, "active": active, "merged_into": merged_into})
     assert admin.http.put("/api/v1/catalog/unit/so-xay-dung", json={"name": "Sở Xây dựng"}).status_code == 200
     ticket_id = new_id()
     values = ticket("P-KV-4", level=3, citizen_address="Phường 2, TP Sa Đéc")
@@ -134,3 +157,57 @@ def test_a_forwarding_carries_its_tickets_area_and_follows_its_address(server: S
         assert stamp_all(connection) >= 1
     engine.dispose()
     assert _forwarding_areas(server) == ["ubnd-phuong-sa-dec"]
+
+
+def test_a_renamed_area_takes_the_tickets_naming_its_new_name_and_leaves_the_old(
+    server: ServerProcess,
+) -> None:
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    commune = {"name": "UBND xã Long Hậu", "group": "xa", "active": True, "merged_into": None}
+    _put_unit(admin, "ubnd-xa-long-hau", commune)
+    _put_unit(admin, "so-xay-dung", {"name": "Sở Xây dựng"})
+    old_name, new_name = new_id(), new_id()
+    addresses = {"P-KV-5": "ấp 2, xã Long Hậu", "P-KV-6": "ấp 1, X. Mỹ An Hưng", "P-KV-7": "xa my an hung"}
+    ids = {"P-KV-5": old_name, "P-KV-6": new_id(), "P-KV-7": new_name}
+    made = [
+        operator.mutation("ticket", "create", ids[code], ticket(code, level=3, citizen_address=address))
+        for code, address in addresses.items()
+    ]
+    assert operator.push(made).status_code == 200
+    for ticket_id in (old_name, new_name):
+        sent = operator.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-xay-dung"})
+        assert sent.status_code == 201, sent.text
+    assert [_areas(server)[code] for code in ("P-KV-5", "P-KV-6", "P-KV-7")] == ["ubnd-xa-long-hau", "", ""]
+
+    renamed = {"name": "UBND xã Mỹ An Hưng", "group": "xa", "active": True, "merged_into": None}
+    assert "notice" in _put_unit(admin, "ubnd-xa-long-hau", renamed)
+    areas = _areas(server)
+    assert [areas[code] for code in ("P-KV-5", "P-KV-6", "P-KV-7")] == [
+        "",
+        "ubnd-xa-long-hau",
+        "ubnd-xa-long-hau",
+    ]
+    engine = create_engine(server.db_url)
+    with engine.connect() as connection:
+        forwarded = connection.execute(
+            text(
+                "SELECT t.code, f.area_code FROM forwardings f JOIN tickets t ON t.id = f.ticket_id"
+                " WHERE t.code IN ('P-KV-5', 'P-KV-7')"
+            )
+        ).all()
+    assert dict(forwarded) == {"P-KV-5": "", "P-KV-7": "ubnd-xa-long-hau"}  # the forwardings follow
+
+    # A server stopped before its re-read: the next one to start does it before it serves.
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE tickets SET area_code = 'ubnd-xa-long-hau' WHERE code = 'P-KV-5'"))
+        connection.execute(
+            text("INSERT INTO server_meta (key, value) VALUES (:key, 'cut-short')"), {"key": RESTAMP_ASKED}
+        )
+    engine.dispose()
+    restarted = ServerProcess(server.db_url).start()
+    try:
+        assert not _reread_asked(server)
+        assert _areas(server)["P-KV-5"] == ""
+    finally:
+        restarted.stop()
+        restarted.log_path.unlink(missing_ok=True)
