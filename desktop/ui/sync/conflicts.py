@@ -1,4 +1,5 @@
-"""The conflict view: each field two people changed at once, both versions, the operator's choice."""
+"""The conflict view: each field two people changed at once, both versions, the operator's choice; each
+conflict shown is a look at the ticket's data, on the access record."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.access_log import AccessLog
 from desktop.store.local import LocalStore
 from desktop.sync.conflicts import OpenConflict, open_conflicts, settle
 from desktop.ui.common.tasks import TaskRunner
@@ -43,6 +45,10 @@ class SyncConflictView(QDialog):
         self._store = store
         self._operator = operator
         self._runner = runner
+        self._access = AccessLog(store, operator)
+        self._looked: set[str] = (
+            set()
+        )  # the conflicts already on the access record (shown again: not a new look)
         self.conflicts: list[OpenConflict] = []
 
         self.list = QListWidget(self)
@@ -122,6 +128,9 @@ class SyncConflictView(QDialog):
         if not 0 <= row < len(self.conflicts):
             return
         conflict = self.conflicts[row]
+        if conflict.conflict_id not in self._looked:  # a citizen's name, address or text is on screen
+            self._looked.add(conflict.conflict_id)
+            self._access.record("ticket", conflict.ticket_id, "conflict_view", "open")
         self.server_text.setPlainText(_text(conflict.server))
         self.other_text.setPlainText(_text(conflict.other))
         self.edited_text.setPlainText(_text(conflict.server))

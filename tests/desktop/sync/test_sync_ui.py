@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from desktop.domain.clock import now_vn
 from desktop.domain.ticket import TicketDraft
+from desktop.services.access_log import AccessLog
 from desktop.services.tickets.service import TicketService
 from desktop.store.local import LocalStore
 from desktop.sync.acks import record_results
@@ -149,7 +150,9 @@ def test_settling_a_conflict_changes_the_ticket_and_queues_a_settle_mutation(
     assert ticket_service.get(ticket_id).draft.content == "Nội dung gộp của cả hai"
     with store.engine.connect() as connection:
         op, entity_id, payload = connection.execute(
-            text("SELECT op, entity_id, payload FROM outbox ORDER BY seq DESC LIMIT 1")
+            text(
+                "SELECT op, entity_id, payload FROM outbox WHERE entity != 'access' ORDER BY seq DESC LIMIT 1"
+            )
         ).one()
     assert (op, entity_id, json.loads(payload)) == ("settle", "c-42", {"value": "Nội dung gộp của cả hai"})
     assert read_counts(store).conflicts == 0
@@ -232,3 +235,27 @@ def test_refused_changes_are_linked_from_the_status_bar_listed_with_their_reason
     assert read_counts(store).rejected_unseen == 0  # read: the status bar stops counting it
     assert read_counts(store).pending == 0  # the refused edit is answered, and still on this desk
     assert ticket_service.get(ticket.id).draft.answer == "Đã hướng dẫn"
+
+
+def test_a_conflict_shown_is_a_look_at_the_ticket_on_the_access_record_once(
+    qtbot: QtBot, store: LocalStore, ticket_service: TicketService, runner: TaskRunner
+) -> None:
+    ticket_id = a_conflict(store, ticket_service)
+    view = SyncConflictView(store, "dtv-lan", runner)
+    qtbot.addWidget(view)
+    view.show()
+    for _ in range(2):  # reloaded after a pull: the same conflict on screen is not a new look
+        with qtbot.waitSignal(view.loaded, timeout=5000):
+            view.reload()
+    assert view.server_text.toPlainText() == "Nội dung của người kia"
+    assert AccessLog(store, "dtv-lan").flush()
+    with store.engine.connect() as connection:
+        looks = connection.execute(
+            text(
+                "SELECT actor, subject_kind, subject, screen, reason FROM access_log"
+                " WHERE screen = 'conflict_view'"
+            )
+        ).all()
+        pushed = connection.execute(text("SELECT count(*) FROM outbox WHERE entity = 'access'")).scalar()
+    assert [tuple(look) for look in looks] == [("dtv-lan", "ticket", ticket_id, "conflict_view", "open")]
+    assert pushed == 1  # on its way to the server's trail
