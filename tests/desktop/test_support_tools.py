@@ -13,7 +13,7 @@ from pathlib import Path
 from store_keys import open_test_store
 
 from desktop.domain.ticket import TicketDraft
-from desktop.logs import LOG_FILENAME
+from desktop.logs import BACKUPS, LOG_FILENAME, MAX_BYTES, log_dir
 from desktop.services.tickets.service import TicketService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,22 +37,25 @@ def tongdai(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProce
     )
 
 
-def log_in_a_desk_process(data_dir: Path, *messages: str) -> None:
-    """Logs through the desk's real setup, in a process of its own (as the desk or a CLI command does)."""
+def log_in_a_desk_process(data_dir: Path, *messages: str, repeat: int = 1) -> None:
+    """Logs through the desk's real setup, in a process of its own (as the desk or a CLI command does);
+    each message `repeat` times."""
     code = (
         "import logging, sys\n"
         "from pathlib import Path\n"
         "from desktop.logs import setup_logging\n"
         "setup_logging(Path(sys.argv[1]))\n"
         "log = logging.getLogger('desktop.test')\n"
-        "for message in sys.argv[2:]:\n"
-        "    log.warning('cuộc gọi: %s', message)\n"
+        "for message in sys.argv[3:]:\n"
+        "    for _ in range(int(sys.argv[2])):\n"
+        "        log.warning('cuộc gọi: %s', message)\n"
         "try:\n"
-        "    raise ValueError(sys.argv[2])\n"
+        "    raise ValueError(sys.argv[3])\n"
         "except ValueError:\n"
         "    log.exception('lỗi khi lưu')\n"
     )
-    subprocess.run([sys.executable, "-c", code, str(data_dir), *messages], cwd=ROOT, check=True, timeout=60)
+    command = [sys.executable, "-c", code, str(data_dir), str(repeat), *messages]
+    subprocess.run(command, cwd=ROOT, check=True, timeout=120)
 
 
 def personal_strings() -> list[str]:
@@ -77,6 +80,25 @@ def test_the_log_file_masks_numbers_ids_and_emails_even_when_code_logs_them(tmp_
     assert text.count("«đã ẩn»") >= 6  # in the messages and in the traceback's exception text
     assert "Traceback" in text and "ValueError" in text and "cuộc gọi" in text
     assert oct(os.stat(log.parent).st_mode & 0o777) == "0o700"
+
+
+def test_the_log_rotates_keeping_a_bounded_number_of_files_in_the_platforms_log_folder(
+    tmp_path: Path,
+) -> None:
+    from platformdirs import user_data_dir, user_log_dir
+
+    assert log_dir(Path(user_data_dir("tongdai1022", appauthor=False))) == Path(
+        user_log_dir("tongdai1022", appauthor=False)
+    )  # the default data folder logs where the platform keeps logs; a chosen one in DATA/logs
+    data_dir = tmp_path / "data"
+    line = "trạng thái đồng bộ: " + "x" * 1000
+    log_in_a_desk_process(data_dir, *([line] * (MAX_BYTES * (BACKUPS + 2) // 1000 // 200)), repeat=200)
+    files = sorted((data_dir / "logs").glob(LOG_FILENAME + "*"))
+    assert [path.name for path in files] == sorted(
+        [LOG_FILENAME] + [f"{LOG_FILENAME}.{n}" for n in range(1, BACKUPS + 1)]
+    )
+    assert all(path.stat().st_size <= MAX_BYTES for path in files)
+    assert "lỗi khi lưu" in (data_dir / "logs" / LOG_FILENAME).read_text(encoding="utf-8")  # the newest last
 
 
 def test_doctor_checks_each_need_and_says_what_to_do_when_the_store_is_broken(tmp_path: Path) -> None:
