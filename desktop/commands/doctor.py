@@ -23,6 +23,7 @@ SHOWN = {OK: "[  ĐẠT  ]", WARN: "[CẢNH BÁO]", FAIL: "[  LỖI  ]"}
 LOW_DISK_BYTES = 1_000_000_000
 FULL_DISK_BYTES = 200_000_000
 CLOCK_WARN_SECONDS = 60
+CERTIFICATE_WARN_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -287,8 +288,10 @@ def check_server(settings: Any) -> Check:
             "server",
             title,
             FAIL,
-            f"chứng chỉ của {url} không hợp lệ hoặc không được tin cậy",
-            "Kiểm tra ngày giờ của máy này và chứng chỉ của máy chủ; nếu tỉnh dùng CA riêng, cài tệp CA đó.",
+            f"chứng chỉ của {url} không hợp lệ hoặc không được tin cậy"
+            + (f" (kiểm tra bằng tệp CA {verify})" if isinstance(verify, str) else ""),
+            "Kiểm tra ngày giờ của máy này và chứng chỉ của máy chủ; nếu tỉnh dùng CA riêng, đặt tệp CA đó "
+            "vào sync_ca_file trong settings.json (đồng bộ và cập nhật phần mềm cùng dùng).",
         )
     except requests.RequestException as error:
         return Check(
@@ -305,6 +308,20 @@ def check_server(settings: Any) -> Check:
         )
     protocol = answer.json().get("protocol_version", "?") if answer.content else "?"
     detail = f"{url} hoạt động (giao thức {protocol})"
+    expires = _certificate_expiry(url, verify)
+    if expires is not None:
+        days_left = (expires - before) / 86400
+        shown = time.strftime("%d/%m/%Y", time.localtime(expires))
+        if days_left < CERTIFICATE_WARN_DAYS:
+            return Check(
+                "server",
+                title,
+                WARN,
+                f"{detail}; chứng chỉ của máy chủ hết hạn ngày {shown} (còn {max(days_left, 0):.0f} ngày)",
+                "Báo bộ phận quản trị máy chủ gia hạn chứng chỉ trước ngày đó: hết hạn thì mọi máy trạm "
+                "ngừng đồng bộ và cập nhật.",
+            )
+        detail += f"; chứng chỉ hợp lệ đến {shown}"
     date = answer.headers.get("Date")
     if not date:
         return Check("server", title, OK, detail)
@@ -318,6 +335,30 @@ def check_server(settings: Any) -> Check:
             "Bật đồng bộ thời gian tự động của hệ điều hành: giờ tiếp nhận phiếu lấy theo đồng hồ máy này.",
         )
     return Check("server", title, OK, f"{detail}; đồng hồ lệch {offset:+.0f} giây")
+
+
+def _certificate_expiry(url: str, verify: bool | str) -> float | None:
+    """When the HTTPS server's certificate (verified as the sync verifies it) expires, as a timestamp;
+    None for plain HTTP or when it cannot be read again."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    import certifi
+
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return None
+    try:
+        context = ssl.create_default_context(cafile=verify if isinstance(verify, str) else certifi.where())
+        with (
+            socket.create_connection((parts.hostname, parts.port or 443), timeout=10) as raw,
+            context.wrap_socket(raw, server_hostname=parts.hostname) as tls,
+        ):
+            certificate = tls.getpeercert()
+        return float(ssl.cert_time_to_seconds(str((certificate or {})["notAfter"])))
+    except (OSError, KeyError, ValueError):
+        return None
 
 
 def check_sip(settings: Any) -> Check:

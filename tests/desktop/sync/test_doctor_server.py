@@ -1,4 +1,6 @@
-"""`doctor` against the real central server (uvicorn + PostgreSQL): reachable, its protocol, the clock."""
+"""`doctor` against the real central server (uvicorn + PostgreSQL): reachable, its protocol, the clock,
+and over HTTPS its certificate: trusted through the province's CA file, refused without it, and its
+expiry said (a warning when it is close)."""
 
 from __future__ import annotations
 
@@ -6,14 +8,20 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+from server_lab import ServerProcess
+from telephony.tls_certs import TlsFiles, make_tls_files
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def doctor(data_dir: Path, server_url: str) -> dict[str, dict[str, str]]:
+def doctor(data_dir: Path, server_url: str, ca_file: str = "") -> dict[str, dict[str, str]]:
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / "settings.json").write_text(json.dumps({"sync_server": server_url}), encoding="utf-8")
+    settings = {"sync_server": server_url, "sync_ca_file": ca_file}
+    (data_dir / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "doctor", "--json"],
         cwd=ROOT,
@@ -36,3 +44,32 @@ def test_doctor_says_the_server_is_unreachable_and_what_to_check(tmp_path: Path)
     checks = doctor(tmp_path / "data", "http://127.0.0.1:9")
     assert checks["server"]["status"] == "fail"
     assert "tường lửa" in checks["server"]["advice"]
+
+
+@pytest.fixture
+def province_ca(tmp_path: Path) -> TlsFiles:
+    return make_tls_files(tmp_path / "province-ca")  # its certificates are valid for one day
+
+
+@pytest.fixture
+def https_server(postgres: object, template: str, province_ca: TlsFiles) -> Iterator[ServerProcess]:
+    database = postgres.url(postgres.create_database(template))  # type: ignore[attr-defined]
+    tls = (province_ca.certificate, province_ca.key, province_ca.ca)
+    process = ServerProcess(database, tls=tls).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+def test_doctor_checks_the_servers_certificate_with_the_provinces_ca_and_warns_of_its_expiry(
+    https_server: ServerProcess, province_ca: TlsFiles, tmp_path: Path
+) -> None:
+    trusted = doctor(tmp_path / "with-ca", https_server.base, str(province_ca.ca))["server"]
+    assert trusted["status"] == "warn", trusted  # reachable and trusted, but the certificate ends tomorrow
+    assert "giao thức 1" in trusted["detail"] and "hết hạn ngày" in trusted["detail"]
+    assert "gia hạn chứng chỉ" in trusted["advice"]
+
+    refused = doctor(tmp_path / "without-ca", https_server.base)["server"]
+    assert refused["status"] == "fail"
+    assert "chứng chỉ" in refused["detail"] and "sync_ca_file" in refused["advice"]
