@@ -51,6 +51,8 @@ FIELD_LABELS = {
     "return_reason": "lý do trả lại",
     "received_at": "ngày tiếp nhận",
     "resolved_at": "ngày xử lý xong",
+    "unit_answered_at": "ngày đơn vị trả lời",
+    "called_back_at": "ngày gọi lại báo kết quả",
 }
 # Line breaks and tabs belong in a complaint's text; no other control character belongs anywhere, nor a
 # lone surrogate (text decoded wrongly; PostgreSQL and every export refuse it).

@@ -40,6 +40,12 @@ TICKET_FIELDS: tuple[str, ...] = (
     # Why the unit returned the ticket (#17: "không thuộc thẩm quyền"); the server writes it when the unit
     # returns the ticket and empties it when the ticket is forwarded again; the desks show it.
     "return_reason",
+    # When a unit's answer reached the ticket (the server writes it with the answer) and when an operator
+    # reached the citizen with it (the desk whose "answer ready" call got through writes it): together
+    # they are the steps "answered" and "called back" on every desk, so a second desk never calls the
+    # citizen again with an answer already given, and a later answer (after a new forward) is new again.
+    "unit_answered_at",
+    "called_back_at",
 )
 
 # Concurrent edits of one of these keep the server's text on the ticket and the other text in a conflict

@@ -199,6 +199,8 @@ class Ticket(Base):
     public_answer: Mapped[str] = mapped_column(Text, default="")
     public_search: Mapped[str] = mapped_column(Text, default="")
     return_reason: Mapped[str] = mapped_column(Text, default="")  # the unit's, while the ticket is back
+    unit_answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    called_back_at: Mapped[datetime | None] = mapped_column(default=None)
     # The catalog area the citizen's address names ("" none), stamped after a push (server.services.
     # ticket_areas) for the report's table by area; NULL until stamped, and again when the address changes.
     area_code: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)

@@ -198,6 +198,8 @@ class Ticket:
     updated_at: datetime
     created_by: str
     return_reason: str = ""  # why the unit returned it, while it waits to be forwarded elsewhere
+    unit_answered_at: datetime | None = None  # the unit's answer reached it (the server says when)
+    called_back_at: datetime | None = None  # an operator gave the citizen the unit's answer
 
 
 @dataclass(frozen=True)

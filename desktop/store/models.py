@@ -129,6 +129,8 @@ class Ticket(Base):
     public_answer: Mapped[str] = mapped_column(Text, default="")
     # Why a unit returned the ticket (the server writes it; a new forward empties it): step "returned"
     return_reason: Mapped[str] = mapped_column(Text, default="")
+    unit_answered_at: Mapped[datetime | None] = mapped_column(VnDateTime, default=None)
+    called_back_at: Mapped[datetime | None] = mapped_column(VnDateTime, default=None)
 
     __table_args__ = (
         Index("ix_tickets_received", "received_at", "pk"),

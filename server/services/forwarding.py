@@ -93,7 +93,8 @@ def answer(
     )
     ticket = ticket_by_id(session, forwarding.ticket_id)
     assert ticket is not None
-    _edit_ticket(session, ticket, {"answer": text.strip()}, _by(account), UNIT_RANK, _desk(account), now)
+    changes = {"answer": text.strip(), "unit_answered_at": now.isoformat()}  # "answer ready" on every desk
+    _edit_ticket(session, ticket, changes, _by(account), UNIT_RANK, _desk(account), now)
 
 
 def return_to_centre(

@@ -146,6 +146,8 @@ TICKET_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
     "dissatisfaction_reason": _code(REASONS, optional=True),
     "deadline": _day,
     "resolved_at": _moment(optional=True),
+    "unit_answered_at": _moment(optional=True),
+    "called_back_at": _moment(optional=True),
     "call_id": _text(36, optional=True),
     "publication": _code(PUBLICATIONS),
 }

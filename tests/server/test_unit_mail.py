@@ -4,18 +4,14 @@ the mail waits and the admin sees why; no mail names the citizen."""
 
 from __future__ import annotations
 
-import mailbox
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
 from server_lab import Desk, Postgres, ServerProcess, free_port, new_id, ticket
+from smtp_lab import received, smtp_server
 from sqlalchemy import create_engine, text
 
 from protocol.workdays import WorkCalendar
@@ -44,30 +40,6 @@ def server(postgres: Postgres, template: str) -> Iterator[ServerProcess]:
         process.stop()
 
 
-def smtp_server(mbox: Path, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            f"127.0.0.1:{port}",
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-            str(mbox),
-        ]
-    )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return process
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("aiosmtpd did not listen")
-
-
 def forward(server: ServerProcess, code: str) -> str:
     desk = Desk(server, "dtv1")
     ticket_id = new_id()
@@ -78,13 +50,6 @@ def forward(server: ServerProcess, code: str) -> str:
     answer = desk.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-y-te"})
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])
-
-
-def received(mbox: Path) -> list[tuple[str, str, str]]:
-    return [
-        (str(m["To"]), str(make_header(decode_header(m["Subject"]))), m.get_payload(decode=True).decode())
-        for m in mailbox.Maildir(mbox, factory=None)
-    ]
 
 
 def test_a_forward_goes_while_smtp_is_down_and_its_mail_follows_when_it_is_back(

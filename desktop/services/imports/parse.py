@@ -210,6 +210,8 @@ class _RowParser:
             "created_at": setup.now_text,
             "updated_at": setup.now_text,
             "return_reason": "",  # only the server writes it, when a unit returns a forwarded ticket
+            "unit_answered_at": None,  # steps with a unit happen through the server, not in a CSV
+            "called_back_at": None,
         }
         get = setup.columns.index.get
         self._optional = (get("ma_tthc"), get("tra_loi"), get("dia_chi"))

@@ -7,15 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, and_, exists, or_, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from desktop.domain.clock import now_vn
-from desktop.domain.codes import Channel, Satisfaction, TicketStatus
+from desktop.domain.codes import Channel, HistoryAction, Satisfaction, TicketStatus
 from desktop.domain.operator import Operator, operator_of
 from desktop.domain.phone import known_phone
 from desktop.services.phone.codes import AttemptOutcome, CallbackKind, CallbackStatus
+from desktop.services.tickets.rows import TicketEdit
 from desktop.store import models
 from desktop.store.errors import explain
 from desktop.store.local import LocalStore
@@ -24,7 +25,6 @@ from desktop.store.phone_models import Callback, CallbackAttempt
 # After no answer or busy, try again after these delays (then the last one again), at most MAX_ATTEMPTS times.
 RETRY_DELAYS = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4))
 MAX_ATTEMPTS = 5
-UNIT_ACTOR = "don-vi:"  # the server's name for a unit's account when it edits a ticket
 _CALL_KINDS = (CallbackKind.MISSED.value, CallbackKind.ABANDONED.value)
 
 
@@ -186,6 +186,8 @@ class CallbackQueue:
                 callback.updated_at = now
                 if outcome is AttemptOutcome.REACHED:
                     callback.status = CallbackStatus.DONE.value
+                    if callback.kind == CallbackKind.ANSWER_READY.value and callback.ticket_id:
+                        self._called_back(session, callback.ticket_id, now)
                 elif outcome is AttemptOutcome.WRONG_NUMBER or callback.attempts >= MAX_ATTEMPTS:
                     callback.status = CallbackStatus.CLOSED.value
                 else:
@@ -313,24 +315,42 @@ class CallbackQueue:
             raise explain(error) from error
         return added
 
+    def _called_back(self, session: Session, ticket_id: str, now: datetime) -> None:
+        """The citizen has the unit's answer: a step of the ticket, synced, so no other desk calls again."""
+        ticket = session.scalar(select(models.Ticket).where(models.Ticket.id == ticket_id))
+        if ticket is None or ticket.unit_answered_at is None:
+            return
+        edit = TicketEdit.begin(ticket)
+        ticket.called_back_at = now
+        edit.write(session, edit.changes(), actor=self._operator, at=now, action=HistoryAction.UPDATED)
+
     @staticmethod
-    def _unit_answers(days: int, now: datetime, limit: int) -> Select[str, str, int, datetime]:
-        """Open phone tickets whose answer a unit wrote on its web page (the server edits the ticket as
-        `don-vi:<account>`, and the pull brings that edit): the citizen is called back with it."""
+    def _unit_answers(days: int, now: datetime, limit: int) -> Select[str, str, int, datetime | None]:
+        """Open phone tickets with a unit's answer (the server stamps `unit_answered_at` with it, and the
+        pull brings it) no desk has given the citizen yet: the citizen is called back with it. Once per
+        answer: a later answer (the ticket forwarded again and answered) is queued again."""
+        ticket = models.Ticket
+        queued = exists().where(
+            Callback.ticket_id == ticket.id,
+            Callback.kind == CallbackKind.ANSWER_READY.value,
+            or_(
+                Callback.status == CallbackStatus.PENDING.value,
+                Callback.created_at >= ticket.unit_answered_at,
+            ),
+        )
         return (
-            select(models.Ticket.id, models.Ticket.phone, models.Ticket.level, models.Ticket.updated_at)
-            .outerjoin(Callback, Callback.ticket_id == models.Ticket.id)
+            select(ticket.id, ticket.phone, ticket.level, ticket.unit_answered_at)
             .where(
-                models.Ticket.updated_by.startswith(UNIT_ACTOR, autoescape=True),
-                models.Ticket.status != TicketStatus.RESOLVED.value,
-                models.Ticket.level > 1,
-                models.Ticket.answer != "",
-                models.Ticket.updated_at >= now - timedelta(days=days),
-                models.Ticket.channel == Channel.PHONE.value,
-                models.Ticket.phone != "",
-                Callback.id.is_(None),
+                ticket.unit_answered_at >= now - timedelta(days=days),
+                ticket.status != TicketStatus.RESOLVED.value,
+                ticket.level > 1,
+                ticket.answer != "",
+                ticket.channel == Channel.PHONE.value,
+                ticket.phone != "",
+                or_(ticket.called_back_at.is_(None), ticket.called_back_at < ticket.unit_answered_at),
+                ~queued,
             )
-            .order_by(models.Ticket.updated_at)
+            .order_by(ticket.unit_answered_at)
             .limit(limit)
         )
 
@@ -344,11 +364,22 @@ class CallbackQueue:
             .where(models.Ticket.id == Callback.ticket_id)
             .exists()
         )
+        called_back = (  # another desk gave the citizen this answer (its called_back_at came with the pull)
+            select(models.Ticket.id)
+            .where(models.Ticket.id == Callback.ticket_id)
+            .where(models.Ticket.called_back_at >= models.Ticket.unit_answered_at)
+            .exists()
+        )
         for callback in session.scalars(
             select(Callback).where(
                 Callback.status == CallbackStatus.PENDING.value,
-                Callback.kind.in_([CallbackKind.SURVEY.value, CallbackKind.ANSWER_READY.value]),
-                rated,
+                or_(
+                    and_(
+                        Callback.kind.in_([CallbackKind.SURVEY.value, CallbackKind.ANSWER_READY.value]),
+                        rated,
+                    ),
+                    and_(Callback.kind == CallbackKind.ANSWER_READY.value, called_back),
+                ),
             )
         ):
             callback.status = CallbackStatus.DONE.value

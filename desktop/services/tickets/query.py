@@ -10,7 +10,7 @@ from functools import cache, partial
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, not_, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select, text
 from sqlalchemy.engine import Row
 
 from desktop.domain.clock import VN_TZ
@@ -26,11 +26,9 @@ from desktop.domain.ticket import TicketRow
 from desktop.domain.ticket_step import TicketStep
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.access_log import AccessLog
-from desktop.services.phone.codes import CallbackKind, CallbackStatus
 from desktop.services.tickets.search_index import FTS_MATCH, match_expression
 from desktop.store.local import LocalStore
 from desktop.store.models import Holiday, Ticket, Unit
-from desktop.store.phone_models import Callback
 
 
 @dataclass(frozen=True)
@@ -66,10 +64,10 @@ class Page:
 # `IN` and not `!=`: SQLite walks ix_tickets_status_received for the open tickets only, newest first.
 _OPEN = Ticket.status.in_([status.value for status in TicketStatus if status is not TicketStatus.RESOLVED])
 _WITH_A_UNIT = and_(_OPEN, Ticket.level > 1, Ticket.unit_code.is_not(None))
-_CALLED_BACK = exists().where(
-    Callback.ticket_id == Ticket.id,
-    Callback.kind == CallbackKind.ANSWER_READY.value,
-    Callback.status == CallbackStatus.DONE.value,
+# Called back: an operator (on any desk: a synced field) reached the citizen with the unit's latest answer.
+_CALLED_BACK = and_(
+    Ticket.called_back_at.is_not(None),
+    or_(Ticket.unit_answered_at.is_(None), Ticket.called_back_at >= Ticket.unit_answered_at),
 )
 _STILL_WITH_IT = and_(_WITH_A_UNIT, Ticket.return_reason == "")  # the unit has not returned it
 STEP_CONDITIONS: dict[TicketStep, ColumnElement[bool]] = {

@@ -251,6 +251,8 @@ def _to_domain(row: models.Ticket) -> domain.Ticket:
         updated_at=row.updated_at,
         created_by=row.created_by,
         return_reason=row.return_reason,
+        unit_answered_at=row.unit_answered_at,
+        called_back_at=row.called_back_at,
     )
 
 

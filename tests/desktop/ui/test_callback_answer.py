@@ -37,6 +37,7 @@ def unit_answer_pulled(store: LocalStore, ticket_id: str, answer: str) -> None:
     fields = ticket_snapshot(row._mapping)
     fields.update(
         answer=answer,
+        unit_answered_at=now_vn().isoformat(),  # the server stamps the moment with the answer
         updated_by="don-vi:yte.tanhoa",
         updated_at=now_vn().isoformat(),
         created_by=row.created_by,
