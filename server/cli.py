@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import os
 import sys
 
@@ -25,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--certfile", help="serve HTTPS with this certificate (PEM, with its chain)")
     parser.add_argument("--keyfile", help="the certificate's private key (PEM)")
+    parser.add_argument(
+        "--allow-plain-http",
+        action="store_true",
+        help="serve plain HTTP on an address other machines reach (only behind a TLS reverse proxy there)",
+    )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="migrate the database, then serve (the default)")
     commands.add_parser("migrate", help="only bring the database schema up to date")
@@ -97,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         "--updates-dir", default=os.environ.get(UPDATES_ENV), help="where the server serves it"
     )
     args = parser.parse_args(argv)
+    if args.command in (None, "serve"):
+        refused = plain_http_refusal(args.host, bool(args.certfile), args.allow_plain_http)
+        if refused:
+            print(f"Lỗi: {refused}", file=sys.stderr)
+            return 2
     try:
         settings = Settings.from_env(args.db)
     except SettingsError as error:
@@ -142,6 +153,24 @@ def main(argv: list[str] | None = None) -> int:
         print("Lỗi: HTTPS cần cả --certfile và --keyfile.", file=sys.stderr)
         return 2
     return _serve(settings, args.host, args.port, args.workers, args.certfile, args.keyfile)
+
+
+def plain_http_refusal(host: str, tls: bool, allowed: bool) -> str:
+    """Why serving on `host` is refused (Vietnamese), "" when it may go on: plain HTTP is for this machine
+    (a reverse proxy in front terminates TLS) unless the admin says otherwise."""
+    if tls or allowed:
+        return ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return ""
+    return (
+        f"máy chủ sẽ nhận kết nối HTTP không mã hóa trên địa chỉ {host}: mật khẩu và dữ liệu của người dân "
+        "sẽ đi trên mạng ở dạng đọc được. Hãy chạy HTTPS (--certfile và --keyfile), hoặc để --host 127.0.0.1 "
+        "sau một reverse proxy có TLS; nếu proxy ở máy khác, thêm --allow-plain-http."
+    )
 
 
 def _create_user(engine: object, username: str, role: Role, full_name: str) -> int:

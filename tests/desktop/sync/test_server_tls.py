@@ -7,11 +7,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from server_lab import PASSWORD, ServerProcess
+from server_lab import PASSWORD, SECRET, ServerProcess, free_port
 from telephony.tls_certs import TlsFiles, make_tls_files
 
 from desktop.store.local import DeskIdentity
@@ -77,3 +79,39 @@ def test_the_sync_command_refuses_plain_http_to_another_host(tmp_path: Path) -> 
     )
     assert done.returncode == 2
     assert "https://" in json.loads(done.stdout)["message"]
+
+
+def serve(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "server", "--db", str(tmp_path / "thu.sqlite3"), *args, "serve"]
+    env = {**os.environ, "TONGDAI1022_SERVER_SECRET": SECRET}
+    return subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "198.18.170.1", "::"])
+def test_the_server_will_not_serve_plain_http_where_other_machines_reach_it(
+    tmp_path: Path, host: str
+) -> None:
+    refused = serve(tmp_path, "--host", host, "--port", str(free_port()))
+    _out, errors = refused.communicate(timeout=60)
+    assert refused.returncode == 2
+    assert "không mã hóa" in errors and "--certfile" in errors and "--allow-plain-http" in errors
+    assert not (tmp_path / "thu.sqlite3").exists()  # refused before anything was made
+
+
+def test_plain_http_on_every_address_is_the_admins_explicit_choice(tmp_path: Path) -> None:
+    port = free_port()
+    allowed = serve(tmp_path, "--host", "0.0.0.0", "--port", str(port), "--allow-plain-http")
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert allowed.poll() is None, allowed.stderr.read() if allowed.stderr else ""
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not answer /health")
+    finally:
+        allowed.terminate()
+        allowed.wait(10)
