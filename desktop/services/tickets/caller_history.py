@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from time import monotonic
 
 from sqlalchemy import BindParameter, and_, bindparam, case, func, or_, select
 
@@ -10,7 +12,7 @@ from desktop.domain.codes import CallDirection, CallOutcome, TicketStatus
 from desktop.domain.phone import known_phone, phone_prefix_digits, phone_search_prefixes
 from desktop.domain.ticket import CallerHistory, CallRow, Citizen
 from desktop.services.access_log import AccessLog
-from desktop.services.tickets.query import TICKET_ROW_COLUMNS, row_to_ticket_row
+from desktop.services.tickets.query import SAME_LOOK_S, TICKET_ROW_COLUMNS, row_to_ticket_row
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.phone_models import CallRecording
@@ -76,6 +78,8 @@ class CallerHistoryService:
         self._store = store
         self._access = access
         self._prepared: dict[tuple[int, int], _HistoryReads] = {}
+        self._suggested: dict[str, float] = {}  # numbers the suggestions showed, when (one look per window)
+        self._suggested_lock = threading.Lock()
 
     def lookup(
         self,
@@ -167,7 +171,8 @@ class CallerHistoryService:
         return found
 
     def callers_starting_with(self, typed: str, limit: int = 8) -> list[Citizen]:
-        """Known callers whose number starts with what has been typed so far (index range scan)."""
+        """Known callers whose number starts with what has been typed so far (index range scan); with an
+        access log, each one shown is on the record."""
         digits = phone_prefix_digits(typed)
         if digits is None or len(digits) < 2:
             return []
@@ -177,4 +182,22 @@ class CallerHistoryService:
         ]
         query = select(models.Citizen).where(or_(*ranges)).order_by(models.Citizen.phone).limit(limit)
         with self._store.sessions() as session:
-            return [Citizen(c.id, c.phone, c.name, c.address) for c in session.scalars(query)]
+            found = [Citizen(c.id, c.phone, c.name, c.address) for c in session.scalars(query)]
+        if self._access is not None:
+            self._record_suggestions(found)
+        return found
+
+    def _record_suggestions(self, shown: list[Citizen]) -> None:
+        """Each citizen the suggestions showed (number and name) is a look, recorded once a window: the
+        list is refined keystroke by keystroke and mostly shows the same callers again."""
+        assert self._access is not None
+        now = monotonic()
+        with self._suggested_lock:
+            fresh = [
+                c.phone for c in shown if now - self._suggested.get(c.phone, -SAME_LOOK_S) >= SAME_LOOK_S
+            ]
+            self._suggested.update(dict.fromkeys(fresh, now))
+            if len(self._suggested) > 10_000:  # a long shift: forget looks older than the window
+                self._suggested = {p: at for p, at in self._suggested.items() if now - at < SAME_LOOK_S}
+        for phone in fresh:
+            self._access.record("phone", phone, "history_suggestions", "search")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from sqlalchemy import text
 from uitest_support import KNOWN_NAME
+
+from desktop.services.access_log import AccessLog
 
 
 def test_history_fills_while_typing_a_known_number(qtbot, type_text, make_window, seeded):
@@ -66,3 +69,20 @@ def test_unknown_number_shows_no_history(qtbot, type_text, make_window, seeded):
     assert panel.current.total_tickets == 0
     assert panel.current.citizen is None
     assert not panel.repeat_badge.isVisible()
+
+
+def test_each_caller_the_suggestions_show_is_on_the_access_record_once(
+    qtbot, type_text, make_window, seeded, store
+):
+    window = make_window()
+    form, panel = window.form, window.history
+    type_text(form.phone_edit, "0912")
+    qtbot.waitUntil(lambda: panel.suggestions.count() == 1)
+    type_text(form.phone_edit, "3")  # refined: the same caller is still shown, not a new look
+    qtbot.waitUntil(lambda: panel.suggestions.count() == 1 and "09123" in panel.name_label.text())
+    assert AccessLog(store, "kiem.thu").flush()
+    with store.engine.connect() as connection:
+        looks = connection.execute(
+            text("SELECT actor, subject, screen, reason FROM access_log WHERE screen = 'history_suggestions'")
+        ).all()
+    assert [tuple(look) for look in looks] == [("kiem.thu", "+84912345678", "history_suggestions", "search")]
