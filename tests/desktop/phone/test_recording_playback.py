@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from memory_keyring import MemoryKeyring
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
 from sqlalchemy import text
 
 from desktop.domain.clock import now_vn
@@ -299,7 +300,7 @@ def test_a_pop_up_without_a_sound_device_says_so_in_vietnamese_and_keeps_ringing
     qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
 ) -> None:
     recorded_call(store, tmp_path / "recordings", key)
-    _window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
     ring(qtbot, desk, session)
     popup = desk.popup
     qtbot.keyClick(popup, Qt.Key.Key_F4)
@@ -309,6 +310,11 @@ def test_a_pop_up_without_a_sound_device_says_so_in_vietnamese_and_keeps_ringing
     assert not desk.player.playing and popup.isVisible() and popup.answer_button.isEnabled()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     popup.grab().save(str(SCREENSHOTS / "popup-no-sound-device.png"))
+    screen = window.grab()  # what the operator sees: the desk at 1366x768, the pop-up over its middle
+    painter = QPainter(screen)
+    painter.drawPixmap((1366 - popup.width()) // 2, (768 - popup.height()) // 2, popup.grab())
+    painter.end()
+    screen.save(str(SCREENSHOTS / "popup-over-the-desk-1366x768.png"))
     assert session.access.flush()
     assert listens(store) == []  # nothing was decrypted, nobody listened (the ring's own look is there)
     desk.stop()
