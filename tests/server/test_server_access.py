@@ -24,6 +24,7 @@ SUPERVISOR = {
     ("get", "/api/v1/reports"),
     ("get", "/api/v1/reports/units-on-time"),
     ("post", "/api/v1/forwardings/{forwarding_id}/extension"),
+    ("get", "/api/v1/forwardings/extension-requests"),
     ("get", "/api/v1/tickets/{ticket_id}/revisions"),
     ("post", "/api/v1/tickets/{ticket_id}/restore"),
 }
