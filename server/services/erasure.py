@@ -32,6 +32,11 @@ def erase_citizen(
     """Erases one citizen. `named` collects their names and addresses for a caller that scrubs the access
     trail itself, once for many citizens (the retention); without it the trail is scrubbed here."""
     feed = PendingChanges()
+    # First in the feed: a desk erases while its own rows still carry the number, so it finds the calls
+    # (and their recordings) before the server's blanked copies of them arrive, in this page or a later one.
+    feed.record(
+        ENTITY, str(uuid.uuid4()), 1, {"phone_digest": phone_digest(phone_e164), "at": now.isoformat()}
+    )
     found = list(session.scalars(select(Ticket).where(Ticket.phone == phone_e164)))
     names = {text for ticket in found for text in (ticket.citizen_name, ticket.citizen_address) if text}
     for ticket in found:
@@ -41,9 +46,6 @@ def erase_citizen(
         call.phone, call.citizen_id = "", None
         call.version += 1
         feed.record("call", call.id, call.version, call_data(call), origin_client="may-chu")
-    feed.record(
-        ENTITY, str(uuid.uuid4()), 1, {"phone_digest": phone_digest(phone_e164), "at": now.isoformat()}
-    )
     session.flush()
     if named is None:
         access_trail.erase_subjects(session, [phone_e164], names)

@@ -10,20 +10,26 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from memory_keyring import MemoryKeyring
 from server_lab import PASSWORD, Desk, ServerProcess
 from sqlalchemy import select
 from sqlcipher_pages import data_dir_bytes
 from store_keys import open_test_store, store_key_for
 
 from desktop.domain.clock import VN_TZ, now_vn
+from desktop.domain.codes import CallDirection, CallOutcome
 from desktop.domain.ticket import TicketDraft
 from desktop.services.access_log import AccessLog
 from desktop.services.erasure import erase_here
+from desktop.services.phone.calls import CallLog
+from desktop.services.phone.recording_vault import EncryptedRecorder, RecordingKey
+from desktop.services.phone.recordings import register_recording
 from desktop.services.tickets.caller_history import CallerHistoryService
 from desktop.services.tickets.query import TicketFilter, TicketQuery
 from desktop.services.tickets.service import TicketService
 from desktop.store.engine import backup_copy, writer
 from desktop.store.local import LocalStore
+from desktop.store.phone_models import CallRecording
 from desktop.store.sync_models import SyncConflict
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
@@ -164,3 +170,38 @@ def test_the_desk_s_own_conflicts_on_an_erased_citizen_s_ticket_are_redacted(tmp
     kept = (conflict.base_value, conflict.local_value, conflict.server_value)
     assert NAME not in repr(kept) and ADDRESS not in repr(kept)
     assert json.loads(conflict.local_value) == REDACTED_TEXT
+
+
+def test_an_erased_citizens_call_recordings_are_deleted_on_the_desk_and_anothers_kept(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    data = tmp_path / "desk"
+    store = open_test_store(data)
+    key = RecordingKey(MemoryKeyring()).get_or_create()
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    calls = CallLog(store, "dtv1")
+
+    def recorded(phone: str) -> Path:
+        log_id = calls.started(phone, CallDirection.INBOUND)
+        calls.finished(log_id, CallOutcome.ANSWERED)
+        sealed = folder / f"{log_id}.rec"
+        recorder = EncryptedRecorder(sealed, key)
+        recorder.write(b"\x10\x00" * 8000)
+        recorder.close()
+        register_recording(store, log_id, sealed, now_vn())
+        return sealed
+
+    hers, his = recorded("0912345678"), recorded("0987000111")
+    TicketService(store, "dtv1").create(TicketDraft(content="Hỏi căn cước", phone=PHONE, citizen_name=NAME))
+    sync = engine(store, server)
+    sync.run_cycle()
+
+    erased = Desk(server, "admin").http.post("/api/v1/erasures", json={"phone": "0912345678"})
+    assert erased.status_code == 200 and erased.json() == {"tickets": 1, "calls": 1}
+    sync.run_cycle()
+    assert not hers.exists() and his.exists()
+    with store.engine.connect() as connection:
+        kept = connection.execute(select(CallRecording.path)).scalars().all()
+    assert kept == [str(his)]
+    store.close()
