@@ -2118,6 +2118,66 @@ Không phiếu nào được nhập.</translation>
         <translation>Phiếu quá hạn theo đơn vị</translation>
     </message>
     <message>
+        <source>Forwarded</source>
+        <translation>Chuyển</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>Đúng</translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation>Trễ</translation>
+    </message>
+    <message>
+        <source>Overdue now</source>
+        <translation>Quá hạn</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Trả lại</translation>
+    </message>
+    <message>
+        <source>%1: answered on time %2</source>
+        <translation>%1: tỷ lệ trả lời đúng hạn %2</translation>
+    </message>
+    <message>
+        <source>Answers by unit (%1 days)</source>
+        <translation>Đơn vị trả lời (%1 ngày)</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Tickets forwarded to the unit in the period</source>
+        <translation>Số phiếu đã chuyển đơn vị trong kỳ</translation>
+    </message>
+    <message>
+        <source>Answered by the deadline</source>
+        <translation>Đơn vị trả lời đúng hạn</translation>
+    </message>
+    <message>
+        <source>Answered after the deadline</source>
+        <translation>Đơn vị trả lời trễ hạn</translation>
+    </message>
+    <message>
+        <source>Not answered and past the deadline now</source>
+        <translation>Chưa trả lời và đã quá hạn</translation>
+    </message>
+    <message>
+        <source>Returned as not the unit's competence</source>
+        <translation>Trả lại do không thuộc thẩm quyền</translation>
+    </message>
+    <message>
+        <source>Figures by unit are unknown: %1</source>
+        <translation>Chưa có số liệu theo đơn vị: %1</translation>
+    </message>
+    <message>
+        <source>No ticket was forwarded to a unit in the last %1 days.</source>
+        <translation>Không có phiếu nào chuyển đơn vị trong %1 ngày qua.</translation>
+    </message>
+    <message>
         <source>Tickets by channel, type and level</source>
         <translation>Phiếu theo kênh, loại yêu cầu và cấp độ</translation>
     </message>

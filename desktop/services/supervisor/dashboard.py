@@ -437,6 +437,38 @@ def _zeros(codes: Iterable[str]) -> dict[str, int]:
     return {code: 0 for code in codes}
 
 
+@dataclass(frozen=True)
+class UnitOnTime:
+    """One unit's answers to the tickets forwarded to it in a period, as the server counts them (#17)."""
+
+    unit: str
+    forwarded: int
+    answered_on_time: int
+    answered_late: int
+    overdue_now: int
+    returned: int
+    on_time_rate: float | None  # percent of the answered; None when nothing was answered
+
+
+UNITS_WINDOW_DAYS = 90  # the dashboard's per-unit figures: tickets forwarded in these last days
+
+
+class UnitsOnTimeSource(Protocol):
+    def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
+        """Runs on a worker thread; raises PresenceUnavailable with a Vietnamese reason."""
+        ...
+
+
+class NoUnitsServer:
+    """A desk without a server: only the server holds the forwardings."""
+
+    def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
+        raise PresenceUnavailable(
+            "Chưa kết nối máy chủ: số phiếu chuyển đơn vị, trả lời đúng hạn, trễ hạn, quá hạn và trả lại "
+            "do máy chủ tính. Vào Máy chủ ▸ Đăng nhập máy chủ để kết nối."
+        )
+
+
 @dataclass
 class SupervisorServices:
     """What the supervisor's screens read and write: counts, surveys, who is doing what."""
@@ -445,6 +477,7 @@ class SupervisorServices:
     surveys: SurveyService
     presence: PresenceSource
     reports: ReportService | None = None  # the province's report of a period (Báo cáo screen)
+    units: UnitsOnTimeSource = field(default_factory=NoUnitsServer)  # per unit, from the server
 
     @classmethod
     def for_store(
@@ -459,10 +492,12 @@ class SupervisorServices:
 
 
 __all__ = [
+    "UNITS_WINDOW_DAYS",
     "CallCounts",
     "DashboardCounts",
     "DashboardService",
     "NoPresenceServer",
+    "NoUnitsServer",
     "OperatorPresence",
     "OperatorState",
     "OverdueUnit",
@@ -472,4 +507,6 @@ __all__ = [
     "SupervisorServices",
     "TicketCounts",
     "Trends",
+    "UnitOnTime",
+    "UnitsOnTimeSource",
 ]

@@ -8,6 +8,7 @@ everyone's state through `ServerPresence` with the same server and user as the s
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -16,8 +17,9 @@ from desktop.sync.desk_activity import DeskActivity
 from desktop.ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from desktop.services.supervisor.dashboard import OperatorPresence, SupervisorServices
+    from desktop.services.supervisor.dashboard import OperatorPresence, SupervisorServices, UnitOnTime
     from desktop.sync.presence import PresencePublisher, ServerLink, ServerPresence
+    from desktop.sync.unit_figures import ServerUnitsOnTime
     from desktop.ui.phone.desk import PhoneDesk
     from desktop.ui.sync.desk import SyncDesk
 
@@ -113,6 +115,30 @@ class SyncServerPresence:
         return self._source.operators()
 
 
+class SyncServerUnits:
+    """The dashboard's UnitsOnTimeSource on a desk with the sync (built on the first read, a worker)."""
+
+    def __init__(self, sync: SyncDesk) -> None:
+        self._sync = sync
+        self._source: ServerUnitsOnTime | None = None
+
+    def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
+        if self._source is None:
+            from desktop.sync.presence import ServerLink
+            from desktop.sync.unit_figures import ServerUnitsOnTime, UnitFiguresClient
+            from desktop.ui.sync.desk import tls_policy
+
+            sync = self._sync
+            link = ServerLink(
+                lambda: sync.login,
+                lambda: sync.credentials,
+                sync.store.identity,
+                lambda url: UnitFiguresClient(url, policy=tls_policy(sync.settings)),
+            )
+            self._source = ServerUnitsOnTime(link)
+        return self._source.units_on_time(first, last)
+
+
 def presence_link(sync: SyncDesk) -> ServerLink:
     """A link to the sync's server as the sync's user (read anew at each call), with its own client."""
     from desktop.sync.presence import PresenceClient, ServerLink
@@ -141,6 +167,7 @@ def install_presence(
     desk = PresenceDesk(phone)
     if supervisor is not None:
         supervisor.presence = SyncServerPresence(sync, stale_after)
+        supervisor.units = SyncServerUnits(sync)
 
     def build() -> PresencePublisher:
         """Worker thread: imports the HTTP client and the protocol models."""

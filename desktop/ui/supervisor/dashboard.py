@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -27,13 +29,17 @@ from desktop.domain.agent_state import AgentState, elapsed_text
 from desktop.domain.clock import shown_vn
 from desktop.domain.codes import Channel, Level, RequestType
 from desktop.services.supervisor.dashboard import (
+    UNITS_WINDOW_DAYS,
     DashboardCounts,
+    NoUnitsServer,
     OperatorPresence,
     OperatorState,
     PeriodCounts,
     PresenceSource,
     PresenceUnavailable,
     Trends,
+    UnitOnTime,
+    UnitsOnTimeSource,
 )
 from desktop.ui.common.tasks import TaskRunner, default_runner
 from desktop.ui.supervisor.chart import Series, TrendChart
@@ -94,6 +100,18 @@ def figure_values(period: PeriodCounts) -> dict[str, str]:
     }
 
 
+UnitsRead = tuple[list[UnitOnTime] | None, str | None]  # the figures, or why there are none
+DashboardRead = tuple[DashboardCounts, list[OperatorPresence] | None, str | None, UnitsRead | None]
+
+
+def _units_read(units: UnitsOnTimeSource, today: date) -> UnitsRead:
+    """Runs on a worker thread: the last UNITS_WINDOW_DAYS days' forwardings, or why not."""
+    try:
+        return units.units_on_time(today - timedelta(days=UNITS_WINDOW_DAYS - 1), today), None
+    except Exception as error:  # PresenceUnavailable says why in Vietnamese; any other failure too
+        return None, str(error)
+
+
 class DashboardView(QWidget):
     """Refreshes itself on a timer while shown; every count is read on a worker thread."""
 
@@ -106,12 +124,17 @@ class DashboardView(QWidget):
         runner: TaskRunner | None = None,
         interval_ms: int = REFRESH_MS,
         parent: QWidget | None = None,
+        *,
+        units: UnitsOnTimeSource | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardView")
         self.setWindowTitle(self.tr("Supervisor dashboard"))
         self._reader = reader
         self._presence = presence
+        self._units = units or NoUnitsServer()
+        self.units: list[UnitOnTime] | None = None
+        self.units_error: str | None = None
         self._runner = runner or default_runner()
         self._pending = False
         self._refreshes = 0
@@ -151,6 +174,48 @@ class DashboardView(QWidget):
             heading = self.operators_table.horizontalHeaderItem(column)
             if heading is not None:
                 heading.setToolTip(tip)
+        # Per unit, from the server (only it holds the forwardings): forwarded, answered on time or late,
+        # overdue now, returned, for the tickets forwarded in the last UNITS_WINDOW_DAYS days.
+        self.units_table = self._table(
+            "unitsTable",
+            [
+                self.tr("Unit"),
+                self.tr("Forwarded"),
+                self.tr("On time"),
+                self.tr("Late"),
+                self.tr("Overdue now"),
+                self.tr("Returned"),
+            ],
+        )
+        # six columns in a third of 1366 px: short headings, their meaning on hover; the on-time rate
+        # and the median working days on the unit's row
+        self.units_table.horizontalHeader().setMinimumSectionSize(36)
+        for column, tip in enumerate(
+            (
+                self.tr("Tickets forwarded to the unit in the period"),
+                self.tr("Answered by the deadline"),
+                self.tr("Answered after the deadline"),
+                self.tr("Not answered and past the deadline now"),
+                self.tr("Returned as not the unit's competence"),
+            ),
+            start=1,
+        ):
+            heading = self.units_table.horizontalHeaderItem(column)
+            if heading is not None:
+                heading.setToolTip(tip)
+        self.units_message = QLabel(self.tr("Loading…"), self)
+        self.units_message.setObjectName("unitsMessage")
+        self.units_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.units_message.setWordWrap(True)
+        self.units_stack = QStackedWidget(self)
+        self.units_stack.addWidget(self.units_message)
+        self.units_stack.addWidget(self.units_table)
+        self.unit_tabs = QTabWidget(self)
+        self.unit_tabs.setObjectName("unitTabs")
+        self.unit_tabs.addTab(
+            self.units_stack, self.tr("Answers by unit (%1 days)").replace("%1", str(UNITS_WINDOW_DAYS))
+        )
+        self.unit_tabs.addTab(self.overdue_table, self.tr("Overdue tickets per unit"))
         self.operators_message = QLabel(self.tr("Not connected to the server"), self)
         self.operators_message.setObjectName("presenceMessage")
         self.operators_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -174,7 +239,7 @@ class DashboardView(QWidget):
         cards.addWidget(month_box)
         right = QVBoxLayout()
         right.addWidget(self._boxed(self.tr("Operators"), self.operators_stack), 1)
-        right.addWidget(self._boxed(self.tr("Overdue tickets per unit"), self.overdue_table), 2)
+        right.addWidget(self._boxed(self.tr("Units"), self.unit_tabs), 2)
         middle = QHBoxLayout()
         middle.addLayout(cards, 3)
         middle.addWidget(self._boxed(self.tr("Tickets by channel, type and level"), self.breakdown), 3)
@@ -294,23 +359,27 @@ class DashboardView(QWidget):
         self._pending = True
         with_trends = self._refreshes % TRENDS_EVERY == 0
         self._refreshes += 1
-        reader, presence = self._reader, self._presence
+        reader, presence, units = self._reader, self._presence, self._units
 
-        def read() -> tuple[DashboardCounts, list[OperatorPresence] | None, str | None]:
+        def read() -> DashboardRead:
             """Runs on a worker thread."""
             counts = reader.counts(with_trends=with_trends)
+            # the units' figures are a report over every forwarding: read as rarely as the trends
+            per_unit = _units_read(units, counts.taken_at.date()) if with_trends else None
             try:
-                return counts, presence.operators(), None
+                return counts, presence.operators(), None, per_unit
             except PresenceUnavailable as error:
-                return counts, None, str(error)
+                return counts, None, str(error), per_unit
             except Exception as error:  # the server may fail any way: the counts still show
-                return counts, None, str(error)
+                return counts, None, str(error), per_unit
 
         self._runner.run(read, self.on_read_done, self.on_read_failed)
 
-    def on_read_done(self, result: tuple[DashboardCounts, list[OperatorPresence] | None, str | None]) -> None:
+    def on_read_done(self, result: DashboardRead) -> None:
         self._pending = False
-        counts, operators, presence_error = result
+        counts, operators, presence_error, per_unit = result
+        if per_unit is not None:
+            self._show_units(*per_unit)
         if counts.trends is not None:
             self._show_trends(counts.trends)
         elif self.counts is not None:
@@ -363,6 +432,41 @@ class DashboardView(QWidget):
                 else:
                     item.setToolTip(text)  # a long unit name elides: the whole name on hover
                 table.setItem(row, column, item)
+
+    def _show_units(self, units: list[UnitOnTime] | None, error: str | None) -> None:
+        self.units, self.units_error = units, error
+        if units is None:
+            self.units_message.setText(self.tr("Figures by unit are unknown: %1").replace("%1", error or ""))
+            self.units_stack.setCurrentWidget(self.units_message)
+            return
+        if not units:
+            self.units_message.setText(
+                self.tr("No ticket was forwarded to a unit in the last %1 days.").replace(
+                    "%1", str(UNITS_WINDOW_DAYS)
+                )
+            )
+            self.units_stack.setCurrentWidget(self.units_message)
+            return
+        table = self.units_table
+        table.setRowCount(len(units))
+        for row, unit in enumerate(sorted(units, key=lambda u: (-u.overdue_now, -u.forwarded, u.unit))):
+            cells = [
+                unit.unit,
+                format_count(unit.forwarded),
+                format_count(unit.answered_on_time),
+                format_count(unit.answered_late),
+                format_count(unit.overdue_now),
+                format_count(unit.returned),
+            ]
+            tip = self.tr("%1: answered on time %2").replace("%1", unit.unit)
+            tip = tip.replace("%2", format_pct(unit.on_time_rate))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+        self.units_stack.setCurrentWidget(self.units_table)
 
     def _show_operators(self, operators: list[OperatorPresence] | None, error: str | None) -> None:
         self.presence_error = error

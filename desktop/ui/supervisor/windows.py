@@ -88,7 +88,11 @@ class SupervisorScreens(QObject):
             from desktop.ui.supervisor.dashboard import DashboardView
 
             self.dashboard = DashboardView(
-                self._services.dashboard, self._services.presence, self._runner, parent=self._window
+                self._services.dashboard,
+                self._services.presence,
+                self._runner,
+                parent=self._window,
+                units=self._services.units,
             )
             self.dashboard.setWindowFlag(Qt.WindowType.Window)
         _raise(self.dashboard)

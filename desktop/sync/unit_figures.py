@@ -1,0 +1,83 @@
+"""The supervisor's per-unit figures of forwarded tickets (#17 point 2), read from the server's units-on-time
+report: only the server holds the forwardings, so the dashboard asks it (as the signed-in supervisor)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import requests
+
+from desktop.services.supervisor.dashboard import PresenceUnavailable, UnitOnTime
+from desktop.sync.client import ServerUnreachable, SyncError, error_detail
+from desktop.sync.presence import NotSupervisor, PresenceClient, ServerLink
+from protocol.sync import API_PREFIX
+
+UNITS_ON_TIME_PATH = f"{API_PREFIX}/reports/units-on-time"
+READ_TIMEOUT_S = 20.0  # the report counts every forwarding of the period in SQL
+
+
+class UnitFiguresClient(PresenceClient):
+    """The sync client plus the units-on-time read."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("read_timeout", READ_TIMEOUT_S)
+        super().__init__(base_url, **kwargs)
+
+    def units_on_time(self, token: str, first: date, last: date) -> dict[str, Any]:
+        params = {"from": first.isoformat(), "to": last.isoformat()}
+        body: dict[str, Any] = self._send("GET", UNITS_ON_TIME_PATH, token, params=params).json()
+        return body
+
+    def unreachable(self, error: requests.RequestException) -> SyncError:
+        return ServerUnreachable(
+            f"Không kết nối được máy chủ {self.base_url}: chưa có số liệu theo đơn vị. Sẽ thử lại sau."
+        )
+
+    def forbidden(self, response: requests.Response) -> SyncError:
+        return NotSupervisor(error_detail(response) or "Tài khoản này không có quyền xem số liệu đơn vị.")
+
+
+class ServerUnitsOnTime:
+    """The dashboard's `UnitsOnTimeSource` when the desk has a server."""
+
+    def __init__(self, link: ServerLink) -> None:
+        self._link = link
+
+    def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
+        """Runs on a worker thread; raises PresenceUnavailable with a Vietnamese reason."""
+        try:
+            body = self._link.call(
+                lambda client, token: _units_client(client).units_on_time(token, first, last)
+            )
+        except NotSupervisor as error:
+            login = self._link.login
+            raise PresenceUnavailable(
+                f"Tài khoản {login.username if login else ''} không phải tài khoản giám sát viên, nên không "
+                "xem được số liệu theo đơn vị. Hãy đăng nhập máy chủ bằng tài khoản giám sát viên."
+            ) from error
+        except SyncError as error:
+            raise PresenceUnavailable(str(error)) from error
+        try:
+            return [_unit(row) for row in body["units"]]
+        except (KeyError, TypeError, ValueError) as error:
+            raise PresenceUnavailable("Máy chủ trả về số liệu theo đơn vị không đúng dạng.") from error
+
+
+def _units_client(client: PresenceClient) -> UnitFiguresClient:
+    if not isinstance(client, UnitFiguresClient):  # the link was built with another client
+        raise TypeError("ServerUnitsOnTime needs a link that makes UnitFiguresClient")
+    return client
+
+
+def _unit(row: dict[str, Any]) -> UnitOnTime:
+    rate = row["on_time_rate"]
+    return UnitOnTime(
+        unit=str(row["unit"]),
+        forwarded=int(row["forwarded"]),
+        answered_on_time=int(row["answered_on_time"]),
+        answered_late=int(row["answered_late"]),
+        overdue_now=int(row["overdue_now"]),
+        returned=int(row["returned"]),
+        on_time_rate=None if rate is None else float(rate),
+    )

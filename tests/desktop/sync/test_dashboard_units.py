@@ -1,0 +1,137 @@
+"""The supervisor's dashboard shows, per unit, what the server counts of the tickets forwarded to it:
+forwarded, answered on time, answered late, overdue now, returned (#17 point 2); an operator's account is
+told it cannot see them, a desk without a server says where the figures come from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from store_keys import open_test_store
+
+from desktop.services.supervisor.dashboard import DashboardService, NoPresenceServer, SupervisorServices
+from desktop.sync.credentials import Credentials, Login
+from desktop.sync.presence import ServerLink
+from desktop.sync.unit_figures import ServerUnitsOnTime, UnitFiguresClient
+from desktop.ui.shell.translations import install_translations, remove_translations
+from desktop.ui.supervisor.dashboard import DashboardView
+from server.db import create_server_engine
+from server.services import unit_accounts
+
+SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots" / "dashboard"
+
+
+@pytest.fixture
+def vietnamese(qapp: object) -> Iterator[None]:
+    """Vietnamese and the desk's style sheet, as a supervisor sees the dashboard."""
+    from desktop.ui.shell.style import apply_style
+
+    sheet, font = qapp.styleSheet(), qapp.font()  # type: ignore[attr-defined]
+    translators = install_translations(qapp)  # type: ignore[arg-type]
+    apply_style(qapp)  # type: ignore[arg-type]
+    yield
+    remove_translations(qapp, translators)  # type: ignore[arg-type]
+    qapp.setStyleSheet(sheet)  # type: ignore[attr-defined]
+    qapp.setFont(font)  # type: ignore[attr-defined]
+
+
+def unit_does(server: ServerProcess, forwarding_id: str, step: str, form: dict[str, str]) -> None:
+    web = httpx.Client(base_url=server.base, timeout=60)
+    token = re.search(r'name="csrf" value="([^"]+)"', web.get("/don-vi/dang-nhap").text)
+    assert token is not None
+    login = {"username": "yte.hoa", "password": PASSWORD, "csrf": token.group(1)}
+    assert web.post("/don-vi/dang-nhap", data=login).status_code == 303
+    csrf = re.search(r'name="csrf" value="([^"]+)"', web.get(f"/don-vi/phieu/{forwarding_id}").text)
+    assert csrf is not None
+    done = web.post(f"/don-vi/phieu/{forwarding_id}/{step}", data={"csrf": csrf.group(1), **form})
+    assert done.status_code == 303, done.text
+
+
+def units_source(server: ServerProcess, store: object, username: str) -> ServerUnitsOnTime:
+    credentials, login = Credentials(None), Login(server.base, username)
+    credentials.remember(login, password=PASSWORD)
+    link = ServerLink(lambda: login, lambda: credentials, store.identity, UnitFiguresClient)  # type: ignore[attr-defined]
+    return ServerUnitsOnTime(link)
+
+
+def test_the_dashboard_shows_each_units_answers_from_the_server(
+    qtbot: object, runner: object, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    admin = Desk(server, "admin")
+    assert admin.http.put("/api/v1/catalog/unit/so-y-te", json={"name": "Sở Y tế"}).status_code == 200
+    engine = create_server_engine(server.db_url)
+    with Session(engine) as session, session.begin():
+        unit_accounts.create(session, "yte.hoa", "so-y-te", PASSWORD)
+    desk = Desk(server, "dtv1")
+    forwardings = []
+    for code in ("P-TK-1", "P-TK-2", "P-TK-3"):
+        ticket_id = new_id()
+        assert (
+            desk.push([desk.mutation("ticket", "create", ticket_id, ticket(code, level=2))]).status_code
+            == 200
+        )
+        sent = desk.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-y-te"})
+        assert sent.status_code == 201, sent.text
+        forwardings.append(sent.json()["id"])
+    unit_does(server, forwardings[0], "tra-loi", {"answer": "Đã xử lý."})
+    unit_does(server, forwardings[1], "tra-lai", {"reason": "Không thuộc thẩm quyền của Sở."})
+    with engine.begin() as connection:  # the third one's deadline has passed (time moved on)
+        connection.execute(
+            text("UPDATE forwardings SET deadline = DATE '2026-01-05' WHERE id = :id"), {"id": forwardings[2]}
+        )
+    engine.dispose()
+
+    store = open_test_store(tmp_path / "desk")
+    view = DashboardView(
+        DashboardService(store),
+        NoPresenceServer(),
+        runner,  # type: ignore[arg-type]
+        units=units_source(server, store, "giamsat"),
+    )
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.refresh()
+    qtbot.waitUntil(lambda: view.units is not None or view.units_error is not None, timeout=20000)  # type: ignore[attr-defined]
+    assert view.units_error is None, view.units_error
+    table = view.units_table
+    row = [table.item(0, column).text() for column in range(table.columnCount())]
+    # unit, forwarded, answered on time, answered late, overdue now, returned; the on-time rate on hover
+    assert row == ["Sở Y tế", "3", "1", "0", "1", "1"]
+    assert "100,00%" in table.item(0, 0).toolTip()
+    assert view.units_stack.currentWidget() is table
+    view.resize(1366, 728)  # the office PC's screen less the taskbar: every heading whole
+    view.show()
+    qtbot.waitExposed(view)  # type: ignore[attr-defined]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.grab().save(str(SHOTS / "don-vi-1366x768.png"))
+    assert table.horizontalScrollBar().maximum() == 0, "a figure is out of sight"
+    header = table.horizontalHeader()
+    for column in range(1, table.columnCount()):
+        heading = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(heading) + 8, heading
+
+    as_operator = DashboardView(
+        DashboardService(store),
+        NoPresenceServer(),
+        runner,  # type: ignore[arg-type]
+        units=units_source(server, store, "dtv1"),
+    )
+    qtbot.addWidget(as_operator)  # type: ignore[attr-defined]
+    as_operator.refresh()
+    qtbot.waitUntil(lambda: as_operator.units_error is not None, timeout=20000)  # type: ignore[attr-defined]
+    assert "không phải tài khoản giám sát viên" in (as_operator.units_error or "")
+    assert as_operator.units_stack.currentWidget() is as_operator.units_message
+
+    offline = SupervisorServices.for_store(store, "giamsat")
+    alone = DashboardView(offline.dashboard, offline.presence, runner, units=offline.units)  # type: ignore[arg-type]
+    qtbot.addWidget(alone)  # type: ignore[attr-defined]
+    alone.refresh()
+    qtbot.waitUntil(lambda: alone.units_error is not None, timeout=20000)  # type: ignore[attr-defined]
+    assert "Chưa kết nối máy chủ" in (alone.units_error or "")
+    runner.wait_for_done(10000)  # type: ignore[attr-defined]
+    store.close()
