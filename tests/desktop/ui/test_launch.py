@@ -86,6 +86,40 @@ def test_second_instance_is_refused(qapp, tmp_path: Path) -> None:  # type: igno
     assert not (data_dir / "tongdai1022.sqlite3").exists()
 
 
+def test_a_desk_started_again_while_one_is_open_is_refused_in_vietnamese_and_the_open_one_works_on(
+    qapp, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """What an installer's "run the desk" (NSIS's finish page) does when the operator already has it open."""
+    data_dir = tmp_path / "data"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("TONGDAI1022_READY_FILE", None)
+    open_desk = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    store = data_dir / "tongdai1022.sqlite3"
+    try:
+        deadline = time.monotonic() + 60
+        while not store.exists() and open_desk.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert store.exists() and open_desk.poll() is None, "the first desk did not open its store"
+        reports: list[tuple[str, str]] = []
+        code = run_desktop(data_dir, report=lambda title, text: reports.append((title, text)))
+        assert code == EXIT_ALREADY_OPEN
+        assert [text for _title, text in reports] == [
+            "Phần mềm Tổng đài 1022 đang mở trên máy này với cùng thư mục dữ liệu. "
+            "Hãy chuyển sang cửa sổ đang mở (xem trên thanh tác vụ)."
+        ]
+        assert open_desk.poll() is None, "the open desk keeps running"
+    finally:
+        open_desk.terminate()
+        open_desk.wait(30)
+
+
 def test_corrupt_database_is_explained_with_exit_code_2(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data_dir = tmp_path / "data"
     data_dir.mkdir()
