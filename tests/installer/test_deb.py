@@ -105,6 +105,10 @@ def test_the_package_installs_under_opt_with_a_command_a_menu_entry_and_an_icon(
     assert Path("/usr/share/icons/hicolor/256x256/apps/tongdai1022.png").is_file()
 
 
+def test_the_package_file_is_at_most_150_mb(operator: Operator) -> None:
+    assert _deb().stat().st_size <= 150_000_000  # #16: what IT copies to 30 desks (91.5 MiB when written)
+
+
 def test_the_bundle_holds_no_server_code_nor_benches() -> None:
     internal = OPT / "_internal"
     for name in ("server", "bench", "fastapi", "uvicorn", "psycopg", "psycopg_binary"):
@@ -284,9 +288,11 @@ def machine_update_root(tmp_path: Path) -> Iterator[Path]:
             MACHINE_ROOT.parent.rmdir()
 
 
-def test_an_operator_who_is_not_root_installs_the_signed_release_from_the_server(
+def test_an_operator_who_is_not_root_installs_the_signed_release_from_the_server_over_https(
     operator: Operator, tmp_path: Path, machine_update_root: Path
 ) -> None:
+    from telephony.tls_certs import make_tls_files
+
     from bench.server_lab import ServerProcess, cluster, make_template, pg_bin
     from bench.update import release_tool
     from desktop import __version__
@@ -304,11 +310,16 @@ def test_an_operator_who_is_not_root_installs_the_signed_release_from_the_server
     machine_update_root.parent.mkdir(exist_ok=True)
     shutil.copyfile(repo / "metadata" / "root.json", machine_update_root)
 
+    province = make_tls_files(tmp_path / "province-ca")  # the server's certificate is from the province's CA
     user = ThrowawayUser(f"td1022op{os.getpid() % 100000}")
     try:
+        ca_file = user.home / "province-ca.pem"
+        shutil.copyfile(province.ca, ca_file)
+        os.chown(ca_file, user.uid, user.gid)
         with cluster() as pg:
             database = pg.url(pg.create_database(make_template(pg)))
-            server = ServerProcess(database, env={"TONGDAI1022_SERVER_UPDATES": str(served)}).start()
+            tls = (province.certificate, province.key, province.ca)
+            server = ServerProcess(database, env={"TONGDAI1022_SERVER_UPDATES": str(served)}, tls=tls).start()
             try:
                 published = server.admin_command("publish-release", str(repo), "--updates-dir", str(served))
                 assert published.returncode == 0, published.stderr
@@ -318,13 +329,17 @@ def test_an_operator_who_is_not_root_installs_the_signed_release_from_the_server
                 tampered[len(tampered) // 2] ^= 0xFF
                 archive.write_bytes(bytes(tampered))
 
-                refused = user.run("update", "--server", server.base)
+                untrusted = user.run("update", "--server", server.base)  # without the province's CA
+                assert untrusted.returncode == 2, untrusted.stdout + untrusted.stderr
+                assert "Chứng chỉ của máy chủ cập nhật" in untrusted.stderr
+
+                refused = user.run("update", "--server", server.base, "--ca-file", str(ca_file))
                 assert refused.returncode == 2, refused.stdout + refused.stderr
                 assert "không khớp với bản đã ký" in refused.stderr
                 assert user.run("--version").stdout.strip() == f"{PACKAGE} {installed}", "the old one runs"
 
                 archive.write_bytes(signed)
-                updated = user.run("update", "--server", server.base)
+                updated = user.run("update", "--server", server.base, "--ca-file", str(ca_file))
                 assert updated.returncode == 0, updated.stdout + updated.stderr
                 assert f"Đã cài bản {newer}" in updated.stdout
             finally:
