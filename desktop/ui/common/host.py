@@ -59,7 +59,8 @@ class DeskHost(Protocol):
         ...
 
     def add_ticket_action(self, action: QAction) -> None:
-        """An action on the open ticket, at the end of the Ticket menu (listed by F1)."""
+        """An action on the open ticket, at the end of the Ticket menu (listed by F1) and as a button on
+        the form beside New/Resolve/Save."""
         ...
 
     def add_shortcut(self, action: QAction) -> None:
@@ -99,6 +100,10 @@ class DeskHost(Protocol):
 
     def on_ticket_shown(self, listener: Callable[[Ticket], None]) -> None:
         """Called with the ticket the form shows after it was opened or saved."""
+        ...
+
+    def on_form_cleared(self, listener: Callable[[], None]) -> None:
+        """Called when the form empties for a new ticket (no saved ticket on screen any more)."""
         ...
 
     def on_call_requested(self, listener: Callable[[str, str], None]) -> None:

@@ -339,6 +339,7 @@ class MainWindow(QMainWindow):
         self.ticket_menu.addSeparator()
         self.ticket_menu.addAction(action)
         self.extra_shortcut_actions.append(action)
+        self.form.add_action_button(action, f"{action.objectName() or 'ticketAction'}Button")
 
     def add_shortcut(self, action: QAction) -> None:
         self.addAction(action)
@@ -375,6 +376,9 @@ class MainWindow(QMainWindow):
     def on_ticket_shown(self, listener: Callable[[Ticket], None]) -> None:
         self.form.ticket_loaded.connect(listener)
         self.form.ticket_saved.connect(listener)
+
+    def on_form_cleared(self, listener: Callable[[], None]) -> None:
+        self.form.ticket_cleared.connect(listener)
 
     def on_call_requested(self, listener: Callable[[str, str], None]) -> None:
         self.history.call_requested.connect(listener)

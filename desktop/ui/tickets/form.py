@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -169,6 +170,7 @@ class TicketForm(QWidget):
 
     ticket_saved = Signal(object)
     ticket_loaded = Signal(object)
+    ticket_cleared = Signal()  # an empty form for a new ticket
     phone_changed = Signal(str)
     units_loaded = Signal(list)
     catalogs_reloaded = Signal()
@@ -342,6 +344,7 @@ class TicketForm(QWidget):
         self.resolve_button = action_button(self, self.resolve_action, "resolveButton")
         self.save_button = action_button(self, self.save_action, "saveButton")
         self.save_button.setProperty("primary", True)
+        self.extra_buttons: list[QToolButton] = []  # a feature desk's actions on the ticket (forwarding)
 
     def _box(self, name: str, caption: str, content: QWidget | None = None) -> QWidget:
         """A caption above the input and its error below: the unit the grid is built of."""
@@ -385,10 +388,20 @@ class TicketForm(QWidget):
             inputs["publication"],
             inputs["public_question"],
             inputs["public_answer"],
+            *self.extra_buttons,
             self.new_button,
             self.resolve_button,
             self.save_button,
         ]
+
+    def add_action_button(self, action: QAction, name: str) -> QToolButton:
+        """A feature desk's action on the ticket as a button beside New/Resolve/Save (the menu item and
+        its shortcut stay): the operator sees it on the form, enabled when it applies."""
+        button = action_button(self, action, name)
+        self._buttons_row.insertWidget(self._buttons_row.indexOf(self.new_button), button)
+        self.extra_buttons.append(button)
+        self._set_tab_order()
+        return button
 
     def _set_tab_order(self) -> None:
         chain = self.tab_chain()
@@ -443,6 +456,7 @@ class TicketForm(QWidget):
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         buttons.addWidget(self.message_label, 1)
+        self._buttons_row = buttons
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.resolve_button)
         buttons.addWidget(self.save_button)
@@ -620,6 +634,7 @@ class TicketForm(QWidget):
         self._baseline = self._values()
         self._update_deadline()
         self.phone_edit.setFocus()
+        self.ticket_cleared.emit()
 
     def open_ticket(self, ticket_id: str) -> None:
         """Loads the ticket in the background and shows it (the caller has asked about unsaved changes)."""

@@ -137,6 +137,7 @@ def install_forwarding(
 
     action.triggered.connect(open_dialog)
     window.on_ticket_shown(refresh)
+    window.on_form_cleared(refresh)  # a new ticket has nothing to forward until it is saved
     refresh()
     window.add_ticket_action(action)
     return action

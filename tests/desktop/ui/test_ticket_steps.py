@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
 from test_callback_answer import unit_answer_pulled
 
 from desktop.domain.clock import now_vn
@@ -209,8 +210,12 @@ def test_a_returned_ticket_shows_the_units_reason_and_can_be_forwarded_again(
     assert NOT_OURS in label.text() and "Ctrl+Shift+U" in label.text()
     assert label.text().startswith("Đơn vị trả lại phiếu:")
     assert forward.isEnabled() and forward.shortcut().toString() == FORWARD_SHORTCUT
+    on_form = window.form.findChild(QToolButton, "forwardActionButton")  # "Chuyển đơn vị" on the form too
+    assert on_form is not None and on_form.isVisible() and on_form.isEnabled()
+    assert on_form.defaultAction() is forward and on_form in window.form.tab_chain()
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "returned-ticket-1366x768.png"))
 
     window.form.new_ticket()
     assert not label.isVisible()  # a new ticket was never returned
+    assert not on_form.isEnabled()  # nothing saved to forward yet
