@@ -470,10 +470,10 @@ def _security(engine: object, args: argparse.Namespace) -> int:
                 return 2
             print(f"Đã kết thúc phiên {args.session_id}.")
         elif args.command == "sessions":
-            for token in accounts.active_sessions(session):
-                short = token.token_hash[: accounts.SESSION_ID_LENGTH]
+            for login in accounts.active_sessions(session):
                 print(
-                    f"{short}  {token.username:<20} {token.client_id:<40} {token.created_at:%Y-%m-%d %H:%M}"
+                    f"{login.session_id}  {login.username:<20} {login.client_id:<40} "
+                    f"{login.created_at:%Y-%m-%d %H:%M}"
                 )
         else:
             for event in logins.recent(session, args.user, args.limit):

@@ -38,13 +38,13 @@ def list_sessions(_who: Admin, session: Db) -> list[SessionOut]:
     with session.begin():
         return [
             SessionOut(
-                session_id=token.token_hash[: accounts.SESSION_ID_LENGTH],
-                username=token.username,
-                client_id=token.client_id,
-                created_at=token.created_at,
-                expires_at=token.expires_at,
+                session_id=login.session_id,
+                username=login.username,
+                client_id=login.client_id,
+                created_at=login.created_at,
+                expires_at=login.expires_at,
             )
-            for token in accounts.active_sessions(session)
+            for login in accounts.active_sessions(session)
         ]
 
 

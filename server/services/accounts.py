@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from protocol import Role
 from server.core.security import hash_password, new_token, token_hash, verify_password
-from server.models import Account, AuthToken
+from server.models import Account, AuthToken, UnitSession
 
 USERNAME_PATTERN = r"^[a-z0-9._-]{2,64}$"
 MIN_PASSWORD = 10
@@ -133,19 +133,44 @@ def revoke_all(session: Session, username: str) -> None:
 SESSION_ID_LENGTH = 16  # a prefix of the token's keyed hash: names a login without revealing anything
 
 
-def active_sessions(session: Session) -> list[AuthToken]:
+WEB_CLIENT = "web"  # a unit's browser on the server's pages (the login log names it so too)
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    """One login still valid: a desk's or a script's token, or a unit's browser session."""
+
+    session_id: str  # a prefix of the keyed hash of its token or cookie
+    username: str
+    client_id: str
+    created_at: datetime
+    expires_at: datetime
+
+
+def active_sessions(session: Session) -> list[ActiveSession]:
+    """Every login that can still read data, the newest first: API tokens and units' browser sessions."""
     now = datetime.now(UTC)
-    return list(
-        session.scalars(
-            select(AuthToken)
-            .where(AuthToken.revoked_at.is_(None), AuthToken.expires_at > now)
-            .order_by(AuthToken.created_at.desc())
-        )
+    tokens = session.scalars(
+        select(AuthToken).where(AuthToken.revoked_at.is_(None), AuthToken.expires_at > now)
     )
+    browsers = session.scalars(select(UnitSession).where(UnitSession.expires_at > now))
+    found = [
+        ActiveSession(t.token_hash[:SESSION_ID_LENGTH], t.username, t.client_id, t.created_at, t.expires_at)
+        for t in tokens
+    ] + [
+        ActiveSession(b.token_hash[:SESSION_ID_LENGTH], b.username, WEB_CLIENT, b.created_at, b.expires_at)
+        for b in browsers
+    ]
+    return sorted(found, key=lambda login: _aware(login.created_at), reverse=True)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
 def revoke_session(session: Session, session_id: str) -> bool:
-    """Ends one login by its id (the first characters of its token's hash); False when none matches."""
+    """Ends one login by its id (the first characters of its token's or cookie's hash); False when none
+    matches. A unit's browser session is deleted, as signing out does."""
     if not re.fullmatch(f"[0-9a-f]{{{SESSION_ID_LENGTH}}}", session_id):
         return False
     prefix = func.substr(AuthToken.token_hash, 1, SESSION_ID_LENGTH)  # exact: no LIKE wildcards
@@ -154,4 +179,8 @@ def revoke_session(session: Session, session_id: str) -> bool:
     ).all()
     for token in found:
         token.revoked_at = datetime.now(UTC)
-    return bool(found)
+    browser_prefix = func.substr(UnitSession.token_hash, 1, SESSION_ID_LENGTH)
+    browsers = session.scalars(select(UnitSession).where(browser_prefix == session_id)).all()
+    for browser in browsers:
+        session.delete(browser)
+    return bool(found) or bool(browsers)

@@ -3,12 +3,17 @@ new passwords follow the rules, every login and refusal is in the admin's log, s
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from server_lab import PASSWORD, Desk, Postgres, ServerProcess
+from sqlalchemy.orm import Session
+
+from server.db import create_server_engine
+from server.services import unit_accounts
 
 
 @pytest.fixture
@@ -90,3 +95,29 @@ def test_the_admin_lists_active_sessions_and_ends_one(server: ServerProcess) -> 
     assert admin.http.delete(f"/api/v1/sessions/{mine[0]['session_id']}").status_code == 204
     assert operator.http.get("/api/v1/sync/state").status_code == 401
     assert admin.http.delete(f"/api/v1/sessions/{mine[0]['session_id']}").status_code == 404
+
+
+def test_a_units_browser_session_is_in_the_admins_list_and_ended_there(server: ServerProcess) -> None:
+    admin = Desk(server, "admin")
+    assert admin.http.put("/api/v1/catalog/unit/so-y-te", json={"name": "Sở Y tế"}).status_code == 200
+    engine = create_server_engine(server.db_url)
+    with Session(engine) as session, session.begin():
+        unit_accounts.create(session, "yte.lan", "so-y-te", PASSWORD)
+    engine.dispose()
+    browser = httpx.Client(base_url=server.base, timeout=60)
+    token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/don-vi/dang-nhap").text)
+    assert token is not None
+    form = {"username": "yte.lan", "password": PASSWORD, "csrf": token.group(1)}
+    assert browser.post("/don-vi/dang-nhap", data=form).status_code == 303
+    assert browser.get("/don-vi/").status_code == 200  # signed in: the unit's tickets
+
+    listed = [s for s in admin.http.get("/api/v1/sessions").json() if s["username"] == "yte.lan"]
+    assert len(listed) == 1 and listed[0]["client_id"] == "web" and len(listed[0]["session_id"]) == 16
+    shown = server.admin_command("sessions")
+    assert shown.returncode == 0 and f"{listed[0]['session_id']}  yte.lan" in shown.stdout
+
+    assert admin.http.delete(f"/api/v1/sessions/{listed[0]['session_id']}").status_code == 204
+    again = browser.get("/don-vi/", follow_redirects=False)
+    assert again.status_code == 303 and "/don-vi/dang-nhap" in again.headers["location"]  # signed out
+    assert [s for s in admin.http.get("/api/v1/sessions").json() if s["username"] == "yte.lan"] == []
+    browser.close()
