@@ -809,6 +809,10 @@ Không phiếu nào được nhập.</translation>
         <translation>Cửa sổ cuộc gọi đến: từ chối</translation>
     </message>
     <message>
+        <source>Ringing pop-up: choose a past call, play or stop its recording</source>
+        <translation>Cửa sổ cuộc gọi đến: chọn một cuộc gọi trước, nghe hoặc dừng bản ghi âm của nó</translation>
+    </message>
+    <message>
         <source>After a call (wrap-up): ticket created, information given, wrong number, silent, prank</source>
         <translation>Sau cuộc gọi (kết thúc): đã tạo phiếu, đã cung cấp thông tin, nhầm số, im lặng, quấy rối</translation>
     </message>

@@ -64,6 +64,7 @@ class ShortcutsDialog(QDialog):
         return [
             (self.tr("Ringing pop-up: answer (a new ticket linked to the call opens)"), "Enter / F9"),
             (self.tr("Ringing pop-up: reject"), "Esc / F10"),
+            (self.tr("Ringing pop-up: choose a past call, play or stop its recording"), "↑ ↓ · F4"),
             (
                 self.tr(
                     "After a call (wrap-up): ticket created, information given, wrong number, silent, prank"

@@ -106,7 +106,7 @@ def test_f1_lists_the_keys_of_the_pop_up_the_wrap_up_and_the_queues(qtbot, make_
     dialog = ShortcutsDialog(window.shortcut_actions(), window)
     qtbot.addWidget(dialog)
     keys = {dialog.table.item(row, 1).text() for row in range(dialog.table.rowCount())}
-    for wanted in ("Enter / F9", "Esc / F10", "1 … 5", "1 / 2 / 3 / 4", "H / T", "0 / 3"):
+    for wanted in ("Enter / F9", "Esc / F10", "↑ ↓ · F4", "1 … 5", "1 / 2 / 3 / 4", "H / T", "0 / 3"):
         assert wanted in keys
 
 
