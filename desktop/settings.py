@@ -52,6 +52,9 @@ class Settings:
     sip_outbound_proxy: str = ""  # "host[:port]": send every request there instead of the server
     sip_tls_ca_file: str = ""  # PEM of the CAs that may sign the PBX's certificate; "": the system's
     sip_stun_server: str = ""  # "host[:port]": learn the public address behind NAT
+    # other addresses the PBX sends calls from (a second node, a gateway): an admin's list (settings.json
+    # only); new calls from any host but the server's (or the outbound proxy's) and these are refused
+    sip_trusted_hosts: list[str] = field(default_factory=list)
     sip_srtp: str = "offered"  # call audio encryption (SRTP): "off", "offered" (when the PBX is), "required"
     phone_record_calls: bool = False
     # how long recordings are kept is the centre's decision (a central setting synced to every desk)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from desktop.domain.codes import CallDirection
-from desktop.services.phone.account import account_from
+from desktop.services.phone.account import account_from, policy_from
 from desktop.settings import Settings
 from desktop.telephony import (
     AgentPolicy,
@@ -208,7 +208,10 @@ def run(args: argparse.Namespace, data_dir: Path | None = None) -> int:
     )
     events: queue.SimpleQueue[tuple[float, TelephonyEvent]] = queue.SimpleQueue()
     agent = SipAgent(
-        account, lambda event: events.put((time.monotonic(), event)), AgentPolicy(), _tone_and_count
+        account,
+        lambda event: events.put((time.monotonic(), event)),
+        policy_from(settings, AgentPolicy()),  # the desk's: calls only from the PBX and the listed hosts
+        _tone_and_count,
     )
     report = _Report(args, account, _Printer(args.json))
     started = time.monotonic()

@@ -370,8 +370,7 @@ class SipAgent:
             headers = [("Allow", ALLOW), ("Accept", "application/sdp"), *self._contact_headers()]
             self._tx.respond(transaction, build_response(request, 200, headers=headers), 200)
         elif method == "INFO":
-            code = 200 if calls.has_dialog(request) else 481
-            self._tx.respond(transaction, build_response(request, code), code)
+            calls.on_info(request, transaction, source)
         elif method in _KNOWN_UNSUPPORTED:
             self._tx.respond(transaction, build_response(request, 405, headers=[("Allow", ALLOW)]), 405)
         else:

@@ -174,6 +174,10 @@ class CallManager(Negotiation, Transfers):
         if _tag_of(invite.header("To")):
             self._on_reinvite(invite, source, transaction)
             return
+        if self._policy.calls_from_pbx_only and not self.from_pbx_host(source):
+            self._refused.note("a new call from outside the PBX", source)
+            self._tx.respond(transaction, build_response(invite, 403), 403, invite=True)
+            return
         if self.do_not_disturb is not None:
             self._refused.note("the operator is not ready (do not disturb)", source)
             code = self.do_not_disturb
@@ -335,9 +339,22 @@ class CallManager(Negotiation, Transfers):
         call.acked.set()
         self._end(call, EndReason.TRANSFERRED if call.replaced else EndReason.REMOTE_HANGUP)
 
+    def on_info(self, info: SipMessage, transaction: ServerTransaction, source: Address) -> None:
+        """INFO (RFC 6086) is only acknowledged, and only from the dialog's route: nothing is done with it."""
+        call = self.dialog_of(info)
+        code = 481 if call is None else 200 if self.from_dialog_peer(call, source) else 403
+        if code == 403:
+            self._refused.note("INFO from outside the dialog", source)
+        self._tx.respond(transaction, build_response(info, code), code)
+
     def from_trusted(self, source: Address) -> bool:
         """The registrar / outbound proxy, or a host the administrator lists."""
         return source == self._server or source[0] in self._policy.trusted_hosts
+
+    def from_pbx_host(self, source: Address) -> bool:
+        """The registrar's / outbound proxy's host on any port (a PBX may send from other sockets, over
+        TCP from any port), or a listed host: where new calls may come from."""
+        return source[0] == self._server[0] or source[0] in self._policy.trusted_hosts
 
     def from_dialog_peer(self, call: Call, source: Address) -> bool:
         """Where this dialog's requests may come from: the PBX, the address its INVITE came from, or the
@@ -349,9 +366,6 @@ class CallManager(Negotiation, Transfers):
         except SipParseError:
             return False
         return (target.host, target.port or 5060) == source
-
-    def has_dialog(self, request: SipMessage) -> bool:
-        return self.dialog_of(request) is not None
 
     def dialog_of(self, request: SipMessage) -> Call | None:
         """The call whose dialog this in-dialog request belongs to (Call-ID and both tags)."""

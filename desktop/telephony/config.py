@@ -104,6 +104,9 @@ class AgentPolicy:
     # Trust only the PBX: P-Asserted-Identity is believed, and in-dialog requests accepted, only from the
     # registrar's address, the dialog's own peer, or these hosts an administrator lists.
     trusted_hosts: tuple[str, ...] = ()
+    # New calls (INVITE outside a dialog) only from the PBX's host or a listed one; any other host gets
+    # 403 and rings nothing (a neighbour on the LAN cannot call the desk around the PBX).
+    calls_from_pbx_only: bool = True
     max_ringing: int = 8  # inbound calls ringing at once; more get 486 Busy Here (a flood rings nobody)
     transfer_timeout: float = 40.0  # a REFER with no final NOTIFY after this long has failed (call stays)
     replaced_hangup: float = 4.0  # after an attended transfer, BYE the consultation if the target did not

@@ -5,6 +5,7 @@ another port, as on a shared LAN)."""
 from __future__ import annotations
 
 import re
+import socket
 import time
 
 from conftest import AgentFactory, EventLog
@@ -69,6 +70,9 @@ def test_a_bye_from_a_third_address_does_not_end_an_answered_call(
         )
         intruder.send(bye, agent.local_address[1])
         assert intruder.receive_status() == 403
+        info = bye.replace("BYE", "INFO").replace("z9hG4bKforged", "z9hG4bKinfo")
+        intruder.send(info, agent.local_address[1])
+        assert intruder.receive_status() == 403  # INFO too must come from the dialog's route
         time.sleep(0.3)
         assert not events.of(CallEnded) and call.state is CallState.ANSWERED
     finally:
@@ -137,3 +141,38 @@ def test_a_cancel_ends_a_ringing_call_only_from_where_its_invite_came(lab, agent
     finally:
         caller.close()
         sniffer.close()
+
+
+class Neighbour(RawSip):
+    """Another host on the LAN: the same hand-written SIP from 127.0.0.2 (the PBX is 127.0.0.1)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.2", 0))
+        self.port = int(self.sock.getsockname()[1])
+
+
+def test_a_new_call_from_a_host_that_is_not_the_pbx_gets_403_and_rings_nothing_unless_listed(
+    lab, agent_factory: AgentFactory, user
+):
+    kamailio = lab.kamailio()
+    agent, events = registered(agent_factory(kamailio, user))
+    neighbour = Neighbour()
+    try:
+        invite = neighbour.request(
+            "INVITE", agent.local_address[1], extra="Content-Type: application/sdp\r\n", body=OFFER
+        )
+        neighbour.send(invite, agent.local_address[1])
+        assert neighbour.receive_status(skip_provisional=False) == 403  # not even a 100 Trying first
+        time.sleep(0.3)
+        assert not events.of(IncomingCall)
+
+        listed = AgentPolicy(keepalive_interval=1.0, unregister_timeout=0.5, trusted_hosts=("127.0.0.2",))
+        second, second_events = registered(agent_factory(kamailio, user, policy=listed))  # a second PBX node
+        invite = neighbour.request(
+            "INVITE", second.local_address[1], extra="Content-Type: application/sdp\r\n", body=OFFER
+        )
+        neighbour.send(invite, second.local_address[1])
+        assert second_events.wait_for(IncomingCall)[1].number == "0912345678"
+    finally:
+        neighbour.close()

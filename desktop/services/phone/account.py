@@ -29,6 +29,12 @@ def account_from(settings: Settings, password: str) -> SipAccount:
     return replace(account, local_host=local)
 
 
+def policy_from(settings: Settings, base: AgentPolicy) -> AgentPolicy:
+    """`base` with the addresses the administrator lists as the PBX's too (settings.json)."""
+    listed = tuple(host.strip() for host in settings.sip_trusted_hosts if str(host).strip())
+    return replace(base, trusted_hosts=(*base.trusted_hosts, *listed)) if listed else base
+
+
 def unbound_account(settings: Settings, password: str) -> SipAccount:
     """The account before its local address is chosen: checks the addresses without asking the network."""
     return SipAccount(

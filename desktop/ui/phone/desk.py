@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMenu
 from desktop.changes import OpChanges
 from desktop.domain.phone import display_phone, is_hidden, try_normalize_phone
 from desktop.domain.ticket import Ticket
-from desktop.services.phone.account import account_from
+from desktop.services.phone.account import account_from, policy_from
 from desktop.services.phone.callbacks import CallbackItem
 from desktop.services.phone.codes import Disposition
 from desktop.services.phone.listening import NoRecording
@@ -154,7 +154,7 @@ class PhoneDesk(QObject):
     def _default_agent(
         self, account: SipAccount, listener: Callable[[TelephonyEvent], None], audio: AudioFactory
     ) -> Agent:
-        return SipAgent(account, listener, self._policy, audio)
+        return SipAgent(account, listener, policy_from(self.settings, self._policy), audio)
 
     def make_action(self, name: str, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
         """A window-wide action with its shortcuts (the Phone menu's and its helpers')."""
