@@ -425,6 +425,7 @@ class PhoneDesk(QObject):
         )
 
     def _on_answered(self, ringing: RingingCall) -> None:
+        self._ringing.pop(ringing.sip_call_id, None)  # no longer ringing: never shown again as such
         self._close_popup(ringing.sip_call_id)
         self.active_call = ringing.sip_call_id
         history = ringing.history
@@ -454,8 +455,16 @@ class PhoneDesk(QObject):
         )
 
     def _close_popup(self, sip_call_id: str) -> None:
+        """The pop-up lets go of this call; another citizen still ringing takes its place (the latest),
+        else the ringing stops."""
         self.popup.close_call(sip_call_id)
-        if not self.popup.isVisible():
+        if self.popup.isVisible():
+            return
+        waiting = [ringing for call_id, ringing in self._ringing.items() if call_id != sip_call_id]
+        if waiting and not self._stopped:
+            self.popup.show_call(waiting[-1])
+            self.popup.set_audible(self.ringer.ring())
+        else:
             self.ringer.stop()
             if self._played_from_popup:  # the pop-up's recording goes with it (answered: the call's headset)
                 self.player.stop()

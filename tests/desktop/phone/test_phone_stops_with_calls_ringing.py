@@ -54,3 +54,51 @@ def test_calls_still_ringing_when_the_desk_stops_get_480_are_logged_and_leave_no
             select(func.count()).select_from(models.Call).where(models.Call.ended_at.is_not(None))
         )
     assert logged == ringing  # each ringing call is in the log with its end; the refused ones never rang
+
+
+def cancel_of(invite: str) -> str:
+    """The CANCEL of a hand-written INVITE (RFC 3261 §9.1): same Request-URI, Via, From, To, Call-ID."""
+    head = invite.split("\r\n\r\n", 1)[0].split("\r\n")
+    kept = [
+        line for line in head[1:] if line.split(":", 1)[0] in ("Via", "From", "To", "Call-ID", "Max-Forwards")
+    ]
+    return (
+        f"CANCEL {head[0].split(' ')[1]} SIP/2.0\r\n"
+        + "\r\n".join(kept)
+        + "\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n"
+    )
+
+
+def test_when_the_call_shown_hangs_up_the_pop_up_shows_a_citizen_still_ringing(
+    qtbot, make_desk, kamailio, siplab
+):
+    desk = make_desk(kamailio, record=False)
+    qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+    port = desk.phone.agent.local_address[1]
+    popup = desk.phone.popup
+    first, second = siplab.RawSip(), siplab.RawSip()
+    try:
+        invite = first.request("INVITE", port, extra="Content-Type: application/sdp\r\n", body=siplab.OFFER)
+        first.send(invite, port)
+        qtbot.waitUntil(lambda: popup.ringing is not None, timeout=8000)
+        waiting = popup.ringing.sip_call_id
+        hanging_up = second.request(
+            "INVITE", port, extra="Content-Type: application/sdp\r\n", body=siplab.OFFER
+        )
+        second.send(hanging_up, port)
+        qtbot.waitUntil(
+            lambda: popup.ringing is not None and popup.ringing.sip_call_id != waiting, timeout=8000
+        )
+
+        second.send(cancel_of(hanging_up), port)  # the citizen on screen gives up
+        qtbot.waitUntil(
+            lambda: popup.ringing is not None and popup.ringing.sip_call_id == waiting, timeout=8000
+        )
+        assert popup.isVisible()  # the first citizen, still ringing, is not left unseen
+
+        first.send(cancel_of(invite), port)
+        qtbot.waitUntil(lambda: not popup.isVisible(), timeout=8000)
+        assert not desk.phone.busy() and not desk.phone.ringer.ringing
+    finally:
+        first.close()
+        second.close()
