@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import SippFactory
 from stun_responder import StunResponder
 from telephony_lab import PASSWORDS, Kamailio
@@ -296,3 +297,46 @@ def test_an_unknown_codec_is_refused_before_anything_is_sent(lab, user):
     process = start_sip_check(lab.kamailio(), user, "--codec", "G729")
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 2 and "PCMU" in err
+
+
+@pytest.mark.parametrize(
+    "stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "sigterm", "sighup"]
+)
+def test_interrupted_mid_call_it_hangs_up_unregisters_and_prints_its_summary(lab, stop):
+    """Ctrl-C, SIGTERM or the technician's terminal closing while a test call is up: the call is hung up
+    (the other end hears it), the registrar holds no binding of the check any more, the summary is printed."""
+    kamailio = lab.kamailio()
+    answering = start_sip_check(kamailio, "1008", "--answer", "--seconds", "60", "--rtp-ports", "22400-22499")
+    assert answering.stdout is not None
+    deadline = time.monotonic() + 5
+    while not kamailio.contacts("1008") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    dialler = start_sip_check(
+        kamailio,
+        "1009",
+        "--dial",
+        "1008",
+        "--call-seconds",
+        "30",
+        "--seconds",
+        "14",
+        "--rtp-ports",
+        "22500-22599",
+    )
+    for line in answering.stdout:  # events as they happen: wait for the call to be up
+        event = json.loads(line)
+        if event["event"] == "call_state" and event.get("state") == "answered":
+            break
+    assert kamailio.contacts("1008")
+
+    answering.send_signal(stop)
+    code, report = finished(answering)
+    dialler_code, dialled = finished(dialler)
+
+    assert kamailio.contacts("1008") == []  # the registrar was asked: nothing left behind
+    [call] = report["calls"]
+    assert call["answered"] is True and call["end_reason"] in ("local_hangup", "shutdown"), call
+    [outbound] = dialled["calls"]
+    assert outbound["answered"] is True and outbound["end_reason"] == "remote_hangup", outbound
+    assert outbound["duration_seconds"] < 10 and dialler_code == 0  # hung up long before its 30 s
+    assert code == 0  # --answer saw its call answered
