@@ -102,3 +102,40 @@ def test_when_the_call_shown_hangs_up_the_pop_up_shows_a_citizen_still_ringing(
     finally:
         first.close()
         second.close()
+
+
+def test_a_restart_of_the_agent_answers_the_calls_ringing_480_and_the_new_agent_rings_again(
+    qtbot, make_desk, kamailio, siplab, store
+):
+    desk = make_desk(kamailio, record=False)
+    qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+    first_agent = desk.phone.agent
+    port = first_agent.local_address[1]
+    caller: Any = siplab.RawSip()
+    try:
+        for _ in range(3):
+            caller.send(
+                caller.request("INVITE", port, extra="Content-Type: application/sdp\r\n", body=siplab.OFFER),
+                port,
+            )
+        qtbot.waitUntil(lambda: desk.phone.popup.isVisible(), timeout=8000)
+
+        desk.phone.restart()  # the account saved again (F8), or the network changed
+        qtbot.waitUntil(lambda: desk.phone.agent not in (None, first_agent), timeout=8000)
+        qtbot.waitUntil(lambda: not desk.phone.popup.isVisible() and not desk.phone.busy(), timeout=8000)
+        finals = set()
+        while (answer := caller.receive(timeout=0.5)) is not None:
+            status = re.match(rb"SIP/2.0 (\d{3})", answer)
+            if status and int(status.group(1)) >= 200:
+                finals.add((int(status.group(1)), re.search(rb"Call-ID: (\S+)", answer).group(1)))  # type: ignore[union-attr]
+        assert sorted(code for code, _ in finals) == [480, 480, 480]
+
+        qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+        new_port = desk.phone.agent.local_address[1]
+        caller.send(
+            caller.request("INVITE", new_port, extra="Content-Type: application/sdp\r\n", body=siplab.OFFER),
+            new_port,
+        )
+        qtbot.waitUntil(lambda: desk.phone.popup.isVisible(), timeout=8000)  # the restarted desk rings
+    finally:
+        caller.close()
