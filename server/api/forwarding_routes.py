@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.deps import Admin, Db, Operator, Rt, Supervisor
 from server.models import Forwarding
+from server.services import access_trail, unit_mail
 from server.services import forwarding as steps
-from server.services import unit_mail
 
 router = APIRouter(prefix="/api/v1")
 
@@ -122,13 +122,23 @@ class StepOut(BaseModel):
 
 
 @router.get("/tickets/{ticket_id}/steps", response_model=list[StepOut])
-def ticket_steps(
-    ticket_id: Annotated[str, Path(max_length=36)], _who: Operator, session: Db
-) -> list[StepOut]:
+def ticket_steps(ticket_id: Annotated[str, Path(max_length=36)], who: Operator, session: Db) -> list[StepOut]:
     """The ticket's steps with the units, each with when and who (the desk's own steps, called back,
-    resolved, surveyed, are in its revisions and survey attempts)."""
+    resolved, surveyed, are in its revisions and survey attempts). The units' texts are about the citizen:
+    the look is on the access trail."""
     with session.begin():
-        return [StepOut(**step) for step in steps.ticket_steps(session, ticket_id)]
+        found = [StepOut(**step) for step in steps.ticket_steps(session, ticket_id)]
+        if found:
+            access_trail.record_access(
+                session,
+                actor=who.username,
+                origin=who.client_id or "api",
+                subject_kind="ticket",
+                subject=ticket_id,
+                screen="api_ticket_steps",
+                reason="open",
+            )
+        return found
 
 
 class MailOut(BaseModel):

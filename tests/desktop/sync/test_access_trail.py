@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from server_lab import PASSWORD, Desk, ServerProcess
+from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from store_keys import open_test_store
@@ -185,3 +185,28 @@ def calls_at(store: LocalStore, log_id: str) -> Any:
         call = session.get(models.Call, log_id)
         assert call is not None
         return call.started_at
+
+
+def test_a_tickets_steps_with_the_units_read_through_the_api_are_on_the_trail(server: ServerProcess) -> None:
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    assert admin.http.put("/api/v1/catalog/unit/so-tn-mt", json={"name": "Sở Tài nguyên"}).status_code == 200
+    ticket_id = new_id()
+    made = ticket("P-ST-001", level=2, content="Phản ánh bãi rác gần nhà bà Lan")
+    assert operator.push([operator.mutation("ticket", "create", ticket_id, made)]).status_code == 200
+    quiet = new_id()  # never forwarded: no steps, nothing shown, nothing recorded
+    assert (
+        operator.push([operator.mutation("ticket", "create", quiet, ticket("P-ST-002"))]).status_code == 200
+    )
+    sent = operator.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-tn-mt"})
+    assert sent.status_code == 201, sent.text
+
+    assert [step["step"] for step in operator.http.get(f"/api/v1/tickets/{ticket_id}/steps").json()] == [
+        "forwarded"
+    ]
+    assert operator.http.get(f"/api/v1/tickets/{quiet}/steps").json() == []
+    looked = access_log(server, "admin", ticket_id=ticket_id).json()
+    assert [(e["actor"], e["screen"], e["reason"]) for e in looked["entries"]] == [
+        ("dtv1", "api_ticket_steps", "open")
+    ]
+    assert access_log(server, "admin", ticket_id=quiet).json()["entries"] == []
+    assert looked["chain_intact"] is True
