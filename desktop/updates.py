@@ -309,6 +309,7 @@ def replace_folder(new: Path, target: Path) -> Path:
     staging = target.with_name(target.name + ".moi")
     previous = target.with_name(target.name + ".cu")
     shutil.rmtree(staging, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     needed = sum(path.stat().st_size for path in new.rglob("*") if path.is_file())
     if shutil.disk_usage(target.parent).free < needed:
         raise OSError(errno.ENOSPC, "not enough free space for the new version", str(target.parent))

@@ -81,6 +81,18 @@ def test_a_signed_release_is_published_found_verified_and_installed(
     assert seen and not app.with_name("tongdai1022.moi").exists()
 
 
+def test_a_release_installs_into_a_folder_whose_parent_is_not_made_yet(
+    update_server: ServerProcess, updates: Path, admin: Admin, tmp_path: Path
+) -> None:
+    admin.sign("0.2.0")
+    assert admin.publish(update_server, updates).returncode == 0
+    updater = desk(update_server, tmp_path, admin)
+    assert updater.check() is not None
+    target = tmp_path / "not-yet" / "tongdai1022"  # bench/update.py installs there; it said "No such file"
+    updater.download_and_install(target)
+    assert (target / "tongdai1022").read_text(encoding="utf-8").endswith("echo 0.2.0\n")
+
+
 def test_a_tampered_archive_is_refused_and_the_installed_version_kept(
     update_server: ServerProcess, updates: Path, admin: Admin, tmp_path: Path
 ) -> None:
