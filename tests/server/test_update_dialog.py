@@ -100,3 +100,38 @@ def test_a_426_from_the_server_opens_the_dialog_with_its_reason(
     assert "không còn nhận" in desk.dialog.reason_label.text()
     assert "0.2.0" in desk.dialog.offer_label.text()
     assert desk.dialog.install_button.isEnabled()
+
+
+def test_a_tampered_release_fails_in_the_dialog_with_the_reason_and_nothing_installed(
+    qtbot, vietnamese: None, released: tuple[ServerProcess, Admin], tmp_path: Path
+) -> None:
+    server, admin = released
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    versions = tmp_path / "versions"
+    root = admin.root_json
+    desk = UpdateDesk(
+        window,
+        lambda: server.base,
+        tmp_path / "data",
+        TaskRunner(),
+        lambda: False,
+        versions_dir=versions,
+        updater_for=lambda url: Updater(url, tmp_path / "data", current_version="0.1.0", root=root),
+    )
+    desk.check()
+    qtbot.waitUntil(lambda: desk.offer is not None, timeout=20000)
+    archive = tmp_path / "served" / "targets" / "tongdai1022-0.2.0.tar.gz"
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # changed on the server after the release was signed
+    archive.write_bytes(bytes(data))
+
+    dialog = desk.open_dialog()
+    assert dialog is not None
+    qtbot.mouseClick(dialog.install_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_label.property("outcome") is not None, timeout=30000)
+    assert dialog.result_label.property("outcome") == "failed"
+    assert "không khớp với bản đã ký" in dialog.result_label.text()
+    assert "tiếp tục chạy bản hiện tại" in dialog.result_label.text()
+    assert dialog.install_button.isEnabled()  # the operator may try again later
+    assert not (versions / "current").exists() and not (versions / "0.2.0").exists()
