@@ -117,6 +117,34 @@ def test_doctor_checks_each_need_and_says_what_to_do_when_the_store_is_broken(tm
     assert "bộ phận CNTT" in broken.stdout  # the advice under it
 
 
+def test_doctor_says_what_to_do_when_the_data_folder_cannot_be_written(tmp_path: Path) -> None:
+    from desktop.commands.doctor import FAIL, check_data_folder
+
+    taken = tmp_path / "data"
+    taken.write_text("a file where the data folder should be", encoding="utf-8")
+    found = check_data_folder(taken)
+    assert found.status == FAIL and str(taken) in found.detail
+    assert "--data-dir" in found.advice and "quyền ghi" in found.advice
+
+
+def test_doctor_says_a_nearly_full_disk_is_a_failure_and_what_to_do(tmp_path: Path) -> None:
+    from lab_tools import lab_tool_missing
+
+    from desktop.commands.doctor import FAIL, check_disk
+
+    if os.geteuid() != 0:
+        lab_tool_missing("a nearly full disk is made with a small tmpfs, which needs root (mount)")
+    small = tmp_path / "small-disk"
+    small.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(small)], check=True)
+    try:
+        found = check_disk(small / "data")
+    finally:
+        subprocess.run(["umount", str(small)], check=False)
+    assert found.status == FAIL and "còn trống 0.0 GB" in found.detail
+    assert "Giải phóng ổ đĩa" in found.advice
+
+
 def test_a_support_bundle_from_a_store_full_of_tickets_holds_nothing_personal_or_secret(
     tmp_path: Path,
 ) -> None:
