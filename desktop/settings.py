@@ -55,6 +55,7 @@ class Settings:
     # other addresses the PBX sends calls from (a second node, a gateway): an admin's list (settings.json
     # only); new calls from any host but the server's (or the outbound proxy's) and these are refused
     sip_trusted_hosts: list[str] = field(default_factory=list)
+    sip_max_ringing: int = 8  # calls ringing at once on this desk; the next get 486 (admin, settings.json)
     sip_srtp: str = "offered"  # call audio encryption (SRTP): "off", "offered" (when the PBX is), "required"
     phone_record_calls: bool = False
     # how long recordings are kept is the centre's decision (a central setting synced to every desk)

@@ -30,9 +30,18 @@ def account_from(settings: Settings, password: str) -> SipAccount:
 
 
 def policy_from(settings: Settings, base: AgentPolicy) -> AgentPolicy:
-    """`base` with the addresses the administrator lists as the PBX's too (settings.json)."""
-    listed = tuple(host.strip() for host in settings.sip_trusted_hosts if str(host).strip())
-    return replace(base, trusted_hosts=(*base.trusted_hosts, *listed)) if listed else base
+    """`base` with what the administrator sets in settings.json: the addresses the PBX also calls from,
+    and how many calls may ring at once (a number below 1 or not a number keeps the default)."""
+    listed = tuple(str(host).strip() for host in settings.sip_trusted_hosts if str(host).strip())
+    try:
+        ringing = int(settings.sip_max_ringing)
+    except (TypeError, ValueError):
+        ringing = base.max_ringing
+    return replace(
+        base,
+        trusted_hosts=(*base.trusted_hosts, *listed),
+        max_ringing=ringing if ringing >= 1 else base.max_ringing,
+    )
 
 
 def unbound_account(settings: Settings, password: str) -> SipAccount:

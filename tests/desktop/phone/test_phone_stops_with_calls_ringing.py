@@ -1,6 +1,7 @@
-"""A desk that stops (closed, restarted) while strangers' calls ring: every ringing call gets its final
-response and is logged, and nothing of them is left behind (no pop-up, no work on the shared thread pool
-that the next desk needs to register). Real Kamailio for the registration; the flood is a raw UDP socket."""
+"""Several calls ringing at once on a real desk: a desk that stops (closed, restarted) while they ring gives
+each its final response, logs it and leaves nothing behind (no pop-up, no work on the shared thread pool
+that the next desk needs to register); the pop-up moves to a citizen still ringing when the one shown hangs
+up; the ringing limit is the administrator's. Real Kamailio for the registration; the callers are raw UDP."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QThreadPool
 from sqlalchemy import func, select
 
+from desktop.services.phone.account import policy_from
 from desktop.store import models
 from desktop.telephony import AgentPolicy
 
@@ -139,3 +141,31 @@ def test_a_restart_of_the_agent_answers_the_calls_ringing_480_and_the_new_agent_
         qtbot.waitUntil(lambda: desk.phone.popup.isVisible(), timeout=8000)  # the restarted desk rings
     finally:
         caller.close()
+
+
+def test_the_ringing_limit_is_the_administrators_to_set_and_a_nonsense_value_keeps_the_default(
+    qtbot, make_desk, kamailio, siplab
+):
+    desk = make_desk(kamailio, record=False, start=False)
+    desk.phone.settings.sip_max_ringing = 2  # settings.json: a desk that should never juggle more
+    desk.phone.start()
+    qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+    port = desk.phone.agent.local_address[1]
+    flooder: Any = siplab.RawSip()
+    try:
+        for _ in range(5):
+            flooder.send(
+                flooder.request("INVITE", port, extra="Content-Type: application/sdp\r\n", body=siplab.OFFER),
+                port,
+            )
+        busy: set[bytes] = set()
+        while (answer := flooder.receive(timeout=1.0)) is not None:
+            if answer.startswith(b"SIP/2.0 486"):
+                busy.add(re.search(rb"Call-ID: (\S+)", answer).group(1))  # type: ignore[union-attr]
+        assert len(busy) == 3
+    finally:
+        flooder.close()
+
+    for nonsense in (0, -4, "tám"):
+        desk.phone.settings.sip_max_ringing = nonsense  # type: ignore[assignment]
+        assert policy_from(desk.phone.settings, AgentPolicy()).max_ringing == AgentPolicy().max_ringing
