@@ -460,14 +460,14 @@ class PhoneDesk(QObject):
         self.popup.close_call(sip_call_id)
         if self.popup.isVisible():
             return
+        if self._played_from_popup:  # its recording goes with the call (answered: the call's headset)
+            self.player.stop()
         waiting = [ringing for call_id, ringing in self._ringing.items() if call_id != sip_call_id]
         if waiting and not self._stopped:
             self.popup.show_call(waiting[-1])
             self.popup.set_audible(self.ringer.ring())
         else:
             self.ringer.stop()
-            if self._played_from_popup:  # the pop-up's recording goes with it (answered: the call's headset)
-                self.player.stop()
 
     def _start_audio(self) -> None:
         """GUI thread, once the call is connected: the headset opens (or the bar says there is none)."""

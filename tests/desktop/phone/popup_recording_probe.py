@@ -131,6 +131,25 @@ def main(sink_name: str, folder: Path) -> dict[str, object]:
     QTest.keyClick(popup, Qt.Key.Key_Escape)
     result["stopped_by_refusal"] = bool(stopped) and not desk.player.playing and not popup.isVisible()
     result["rings_after_refusal"] = desk.ringer.ringing
+    # two citizens ring; the recording is played from the latest's pop-up, which is refused: the pop-up
+    # turns to the other citizen, and the first one's recording stops with its call
+    for call_id in ("sip-a", "sip-b"):
+        desk.on_bridge_call_ringing(
+            session.on_incoming(
+                IncomingCall(call_id, NUMBER, "", f"sip:{NUMBER}@tong-dai", "From", time.monotonic())
+            )
+        )
+    wait_until(app, popup.isActiveWindow, 10)
+    QTest.keyClick(popup, Qt.Key.Key_F4)
+    wait_until(app, lambda: desk.player.playing, 10)
+    result["playing_for_b"] = desk.player.playing and popup.ringing is not None and popup.ringing.sip_call_id
+    QTest.keyClick(popup, Qt.Key.Key_Escape)
+    result["after_b_refused"] = {
+        "playing": desk.player.playing,
+        "shown": popup.ringing.sip_call_id if popup.ringing is not None and popup.isVisible() else "",
+        "button": popup.play_button.text(),
+        "rings": desk.ringer.ringing,
+    }
     assert session.access.flush()
     with store.engine.connect() as connection:
         result["looks"] = [

@@ -171,9 +171,14 @@ def test_a_past_calls_recording_played_from_the_ringing_pop_up_is_heard_and_goes
     assert found["stopped"] and found["button_after"] == "Nghe bản ghi (F4)" and found["rings_again"]
     # refusing the call (Esc) stops a recording played from its pop-up
     assert found["playing_again"] and found["stopped_by_refusal"] and not found["rings_after_refusal"]
-    assert found["looks"] == [
-        ["+84912345678", "ringing_popup", "call"],
-        ["+84912345678", "ringing_popup", "recording"],
-        ["+84912345678", "ringing_popup", "recording"],
-    ]
+    # a second citizen waiting: refusing the first turns the pop-up to them, and the recording stops too
+    assert found["playing_for_b"] == "sip-b"
+    assert found["after_b_refused"] == {
+        "playing": False,
+        "shown": "sip-a",
+        "button": "Nghe bản ghi (F4)",
+        "rings": True,
+    }
+    looks = [look for look in found["looks"] if look[1:] == ["ringing_popup", "recording"]]
+    assert len(looks) == 3 and all(look[0] == "+84912345678" for look in looks)
     assert found["plain_files"] == []
