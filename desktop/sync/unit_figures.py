@@ -3,17 +3,20 @@ report: only the server holds the forwardings, so the dashboard asks it (as the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
-from desktop.services.supervisor.dashboard import PresenceUnavailable, UnitOnTime
+from desktop.services.supervisor.dashboard import ExtensionRequest, PresenceUnavailable, UnitOnTime
 from desktop.sync.client import ServerUnreachable, SyncError, error_detail
 from desktop.sync.presence import NotSupervisor, PresenceClient, ServerLink
 from protocol.sync import API_PREFIX
 
 UNITS_ON_TIME_PATH = f"{API_PREFIX}/reports/units-on-time"
+EXTENSION_REQUESTS_PATH = f"{API_PREFIX}/forwardings/extension-requests"
+Result = TypeVar("Result")
 READ_TIMEOUT_S = 20.0  # the report counts every forwarding of the period in SQL
 
 
@@ -27,6 +30,15 @@ class UnitFiguresClient(PresenceClient):
     def units_on_time(self, token: str, first: date, last: date) -> dict[str, Any]:
         params = {"from": first.isoformat(), "to": last.isoformat()}
         body: dict[str, Any] = self._send("GET", UNITS_ON_TIME_PATH, token, params=params).json()
+        return body
+
+    def extension_requests(self, token: str) -> list[dict[str, Any]]:
+        body: list[dict[str, Any]] = self._send("GET", EXTENSION_REQUESTS_PATH, token).json()
+        return body
+
+    def decide_extension(self, token: str, forwarding_id: str, grant: bool) -> dict[str, Any]:
+        path = f"{API_PREFIX}/forwardings/{forwarding_id}/extension"
+        body: dict[str, Any] = self._send("POST", path, token, json={"grant": grant}).json()
         return body
 
     def unreachable(self, error: requests.RequestException) -> SyncError:
@@ -46,10 +58,28 @@ class ServerUnitsOnTime:
 
     def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
         """Runs on a worker thread; raises PresenceUnavailable with a Vietnamese reason."""
+        body = self._ask(lambda client, token: client.units_on_time(token, first, last))
         try:
-            body = self._link.call(
-                lambda client, token: _units_client(client).units_on_time(token, first, last)
-            )
+            return [_unit(row) for row in body["units"]]
+        except (KeyError, TypeError, ValueError) as error:
+            raise PresenceUnavailable("Máy chủ trả về số liệu theo đơn vị không đúng dạng.") from error
+
+    def extension_requests(self) -> list[ExtensionRequest]:
+        """Runs on a worker thread; raises PresenceUnavailable with a Vietnamese reason."""
+        rows = self._ask(lambda client, token: client.extension_requests(token))
+        try:
+            return [_request(row) for row in rows]
+        except (KeyError, TypeError, ValueError) as error:
+            raise PresenceUnavailable("Máy chủ trả về đề nghị gia hạn không đúng dạng.") from error
+
+    def decide_extension(self, forwarding_id: str, grant: bool) -> date:
+        """Runs on a worker thread; the server's refusal (already answered...) as PresenceUnavailable."""
+        body = self._ask(lambda client, token: client.decide_extension(token, forwarding_id, grant))
+        return date.fromisoformat(str(body["deadline"]))
+
+    def _ask(self, request: Callable[[UnitFiguresClient, str], Result]) -> Result:
+        try:
+            return self._link.call(lambda client, token: request(_units_client(client), token))
         except NotSupervisor as error:
             login = self._link.login
             raise PresenceUnavailable(
@@ -58,16 +88,23 @@ class ServerUnitsOnTime:
             ) from error
         except SyncError as error:
             raise PresenceUnavailable(str(error)) from error
-        try:
-            return [_unit(row) for row in body["units"]]
-        except (KeyError, TypeError, ValueError) as error:
-            raise PresenceUnavailable("Máy chủ trả về số liệu theo đơn vị không đúng dạng.") from error
 
 
 def _units_client(client: PresenceClient) -> UnitFiguresClient:
     if not isinstance(client, UnitFiguresClient):  # the link was built with another client
         raise TypeError("ServerUnitsOnTime needs a link that makes UnitFiguresClient")
     return client
+
+
+def _request(row: dict[str, Any]) -> ExtensionRequest:
+    return ExtensionRequest(
+        forwarding_id=str(row["forwarding_id"]),
+        ticket_code=str(row["ticket_code"]),
+        unit=str(row["unit_name"]),
+        days=int(row["days"]),
+        reason=str(row["reason"]),
+        deadline=date.fromisoformat(str(row["deadline"])),
+    )
 
 
 def _unit(row: dict[str, Any]) -> UnitOnTime:

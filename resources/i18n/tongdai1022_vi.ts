@@ -2147,7 +2147,7 @@ Không phiếu nào được nhập.</translation>
     </message>
     <message>
         <source>Answers by unit (%1 days)</source>
-        <translation>Đơn vị trả lời (%1 ngày)</translation>
+        <translation>Trả lời (%1 ngày)</translation>
     </message>
     <message>
         <source>Units</source>
@@ -2292,6 +2292,42 @@ Không phiếu nào được nhập.</translation>
     <message>
         <source>Calls</source>
         <translation>Cuộc gọi</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>Phiếu</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>&amp;Grant</source>
+        <translation>Đồn&amp;g ý gia hạn</translation>
+    </message>
+    <message>
+        <source>Re&amp;fuse</source>
+        <translation>&amp;Không đồng ý</translation>
+    </message>
+    <message>
+        <source>More time asked (%1)</source>
+        <translation>Xin gia hạn (%1)</translation>
+    </message>
+    <message>
+        <source>%1 working days asked; deadline now %2</source>
+        <translation>Xin thêm %1 ngày làm việc; hạn hiện tại %2</translation>
+    </message>
+    <message>
+        <source>Ticket %1: more time granted, deadline %2</source>
+        <translation>Phiếu %1: đã đồng ý gia hạn, hạn mới %2</translation>
+    </message>
+    <message>
+        <source>Ticket %1: more time refused, deadline stays %2</source>
+        <translation>Phiếu %1: không đồng ý gia hạn, hạn vẫn là %2</translation>
     </message>
 </context>
 <context>

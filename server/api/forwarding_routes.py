@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 
 from server.api.deps import Admin, Db, Operator, Rt, Supervisor
-from server.models import Forwarding
+from server.models import Forwarding, Unit
 from server.services import access_trail, unit_mail
 from server.services import forwarding as steps
 
@@ -83,6 +84,7 @@ class ExtensionRequestOut(BaseModel):
     ticket_id: str
     ticket_code: str
     unit_code: str
+    unit_name: str
     deadline: date
     days: int
     reason: str
@@ -95,12 +97,14 @@ def extension_requests(_who: Supervisor, session: Db) -> list[ExtensionRequestOu
     """Units' requests for more time waiting for a supervisor's answer, the oldest first (the unit's
     reason, the working days asked, the deadline they would move)."""
     with session.begin():
+        names = {code: name for code, name in session.execute(select(Unit.code, Unit.name))}
         return [
             ExtensionRequestOut(
                 forwarding_id=f.id,
                 ticket_id=t.id,
                 ticket_code=t.code,
                 unit_code=f.unit_code,
+                unit_name=names.get(f.unit_code, f.unit_code),
                 deadline=f.deadline,
                 days=f.extension_days,
                 reason=f.extension_reason,

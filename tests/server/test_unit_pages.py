@@ -221,7 +221,7 @@ def test_more_time_asked_on_the_page_is_granted_by_a_supervisor_and_each_step_sa
     assert (
         asked["reason"] == "Cần khảo sát hiện trường cùng UBND xã." and asked["asked_by"] == "don-vi:yte.lan"
     )
-    assert asked["asked_at"] is not None
+    assert asked["asked_at"] is not None and asked["unit_name"] == "Sở Y tế"
     granted = supervisor.http.post(f"/api/v1/forwardings/{forwarding_id}/extension", json={"grant": True})
     assert granted.status_code == 200, granted.text
     assert granted.json()["deadline"] > asked["deadline"]

@@ -453,9 +453,29 @@ class UnitOnTime:
 UNITS_WINDOW_DAYS = 90  # the dashboard's per-unit figures: tickets forwarded in these last days
 
 
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """A unit asking for more working days on a forwarded ticket, waiting for a supervisor's answer."""
+
+    forwarding_id: str
+    ticket_code: str
+    unit: str
+    days: int
+    reason: str
+    deadline: date
+
+
 class UnitsOnTimeSource(Protocol):
     def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
         """Runs on a worker thread; raises PresenceUnavailable with a Vietnamese reason."""
+        ...
+
+    def extension_requests(self) -> list[ExtensionRequest]:
+        """Runs on a worker thread; raises PresenceUnavailable with a Vietnamese reason."""
+        ...
+
+    def decide_extension(self, forwarding_id: str, grant: bool) -> date:
+        """Runs on a worker thread: grants or refuses; returns the deadline after the decision."""
         ...
 
 
@@ -467,6 +487,12 @@ class NoUnitsServer:
             "Chưa kết nối máy chủ: số phiếu chuyển đơn vị, trả lời đúng hạn, trễ hạn, quá hạn và trả lại "
             "do máy chủ tính. Vào Máy chủ ▸ Đăng nhập máy chủ để kết nối."
         )
+
+    def extension_requests(self) -> list[ExtensionRequest]:
+        raise PresenceUnavailable("Chưa kết nối máy chủ: các đề nghị gia hạn của đơn vị nằm trên máy chủ.")
+
+    def decide_extension(self, forwarding_id: str, grant: bool) -> date:
+        raise PresenceUnavailable("Chưa kết nối máy chủ: chưa trả lời được đề nghị gia hạn.")
 
 
 @dataclass
@@ -496,6 +522,7 @@ __all__ = [
     "CallCounts",
     "DashboardCounts",
     "DashboardService",
+    "ExtensionRequest",
     "NoPresenceServer",
     "NoUnitsServer",
     "OperatorPresence",

@@ -17,7 +17,12 @@ from desktop.sync.desk_activity import DeskActivity
 from desktop.ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from desktop.services.supervisor.dashboard import OperatorPresence, SupervisorServices, UnitOnTime
+    from desktop.services.supervisor.dashboard import (
+        ExtensionRequest,
+        OperatorPresence,
+        SupervisorServices,
+        UnitOnTime,
+    )
     from desktop.sync.presence import PresencePublisher, ServerLink, ServerPresence
     from desktop.sync.unit_figures import ServerUnitsOnTime
     from desktop.ui.phone.desk import PhoneDesk
@@ -123,6 +128,15 @@ class SyncServerUnits:
         self._source: ServerUnitsOnTime | None = None
 
     def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
+        return self._server().units_on_time(first, last)
+
+    def extension_requests(self) -> list[ExtensionRequest]:
+        return self._server().extension_requests()
+
+    def decide_extension(self, forwarding_id: str, grant: bool) -> date:
+        return self._server().decide_extension(forwarding_id, grant)
+
+    def _server(self) -> ServerUnitsOnTime:
         if self._source is None:
             from desktop.sync.presence import ServerLink
             from desktop.sync.unit_figures import ServerUnitsOnTime, UnitFiguresClient
@@ -136,7 +150,7 @@ class SyncServerUnits:
                 lambda url: UnitFiguresClient(url, policy=tls_policy(sync.settings)),
             )
             self._source = ServerUnitsOnTime(link)
-        return self._source.units_on_time(first, last)
+        return self._source
 
 
 def presence_link(sync: SyncDesk) -> ServerLink:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -31,6 +32,7 @@ from desktop.domain.codes import Channel, Level, RequestType
 from desktop.services.supervisor.dashboard import (
     UNITS_WINDOW_DAYS,
     DashboardCounts,
+    ExtensionRequest,
     NoUnitsServer,
     OperatorPresence,
     OperatorState,
@@ -100,16 +102,21 @@ def figure_values(period: PeriodCounts) -> dict[str, str]:
     }
 
 
-UnitsRead = tuple[list[UnitOnTime] | None, str | None]  # the figures, or why there are none
+# the figures (or why there are none) and the units' requests for more time waiting for an answer
+UnitsRead = tuple[list[UnitOnTime] | None, str | None, list[ExtensionRequest] | None]
 DashboardRead = tuple[DashboardCounts, list[OperatorPresence] | None, str | None, UnitsRead | None]
 
 
 def _units_read(units: UnitsOnTimeSource, today: date) -> UnitsRead:
     """Runs on a worker thread: the last UNITS_WINDOW_DAYS days' forwardings, or why not."""
     try:
-        return units.units_on_time(today - timedelta(days=UNITS_WINDOW_DAYS - 1), today), None
+        figures = units.units_on_time(today - timedelta(days=UNITS_WINDOW_DAYS - 1), today)
     except Exception as error:  # PresenceUnavailable says why in Vietnamese; any other failure too
-        return None, str(error)
+        return None, str(error), None
+    try:
+        return figures, None, units.extension_requests()
+    except Exception:  # the figures still show; the requests are read again at the next turn
+        return figures, None, None
 
 
 class DashboardView(QWidget):
@@ -215,7 +222,36 @@ class DashboardView(QWidget):
         self.unit_tabs.addTab(
             self.units_stack, self.tr("Answers by unit (%1 days)").replace("%1", str(UNITS_WINDOW_DAYS))
         )
-        self.unit_tabs.addTab(self.overdue_table, self.tr("Overdue tickets per unit"))
+        self.unit_tabs.addTab(self.overdue_table, self.tr("Overdue"))
+        self.unit_tabs.setTabToolTip(1, self.tr("Overdue tickets per unit"))
+        # Units' requests for more time: the supervisor grants or refuses them here (#17 point 1).
+        self.requests: list[ExtensionRequest] = []
+        self.requests_table = self._table(
+            "extensionRequestsTable",
+            [self.tr("Unit"), self.tr("Ticket"), self.tr("Days"), self.tr("Reason")],
+        )
+        self.requests_table.horizontalHeader().setMinimumSectionSize(36)
+        self.requests_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grant_button = QPushButton(self.tr("&Grant"), self)
+        self.grant_button.setObjectName("grantExtension")
+        self.refuse_button = QPushButton(self.tr("Re&fuse"), self)
+        self.refuse_button.setObjectName("refuseExtension")
+        self.grant_button.clicked.connect(lambda: self.decide_extension(grant=True))
+        self.refuse_button.clicked.connect(lambda: self.decide_extension(grant=False))
+        self.requests_message = QLabel(self)
+        self.requests_message.setObjectName("extensionMessage")
+        self.requests_message.setWordWrap(True)
+        requests_page = QWidget(self)
+        requests_layout = QVBoxLayout(requests_page)
+        requests_layout.setContentsMargins(0, 0, 0, 0)
+        requests_layout.addWidget(self.requests_table, 1)
+        decisions = QHBoxLayout()
+        decisions.addWidget(self.requests_message, 1)
+        decisions.addWidget(self.grant_button)
+        decisions.addWidget(self.refuse_button)
+        requests_layout.addLayout(decisions)
+        self.unit_tabs.addTab(requests_page, self.tr("More time asked (%1)").replace("%1", "0"))
+        self._show_requests([])
         self.operators_message = QLabel(self.tr("Not connected to the server"), self)
         self.operators_message.setObjectName("presenceMessage")
         self.operators_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -433,7 +469,67 @@ class DashboardView(QWidget):
                     item.setToolTip(text)  # a long unit name elides: the whole name on hover
                 table.setItem(row, column, item)
 
-    def _show_units(self, units: list[UnitOnTime] | None, error: str | None) -> None:
+    def _show_requests(self, requests: list[ExtensionRequest]) -> None:
+        self.requests = requests
+        table = self.requests_table
+        table.setRowCount(len(requests))
+        for row, request in enumerate(requests):
+            tip = self.tr("%1 working days asked; deadline now %2").replace("%1", str(request.days))
+            tip = tip.replace("%2", request.deadline.strftime("%d/%m/%Y")) + "\n" + request.reason
+            for column, text in enumerate(
+                (request.unit, request.ticket_code, str(request.days), " ".join(request.reason.split()))
+            ):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                if column == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+        if requests and not table.selectedItems():
+            table.selectRow(0)
+        for button in (self.grant_button, self.refuse_button):
+            button.setEnabled(bool(requests))
+        self.unit_tabs.setTabText(2, self.tr("More time asked (%1)").replace("%1", str(len(requests))))
+
+    def decide_extension(self, *, grant: bool) -> None:
+        """The selected request granted or refused on the server (a worker), then the list read again."""
+        rows = self.requests_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.requests):
+            return
+        request, units = self.requests[rows[0].row()], self._units
+        for button in (self.grant_button, self.refuse_button):
+            button.setEnabled(False)
+
+        def decide() -> tuple[date, list[ExtensionRequest]]:
+            """Runs on a worker thread."""
+            deadline = units.decide_extension(request.forwarding_id, grant)
+            return deadline, units.extension_requests()
+
+        def done(result: tuple[date, list[ExtensionRequest]]) -> None:
+            deadline, left = result
+            said = (
+                self.tr("Ticket %1: more time granted, deadline %2")
+                if grant
+                else self.tr("Ticket %1: more time refused, deadline stays %2")
+            )
+            self.requests_message.setText(
+                said.replace("%1", request.ticket_code).replace("%2", deadline.strftime("%d/%m/%Y"))
+            )
+            self._show_requests(left)
+
+        def failed(error: BaseException) -> None:
+            self.requests_message.setText(str(error))
+            self._show_requests(self.requests)
+
+        self._runner.run(decide, done, failed)
+
+    def _show_units(
+        self,
+        units: list[UnitOnTime] | None,
+        error: str | None,
+        requests: list[ExtensionRequest] | None = None,
+    ) -> None:
+        if requests is not None:
+            self._show_requests(requests)
         self.units, self.units_error = units, error
         if units is None:
             self.units_message.setText(self.tr("Figures by unit are unknown: %1").replace("%1", error or ""))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
 from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -69,7 +70,7 @@ def test_the_dashboard_shows_each_units_answers_from_the_server(
     with Session(engine) as session, session.begin():
         unit_accounts.create(session, "yte.hoa", "so-y-te", PASSWORD)
     desk = Desk(server, "dtv1")
-    forwardings = []
+    forwardings, desk_ids = [], []
     for code in ("P-TK-1", "P-TK-2", "P-TK-3"):
         ticket_id = new_id()
         assert (
@@ -79,8 +80,10 @@ def test_the_dashboard_shows_each_units_answers_from_the_server(
         sent = desk.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-y-te"})
         assert sent.status_code == 201, sent.text
         forwardings.append(sent.json()["id"])
+        desk_ids.append(ticket_id)
     unit_does(server, forwardings[0], "tra-loi", {"answer": "Đã xử lý."})
     unit_does(server, forwardings[1], "tra-lai", {"reason": "Không thuộc thẩm quyền của Sở."})
+    unit_does(server, forwardings[2], "gia-han", {"days": "2", "reason": "Chờ kết quả kiểm tra thực địa."})
     with engine.begin() as connection:  # the third one's deadline has passed (time moved on)
         connection.execute(
             text("UPDATE forwardings SET deadline = DATE '2026-01-05' WHERE id = :id"), {"id": forwardings[2]}
@@ -114,6 +117,20 @@ def test_the_dashboard_shows_each_units_answers_from_the_server(
     for column in range(1, table.columnCount()):
         heading = table.horizontalHeaderItem(column).text()
         assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(heading) + 8, heading
+
+    # The unit's request for more time, answered from the dashboard.
+    requests = view.requests_table
+    assert [requests.item(0, column).text() for column in range(3)] == ["Sở Y tế", "P-TK-3", "2"]
+    assert "(1)" in view.unit_tabs.tabText(2) and view.grant_button.isEnabled()
+    view.unit_tabs.setCurrentIndex(2)
+    view.grab().save(str(SHOTS / "xin-gia-han-1366x768.png"))
+    qtbot.mouseClick(view.grant_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "P-TK-3" in view.requests_message.text(), timeout=20000)  # type: ignore[attr-defined]
+    assert "đồng ý gia hạn" in view.requests_message.text(), view.requests_message.text()
+    assert requests.rowCount() == 0 and "(0)" in view.unit_tabs.tabText(2)
+    assert not view.grant_button.isEnabled()
+    decided = Desk(server, "giamsat").http.get(f"/api/v1/tickets/{desk_ids[2]}/steps").json()
+    assert [(s["step"], s["by"]) for s in decided][-1] == ("extension_granted", "giamsat")
 
     as_operator = DashboardView(
         DashboardService(store),
