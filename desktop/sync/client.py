@@ -48,6 +48,11 @@ class LoginRefused(SyncError):
     retry = False
 
 
+class LoginLocked(SyncError):
+    """HTTP 429: too many wrong passwords for this account or from this machine; the server's sentence says
+    for how long (trying again after it helps, so `retry` stays)."""
+
+
 class ProtocolRefused(SyncError):
     """The server does not speak this desktop's protocol version (HTTP 426): update the desktop."""
 
@@ -184,6 +189,13 @@ class SyncClient:
                 raise SeqGap(GapError.model_validate_json(response.content))
             except ValidationError:
                 pass
+        if status == 429:
+            locked = LoginLocked(
+                error_detail(response)
+                or "Đăng nhập tạm bị khóa vì nhập sai mật khẩu nhiều lần. Hãy thử lại sau ít phút."
+            )
+            locked.detail = str(locked)
+            raise locked
         if status == 426:
             raise ProtocolRefused(
                 error_detail(response)
