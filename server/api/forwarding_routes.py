@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from server.api.deps import Admin, Db, Operator, Rt, Supervisor
 from server.models import Forwarding, Unit
 from server.services import access_trail, unit_mail
 from server.services import forwarding as steps
+from server.web.routes import attachment_response
 
 router = APIRouter(prefix="/api/v1")
 
@@ -123,6 +124,7 @@ class StepOut(BaseModel):
     text: str
     deadline: date
     forwarding_id: str
+    attachment: bool = False  # the unit's PDF reply: GET /forwardings/{forwarding_id}/attachment
 
 
 @router.get("/tickets/{ticket_id}/steps", response_model=list[StepOut])
@@ -143,6 +145,33 @@ def ticket_steps(ticket_id: Annotated[str, Path(max_length=36)], who: Operator, 
                 reason="open",
             )
         return found
+
+
+@router.get(
+    "/forwardings/{forwarding_id}/attachment",
+    responses={200: {"content": {"application/pdf": {}}}, 404: {"description": "no PDF with this answer"}},
+)
+def answer_attachment(
+    forwarding_id: Annotated[str, Path(max_length=36)], who: Operator, session: Db, rt: Rt
+) -> Response:
+    """The official reply (PDF) a unit attached to its answer, for the operator calling the citizen back;
+    the look is on the access trail."""
+    with session.begin():
+        found = session.get(Forwarding, forwarding_id)
+        ticket = steps.ticket_by_id(session, found.ticket_id) if found is not None else None
+        sent = attachment_response(rt.settings.files_dir, found, ticket.code) if found and ticket else None
+        if sent is None or ticket is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Đơn vị không gửi văn bản PDF kèm trả lời này.")
+        access_trail.record_access(
+            session,
+            actor=who.username,
+            origin=who.client_id or "api",
+            subject_kind="ticket",
+            subject=ticket.id,
+            screen="api_answer_attachment",
+            reason="open",
+        )
+        return sent
 
 
 class MailOut(BaseModel):

@@ -171,7 +171,8 @@ def ticket_steps(session: Session, ticket_id: str) -> list[dict[str, Any]]:
             if at is not None:
                 steps.append(
                     {"step": kind, "at": at, "by": by, "unit_code": f.unit_code, "text": text,
-                     "deadline": f.deadline, "forwarding_id": f.id}
+                     "deadline": f.deadline, "forwarding_id": f.id,
+                     "attachment": kind == "answered" and bool(f.attachment)}
                 )  # fmt: skip
 
         step("forwarded", f.forwarded_at, f.forwarded_by)

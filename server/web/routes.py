@@ -21,8 +21,8 @@ from server.api.deps import Db, Rt
 from server.models import Forwarding, Ticket, Unit, UnitAccount, UnitSession
 from server.services import access_trail, logins, unit_accounts
 from server.services import forwarding as steps
+from server.web.pages import HEADERS, set_cookie
 from server.web.pages import page as _page
-from server.web.pages import set_cookie
 
 router = APIRouter(prefix="/don-vi", include_in_schema=False)
 
@@ -231,7 +231,7 @@ def _ticket(
         "extension_decided": _vn_moment(forwarding.extension_decided_at),
         "state": forwarding.state,
         "sent_answer": forwarding.answer if forwarding.state == "answered" else "",
-        "attachment": forwarding.attachment,
+        "attachment": bool(forwarding.attachment),
         "closed_at": _vn_moment(forwarding.answered_at or forwarding.returned_at),
         "closed_by": forwarding.answered_by,
         "return_reason": forwarding.return_reason,
@@ -267,11 +267,44 @@ async def _attachment(upload: Any, forwarding_id: str, files_dir: str) -> str:
         )
     if not data.startswith(b"%PDF-"):
         raise steps.ForwardRefused("Tệp đính kèm không phải PDF. Hãy đính kèm văn bản trả lời dạng PDF.")
-    folder = Path(files_dir or Path.cwd() / "tongdai1022-files") / "tra-loi"
+    folder = attachments_folder(files_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = f"{forwarding_id}.pdf"
     (folder / name).write_bytes(data)
     return name
+
+
+def attachments_folder(files_dir: str) -> Path:
+    """Where the units' PDF replies are kept: the server's files folder, never a web root."""
+    return Path(files_dir or Path.cwd() / "tongdai1022-files") / "tra-loi"
+
+
+def attachment_response(files_dir: str, forwarding: Forwarding, code: str) -> Response | None:
+    """The unit's PDF reply as a download (never shown inline), or None when it has none."""
+    if not forwarding.attachment:
+        return None
+    path = attachments_folder(files_dir) / Path(forwarding.attachment).name
+    if not path.is_file():
+        return None
+    response = Response(path.read_bytes(), media_type="application/pdf")
+    response.headers.update(HEADERS)
+    response.headers["Content-Disposition"] = f'attachment; filename="tra-loi-{code}.pdf"'
+    return response
+
+
+@router.get("/phieu/{forwarding_id}/van-ban.pdf")
+def attachment(forwarding_id: str, request: Request, rt: Rt, session: Db) -> Response:
+    """The PDF the unit sent with its answer, for the unit's own staff."""
+    with session.begin():
+        found = _who(request, rt, session)
+        if found is None:
+            return _to_login()
+        account, browser = found
+        mine = _mine(session, account, forwarding_id)
+        sent = attachment_response(rt.settings.files_dir, mine[0], mine[1].code) if mine else None
+        if sent is None:
+            return _page(request, "base.html", _frame(session, account, browser) | {"error": _NOT_YOURS}, 404)
+        return sent
 
 
 _EXPIRED = "Trang đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi làm lại."

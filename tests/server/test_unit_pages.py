@@ -152,12 +152,23 @@ def test_the_unit_answers_its_ticket_in_a_browser_and_the_answer_reaches_the_des
     done = browser.find_element(By.ID, "done").text  # type: ignore[attr-defined]
     assert "Sở đã chỉ đạo trạm mở cửa" in done and "yte.lan" in done  # what the unit sent, and who
     shot(browser, "04-da-tra-loi")
+    link = browser.find_element(By.ID, "pdf-sent").get_attribute("href")  # type: ignore[attr-defined]
+    cookie = browser.get_cookie("dv_session")["value"]  # type: ignore[attr-defined]
+    own = httpx.get(link, cookies={"dv_session": cookie})
+    assert own.status_code == 200 and own.content == pdf.read_bytes()
+    assert own.headers["content-disposition"].startswith("attachment")  # downloaded, never shown inline
 
     desk = Desk(site, "dtv2")
     changes, _ = desk.pull_all()
     answered = [c for c in changes if c["entity"] == "ticket" and c["entity_id"] == forwarded["ticket_id"]]
     assert answered[-1]["fields"]["answer"] == "Sở đã chỉ đạo trạm mở cửa đúng giờ từ thứ Hai."
     assert answered[-1]["fields"]["unit_code"] == "so-y-te"
+    # The operator calling back gets the unit's official reply too.
+    steps = desk.http.get(f"/api/v1/tickets/{forwarded['ticket_id']}/steps").json()
+    assert [(s["step"], s["attachment"]) for s in steps] == [("forwarded", False), ("answered", True)]
+    reply = desk.http.get(f"/api/v1/forwardings/{forwarded['forwarding_id']}/attachment")
+    assert reply.status_code == 200 and reply.content == pdf.read_bytes()
+    assert reply.headers["content-type"] == "application/pdf"
 
 
 def test_another_unit_never_sees_the_ticket_and_forms_need_their_csrf_token(
@@ -177,6 +188,7 @@ def test_another_unit_never_sees_the_ticket_and_forms_need_their_csrf_token(
     inbox = other.get("/don-vi/")
     assert inbox.status_code == 200 and "P-DV-1" not in inbox.text
     assert other.get(f"/don-vi/phieu/{forwarded['forwarding_id']}").status_code == 404
+    assert other.get(f"/don-vi/phieu/{forwarded['forwarding_id']}/van-ban.pdf").status_code == 404
     csrf = re.search(r'name="csrf" value="([^"]+)"', inbox.text)
     assert csrf is not None
     refused = other.post(
