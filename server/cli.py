@@ -390,7 +390,7 @@ def _access_log(engine: object, args: argparse.Namespace) -> int:
         return 2
     subject = phone_subject(args.phone)
     with Session(engine) as session:
-        entries = access_trail.who_accessed(
+        entries = access_trail.who_accessed_citizen(
             session,
             subject,
             datetime.combine(start, time(), VN),
@@ -400,7 +400,10 @@ def _access_log(engine: object, args: argparse.Namespace) -> int:
         rechained = access_trail.rechains(session)
     for entry in entries:
         when = entry.at.astimezone(VN)
-        print(f"{when:%Y-%m-%d %H:%M:%S}  {entry.actor:<24} {entry.origin:<38} {entry.screen} {entry.reason}")
+        print(
+            f"{when:%Y-%m-%d %H:%M:%S}  {entry.actor:<24} {entry.origin:<38} {entry.subject_kind:<6} "
+            f"{entry.screen} {entry.reason}"
+        )
     print(f"{len(entries)} lần xem dữ liệu của {subject}.")
     for line in rechained:
         print(f"Lưu ý: {line}.")

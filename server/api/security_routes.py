@@ -121,7 +121,10 @@ def who_accessed(
     since = start or datetime.combine(datetime.now(VN).date() - timedelta(days=30), time(), VN)
     until = end or datetime.now(UTC) + timedelta(minutes=1)
     with session.begin():
-        entries = access_trail.who_accessed(session, subject, since, until)
+        if phone:
+            entries = access_trail.who_accessed_citizen(session, subject, since, until)
+        else:
+            entries = access_trail.who_accessed(session, subject, since, until)
         broken = access_trail.verify(session)
         return AccessAnswer(
             subject=subject,

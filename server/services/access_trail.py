@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from protocol import Mutation
 from protocol.access import ACCESS_KINDS, ACCESS_REASONS
 from protocol.erasure import ERASED_SUBJECT, search_matcher
-from server.models import AccessEntry, AccessRechain, ServerMeta
+from server.models import AccessEntry, AccessRechain, ServerMeta, Ticket
 from server.services.feed import PendingChanges
 from server.services.tickets import Actor, Applied, Rejected
 
@@ -125,13 +125,21 @@ def pushed(
     return Applied(1, [])
 
 
-def who_accessed(session: Session, subject: str, start: datetime, end: datetime) -> list[AccessEntry]:
-    """By the subject's digest (an erased subject's entries too), and by the subject for older entries."""
+def who_accessed(
+    session: Session, subject: str, start: datetime, end: datetime, *, tickets: Iterable[str] = ()
+) -> list[AccessEntry]:
+    """By the subject's digest (an erased subject's entries too), and by the subject for older entries;
+    with `tickets`, the looks at those tickets as well."""
     key = _digest_key(session, create=False)
     matches = AccessEntry.subject == subject
     if key is not None:
         matches = or_(
             AccessEntry.subject_digest == subject_digest(key, subject[: LIMITS["subject"]]), matches
+        )
+    ticket_ids = list(tickets)
+    if ticket_ids:
+        matches = or_(
+            matches, and_(AccessEntry.subject_kind == "ticket", AccessEntry.subject.in_(ticket_ids))
         )
     return list(
         session.scalars(
@@ -140,6 +148,13 @@ def who_accessed(session: Session, subject: str, start: datetime, end: datetime)
             .order_by(AccessEntry.at, AccessEntry.seq)
         )
     )
+
+
+def who_accessed_citizen(session: Session, phone: str, start: datetime, end: datetime) -> list[AccessEntry]:
+    """Who saw a citizen: the looks at their number and at each ticket of theirs the server holds (an opened
+    ticket shows the citizen as much as their history does)."""
+    tickets = session.scalars(select(Ticket.id).where(Ticket.phone == phone)).all()
+    return who_accessed(session, phone, start, end, tickets=tickets)
 
 
 def erase_subjects(session: Session, phones: Iterable[str], words: Iterable[str]) -> int:

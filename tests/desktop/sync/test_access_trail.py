@@ -57,8 +57,10 @@ def test_who_looked_at_a_citizen_is_answered_from_the_desks_records(
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["subject"] == "+84912345678" and body["chain_intact"] is True
-    assert [(e["actor"], e["screen"], e["reason"]) for e in body["entries"]] == [
-        ("dtv1", "history_panel", "search")
+    # her history looked up, and her ticket opened: both are looks at her
+    assert [(e["actor"], e["subject_kind"], e["screen"], e["reason"]) for e in body["entries"]] == [
+        ("dtv1", "phone", "history_panel", "search"),
+        ("dtv1", "ticket", "ticket_form", "open"),
     ]
     assert body["entries"][0]["origin"] == str(store.client_id)
     opened = access_log(server, "admin", ticket_id=made.id).json()["entries"]
