@@ -255,13 +255,26 @@ def _send_mail(engine: object, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    port = os.environ.get("TONGDAI1022_SMTP_PORT", "25").strip()
+    ca_file = os.environ.get("TONGDAI1022_SMTP_CA_FILE", "")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        print(
+            f"Lỗi: cổng máy chủ thư TONGDAI1022_SMTP_PORT «{port[:20]}» phải là số từ 1 đến 65535.",
+            file=sys.stderr,
+        )
+        return 2
+    if ca_file and not os.path.isfile(ca_file):
+        print(f"Lỗi: không có tệp chứng chỉ TONGDAI1022_SMTP_CA_FILE «{ca_file[:200]}».", file=sys.stderr)
+        return 2
     smtp = unit_mail.SmtpSettings(
         host=host,
-        port=int(os.environ.get("TONGDAI1022_SMTP_PORT", "25")),
+        port=int(port),
         sender=os.environ.get("TONGDAI1022_SMTP_FROM", "tongdai1022@localhost"),
         username=os.environ.get("TONGDAI1022_SMTP_USER", ""),
         password=os.environ.get("TONGDAI1022_SMTP_PASSWORD", ""),
         starttls=os.environ.get("TONGDAI1022_SMTP_STARTTLS", "") == "1",
+        implicit_tls=os.environ.get("TONGDAI1022_SMTP_SSL", "") == "1",
+        ca_file=ca_file,
     )
     with Session(engine) as session, session.begin():
         queued = unit_mail.queue_reminders(session, datetime.now(VN).date(), settings.public_url)

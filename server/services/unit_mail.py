@@ -5,6 +5,7 @@ goes, every failure kept for the admin. A mail names the ticket and its deadline
 from __future__ import annotations
 
 import smtplib
+import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,6 +34,12 @@ class SmtpSettings:
     password: str = ""
     starttls: bool = False
     base_url: str = ""  # where units open the page, e.g. https://1022.tinh.gov.vn
+    implicit_tls: bool = False  # SMTPS (usually port 465): TLS from the first byte
+    ca_file: str = ""  # the mail server's CA when it is not one the system trusts (a province's own)
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The mail server's certificate is checked (name and chain) before the password or a mail goes."""
+        return ssl.create_default_context(cafile=self.ca_file or None)
 
 
 def queue(session: Session, forwarding: Forwarding, kind: str, base_url: str = "") -> int:
@@ -120,9 +127,16 @@ def _send(smtp: SmtpSettings, mail: MailMessage) -> None:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = smtp.sender, mail.recipient, mail.subject
     message.set_content(mail.body)
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=20) as connection:
-        if smtp.starttls:
-            connection.starttls()
+    if smtp.implicit_tls:
+        connection: smtplib.SMTP = smtplib.SMTP_SSL(
+            smtp.host, smtp.port, timeout=20, context=smtp.tls_context()
+        )
+    else:
+        connection = smtplib.SMTP(smtp.host, smtp.port, timeout=20)
+    with connection:
+        if smtp.starttls and not smtp.implicit_tls:
+            # smtplib's own default checks no certificate: anyone on the path would read the password
+            connection.starttls(context=smtp.tls_context())
         if smtp.username:
             connection.login(smtp.username, smtp.password)
         connection.send_message(message)

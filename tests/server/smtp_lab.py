@@ -11,7 +11,19 @@ from email.header import decode_header, make_header
 from pathlib import Path
 
 
-def smtp_server(mbox: Path, port: int) -> subprocess.Popen[bytes]:
+def smtp_server(
+    mbox: Path,
+    port: int,
+    *,
+    smtps: tuple[Path, Path] | None = None,
+    starttls: tuple[Path, Path] | None = None,
+) -> subprocess.Popen[bytes]:
+    """`smtps` / `starttls`: (certificate, key) for TLS from the first byte, or after STARTTLS (required)."""
+    tls: list[str] = []
+    if smtps:
+        tls = ["--smtpscert", str(smtps[0]), "--smtpskey", str(smtps[1])]
+    elif starttls:
+        tls = ["--tlscert", str(starttls[0]), "--tlskey", str(starttls[1])]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -20,6 +32,7 @@ def smtp_server(mbox: Path, port: int) -> subprocess.Popen[bytes]:
             "-n",
             "-l",
             f"127.0.0.1:{port}",
+            *tls,
             "-c",
             "aiosmtpd.handlers.Mailbox",
             str(mbox),

@@ -13,6 +13,7 @@ import pytest
 from server_lab import Desk, Postgres, ServerProcess, free_port, new_id, ticket
 from smtp_lab import received, smtp_server
 from sqlalchemy import create_engine, text
+from telephony.tls_certs import make_tls_files
 
 from protocol.workdays import WorkCalendar
 from server.services.forwarding import VN
@@ -111,3 +112,43 @@ def test_the_day_before_the_deadline_and_an_overdue_ticket_are_reminded_once(
     assert len(subjects) == 4  # two "forwarded", one "tomorrow", one "overdue"
     assert any("P-MAIL-2" in s and "ngày mai" in s for s in subjects)
     assert any("P-MAIL-3" in s and "quá hạn" in s for s in subjects)
+
+
+@pytest.mark.parametrize("mode", ["TONGDAI1022_SMTP_SSL", "TONGDAI1022_SMTP_STARTTLS"])
+def test_mail_goes_over_tls_only_to_a_server_whose_certificate_checks_out(
+    server: ServerProcess, tmp_path: Path, mode: str
+) -> None:
+    tls = make_tls_files(tmp_path / "ca", ca_name="So TT-TT tinh test CA")
+    port, mbox = free_port(), tmp_path / "mbox"
+    keys = (tls.certificate, tls.key)
+    smtp = smtp_server(mbox, port, **({"smtps": keys} if mode.endswith("SSL") else {"starttls": keys}))
+    env = {"TONGDAI1022_SMTP_HOST": "127.0.0.1", "TONGDAI1022_SMTP_PORT": str(port), mode: "1"}
+    try:
+        forward(server, "P-TLS-1")
+        untrusted = tongdai_server(server, "send-mail", **env)  # the system does not know the province's CA
+        assert untrusted.returncode == 1, untrusted.stdout + untrusted.stderr
+        [failing] = Desk(server, "admin").http.get("/api/v1/mail/failing").json()
+        assert "CERTIFICATE_VERIFY_FAILED" in failing["last_error"]  # the password never went
+        trusted = tongdai_server(server, "send-mail", TONGDAI1022_SMTP_CA_FILE=str(tls.ca), **env)
+        assert trusted.returncode == 0, trusted.stdout + trusted.stderr
+        mails = received(mbox)
+    finally:
+        smtp.terminate()
+        smtp.wait(10)
+    [(to, subject, _)] = mails
+    assert to == UNIT_MAIL and "P-TLS-1" in subject
+
+
+def test_a_mistyped_smtp_setting_is_said_plainly(server: ServerProcess, tmp_path: Path) -> None:
+    bad_port = tongdai_server(
+        server, "send-mail", TONGDAI1022_SMTP_HOST="127.0.0.1", TONGDAI1022_SMTP_PORT="25a"
+    )
+    assert bad_port.returncode == 2 and "TONGDAI1022_SMTP_PORT" in bad_port.stderr
+    assert "Traceback" not in bad_port.stderr
+    no_ca = tongdai_server(
+        server,
+        "send-mail",
+        TONGDAI1022_SMTP_HOST="127.0.0.1",
+        TONGDAI1022_SMTP_CA_FILE=str(tmp_path / "x.pem"),
+    )
+    assert no_ca.returncode == 2 and "TONGDAI1022_SMTP_CA_FILE" in no_ca.stderr
