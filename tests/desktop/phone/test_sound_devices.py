@@ -182,3 +182,29 @@ def test_a_past_calls_recording_played_from_the_ringing_pop_up_is_heard_and_goes
     looks = [look for look in found["looks"] if look[1:] == ["ringing_popup", "recording"]]
     assert len(looks) == 3 and all(look[0] == "+84912345678" for look in looks)
     assert found["plain_files"] == []
+
+
+def sound_check(data_dir: Path, pulse: str) -> dict[str, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "doctor", "--json", "--no-network"],
+        cwd=ROOT,
+        env={**os.environ, "PULSE_SERVER": pulse, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return next(check for check in json.loads(done.stdout) if check["key"] == "sound")
+
+
+def test_doctor_finds_the_headset_and_microphone_of_the_sound_server(
+    pulse_server: str, tmp_path: Path
+) -> None:
+    found = sound_check(tmp_path / "data", pulse_server)
+    assert found["status"] == "ok", found
+    assert "loa/tai nghe" in found["detail"] and "micrô" in found["detail"]
+
+
+def test_doctor_without_a_sound_server_says_to_plug_a_headset(tmp_path: Path) -> None:
+    found = sound_check(tmp_path / "data", f"unix:{tmp_path / 'no-such-socket'}")
+    assert found["status"] == "warn", found
+    assert "tai nghe có micrô" in found["advice"]
