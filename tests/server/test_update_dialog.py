@@ -135,3 +135,25 @@ def test_a_tampered_release_fails_in_the_dialog_with_the_reason_and_nothing_inst
     assert "tiếp tục chạy bản hiện tại" in dialog.result_label.text()
     assert dialog.install_button.isEnabled()  # the operator may try again later
     assert not (versions / "current").exists() and not (versions / "0.2.0").exists()
+
+
+def test_an_offline_check_leaves_a_note_and_no_notice(qtbot, vietnamese: None, tmp_path: Path) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    root = tmp_path / "root.json"
+    root.write_text(Admin(tmp_path / "admin").root_json.read_text(encoding="utf-8"), encoding="utf-8")
+    desk = UpdateDesk(
+        window,
+        lambda: "http://127.0.0.1:9",  # nothing listens: the desk is offline
+        tmp_path / "data",
+        TaskRunner(),
+        lambda: False,
+        versions_dir=tmp_path / "versions",
+        updater_for=lambda url: Updater(url, tmp_path / "data", current_version="0.1.0", root=root),
+    )
+    window.show()
+    desk.check()
+    qtbot.waitUntil(lambda: desk.last_problem != "", timeout=20000)
+    assert "Không tải được" in desk.last_problem and "tiếp tục chạy bản hiện tại" in desk.last_problem
+    assert not desk.notice.isVisible() and desk.dialog is None  # nothing interrupts the operator
+    assert not (tmp_path / "versions").exists()
