@@ -34,7 +34,8 @@ BrandingText "${PRODUCT} ${VERSION}"
 !define MUI_ABORTWARNING
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
-!define MUI_FINISHPAGE_RUN "$INSTDIR\tongdai1022.exe"
+!define MUI_FINISHPAGE_RUN
+!define MUI_FINISHPAGE_RUN_FUNCTION StartDeskAsTheSignedInUser
 !insertmacro MUI_PAGE_FINISH
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
@@ -54,6 +55,13 @@ BrandingText "${PRODUCT} ${VERSION}"
   FileClose $0
   not_installed:
 !macroend
+
+; The setup runs elevated, often as IT's administrator account (UAC asked for its password): a desk
+; started by it would run as that account, with that account's data folder and keyring, beside the
+; operator's. The signed-in user's shell starts it as the operator, not elevated.
+Function StartDeskAsTheSignedInUser
+  Exec '"$WINDIR\explorer.exe" "$INSTDIR\tongdai1022.exe"'
+FunctionEnd
 
 Function .onInit
   SetShellVarContext all  ; per machine: the Start menu of all users

@@ -99,3 +99,15 @@ def test_install_and_uninstall_first_check_the_desk_is_not_open(
     refusal = body[body.index("IfErrors") :]
     assert "Tổng đài 1022 đang mở trên máy này" in refusal
     assert refusal.index("SetErrorLevel: 2") < refusal.index("Abort") < refusal.index("FileClose")
+
+
+def test_the_finish_page_starts_the_desk_as_the_signed_in_user_not_as_the_elevated_setup(
+    compiled: tuple[Path, str],
+) -> None:
+    _, log = compiled
+    script = SCRIPT.read_text(encoding="utf-8")
+    assert "!define MUI_FINISHPAGE_RUN_FUNCTION StartDeskAsTheSignedInUser" in script
+    assert not re.search(r'MUI_FINISHPAGE_RUN "', script), "the elevated setup would start the desk itself"
+    start = log.index('Function: "StartDeskAsTheSignedInUser"')
+    body = log[start : log.index("FunctionEnd", start)]
+    assert 'Exec: ""$WINDIR\\explorer.exe" "$INSTDIR\\tongdai1022.exe""' in body
