@@ -135,8 +135,9 @@ def test_a_blind_transfer_hands_the_citizen_to_the_specialist_and_the_desk_leave
     assert ended.reason is EndReason.TRANSFERRED and ended.answered
     assert _transfer_events(centre.log, citizen_call)[0] is TransferState.REQUESTED
     assert TransferState.TRYING in _transfer_events(centre.log, citizen_call)
-    assert f"Call established: sip:{SPECIALIST}@" in centre.citizen.log()
     assert centre.citizen.wait(20) == 0, centre.citizen.log()[-2000:]
+    # read once baresip has exited: on a loaded machine its line comes after our CallEnded
+    assert f"Call established: sip:{SPECIALIST}@" in centre.citizen.log()
     # the specialist decoded the citizen's voice, and not the operator's: the citizen's RTP reaches it
     heard = centre.specialist.heard()
     assert len(heard) > 8000 * 2 * 3, "the specialist heard less than 3 s"
