@@ -232,6 +232,7 @@ class DashboardView(QWidget):
         )
         self.requests_table.horizontalHeader().setMinimumSectionSize(36)
         self.requests_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._deciding = False  # a decision is on its way to the server: the buttons wait for its answer
         self.grant_button = QPushButton(self.tr("&Grant"), self)
         self.grant_button.setObjectName("grantExtension")
         self.refuse_button = QPushButton(self.tr("Re&fuse"), self)
@@ -252,6 +253,7 @@ class DashboardView(QWidget):
         requests_layout.addLayout(decisions)
         self.unit_tabs.addTab(requests_page, self.tr("More time asked (%1)").replace("%1", "0"))
         self._show_requests([])
+        self.requests_table.itemSelectionChanged.connect(self._enable_decisions)
         self.operators_message = QLabel(self.tr("Not connected to the server"), self)
         self.operators_message.setObjectName("presenceMessage")
         self.operators_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -470,6 +472,10 @@ class DashboardView(QWidget):
                 table.setItem(row, column, item)
 
     def _show_requests(self, requests: list[ExtensionRequest]) -> None:
+        """The requests waiting for an answer; the one the supervisor chose stays chosen by its forwarding,
+        not by its row: a refresh that drops or adds a request must not put another unit's ticket under
+        Grant. When the chosen one is gone (answered elsewhere) nothing is chosen."""
+        chosen, first_list = self.chosen_request(), not self.requests
         self.requests = requests
         table = self.requests_table
         table.setRowCount(len(requests))
@@ -484,20 +490,34 @@ class DashboardView(QWidget):
                 if column == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
-        if requests and not table.selectedItems():
-            table.selectRow(0)
-        for button in (self.grant_button, self.refuse_button):
-            button.setEnabled(bool(requests))
+        table.clearSelection()
+        kept = [row for row, r in enumerate(requests) if chosen and r.forwarding_id == chosen.forwarding_id]
+        if kept:
+            table.selectRow(kept[0])
+        elif requests and first_list and chosen is None:
+            table.selectRow(0)  # the oldest request, when the list first shows
+        self._enable_decisions()
         self.unit_tabs.setTabText(2, self.tr("More time asked (%1)").replace("%1", str(len(requests))))
+
+    def chosen_request(self) -> ExtensionRequest | None:
+        """The request selected in the list, the one Grant and Refuse answer."""
+        rows = self.requests_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.requests):
+            return None
+        return self.requests[rows[0].row()]
+
+    def _enable_decisions(self) -> None:
+        chosen = self.chosen_request() is not None and not self._deciding
+        for button in (self.grant_button, self.refuse_button):
+            button.setEnabled(chosen)
 
     def decide_extension(self, *, grant: bool) -> None:
         """The selected request granted or refused on the server (a worker), then the list read again."""
-        rows = self.requests_table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.requests):
+        request, units = self.chosen_request(), self._units
+        if request is None or self._deciding:
             return
-        request, units = self.requests[rows[0].row()], self._units
-        for button in (self.grant_button, self.refuse_button):
-            button.setEnabled(False)
+        self._deciding = True
+        self._enable_decisions()
 
         def decide() -> tuple[date, list[ExtensionRequest]]:
             """Runs on a worker thread."""
@@ -514,10 +534,12 @@ class DashboardView(QWidget):
             self.requests_message.setText(
                 said.replace("%1", request.ticket_code).replace("%2", deadline.strftime("%d/%m/%Y"))
             )
+            self._deciding = False
             self._show_requests(left)
 
         def failed(error: BaseException) -> None:
             self.requests_message.setText(str(error))
+            self._deciding = False
             self._show_requests(self.requests)
 
         self._runner.run(decide, done, failed)

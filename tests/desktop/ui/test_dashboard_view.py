@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from uitest_support import draft
@@ -12,6 +12,7 @@ from desktop.domain.codes import CallDirection, CallOutcome, Channel, Level, Sat
 from desktop.services.phone.calls import CallLog
 from desktop.services.supervisor.dashboard import (
     DashboardService,
+    ExtensionRequest,
     NoPresenceServer,
     OperatorPresence,
     OperatorState,
@@ -140,3 +141,36 @@ def test_formats() -> None:
     assert format_pct(99.7312) == "99,73%"
     assert format_pct(None) == "–"
     assert format_duration(125.4) == "2:05"
+
+
+def _request(forwarding_id: str, ticket_code: str) -> ExtensionRequest:
+    return ExtensionRequest(
+        forwarding_id, ticket_code, "Sở Y tế", 2, "Chờ kiểm tra thực địa.", date(2024, 3, 22)
+    )
+
+
+def highlighted(view: DashboardView) -> str | None:
+    """The ticket of the row the supervisor sees chosen (the one Grant answers)."""
+    rows = view.requests_table.selectionModel().selectedRows()
+    return view.requests_table.item(rows[0].row(), 1).text() if rows else None
+
+
+def test_a_refreshed_list_of_requests_keeps_the_chosen_request_not_its_row(qtbot, store, runner, clock):
+    """The list is read again every few refreshes while the supervisor reads it: a request answered from
+    another desk must not slide the next unit's ticket under the row they chose and then press Grant on."""
+    view = DashboardView(DashboardService(store, clock=clock), NoPresenceServer(), runner)
+    qtbot.addWidget(view)
+    first, second, third = _request("f-1", "P-1"), _request("f-2", "P-2"), _request("f-3", "P-3")
+    view._show_requests([first, second])
+    assert highlighted(view) == "P-1"  # the oldest, when the list first shows
+    view.requests_table.selectRow(1)
+    assert highlighted(view) == "P-2"
+
+    view._show_requests([second, third])  # the first one was answered elsewhere
+    assert highlighted(view) == "P-2" and view.chosen_request() == second and view.grant_button.isEnabled()
+
+    view._show_requests([third])  # the chosen one too: nothing is chosen, nothing can be granted by mistake
+    assert highlighted(view) is None and view.chosen_request() is None
+    assert not view.grant_button.isEnabled() and not view.refuse_button.isEnabled()
+    view.requests_table.selectRow(0)
+    assert view.chosen_request() == third and view.grant_button.isEnabled()
