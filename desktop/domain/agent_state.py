@@ -102,7 +102,7 @@ def state_after_restart(kept: KeptState, operator: str, now: datetime) -> tuple[
     try:
         state = AgentState(kept.state)
         since = datetime.fromisoformat(kept.since)
-    except ValueError:
+    except (TypeError, ValueError):  # settings.json is the admin's to edit: a null or a number there too
         return None
     if since.tzinfo is None or state.ready or state not in chosen_states():  # its menu entry resumes it
         return None

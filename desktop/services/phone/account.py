@@ -32,7 +32,14 @@ def account_from(settings: Settings, password: str) -> SipAccount:
 def policy_from(settings: Settings, base: AgentPolicy) -> AgentPolicy:
     """`base` with what the administrator sets in settings.json: the addresses the PBX also calls from,
     and how many calls may ring at once (a number below 1 or not a number keeps the default)."""
-    listed = tuple(str(host).strip() for host in settings.sip_trusted_hosts if str(host).strip())
+    hosts: object = settings.sip_trusted_hosts  # as settings.json has it: the admin writes it by hand
+    # a list; one string ("10.0.0.12" or "10.0.0.12, 10.0.0.13") is read as its hosts, not as its
+    # characters (which trusted nothing: every call from the PBX's other node was refused)
+    if isinstance(hosts, str):
+        written: list[object] = list(hosts.replace(",", " ").split())
+    else:
+        written = list(hosts) if isinstance(hosts, list | tuple) else []
+    listed = tuple(str(host).strip() for host in written if str(host).strip())
     try:
         ringing = int(settings.sip_max_ringing)
     except (TypeError, ValueError):

@@ -63,3 +63,13 @@ def test_a_reopened_desk_starts_ready_for_another_operator_the_next_shift_or_a_s
         KeptState(AgentState.BREAK.value, "2026-12-06T14:00:00", "dtv1"),  # no offset: never guessed
     ):
         assert state_after_restart(broken, "dtv1", later) is None, broken
+
+
+def test_a_kept_state_edited_into_another_type_starts_the_desk_ready_instead_of_stopping_it():
+    began = datetime(2026, 12, 6, 14, 0, tzinfo=VN)
+    for edited in (
+        KeptState(AgentState.BREAK.value, None, "dtv1"),  # type: ignore[arg-type]
+        KeptState(AgentState.BREAK.value, 1733468400, "dtv1"),  # type: ignore[arg-type]
+        KeptState(7, began.isoformat(), "dtv1"),  # type: ignore[arg-type]
+    ):
+        assert state_after_restart(edited, "dtv1", began + timedelta(minutes=5)) is None, edited
