@@ -182,7 +182,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         phone = install_phone(window, store, settings, data_dir, runner)
         from desktop.ui.sync.desk import install_sync
 
-        sync = install_sync(window, store, settings, data_dir, runner)  # central server (issue #5)
+        sync = install_sync(window, desk, settings, data_dir, runner)  # central server (issue #5)
         from desktop.ui.shell.operator_name import OperatorName
 
         operator_name = OperatorName(
@@ -219,8 +219,8 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         code = app.exec()
         window.hide()
         presence.stop()  # says "offline" to the server, at most ~2 s
-        phone.stop()
-        sync.stop()  # joins the sync thread for at most 2 s
+        phone.stop()  # the agent, the headset
+        desk.close()  # the sync thread joined for at most 2 s, the phone's writes done
         runner.wait_for_done(30000)
         QCoreApplication.sendPostedEvents()
         window.deleteLater()

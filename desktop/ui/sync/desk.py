@@ -1,4 +1,5 @@
-"""The sync inside the desk: the Server menu, the engine's lifecycle, login, conflicts, the status label.
+"""The sync inside the desk: the Server menu, starting and stopping the desk's engine, login, conflicts,
+the status label. The engine itself is the `Desk`'s (desktop/desk.py): built, run, woken and stopped there.
 
 Light to import: the HTTP client, the protocol models and the keyring load on a worker thread when a
 server is configured (or when the operator opens a sync screen), so the desk opens as fast without them.
@@ -18,8 +19,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu
 
 from desktop.changes import OpChanges, Origin
+from desktop.desk import Desk
 from desktop.settings import Settings
-from desktop.store.local import LocalStore
 from desktop.sync.account import Login
 from desktop.sync.state import SyncCounts, read_counts
 from desktop.ui.common.host import DeskHost
@@ -53,12 +54,12 @@ def tls_policy(settings: Settings) -> TlsPolicy:
 
 
 class SyncDesk(QObject):
-    """Starts the engine only when a server and user are set; the desk works the same without one."""
+    """Starts the desk's engine only when a server and user are set; the desk works the same without one."""
 
     def __init__(
         self,
         window: DeskHost,
-        store: LocalStore,
+        desk: Desk,
         settings: Settings,
         credentials: Credentials | Callable[[], Credentials],
         runner: TaskRunner,
@@ -69,7 +70,8 @@ class SyncDesk(QObject):
     ) -> None:
         super().__init__(window.host_widget())
         self.window = window
-        self.store = store
+        self.desk = desk
+        self.store = desk.own_store()
         self.settings = settings
         self._given_credentials = credentials
         self._credentials: Credentials | None = None
@@ -78,14 +80,13 @@ class SyncDesk(QObject):
         self._make_client = make_client or self._client_for
         self._save_settings = save_settings
         self._pull_interval = pull_interval
-        self.engine: SyncEngine | None = None
-        self._generation = 0  # a start whose engine arrives after a stop (or a newer start) is dropped
         self.login_dialog: SyncLoginDialog | None = None
         self.conflict_view: SyncConflictView | None = None
         self.refusals_view: SyncRefusalsView | None = None
         self.after_sign_in: list[Callable[[], None]] = []  # e.g. the update check
 
-        self.bridge = SyncBridge(window.publish_changes, self)
+        self.bridge = SyncBridge(self)  # the engine's status, queued to the GUI thread
+        self.on_engine_event = desk.sync_listener(self.bridge.status_changed.emit)
         self.presenter = SyncStatusPresenter(window.sync_label, self)
         self._build_actions()
         self._connect()
@@ -150,6 +151,11 @@ class SyncDesk(QObject):
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
+    def engine(self) -> SyncEngine | None:
+        """The desk's running engine (None: not configured, not started yet, stopped)."""
+        return self.desk.sync_engine
+
+    @property
     def login(self) -> Login | None:
         url, user = self.settings.sync_server.strip(), self.settings.sync_user.strip()
         return Login(url.rstrip("/"), user) if url and user else None
@@ -172,40 +178,30 @@ class SyncDesk(QObject):
             self.window.sync_label.setToolTip(self.tr("Server ▸ Sign in to the server… connects this desk."))
             return False
         self.window.sync_label.setText(self.tr("Sync: connecting to %1…").replace("%1", login.server_url))
-        self._generation += 1
-        generation = self._generation
+        desk, start = self.desk, self.desk.begin_sync()
 
         def build() -> SyncEngine:
             """Runs on a worker thread: imports the client and protocol, probes the keyring."""
-            from desktop.sync.engine import SyncEngine
-
-            return SyncEngine(
-                self.store,
+            return desk.build_sync(
                 self._make_client(login.server_url),
                 self.credentials,
                 login,
-                on_event=self.bridge.on_engine_event,
+                on_status=self.bridge.status_changed.emit,
                 pull_interval=self._pull_interval,
             )
 
-        def built(engine: SyncEngine) -> None:
-            if generation != self._generation:
-                return  # stopped (or restarted) meanwhile: this engine never runs
-            self.engine = engine
-            engine.start()
-
         def failed(error: BaseException) -> None:
             self.window.sync_label.setText(self.tr("Sync: cannot start (%1)").replace("%1", str(error)))
+
+        def built(engine: SyncEngine) -> None:
+            desk.run_sync(engine, start)  # never runs when stopped (or started again) meanwhile
 
         self._runner.run(build, built, failed)
         return True
 
     def stop(self) -> None:
-        """Stops the engine (bounded: the thread is joined for at most 2 s); called when the desk closes."""
-        self._generation += 1
-        engine, self.engine = self.engine, None
-        if engine is not None:
-            engine.stop(STOP_TIMEOUT_S)
+        """Stops the desk's engine (bounded: the thread is joined for at most 2 s)."""
+        self.desk.stop_sync(STOP_TIMEOUT_S)
 
     # -- actions ---------------------------------------------------------------------------------
     def sync_now(self) -> None:
@@ -213,7 +209,7 @@ class SyncDesk(QObject):
             self.open_login()
             return
         self.window.show_message(self.tr("Syncing with the server…"), 3000)
-        self.engine.wake()
+        self.desk.sync_now()
 
     def open_login(self) -> None:
         if self.login_dialog is not None and self.login_dialog.isVisible():
@@ -298,9 +294,8 @@ class SyncDesk(QObject):
 
     # -- slots ---------------------------------------------------------------------------------
     def on_changes(self, changes: OpChanges) -> None:
-        """New local mutations wake the engine; a changed conflict list reloads the open conflict view."""
-        if changes.outbox and self.engine is not None:
-            self.engine.wake()
+        """A changed conflict list reloads the open conflict view. (New local mutations wake the engine
+        from the store's commit, `LocalStore.on_outbox_written`, not from here: one way to wake it.)"""
         if changes.conflicts:
             if changes.origin is Origin.LOCAL:
                 self.refresh_status()
@@ -308,20 +303,20 @@ class SyncDesk(QObject):
                 self.conflict_view.reload()
 
     def on_conflict_view_conflict_settled(self, _conflict_id: str) -> None:
-        self.window.publish_changes(OpChanges.conflict_settled())
+        self.desk.publish(OpChanges.conflict_settled())
 
 
 def install_sync(
-    window: DeskHost, store: LocalStore, settings: Settings, data_dir: Path, runner: TaskRunner
+    window: DeskHost, desk: Desk, settings: Settings, data_dir: Path, runner: TaskRunner
 ) -> SyncDesk:
-    """The hook of launch.py: the Server menu, and the engine started when a server is configured."""
-    desk = SyncDesk(
+    """The hook of launch.py: the Server menu, and the desk's engine started when a server is configured."""
+    sync = SyncDesk(
         window,
-        store,
+        desk,
         settings,
         _system_credentials,
         runner,
         save_settings=lambda s: s.save(Path(data_dir)),
     )
-    desk.start()
-    return desk
+    sync.start()
+    return sync

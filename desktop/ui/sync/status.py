@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QLabel
 
-from desktop.changes import OpChanges
 from desktop.domain.clock import shown_vn
-from desktop.sync.events import RemoteChanges, SyncEvent, SyncStatus
+from desktop.sync.events import SyncEvent, SyncStatus
 
 
 def _count(count: int) -> str:
@@ -18,24 +16,16 @@ def _count(count: int) -> str:
 
 
 class SyncBridge(QObject):
-    """Carries the engine's events off the sync thread: its status as a signal queued to the GUI thread, a
-    pulled page as ONE change event published on the desk right there (the desk's ChangeBridge brings it
-    to the screens on the GUI thread)."""
+    """Carries the engine's status off the sync thread: a signal queued to the GUI thread. (A pulled page
+    is published on the desk right there by `Desk.sync_listener`; the desk's ChangeBridge brings it to the
+    screens on the GUI thread.)"""
 
     status_changed = Signal(object)
 
-    def __init__(
-        self, publish: Callable[[OpChanges], None] | None = None, parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._publish = publish
-
     def on_engine_event(self, event: SyncEvent) -> None:
-        """Runs on the sync thread: only emits and publishes."""
+        """Runs on the sync thread: only emits."""
         if isinstance(event, SyncStatus):
             self.status_changed.emit(event)
-        elif isinstance(event, RemoteChanges) and self._publish is not None:
-            self._publish(event.page.changes())
 
 
 class SyncStatusPresenter(QObject):

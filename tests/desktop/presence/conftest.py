@@ -20,6 +20,7 @@ from phone.conftest import TEST_POLICY
 from phone.conftest import MemoryKeyring as PhoneKeyring
 from sync.conftest import MemoryKeyring
 
+from desktop.desk import Desk
 from desktop.services.bundle import DeskServices
 from desktop.services.phone.session import PhoneSession, RecordingPolicy
 from desktop.services.phone.sip_password import SipPasswordStore
@@ -84,8 +85,9 @@ def make_whole_desk(
     def make(username: str, *, sip_user: str | None = None, lab: Any = None, **presence: Any) -> WholeDesk:
         runner = TaskRunner()
         store = open_test_store(tmp_path / f"desk-{username}")
-        services = DeskServices.for_store(store, username, page_size=50)
-        window = MainWindow(services, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
+        opened = Desk.open(store, username, page_size=50)
+        services = opened.services
+        window = MainWindow(opened, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
         qtbot.addWidget(window)
         settings_dir = tmp_path / f"settings-{username}"  # a desk opened again reads what it saved
         settings_dir.mkdir(exist_ok=True)
@@ -105,7 +107,7 @@ def make_whole_desk(
         sign_in(
             SyncClient(server.base), credentials, login, PASSWORD, store.identity
         )  # the desk is signed in
-        sync = SyncDesk(window, store, settings, credentials, runner)
+        sync = SyncDesk(window, opened, settings, credentials, runner)
         session = PhoneSession(
             store, username, recordings=RecordingPolicy(enabled=False, folder=tmp_path / "rec")
         )

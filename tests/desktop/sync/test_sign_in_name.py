@@ -38,7 +38,12 @@ def test_signing_in_makes_the_accounts_name_the_one_the_desk_shows_and_records(
     Settings(operator="may-tinh-quay-3").save(data_dir)  # a name chosen on this desk before signing in
     settings = Settings.load(data_dir)
     desk = SyncDesk(
-        window, store, settings, Credentials(NoKeyring()), runner, save_settings=lambda s: s.save(data_dir)
+        window,
+        window.desk,
+        settings,
+        Credentials(NoKeyring()),
+        runner,
+        save_settings=lambda s: s.save(data_dir),
     )
     operator = OperatorName(
         window, window.file_menu, window.operator_label, settings, lambda s: s.save(data_dir), window.operator

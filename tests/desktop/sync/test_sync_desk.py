@@ -9,8 +9,8 @@ from keyring.backends.fail import Keyring as NoKeyring
 from pytestqt.qtbot import QtBot
 from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 
+from desktop.desk import Desk as OpenDesk
 from desktop.domain.ticket import TicketDraft
-from desktop.services.bundle import DeskServices
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
 from desktop.sync.credentials import Credentials, Login
@@ -23,7 +23,7 @@ DRAFT = TicketDraft(content="Hỏi thủ tục cấp lại căn cước", phone=
 
 
 def window_for(qtbot: QtBot, store: LocalStore, data_dir: Path, runner: TaskRunner) -> MainWindow:
-    window = MainWindow(DeskServices.for_store(store, "dtv1"), data_dir, runner)
+    window = MainWindow(OpenDesk.open(store, "dtv1"), data_dir, runner)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -38,7 +38,7 @@ def test_the_desk_opens_without_a_server_then_signs_in_syncs_each_save_and_stops
     settings = Settings.load(data_dir)
     desk = SyncDesk(
         window,
-        store,
+        window.desk,
         settings,
         Credentials(NoKeyring()),  # this machine has no Secret Service: session-only password
         runner,
@@ -117,7 +117,7 @@ def test_a_unit_renamed_and_an_answer_added_on_the_server_reach_the_open_form_an
     credentials = Credentials(NoKeyring())
     credentials.remember(Login(server.base, "dtv1"), password=PASSWORD)
     settings = Settings(operator="dtv1", sync_server=server.base, sync_user="dtv1")
-    desk = SyncDesk(window, store, settings, credentials, runner, pull_interval=60)
+    desk = SyncDesk(window, window.desk, settings, credentials, runner, pull_interval=60)
     try:
         assert desk.start()
         qtbot.waitUntil(lambda: desk.presenter.last is not None and desk.presenter.last.online, timeout=15000)
@@ -165,7 +165,7 @@ def test_closing_the_desk_does_not_wait_for_a_server_that_never_answers(
         credentials = Credentials(NoKeyring())
         credentials.remember(Login(url, "dtv1"), password=PASSWORD)
         settings = Settings(operator="dtv1", sync_server=url, sync_user="dtv1")
-        desk = SyncDesk(window, store, settings, credentials, runner)
+        desk = SyncDesk(window, window.desk, settings, credentials, runner)
         assert desk.start()
         qtbot.waitUntil(lambda: desk.engine is not None, timeout=10000)
         time.sleep(1.0)  # the worker is now waiting on the login's answer (read timeout: 30 s)

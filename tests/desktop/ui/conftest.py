@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from uitest_support import KNOWN_NAME, KNOWN_PHONE, draft, type_text
 
+from desktop.desk import Desk
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Channel, Level, RequestType, Satisfaction, TicketStatus
 from desktop.services.bundle import DeskServices
@@ -38,8 +39,14 @@ def runner(qapp: object) -> Iterator[TaskRunner]:
 
 
 @pytest.fixture
-def services(store: LocalStore) -> DeskServices:
-    return DeskServices.for_store(store, "kiem.thu", page_size=50)
+def desk(store: LocalStore) -> Desk:
+    """The open desk over the test's store, as the launch makes it."""
+    return Desk.open(store, "kiem.thu", page_size=50)
+
+
+@pytest.fixture
+def services(desk: Desk) -> DeskServices:
+    return desk.services
 
 
 @pytest.fixture
@@ -91,14 +98,16 @@ def discard_changes(_parent: object) -> UnsavedChoice:
 
 
 @pytest.fixture
-def make_window(qtbot, services: DeskServices, data_dir: Path, runner: TaskRunner):  # type: ignore[no-untyped-def]
-    """Builds the main window on the test's store and waits until it is usable."""
+def make_window(qtbot, desk: Desk, store: LocalStore, data_dir: Path, runner: TaskRunner):  # type: ignore[no-untyped-def]
+    """Builds the main window over the test's desk and waits until it is usable. A test that changes a
+    service passes its own `DeskServices`: it gets a desk of its own over the same store."""
     from desktop.ui.shell.main_window import MainWindow
 
     created = []
 
-    def make(desk: DeskServices | None = None, confirm=discard_changes):  # type: ignore[no-untyped-def]
-        window = MainWindow(desk or services, data_dir, runner, confirm_unsaved=confirm)
+    def make(given: Desk | DeskServices | None = None, confirm=discard_changes):  # type: ignore[no-untyped-def]
+        opened = given if isinstance(given, Desk) else Desk(given, store) if given is not None else desk
+        window = MainWindow(opened, data_dir, runner, confirm_unsaved=confirm)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

@@ -11,6 +11,7 @@ from keyring.backends.fail import Keyring as NoKeyring
 from PySide6.QtCore import Qt
 
 from desktop.changes import ChangeHub, OpChanges, Origin
+from desktop.desk import Desk
 from desktop.domain.ticket import TicketDraft
 from desktop.services.tickets.service import TicketService
 from desktop.settings import Settings
@@ -62,13 +63,13 @@ def test_the_list_and_the_open_form_refresh_from_a_remote_change_alone(qtbot, ma
 def test_a_pulled_page_is_one_remote_change_and_a_settled_conflict_one_local_change(
     qtbot, make_window, store, data_dir: Path, runner
 ):
-    window = make_window()
+    window = make_window(Desk.open(store, "kiem.thu"))
     desk = SyncDesk(
-        window, store, Settings.load(data_dir), Credentials(NoKeyring()), runner, pull_interval=60
+        window, window.desk, Settings.load(data_dir), Credentials(NoKeyring()), runner, pull_interval=60
     )
     seen = recorded(window.changes)
     page = AppliedPage(applied=3, tickets=["t-1", "t-2"], catalogs_changed=True, kb_changed=True)
-    engine = threading.Thread(target=desk.bridge.on_engine_event, args=(RemoteChanges(page),), name="sync")
+    engine = threading.Thread(target=desk.on_engine_event, args=(RemoteChanges(page),), name="sync")
     engine.start()  # the engine reports a pulled page on its own thread
     engine.join()
     qtbot.waitUntil(lambda: len(seen) == 1)
