@@ -16,11 +16,13 @@ from desktop.store.local import LocalStore
 
 if TYPE_CHECKING:
     from desktop.services.imports.importer import ImportProgress, ImportReport
+    from desktop.services.phone.agent import Agent, AgentFactory
     from desktop.services.phone.session import PhoneSession, RecordingPolicy
     from desktop.sync.client import SyncClient
     from desktop.sync.credentials import Credentials, Login
     from desktop.sync.engine import SyncEngine
     from desktop.sync.events import SyncEvent, SyncStatus
+    from desktop.telephony import SipAccount, TelephonyEvent
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,8 @@ class Desk:
     unit of work publishes ONE `OpChanges` on `changes`, from whatever thread did it; the UI subscribes
     one bridge (`ui/common/change_bridge.py`) that carries the event onto the GUI thread.
 
-    It owns the phone session (`open_phone`, `phone`) and the sync engine (`begin_sync`, `build_sync`,
+    It owns the phone session (`open_phone`, `phone`) with its SIP agent (`connect_phone`, `phone_agent`,
+    `disconnect_phone`) and the sync engine (`begin_sync`, `build_sync`,
     `run_sync`, `stop_sync`, `sync_now`); the phone and sync desks of `ui/` are views that take them
     from here. `close` stops both; the store stays open for whoever opened it."""
 
@@ -42,6 +45,7 @@ class Desk:
         self.store = store  # None: a desk over services without a store of their own (tests' fakes)
         self.changes = ChangeHub()
         self.phone: PhoneSession | None = None
+        self.phone_agent: Agent | None = None  # the SIP agent feeding the phone session, while connected
         self._phone_errors: Callable[[str], None] | None = None
         self._sync_lock = threading.Lock()
         self._sync_starts = 0  # a start whose engine arrives after a stop (or a newer start) never runs
@@ -67,8 +71,11 @@ class Desk:
         return self.store
 
     def close(self) -> None:
-        """Stops the sync engine (its thread joined for at most 2 s) and closes the phone session once its
-        queued writes are done; called when the desk closes, after the phone desk stopped the agent."""
+        """Stops the SIP agent if still connected, the sync engine (its thread joined for at most 2 s), and
+        closes the phone session once its queued writes are done; called when the desk closes."""
+        agent = self.disconnect_phone()
+        if agent is not None:
+            agent.stop()
         self.stop_sync()
         phone, self.phone = self.phone, None
         if phone is not None:
@@ -85,6 +92,21 @@ class Desk:
                 self.own_store(), self.operator, recordings=recordings, on_error=self._phone_error, **options
             )
         return self.phone
+
+    def connect_phone(
+        self, account: SipAccount, listener: Callable[[TelephonyEvent], None], make_agent: AgentFactory
+    ) -> Agent:
+        """The SIP agent of `account` (made by `make_agent`: `SipAgent` with the desk's policy), its events
+        to `listener`, its media through the phone session; held as `phone_agent` until
+        `disconnect_phone`. Not started: its `start` binds ports and registers, on a worker."""
+        agent = make_agent(account, listener, self.open_phone().audio_for)
+        self.phone_agent = agent
+        return agent
+
+    def disconnect_phone(self) -> Agent | None:
+        """Lets go of the agent and returns it for the caller to stop (it blocks up to 2 s)."""
+        agent, self.phone_agent = self.phone_agent, None
+        return agent
 
     def hear_phone_errors(self, listener: Callable[[str], None] | None) -> None:
         """Where the phone session's Vietnamese errors go (the phone desk's status bar); any thread."""

@@ -5,24 +5,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from desktop.changes import OpChanges
+from desktop.desk import Desk
 from desktop.domain.phone import display_phone, is_hidden, try_normalize_phone
 from desktop.domain.ticket import Ticket
 from desktop.services.phone.account import account_from, policy_from
+from desktop.services.phone.agent import Agent, AgentFactory
 from desktop.services.phone.callbacks import CallbackItem
 from desktop.services.phone.codes import Disposition
 from desktop.services.phone.listening import NoRecording
 from desktop.services.phone.recording_vault import RecordingError
-from desktop.services.phone.session import FinishedCall, PhoneSession, RingingCall
+from desktop.services.phone.session import FinishedCall, RingingCall
 from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
-from desktop.store.local import LocalStore
 from desktop.telephony import (
     AgentPolicy,
     CallHoldChanged,
@@ -54,34 +54,15 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-class Agent(Protocol):
-    """The part of SipAgent the desk uses."""
-
-    def start(self) -> None: ...
-    def stop(self) -> None: ...
-    def answer(self, call_id: str) -> None: ...
-    def reject(self, call_id: str, code: int = 486) -> None: ...
-    def dial(self, number: str) -> str: ...
-    def hangup(self, call_id: str) -> None: ...
-    def send_dtmf(self, call_id: str, digits: str) -> None: ...
-    def hold(self, call_id: str) -> None: ...
-    def resume(self, call_id: str) -> None: ...
-    def set_do_not_disturb(self, code: int | None) -> None: ...
-    def transfer(self, call_id: str, number: str) -> None: ...
-    def attended_transfer(self, call_id: str, consultation_id: str) -> None: ...
-    def join(self, first: str, second: str) -> None: ...
-
-
-AgentFactory = Callable[[SipAccount, Callable[[TelephonyEvent], None], AudioFactory], Agent]
-
-
 class PhoneDesk(QObject):
-    """Owns the agent's lifecycle; every SIP call goes through the task runner, never on the GUI thread."""
+    """The phone's screens over the desk's phone session (`Desk.open_phone`) and its SIP agent, which the
+    `Desk` holds and stops: this view makes the agent when the account is set, starts and restarts it; every
+    SIP call goes through the task runner, never on the GUI thread."""
 
     def __init__(
         self,
         window: DeskHost,
-        session: PhoneSession,
+        desk: Desk,
         settings: Settings,
         passwords: SipPasswordStore,
         runner: TaskRunner,
@@ -94,14 +75,14 @@ class PhoneDesk(QObject):
     ) -> None:
         super().__init__(window.host_widget())
         self.window = window
-        self.session = session
+        self.desk = desk
+        self.session = session = desk.open_phone()
         self.settings = settings
         self.passwords = passwords
         self._runner = runner
         self._policy = policy or AgentPolicy()
         self._agent_factory = agent_factory or self._default_agent
         self._save_settings = save_settings or (lambda _s: None)
-        self.agent: Agent | None = None
         self.registration: RegistrationChanged | None = None
         self.active_call: str | None = None
         self._tickets_by_log: dict[str, str] = {}
@@ -112,8 +93,7 @@ class PhoneDesk(QObject):
         self.wrap_up_dialog: WrapUpDialog | None = None
 
         self.bridge = PhoneBridge(session, self)
-        session_errors = self.bridge.report_error
-        self._session_error = session_errors
+        desk.hear_phone_errors(self.bridge.report_error)
         self.devices = devices or MediaDevices()
         self.audio = CallAudioDevice(settings, self.devices, self)
         self.ringer = Ringer(settings, self.devices, parent=self)
@@ -149,6 +129,11 @@ class PhoneDesk(QObject):
             self._save_settings(self.settings)
         except OSError as error:
             log.warning("settings not saved: %s", error)
+
+    @property
+    def agent(self) -> Agent | None:
+        """The desk's SIP agent (None: no account, not started yet, stopped)."""
+        return self.desk.phone_agent
 
     # -- construction --------------------------------------------------------------------------
     def _default_agent(
@@ -339,9 +324,8 @@ class PhoneDesk(QObject):
         except ValueError as error:  # a hand-edited settings file: say so, the desk goes on without phone
             self._on_start_failed(error)
             return
-        agent = self._agent_factory(account, self.bridge, self.session.audio_for)
+        agent = self.desk.connect_phone(account, self.bridge, self._agent_factory)
         agent.set_do_not_disturb(self.readiness.refusal_code())  # before it can ring: on a break, never
-        self.agent = agent
         self._secret = secret
         self._route_watch = (
             None if self.settings.sip_local_ip.strip() else RouteWatch(*account.next_hop, account.local_host)
@@ -385,7 +369,7 @@ class PhoneDesk(QObject):
         self._route_timer.stop()
         self._stopped = True
         self._start_generation += 1  # a keyring read still running starts nothing
-        agent, self.agent = self.agent, None
+        agent = self.desk.disconnect_phone()
         if agent is not None:
             agent.stop()
         for sip_call_id in list(self._ringing):
@@ -397,7 +381,7 @@ class PhoneDesk(QObject):
         self.session.flush()
 
     def restart(self, password: str | None = None) -> None:
-        agent, self.agent = self.agent, None
+        agent = self.desk.disconnect_phone()
         if agent is not None:
             self._runner.run(agent.stop, lambda _r: self.start(password), lambda _e: self.start(password))
         else:
@@ -606,8 +590,7 @@ class PhoneDesk(QObject):
             return  # logged by the session already; no wrap-up nor refresh for a desk that has stopped
         if self.transfers.owns(finished):  # the consultation is part of the citizen's call: no wrap-up
             self._encryption.pop(finished.sip_call_id, None)
-            changes = OpChanges.call_logged(finished.number)
-            self._runner.run(self._wait_for_writes, lambda _none: self.window.publish_changes(changes))
+            self._publish_call_logged(finished.number)
             return
         self._ringing.pop(finished.sip_call_id, None)
         self._encryption.pop(finished.sip_call_id, None)
@@ -626,8 +609,7 @@ class PhoneDesk(QObject):
             dialog.show()
             dialog.activateWindow()
             self.readiness.after_call_started(dialog)
-        changes = OpChanges.call_logged(finished.number)
-        self._runner.run(self._wait_for_writes, lambda _none: self.window.publish_changes(changes))
+        self._publish_call_logged(finished.number)
         self.transfers.after_finished()
 
     def adopt_call(self, sip_call_id: str, shown: str) -> None:
@@ -644,9 +626,10 @@ class PhoneDesk(QObject):
         """`job` on a worker (SIP requests never block the window), `done`/`failed` on the GUI thread."""
         self._runner.run(job, done, failed)
 
-    def _wait_for_writes(self) -> None:
-        """Worker thread: the change is told once the call's own writes (a missed call) are done."""
-        self.session.flush(5.0)
+    def _publish_call_logged(self, number: str) -> None:
+        """On a worker: the desk publishes the change once the call's own writes (a missed call) are done."""
+        desk = self.desk
+        self._runner.run(lambda: desk.call_logged(number), lambda _none: None, lambda _error: None)
 
     def on_wrap_up_chosen(self, finished: FinishedCall, disposition: Disposition) -> None:
         self.session.wrap_up(finished, disposition)
@@ -667,9 +650,10 @@ class PhoneDesk(QObject):
 
 
 def install_phone(
-    window: DeskHost, store: LocalStore, settings: Settings, data_dir: Path, runner: TaskRunner
+    window: DeskHost, desk: Desk, settings: Settings, data_dir: Path, runner: TaskRunner
 ) -> PhoneDesk:
-    """The hook of launch.py: builds the session and the phone desk, starts the agent when configured."""
+    """The hook of launch.py: opens the desk's phone session, builds the phone desk over it, starts the
+    agent when configured."""
     from desktop.services.phone.recording_vault import RecordingKey
     from desktop.services.phone.session import RecordingPolicy
     from desktop.services.phone.sip_password import default_backend
@@ -678,23 +662,16 @@ def install_phone(
         enabled=settings.phone_record_calls,
         folder=Path(data_dir) / "recordings",
     )
-    holder: dict[str, PhoneDesk] = {}
-    session = PhoneSession(
-        store,
-        window.operator,  # the desk's shared name: renamed live
-        recordings=recordings,
-        on_error=lambda message: holder["desk"].bridge.report_error(message) if "desk" in holder else None,
-    )
-    desk = PhoneDesk(
+    session = desk.open_phone(recordings)
+    phone = PhoneDesk(
         window,
-        session,
+        desk,
         settings,
         SipPasswordStore(default_backend()),
         runner,
         save_settings=lambda s: s.save(Path(data_dir)),
     )
-    holder["desk"] = desk
-    desk.start()
+    phone.start()
     purge = QTimer(
         window.host_widget()
     )  # at start and every few hours: old recordings and a crashed call's WAV go
@@ -710,7 +687,8 @@ def install_phone(
         purge_now()  # with the key: an older version's plain WAVs are sealed now, not hours later
 
     # the recording key comes from the keyring on a worker too (a locked keyring never freezes the window)
+    store = desk.own_store()
     runner.run(
         lambda: RecordingKey(default_backend(), store).get_or_create(), keep_key, lambda _e: purge_now()
     )
-    return desk
+    return phone

@@ -179,7 +179,7 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         window = MainWindow(desk, data_dir, runner)
         from desktop.ui.phone.desk import install_phone
 
-        phone = install_phone(window, store, settings, data_dir, runner)
+        phone = install_phone(window, desk, settings, data_dir, runner)
         from desktop.ui.sync.desk import install_sync
 
         sync = install_sync(window, desk, settings, data_dir, runner)  # central server (issue #5)

@@ -27,7 +27,6 @@ from desktop.changes import ChangeHub, OpChanges, Origin
 from desktop.desk import Desk
 from desktop.domain.operator import Operator
 from desktop.domain.ticket import CallerHistory, Ticket
-from desktop.services.bundle import DeskServices
 from desktop.services.tickets.query import TicketFilter
 from desktop.ui.common.change_bridge import ChangeBridge
 from desktop.ui.common.host import CallTarget
@@ -59,7 +58,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        desk: Desk | DeskServices,
+        desk: Desk,
         data_dir: Path | None = None,
         runner: TaskRunner | None = None,
         confirm_unsaved: Callable[[QWidget], UnsavedChoice] = ask_unsaved,
@@ -68,8 +67,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("1022 Hotline Desk"))
-        # A bare DeskServices (tests over fake services) gets a desk of its own, without a store.
-        self.desk = desk if isinstance(desk, Desk) else Desk(desk)
+        self.desk = desk
         services = self._services = self.desk.services
         self._runner = runner or default_runner()
         self._confirm_unsaved = confirm_unsaved

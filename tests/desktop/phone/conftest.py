@@ -16,7 +16,7 @@ import pytest
 from lab_tools import lab_tool_missing
 from memory_keyring import MemoryKeyring
 
-from desktop.services.bundle import DeskServices
+from desktop.desk import Desk as OpenDesk
 from desktop.services.phone.recording_vault import RecordingKey
 from desktop.services.phone.session import PhoneSession, RecordingPolicy
 from desktop.services.phone.sip_password import SipPasswordStore
@@ -116,6 +116,7 @@ class Desk:
     store: LocalStore
     runner: TaskRunner
     keyring: MemoryKeyring
+    opened: OpenDesk  # the desk object owning the session and the agent, as the launch makes it
 
 
 @pytest.fixture
@@ -124,8 +125,8 @@ def make_desk(qtbot: Any, store: LocalStore, tmp_path: Path, siplab: Any) -> Ite
 
     def make(kamailio: Any, user: str = HOTLINE_USER, *, record: bool = True, start: bool = True) -> Desk:
         runner = TaskRunner()
-        services = DeskServices.for_store(store, "kiem.thu", page_size=50)
-        window = MainWindow(services, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
+        opened = OpenDesk.open(store, "kiem.thu", page_size=50)
+        window = MainWindow(opened, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
         qtbot.addWidget(window)
         server = getattr(kamailio, "host", "127.0.0.1")  # a lab Kamailio on another host: its address
         settings = Settings(
@@ -139,18 +140,16 @@ def make_desk(qtbot: Any, store: LocalStore, tmp_path: Path, siplab: Any) -> Ite
         keyring = MemoryKeyring()
         passwords = SipPasswordStore(keyring)
         passwords.set(server, user, siplab.PASSWORDS[user])
-        session = PhoneSession(
-            store,
-            "kiem.thu",
-            recordings=RecordingPolicy(
+        session = opened.open_phone(
+            RecordingPolicy(
                 enabled=record, folder=tmp_path / "recordings", key=RecordingKey(keyring).get_or_create()
             ),
         )
         phone = PhoneDesk(
-            window, session, settings, passwords, runner, policy=TEST_POLICY, route_check_seconds=0.5
+            window, opened, settings, passwords, runner, policy=TEST_POLICY, route_check_seconds=0.5
         )
         window.show()
-        desk = Desk(window, phone, session, store, runner, keyring)
+        desk = Desk(window, phone, session, store, runner, keyring, opened)
         made.append(desk)
         if start:
             phone.start()
@@ -160,4 +159,4 @@ def make_desk(qtbot: Any, store: LocalStore, tmp_path: Path, siplab: Any) -> Ite
     for desk in made:
         desk.phone.stop()
         desk.runner.wait_for_done(10000)
-        desk.session.close()
+        desk.opened.close()

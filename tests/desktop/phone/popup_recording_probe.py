@@ -25,13 +25,13 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 from store_keys import open_test_store
 
+from desktop.desk import Desk
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
-from desktop.services.bundle import DeskServices
 from desktop.services.phone.calls import CallLog
 from desktop.services.phone.recording_vault import EncryptedRecorder, RecordingKey
 from desktop.services.phone.recordings import register_recording
-from desktop.services.phone.session import PhoneSession, RecordingPolicy
+from desktop.services.phone.session import RecordingPolicy
 from desktop.services.phone.sip_password import SipPasswordStore
 from desktop.settings import Settings
 from desktop.telephony import IncomingCall
@@ -60,9 +60,8 @@ def main(sink_name: str, folder: Path) -> dict[str, object]:
     install_translations(app)
     store = open_test_store(folder / "desk")
     key = RecordingKey(MemoryKeyring()).get_or_create()
-    session = PhoneSession(
-        store, "kiem.thu", recordings=RecordingPolicy(enabled=True, folder=folder / "rec", key=key)
-    )
+    opened = Desk.open(store, "kiem.thu")
+    session = opened.open_phone(RecordingPolicy(enabled=True, folder=folder / "rec", key=key))
     calls = CallLog(store, "kiem.thu")
     log_id = calls.started(NUMBER, CallDirection.INBOUND)
     calls.finished(log_id, CallOutcome.ANSWERED)
@@ -74,14 +73,14 @@ def main(sink_name: str, folder: Path) -> dict[str, object]:
 
     runner = TaskRunner()
     window = MainWindow(
-        DeskServices.for_store(store, "kiem.thu"),
+        opened,
         None,
         runner,
         confirm_unsaved=lambda _w: UnsavedChoice.DISCARD,
     )
     settings = Settings(operator="kiem.thu", phone_audio_output=sink_name, phone_ring_device=sink_name)
     desk = PhoneDesk(
-        window, session, settings, SipPasswordStore(MemoryKeyring()), runner, devices=MediaDevices()
+        window, opened, settings, SipPasswordStore(MemoryKeyring()), runner, devices=MediaDevices()
     )
     window.resize(1366, 768)
     window.show()
@@ -161,7 +160,7 @@ def main(sink_name: str, folder: Path) -> dict[str, object]:
     ]
     desk.stop()
     runner.wait_for_done(5000)
-    session.close()
+    opened.close()
     store.close()
     return result
 

@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from sqlalchemy import text
 
+from desktop.desk import Desk
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import CallDirection, CallOutcome
-from desktop.services.bundle import DeskServices
 from desktop.services.phone.calls import CallLog
 from desktop.services.phone.listening import NoRecording
 from desktop.services.phone.recording_vault import EncryptedRecorder, RecordingError, RecordingKey
@@ -105,12 +105,18 @@ def key() -> bytes:
 
 
 @pytest.fixture
-def session(store: LocalStore, tmp_path: Path, key: bytes) -> Iterator[PhoneSession]:
-    made = PhoneSession(
-        store, "kiem.thu", recordings=RecordingPolicy(enabled=True, folder=tmp_path / "recordings", key=key)
-    )
-    yield made
-    made.close()
+def opened(store: LocalStore, tmp_path: Path, key: bytes) -> Iterator[Desk]:
+    """The desk over the test's store, its phone session recording with the test's key."""
+    desk = Desk.open(store, "kiem.thu")
+    desk.open_phone(RecordingPolicy(enabled=True, folder=tmp_path / "recordings", key=key))
+    yield desk
+    desk.close()
+
+
+@pytest.fixture
+def session(opened: Desk) -> PhoneSession:
+    assert opened.phone is not None
+    return opened.phone
 
 
 # -- the service: decrypted in memory, on the record ----------------------------------------------------
@@ -158,12 +164,10 @@ def vietnamese(qapp: Any) -> Iterator[None]:
     remove_translations(qapp, translators)
 
 
-def phone_desk(
-    qtbot: Any, store: LocalStore, session: PhoneSession, devices: Any
-) -> tuple[MainWindow, PhoneDesk]:
+def phone_desk(qtbot: Any, opened: Desk, devices: Any) -> tuple[MainWindow, PhoneDesk]:
     runner = TaskRunner()
     window = MainWindow(
-        DeskServices.for_store(store, "kiem.thu"),
+        opened,
         None,
         runner,
         confirm_unsaved=lambda _w: UnsavedChoice.DISCARD,
@@ -171,7 +175,7 @@ def phone_desk(
     qtbot.addWidget(window)
     desk = PhoneDesk(
         window,
-        session,
+        opened,
         Settings(operator="kiem.thu"),
         SipPasswordStore(MemoryKeyring()),
         runner,
@@ -188,12 +192,18 @@ def show_history(qtbot: Any, window: MainWindow) -> None:
 
 
 def test_the_history_marks_recorded_calls_and_its_play_button_asks_for_the_newest_or_the_selected(
-    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+    qtbot: Any,
+    store: LocalStore,
+    session: PhoneSession,
+    opened: Desk,
+    tmp_path: Path,
+    key: bytes,
+    vietnamese: None,
 ) -> None:
     older = recorded_call(store, tmp_path / "recordings", key)
     unrecorded_call(store)
     newest = recorded_call(store, tmp_path / "recordings", key)
-    window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    window, desk = phone_desk(qtbot, opened, ListedDevices([], []))
     panel = window.history
     show_history(qtbot, window)
     assert panel.play_button.isVisible() and panel.play_button.text() == "Nghe bản ghi"
@@ -213,10 +223,16 @@ def test_the_history_marks_recorded_calls_and_its_play_button_asks_for_the_newes
 
 
 def test_without_a_sound_device_the_desk_says_so_and_goes_on(
-    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+    qtbot: Any,
+    store: LocalStore,
+    session: PhoneSession,
+    opened: Desk,
+    tmp_path: Path,
+    key: bytes,
+    vietnamese: None,
 ) -> None:
     recorded_call(store, tmp_path / "recordings", key)
-    window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    window, desk = phone_desk(qtbot, opened, ListedDevices([], []))
     show_history(qtbot, window)
     window.history.play_button.click()
     message = window.statusBar().currentMessage()
@@ -231,11 +247,17 @@ def test_without_a_sound_device_the_desk_says_so_and_goes_on(
 
 
 def test_a_listed_headset_that_will_not_open_is_named_and_the_desk_goes_on(
-    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+    qtbot: Any,
+    store: LocalStore,
+    session: PhoneSession,
+    opened: Desk,
+    tmp_path: Path,
+    key: bytes,
+    vietnamese: None,
 ) -> None:
     recorded_call(store, tmp_path / "recordings", key)
     headset = SoundDevice("usb-headset-out", "Tai nghe USB", is_default=True)
-    window, desk = phone_desk(qtbot, store, session, ListedDevices([headset], []))
+    window, desk = phone_desk(qtbot, opened, ListedDevices([headset], []))
     show_history(qtbot, window)
     window.history.play_button.click()
     qtbot.waitUntil(lambda: "Tai nghe USB" in window.statusBar().currentMessage(), timeout=10000)
@@ -245,10 +267,16 @@ def test_a_listed_headset_that_will_not_open_is_named_and_the_desk_goes_on(
 
 
 def test_a_call_ringing_takes_the_headset_from_the_player(
-    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+    qtbot: Any,
+    store: LocalStore,
+    session: PhoneSession,
+    opened: Desk,
+    tmp_path: Path,
+    key: bytes,
+    vietnamese: None,
 ) -> None:
     recorded_call(store, tmp_path / "recordings", key)
-    window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    window, desk = phone_desk(qtbot, opened, ListedDevices([], []))
     desk.active_call = "sip-on-the-line"
     show_history(qtbot, window)
     window.history.play_button.click()
@@ -268,12 +296,18 @@ def ring(qtbot: Any, desk: PhoneDesk, session: PhoneSession, sip_call_id: str = 
 
 
 def test_the_pop_up_marks_the_callers_recorded_calls_and_plays_the_chosen_one_by_keyboard(
-    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+    qtbot: Any,
+    store: LocalStore,
+    session: PhoneSession,
+    opened: Desk,
+    tmp_path: Path,
+    key: bytes,
+    vietnamese: None,
 ) -> None:
     older = recorded_call(store, tmp_path / "recordings", key)
     unrecorded_call(store)
     newest = recorded_call(store, tmp_path / "recordings", key)
-    _window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    _window, desk = phone_desk(qtbot, opened, ListedDevices([], []))
     popup = desk.popup
     asked: list[str] = []
     popup.recording_requested.connect(asked.append)
@@ -297,10 +331,16 @@ def test_the_pop_up_marks_the_callers_recorded_calls_and_plays_the_chosen_one_by
 
 
 def test_a_pop_up_without_a_sound_device_says_so_in_vietnamese_and_keeps_ringing(
-    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+    qtbot: Any,
+    store: LocalStore,
+    session: PhoneSession,
+    opened: Desk,
+    tmp_path: Path,
+    key: bytes,
+    vietnamese: None,
 ) -> None:
     recorded_call(store, tmp_path / "recordings", key)
-    window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    window, desk = phone_desk(qtbot, opened, ListedDevices([], []))
     ring(qtbot, desk, session)
     popup = desk.popup
     qtbot.keyClick(popup, Qt.Key.Key_F4)
@@ -321,10 +361,16 @@ def test_a_pop_up_without_a_sound_device_says_so_in_vietnamese_and_keeps_ringing
 
 
 def test_the_pop_up_refuses_to_play_while_another_call_is_on(
-    qtbot: Any, store: LocalStore, session: PhoneSession, tmp_path: Path, key: bytes, vietnamese: None
+    qtbot: Any,
+    store: LocalStore,
+    session: PhoneSession,
+    opened: Desk,
+    tmp_path: Path,
+    key: bytes,
+    vietnamese: None,
 ) -> None:
     recorded_call(store, tmp_path / "recordings", key)
-    _window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    _window, desk = phone_desk(qtbot, opened, ListedDevices([], []))
     desk.active_call = "sip-on-the-line"  # a second call rings while the first is on
     ring(qtbot, desk, session)
     qtbot.keyClick(desk.popup, Qt.Key.Key_F4)
@@ -334,10 +380,10 @@ def test_the_pop_up_refuses_to_play_while_another_call_is_on(
 
 
 def test_the_pop_up_fits_a_1366_by_768_screen_and_a_caller_without_recordings_shows_no_play_button(
-    qtbot: Any, store: LocalStore, session: PhoneSession, vietnamese: None
+    qtbot: Any, store: LocalStore, session: PhoneSession, opened: Desk, vietnamese: None
 ) -> None:
     unrecorded_call(store)
-    _window, desk = phone_desk(qtbot, store, session, ListedDevices([], []))
+    _window, desk = phone_desk(qtbot, opened, ListedDevices([], []))
     ring(qtbot, desk, session)
     popup = desk.popup
     assert popup.width() <= 1366 and popup.height() <= 768

@@ -135,7 +135,7 @@ def test_the_desk_takes_the_recording_key_from_its_keyring_without_blocking_the_
     qtbot, store, tmp_path, monkeypatch
 ):
     import desktop.services.phone.sip_password as phone_secrets
-    from desktop.services.bundle import DeskServices
+    from desktop.desk import Desk
     from desktop.settings import Settings
     from desktop.ui.common.tasks import TaskRunner
     from desktop.ui.phone.desk import install_phone
@@ -147,15 +147,11 @@ def test_the_desk_takes_the_recording_key_from_its_keyring_without_blocking_the_
         phone_secrets, "default_backend", lambda: keyring
     )  # the test keyring, not the system's
     runner = TaskRunner()
-    window = MainWindow(
-        DeskServices.for_store(store, "kiem.thu", page_size=50),
-        None,
-        runner,
-        lambda _w: UnsavedChoice.DISCARD,
-    )
+    opened = Desk.open(store, "kiem.thu", page_size=50)
+    window = MainWindow(opened, None, runner, lambda _w: UnsavedChoice.DISCARD)
     qtbot.addWidget(window)
     desk = install_phone(
-        window, store, Settings(operator="kiem.thu", phone_record_calls=True), tmp_path, runner
+        window, opened, Settings(operator="kiem.thu", phone_record_calls=True), tmp_path, runner
     )
     try:
         qtbot.waitUntil(lambda: desk.session.recordings.key is not None, timeout=5000)
@@ -164,7 +160,7 @@ def test_the_desk_takes_the_recording_key_from_its_keyring_without_blocking_the_
     finally:
         desk.stop()
         runner.wait_for_done(10000)
-        desk.session.close()
+        opened.close()
 
 
 def test_a_plain_wav_recorded_by_an_older_version_is_sealed_at_the_next_purge(store, tmp_path):

@@ -68,9 +68,8 @@ class WholeDesk:
         self.window.hide()
         self.presence.stop()
         self.phone.stop()
-        self.sync.stop()
         self.runner.wait_for_done(10000)
-        self.session.close()
+        self.window.desk.close()  # the sync engine (joined), the phone session (its writes done)
         self.store.close()
 
 
@@ -108,12 +107,10 @@ def make_whole_desk(
             SyncClient(server.base), credentials, login, PASSWORD, store.identity
         )  # the desk is signed in
         sync = SyncDesk(window, opened, settings, credentials, runner)
-        session = PhoneSession(
-            store, username, recordings=RecordingPolicy(enabled=False, folder=tmp_path / "rec")
-        )
+        session = opened.open_phone(RecordingPolicy(enabled=False, folder=tmp_path / "rec"))
         phone = PhoneDesk(
             window,
-            session,
+            opened,
             settings,
             SipPasswordStore(keyring),
             runner,
