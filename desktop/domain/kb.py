@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from typing import TYPE_CHECKING
 
+from desktop.domain.codes import _Labelled, enum_from_vocabulary
 
-class Channel(Enum):
-    """A way of submitting a file (hình thức nộp)."""
+if TYPE_CHECKING:
 
-    IN_PERSON = "truc_tiep"
-    ONLINE = "truc_tuyen"
-    POST = "buu_chinh"
+    class Channel(_Labelled):
+        """A way of submitting a file (hình thức nộp); codes and labels from the vocabulary."""
 
-    @property
-    def label(self) -> str:
-        return {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến", "buu_chinh": "Dịch vụ bưu chính"}[
-            self.value
-        ]
+        IN_PERSON = "truc_tiep"
+        ONLINE = "truc_tuyen"
+        POST = "buu_chinh"
+
+else:
+    Channel = enum_from_vocabulary("submission_channel", module=__name__)
 
 
 @dataclass(frozen=True)

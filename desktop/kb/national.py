@@ -17,12 +17,12 @@ NO_INFO = "Không có thông tin"
 _METHODS_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 _DOCS_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 _LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
-_CHANNELS = {"Trực tiếp": Channel.IN_PERSON, "Trực tuyến": Channel.ONLINE, "Dịch vụ bưu chính": Channel.POST}
+_CHANNELS = {channel.label: channel for channel in Channel}  # the labels the national pages print
 _UNITS = "Ngày làm việc|Giờ làm việc|Ngày|Giờ|Tháng|Năm|Tuần|Phút"
 _FEE = r"Miễn phí|Không có thông tin|[\d.,]+ (?:Việt Nam Đồng|VNĐ|Đồng|đồng)"
 # A row starts with its channel, then the deadline (a number, maybe with a unit), then the fee.
 _ROW = re.compile(
-    r"(?P<channel>Trực tiếp|Trực tuyến|Dịch vụ bưu chính)"
+    rf"(?P<channel>{'|'.join(re.escape(label) for label in _CHANNELS)})"
     r"(?P<deadline>(?P<amount>\d+(?:[.,]\d+)?)(?![\d.,])(?! (?:Việt Nam Đồng|VNĐ|Đồng))"
     rf"(?: (?P<unit>{_UNITS}))?)?"
     rf"(?P<fee>{_FEE})"

@@ -23,7 +23,7 @@ VOCABULARY_FILE = Path(__file__).resolve().parents[2] / "protocol" / "vocabulary
 SETS = {
     "channel", "request_type", "status", "satisfaction", "dissatisfaction_reason", "call_direction",
     "call_outcome", "history_action", "disposition", "callback_kind", "callback_status", "attempt_outcome",
-    "level", "publication", "agent_state",
+    "level", "publication", "agent_state", "submission_channel",
 }  # fmt: skip
 NEW_CHANNEL = "he_thong_tthc_tinh"
 
@@ -96,3 +96,17 @@ def test_a_stored_code_this_version_does_not_know_still_reads_shown_as_itself() 
     assert unknown.value == "kenh_moi_2027" and unknown.label == "kenh_moi_2027"
     with pytest.raises(ValueError, match="không hợp lệ"):
         Channel.parse("kenh_moi_2027")  # what an operator types is still checked
+
+
+def test_a_procedures_submission_channels_are_vocabulary_data_the_national_parser_reads_by_label() -> None:
+    from desktop.domain import kb
+    from desktop.kb.national import parse_methods
+
+    submission = vocabulary()["submission_channel"]
+    assert tuple(member.value for member in kb.Channel) == submission.codes()
+    assert [member.label for member in kb.Channel] == ["Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính"]
+    methods = parse_methods("Dịch vụ bưu chính5 Ngày làm việcMiễn phíGửi hồ sơ qua bưu điện")
+    assert [method.channel for method in methods] == [kb.Channel.POST]
+    assert (
+        kb.Channel("nop_moi_2027").label == "nop_moi_2027"
+    )  # a newer catalog's channel reads, shown as itself
