@@ -94,3 +94,24 @@ def test_the_call_manager_and_its_offer_answer_half_share_the_dialog_module_not_
     negotiation = (ROOT / "desktop" / "telephony" / "negotiation.py").read_text(encoding="utf-8")
     assert "telephony.calls" not in negotiation
     assert "from desktop.telephony.dialog import" in negotiation
+
+
+def test_the_call_managers_parts_are_objects_it_holds_with_their_own_state_not_mixins() -> None:
+    """`CallManager` holds its offer/answer and transfer parts; none of them declares its host's state
+    for the type checker (an `if TYPE_CHECKING:` inside a class body) or inherits it."""
+    from desktop.telephony.calls import CallManager
+    from desktop.telephony.negotiation import Negotiation
+    from desktop.telephony.transfer import Transfers
+
+    assert CallManager.__bases__ == (object,)
+    for part in (Negotiation, Transfers):
+        assert part.__bases__ == (object,) and "__init__" in vars(part)
+    for name in ("calls.py", "negotiation.py", "transfer.py", "dialogs.py"):
+        tree = ast.parse((ROOT / "desktop" / "telephony" / name).read_text(encoding="utf-8"))
+        for klass in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
+            declared = [
+                node
+                for node in klass.body
+                if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            ]
+            assert declared == [], f"{name}: {klass.name} re-declares its host's state"

@@ -1,4 +1,5 @@
-"""Qt-free SIP user agent on pyVoIP's edges: registration, calls and plain domain events."""
+"""Qt-free SIP user agent, its own stack (pyVoIP only parses SDP and names status codes): registration,
+calls and plain domain events."""
 
 from desktop.telephony.agent import CallInfo, CallNotFound, SipAgent
 from desktop.telephony.audio import (

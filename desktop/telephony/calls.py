@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 import secrets
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.domain.codes import CallDirection
 from desktop.telephony.auth import authorization, parse_challenge
-from desktop.telephony.conference import Bridges
 from desktop.telephony.config import AgentPolicy, SipAccount
-from desktop.telephony.dialog import AudioFactory, Call, Outgoing, no_audio
+from desktop.telephony.dialog import AudioFactory, Call, no_audio
+from desktop.telephony.dialogs import Dialogs, tag_of
 from desktop.telephony.events import (
-    CallEnded,
     CallNotFound,
     CallState,
     CallStateChanged,
@@ -32,14 +30,11 @@ from desktop.telephony.message import (
     build_request,
     build_response,
     parse_name_addr,
-    parse_uri,
 )
 from desktop.telephony.nat import PublicAddress
 from desktop.telephony.negotiation import Negotiation
-from desktop.telephony.refusals import RefusalLog
 from desktop.telephony.registration import ALLOW
 from desktop.telephony.sdp import (
-    STATIC_CODECS,
     TELEPHONE_EVENT,
     MediaOffer,
     answer_direction,
@@ -106,15 +101,12 @@ def _with_tag(party: str, tag: str) -> str:
     return party if ";tag=" in party.replace(" ", "") else f"{party};tag={tag}"
 
 
-def _tag_of(value: str | None) -> str:
-    try:
-        return parse_name_addr(value or "").tag
-    except SipParseError:
-        return ""
+class CallManager:
+    """Every call of one agent. Methods run with the agent lock held (receive, timer or caller thread).
 
-
-class CallManager(Negotiation, Transfers):
-    """Every call of one agent. Methods run with the agent lock held (receive, timer or caller thread)."""
+    Composed of parts it holds, each with its own state and no view of the others: `Dialogs` (the calls
+    by Call-ID, requests inside a dialog, a call's end), `Negotiation` (offer/answer, hold, re-INVITEs)
+    and `Transfers` (REFER and its NOTIFYs)."""
 
     def __init__(
         self,
@@ -138,14 +130,15 @@ class CallManager(Negotiation, Transfers):
         self._public = public or PublicAddress(local[0], local[1])
         self._server = server
         self._tx = transactions
-        self._scheduler = scheduler
         self._send = send
+        self._dialogs = dialogs = Dialogs(account, policy, self._public, server, transactions, send, emit)
+        self._calls = dialogs.calls
+        self._refused = dialogs.refused
+        self._bridges = dialogs.bridges
         self._emit = emit
-        self._bridges = Bridges()
-        self._audio = self._bridges.wrap(audio)  # every call's audio can join a three-way call
-        self._media = media
-        self._refused = RefusalLog()
-        self._calls: dict[str, Call] = {}
+        # every call's audio can join a three-way call
+        self._negotiation = Negotiation(dialogs, scheduler, dialogs.bridges.wrap(audio), media)
+        self._transfers = Transfers(dialogs, scheduler)
         # The operator is not ready (a break, a meeting, after-call work): new calls get this final
         # response instead of ringing (the PBX offers them to another desk). None: calls ring.
         self.do_not_disturb: int | None = None
@@ -171,8 +164,8 @@ class CallManager(Negotiation, Transfers):
     def on_invite(
         self, invite: SipMessage, source: Address, transaction: ServerTransaction, arrived: float
     ) -> None:
-        if _tag_of(invite.header("To")):
-            self._on_reinvite(invite, source, transaction)
+        if tag_of(invite.header("To")):
+            self._negotiation.on_reinvite(invite, source, transaction)
             return
         if self._policy.calls_from_pbx_only and not self.from_pbx_host(source):
             self._refused.note("a new call from outside the PBX", source)
@@ -193,7 +186,9 @@ class CallManager(Negotiation, Transfers):
             self._tx.respond(transaction, build_response(invite, 486), 486, invite=True)
             return
         try:
-            identity, identity_header = caller_identity(invite, trust_asserted=self.from_trusted(source))
+            identity, identity_header = caller_identity(
+                invite, trust_asserted=self._dialogs.from_trusted(source)
+            )
             remote = parse_name_addr(invite.header("From") or "")
             contacts = invite.header_values("Contact")
             remote_target = parse_name_addr(contacts[0]).uri if contacts else remote.uri
@@ -240,7 +235,7 @@ class CallManager(Negotiation, Transfers):
             )
         )
         self._tx.respond(transaction, build_response(invite, 100), 100)
-        ringing = build_response(invite, 180, to_tag=local_tag, headers=self._contact())
+        ringing = build_response(invite, 180, to_tag=local_tag, headers=self._dialogs.contact())
         self._tx.respond(transaction, ringing, 180)
 
     def answer(self, call_id: str) -> None:
@@ -254,41 +249,43 @@ class CallManager(Negotiation, Transfers):
         if (offer is not None and codec is None) or (offer is None and call.invite.body.strip()):
             self._final_to_invite(call, 488)
             detail = "no common codec" if offer is not None else "SDP offer not understood"
-            self._end(call, EndReason.FAILED, code=488, detail=detail)
+            self._dialogs.end(call, EndReason.FAILED, code=488, detail=detail)
             return
         if offer is not None and keys is None:
             self._final_to_invite(call, 488)
-            self._end(call, EndReason.FAILED, code=488, detail=_srtp_refusal(self._account.srtp, offer))
+            self._dialogs.end(
+                call, EndReason.FAILED, code=488, detail=_srtp_refusal(self._account.srtp, offer)
+            )
             return
         try:
             call.rtp = self._rtp()
         except NoFreeRtpPort as error:
             self._final_to_invite(call, 503)
-            self._end(call, EndReason.FAILED, code=503, detail=str(error))
+            self._dialogs.end(call, EndReason.FAILED, code=503, detail=str(error))
             return
         if offer is None or codec is None or keys is None:  # late offer (§13.2.1): we offer, the ACK answers
             call.offered_keys = offer_keys(self._account.srtp, None)
-            body = self._local_sdp(
+            body = self._negotiation.local_sdp(
                 call, offer_order(self._account.codec), TELEPHONE_EVENT, "sendrecv", call.offered_keys
             )
             call.offer_in_2xx = "sendrecv"
         else:
             direction = answer_direction(offer.direction, holding=False)
-            body = self._local_sdp(call, [codec], offer.telephone_event, direction, keys)
+            body = self._negotiation.local_sdp(call, [codec], offer.telephone_event, direction, keys)
             call.keys = keys
-        headers = [*self._contact(), ("Content-Type", "application/sdp")]
+        headers = [*self._dialogs.contact(), ("Content-Type", "application/sdp")]
         data = build_response(call.invite, 200, to_tag=call.local_tag, headers=headers, body=body)
         self._tx.respond(call.transaction, data, 200, invite=True)
         call.ack_cseq = call.invite.cseq[0]
-        self._tx.retransmit_until_ack(data, call.source, call.acked, lambda: self._no_ack(call))
-        self._set_state(call, CallState.ANSWERED)
+        self._tx.retransmit_until_ack(data, call.source, call.acked, lambda: self._dialogs.no_ack(call))
+        self._dialogs.set_state(call, CallState.ANSWERED)
         if offer is not None and codec is not None and keys is not None:
-            self._apply_media(call, offer, codec, direction, keys)
+            self._negotiation.apply_media(call, offer, codec, direction, keys)
 
     def reject(self, call_id: str, code: int) -> None:
         call = self._inbound_ringing(call_id)
         self._final_to_invite(call, code)
-        self._end(call, EndReason.REJECTED, code=code)
+        self._dialogs.end(call, EndReason.REJECTED, code=code)
 
     def on_cancel(self, cancel: SipMessage, source: Address, transaction: ServerTransaction) -> None:
         invite_tx = self._tx.find_server(cancel, source, method="INVITE")
@@ -296,7 +293,7 @@ class CallManager(Negotiation, Transfers):
         if invite_tx is None or call is None or call.transaction is not invite_tx:
             self._tx.respond(transaction, build_response(cancel, 481), 481)
             return
-        if source != call.source and not self.from_trusted(source):
+        if source != call.source and not self._dialogs.from_trusted(source):
             # RFC 3261 §9.1: the CANCEL takes the INVITE's path; a third address that copied its ids
             # (a sniffer on the LAN) must not hang up the citizen's ringing call
             self._refused.note("CANCEL from outside the call's path", source)
@@ -306,74 +303,71 @@ class CallManager(Negotiation, Transfers):
         self._tx.respond(transaction, build_response(cancel, 200, to_tag=call.local_tag), 200)
         if call.state is CallState.RINGING:
             self._final_to_invite(call, 487)
-            self._end(call, EndReason.ABANDONED, code=487, detail="caller hung up while ringing")
+            self._dialogs.end(call, EndReason.ABANDONED, code=487, detail="caller hung up while ringing")
 
     def on_ack(self, ack: SipMessage) -> None:
-        call = self.dialog_of(ack)
+        call = self._dialogs.dialog_of(ack)
         if call is None or ack.cseq[0] != call.ack_cseq or call.acked.is_set():
             return  # not ours, or a retransmitted ACK
         call.acked.set()
         if call.offer_in_2xx and call.state is CallState.ANSWERED:
             offered, call.offer_in_2xx = call.offer_in_2xx, ""
             answer = parse_offer(ack.body)
-            codec = self._answered_codec(call, answer)
+            codec = self._negotiation.answered_codec(call, answer)
             keys = self._keys_of_answer(call, answer)
             if answer is None or codec is None or keys is None:
-                self._send_in_dialog(call, "BYE")  # RFC 3261 §13.3.1.4: no usable answer, end the session
+                self._dialogs.send_in_dialog(
+                    call, "BYE"
+                )  # RFC 3261 §13.3.1.4: no usable answer, end the session
                 detail = "no usable SDP answer in the ACK" if keys is not None else "SRTP refused in the ACK"
-                self._end(call, EndReason.FAILED, detail=detail)
+                self._dialogs.end(call, EndReason.FAILED, detail=detail)
                 return
-            self._apply_media(call, answer, codec, negotiated(offered, answer.direction), keys)
-        self._after_exchange(call)
+            self._negotiation.apply_media(call, answer, codec, negotiated(offered, answer.direction), keys)
+        self._negotiation.after_exchange(call)
 
     def on_bye(self, bye: SipMessage, transaction: ServerTransaction, source: Address) -> None:
-        call = self.dialog_of(bye)
+        call = self._dialogs.dialog_of(bye)
         if call is None:
             self._tx.respond(transaction, build_response(bye, 481), 481)
             return
-        if not self.from_dialog_peer(call, source):
+        if not self._dialogs.from_dialog_peer(call, source):
             self._refused.note("BYE from outside the dialog", source)
             self._tx.respond(transaction, build_response(bye, 403), 403)
             return
         self._tx.respond(transaction, build_response(bye, 200), 200)
         call.acked.set()
-        self._end(call, EndReason.TRANSFERRED if call.replaced else EndReason.REMOTE_HANGUP)
+        self._dialogs.end(call, EndReason.TRANSFERRED if call.replaced else EndReason.REMOTE_HANGUP)
 
     def on_info(self, info: SipMessage, transaction: ServerTransaction, source: Address) -> None:
         """INFO (RFC 6086) is only acknowledged, and only from the dialog's route: nothing is done with it."""
-        call = self.dialog_of(info)
-        code = 481 if call is None else 200 if self.from_dialog_peer(call, source) else 403
+        call = self._dialogs.dialog_of(info)
+        code = 481 if call is None else 200 if self._dialogs.from_dialog_peer(call, source) else 403
         if code == 403:
             self._refused.note("INFO from outside the dialog", source)
         self._tx.respond(transaction, build_response(info, code), code)
-
-    def from_trusted(self, source: Address) -> bool:
-        """The registrar / outbound proxy, or a host the administrator lists."""
-        return source == self._server or source[0] in self._policy.trusted_hosts
 
     def from_pbx_host(self, source: Address) -> bool:
         """The registrar's / outbound proxy's host on any port (a PBX may send from other sockets, over
         TCP from any port), or a listed host: where new calls may come from."""
         return source[0] == self._server[0] or source[0] in self._policy.trusted_hosts
 
-    def from_dialog_peer(self, call: Call, source: Address) -> bool:
-        """Where this dialog's requests may come from: the PBX, the address its INVITE came from, or the
-        peer's Contact (a caller's BYE goes straight there when the proxy does not record-route)."""
-        if self.from_trusted(source) or source == call.source:
-            return True
-        try:
-            target = parse_uri(call.remote_target)
-        except SipParseError:
-            return False
-        return (target.host, target.port or 5060) == source
-
     def dialog_of(self, request: SipMessage) -> Call | None:
-        """The call whose dialog this in-dialog request belongs to (Call-ID and both tags)."""
-        call = self._calls.get(request.call_id)
-        if call is None:
-            return None
-        tags = (_tag_of(request.header("From")), _tag_of(request.header("To")))
-        return call if tags == (call.remote_tag, call.local_tag) else None
+        return self._dialogs.dialog_of(request)
+
+    def set_hold(self, call_id: str, hold: bool) -> None:
+        """Hold (offer sendonly) or resume (offer sendrecv) an answered call with a re-INVITE."""
+        self._negotiation.set_hold(call_id, hold)
+
+    def transfer(self, call_id: str, number: str) -> None:
+        """Blind transfer of an answered call to `number` (REFER)."""
+        self._transfers.transfer(call_id, number)
+
+    def attended_transfer(self, call_id: str, consultation_id: str) -> None:
+        """The far end of `call_id` takes over `consultation_id` (REFER with Replaces)."""
+        self._transfers.attended_transfer(call_id, consultation_id)
+
+    def on_notify(self, notify: SipMessage, transaction: ServerTransaction, source: Address) -> None:
+        self._transfers.on_notify(notify, transaction, source)
 
     def _inbound_ringing(self, call_id: str) -> Call:
         call = self._calls.get(call_id)
@@ -386,22 +380,10 @@ class CallManager(Negotiation, Transfers):
         data = build_response(call.invite, code, reason, to_tag=call.local_tag)
         self._tx.respond(call.transaction, data, code, invite=True)
 
-    def _no_ack(self, call: Call) -> None:
-        if call.state is CallState.ANSWERED:
-            self._send_in_dialog(call, "BYE")
-            self._end(call, EndReason.NO_ACK, detail="no ACK for our 200 OK")
-
     # outbound -----------------------------------------------------------------------------------
-    def target_uri(self, number: str) -> str:
-        """The SIP URI of an extension, a phone number or a SIP URI, in our PBX's domain."""
-        domain = self._account.realm_domain
-        target = number if number.startswith(("sip:", "sips:")) else f"sip:{number}@{domain}"
-        parse_uri(target)  # SipParseError for nonsense
-        return target
-
     def dial(self, number: str) -> str:
         """Start an outbound call to `number` through the server; returns the call id at once."""
-        target = self.target_uri(number)
+        target = self._dialogs.target_uri(number)
         local_tag = secrets.token_hex(6)
         identity = f"<{self._account.aor}>"
         if self._account.display_name:
@@ -428,8 +410,8 @@ class CallManager(Negotiation, Transfers):
         call.local_cseq += 1
         branch = new_branch()
         headers = [
-            *self._request_headers(call, branch, call.local_cseq, "INVITE"),
-            *self._contact(),
+            *self._dialogs.request_headers(call, branch, call.local_cseq, "INVITE"),
+            *self._dialogs.contact(),
             ("Allow", ALLOW),
             ("User-Agent", self._policy.user_agent),
             ("Content-Type", "application/sdp"),
@@ -438,7 +420,7 @@ class CallManager(Negotiation, Transfers):
             headers.append(credentials)
         if call.offered_keys is None:  # an authenticated retry offers the same key
             call.offered_keys = offer_keys(self._account.srtp, None)
-        body = self._local_sdp(
+        body = self._negotiation.local_sdp(
             call, offer_order(self._account.codec), TELEPHONE_EVENT, "sendrecv", call.offered_keys
         )
         call.invite_branch, call.invite_headers, call.provisional_seen = branch, headers, False
@@ -459,7 +441,7 @@ class CallManager(Negotiation, Transfers):
             if call.cancel_pending:
                 self._send_cancel(call)
             elif status > 100 and call.state is CallState.DIALING:
-                self._set_state(call, CallState.RINGING)
+                self._dialogs.set_state(call, CallState.RINGING)
             return
         if status < 300:
             self._on_invite_accepted(call, response)
@@ -473,14 +455,14 @@ class CallManager(Negotiation, Transfers):
                 self._send_invite(call, credentials)
                 return
         reason = _FAILURES.get(status, EndReason.FAILED)
-        self._end(call, reason, code=status, detail=response.reason)
+        self._dialogs.end(call, reason, code=status, detail=response.reason)
 
     def _on_invite_accepted(self, call: Call, response: SipMessage) -> None:
         if call.ack is not None:  # a retransmitted 2xx: our ACK was lost
             self._send(call.ack.data, call.ack.destination)
             return
         call.acked.set()  # we are the UAC: no 2xx of ours awaits an ACK
-        call.remote_tag = _tag_of(response.header("To"))
+        call.remote_tag = tag_of(response.header("To"))
         call.remote_party = response.header("To") or call.remote_party
         contacts = response.header_values("Contact")
         try:
@@ -490,27 +472,27 @@ class CallManager(Negotiation, Transfers):
             log.warning("2xx with an unusable Contact on %s; keeping %s", call.call_id, call.remote_target)
         call.route_set = list(reversed(response.header_values("Record-Route")))
         call.remote_media = parse_offer(response.body)
-        call.ack = self._in_dialog_request(call, "ACK", cseq=call.local_cseq)
+        call.ack = self._dialogs.in_dialog_request(call, "ACK", cseq=call.local_cseq)
         if call.ack is not None:
             self._send(call.ack.data, call.ack.destination)
         if call.state is CallState.ENDED:  # answered after we cancelled: end it properly
-            self._send_in_dialog(call, "BYE")
+            self._dialogs.send_in_dialog(call, "BYE")
             return
         answer = call.remote_media
-        codec = self._answered_codec(call, answer)
+        codec = self._negotiation.answered_codec(call, answer)
         keys = self._keys_of_answer(call, answer)
         if answer is not None and keys is None:  # it answered our SRTP offer without a key
-            self._send_in_dialog(call, "BYE")
-            self._end(call, EndReason.FAILED, code=488, detail="the far end answered without SRTP")
+            self._dialogs.send_in_dialog(call, "BYE")
+            self._dialogs.end(call, EndReason.FAILED, code=488, detail="the far end answered without SRTP")
             return
         call.keys = keys
-        self._set_state(call, CallState.ANSWERED)
+        self._dialogs.set_state(call, CallState.ANSWERED)
         if codec is not None and answer is not None and keys is not None:
-            self._apply_media(call, answer, codec, negotiated("sendrecv", answer.direction), keys)
+            self._negotiation.apply_media(call, answer, codec, negotiated("sendrecv", answer.direction), keys)
 
     def _invite_timed_out(self, call: Call) -> None:
         if call.state is not CallState.ENDED:
-            self._end(call, EndReason.NO_ANSWER, code=408, detail="no response to INVITE (Timer B)")
+            self._dialogs.end(call, EndReason.NO_ANSWER, code=408, detail="no response to INVITE (Timer B)")
 
     def cancel(self, call_id: str) -> None:
         """Give up an outbound call before it is answered (CANCEL once a provisional arrived, §9.1)."""
@@ -521,7 +503,7 @@ class CallManager(Negotiation, Transfers):
             self._send_cancel(call)
         else:
             call.cancel_pending = True
-        self._end(call, EndReason.CANCELLED)
+        self._dialogs.end(call, EndReason.CANCELLED)
 
     def _send_cancel(self, call: Call) -> None:
         call.cancel_pending = False
@@ -555,8 +537,8 @@ class CallManager(Negotiation, Transfers):
         if call is None:
             raise CallNotFound(call_id)
         if call.answered:
-            self._send_in_dialog(call, "BYE")
-            self._end(call, EndReason.LOCAL_HANGUP)
+            self._dialogs.send_in_dialog(call, "BYE")
+            self._dialogs.end(call, EndReason.LOCAL_HANGUP)
         elif call.direction is CallDirection.OUTBOUND:
             self.cancel(call_id)
         else:
@@ -565,70 +547,12 @@ class CallManager(Negotiation, Transfers):
     def shutdown(self) -> None:
         for call in list(self._calls.values()):
             if call.answered:
-                self._send_in_dialog(call, "BYE")
+                self._dialogs.send_in_dialog(call, "BYE")
             elif call.direction is CallDirection.INBOUND:
                 self._final_to_invite(call, 480, "Temporarily Unavailable")
             elif call.provisional_seen:
                 self._send_cancel(call)
-            self._end(call, EndReason.SHUTDOWN)
-
-    def _send_in_dialog(self, call: Call, method: str) -> None:
-        call.local_cseq += 1
-        call.acked.set()
-        request = self._in_dialog_request(call, method, cseq=call.local_cseq)
-        if request is not None:  # retransmitted on Timers E/F over UDP (RFC 3261 §17.1.2)
-            self._tx.send_request(
-                method,
-                request.branch,
-                request.data,
-                request.destination,
-                lambda _: None,
-                lambda: log.warning("%s of call %s got no answer (Timer F)", method, call.call_id),
-            )
-
-    def _request_headers(self, call: Call, branch: str, cseq: int, method: str) -> list[tuple[str, str]]:
-        """The headers every request of this call starts with (§8.1.1)."""
-        return [
-            ("Via", self._public.via(branch)),
-            ("Max-Forwards", "70"),
-            ("From", call.local_party),
-            ("To", call.remote_party),
-            ("Call-ID", call.call_id),
-            ("CSeq", f"{cseq} {method}"),
-        ]
-
-    def _in_dialog_request(self, call: Call, method: str, *, cseq: int) -> Outgoing | None:
-        """A request inside the dialog (§12.2.1.1): Request-URI = remote target, Route = the route set."""
-        parts = self._in_dialog_parts(
-            call, method, cseq=cseq, extra=[("User-Agent", self._policy.user_agent)]
-        )
-        if parts is None:
-            return None
-        request_uri, headers, destination, branch = parts
-        return Outgoing(build_request(method, request_uri, headers), destination, branch)
-
-    def _in_dialog_parts(
-        self, call: Call, method: str, *, cseq: int, extra: list[tuple[str, str]]
-    ) -> tuple[str, list[tuple[str, str]], Address, str] | None:
-        """Request-URI, headers, next hop and branch of an in-dialog request; None without a next hop."""
-        routes = list(call.route_set)
-        request_uri = call.remote_target
-        if routes and ";lr" not in routes[0]:  # a strict router: its URI becomes the Request-URI
-            request_uri = parse_name_addr(routes[0]).uri
-            routes = [*routes[1:], f"<{call.remote_target}>"]
-        try:
-            next_hop = parse_uri(parse_name_addr(routes[0]).uri if routes else request_uri)
-            destination = (socket.gethostbyname(next_hop.host), next_hop.port or 5060)
-        except (SipParseError, OSError) as error:
-            log.warning("%s for %s not sent: no next hop (%s)", method, call.call_id, error)
-            return None
-        branch = new_branch()
-        headers = [
-            *self._request_headers(call, branch, cseq, method),
-            *[("Route", route) for route in routes],
-            *extra,
-        ]
-        return request_uri, headers, destination, branch
+            self._dialogs.end(call, EndReason.SHUTDOWN)
 
     def join(self, first: str, second: str) -> None:
         """A three-way call: two answered calls hear each other and us (mixed here); both are resumed."""
@@ -640,7 +564,7 @@ class CallManager(Negotiation, Transfers):
             raise ValueError("a call cannot join itself")
         self._bridges.join(first, second)
         for call_id in (first, second):
-            self.set_hold(call_id, False)
+            self._negotiation.set_hold(call_id, False)
 
     def split(self, call_id: str) -> None:
         """End the three-way mix of `call_id`: each call hears only us again."""
@@ -656,43 +580,6 @@ class CallManager(Negotiation, Transfers):
             raise CallNotFound(call_id)
         call.session.send_dtmf(digits)
 
-    def _set_state(self, call: Call, state: CallState) -> None:
-        call.state = state
-        if state is CallState.ANSWERED:
-            call.answered = True
-        self._emit(CallStateChanged(call.call_id, state, call.direction, srtp_suite=call.srtp_suite))
-
-    def _end(self, call: Call, reason: EndReason, *, code: int | None = None, detail: str = "") -> None:
-        if call.state is CallState.ENDED:
-            return
-        call.state = CallState.ENDED
-        sent = received = 0
-        quality = None
-        if call.session is not None:
-            call.session.stop()
-            sent, received = call.session.packets_out, call.session.packets_in
-            quality = call.session.quality()
-            call.session = None  # the sink and source go now, not when the last timer lets go of the call
-        if call.rtp is not None:
-            call.rtp.close()
-        self._bridges.forget(call.call_id)
-        self._calls.pop(call.call_id, None)
-        self._emit(
-            CallEnded(
-                call.call_id,
-                reason,
-                call.direction,
-                answered=call.answered,
-                code=code,
-                detail=detail,
-                packets_sent=sent,
-                packets_received=received,
-                srtp_suite=call.srtp_suite if call.answered else "",
-                quality=quality,
-                codec=STATIC_CODECS.get(call.codec, "") if call.codec is not None else "",
-            )
-        )
-
     def _keys_of_answer(self, call: Call, answer: MediaOffer | None) -> MediaKeys | None:
         """The keys once `answer` answered our pending offer (plain when we offered no key)."""
         offered, call.offered_keys = call.offered_keys or MediaKeys(), None
@@ -700,9 +587,6 @@ class CallManager(Negotiation, Transfers):
 
     def _rtp(self) -> RtpEndpoint:
         return RtpEndpoint(self._local[0], self._account.rtp_port_low, self._account.rtp_port_high)
-
-    def _contact(self) -> list[tuple[str, str]]:
-        return [("Contact", f"<{self._public.contact_uri(self._account.user)}>")]
 
 
 def _srtp_refusal(mode: SrtpMode, offer: MediaOffer) -> str:

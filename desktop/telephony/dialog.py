@@ -1,6 +1,6 @@
 """A call's dialog state (RFC 3261 §12) and its offer/answer state, either direction; a request ready to
-send; the audio a call gets. Shared by the call manager (`calls.py`) and its offer/answer half
-(`negotiation.py`), which import it and not each other."""
+send; the audio a call gets. Read and written by every part of a call (`calls.py`, `dialogs.py`,
+`negotiation.py`, `transfer.py`), which import it and not each other."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Offer/answer during a call's life (RFC 3264): RTP start and changes, re-INVITEs both ways (hold, resume,
-session refresh, no-SDP re-offer, glare). Mixed into `CallManager`; its methods run under the agent lock."""
+session refresh, no-SDP re-offer, glare). A part the call manager holds; its methods run under the agent
+lock."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import random
 from typing import TYPE_CHECKING
 
 from desktop.domain.codes import CallDirection
-from desktop.telephony.dialog import AudioFactory, Call, Outgoing
+from desktop.telephony.dialog import AudioFactory, Call
+from desktop.telephony.dialogs import Dialogs
 from desktop.telephony.events import CallHoldChanged, CallNotFound, CallState, DtmfReceived, EndReason
 from desktop.telephony.media_keys import MediaKeys, answer_keys, answered_keys, offer_keys
 from desktop.telephony.message import (
@@ -35,54 +37,38 @@ from desktop.telephony.transaction import Flag, ServerTransaction, ack_for_non_2
 from desktop.telephony.transport import Address
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from desktop.telephony.config import SipAccount
-    from desktop.telephony.events import TelephonyEvent
     from desktop.telephony.media_engine import MediaEngine
-    from desktop.telephony.nat import PublicAddress
-    from desktop.telephony.refusals import RefusalLog
     from desktop.telephony.timers import Scheduler
-    from desktop.telephony.transaction import TransactionLayer
 
 log = logging.getLogger(__name__)
 
 
 class Negotiation:
-    """The offer/answer half of `CallManager` (kept apart to keep each module about one thing)."""
+    """The offer/answer part of a call manager: what it needs it is given, the calls' own offer/answer
+    state is on each `Call` (`dialog.py`)."""
 
-    if TYPE_CHECKING:  # provided by CallManager
-        _tx: TransactionLayer
-        _scheduler: Scheduler
-        _send: Callable[[bytes, Address], bool]
-        _emit: Callable[[TelephonyEvent], None]
-        _audio: AudioFactory
-        _media: MediaEngine | None
-        _public: PublicAddress
-        _calls: dict[str, Call]
-        _refused: RefusalLog
-        _account: SipAccount
+    def __init__(
+        self, dialogs: Dialogs, scheduler: Scheduler, audio: AudioFactory, media: MediaEngine | None
+    ) -> None:
+        """`audio` makes each call's audio; `media` the one thread serving every call's RTP (None: a
+        thread per call)."""
+        self._dialogs = dialogs
+        self._tx = dialogs.tx
+        self._account = dialogs.account
+        self._public = dialogs.public
+        self._calls = dialogs.calls
+        self._refused = dialogs.refused
+        self._scheduler = scheduler
+        self._audio = audio
+        self._media = media
 
-        def dialog_of(self, request: SipMessage) -> Call | None: ...
-        def from_dialog_peer(self, call: Call, source: Address) -> bool: ...
-        def _contact(self) -> list[tuple[str, str]]: ...
-        def _no_ack(self, call: Call) -> None: ...
-        def _send_in_dialog(self, call: Call, method: str) -> None: ...
-        def _in_dialog_request(self, call: Call, method: str, *, cseq: int) -> Outgoing | None: ...
-        def _in_dialog_parts(
-            self, call: Call, method: str, *, cseq: int, extra: list[tuple[str, str]]
-        ) -> tuple[str, list[tuple[str, str]], Address, str] | None: ...
-        def _end(
-            self, call: Call, reason: EndReason, *, code: int | None = None, detail: str = ""
-        ) -> None: ...
-
-    def _on_reinvite(self, invite: SipMessage, source: Address, transaction: ServerTransaction) -> None:
+    def on_reinvite(self, invite: SipMessage, source: Address, transaction: ServerTransaction) -> None:
         """A re-INVITE (hold, resume, new address, session refresh, or no SDP: we offer in the 2xx)."""
-        call = self.dialog_of(invite)
+        call = self._dialogs.dialog_of(invite)
         if call is None or call.rtp is None or not call.answered or call.state is CallState.ENDED:
             self._tx.respond(transaction, build_response(invite, 481), 481, invite=True)
             return
-        if not self.from_dialog_peer(call, source):  # someone else moving our caller's audio
+        if not self._dialogs.from_dialog_peer(call, source):  # someone else moving our caller's audio
             self._refused.note("re-INVITE from outside the dialog", source)
             self._tx.respond(transaction, build_response(invite, 403), 403, invite=True)
             return
@@ -103,7 +89,7 @@ class Negotiation:
             direction = "sendonly" if call.local_hold else "sendrecv"
             call.offered_keys = offer_keys(self._account.srtp, call.keys)
             codecs, event = self._codecs_to_offer(call), self._event_to_offer(call)
-            body = self._local_sdp(call, codecs, event, direction, call.offered_keys)
+            body = self.local_sdp(call, codecs, event, direction, call.offered_keys)
             call.offer_in_2xx = direction
         else:
             codec = (
@@ -118,15 +104,15 @@ class Negotiation:
                 self._tx.respond(transaction, build_response(invite, 488), 488, invite=True)
                 return
             direction = answer_direction(offer.direction, holding=call.local_hold)
-            body = self._local_sdp(call, [codec], offer.telephone_event, direction, keys)
+            body = self.local_sdp(call, [codec], offer.telephone_event, direction, keys)
         self._refresh_target(call, invite)
-        headers = [*self._contact(), ("Content-Type", "application/sdp")]
+        headers = [*self._dialogs.contact(), ("Content-Type", "application/sdp")]
         ok = build_response(invite, 200, headers=headers, body=body)
         self._tx.respond(transaction, ok, 200, invite=True)
         call.acked, call.ack_cseq = Flag(), invite.cseq[0]
-        self._tx.retransmit_until_ack(ok, source, call.acked, lambda: self._no_ack(call))
+        self._tx.retransmit_until_ack(ok, source, call.acked, lambda: self._dialogs.no_ack(call))
         if offer is not None and codec is not None and keys is not None:
-            self._apply_media(call, offer, codec, direction, keys)
+            self.apply_media(call, offer, codec, direction, keys)
 
     def _start_media(self, call: Call) -> None:
         """RTP both ways once the offer/answer is done, to the far end's SDP address."""
@@ -144,7 +130,7 @@ class Negotiation:
             call.telephone_event,
             audio.sink,
             audio.source,
-            lambda digit: self._emit(DtmfReceived(call_id, digit)),
+            lambda digit: self._dialogs.emit(DtmfReceived(call_id, digit)),
             engine=self._media,
             direction=call.media_direction,
             srtp=keys.pair if keys is not None else None,
@@ -153,9 +139,7 @@ class Negotiation:
         )
         call.session.start()
 
-    def _apply_media(
-        self, call: Call, media: MediaOffer, codec: int, direction: str, keys: MediaKeys
-    ) -> None:
+    def apply_media(self, call: Call, media: MediaOffer, codec: int, direction: str, keys: MediaKeys) -> None:
         """A completed offer/answer: start or update the RTP session; report a change of hold."""
         call.remote_media, call.codec, call.telephone_event = media, codec, media.telephone_event
         call.keys = keys
@@ -183,9 +167,9 @@ class Negotiation:
         state = (call.hold_applied, call.remote_hold, call.media_direction)
         if always or state != call.hold_reported:
             call.hold_reported = state
-            self._emit(CallHoldChanged(call.call_id, *state))
+            self._dialogs.emit(CallHoldChanged(call.call_id, *state))
 
-    def _answered_codec(self, call: Call, answer: MediaOffer | None) -> int | None:
+    def answered_codec(self, call: Call, answer: MediaOffer | None) -> int | None:
         """The first payload type of an answer that we offered."""
         if answer is None:
             return None
@@ -198,7 +182,7 @@ class Negotiation:
     def _event_to_offer(self, call: Call) -> int:
         return call.telephone_event if call.telephone_event is not None else TELEPHONE_EVENT
 
-    def _local_sdp(
+    def local_sdp(
         self, call: Call, codecs: list[int], event: int | None, direction: str, keys: MediaKeys
     ) -> bytes:
         """Our SDP for this call: same o= session always; the version goes up only when it changes."""
@@ -250,7 +234,7 @@ class Negotiation:
             return
         self._send_update(call)
 
-    def _after_exchange(self, call: Call) -> None:
+    def after_exchange(self, call: Call) -> None:
         if call.update_pending and call.update is None and call.state is CallState.ANSWERED:
             call.update_pending = False
             if call.local_hold != call.hold_applied:
@@ -260,15 +244,15 @@ class Negotiation:
         direction = "sendonly" if call.local_hold else "sendrecv"
         offered = offer_keys(self._account.srtp, call.keys)
         codecs, event = self._codecs_to_offer(call), self._event_to_offer(call)
-        body = self._local_sdp(call, codecs, event, direction, offered)
+        body = self.local_sdp(call, codecs, event, direction, offered)
         call.local_cseq += 1
         cseq = call.local_cseq
         extra = [
-            *self._contact(),
+            *self._dialogs.contact(),
             ("Allow", ALLOW),
             ("Content-Type", "application/sdp"),
         ]
-        parts = self._in_dialog_parts(call, "INVITE", cseq=cseq, extra=extra)
+        parts = self._dialogs.in_dialog_parts(call, "INVITE", cseq=cseq, extra=extra)
         if parts is None:
             return
         request_uri, headers, destination, branch = parts
@@ -298,29 +282,33 @@ class Negotiation:
             return
         if status < 300:
             if call.update_ack is not None and call.update_ack[0] == cseq:
-                self._send(call.update_ack[1].data, call.update_ack[1].destination)  # our ACK was lost
+                self._dialogs.send(
+                    call.update_ack[1].data, call.update_ack[1].destination
+                )  # our ACK was lost
                 return
-            ack = self._in_dialog_request(call, "ACK", cseq=cseq)
+            ack = self._dialogs.in_dialog_request(call, "ACK", cseq=cseq)
             if ack is not None:
                 call.update_ack = (cseq, ack)
-                self._send(ack.data, ack.destination)
+                self._dialogs.send(ack.data, ack.destination)
             if call.state is not CallState.ANSWERED:
                 return
             call.update = None
             self._refresh_target(call, response)
             answer = parse_offer(response.body)
-            codec = self._answered_codec(call, answer)
+            codec = self.answered_codec(call, answer)
             answered = answered_keys(keys, answer) if answer is not None else None
             if answer is not None and answered is None:  # it dropped our SRTP: no downgrade mid-call
-                self._send_in_dialog(call, "BYE")
-                self._end(call, EndReason.FAILED, code=488, detail="the far end dropped SRTP in a re-INVITE")
+                self._dialogs.send_in_dialog(call, "BYE")
+                self._dialogs.end(
+                    call, EndReason.FAILED, code=488, detail="the far end dropped SRTP in a re-INVITE"
+                )
                 return
             if answer is not None and codec is not None and answered is not None:
-                self._apply_media(call, answer, codec, negotiated(offered, answer.direction), answered)
+                self.apply_media(call, answer, codec, negotiated(offered, answer.direction), answered)
             else:
                 log.warning("2xx to our re-INVITE on %s without a usable answer", call.call_id)
                 self._report_hold(call, always=True)
-            self._after_exchange(call)
+            self.after_exchange(call)
             return
         self._on_update_failed(call, cseq, status, response.reason)
 
@@ -333,13 +321,13 @@ class Negotiation:
             self._scheduler.call_later(random.uniform(low, high), lambda: self._retry_update(call))
             return
         if status in (408, 481):  # the dialog is gone (RFC 3261 §12.2.1.2)
-            self._send_in_dialog(call, "BYE")
-            self._end(call, EndReason.FAILED, code=status, detail=reason)
+            self._dialogs.send_in_dialog(call, "BYE")
+            self._dialogs.end(call, EndReason.FAILED, code=status, detail=reason)
             return
         log.warning("re-INVITE on %s refused: %s %s; media unchanged", call.call_id, status, reason)
         call.local_hold = call.hold_applied
         self._report_hold(call, always=True)
-        self._after_exchange(call)
+        self.after_exchange(call)
 
     def _retry_update(self, call: Call) -> None:
         with self._tx.lock:

@@ -1,6 +1,6 @@
 """Call transfer: blind (REFER, RFC 3515) and attended (REFER with Replaces, RFC 3891), and the NOTIFYs
-whose message/sipfrag bodies report how the far end's call to the target went. Mixed into `CallManager`;
-its methods run under the agent lock."""
+whose message/sipfrag bodies report how the far end's call to the target went. A part the call manager
+holds; its methods run under the agent lock."""
 
 from __future__ import annotations
 
@@ -9,17 +9,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from desktop.telephony.dialog import Call, Transfer
+from desktop.telephony.dialogs import Dialogs
 from desktop.telephony.events import CallNotFound, CallState, EndReason, TransferChanged, TransferState
 from desktop.telephony.message import SipMessage, build_request, build_response, parse_name_addr
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from desktop.telephony.config import AgentPolicy, SipAccount
-    from desktop.telephony.events import TelephonyEvent
-    from desktop.telephony.refusals import RefusalLog
     from desktop.telephony.timers import Scheduler
-    from desktop.telephony.transaction import ServerTransaction, TransactionLayer
+    from desktop.telephony.transaction import ServerTransaction
     from desktop.telephony.transport import Address
 
 log = logging.getLogger(__name__)
@@ -41,33 +37,22 @@ def replaces_value(call: Call) -> str:
 
 
 class Transfers:
-    """The transfer half of `CallManager`."""
+    """The transfer part of a call manager: what it needs it is given; a transfer in progress is the
+    `Transfer` on its call (`dialog.py`)."""
 
-    if TYPE_CHECKING:  # provided by CallManager
-        _tx: TransactionLayer
-        _scheduler: Scheduler
-        _emit: Callable[[TelephonyEvent], None]
-        _calls: dict[str, Call]
-        _refused: RefusalLog
-        _account: SipAccount
-        _policy: AgentPolicy
-
-        def dialog_of(self, request: SipMessage) -> Call | None: ...
-        def from_dialog_peer(self, call: Call, source: Address) -> bool: ...
-        def target_uri(self, number: str) -> str: ...
-        def _contact(self) -> list[tuple[str, str]]: ...
-        def _send_in_dialog(self, call: Call, method: str) -> None: ...
-        def _in_dialog_parts(
-            self, call: Call, method: str, *, cseq: int, extra: list[tuple[str, str]]
-        ) -> tuple[str, list[tuple[str, str]], Address, str] | None: ...
-        def _end(
-            self, call: Call, reason: EndReason, *, code: int | None = None, detail: str = ""
-        ) -> None: ...
+    def __init__(self, dialogs: Dialogs, scheduler: Scheduler) -> None:
+        self._dialogs = dialogs
+        self._tx = dialogs.tx
+        self._account = dialogs.account
+        self._policy = dialogs.policy
+        self._calls = dialogs.calls
+        self._refused = dialogs.refused
+        self._scheduler = scheduler
 
     def transfer(self, call_id: str, number: str) -> None:
         """Blind transfer: ask the far end of an answered call to call `number` (REFER)."""
         call = self._transferable(call_id)
-        self._refer(call, f"<{self.target_uri(number)}>", "")
+        self._refer(call, f"<{self._dialogs.target_uri(number)}>", "")
 
     def attended_transfer(self, call_id: str, consultation_id: str) -> None:
         """Attended transfer: ask the far end of `call_id` to take over `consultation_id` (our answered call
@@ -97,13 +82,13 @@ class Transfers:
         extra = [
             ("Refer-To", refer_to),
             ("Referred-By", f"<{self._account.aor}>"),
-            *self._contact(),
+            *self._dialogs.contact(),
             ("User-Agent", self._policy.user_agent),
         ]
-        parts = self._in_dialog_parts(call, "REFER", cseq=cseq, extra=extra)
+        parts = self._dialogs.in_dialog_parts(call, "REFER", cseq=cseq, extra=extra)
         attempt = Transfer(refer_to, consultation)
         call.transfer = attempt
-        self._emit(TransferChanged(call.call_id, TransferState.REQUESTED, consultation=consultation))
+        self._dialogs.emit(TransferChanged(call.call_id, TransferState.REQUESTED, consultation=consultation))
         if parts is None:
             self._transfer_failed(call, attempt, None, "no route to the far end")
             return
@@ -127,7 +112,7 @@ class Transfers:
         if status < 300:
             if attempt.last_code == 0:  # a NOTIFY may overtake the 202
                 attempt.last_code = status
-                self._emit(
+                self._dialogs.emit(
                     TransferChanged(
                         call.call_id, TransferState.TRYING, status, consultation=attempt.consultation
                     )
@@ -147,7 +132,7 @@ class Transfers:
         if call.transfer is attempt:
             call.transfer = None
         log.info("transfer of %s failed: %s %s", call.call_id, code or "", detail)
-        self._emit(
+        self._dialogs.emit(
             TransferChanged(
                 call.call_id, TransferState.FAILED, code, detail, consultation=attempt.consultation
             )
@@ -155,13 +140,13 @@ class Transfers:
 
     def on_notify(self, notify: SipMessage, transaction: ServerTransaction, source: Address) -> None:
         """An in-dialog NOTIFY of the implicit `refer` subscription: 200, then act on its sipfrag."""
-        call = self.dialog_of(notify)
+        call = self._dialogs.dialog_of(notify)
         event = (notify.header("Event") or notify.header("o") or "").split(";", 1)[0].strip().lower()
         if call is None or event != "refer" or call.transfer is None:
             phrase = "Subscription Does Not Exist"
             self._tx.respond(transaction, build_response(notify, 481, phrase), 481)
             return
-        if not self.from_dialog_peer(call, source):
+        if not self._dialogs.from_dialog_peer(call, source):
             self._refused.note("NOTIFY from outside the dialog", source)
             self._tx.respond(transaction, build_response(notify, 403), 403)
             return
@@ -176,7 +161,7 @@ class Transfers:
         if status < 200:
             if status != attempt.last_code:
                 attempt.last_code = status
-                self._emit(
+                self._dialogs.emit(
                     TransferChanged(
                         call.call_id, TransferState.TRYING, status, consultation=attempt.consultation
                     )
@@ -196,7 +181,7 @@ class Transfers:
         attempt.done = True
         call.transfer = None
         target = attempt.refer_to.strip("<>").split("?", 1)[0]
-        self._emit(
+        self._dialogs.emit(
             TransferChanged(
                 call.call_id,
                 TransferState.SUCCEEDED,
@@ -211,15 +196,19 @@ class Transfers:
             self._scheduler.call_later(
                 self._policy.replaced_hangup, lambda: self._hang_up_replaced(consultation)
             )
-        self._send_in_dialog(call, "BYE")  # RFC 5589 §6: the transferor leaves once the target answered
-        self._end(call, EndReason.TRANSFERRED, code=status)
+        self._dialogs.send_in_dialog(
+            call, "BYE"
+        )  # RFC 5589 §6: the transferor leaves once the target answered
+        self._dialogs.end(call, EndReason.TRANSFERRED, code=status)
 
     def _hang_up_replaced(self, consultation: Call) -> None:
         """A target that took the far end without a Replaces-aware UA keeps our consultation: end it."""
         with self._tx.lock:
             if consultation.state is CallState.ANSWERED:
-                self._send_in_dialog(consultation, "BYE")
-                self._end(consultation, EndReason.TRANSFERRED, detail="the target kept the consultation")
+                self._dialogs.send_in_dialog(consultation, "BYE")
+                self._dialogs.end(
+                    consultation, EndReason.TRANSFERRED, detail="the target kept the consultation"
+                )
 
 
 def _sipfrag_reason(body: bytes) -> str:
