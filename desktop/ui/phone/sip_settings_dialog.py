@@ -3,6 +3,7 @@ test connection."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -203,6 +204,7 @@ class SipSettingsDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.on_buttons_accepted)
+        self.buttons = buttons
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -295,11 +297,30 @@ class SipSettingsDialog(QDialog):
             self.password_edit.setPlaceholderText(self.tr("(unchanged)"))
 
     def _saved_password(self, server: str, extension: str) -> str | None:
-        """The password read at opening; another account (the operator changed server or extension without
-        typing a password) is looked up now, which is the only keyring read left on the GUI thread."""
+        """The password read at opening, when the account is still the one it was read for."""
         if self._saved is not None and self._saved[:2] == (server, extension):
             return self._saved[2]
-        return self._passwords.get(server, extension)
+        return None
+
+    def _with_password(self, then: Callable[[Settings, str | None], None]) -> None:
+        """`then(edited, password)`: the typed password, the one read at opening, or, for another account
+        (the operator changed server or extension without typing one), the keyring's read on a worker."""
+        edited, password = self._edited()
+        if password or self._saved_password(edited.sip_server, edited.sip_extension) is not None:
+            then(edited, password)
+            return
+        if not edited.sip_server or not edited.sip_extension:
+            then(edited, None)
+            return
+        passwords, server, extension = self._passwords, edited.sip_server, edited.sip_extension
+        self.buttons.setEnabled(False)
+
+        def read(found: object) -> None:
+            self.buttons.setEnabled(True)
+            self._on_saved_password_read(server, extension, found)
+            then(edited, found if isinstance(found, str) and found else None)
+
+        self._runner.run(lambda: passwords.get(server, extension), read, lambda _error: read(None))
 
     def _problem(self, edited: Settings, password: str | None) -> str:
         if not edited.sip_server or not edited.sip_extension:
@@ -323,7 +344,9 @@ class SipSettingsDialog(QDialog):
         return ""
 
     def test_connection(self) -> None:
-        edited, password = self._edited()
+        self._with_password(self._test_with)
+
+    def _test_with(self, edited: Settings, password: str | None) -> None:
         problem = self._problem(edited, password)
         if problem:
             self.test_label.setText(problem)
@@ -357,7 +380,9 @@ class SipSettingsDialog(QDialog):
         )
 
     def on_buttons_accepted(self) -> None:
-        edited, password = self._edited()
+        self._with_password(self._save_with)
+
+    def _save_with(self, edited: Settings, password: str | None) -> None:
         problem = self._problem(edited, password)
         if problem:
             self.error_label.setText(problem)
@@ -381,9 +406,19 @@ class SipSettingsDialog(QDialog):
             "phone_ring_device",
         ):
             setattr(self._settings, name, getattr(edited, name))
-        if self.password_edit.text():
-            kept = self._passwords.set(edited.sip_server, edited.sip_extension, self.password_edit.text())
-            self.session_password = None if kept else self.password_edit.text()
-        else:
+        typed = self.password_edit.text()
+        if not typed:
             self.session_password = password
-        self.accept()
+            self.accept()
+            return
+        passwords, server, extension = self._passwords, edited.sip_server, edited.sip_extension
+        self.buttons.setEnabled(False)  # the keyring is written on a worker (it may ask to be unlocked)
+
+        def written(kept: object) -> None:
+            self.buttons.setEnabled(True)
+            self.session_password = None if kept is True else typed
+            self.accept()
+
+        self._runner.run(
+            lambda: passwords.set(server, extension, typed), written, lambda _error: written(False)
+        )

@@ -77,3 +77,70 @@ def test_the_account_dialog_opens_before_a_locked_keyring_answers_then_says_the_
     qtbot.waitUntil(lambda: dialog.password_edit.placeholderText() == "(unchanged)")
     assert dialog._edited()[1] == "mat-khau-may-le"  # OK and Test use the password read at opening
     runner.wait_for_done(5000)
+
+
+class LockedForWrites(MemoryKeyring):
+    """Keeps a password only once `unlocked` is set; remembers on which thread each call came."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unlocked = threading.Event()
+        self.used_on: list[threading.Thread] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.used_on.append(threading.current_thread())
+        self.unlocked.wait(10)
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.used_on.append(threading.current_thread())
+        self.unlocked.wait(10)
+        super().set_password(service, username, password)
+
+
+def test_ok_in_the_account_dialog_writes_the_password_on_a_worker_and_closes_once_it_is_kept(qtbot):
+    from desktop.settings import Settings
+    from desktop.ui.common.tasks import TaskRunner
+    from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
+
+    keyring = LockedForWrites()
+    runner = TaskRunner()
+    settings = Settings()
+    dialog = SipSettingsDialog(settings, SipPasswordStore(keyring), runner)
+    qtbot.addWidget(dialog)
+    dialog.server_edit.setText("10.0.0.5")
+    dialog.extension_edit.setText("101")
+    dialog.password_edit.setText("mat-khau-may-le")
+    dialog.on_buttons_accepted()  # returns at once: the keyring asks to be unlocked
+    qtbot.waitUntil(lambda: keyring.used_on != [])
+    assert keyring.used_on[0] is not threading.main_thread()
+    assert dialog.result() != dialog.DialogCode.Accepted and not dialog.buttons.isEnabled()
+    keyring.unlocked.set()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
+    assert dialog.session_password is None and settings.sip_extension == "101"
+    assert SipPasswordStore(keyring).get("10.0.0.5", "101") == "mat-khau-may-le"
+    runner.wait_for_done(5000)
+
+
+def test_another_account_without_a_typed_password_is_looked_up_on_a_worker(qtbot):
+    from desktop.settings import Settings
+    from desktop.ui.common.tasks import TaskRunner
+    from desktop.ui.phone.sip_settings_dialog import SipSettingsDialog
+
+    keyring = LockedForWrites()
+    keyring.unlocked.set()
+    SipPasswordStore(keyring).set("10.0.0.5", "102", "mat-khau-may-102")  # saved at an earlier session
+    keyring.unlocked.clear()
+    keyring.used_on.clear()
+    runner = TaskRunner()
+    dialog = SipSettingsDialog(Settings(), SipPasswordStore(keyring), runner)
+    qtbot.addWidget(dialog)
+    dialog.server_edit.setText("10.0.0.5")
+    dialog.extension_edit.setText("102")  # another extension, its password not typed
+    dialog.on_buttons_accepted()
+    qtbot.waitUntil(lambda: keyring.used_on != [])
+    assert keyring.used_on[0] is not threading.main_thread()
+    keyring.unlocked.set()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
+    assert dialog.session_password == "mat-khau-may-102"
+    runner.wait_for_done(5000)

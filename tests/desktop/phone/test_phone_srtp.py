@@ -59,7 +59,8 @@ def test_the_dialog_offers_the_three_choices_in_vietnamese_and_saves_the_one_tak
     dialog.password_edit.setText("pw1005")
     dialog.on_buttons_accepted()
 
-    assert dialog.result() == dialog.DialogCode.Accepted and settings.sip_srtp == "required"
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
+    assert settings.sip_srtp == "required"
     settings.save(tmp_path)
     reloaded = Settings.load(tmp_path)
     assert reloaded.sip_srtp == "required"

@@ -44,8 +44,8 @@ def test_test_connection_says_ready_or_wrong_password_and_ok_keeps_the_password_
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10000)
     assert dialog.test_label.property("registration") == "registered"
 
-    dialog.on_buttons_accepted()
-    assert dialog.result() == dialog.DialogCode.Accepted
+    dialog.on_buttons_accepted()  # the keyring is written on a worker, then the dialog closes
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
     assert keyring.secrets == {(SERVICE, "1005@127.0.0.1"): siplab.PASSWORDS["1005"]}
     assert dialog.session_password is None
 
@@ -58,6 +58,7 @@ def test_without_a_keyring_the_dialog_says_so_and_hands_the_password_to_this_ses
     dialog.grab().save("/tmp/phone_settings.png")
     dialog.password_edit.setText("pw1005")
     dialog.on_buttons_accepted()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
     assert dialog.session_password == "pw1005"
 
 
@@ -108,7 +109,7 @@ def test_the_dialog_has_a_softphones_addressing_and_the_test_uses_it(
     dialog.grab().save("/tmp/phone_settings_addressing.png")
 
     dialog.on_buttons_accepted()
-    assert dialog.result() == dialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
     saved = dialog._settings
     assert (saved.sip_transport, saved.sip_outbound_proxy, saved.sip_domain) == (
         "udp",
