@@ -199,8 +199,8 @@ def test_at_start_an_older_versions_plain_wav_is_sealed_and_a_crashed_calls_file
     import os
 
     import desktop.services.phone.sip_password as phone_secrets
+    from desktop.desk import Desk
     from desktop.domain.clock import now_vn
-    from desktop.services.bundle import DeskServices
     from desktop.services.phone.calls import CallLog
     from desktop.services.phone.recordings import ORPHAN_AGE, recording_of, register_recording
     from desktop.settings import Settings
@@ -226,15 +226,11 @@ def test_at_start_an_older_versions_plain_wav_is_sealed_and_a_crashed_calls_file
     long_ago = crashed.stat().st_mtime - ORPHAN_AGE.total_seconds() - 60
     os.utime(crashed, (long_ago, long_ago))
     runner = TaskRunner()
-    window = MainWindow(
-        DeskServices.for_store(store, "kiem.thu", page_size=50),
-        None,
-        runner,
-        lambda _w: UnsavedChoice.DISCARD,
-    )
+    opened = Desk.open(store, "kiem.thu", page_size=50)
+    window = MainWindow(opened, None, runner, lambda _w: UnsavedChoice.DISCARD)
     qtbot.addWidget(window)
     desk = install_phone(
-        window, store, Settings(operator="kiem.thu", phone_record_calls=True), tmp_path, runner
+        window, opened, Settings(operator="kiem.thu", phone_record_calls=True), tmp_path, runner
     )
     try:
         qtbot.waitUntil(lambda: not plain.exists() and not crashed.exists(), timeout=10000)
@@ -244,4 +240,4 @@ def test_at_start_an_older_versions_plain_wav_is_sealed_and_a_crashed_calls_file
     finally:
         desk.stop()
         runner.wait_for_done(10000)
-        desk.session.close()
+        opened.close()

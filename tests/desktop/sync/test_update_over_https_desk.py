@@ -14,8 +14,8 @@ from release_lab import Admin
 from server_lab import PASSWORD, ServerProcess
 from telephony.tls_certs import TlsFiles, make_tls_files
 
+from desktop.desk import Desk
 from desktop.domain.ticket import TicketDraft
-from desktop.services.bundle import DeskServices
 from desktop.services.tickets.service import TicketService
 from desktop.settings import Settings
 from desktop.store.local import LocalStore
@@ -71,12 +71,12 @@ def test_after_signing_in_with_the_provinces_ca_the_desk_is_told_of_the_release(
     kept_root.parent.mkdir(parents=True)
     kept_root.write_bytes(admin.root_json.read_bytes())
     Settings(sync_ca_file=str(province_ca.ca)).save(data_dir)
-    window = MainWindow(DeskServices.for_store(store, "dtv1"), data_dir, runner)
+    window = MainWindow(Desk.open(store, "dtv1"), data_dir, runner)
     qtbot.addWidget(window)
     window.show()
     sync = SyncDesk(
         window,
-        store,
+        window.desk,
         Settings.load(data_dir),
         Credentials(NoKeyring()),
         runner,
@@ -117,11 +117,16 @@ def test_a_desk_the_server_refuses_as_too_old_is_offered_the_release_in_the_dial
     kept_root.write_bytes(admin.root_json.read_bytes())
     settings = Settings(sync_server=https_release.base, sync_user="dtv1", sync_ca_file=str(province_ca.ca))
     settings.save(data_dir)
-    window = MainWindow(DeskServices.for_store(store, "dtv1"), data_dir, runner)
+    window = MainWindow(Desk.open(store, "dtv1"), data_dir, runner)
     qtbot.addWidget(window)
     window.show()
     sync = SyncDesk(
-        window, store, Settings.load(data_dir), Credentials(NoKeyring()), runner, save_settings=lambda s: None
+        window,
+        window.desk,
+        Settings.load(data_dir),
+        Credentials(NoKeyring()),
+        runner,
+        save_settings=lambda s: None,
     )
     updates = install_updates(window, sync, lambda: False, data_dir, runner)
 
