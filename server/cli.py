@@ -87,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         "send-mail",
         help="queue deadline reminders to units and send waiting mail (run it from cron); SMTP from env",
     )
+    commands.add_parser(
+        "mail-failing", help="mail to units not sent yet after a try, with why (for the admin)"
+    )
     retention = commands.add_parser(
         "retention",
         help="make tickets older than N years anonymous (run it from cron); N from --years or env",
@@ -129,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         return _create_unit_account(engine, args)
     if args.command == "send-mail":
         return _send_mail(engine, settings)
+    if args.command == "mail-failing":
+        return _mail_failing(engine)
     if args.command == "retention":
         return _retention(engine, args.years)
     if args.command == "erase-citizen":
@@ -282,6 +287,26 @@ def _send_mail(engine: object, settings: Settings) -> int:
         sent, failed = unit_mail.send_pending(session, smtp)
     print(f"Nhắc hạn mới: {queued}; đã gửi {sent} thư; chưa gửi được {failed} (sẽ thử lại lần sau).")
     return 1 if failed else 0
+
+
+def _mail_failing(engine: object) -> int:
+    """What GET /api/v1/mail/failing lists, for the admin at the server's console; exit 1 when any."""
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.services import unit_mail
+    from server.services.forwarding import VN
+
+    assert isinstance(engine, Engine)
+    with Session(engine) as session, session.begin():
+        waiting = [
+            (m.created_at.astimezone(VN).strftime("%d/%m/%Y %H:%M"), m.recipient, m.attempts, m.last_error)
+            for m in unit_mail.failing(session)
+        ]
+    for created, recipient, attempts, error in waiting:
+        print(f"{created}  {recipient}  đã thử {attempts} lần  {error}")
+    print(f"Thư chưa gửi được: {len(waiting)}." if waiting else "Không có thư nào đang chờ gửi lại.")
+    return 1 if waiting else 0
 
 
 def _retention(engine: object, years: int) -> int:

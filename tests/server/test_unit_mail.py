@@ -65,6 +65,8 @@ def test_a_forward_goes_while_smtp_is_down_and_its_mail_follows_when_it_is_back(
     failing = Desk(server, "admin").http.get("/api/v1/mail/failing").json()
     assert [(m["recipient"], m["attempts"]) for m in failing] == [(UNIT_MAIL, 1)]
     assert "ConnectionRefused" in failing[0]["last_error"]
+    console = tongdai_server(server, "mail-failing")  # the admin at the server's console sees it too
+    assert console.returncode == 1 and UNIT_MAIL in console.stdout and "ConnectionRefused" in console.stdout
 
     mbox = tmp_path / "mbox"
     smtp = smtp_server(mbox, port)
@@ -81,6 +83,7 @@ def test_a_forward_goes_while_smtp_is_down_and_its_mail_follows_when_it_is_back(
     for personal in ("0912345678", "Trần Văn Bình", "Trạm y tế đóng cửa"):
         assert personal not in body and personal not in subject
     assert Desk(server, "admin").http.get("/api/v1/mail/failing").json() == []
+    assert tongdai_server(server, "mail-failing").returncode == 0
 
 
 def test_the_day_before_the_deadline_and_an_overdue_ticket_are_reminded_once(
