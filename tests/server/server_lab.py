@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from typing import Any
@@ -31,7 +32,32 @@ __all__ = [
     "free_port",
     "make_template",
     "pg_bin",
+    "unit_browser",
+    "unit_step",
 ]
+
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def _csrf(page: httpx.Response) -> str:
+    found = _CSRF.search(page.text)
+    assert found is not None, page.text[:500]
+    return found.group(1)
+
+
+def unit_browser(server: ServerProcess, username: str) -> httpx.Client:
+    """A unit's staff member signed in on the server's pages, as a browser posts the sign-in form."""
+    web = httpx.Client(base_url=server.base, timeout=60)
+    form = {"username": username, "password": PASSWORD, "csrf": _csrf(web.get("/don-vi/dang-nhap"))}
+    assert web.post("/don-vi/dang-nhap", data=form).status_code == 303
+    return web
+
+
+def unit_step(web: httpx.Client, forwarding_id: str, step: str, form: dict[str, str], **sent: Any) -> None:
+    """One step on the ticket's page (tra-loi, tra-lai, gia-han) as its form sends it, accepted."""
+    csrf = _csrf(web.get(f"/don-vi/phieu/{forwarding_id}"))
+    done = web.post(f"/don-vi/phieu/{forwarding_id}/{step}", data={"csrf": csrf, **form}, **sent)
+    assert done.status_code == 303, done.text
 
 
 class Desk:

@@ -3,13 +3,12 @@ new passwords follow the rules, every login and refusal is in the admin's log, s
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from server_lab import PASSWORD, Desk, Postgres, ServerProcess
+from server_lab import PASSWORD, Desk, Postgres, ServerProcess, unit_browser
 from sqlalchemy.orm import Session
 
 from server.db import create_server_engine
@@ -104,11 +103,7 @@ def test_a_units_browser_session_is_in_the_admins_list_and_ended_there(server: S
     with Session(engine) as session, session.begin():
         unit_accounts.create(session, "yte.lan", "so-y-te", PASSWORD)
     engine.dispose()
-    browser = httpx.Client(base_url=server.base, timeout=60)
-    token = re.search(r'name="csrf" value="([^"]+)"', browser.get("/don-vi/dang-nhap").text)
-    assert token is not None
-    form = {"username": "yte.lan", "password": PASSWORD, "csrf": token.group(1)}
-    assert browser.post("/don-vi/dang-nhap", data=form).status_code == 303
+    browser = unit_browser(server, "yte.lan")
     assert browser.get("/don-vi/").status_code == 200  # signed in: the unit's tickets
 
     listed = [s for s in admin.http.get("/api/v1/sessions").json() if s["username"] == "yte.lan"]

@@ -11,21 +11,12 @@ from sqlalchemy.orm import Session
 
 from server.db import create_server_engine
 from server.services import unit_accounts
-from tests.server.server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
+from tests.server.server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket, unit_browser
 from tests.server.test_unit_pages import browser, shot
 
 __all__ = ["browser"]  # the module's headless chromium, shared with the unit pages' tests
 
 OPEN = 55
-
-
-def signed_in_unit(server: ServerProcess) -> httpx.Client:
-    http = httpx.Client(base_url=server.base, timeout=60)
-    token = re.search(r'name="csrf" value="([^"]+)"', http.get("/don-vi/dang-nhap").text)
-    assert token is not None
-    form = {"username": "xaydung.an", "password": PASSWORD, "csrf": token.group(1)}
-    assert http.post("/don-vi/dang-nhap", data=form).status_code == 303
-    return http
 
 
 def codes(page: httpx.Response) -> list[str]:
@@ -51,7 +42,7 @@ def test_the_inbox_shows_fifty_tickets_a_page_nearest_deadline_first(
     for ticket_id, _ in made:  # one after another: forwarded_at orders tickets of the same deadline
         sent = operator.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-xd-trang"})
         assert sent.status_code == 201, sent.text
-    unit = signed_in_unit(server)
+    unit = unit_browser(server, "xaydung.an")
     first = unit.get("/don-vi/")
     assert f"Phiếu chờ đơn vị trả lời ({OPEN})" in first.text
     assert codes(first) == [code for _, code in made[:50]]

@@ -4,14 +4,12 @@ told it cannot see them, a desk without a server says where the figures come fro
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtCore import Qt
-from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
+from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket, unit_browser, unit_step
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from store_keys import open_test_store
@@ -43,15 +41,7 @@ def vietnamese(qapp: object) -> Iterator[None]:
 
 
 def unit_does(server: ServerProcess, forwarding_id: str, step: str, form: dict[str, str]) -> None:
-    web = httpx.Client(base_url=server.base, timeout=60)
-    token = re.search(r'name="csrf" value="([^"]+)"', web.get("/don-vi/dang-nhap").text)
-    assert token is not None
-    login = {"username": "yte.hoa", "password": PASSWORD, "csrf": token.group(1)}
-    assert web.post("/don-vi/dang-nhap", data=login).status_code == 303
-    csrf = re.search(r'name="csrf" value="([^"]+)"', web.get(f"/don-vi/phieu/{forwarding_id}").text)
-    assert csrf is not None
-    done = web.post(f"/don-vi/phieu/{forwarding_id}/{step}", data={"csrf": csrf.group(1), **form})
-    assert done.status_code == 303, done.text
+    unit_step(unit_browser(server, "yte.hoa"), forwarding_id, step, form)
 
 
 def units_source(server: ServerProcess, store: object, username: str) -> ServerUnitsOnTime:

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import httpx
-from server_lab import PASSWORD, Desk, ServerProcess
+from server_lab import PASSWORD, Desk, ServerProcess, unit_browser, unit_step
 from sqlalchemy.orm import Session
 from store_keys import open_test_store
 
@@ -26,17 +24,8 @@ ANSWER = "Trạm y tế xã mở cửa lại từ thứ Hai, làm việc cả gi
 
 
 def unit_answers(server: ServerProcess, forwarding_id: str) -> None:
-    web = httpx.Client(base_url=server.base, timeout=60)
-    token = re.search(r'name="csrf" value="([^"]+)"', web.get("/don-vi/dang-nhap").text)
-    assert token is not None
-    login = {"username": "yte.hoa", "password": PASSWORD, "csrf": token.group(1)}
-    assert web.post("/don-vi/dang-nhap", data=login).status_code == 303
-    page = web.get(f"/don-vi/phieu/{forwarding_id}")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    form = {"csrf": csrf.group(1), "answer": ANSWER}
-    sent = web.post(f"/don-vi/phieu/{forwarding_id}/tra-loi", data=form, files={"pdf": ("", b"")})
-    assert sent.status_code == 303, sent.text
+    form = {"answer": ANSWER}
+    unit_step(unit_browser(server, "yte.hoa"), forwarding_id, "tra-loi", form, files={"pdf": ("", b"")})
 
 
 def test_a_units_answer_puts_an_answer_ready_callback_in_the_queue(

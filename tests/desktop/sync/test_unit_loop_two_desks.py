@@ -7,12 +7,10 @@ citizen is not called twice); B resolves and surveys it, A sees both. The server
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
-from server_lab import PASSWORD, Desk, ServerProcess, free_port
+from server_lab import PASSWORD, Desk, ServerProcess, free_port, unit_browser, unit_step
 from smtp_lab import received, smtp_server
 from sqlalchemy.orm import Session
 from store_keys import open_test_store
@@ -60,16 +58,8 @@ class DeskOf:
 
 
 def unit_answers(server: ServerProcess, forwarding_id: str) -> None:
-    web = httpx.Client(base_url=server.base, timeout=60)
-    token = re.search(r'name="csrf" value="([^"]+)"', web.get("/don-vi/dang-nhap").text)
-    assert token is not None
-    login = {"username": "yte.hoa", "password": PASSWORD, "csrf": token.group(1)}
-    assert web.post("/don-vi/dang-nhap", data=login).status_code == 303
-    csrf = re.search(r'name="csrf" value="([^"]+)"', web.get(f"/don-vi/phieu/{forwarding_id}").text)
-    assert csrf is not None
-    form = {"csrf": csrf.group(1), "answer": UNIT_ANSWER}
-    sent = web.post(f"/don-vi/phieu/{forwarding_id}/tra-loi", data=form, files={"pdf": ("", b"")})
-    assert sent.status_code == 303, sent.text
+    form = {"answer": UNIT_ANSWER}
+    unit_step(unit_browser(server, "yte.hoa"), forwarding_id, "tra-loi", form, files={"pdf": ("", b"")})
 
 
 def test_a_forwarded_ticket_goes_round_the_loop_with_two_desks_and_a_racing_offline_edit(

@@ -5,12 +5,10 @@ unit and its deadline, no longer returned."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import httpx
 from PySide6.QtCore import Qt
-from server_lab import PASSWORD, Desk, ServerProcess
+from server_lab import PASSWORD, Desk, ServerProcess, unit_browser, unit_step
 from sqlalchemy.orm import Session
 from store_keys import open_test_store
 
@@ -29,23 +27,6 @@ from server.db import create_server_engine
 from server.services import unit_accounts
 
 REASON = "Không thuộc thẩm quyền của huyện: cấp phép xây dựng nhà ở do Sở Xây dựng giải quyết."
-
-
-def signed_in_unit(server: ServerProcess, username: str) -> httpx.Client:
-    web = httpx.Client(base_url=server.base, timeout=60)
-    token = re.search(r'name="csrf" value="([^"]+)"', web.get("/don-vi/dang-nhap").text)
-    assert token is not None
-    login = {"username": username, "password": PASSWORD, "csrf": token.group(1)}
-    assert web.post("/don-vi/dang-nhap", data=login).status_code == 303
-    return web
-
-
-def unit_returns(web: httpx.Client, forwarding_id: str, reason: str) -> None:
-    page = web.get(f"/don-vi/phieu/{forwarding_id}")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    sent = web.post(f"/don-vi/phieu/{forwarding_id}/tra-lai", data={"csrf": csrf.group(1), "reason": reason})
-    assert sent.status_code == 303, sent.text
 
 
 def steps_of(query: TicketQuery, step: TicketStep) -> list[str]:
@@ -81,8 +62,8 @@ def test_a_units_return_reaches_the_desk_as_a_step_and_the_ticket_is_forwarded_a
         return link.call(lambda client, token: client.forward(token, ticket_id, unit_code))
 
     first = forward(ticket.id, district.code)
-    web = signed_in_unit(server, "ubnd.huyen")
-    unit_returns(web, str(first["id"]), REASON)
+    web = unit_browser(server, "ubnd.huyen")
+    unit_step(web, str(first["id"]), "tra-lai", {"reason": REASON})
     assert str(first["id"]) not in web.get("/don-vi/").text  # out of the unit's inbox
     desk.run_cycle()
 
