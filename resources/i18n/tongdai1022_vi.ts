@@ -2783,7 +2783,7 @@ Không phiếu nào được nhập.</translation>
     <name>AgentStateDesk</name>
     <message>
         <source>The desk reopened in the state it was closed in: %1. Calls do not ring here; press Alt+0 when ready.</source>
-        <translation>Bàn làm việc mở lại ở trạng thái như lúc đóng: %1. Cuộc gọi không đổ chuông ở bàn này; bấm Alt+0 khi sẵn sàng nhận cuộc gọi.</translation>
+        <translation>Phần mềm mở lại ở trạng thái lúc đóng: %1. Cuộc gọi không đổ chuông ở máy này; bấm Alt+0 khi sẵn sàng nhận cuộc gọi.</translation>
     </message>
     <message>
         <source>&amp;State</source>
