@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protocol import Role
 from server.core.settings import Settings
+from server.services import access_trail
 from server.services.accounts import Principal, principal_for
 
 
@@ -76,3 +77,16 @@ Supervisor = Annotated[Principal, Depends(at_least(Role.SUPERVISOR))]
 Admin = Annotated[Principal, Depends(at_least(Role.ADMIN))]
 Db = Annotated[Session, Depends(db)]
 Rt = Annotated[Runtime, Depends(runtime)]
+
+
+def record_ticket_look(session: Session, who: Principal, ticket_id: str, screen: str) -> None:
+    """The API's caller was shown a ticket's data about its citizen: on the access trail (reason `open`)."""
+    access_trail.record_access(
+        session,
+        actor=who.username,
+        origin=who.client_id or "api",
+        subject_kind="ticket",
+        subject=ticket_id,
+        screen=screen,
+        reason="open",
+    )

@@ -9,10 +9,10 @@ from fastapi import APIRouter, HTTPException, Path, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from server.api.deps import Admin, Db, Operator, Rt, Supervisor
+from server.api.deps import Admin, Db, Operator, Rt, Supervisor, record_ticket_look
 from server.models import Forwarding, Unit
-from server.services import access_trail, unit_mail
 from server.services import forwarding as steps
+from server.services import unit_mail
 from server.web.routes import attachment_response
 
 router = APIRouter(prefix="/api/v1")
@@ -135,15 +135,7 @@ def ticket_steps(ticket_id: Annotated[str, Path(max_length=36)], who: Operator, 
     with session.begin():
         found = [StepOut(**step) for step in steps.ticket_steps(session, ticket_id)]
         if found:
-            access_trail.record_access(
-                session,
-                actor=who.username,
-                origin=who.client_id or "api",
-                subject_kind="ticket",
-                subject=ticket_id,
-                screen="api_ticket_steps",
-                reason="open",
-            )
+            record_ticket_look(session, who, ticket_id, "api_ticket_steps")
         return found
 
 
@@ -162,15 +154,7 @@ def answer_attachment(
         sent = attachment_response(rt.settings.files_dir, found, ticket.code) if found and ticket else None
         if sent is None or ticket is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Đơn vị không gửi văn bản PDF kèm trả lời này.")
-        access_trail.record_access(
-            session,
-            actor=who.username,
-            origin=who.client_id or "api",
-            subject_kind="ticket",
-            subject=ticket.id,
-            screen="api_answer_attachment",
-            reason="open",
-        )
+        record_ticket_look(session, who, ticket.id, "api_answer_attachment")
         return sent
 
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from server.api.deps import Db, Supervisor
+from server.api.deps import Db, Supervisor, record_ticket_look
 from server.models import Ticket
-from server.services import access_trail, revisions, tickets
+from server.services import revisions, tickets
 from server.services.feed import PendingChanges, publish
 
 router = APIRouter(prefix="/api/v1")
@@ -31,15 +31,7 @@ def ticket_revisions(ticket_id: TicketId, who: Supervisor, session: Db) -> dict[
         ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id))
         if ticket is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Không có phiếu này trên máy chủ.")
-        access_trail.record_access(
-            session,
-            actor=who.username,
-            origin=who.client_id or "api",
-            subject_kind="ticket",
-            subject=ticket.id,
-            screen="api_ticket_revisions",
-            reason="open",
-        )
+        record_ticket_look(session, who, ticket.id, "api_ticket_revisions")
         found = revisions.listing(session, ticket_id)
         return {
             "ticket_id": ticket.id,
