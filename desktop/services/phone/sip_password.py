@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from desktop.keyring_service import PLAINTEXT_MESSAGE, KeyringService, system_backend, usable
@@ -14,10 +15,26 @@ default_backend = system_backend  # the name the phone desk and its tests know
 
 
 class SipPasswordStore:
-    """`backend` is a keyring backend (tests hand in their own); without a usable one nothing is written."""
+    """`backend` is a keyring backend (tests hand in their own), or what finds it (`default_backend`):
+    then the platform's keyring is probed on first use, which the desk makes on a worker (`probe`);
+    without a usable one nothing is written."""
 
     def __init__(self, backend: Any) -> None:
-        self._secrets = KeyringService(SERVICE, backend)
+        self._backend = backend
+        self._service: KeyringService | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _secrets(self) -> KeyringService:
+        with self._lock:
+            if self._service is None:
+                given = self._backend
+                self._service = KeyringService(SERVICE, given() if callable(given) else given)
+            return self._service
+
+    def probe(self) -> bool:
+        """Finds the keyring now (a worker thread: it may take a while); whether it keeps passwords."""
+        return self.persistent
 
     @property
     def persistent(self) -> bool:

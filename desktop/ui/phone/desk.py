@@ -663,11 +663,13 @@ def install_phone(
         folder=Path(data_dir) / "recordings",
     )
     session = desk.open_phone(recordings)
+    passwords = SipPasswordStore(default_backend)  # the keyring is found on a worker, never here
+    runner.run(passwords.probe, lambda _kept: None, lambda _error: None)
     phone = PhoneDesk(
         window,
         desk,
         settings,
-        SipPasswordStore(default_backend()),
+        passwords,
         runner,
         save_settings=lambda s: s.save(Path(data_dir)),
     )

@@ -144,3 +144,37 @@ def test_another_account_without_a_typed_password_is_looked_up_on_a_worker(qtbot
     qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
     assert dialog.session_password == "mat-khau-may-102"
     runner.wait_for_done(5000)
+
+
+def test_the_phone_desk_finds_the_system_keyring_on_a_worker_even_without_an_account(
+    qtbot, store, tmp_path, monkeypatch
+):
+    import desktop.services.phone.sip_password as phone_secrets
+    from desktop.desk import Desk
+    from desktop.settings import Settings
+    from desktop.ui.common.tasks import TaskRunner
+    from desktop.ui.phone.desk import install_phone
+    from desktop.ui.shell.main_window import MainWindow
+    from desktop.ui.tickets.form import UnsavedChoice
+
+    found_on: list[threading.Thread] = []
+    keyring = MemoryKeyring()
+
+    def slow_system_keyring() -> MemoryKeyring:  # finding Secret Service asks D-Bus: it may take a while
+        found_on.append(threading.current_thread())
+        return keyring
+
+    monkeypatch.setattr(phone_secrets, "default_backend", slow_system_keyring)
+    runner = TaskRunner()
+    opened = Desk.open(store, "kiem.thu", page_size=50)
+    window = MainWindow(opened, None, runner, lambda _w: UnsavedChoice.DISCARD)
+    qtbot.addWidget(window)
+    phone = install_phone(window, opened, Settings(operator="kiem.thu"), tmp_path, runner)
+    try:
+        runner.wait_for_done(5000)
+        assert found_on and threading.main_thread() not in found_on
+        assert phone.passwords.persistent  # the keyring it found keeps the password
+    finally:
+        phone.stop()
+        runner.wait_for_done(10000)
+        opened.close()
