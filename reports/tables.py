@@ -277,6 +277,7 @@ def calls(report: Report) -> Table:
 
 
 NONE = "-"  # a rate or median of nothing (no answer yet)
+ON_TIME_SHEETS = ("7. Xử lý đúng hạn", "8. Theo địa bàn")  # the sheets of the server's tables 7 and 8
 
 
 def _rate(figures: OnTimeFigures) -> Measure:
@@ -321,7 +322,7 @@ def on_time_by_unit(report: Report) -> Table:
     ]
     return Table(
         title="7. Tiến độ xử lý phản ánh, kiến nghị theo cơ quan, đơn vị, địa phương (chuyển trong kỳ)",
-        sheet="7. Xử lý đúng hạn",
+        sheet=ON_TIME_SHEETS[0],
         header=[
             [Head("STT", rows=2), Head("Đơn vị", rows=2), *_ON_TIME_HEADS, Head("Ghi chú", rows=2)],
             _ON_TIME_SUBHEADS,
@@ -344,7 +345,7 @@ def by_area(report: Report) -> Table:
     rate = Measure(vn_percent(percent(answered_on_time, answered)) if answered else NONE)
     return Table(
         title="8. Tiến độ xử lý phản ánh, kiến nghị theo địa bàn hành chính (địa chỉ của người phản ánh)",
-        sheet="8. Theo địa bàn",
+        sheet=ON_TIME_SHEETS[1],
         header=[
             [
                 Head("STT", rows=2),

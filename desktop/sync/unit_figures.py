@@ -1,8 +1,10 @@
 """The supervisor's per-unit figures of forwarded tickets (#17 point 2), read from the server's units-on-time
-report: only the server holds the forwardings, so the dashboard asks it (as the signed-in supervisor)."""
+report, and the report's on-time tables 7-8 (#17 point 6): only the server holds the forwardings, so the
+dashboard and the Báo cáo screen ask it (as the signed-in supervisor)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -10,14 +12,18 @@ from typing import Any, TypeVar
 import requests
 
 from desktop.services.supervisor.dashboard import ExtensionRequest, PresenceUnavailable, UnitOnTime
+from desktop.services.supervisor.reports import ServerTables, ServerTablesUnavailable
 from desktop.sync.client import ServerUnreachable, SyncError, error_detail
-from desktop.sync.presence import NotSupervisor, PresenceClient, ServerLink
+from desktop.sync.presence import NotConfigured, NotSupervisor, PresenceClient, ServerLink
 from protocol.sync import API_PREFIX
+from reports.tables import by_area, on_time_by_unit
 
-UNITS_ON_TIME_PATH = f"{API_PREFIX}/reports/units-on-time"
+REPORT_PATH = f"{API_PREFIX}/reports"
+UNITS_ON_TIME_PATH = f"{REPORT_PATH}/units-on-time"
 EXTENSION_REQUESTS_PATH = f"{API_PREFIX}/forwardings/extension-requests"
 Result = TypeVar("Result")
 READ_TIMEOUT_S = 20.0  # the report counts every forwarding of the period in SQL
+REPORT_READ_TIMEOUT_S = 60.0  # the whole report of a year: a few seconds over a million tickets
 
 
 class UnitFiguresClient(PresenceClient):
@@ -30,6 +36,12 @@ class UnitFiguresClient(PresenceClient):
     def units_on_time(self, token: str, first: date, last: date) -> dict[str, Any]:
         params = {"from": first.isoformat(), "to": last.isoformat()}
         body: dict[str, Any] = self._send("GET", UNITS_ON_TIME_PATH, token, params=params).json()
+        return body
+
+    def report(self, token: str, first: date, last: date) -> dict[str, Any]:
+        """The server's report of the period as JSON (with its on-time tables)."""
+        params = {"from": first.isoformat(), "to": last.isoformat(), "format": "json"}
+        body: dict[str, Any] = self._send("GET", REPORT_PATH, token, params=params).json()
         return body
 
     def extension_requests(self, token: str) -> list[dict[str, Any]]:
@@ -88,6 +100,51 @@ class ServerUnitsOnTime:
             ) from error
         except SyncError as error:
             raise PresenceUnavailable(str(error)) from error
+
+
+class ServerReportTables:
+    """The Báo cáo screen's `ServerTablesSource` when the desk has a server: tables 7-8 of its report."""
+
+    def __init__(self, link: ServerLink) -> None:
+        self._link = link
+        self._lock = threading.Lock()  # the link is used by one worker at a time
+
+    def on_time_tables(self, first: date, last: date) -> ServerTables:
+        """Runs on a worker thread; raises ServerTablesUnavailable with a Vietnamese reason."""
+        with self._lock:
+            body = self._read(first, last)
+        try:
+            tables = ServerTables(on_time=body["on_time"], areas=list(body["areas"]))
+            on_time_by_unit({"on_time": tables.on_time})  # type: ignore[typeddict-item]
+            by_area({"areas": tables.areas})  # type: ignore[typeddict-item]
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ServerTablesUnavailable(
+                "Máy chủ trả về bảng 7 và 8 không đúng dạng (máy chủ cũ hơn máy trạm?): hãy báo quản trị "
+                "viên cập nhật máy chủ."
+            ) from error
+        return tables
+
+    def _read(self, first: date, last: date) -> dict[str, Any]:
+        again = " rồi bấm Xem (F5) lại."
+        try:
+            return self._link.call(lambda client, token: _units_client(client).report(token, first, last))
+        except NotConfigured as error:
+            raise ServerTablesUnavailable(f"{str(error).rstrip('.')},{again}") from error
+        except NotSupervisor as error:
+            login = self._link.login
+            raise ServerTablesUnavailable(
+                f"Tài khoản {login.username if login else ''} không phải tài khoản giám sát viên nên không "
+                f"lấy được bảng 7 và 8: hãy đăng nhập máy chủ (Máy chủ ▸ Đăng nhập máy chủ) bằng tài khoản "
+                f"giám sát viên,{again}"
+            ) from error
+        except ServerUnreachable as error:
+            url = login.server_url if (login := self._link.login) else ""
+            raise ServerTablesUnavailable(
+                f"Không kết nối được máy chủ {url}: khi có mạng trở lại (Máy chủ ▸ Đồng bộ ngay chạy "
+                f"được),{again}"
+            ) from error
+        except SyncError as error:  # a refused sign-in, a server error: its own words
+            raise ServerTablesUnavailable(f"{str(error).rstrip('.')}. Khắc phục xong,{again}") from error
 
 
 def _units_client(client: PresenceClient) -> UnitFiguresClient:

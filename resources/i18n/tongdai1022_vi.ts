@@ -2603,6 +2603,10 @@ Không phiếu nào được nhập.</translation>
         <translation>Ngày cuối đứng trước ngày đầu: hãy đổi chỗ hai ngày.</translation>
     </message>
     <message>
+        <source>Reading them from the server…</source>
+        <translation>Đang lấy hai bảng này từ máy chủ…</translation>
+    </message>
+    <message>
         <source>Counting…</source>
         <translation>Đang tính số liệu…</translation>
     </message>

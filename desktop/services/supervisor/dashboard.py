@@ -26,7 +26,7 @@ from desktop.domain.codes import (
 from desktop.domain.operator import Operator
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogService
-from desktop.services.supervisor.reports import ReportService
+from desktop.services.supervisor.reports import NoServerTables, ReportService, ServerTablesSource
 from desktop.services.supervisor.surveys import NO_ANSWER, SurveyService
 from desktop.store import models
 from desktop.store.local import LocalStore
@@ -504,6 +504,7 @@ class SupervisorServices:
     presence: PresenceSource
     reports: ReportService | None = None  # the province's report of a period (Báo cáo screen)
     units: UnitsOnTimeSource = field(default_factory=NoUnitsServer)  # per unit, from the server
+    server_tables: ServerTablesSource = field(default_factory=NoServerTables)  # report tables 7-8
 
     @classmethod
     def for_store(

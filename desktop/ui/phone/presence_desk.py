@@ -23,8 +23,9 @@ if TYPE_CHECKING:
         SupervisorServices,
         UnitOnTime,
     )
+    from desktop.services.supervisor.reports import ServerTables
     from desktop.sync.presence import PresencePublisher, ServerLink, ServerPresence
-    from desktop.sync.unit_figures import ServerUnitsOnTime
+    from desktop.sync.unit_figures import ServerReportTables, ServerUnitsOnTime
     from desktop.ui.phone.desk import PhoneDesk
     from desktop.ui.sync.desk import SyncDesk
 
@@ -153,6 +154,39 @@ class SyncServerUnits:
         return self._source
 
 
+class SyncServerTables:
+    """The Báo cáo screen's ServerTablesSource on a desk with the sync (built on the first read, a worker)."""
+
+    def __init__(self, sync: SyncDesk) -> None:
+        self._sync = sync
+        self._source: ServerReportTables | None = None
+
+    def on_time_tables(self, first: date, last: date) -> ServerTables:
+        if self._source is None:
+            from desktop.sync.presence import ServerLink
+            from desktop.sync.unit_figures import REPORT_READ_TIMEOUT_S, ServerReportTables, UnitFiguresClient
+            from desktop.ui.sync.desk import tls_policy
+
+            sync = self._sync
+            link = ServerLink(
+                lambda: sync.login,
+                lambda: sync.credentials,
+                sync.store.identity,
+                lambda url: UnitFiguresClient(
+                    url, policy=tls_policy(sync.settings), read_timeout=REPORT_READ_TIMEOUT_S
+                ),
+            )
+            self._source = ServerReportTables(link)
+        return self._source.on_time_tables(first, last)
+
+
+def read_through_server(supervisor: SupervisorServices, sync: SyncDesk) -> None:
+    """The dashboard's units and the Báo cáo screen's tables 7-8, which only the server counts, read from the
+    sync's server as the sync's user."""
+    supervisor.units = SyncServerUnits(sync)
+    supervisor.server_tables = SyncServerTables(sync)
+
+
 def presence_link(sync: SyncDesk) -> ServerLink:
     """A link to the sync's server as the sync's user (read anew at each call), with its own client."""
     from desktop.sync.presence import PresenceClient, ServerLink
@@ -181,7 +215,7 @@ def install_presence(
     desk = PresenceDesk(phone)
     if supervisor is not None:
         supervisor.presence = SyncServerPresence(sync, stale_after)
-        supervisor.units = SyncServerUnits(sync)
+        read_through_server(supervisor, sync)
 
     def build() -> PresencePublisher:
         """Worker thread: imports the HTTP client and the protocol models."""

@@ -1,8 +1,13 @@
-"""The supervisor's "Báo cáo" screen: a period, the province's tables, and the Excel or Word file."""
+"""The supervisor's "Báo cáo" screen: a period, the province's tables, and the Excel or Word file.
+
+Tables 1-6 are counted from the desk's store; tables 7-8 (on time per unit and per administrative area)
+only the server can count, since only it holds the forwardings: they are read from its report at the same
+time, on another worker, and join the tabs and the files when they arrive."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -26,11 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.clock import now_vn
+from desktop.services.supervisor.reports import (
+    ON_TIME_FROM_SERVER,
+    NoServerTables,
+    ServerTables,
+    ServerTablesSource,
+    with_server_tables,
+)
 from desktop.ui.common.tasks import TaskRunner, default_runner
 from reports import Report
 from reports.export_docx import cell_text
 from reports.files import write_report_file
-from reports.tables import BUILDERS, Percent, Table, all_tables
+from reports.tables import ON_TIME_SHEETS, Percent, Table, all_tables, builders_of
 
 PRESET_MONTH = "month"
 PRESET_LAST_MONTH = "last_month"
@@ -89,14 +101,23 @@ class ReportView(QWidget):
     export_step = Signal(str)  # from the worker thread: queued onto the GUI thread
 
     def __init__(
-        self, reader: ReportReader, runner: TaskRunner | None = None, parent: QWidget | None = None
+        self,
+        reader: ReportReader,
+        runner: TaskRunner | None = None,
+        parent: QWidget | None = None,
+        server: ServerTablesSource | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportView")
         self.setWindowTitle(self.tr("Report"))
         self._reader = reader
+        self._server = server or NoServerTables()
         self._runner = runner or default_runner()
-        self.report: Report | None = None
+        self.report: Report | None = None  # what the files get: the desk's tables, and the server's once read
+        self._desk_report: Report | None = None
+        self.server_tables: ServerTables | None = None
+        self.server_note: str | None = None  # why tables 7-8 are missing; None while they are being read
+        self._asked = 0  # which Show the results in flight belong to
         self.preset_combo = QComboBox(self)
         self.preset_combo.setObjectName("reportPreset")
         self.preset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -185,19 +206,30 @@ class ReportView(QWidget):
         if last < first:
             self.status_label.setText(self.tr("The last day comes before the first: swap them."))
             return
-        reader = self._reader
+        reader, server = self._reader, self._server
+        self._asked += 1
+        self._desk_report, self.server_tables, self.server_note = None, None, None
         self.status_label.setText(self.tr("Counting…"))
         self.show_button.setEnabled(False)
-        self._runner.run(lambda: reader.report(first, last), self.on_report_loaded, self.on_failed)
+        for button in (self.excel_button, self.word_button):
+            button.setEnabled(False)
+        asked = self._asked
+        self._runner.run(
+            lambda: reader.report(first, last),
+            partial(self.on_desk_report_loaded, asked),
+            partial(self.on_desk_report_failed, asked),
+        )
+        self._runner.run(
+            lambda: server.on_time_tables(first, last),
+            partial(self.on_server_tables_loaded, asked),
+            partial(self.on_server_tables_failed, asked),
+        )
 
-    def on_report_loaded(self, report: Report) -> None:
-        self.report = report
+    def on_desk_report_loaded(self, asked: int, report: Report) -> None:
+        if asked != self._asked:
+            return
+        self._desk_report = report
         self.show_button.setEnabled(True)
-        current = self.tabs.currentIndex()
-        self.tabs.clear()
-        for table in all_tables(report):
-            self.tabs.addTab(self._grid(table), table.sheet)
-        self.tabs.setCurrentIndex(max(0, current))
         first, last = self.period()
         self.status_label.setText(
             self.tr("%1 tickets received from %2 to %3 (Vietnam time).")
@@ -205,9 +237,52 @@ class ReportView(QWidget):
             .replace("%2", f"{first:%d/%m/%Y}")
             .replace("%3", f"{last:%d/%m/%Y}")
         )
+        self._show_tables()
+
+    def on_desk_report_failed(self, asked: int, error: BaseException) -> None:
+        if asked == self._asked:
+            self.on_failed(error)
+
+    def on_server_tables_loaded(self, asked: int, tables: ServerTables) -> None:
+        if asked == self._asked:
+            self.server_tables = tables
+            self._show_tables()
+
+    def on_server_tables_failed(self, asked: int, error: BaseException) -> None:
+        if asked == self._asked:
+            self.server_note = str(error)
+            self._show_tables()
+
+    def _show_tables(self) -> None:
+        """The desk's tables, then 7-8: the server's, or a page saying where they come from and why not."""
+        desk = self._desk_report
+        if desk is None:
+            return
+        self.report = desk if self.server_tables is None else with_server_tables(desk, self.server_tables)
+        current = self.tabs.currentIndex()
+        self.tabs.clear()
+        for table in all_tables(self.report):
+            self.tabs.addTab(self._grid(table), table.sheet)
+        if self.server_tables is None:
+            waiting = self.server_note is None
+            for sheet in ON_TIME_SHEETS:
+                self.tabs.addTab(self._server_page(waiting), sheet)
+        self.tabs.setCurrentIndex(max(0, current))
+        settled = self.server_tables is not None or self.server_note is not None
         for button in (self.excel_button, self.word_button):
-            button.setEnabled(True)
-        self.report_shown.emit(report)
+            button.setEnabled(settled)  # a file written before tables 7-8 are read would lack them
+        if settled:
+            self.report_shown.emit(self.report)
+
+    def _server_page(self, waiting: bool) -> QLabel:
+        reason = self.tr("Reading them from the server…") if waiting else self.server_note or ""
+        page = QLabel(f"{ON_TIME_FROM_SERVER}\n\n{reason}", self)
+        page.setObjectName("reportServerNote")
+        page.setWordWrap(True)
+        page.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        page.setMargin(16)
+        page.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return page
 
     def _grid(self, table: Table) -> QTableWidget:
         rows = [*table.body, table.totals]
@@ -258,7 +333,7 @@ class ReportView(QWidget):
             return
         if path.suffix.lower() != f".{kind}":
             path = path.with_name(f"{path.name}.{kind}")
-        self.progress.setRange(0, len(BUILDERS))
+        self.progress.setRange(0, len(builders_of(report)))
         self.progress.setValue(0)
         self.progress.show()
         self.status_label.setText(self.tr("Writing %1…").replace("%1", str(path)))

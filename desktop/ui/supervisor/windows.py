@@ -122,7 +122,12 @@ class SupervisorScreens(QObject):
         if self.report is None:
             from desktop.ui.supervisor.report_view import ReportView
 
-            self.report = ReportView(self._services.reports, self._runner, parent=self._window)
+            self.report = ReportView(
+                self._services.reports,
+                self._runner,
+                parent=self._window,
+                server=self._services.server_tables,
+            )
             self.report.setWindowFlag(Qt.WindowType.Window)
         _raise(self.report)
         return self.report

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from desktop.domain.clock import now_vn
 from desktop.ui.supervisor.report_view import PRESET_CUSTOM, PRESET_REFORM, column_labels, preset_range
@@ -56,7 +57,11 @@ def test_the_report_screen_shows_the_tables_and_exports_excel_and_word(
     with qtbot.waitSignal(view.report_shown, timeout=20000) as shown:
         qtbot.keyClick(view, Qt.Key.Key_F5)
     assert shown.args[0]["totals"]["tickets"] == 3
-    assert view.tabs.count() == len(BUILDERS)
+    assert view.tabs.count() == len(BUILDERS) + 2  # tables 7-8: a page saying they come from the server
+    for index in (len(BUILDERS), len(BUILDERS) + 1):
+        note = view.tabs.widget(index)
+        assert isinstance(note, QLabel) and "máy chủ trung tâm" in note.text()
+        assert "Chưa kết nối máy chủ" in note.text() and "Đăng nhập máy chủ" in note.text()
     first = view.tabs.widget(0)
     assert first.rowCount() >= 1 and first.columnCount() > 3
 
