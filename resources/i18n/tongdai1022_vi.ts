@@ -2318,6 +2318,10 @@ Không phiếu nào được nhập.</translation>
         <translation>Xin gia hạn (%1)</translation>
     </message>
     <message>
+        <source>The units' requests for more time could not be read: %1</source>
+        <translation>Chưa đọc được các đề nghị gia hạn của đơn vị (danh sách có thể đã cũ): %1</translation>
+    </message>
+    <message>
         <source>%1 working days asked; deadline now %2</source>
         <translation>Xin thêm %1 ngày làm việc; hạn hiện tại %2</translation>
     </message>

@@ -102,8 +102,9 @@ def figure_values(period: PeriodCounts) -> dict[str, str]:
     }
 
 
-# the figures (or why there are none) and the units' requests for more time waiting for an answer
-UnitsRead = tuple[list[UnitOnTime] | None, str | None, list[ExtensionRequest] | None]
+# the figures (or why there are none), the units' requests for more time waiting for an answer (or why
+# they could not be read)
+UnitsRead = tuple[list[UnitOnTime] | None, str | None, list[ExtensionRequest] | None, str | None]
 DashboardRead = tuple[DashboardCounts, list[OperatorPresence] | None, str | None, UnitsRead | None]
 
 
@@ -112,11 +113,11 @@ def _units_read(units: UnitsOnTimeSource, today: date) -> UnitsRead:
     try:
         figures = units.units_on_time(today - timedelta(days=UNITS_WINDOW_DAYS - 1), today)
     except Exception as error:  # PresenceUnavailable says why in Vietnamese; any other failure too
-        return None, str(error), None
+        return None, str(error), None, str(error)
     try:
-        return figures, None, units.extension_requests()
-    except Exception:  # the figures still show; the requests are read again at the next turn
-        return figures, None, None
+        return figures, None, units.extension_requests(), None
+    except Exception as error:  # the figures still show; the requests are read again at the next turn
+        return figures, None, None, str(error) or type(error).__name__
 
 
 class DashboardView(QWidget):
@@ -233,6 +234,7 @@ class DashboardView(QWidget):
         self.requests_table.horizontalHeader().setMinimumSectionSize(36)
         self.requests_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._deciding = False  # a decision is on its way to the server: the buttons wait for its answer
+        self._requests_unread = False  # the message says the list could not be read
         self.grant_button = QPushButton(self.tr("&Grant"), self)
         self.grant_button.setObjectName("grantExtension")
         self.refuse_button = QPushButton(self.tr("Re&fuse"), self)
@@ -549,9 +551,20 @@ class DashboardView(QWidget):
         units: list[UnitOnTime] | None,
         error: str | None,
         requests: list[ExtensionRequest] | None = None,
+        requests_error: str | None = None,
     ) -> None:
         if requests is not None:
             self._show_requests(requests)
+            if self._requests_unread:  # read again: the reason shown no longer holds
+                self.requests_message.setText("")
+            self._requests_unread = False
+        elif requests_error:  # the list shown may be old: say so, not "no request waits"
+            self.requests_message.setText(
+                self.tr("The units' requests for more time could not be read: %1").replace(
+                    "%1", requests_error
+                )
+            )
+            self._requests_unread = True
         self.units, self.units_error = units, error
         if units is None:
             self.units_message.setText(self.tr("Figures by unit are unknown: %1").replace("%1", error or ""))

@@ -16,9 +16,17 @@ from desktop.services.supervisor.dashboard import (
     NoPresenceServer,
     OperatorPresence,
     OperatorState,
+    PresenceUnavailable,
+    UnitOnTime,
 )
 from desktop.services.tickets.service import TicketService
-from desktop.ui.supervisor.dashboard import REFRESH_MS, DashboardView, format_duration, format_pct
+from desktop.ui.supervisor.dashboard import (
+    REFRESH_MS,
+    DashboardView,
+    _units_read,
+    format_duration,
+    format_pct,
+)
 
 NOW = datetime(2024, 3, 20, 9, 0, tzinfo=VN_TZ)
 
@@ -174,3 +182,28 @@ def test_a_refreshed_list_of_requests_keeps_the_chosen_request_not_its_row(qtbot
     assert not view.grant_button.isEnabled() and not view.refuse_button.isEnabled()
     view.requests_table.selectRow(0)
     assert view.chosen_request() == third and view.grant_button.isEnabled()
+
+
+class RequestsRefused:
+    """A server whose figures answer but whose list of requests fails (an older server, a 500)."""
+
+    def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
+        return [UnitOnTime("Sở Y tế", 3, 1, 0, 1, 1, 100.0)]
+
+    def extension_requests(self) -> list[ExtensionRequest]:
+        raise PresenceUnavailable("Máy chủ báo lỗi 404: không có trang này.")
+
+    def decide_extension(self, forwarding_id: str, grant: bool) -> date:
+        raise PresenceUnavailable("Máy chủ báo lỗi 404: không có trang này.")
+
+
+def test_requests_that_could_not_be_read_are_said_not_shown_as_none_waiting(qtbot, store, runner, clock):
+    view = DashboardView(DashboardService(store, clock=clock), NoPresenceServer(), runner)
+    qtbot.addWidget(view)
+    view._show_requests([_request("f-1", "P-1")])
+    view._show_units(*_units_read(RequestsRefused(), NOW.date()))
+    assert view.units is not None and view.units_error is None  # the figures still show
+    assert "404" in view.requests_message.text()  # not a silent "(1)" that may be old, nor "(0)"
+
+    view._show_units([], None, [])  # read again: the reason goes
+    assert view.requests_message.text() == "" and view.requests_table.rowCount() == 0
