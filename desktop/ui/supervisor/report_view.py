@@ -6,6 +6,7 @@ time, on another worker, and join the tabs and the files when they arrive."""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -42,13 +43,14 @@ from desktop.ui.common.tasks import TaskRunner, default_runner
 from reports import Report
 from reports.export_docx import cell_text
 from reports.files import write_report_file
-from reports.tables import ON_TIME_SHEETS, Percent, Table, all_tables, builders_of
+from reports.tables import ON_TIME_SHEETS, Measure, Percent, Table, all_tables, builders_of
 
 PRESET_MONTH = "month"
 PRESET_LAST_MONTH = "last_month"
 PRESET_REFORM = "reform"  # the TTHC reform report's period: the 21st to the 20th
 PRESET_YEAR = "year"
 PRESET_CUSTOM = "custom"
+HEADING_CHARS = 14  # a column heading is wrapped at words to lines about this long
 
 
 class ReportReader(Protocol):
@@ -74,7 +76,7 @@ def preset_range(preset: str, today: date) -> tuple[date, date] | None:
     return None
 
 
-def column_labels(table: Table) -> list[str]:
+def column_labels(table: Table, joiner: str = " · ") -> list[str]:
     """One label a column, from the table's header rows (merged cells spread over the columns below)."""
     width = table.width
     labels: list[list[str]] = [[] for _ in range(width)]
@@ -90,7 +92,14 @@ def column_labels(table: Table) -> list[str]:
             for spanned in range(column, min(width, column + head.columns)):
                 labels[spanned].append(head.text)
             column += head.columns
-    return [" · ".join(parts) for parts in labels]
+    return [joiner.join(parts) for parts in labels]
+
+
+def heading_lines(label: str) -> str:
+    """Each line of a column's heading wrapped at words to about HEADING_CHARS characters."""
+    return "\n".join(
+        line for part in label.split("\n") for line in textwrap.wrap(part, HEADING_CHARS) or [""]
+    )
 
 
 class ReportView(QWidget):
@@ -288,14 +297,16 @@ class ReportView(QWidget):
         rows = [*table.body, table.totals]
         grid = QTableWidget(len(rows), table.width, self)
         grid.setObjectName(f"reportTable_{table.sheet}")
-        grid.setHorizontalHeaderLabels(column_labels(table))
+        # A merged heading above its column's, long ones on a few lines: the figures fit the screen's width.
+        labels = column_labels(table, "\n")
+        grid.setHorizontalHeaderLabels([*labels[:2], *(heading_lines(label) for label in labels[2:])])
         grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         grid.verticalHeader().hide()
         grid.setWordWrap(False)
         for row_number, row in enumerate(rows):
             for column, value in enumerate(row[: table.width]):
                 item = QTableWidgetItem(cell_text(value))
-                if isinstance(value, int | Percent):
+                if isinstance(value, int | Percent | Measure):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 else:
                     item.setToolTip(cell_text(value))

@@ -16,7 +16,7 @@ import docx
 import openpyxl
 import pytest
 from memory_keyring import MemoryKeyring
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel, QTableWidget
 from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket
 from sqlalchemy import create_engine
@@ -195,6 +195,8 @@ def test_the_report_screen_shows_and_writes_the_servers_on_time_tables(
     view.tabs.setCurrentIndex(6)
     SHOTS.mkdir(parents=True, exist_ok=True)
     view.grab().save(str(SHOTS / "bang-7-1366x768.png"))
+    assert units.horizontalScrollBar().maximum() == 0, "a figure of table 7 is out of sight at 1366x768"
+    assert units.item(0, 8).textAlignment() & Qt.AlignmentFlag.AlignRight  # the rate, drawn as a number
     view.tabs.setCurrentIndex(7)
     view.grab().save(str(SHOTS / "bang-8-1366x768.png"))
 
