@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -231,7 +232,7 @@ class CallManager:
                 remote_uri=identity.uri,
                 identity_source=identity_header,
                 received_at=arrived,
-                still_ringing=lambda: call.state is CallState.RINGING,
+                still_ringing=_ringing_while_alive(call),
             )
         )
         self._tx.respond(transaction, build_response(invite, 100), 100)
@@ -596,3 +597,15 @@ def _srtp_refusal(mode: SrtpMode, offer: MediaOffer) -> str:
     if offer.secure_only and mode is SrtpMode.OFF:
         return "SRTP offered (RTP/SAVP) but turned off on this desk"
     return "RTP/SAVP offered without a usable key (a=crypto)"
+
+
+def _ringing_while_alive(call: Call) -> Callable[[], bool]:
+    """A call's "still ringing?" for its IncomingCall event, holding the call only weakly: listeners keep
+    events (logs, a pop-up's queue), and a strong reference kept every finished call's dialog alive."""
+    ref = weakref.ref(call)
+
+    def still_ringing() -> bool:
+        alive = ref()
+        return alive is not None and alive.state is CallState.RINGING
+
+    return still_ringing
