@@ -291,3 +291,43 @@ def test_the_desk_signed_in_as_a_supervisor_reads_tables_7_and_8_through_its_syn
     sync.stop()
     runner.wait_for_done(10000)
     store.close()
+
+
+class HeldBack:
+    """The real server source, answering only once the test lets it (a slow server, made reproducible)."""
+
+    def __init__(self, source: ServerReportTables) -> None:
+        self._source = source
+        self.go = threading.Event()
+
+    def on_time_tables(self, first: date, last: date) -> ServerTables:
+        assert self.go.wait(30)
+        return self._source.on_time_tables(first, last)
+
+
+def test_while_the_server_counts_tabs_7_and_8_say_so_and_no_file_is_written_without_them(
+    qtbot: Any, runner: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    store = open_test_store(tmp_path / "desk")
+    source = HeldBack(server_tables(server.base, store, "giamsat"))
+    view = ReportView(ReportService(store), runner, server=source)
+    qtbot.addWidget(view)
+    view.show()
+    try:
+        with qtbot.waitSignal(view.report_shown, timeout=30000) as shown:
+            for edit, day in zip((view.from_date, view.to_date), MARCH, strict=True):
+                edit.setDate(QDate(day.year, day.month, day.day))
+            view.show_report()
+            qtbot.waitUntil(lambda: view.tabs.count() == len(BUILDERS) + 2, timeout=20000)
+            waiting = view.tabs.widget(6)
+            assert isinstance(waiting, QLabel) and "Đang lấy hai bảng này từ máy chủ" in waiting.text()
+            assert isinstance(view.tabs.widget(0), QTableWidget)  # the desk's own tables do not wait
+            assert not view.excel_button.isEnabled() and not view.word_button.isEnabled()
+            source.go.set()
+    finally:
+        source.go.set()  # never leave the worker waiting
+        runner.wait_for_done(10000)
+    assert shown.args[0]["on_time"]["total"]["forwarded"] == 0  # an empty server: its tables, with no rows
+    assert isinstance(view.tabs.widget(6), QTableWidget) and view.excel_button.isEnabled()
+    runner.wait_for_done(10000)
+    store.close()
