@@ -9,11 +9,13 @@ class TicketStep(StrEnum):
     """Received → forwarded to a unit (→ returned by it, → forwarded again) → the unit answered → the
     citizen called back → done.
 
-    The desk reads the step off the ticket: an open level 2-4 ticket with a handling unit is with that
-    unit until an answer is written on it (the unit's, which the pull brings, or one the operator
-    recorded); it is back at the centre while it carries the unit's reason for returning it (the server
-    writes it, and empties it when the ticket is forwarded again); it is called back once its "answer
-    ready" callback reached the citizen; resolved is done.
+    The desk reads the step off the ticket's synced fields, never off the answer's text: an open level
+    2-4 ticket with a handling unit is with that unit until the server stamps the unit's answer on it
+    (`unit_answered_at`; a new forward empties it, so a second unit has it until that unit answers; an
+    operator's own note in the answer field is no unit's answer); it is back at the centre while it
+    carries the unit's reason for returning it (the server writes it, and empties it when the ticket is
+    forwarded again); it is called back once a desk reached the citizen with that answer
+    (`called_back_at`, on or after `unit_answered_at`); resolved is done.
     """
 
     RECEIVED = "tiep_nhan"

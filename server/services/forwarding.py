@@ -71,10 +71,13 @@ def forward(session: Session, ticket_id: str, unit_code: str, by: str, now: date
     )
     session.add(forwarding)
     # The unit's deadline is the ticket's from now on: every desk counts its days left to it. A ticket a
-    # unit returned is with a unit again: its step is no longer "returned" on any desk.
-    changes = {"unit_code": unit_code, "deadline": forwarding.deadline.isoformat()}
+    # unit returned is with a unit again: its step is no longer "returned" on any desk; one a unit answered
+    # and is forwarded again waits for the new unit's answer: no desk shows it answered or calls back.
+    changes: dict[str, Any] = {"unit_code": unit_code, "deadline": forwarding.deadline.isoformat()}
     if ticket.return_reason:
         changes["return_reason"] = ""
+    if ticket.unit_answered_at is not None:
+        changes["unit_answered_at"] = None
     _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now)
     return forwarding
 

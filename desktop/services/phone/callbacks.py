@@ -296,6 +296,9 @@ class CallbackQueue:
                 ]
                 for ticket_id, phone, level, resolved_at in found:
                     kind = CallbackKind.ANSWER_READY if level > 1 else CallbackKind.SURVEY
+                    if self._reopened(session, ticket_id, kind, now):
+                        added += 1
+                        continue
                     session.add(
                         Callback(
                             id=str(uuid.uuid4()),
@@ -314,6 +317,19 @@ class CallbackQueue:
         except OperationalError as error:
             raise explain(error) from error
         return added
+
+    @staticmethod
+    def _reopened(session: Session, ticket_id: str, kind: CallbackKind, now: datetime) -> bool:
+        """A ticket has one item of a kind (the store's key): a new unit's answer after the ticket was
+        forwarded again puts the earlier, finished "answer ready" item back in the queue as a new call."""
+        earlier = session.scalar(
+            select(Callback).where(Callback.ticket_id == ticket_id, Callback.kind == kind.value)
+        )
+        if earlier is None:
+            return False
+        earlier.status, earlier.attempts, earlier.last_outcome = CallbackStatus.PENDING.value, 0, None
+        earlier.due_at, earlier.note, earlier.created_at, earlier.updated_at = now, "", now, now
+        return True
 
     def _called_back(self, session: Session, ticket_id: str, now: datetime) -> None:
         """The citizen has the unit's answer: a step of the ticket, synced, so no other desk calls again."""

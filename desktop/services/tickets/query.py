@@ -60,29 +60,30 @@ class Page:
     next_key: PageKey | None
 
 
-# The step conditions (TicketStep's rule): plain columns and one indexed look-up of the ticket's callback.
-# `IN` and not `!=`: SQLite walks ix_tickets_status_received for the open tickets only, newest first.
+# The step conditions (TicketStep's rule): plain synced columns, never the answer's text (an operator's note
+# there is no unit's answer). `IN` and not `!=`: SQLite walks ix_tickets_status_received for the open
+# tickets only, newest first.
 _OPEN = Ticket.status.in_([status.value for status in TicketStatus if status is not TicketStatus.RESOLVED])
 _WITH_A_UNIT = and_(_OPEN, Ticket.level > 1, Ticket.unit_code.is_not(None))
+# Answered: the server stamped the unit's answer on the ticket, and empties the stamp when the ticket is
+# forwarded again, so a second unit's ticket is "forwarded" until that unit answers.
+_ANSWERED = Ticket.unit_answered_at.is_not(None)
 # Called back: an operator (on any desk: a synced field) reached the citizen with the unit's latest answer.
-_CALLED_BACK = and_(
-    Ticket.called_back_at.is_not(None),
-    or_(Ticket.unit_answered_at.is_(None), Ticket.called_back_at >= Ticket.unit_answered_at),
-)
+_CALLED_BACK = and_(Ticket.called_back_at.is_not(None), Ticket.called_back_at >= Ticket.unit_answered_at)
 _STILL_WITH_IT = and_(_WITH_A_UNIT, Ticket.return_reason == "")  # the unit has not returned it
 STEP_CONDITIONS: dict[TicketStep, ColumnElement[bool]] = {
     TicketStep.RECEIVED: and_(_OPEN, or_(Ticket.level <= 1, Ticket.unit_code.is_(None))),
-    TicketStep.FORWARDED: and_(_STILL_WITH_IT, Ticket.answer == ""),
+    TicketStep.FORWARDED: and_(_STILL_WITH_IT, not_(_ANSWERED)),
     TicketStep.RETURNED: and_(_WITH_A_UNIT, Ticket.return_reason != ""),
-    TicketStep.UNIT_ANSWERED: and_(_STILL_WITH_IT, Ticket.answer != "", not_(_CALLED_BACK)),
-    TicketStep.CALLED_BACK: and_(_STILL_WITH_IT, Ticket.answer != "", _CALLED_BACK),
+    TicketStep.UNIT_ANSWERED: and_(_STILL_WITH_IT, _ANSWERED, not_(_CALLED_BACK)),
+    TicketStep.CALLED_BACK: and_(_STILL_WITH_IT, _ANSWERED, _CALLED_BACK),
     TicketStep.DONE: Ticket.status == TicketStatus.RESOLVED.value,
 }
 _STEP = case(
     (Ticket.status == TicketStatus.RESOLVED.value, TicketStep.DONE.value),
     (or_(Ticket.level <= 1, Ticket.unit_code.is_(None)), TicketStep.RECEIVED.value),
     (Ticket.return_reason != "", TicketStep.RETURNED.value),
-    (Ticket.answer == "", TicketStep.FORWARDED.value),
+    (not_(_ANSWERED), TicketStep.FORWARDED.value),
     (_CALLED_BACK, TicketStep.CALLED_BACK.value),
     else_=TicketStep.UNIT_ANSWERED.value,
 )

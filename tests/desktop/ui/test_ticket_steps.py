@@ -18,6 +18,7 @@ from desktop.domain.ticket_step import TicketStep
 from desktop.services.catalogs import CatalogService
 from desktop.services.phone.callbacks import CallbackQueue
 from desktop.services.phone.codes import AttemptOutcome, CallbackKind
+from desktop.services.tickets.query import TicketFilter, TicketQuery
 from desktop.services.tickets.rows import ticket_snapshot
 from desktop.services.tickets.service import TicketService
 from desktop.store import models
@@ -219,3 +220,26 @@ def test_a_returned_ticket_shows_the_units_reason_and_can_be_forwarded_again(
     window.form.new_ticket()
     assert not label.isVisible()  # a new ticket was never returned
     assert not on_form.isEnabled()  # nothing saved to forward yet
+
+
+def test_an_operators_own_note_in_the_answer_field_is_no_units_answer(store: LocalStore) -> None:
+    tickets = TicketService(store, "kiem.thu")
+    note = "Đã hẹn công dân: đơn vị sẽ trả lời trong 5 ngày làm việc."
+    ticket = tickets.create(
+        TicketDraft(
+            content="Hỏi tiến độ giải quyết hồ sơ đất đai",
+            phone="0912 345 671",
+            level=Level.TWO,
+            unit_code=UNIT,
+            answer=note,  # what the operator told the citizen while the unit has the ticket
+        )
+    )
+    rows = TicketQuery(store).page(TicketFilter()).rows
+    (row,) = [row for row in rows if row.id == ticket.id]
+    assert row.step is TicketStep.FORWARDED
+    assert row.deadline is not None and row.days_left is not None  # still counting the unit's days
+    answered = TicketQuery(store).page(TicketFilter(steps=frozenset({TicketStep.UNIT_ANSWERED}))).rows
+    assert answered == []
+    queue = CallbackQueue(store, "kiem.thu")
+    queue.sync_from_tickets()
+    assert [item for item in queue.pending() if item.kind is CallbackKind.ANSWER_READY] == []
