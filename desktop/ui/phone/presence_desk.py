@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         UnitOnTime,
     )
     from desktop.services.supervisor.reports import ServerTables
-    from desktop.sync.presence import PresencePublisher, ServerLink, ServerPresence
+    from desktop.sync.presence import PresenceClient, PresencePublisher, ServerLink, ServerPresence
     from desktop.sync.unit_figures import ServerReportTables, ServerUnitsOnTime
     from desktop.ui.phone.desk import PhoneDesk
     from desktop.ui.sync.desk import SyncDesk
@@ -139,18 +139,9 @@ class SyncServerUnits:
 
     def _server(self) -> ServerUnitsOnTime:
         if self._source is None:
-            from desktop.sync.presence import ServerLink
             from desktop.sync.unit_figures import ServerUnitsOnTime, UnitFiguresClient
-            from desktop.ui.sync.desk import tls_policy
 
-            sync = self._sync
-            link = ServerLink(
-                lambda: sync.login,
-                lambda: sync.credentials,
-                sync.store.identity,
-                lambda url: UnitFiguresClient(url, policy=tls_policy(sync.settings)),
-            )
-            self._source = ServerUnitsOnTime(link)
+            self._source = ServerUnitsOnTime(presence_link(self._sync, UnitFiguresClient))
         return self._source
 
 
@@ -163,19 +154,9 @@ class SyncServerTables:
 
     def on_time_tables(self, first: date, last: date) -> ServerTables:
         if self._source is None:
-            from desktop.sync.presence import ServerLink
             from desktop.sync.unit_figures import REPORT_READ_TIMEOUT_S, ServerReportTables, UnitFiguresClient
-            from desktop.ui.sync.desk import tls_policy
 
-            sync = self._sync
-            link = ServerLink(
-                lambda: sync.login,
-                lambda: sync.credentials,
-                sync.store.identity,
-                lambda url: UnitFiguresClient(
-                    url, policy=tls_policy(sync.settings), read_timeout=REPORT_READ_TIMEOUT_S
-                ),
-            )
+            link = presence_link(self._sync, UnitFiguresClient, read_timeout=REPORT_READ_TIMEOUT_S)
             self._source = ServerReportTables(link)
         return self._source.on_time_tables(first, last)
 
@@ -187,16 +168,18 @@ def read_through_server(supervisor: SupervisorServices, sync: SyncDesk) -> None:
     supervisor.server_tables = SyncServerTables(sync)
 
 
-def presence_link(sync: SyncDesk) -> ServerLink:
-    """A link to the sync's server as the sync's user (read anew at each call), with its own client."""
+def presence_link(sync: SyncDesk, client: type[PresenceClient] | None = None, **options: Any) -> ServerLink:
+    """A link to the sync's server as the sync's user (read anew at each call), with its own client: a
+    `client` (PresenceClient, or one that reads more) with the sync's TLS policy and `options`."""
     from desktop.sync.presence import PresenceClient, ServerLink
     from desktop.ui.sync.desk import tls_policy
 
+    make = client or PresenceClient
     return ServerLink(
         lambda: sync.login,
         lambda: sync.credentials,
         sync.store.identity,
-        lambda url: PresenceClient(url, policy=tls_policy(sync.settings)),
+        lambda url: make(url, policy=tls_policy(sync.settings), **options),
     )
 
 
