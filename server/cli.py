@@ -150,9 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         return _publish_release(args.repo, args.updates_dir)
     if args.command == "unbind-desk":
         return _unbind_desk(engine, args.client_id)
-    from server.services.ticket_areas import restamp_asked
+    from server.services.ticket_areas import restamp_in_background
 
-    restamp_asked(engine)  # an area edit whose re-read of the tickets a stop cut short
+    # an area edit whose re-read of the tickets a stop cut short; a failure (another process's lock, a
+    # deadlock) is logged and left asked: the report's areas wait, the server still starts
+    restamp_in_background(engine)
     engine.dispose()
     if bool(args.certfile) != bool(args.keyfile):
         print("Lỗi: HTTPS cần cả --certfile và --keyfile.", file=sys.stderr)

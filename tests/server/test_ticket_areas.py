@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime
 
+import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -211,3 +212,35 @@ def test_a_renamed_area_takes_the_tickets_naming_its_new_name_and_leaves_the_old
     finally:
         restarted.stop()
         restarted.log_path.unlink(missing_ok=True)
+
+
+def test_a_re_read_that_fails_at_start_leaves_the_server_serving_and_the_re_read_asked(
+    server: ServerProcess,
+) -> None:
+    """The tickets' areas read again at start (an edit whose re-read a stop cut short) can fail like any
+    statement: a lock held by another server process of a cluster, a deadlock with its pushes. The report's
+    areas wait for the next try; the province's server must not stay down for it."""
+    operator = Desk(server, "dtv1")
+    values = ticket("P-KV-9", citizen_address="Phường 2, TP Sa Đéc", received_at="2026-04-06T08:00:00+07:00")
+    assert operator.push([operator.mutation("ticket", "create", new_id(), values)]).status_code == 200
+    engine = create_engine(server.db_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO server_meta (key, value) VALUES (:key, 'cut-short')"), {"key": RESTAMP_ASKED}
+        )
+    holder = engine.connect()
+    holder.execute(text("LOCK TABLE tickets IN SHARE MODE"))  # another process's long transaction
+    separator = "&" if "?" in server.db_url else "?"
+    impatient = f"{server.db_url}{separator}options=-c%20lock_timeout%3D300"  # its wait ends in an error
+    restarted = ServerProcess(impatient)
+    try:
+        restarted.start()
+        assert httpx.get(f"{restarted.base}/health", timeout=10).status_code == 200
+        assert "areas of the tickets not read again" in restarted.log_text()
+    finally:
+        holder.rollback()
+        holder.close()
+        engine.dispose()
+        restarted.stop()
+        restarted.log_path.unlink(missing_ok=True)
+    assert _reread_asked(server)  # the next edit or start reads them again
