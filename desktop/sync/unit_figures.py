@@ -67,6 +67,9 @@ class ServerUnitsOnTime:
 
     def __init__(self, link: ServerLink) -> None:
         self._link = link
+        # one worker at a time on the link (its client, the token it renews): the dashboard's reads run on
+        # one worker while the supervisor's Grant or Refuse runs on another
+        self._lock = threading.Lock()
 
     def units_on_time(self, first: date, last: date) -> list[UnitOnTime]:
         """Runs on a worker thread; raises PresenceUnavailable with a Vietnamese reason."""
@@ -91,7 +94,8 @@ class ServerUnitsOnTime:
 
     def _ask(self, request: Callable[[UnitFiguresClient, str], Result]) -> Result:
         try:
-            return self._link.call(lambda client, token: request(_units_client(client), token))
+            with self._lock:
+                return self._link.call(lambda client, token: request(_units_client(client), token))
         except NotSupervisor as error:
             login = self._link.login
             raise PresenceUnavailable(

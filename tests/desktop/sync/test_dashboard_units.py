@@ -4,13 +4,16 @@ told it cannot see them, a desk without a server says where the figures come fro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from server_lab import PASSWORD, Desk, ServerProcess, new_id, ticket, unit_browser, unit_step
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from store_keys import open_test_store
 
@@ -142,3 +145,57 @@ def test_the_dashboard_shows_each_units_answers_from_the_server(
     assert "Chưa kết nối máy chủ" in (alone.units_error or "")
     runner.wait_for_done(10000)  # type: ignore[attr-defined]
     store.close()
+
+
+WAITING = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%forwardings%'"
+)
+
+
+def _waiting_on_forwardings(engine: Engine) -> int:
+    """The server's queries blocked on the test's lock of the forwardings."""
+    with engine.connect() as connection:
+        return int(connection.execute(WAITING).scalar_one())
+
+
+def test_the_dashboards_reads_and_a_decision_take_turns_on_the_one_link_to_the_server(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    """The figures are read on one worker while the supervisor's Grant runs on another, through one link,
+    which is the one thread's at a time (its client and the token it renews): the second waits its turn."""
+    store = open_test_store(tmp_path / "desk")
+    source = units_source(server, store, "giamsat")
+    assert source.extension_requests() == []  # signed in: the token is kept, both calls below only read
+    engine = create_server_engine(server.db_url)
+    holder = engine.connect()
+    holder.execute(text("LOCK TABLE forwardings IN ACCESS EXCLUSIVE MODE"))  # the figures' read waits here
+    errors: list[BaseException] = []
+
+    def read(call: Callable[[], object]) -> None:
+        try:
+            call()
+        except BaseException as error:
+            errors.append(error)
+
+    today = date(2026, 12, 6)
+    figures = threading.Thread(target=read, args=(lambda: source.units_on_time(today, today),))
+    requests = threading.Thread(target=read, args=(source.extension_requests,))
+    try:
+        figures.start()
+        deadline = time.monotonic() + 20
+        while _waiting_on_forwardings(engine) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _waiting_on_forwardings(engine) == 1, "the figures' read did not reach the server"
+        requests.start()
+        deadline = time.monotonic() + 3
+        while _waiting_on_forwardings(engine) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _waiting_on_forwardings(engine) == 1, "two workers used the link at once"
+    finally:
+        holder.rollback()
+        holder.close()
+        figures.join(30)
+        requests.join(30)
+        engine.dispose()
+        store.close()
+    assert not errors, errors
