@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from desktop.domain.clock import now_vn, to_vn
 from desktop.services.erasure import erase_here
+from desktop.services.phone.codes import CallbackKind, CallbackStatus
 from desktop.services.tickets.rows import (
     BOOKKEEPING,
     delete_pulled,
@@ -261,6 +262,25 @@ def _apply_ticket(connection: Connection, change: Change, page: _PageContext) ->
     stored.pop("created_at", None)  # when the operator typed it here, not when the server got it
     stored["version"] = max(current["version"] + 1, change.version)
     update_pulled(raw, current, stored)
+    if current.get("unit_answered_at") is not None and stored.get("unit_answered_at", "kept") is None:
+        _answer_superseded(raw, change.entity_id)
+
+
+def _answer_superseded(raw: Any, ticket_id: str) -> None:
+    """The ticket was forwarded again (the server emptied its unit's answered mark): an "answer ready"
+    call nobody made yet leaves the queue, as there is nothing to tell the citizen until the new unit
+    answers (which queues it again). Only here does the desk see the forward happen."""
+    assert _BIND_TIME is not None
+    raw.execute(
+        "UPDATE callbacks SET status = ?, updated_at = ? WHERE ticket_id = ? AND kind = ? AND status = ?",
+        (
+            CallbackStatus.CLOSED.value,
+            _BIND_TIME(now_vn()),
+            ticket_id,
+            CallbackKind.ANSWER_READY.value,
+            CallbackStatus.PENDING.value,
+        ),
+    )
 
 
 def _citizen_for(raw: Any, values: Mapping[str, Any]) -> str | None:

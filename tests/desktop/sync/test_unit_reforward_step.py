@@ -1,7 +1,8 @@
 """A ticket a unit answered, whose answer the citizen heard, is forwarded again to another unit (the answer
 did not settle it): the server empties the first unit's answered mark with the forward, so the desk's next
 pull shows it "Đã chuyển đơn vị" with the new unit's working days left, not answered nor called back, and no
-"answer ready" call is queued until the new unit answers on its web page."""
+"answer ready" call is queued until the new unit answers on its web page. An "answer ready" call nobody
+made yet leaves the queue when the ticket is forwarded again."""
 
 from __future__ import annotations
 
@@ -79,6 +80,7 @@ def test_a_ticket_forwarded_again_after_an_answer_waits_for_the_new_units_answer
     queue.record_attempt(ready.id, AttemptOutcome.REACHED)  # the citizen heard the commune's answer
     desk.run_cycle()
     assert listed() == (TicketStep.CALLED_BACK, None)
+    assert queue.pending() == []
 
     second = SyncClient(server.base).forward(
         token, ticket.id, department.code
@@ -104,4 +106,43 @@ def test_a_ticket_forwarded_again_after_an_answer_waits_for_the_new_units_answer
     assert queue.sync_from_tickets() == 1  # the department's answer is ready for a call back
     assert tickets.get(ticket.id).draft.answer == SECOND_ANSWER
     engine.dispose()
+    store.close()
+
+
+def test_an_answer_not_yet_given_leaves_the_queue_when_the_ticket_is_forwarded_again(
+    tmp_path: Path, server: ServerProcess
+) -> None:
+    store = open_test_store(tmp_path / "desk")
+    units = CatalogService(store).units()
+    commune, department = units[0], units[1]
+    admin = Desk(server, "admin")
+    for unit in (commune, department):
+        assert (
+            admin.http.put(f"/api/v1/catalog/unit/{unit.code}", json={"name": unit.name}).status_code == 200
+        )
+    engine = create_server_engine(server.db_url)
+    with Session(engine) as session, session.begin():
+        unit_accounts.create(session, "ubnd.xa", commune.code, PASSWORD)
+    engine.dispose()
+    draft = TicketDraft(
+        content="Xin phép sửa nhà ở riêng lẻ", phone="0912 345 678", level=2, unit_code=commune.code
+    )
+    ticket = TicketService(store, "dtv1").create(draft)
+    credentials, login = Credentials(None), Login(server.base, "dtv1")
+    credentials.remember(login, password=PASSWORD)
+    desk = SyncEngine(store, SyncClient(server.base), credentials, login)
+    desk.run_cycle()
+    token = credentials.token(login)
+    assert token is not None
+    queue = CallbackQueue(store, "dtv1")
+
+    first = SyncClient(server.base).forward(token, ticket.id, commune.code)
+    answer_on_the_units_page(server, "ubnd.xa", str(first["id"]), FIRST_ANSWER)
+    desk.run_cycle()
+    assert queue.sync_from_tickets() == 1  # the commune's answer is ready, nobody has called yet
+    # The supervisor reads it before anyone calls: it does not answer the question, the department must
+    SyncClient(server.base).forward(token, ticket.id, department.code)
+    desk.run_cycle()
+    assert queue.sync_from_tickets() == 0
+    assert queue.pending() == []  # no call to give the citizen an answer that was not the last word
     store.close()
