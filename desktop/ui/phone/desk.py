@@ -128,7 +128,9 @@ class PhoneDesk(QObject):
         try:
             self._save_settings(self.settings)
         except OSError as error:
-            log.warning("settings not saved: %s", error)
+            # the error's text carries the file's path, and so the user's profile name: the reason only
+            reason = error.strerror or type(error).__name__
+            log.warning("settings not saved: %s (errno %s)", reason, error.errno)
 
     @property
     def agent(self) -> Agent | None:
