@@ -90,7 +90,13 @@ class ServerUnitsOnTime:
     def decide_extension(self, forwarding_id: str, grant: bool) -> date:
         """Runs on a worker thread; the server's refusal (already answered...) as PresenceUnavailable."""
         body = self._ask(lambda client, token: client.decide_extension(token, forwarding_id, grant))
-        return date.fromisoformat(str(body["deadline"]))
+        try:
+            return date.fromisoformat(str(body["deadline"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise PresenceUnavailable(
+                "Máy chủ đã nhận quyết định nhưng trả lời không đúng dạng (thiếu hạn mới). "
+                "Bảng sẽ tự đọc lại hạn xử lý của phiếu sau ít phút."
+            ) from error
 
     def _ask(self, request: Callable[[UnitFiguresClient, str], Result]) -> Result:
         try:
