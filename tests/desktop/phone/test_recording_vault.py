@@ -241,3 +241,43 @@ def test_at_start_an_older_versions_plain_wav_is_sealed_and_a_crashed_calls_file
         desk.stop()
         runner.wait_for_done(10000)
         opened.close()
+
+
+def test_while_the_desk_stays_open_its_schedule_deletes_a_crashed_calls_file_without_a_restart(
+    qtbot, store, tmp_path, monkeypatch
+):
+    import os
+
+    import desktop.services.phone.sip_password as phone_secrets
+    import desktop.ui.phone.desk as phone_desk
+    from desktop.desk import Desk
+    from desktop.services.phone.recordings import ORPHAN_AGE
+    from desktop.settings import Settings
+    from desktop.ui.common.tasks import TaskRunner
+    from desktop.ui.shell.main_window import MainWindow
+    from desktop.ui.tickets.form import UnsavedChoice
+
+    keyring = MemoryKeyring()
+    monkeypatch.setattr(phone_secrets, "default_backend", lambda: keyring)
+    monkeypatch.setattr(phone_desk, "PURGE_EVERY_MS", 300)  # the schedule's six hours, shortened
+    runner = TaskRunner()
+    opened = Desk.open(store, "kiem.thu", page_size=50)
+    window = MainWindow(opened, None, runner, lambda _w: UnsavedChoice.DISCARD)
+    qtbot.addWidget(window)
+    desk = phone_desk.install_phone(
+        window, opened, Settings(operator="kiem.thu", phone_record_calls=True), tmp_path, runner
+    )
+    try:
+        qtbot.waitUntil(lambda: desk.session.recordings.key is not None, timeout=5000)
+        runner.wait_for_done(5000)  # the purge at start has run: what comes next is the schedule's
+        folder = tmp_path / "recordings" / "2026-06"
+        folder.mkdir(parents=True)
+        crashed = folder / "cuoc-goi-bi-cat.wav"  # left by a call cut while the desk stayed open
+        crashed.write_bytes(VOICE)
+        long_ago = crashed.stat().st_mtime - ORPHAN_AGE.total_seconds() - 60
+        os.utime(crashed, (long_ago, long_ago))
+        qtbot.waitUntil(lambda: not crashed.exists(), timeout=5000)
+    finally:
+        desk.stop()
+        runner.wait_for_done(10000)
+        opened.close()
