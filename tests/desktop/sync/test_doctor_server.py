@@ -12,18 +12,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lab_tools import require_binaries
 from server_lab import ServerProcess
 from telephony.tls_certs import TlsFiles, make_tls_files
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def doctor(data_dir: Path, server_url: str, ca_file: str = "") -> dict[str, dict[str, str]]:
+def doctor(
+    data_dir: Path, server_url: str, ca_file: str = "", clock_shift: str = ""
+) -> dict[str, dict[str, str]]:
+    """The desk's doctor as IT runs it; `clock_shift` ("+10m"): under libfaketime, a PC whose clock is off."""
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = {"sync_server": server_url, "sync_ca_file": ca_file}
     (data_dir / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    shifted = ["faketime", "-f", clock_shift] if clock_shift else []
     done = subprocess.run(
-        [sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "doctor", "--json"],
+        [*shifted, sys.executable, "-m", "desktop", "--data-dir", str(data_dir), "doctor", "--json"],
         cwd=ROOT,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
@@ -38,6 +43,18 @@ def test_doctor_finds_the_server_its_protocol_and_a_clock_in_step(server: object
     found = checks["server"]
     assert found["status"] == "ok", found
     assert "giao thức 1" in found["detail"] and "đồng hồ lệch" in found["detail"]
+
+
+def test_doctor_warns_of_a_pc_clock_ten_minutes_off_the_servers_and_says_to_sync_it(
+    server: object, tmp_path: Path
+) -> None:
+    require_binaries("faketime", install="apt-get install faketime")
+    checks = doctor(tmp_path / "data", server.base, clock_shift="+10m")  # type: ignore[attr-defined]
+    found = checks["server"]
+    assert found["status"] == "warn", found
+    offset = int(found["detail"].rsplit("lệch ", 1)[1].split(" giây")[0])
+    assert -660 < offset < -540, found["detail"]  # the server is 600 s behind this PC's clock
+    assert "đồng bộ thời gian" in found["advice"]
 
 
 def test_doctor_says_the_server_is_unreachable_and_what_to_check(tmp_path: Path) -> None:
