@@ -1988,11 +1988,11 @@ Không phiếu nào được nhập.</translation>
     </message>
     <message>
         <source>Switchboard: ready</source>
-        <translation>Tổng đài: sẵn sàng</translation>
+        <translation>Tổng đài: đã kết nối</translation>
     </message>
     <message>
         <source>Registered; calls to 1022 ring here.</source>
-        <translation>Đã đăng ký; cuộc gọi đến 1022 sẽ đổ chuông ở đây.</translation>
+        <translation>Đã đăng ký với tổng đài; cuộc gọi đến 1022 đổ chuông ở đây khi bạn ở trạng thái Sẵn sàng.</translation>
     </message>
     <message>
         <source>The switchboard does not answer (%1). The desk keeps trying by itself; calls cannot ring here meanwhile. If it lasts, check the network cable and tell IT.</source>
