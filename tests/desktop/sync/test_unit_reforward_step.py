@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from server_lab import PASSWORD, Desk, ServerProcess, unit_browser, unit_step
 from sqlalchemy import select
@@ -33,6 +34,17 @@ FIRST_ANSWER = "Xã đã kiểm tra: việc cấp phép sửa nhà do huyện h�
 SECOND_ANSWER = "Sở Xây dựng đã cấp phép sửa chữa; công dân nhận giấy phép tại bộ phận một cửa của Sở."
 
 
+def units_on_the_server(server: ServerProcess, store: Any) -> tuple[Any, Any]:
+    """The desk's first two catalog units (a commune, a department), made known to the server by its admin."""
+    commune, department = CatalogService(store).units()[:2]
+    admin = Desk(server, "admin")
+    for unit in (commune, department):
+        assert (
+            admin.http.put(f"/api/v1/catalog/unit/{unit.code}", json={"name": unit.name}).status_code == 200
+        )
+    return commune, department
+
+
 def answer_on_the_units_page(server: ServerProcess, account: str, forwarding_id: str, text: str) -> None:
     web = unit_browser(server, account)
     unit_step(web, forwarding_id, "tra-loi", {"answer": text}, files={"pdf": ("", b"")})
@@ -43,13 +55,7 @@ def test_a_ticket_forwarded_again_after_an_answer_waits_for_the_new_units_answer
     tmp_path: Path, server: ServerProcess
 ) -> None:
     store = open_test_store(tmp_path / "desk")
-    units = CatalogService(store).units()
-    commune, department = units[0], units[1]
-    admin = Desk(server, "admin")
-    for unit in (commune, department):
-        assert (
-            admin.http.put(f"/api/v1/catalog/unit/{unit.code}", json={"name": unit.name}).status_code == 200
-        )
+    commune, department = units_on_the_server(server, store)
     engine = create_server_engine(server.db_url)
     with Session(engine) as session, session.begin():
         unit_accounts.create(session, "ubnd.xa", commune.code, PASSWORD)
@@ -113,13 +119,7 @@ def test_an_answer_not_yet_given_leaves_the_queue_when_the_ticket_is_forwarded_a
     tmp_path: Path, server: ServerProcess
 ) -> None:
     store = open_test_store(tmp_path / "desk")
-    units = CatalogService(store).units()
-    commune, department = units[0], units[1]
-    admin = Desk(server, "admin")
-    for unit in (commune, department):
-        assert (
-            admin.http.put(f"/api/v1/catalog/unit/{unit.code}", json={"name": unit.name}).status_code == 200
-        )
+    commune, department = units_on_the_server(server, store)
     engine = create_server_engine(server.db_url)
     with Session(engine) as session, session.begin():
         unit_accounts.create(session, "ubnd.xa", commune.code, PASSWORD)
