@@ -46,7 +46,7 @@ def tickets(count: int, prefix: str = "BENCH") -> list[tuple[str, dict[str, Any]
                     "satisfaction": "hai_long", "dissatisfaction_reason": None, "deadline": None,
                     "resolved_at": at.isoformat(), "call_id": None,
                     "publication": "chua_hoi", "public_question": "", "public_answer": "",
-                    "return_reason": "",
+                    "return_reason": "", "unit_answered_at": None, "called_back_at": None,
                 },
             )
         )  # fmt: skip

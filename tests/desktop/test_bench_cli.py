@@ -50,3 +50,13 @@ def test_history_quick_prints_json_figures_with_their_baseline(tmp_path: Path) -
         assert line["value"] > 0 and line["baseline_value"] > 0
         assert line["ratio"] == pytest.approx(line["value"] / line["baseline_value"], rel=0.05)
     assert (tmp_path / "store-2000" / "READY").exists()  # the data set is cached for the next run
+
+
+def test_server_benchmarks_fill_every_ticket_field_the_protocol_has() -> None:
+    """The server benchmarks COPY their tickets column by column: a field added to the protocol and not
+    to their rows broke them all at load time (unit_answered_at, called_back_at), unseen by any test."""
+    from bench.sync_push import tickets
+    from protocol import TICKET_FIELDS
+
+    (_, values), *_ = tickets(1)
+    assert set(values) == set(TICKET_FIELDS)
