@@ -150,8 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         return _publish_release(args.repo, args.updates_dir)
     if args.command == "unbind-desk":
         return _unbind_desk(engine, args.client_id)
+    from server.services.feed_refresh import republish_at_start
     from server.services.ticket_areas import restamp_in_background
 
+    republish_at_start(engine)  # what a migration corrected in place, to the desks (server 0021)
     # an area edit whose re-read of the tickets a stop cut short; a failure (another process's lock, a
     # deadlock) is logged and left asked: the report's areas wait, the server still starts
     restamp_in_background(engine)

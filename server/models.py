@@ -87,6 +87,15 @@ class FeedEntry(Base):
     origin_client: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
+class FeedStale(Base):
+    """An entity a migration corrected in place, whose feed row still holds it as it was: published again
+    by server.services.feed_refresh when the server starts."""
+
+    __tablename__ = "feed_stale"
+    entity: Mapped[str] = mapped_column(String(30), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class Account(Base):
     __tablename__ = "accounts"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -238,6 +238,51 @@ def edit_from_server(
     return update(session, mutation, actor, now, feed)
 
 
+def republish(
+    session: Session,
+    ticket_id: str,
+    published: dict[str, Any] | None,
+    actor: Actor,
+    now: datetime,
+    feed: PendingChanges,
+) -> list[str]:
+    """A ticket a migration corrected in place, its feed row still holding `published`: the fields that
+    differ from it become a new version written by `actor` (their field meta and a revision, as any edit),
+    and the ticket goes to the feed again. Returns those fields (none: nothing is published)."""
+    ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+    if ticket is None:
+        return []
+    sent = published or {}
+    corrected = {
+        name: sent.get(name)
+        for name in TICKET_FIELDS
+        if _published_value(name, sent.get(name)) != getattr(ticket, name)
+    }
+    if not corrected:
+        return []
+    ticket.version += 1
+    meta = dict(ticket.field_meta or {})
+    for name in corrected:
+        meta[name] = [ticket.version, actor.rank, actor.client_id]
+    ticket.field_meta = meta
+    revisions.record(session, ticket, corrected, actor.username, actor.client_id, now)
+    session.flush()
+    feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
+    follow_ticket(session, ticket.id, feed)
+    return sorted(corrected)
+
+
+def _published_value(name: str, value: Any) -> Any:
+    """A field's value as the feed carried it, read back as the column holds it (a different spelling of
+    the same moment is no correction)."""
+    if value is None:
+        return None
+    try:
+        return TICKET_CONVERTERS[name](name, value)
+    except (BadValue, KeyError):
+        return value
+
+
 def restore_field(
     session: Session,
     ticket_id: str,

@@ -1,0 +1,103 @@
+"""Migration 0021 on real PostgreSQL: the tickets whose step fields 0019 and 0020 corrected in place, and
+only those, are published again by the server (server.services.feed_refresh) with the ticket as the feed
+serialises it, a new version and the next feed positions, none skipped. Tickets last published before 0019
+(no `unit_answered_at` in their feed row) and after it (the mark 0020 emptied) are both found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from server_lab import Postgres
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+from test_reforwarded_not_answered_migration import _FORWARDED_AGAIN_SQL
+
+from bench.report_on_time import _FORWARDINGS_SQL, _TICKETS_SQL, _UNITS_SQL, AREAS, UNITS
+from server.db import alembic_config, create_server_engine
+from server.models import FeedEntry, Ticket
+from server.services.feed_refresh import republish_stale
+from server.services.tickets import ticket_data
+
+# Every ticket in the feed as a server before 0019 published it (no step fields), at positions 1..n.
+_PUBLISHED_BEFORE_0019 = """
+INSERT INTO feed (entity, entity_id, position, version, tombstone, data, origin_client)
+SELECT 'ticket', id, row_number() OVER (ORDER BY pk), version, false,
+  jsonb_build_object('id', id, 'version', version, 'code', code), 'dtv1' FROM tickets;
+UPDATE feed_counter SET value = (SELECT count(*) FROM tickets)
+"""
+# A third of them published again at 0019 (an edit after the upgrade): their feed row carries the mark.
+_PUBLISHED_AT_0019 = """
+UPDATE feed f SET data = f.data || jsonb_build_object('unit_answered_at',
+  to_char(t.unit_answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS.US"+07:00"'))
+FROM tickets t WHERE f.entity_id = t.id AND t.pk % 3 = 0
+"""
+
+
+@pytest.fixture
+def engine(postgres: Postgres) -> Iterator[Engine]:
+    made = create_server_engine(postgres.url(postgres.create_database()))
+    yield made
+    made.dispose()
+
+
+def _run(engine: Engine, *statements: str) -> None:
+    raw = engine.raw_connection()  # no parameters: psycopg leaves the SQL's `%` (modulo) alone
+    try:
+        with raw.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def test_the_tickets_corrected_in_place_are_published_again_and_only_they(engine: Engine) -> None:
+    command.upgrade(alembic_config(engine), "0018")
+    made = _TICKETS_SQL
+    for name, value in {"AREAS": AREAS, "UNITS": UNITS, "CITIZENS": 40, "STEP": 3600, "TICKETS": 300}.items():
+        made = made.replace(f"__{name}__", str(value))
+    _run(engine, _UNITS_SQL, made, _FORWARDINGS_SQL, _FORWARDED_AGAIN_SQL, _PUBLISHED_BEFORE_0019)
+    command.upgrade(alembic_config(engine), "0019")
+    _run(engine, _PUBLISHED_AT_0019)
+    with engine.connect() as connection:
+        marked_at_0019 = dict(
+            connection.execute(text("SELECT id, unit_answered_at FROM tickets")).tuples().all()
+        )
+        published = {
+            entity_id: (position, version, data)
+            for entity_id, position, version, data in connection.execute(
+                select(FeedEntry.entity_id, FeedEntry.position, FeedEntry.version, FeedEntry.data)
+            )
+        }
+    head = len(published)
+
+    command.upgrade(alembic_config(engine), "head")
+    with engine.connect() as connection:
+        marked_now = dict(connection.execute(text("SELECT id, unit_answered_at FROM tickets")).all())
+        listed = set(connection.execute(text("SELECT entity_id FROM feed_stale")).scalars())
+    desks_lack = {  # what a desk that pulled everything holds differs from the ticket
+        ticket_id
+        for ticket_id, mark in marked_now.items()
+        if ("unit_answered_at" in published[ticket_id][2] and marked_at_0019[ticket_id] != mark)
+        or ("unit_answered_at" not in published[ticket_id][2] and mark is not None)
+    }
+    emptied = {ticket_id for ticket_id, mark in marked_at_0019.items() if mark and not marked_now[ticket_id]}
+    assert emptied & desks_lack and desks_lack - emptied  # both kinds of correction are there
+    assert listed == desks_lack
+
+    assert republish_stale(engine) == len(listed)
+    with Session(engine) as session:
+        feed = {entry.entity_id: entry for entry in session.scalars(select(FeedEntry))}
+        for ticket in session.scalars(select(Ticket)):
+            entry = feed[ticket.id]
+            if ticket.id in listed:
+                assert (entry.version, entry.data) == (published[ticket.id][1] + 1, ticket_data(ticket))
+                assert ticket.field_meta["unit_answered_at"][0] == ticket.version
+            else:
+                assert (entry.position, entry.version) == published[ticket.id][:2]
+        moved = sorted(feed[ticket_id].position for ticket_id in listed)
+        assert moved == list(range(head + 1, head + len(listed) + 1))  # the next positions, no gap
+        assert session.scalar(text("SELECT value FROM feed_counter")) == head + len(listed)
+    assert republish_stale(engine) == 0
