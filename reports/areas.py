@@ -98,6 +98,12 @@ class AreaResolver:
 
     def code_of(self, address: str) -> str | None:
         """The code of the live area `address` names (its commune before its district), or None."""
+        named = self.named_code(address)
+        return self._absorbing(named) if named else None
+
+    def named_code(self, address: str) -> str | None:
+        """The code of the area `address` names, merged away or not (what is stored: `current` follows the
+        merges made later, and the undoing of one), or None."""
         if address in self._seen:
             return self._seen[address]
         words = _folded(address).split(" ")
@@ -111,7 +117,7 @@ class AreaResolver:
                     if found is None or (named[1], at) < found[:2]:
                         found = (named[1], at, named[0])
                     break
-        area = self._absorbing(found[2]) if found else None
+        area = found[2] if found else None
         self._seen[address] = area
         return area
 

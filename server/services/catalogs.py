@@ -104,10 +104,16 @@ def areas_reread_asked(session: Session) -> bool:
 
 
 def _changes_an_area(row: Unit | None, values: dict[str, Any]) -> bool:
-    """Whether the addresses' areas may read differently: an area's name or group, or a unit becoming one."""
+    """Whether the addresses' areas may read differently: an area's name or group, a unit becoming one, or
+    an area's merge undone or moved (the codes stamped before server.services.ticket_areas stored the
+    named area were the absorbing one's: they would stay counted where the merge had put them)."""
     before = (row.name, row.group) if row is not None else None
     if before == (values.get("name"), values.get("group")):
-        return False
+        return (
+            row is not None
+            and row.group in AREA_GROUPS
+            and row.merged_into not in (None, values.get("merged_into"))
+        )
     return values.get("group") in AREA_GROUPS or (before is not None and before[1] in AREA_GROUPS)
 
 

@@ -2,10 +2,13 @@
 per address when a push brings it, instead of at every report. PostgreSQL only (its trigger empties the
 code when the address changes; SQLite's report reads the addresses).
 
-A catalog edit that renames an area (or makes a unit one) only asks for the tickets to be read again
-(`ask_restamp`, in the edit's transaction); `restamp_asked` does it after the admin's answer is sent, one
-job at a time, again if another edit came meanwhile; a server that stopped before it ran does it when it
-starts (server.cli)."""
+The code stored is the area the address names, merged away or not: the report follows `merged_into` when
+it counts (AreaResolver.current), so a merge, and its undoing, holds for every ticket at once.
+
+A catalog edit that renames an area (or makes a unit one, or undoes a merge) only asks for the tickets to
+be read again (`ask_restamp`, in the edit's transaction); `restamp_asked` does it after the admin's answer
+is sent, one job at a time, again if another edit came meanwhile; a server that stopped before it ran does
+it when it starts (server.cli). Meanwhile the report names each stored code as the catalog names it now."""
 
 from __future__ import annotations
 
@@ -49,8 +52,9 @@ def stamp_all(connection: Connection) -> int:
 
 
 def restamp_all(connection: Connection) -> int:
-    """After the catalog's areas changed (a name, a new commune): every ticket's area read again, the rows
-    whose area differs rewritten. A merge needs none of it: the report follows `merged_into`."""
+    """After the catalog's areas changed (a name, a new commune, a merge undone): every ticket's area read
+    again, the rows whose area differs rewritten. A merge needs none of it: the report follows
+    `merged_into`."""
     if connection.dialect.name != "postgresql":
         return 0
     addresses = connection.execute(text("SELECT DISTINCT citizen_address FROM tickets")).scalars()
@@ -130,6 +134,6 @@ def _stamp(connection: Connection, addresses: list[str], ids: list[str] | None, 
     if not addresses:
         return 0
     areas = catalog_areas(connection)
-    codes = [areas.code_of(address) or NO_AREA for address in addresses]
+    codes = [areas.named_code(address) or NO_AREA for address in addresses]
     done = connection.execute(_STAMP, {"addresses": addresses, "areas": codes, "ids": ids, "again": again})
     return done.rowcount

@@ -244,3 +244,55 @@ def test_a_re_read_that_fails_at_start_leaves_the_server_serving_and_the_re_read
         restarted.stop()
         restarted.log_path.unlink(missing_ok=True)
     assert _reread_asked(server)  # the next edit or start reads them again
+
+
+def test_a_merge_undone_gives_the_area_back_its_tickets(server: ServerProcess) -> None:
+    """A commune merged by mistake and set apart again: the tickets pushed while it was merged, and those a
+    server stamped with the absorbing commune's code before, count under it again."""
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    absorbing = {"name": "UBND xã An Bình", "group": "xa", "active": True, "merged_into": None}
+    _put_unit(admin, "ubnd-xa-an-binh", absorbing)
+    merged = {"name": "UBND xã Tân Thuận", "group": "xa", "active": False, "merged_into": "ubnd-xa-an-binh"}
+    _put_unit(admin, "ubnd-xa-tan-thuan", merged)
+    made = [
+        operator.mutation("ticket", "create", new_id(), ticket(code, citizen_address=address,
+                                                               received_at="2026-04-07T08:00:00+07:00"))
+        for code, address in (("P-KV-10", "ấp 1, xã Tân Thuận"), ("P-KV-11", "ấp 2, xã Tân Thuận"))
+    ]  # fmt: skip
+    assert operator.push(made).status_code == 200
+    assert ("Xã An Bình", 2) in _area_rows(server)  # counted where the merge put them
+    engine = create_engine(server.db_url)
+    with engine.begin() as connection:  # as a server before this stamped them: the absorbing commune
+        connection.execute(text("UPDATE tickets SET area_code = 'ubnd-xa-an-binh' WHERE code = 'P-KV-11'"))
+    engine.dispose()
+
+    apart = {"name": "UBND xã Tân Thuận", "group": "xa", "active": True, "merged_into": None}
+    assert "notice" in _put_unit(admin, "ubnd-xa-tan-thuan", apart)
+    assert [_areas(server)[code] for code in ("P-KV-10", "P-KV-11")] == ["ubnd-xa-tan-thuan"] * 2
+    rows = _area_rows(server)
+    assert ("Xã Tân Thuận", 2) in rows and not [row for row in rows if row[0] == "Xã An Bình"]
+
+
+def test_a_renamed_area_is_named_anew_in_the_report_while_its_tickets_are_read_again(
+    server: ServerProcess,
+) -> None:
+    """The re-read after a rename runs in the background (seconds to minutes on a year of tickets); the
+    report names the stored codes as the catalog names them now, so no table says the old name meanwhile."""
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    _put_unit(admin, "ubnd-xa-hoa-an", {"name": "UBND xã Hòa An", "group": "xa", "active": True})
+    values = ticket("P-KV-12", citizen_address="ấp 3, xã Hòa An", received_at="2026-04-08T08:00:00+07:00")
+    assert operator.push([operator.mutation("ticket", "create", new_id(), values)]).status_code == 200
+    engine = create_engine(server.db_url)
+    holder = engine.connect()
+    holder.execute(text("SELECT pg_advisory_lock(10220016)"))  # the re-read jobs' turn (ticket_areas)
+    try:
+        renamed = {"name": "UBND phường Hòa An", "group": "xa", "active": True}
+        answer = admin.http.put("/api/v1/catalog/unit/ubnd-xa-hoa-an", json=renamed)
+        assert answer.status_code == 200 and "notice" in answer.json()
+        assert _reread_asked(server)  # the re-read waits for its turn
+        rows = _area_rows(server)
+        assert ("Phường Hòa An", 1) in rows and not [row for row in rows if row[0] == "Xã Hòa An"]
+    finally:
+        holder.execute(text("SELECT pg_advisory_unlock(10220016)"))
+        holder.close()
+        engine.dispose()
