@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from protocol.vocabulary import vocabulary
 from server.models import Forwarding, LookupAttempt, Ticket, Unit
-from server.services import access_trail
+from server.services import access_trail, citizen_masking
 from server.services import forwarding as steps
 
 ADDRESS_WINDOW = timedelta(minutes=15)
@@ -123,23 +123,10 @@ def _seen_by_citizen(session: Session, ticket: Ticket) -> Found:
     )
 
 
-# An address's administrative parts (the commune, the province) say where, not who: they stay readable.
-_AREA = re.compile(r"^(xã|phường|thị trấn|thị xã|huyện|quận|thành phố|tp\.?|tỉnh)\b", re.IGNORECASE)
-
-
 def _without_citizen(text: str, ticket: Ticket) -> str:
     """The answer with the citizen's own name, address and numbers masked: a code and four digits are a
-    weak proof, so the page says what was answered, not who asked (operators write "đã gọi lại chị Lan").
-    Masked: the whole name and how people are called (the given name, the last two words), the address
-    and its parts below the commune; not a middle name alone ("Văn phòng" stays)."""
-    words = ticket.citizen_name.split()
-    parts = {" ".join(words), " ".join(words[-2:]), *words[-1:]}
-    address = [part.strip() for part in ticket.citizen_address.split(",")]
-    parts |= {ticket.citizen_address.strip(), *(part for part in address if not _AREA.match(part))}
-    for part in sorted((p for p in parts if len(p) >= 2), key=len, reverse=True):
-        # whole words as written (capitalised in a name): "An" is masked, "an toàn" is not
-        text = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", "•••", text)
-    return steps.masked_text(text)
+    weak proof, so the page says what was answered, not who asked (operators write "đã gọi lại chị Lan")."""
+    return citizen_masking.masked_citizen(text, ticket.citizen_name, ticket.citizen_address)
 
 
 def _step(ticket: Ticket, latest: Forwarding | None, unit_name: str) -> str:

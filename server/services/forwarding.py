@@ -5,7 +5,6 @@ becomes a conflict a supervisor settles, never a silent overwrite."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -221,21 +220,6 @@ def light(deadline: date, today: date, calendar: WorkCalendar) -> str:
     if left <= 1:  # only the deadline's own day is left to work on
         return "yellow"
     return "green"
-
-
-def masked_phone(phone: str) -> str:
-    """Only the last three digits: enough to tell two callers apart, not to call one."""
-    digits = re.sub(r"\D", "", phone)
-    return "•••• ••• " + digits[-3:] if len(digits) >= 6 else "••••"
-
-
-_ID_NUMBERS = re.compile(r"(?<!\d)\d{9,12}(?!\d)")
-_PHONES = re.compile(r"(?<![\w+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?!\d)")
-
-
-def masked_text(text: str) -> str:
-    """A ticket's text for the unit: phone and ID numbers written in it are masked (least access)."""
-    return _ID_NUMBERS.sub("•••••••••", _PHONES.sub("•••• ••• •••", text))
 
 
 def _still_open(forwarding: Forwarding) -> None:

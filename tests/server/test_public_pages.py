@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from server_lab import Desk, Postgres, ServerProcess, new_id, ticket
-from web_browser import DESKTOP_SIZE, PHONE_SIZE, chromium, shot, wait_for
+from web_browser import DESKTOP_SIZE, PHONE_SIZE, chromium, resize, shot, wait_for
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "published"
 VN = timezone(timedelta(hours=7))
@@ -96,7 +96,7 @@ def test_a_citizen_reads_searches_and_pages_the_published_answers_on_a_phone(
 ) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.set_window_size(*PHONE_SIZE)
+    resize(browser, PHONE_SIZE)
     browser.get(f"{site.base}/cong-khai/")
     assert "Trả lời phản ánh, kiến nghị đã công khai" in browser.title
     assert browser.find_element(By.ID, "count").text == "24 trả lời"
@@ -132,7 +132,7 @@ def test_a_citizen_looks_up_their_ticket_and_a_wrong_guess_reads_plainly(
 ) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.set_window_size(*PHONE_SIZE)
+    resize(browser, PHONE_SIZE)
     browser.get(f"{site.base}/cong-khai/")
     browser.find_element(By.LINK_TEXT, "Tra cứu phiếu của tôi").click()
     wait_for(browser, lambda d: d.current_url.endswith("/cong-khai/tra-cuu"))
@@ -160,7 +160,8 @@ def test_a_citizen_looks_up_their_ticket_and_a_wrong_guess_reads_plainly(
 def test_the_same_pages_read_well_on_an_office_screen(site: ServerProcess, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.set_window_size(*DESKTOP_SIZE)
+    resize(browser, DESKTOP_SIZE)
+    assert browser.execute_script("return window.innerWidth") == DESKTOP_SIZE[0]
     browser.get(f"{site.base}/cong-khai/?q=giay+phep+lai+xe")
     assert "23 kết quả" in browser.find_element(By.ID, "count").text
     nothing_personal(browser)

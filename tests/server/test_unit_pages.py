@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from server_lab import Desk, Postgres, ServerProcess, new_id, ticket
-from web_browser import PHONE_SIZE, chromium, wait_for
+from web_browser import DESKTOP_SIZE, PHONE_SIZE, chromium, resize, wait_for
 from web_browser import shot as save_shot
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "unit-pages"
@@ -73,12 +73,15 @@ def sign_in(driver: object, site: ServerProcess, username: str) -> None:
 
 
 def shot(driver: object, name: str) -> None:
-    """Kept as a test artefact; the page must fit the phone's width (nothing to scroll sideways)."""
-    widths = driver.execute_script(  # type: ignore[attr-defined]
-        "return [document.documentElement.scrollWidth, window.innerWidth]"
-    )
-    assert widths[0] <= widths[1] == PHONE_SIZE[0], (name, widths)
-    save_shot(driver, SHOTS, name)
+    """Kept as test artefacts, on the phone and on the office PC; the page must fit either screen's width
+    (nothing to scroll sideways)."""
+    for size, screen in ((DESKTOP_SIZE, "may-tinh"), (PHONE_SIZE, "dien-thoai")):
+        resize(driver, size)
+        widths = driver.execute_script(  # type: ignore[attr-defined]
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert widths[0] <= widths[1] == size[0], (name, screen, widths)
+        save_shot(driver, SHOTS, f"{name}-{screen}")
 
 
 def forward_new(site: ServerProcess, code: str) -> tuple[str, str]:

@@ -38,16 +38,22 @@ def chromium(profile: Path, size: tuple[int, int] = PHONE_SIZE) -> Iterator[Any]
     ):
         options.add_argument(flag)
     started = webdriver.Chrome(service=Service(driver), options=options)
-    # Headless chromium will not make a window narrower than 500 px: a phone's width is emulated instead,
-    # so the pages (and their screenshots) are seen as a 412 px phone shows them.
-    started.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size[0] < 800},
-    )
+    resize(started, size)
     try:
         yield started
     finally:
         started.quit()
+
+
+def resize(driver: Any, size: tuple[int, int]) -> None:
+    """The screen the next pages are seen on. Headless chromium will not make a window narrower than
+    500 px: the width is emulated, so pages (and their screenshots) are laid out as that screen shows them.
+    (The emulation outlives set_window_size: a desktop's width must be set here too.)"""
+    driver.set_window_size(*size)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size[0] < 800},
+    )
 
 
 def wait_for(driver: Any, condition: Any, seconds: float = 20) -> None:
