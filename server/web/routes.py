@@ -221,7 +221,8 @@ async def act(forwarding_id: str, step: str, request: Request, rt: Rt, session: 
         mine = _mine(session, account, forwarding_id) if step in STEPS else None
         if not secrets.compare_digest(str(form.get("csrf", "")), browser.csrf):
             if mine is None:
-                return _page(request, "base.html", _frame(session, account, browser) | {"error": _STALE}, 403)
+                context = _frame(session, account, browser) | {"error": _FORM_INVALID}
+                return _page(request, "base.html", context, 403)
             return _ticket(request, session, account, browser, *mine, draft=draft, error=_STALE, code=403)
         if mine is None:
             return _page(request, "base.html", _frame(session, account, browser) | {"error": _NOT_YOURS}, 404)
@@ -398,5 +399,6 @@ _SESSION_GONE = (
     "Chưa gửi được: phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; nội dung anh/chị đã viết được giữ "
     "và hiện lại trong phiếu để gửi (tệp PDF, nếu có, cần chọn lại)."
 )
+_FORM_INVALID = "Trang đã cũ hoặc không hợp lệ. Hãy mở lại phiếu từ danh sách rồi làm lại."
 _DRAFT_KEPT = "Đã đăng nhập lại. Nội dung anh/chị đã viết vẫn ở đây, chưa gửi: hãy kiểm tra rồi bấm gửi."
 _NOT_YOURS = "Không có phiếu này trong danh sách của đơn vị."
