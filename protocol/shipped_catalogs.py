@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from protocol.contract import CatalogEntry
 
@@ -22,16 +23,29 @@ _PLACES = (
 _FILES = {"unit": ("units.json", "units"), "field": ("fields.json", "fields")}
 
 
+def _shipped(filename: str) -> dict[str, Any]:
+    for place in _PLACES:
+        path = place / filename
+        if path.is_file():
+            found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return found
+    raise FileNotFoundError(f"Không tìm thấy danh mục {filename} đi kèm phần mềm.")
+
+
 @cache
 def shipped_entries(kind: str) -> dict[str, CatalogEntry]:
     """code -> entry of the shipped catalog `kind` ("unit" or "field")."""
     filename, key = _FILES[kind]
-    for place in _PLACES:
-        path = place / filename
-        if path.is_file():
-            items = json.loads(path.read_text(encoding="utf-8"))[key]
-            return {
-                item["code"]: CatalogEntry(item["name"], item.get("active", True), item.get("merged_into"))
-                for item in items
-            }
-    raise FileNotFoundError(f"Không tìm thấy danh mục {filename} đi kèm phần mềm.")
+    return {
+        item["code"]: CatalogEntry(item["name"], item.get("active", True), item.get("merged_into"))
+        for item in _shipped(filename)[key]
+    }
+
+
+@cache
+def shipped_deadline_days() -> dict[int, int]:
+    """level -> working days to answer, as every desk ships it: the server's rule for a level until its
+    admin enters one, so the deadline a desk shows before forwarding is the one the server sets."""
+    return {
+        int(item["level"]): int(item["deadline_working_days"]) for item in _shipped("levels.json")["levels"]
+    }

@@ -11,6 +11,7 @@ from desktop.domain.codes import Level
 from desktop.domain.kb import KbHit, Procedure, QaEntry
 from desktop.domain.operator import Operator, operator_of
 from desktop.domain.ticket import CallerHistory, Citizen, Ticket, TicketDraft
+from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogItem
 from desktop.services.tickets.query import Page, PageKey, TicketFilter
 from desktop.store.cipher import StoreKey
@@ -57,6 +58,8 @@ class HistoryReader(Protocol):
 class CatalogReader(Protocol):
     def units(self, *, include_retired: bool = False) -> list[CatalogItem]: ...
     def fields(self) -> list[CatalogItem]: ...
+    def deadline_days(self) -> dict[int, int]: ...
+    def work_calendar(self) -> WorkCalendar: ...
 
 
 class KnowledgeReader(Protocol):

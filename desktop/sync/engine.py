@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 
 from desktop.domain.clock import now_vn
 from desktop.services.erasure import compact
+from desktop.services.tickets.pending_forwards import PendingForward, PendingForwards
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncPush, SyncState, SyncVersion
@@ -40,6 +41,14 @@ from protocol import MAX_BATCH, PROTOCOL_VERSION, Mutation, PushRequest, ServerI
 log = logging.getLogger(__name__)
 
 PULL_PAGE = 1000
+
+
+def refused_forward_text(pending: PendingForward) -> str:
+    """What the operator reads of a queued forward the server refused, and what to do."""
+    return (
+        f"Máy chủ không nhận chuyển phiếu {pending.ticket_code} đến đơn vị: {pending.refused} "
+        "Hãy mở phiếu và chuyển lại (Ctrl+Shift+U)."
+    )
 
 
 @dataclass
@@ -96,6 +105,7 @@ class SyncEngine:
         self._backoff = backoff or Backoff()
         self._clock = clock
         self._protocol_version = protocol_version
+        self._forwards = PendingForwards(store)
         self._wakeup = threading.Event()
         self._written_meanwhile = threading.Event()  # a local commit during the cycle just run
         self._stopping = threading.Event()
@@ -191,6 +201,7 @@ class SyncEngine:
                 # screens stay current while its own queue waits for the next cycle.
                 self._pull_all(token)
                 raise
+            self._send_forwards(token)
             pulled, restored_late = self._pull_all(token)
             if restored_late:  # the feed showed a restored server: the outbox goes again now
                 pushed += self._push_all(token)[0]
@@ -199,19 +210,21 @@ class SyncEngine:
             self._credentials.forget_token(self._login)
             token = self._token()
             pushed, restored = self._push_all(token)
+            self._send_forwards(token)
             pulled, restored_late = self._pull_all(token)
         restored = restored or restored_late or self._restore_seen  # also seen at login
         with self._store.writes.begin() as session:
             state = load_state(session)
             state.last_sync_at = self._clock()
             state.server_url = self._login.server_url
-        message = ""
+        messages = []
         if restored:
-            message = (
+            messages.append(
                 "Máy chủ đã được khôi phục từ bản sao lưu: đã gửi lại các thay đổi máy chủ chưa có "
                 "và tải lại dữ liệu."
             )
-        self._report(True, message)
+        messages.extend(refused_forward_text(pending) for pending in self._forwards.refused())
+        self._report(True, "\n".join(messages))
         return CycleReport(pushed, pulled, restored)
 
     def push_pending(self) -> int:
@@ -286,6 +299,24 @@ class SyncEngine:
                     "Máy chủ không xác nhận các thay đổi đã gửi. Phiếu vẫn được lưu trên máy này; sẽ thử lại."
                 )
         return pushed, restored
+
+    # -- forwards asked offline ------------------------------------------------------------------
+    def _send_forwards(self, token: str) -> None:
+        """After the push (the server has the tickets as the desk saved them): the forwards the operator
+        asked while the server was out of reach. The pull that follows brings each one's unit and deadline."""
+        for pending in self._forwards.to_send():
+            if self._stopping.is_set():
+                return
+            try:
+                self._client.forward(token, pending.ticket_id, pending.unit_code)
+            except (LoginRefused, ServerUnreachable, ProtocolRefused):
+                raise  # the cycle fails and retries; the forward stays queued
+            except SyncError as error:
+                reason = getattr(error, "detail", None) or str(error)
+                log.info("a queued forward was refused by the server")  # the reason may quote the ticket
+                self._forwards.refuse(pending, reason)
+            else:
+                self._forwards.sent(pending.ticket_id)
 
     # -- pull -----------------------------------------------------------------------------------
     def _pull_all(self, token: str) -> tuple[int, bool]:

@@ -2712,28 +2712,72 @@ Không phiếu nào được nhập.</translation>
         <translation>Phiếu %1 được chuyển đến đơn vị có trách nhiệm trả lời; máy chủ tính hạn trả lời theo ngày làm việc.</translation>
     </message>
     <message>
+        <source>Type part of the unit's name, e.g. xay dung</source>
+        <translation>Gõ một phần tên đơn vị, có dấu hay không dấu, ví dụ: xay dung</translation>
+    </message>
+    <message>
+        <source>&amp;Unit:</source>
+        <translation>Đơn &amp;vị:</translation>
+    </message>
+    <message>
+        <source>Answer due %1 (%2 working days from today) if forwarded now.</source>
+        <translation>Nếu chuyển bây giờ, hạn trả lời là %1 (%2 ngày làm việc kể từ hôm nay).</translation>
+    </message>
+    <message>
+        <source>The server sets the deadline from the ticket's level.</source>
+        <translation>Máy chủ tính hạn trả lời theo cấp độ của phiếu.</translation>
+    </message>
+    <message>
+        <source>The server refused forwarding it to %1: %2 Choose the unit again.</source>
+        <translation>Máy chủ không nhận lần chuyển trước đến %1: %2 Hãy chọn lại đơn vị.</translation>
+    </message>
+    <message>
+        <source>Already waiting to be sent to %1 when the server is reachable; choosing again replaces it.</source>
+        <translation>Phiếu đang chờ gửi để chuyển đến %1 khi kết nối được máy chủ; chọn lại sẽ thay lựa chọn đó.</translation>
+    </message>
+    <message>
         <source>Forward</source>
         <translation>Chuyển</translation>
     </message>
     <message>
-        <source>Choose a unit from the list.</source>
-        <translation>Hãy chọn một đơn vị trong danh sách.</translation>
+        <source>Choose a unit from the list: type part of its name, then pick it with ↓ and Enter.</source>
+        <translation>Hãy chọn một đơn vị trong danh sách: gõ một phần tên, rồi chọn bằng ↓ và Enter.</translation>
     </message>
     <message>
         <source>Sending to the server…</source>
         <translation>Đang gửi lên máy chủ…</translation>
     </message>
     <message>
+        <source>The server did not forward the ticket: %1</source>
+        <translation>Máy chủ không chuyển phiếu: %1</translation>
+    </message>
+    <message>
         <source>Forward to a &amp;unit…</source>
         <translation>Chuyển đơn &amp;vị…</translation>
     </message>
     <message>
-        <source>Send this level 2-4 ticket to the unit that must answer it</source>
-        <translation>Chuyển phiếu cấp độ 2-4 này đến đơn vị có trách nhiệm trả lời</translation>
+        <source>Send this level 2-4 ticket to the unit that must answer it (%1)</source>
+        <translation>Chuyển phiếu cấp độ 2-4 này đến đơn vị có trách nhiệm trả lời (%1)</translation>
+    </message>
+    <message>
+        <source>This desk is not signed in to the server (Server ▸ Sign in to the server…).</source>
+        <translation>Máy này chưa đăng nhập máy chủ (Máy chủ ▸ Đăng nhập máy chủ…).</translation>
+    </message>
+    <message>
+        <source>Not forwarded yet to %1: the ticket's last changes are not on the server; the forward is kept and sent right after them.</source>
+        <translation>Chưa chuyển đến %1: phiếu chưa đồng bộ lên máy chủ; lệnh chuyển được giữ và gửi ngay sau phiếu.</translation>
+    </message>
+    <message>
+        <source>Not forwarded yet to %1: the server cannot be reached; the forward is kept on this computer and sent when it can be.</source>
+        <translation>Chưa chuyển đến %1: không kết nối được máy chủ; lệnh chuyển được giữ trên máy này, tự gửi khi có mạng.</translation>
+    </message>
+    <message>
+        <source>Not forwarded yet to %1: this desk is not signed in to the server (Server ▸ Sign in to the server…); the forward is kept until it is.</source>
+        <translation>Chưa chuyển đến %1: máy chưa đăng nhập máy chủ (Máy chủ ▸ Đăng nhập máy chủ…); lệnh chuyển được giữ đến khi đăng nhập.</translation>
     </message>
     <message>
         <source>Forwarded to %1; answer due %2.</source>
-        <translation>Đã chuyển %1; hạn trả lời %2.</translation>
+        <translation>Đã chuyển đến %1; hạn trả lời %2.</translation>
     </message>
 </context>
 <context>

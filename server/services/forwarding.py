@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from protocol.shipped_catalogs import shipped_deadline_days
 from protocol.workdays import WorkCalendar
 from server.models import Forwarding, Holiday, LevelRule, Ticket, Unit, UnitAccount
 from server.services import tickets
 from server.services.feed import PendingChanges, publish
 
 OPEN = "forwarded"
-DEFAULT_DAYS = {1: 0, 2: 5, 3: 10, 4: 15}  # when the level catalog has no rule
 VN = timezone(timedelta(hours=7))  # reception days and deadlines are Vietnam's days
 UNIT_RANK = 2  # a unit's answer is not overwritten by an operator's later edit of the same field
 MAX_EXTENSION_DAYS = 30
@@ -41,7 +41,8 @@ def work_calendar(session: Session) -> WorkCalendar:
 
 def deadline_for(session: Session, level: int, start: date) -> date:
     rule = session.get(LevelRule, level)
-    days = rule.deadline_working_days if rule is not None else DEFAULT_DAYS.get(level, 10)
+    # no rule entered on the server: the level catalog the desks ship (they show and count by it too)
+    days = rule.deadline_working_days if rule is not None else shipped_deadline_days().get(level, 10)
     return work_calendar(session).add_working_days(start, days)
 
 
@@ -49,16 +50,29 @@ def forward(session: Session, ticket_id: str, unit_code: str, by: str, now: date
     """Sends a level 2-4 ticket to an active unit; a returned ticket may be forwarded again elsewhere."""
     ticket = ticket_by_id(session, ticket_id)
     if ticket is None:
-        raise ForwardRefused("Không có phiếu này trên máy chủ (có thể chưa đồng bộ lên).")
+        raise ForwardRefused(
+            "Không có phiếu này trên máy chủ (có thể chưa đồng bộ lên): hãy đồng bộ "
+            "(F6: Máy chủ ▸ Đồng bộ ngay) rồi chuyển lại."
+        )
     if ticket.level < 2:
-        raise ForwardRefused("Chỉ chuyển đơn vị phiếu cấp độ 2 đến 4; phiếu cấp độ 1 trả lời ngay.")
+        raise ForwardRefused(
+            "Chỉ chuyển đơn vị phiếu cấp độ 2 đến 4; phiếu cấp độ 1 trả lời ngay. "
+            "Nếu phiếu cần đơn vị trả lời, hãy sửa cấp độ, lưu rồi chuyển lại."
+        )
     unit = session.get(Unit, unit_code)
     if unit is None or not unit.active:
-        raise ForwardRefused(f"Không có đơn vị «{unit_code}» đang hoạt động trong danh mục.")
+        raise ForwardRefused(
+            f"Không có đơn vị «{unit_code}» đang hoạt động trong danh mục: hãy chọn đơn vị khác, "
+            "hoặc báo quản trị viên kiểm tra danh mục đơn vị."
+        )
     if session.scalar(
         select(Forwarding.id).where(Forwarding.ticket_id == ticket_id, Forwarding.state == OPEN)
     ):
-        raise ForwardRefused("Phiếu này đang chờ đơn vị trả lời: không chuyển lần nữa.")
+        raise ForwardRefused(
+            "Phiếu này đang chờ đơn vị trả lời: không chuyển lần nữa. Nếu chuyển nhầm đơn vị, hãy nhờ "
+            "đơn vị trả lại phiếu (không thuộc thẩm quyền) rồi chuyển đơn vị khác; "
+            "cần gấp thì báo giám sát viên."
+        )
     forwarding = Forwarding(
         id=str(uuid.uuid4()),
         ticket_id=ticket_id,
