@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from protocol.folding import words
@@ -40,21 +41,40 @@ def query_words(query: str) -> list[str]:
     return words(query[:500])[:MAX_QUERY_WORDS]
 
 
-def _published(typed: list[str]) -> ColumnElement[bool]:
-    """Public by the citizen's choice, resolved, both texts written; and every typed word starts a word."""
+def _published(session: Session, typed: list[str]) -> ColumnElement[bool]:
+    """Public by the citizen's choice, resolved, both texts written; and every typed word starts a word of
+    the texts, of the unit's name or of the field's ("so tai nguyen" finds Sở Tài nguyên's answers)."""
     conditions = [
         Ticket.publication == PUBLIC,
         Ticket.status == RESOLVED,
         Ticket.public_question != "",
         Ticket.public_answer != "",
     ]
-    # words() keeps letters and digits only: no LIKE wildcard can come through
-    conditions += [Ticket.public_search.contains(f" {word}", autoescape=True) for word in typed]
+    units = _catalog_words(session, Unit.code, Unit.name) if typed else {}
+    fields = _catalog_words(session, Field.code, Field.name) if typed else {}
+    for word in typed:
+        # words() keeps letters and digits only: no LIKE wildcard can come through
+        either = [Ticket.public_search.contains(f" {word}", autoescape=True)]
+        if named := _starting(units, word):
+            either.append(Ticket.unit_code.in_(named))
+        if named := _starting(fields, word):
+            either.append(Ticket.field_code.in_(named))
+        conditions.append(or_(*either))
     return and_(*conditions)
 
 
+def _catalog_words(session: Session, code: Any, name: Any) -> dict[str, list[str]]:
+    """A catalog's names as folded words, by code: a province's units and fields, some hundreds."""
+    return {row_code: words(row_name) for row_code, row_name in session.execute(select(code, name))}
+
+
+def _starting(catalog: dict[str, list[str]], word: str) -> list[str]:
+    return [code for code, named in catalog.items() if any(w.startswith(word) for w in named)]
+
+
 def count(session: Session, query: str = "") -> int:
-    return session.scalar(select(func.count()).select_from(Ticket).where(_published(query_words(query)))) or 0
+    where = _published(session, query_words(query))
+    return session.scalar(select(func.count()).select_from(Ticket).where(where)) or 0
 
 
 def page(session: Session, query: str, limit: int, offset: int) -> list[PublishedAnswer]:
@@ -69,7 +89,7 @@ def page(session: Session, query: str, limit: int, offset: int) -> list[Publishe
         )
         .outerjoin(Unit, Unit.code == Ticket.unit_code)
         .outerjoin(Field, Field.code == Ticket.field_code)
-        .where(_published(query_words(query)))
+        .where(_published(session, query_words(query)))
         .order_by(Ticket.resolved_at.desc(), Ticket.pk.desc())
         .limit(limit)
         .offset(offset)

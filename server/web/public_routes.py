@@ -23,7 +23,7 @@ router = APIRouter(prefix="/cong-khai", include_in_schema=False)
 
 PAGE_SIZE = 20
 LOOKUP_COOKIE = "ck_lookup_csrf"
-_EXPIRED = "Trang đã hết hạn. Hãy nhập lại mã phiếu và 4 số cuối rồi bấm Tra cứu."
+_EXPIRED = "Trang đã hết hạn. Hãy nhập lại 4 số cuối rồi bấm Tra cứu."
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -63,21 +63,26 @@ def lookup_page(request: Request) -> Response:
 async def look_up(request: Request, session: Db) -> Response:
     form = await request.form()
     code, digits = str(form.get("code", ""))[:100], str(form.get("digits", "")).strip()[:10]
+    # the code typed stays in its field after any refusal (the same whether it exists or not); the four
+    # digits are typed again, as a password is
+    typed = {"code": " ".join(code.split())[:40]}
     if not secrets.compare_digest(str(form.get("csrf", "")), request.cookies.get(LOOKUP_COOKIE, "-")):
-        return _lookup(request, {"error": _EXPIRED}, status.HTTP_403_FORBIDDEN)
+        return _lookup(request, typed | {"error": _EXPIRED}, status.HTTP_403_FORBIDDEN)
     if not citizen_lookup.clean_code(code) or not citizen_lookup.LAST_FOUR.fullmatch(digits):
-        return _lookup(request, {"error": citizen_lookup.BAD_INPUT}, status.HTTP_422_UNPROCESSABLE_ENTITY)
+        return _lookup(
+            request, typed | {"error": citizen_lookup.BAD_INPUT}, status.HTTP_422_UNPROCESSABLE_ENTITY
+        )
     address = request.client.host if request.client else "?"
     with session.begin():
         outcome = citizen_lookup.look_up(session, address, code, digits)
     if isinstance(outcome, Throttled):
-        response = _lookup(request, {"error": outcome.message()}, status.HTTP_429_TOO_MANY_REQUESTS)
+        response = _lookup(request, typed | {"error": outcome.message()}, status.HTTP_429_TOO_MANY_REQUESTS)
         response.headers["Retry-After"] = str(outcome.minutes * 60)
         return response
     if isinstance(outcome, Found):
         return _lookup(request, {"found": outcome})
     # a wrong code and wrong digits: one message, one status, one page
-    return _lookup(request, {"error": citizen_lookup.NOT_FOUND}, status.HTTP_404_NOT_FOUND)
+    return _lookup(request, typed | {"error": citizen_lookup.NOT_FOUND}, status.HTTP_404_NOT_FOUND)
 
 
 def _lookup(request: Request, context: dict[str, Any], code: int = 200) -> HTMLResponse:

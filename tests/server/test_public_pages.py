@@ -153,6 +153,9 @@ def test_a_citizen_looks_up_their_ticket_and_a_wrong_guess_reads_plainly(
     wait_for(browser, lambda d: "Không tìm thấy phiếu" in d.page_source)
     assert not browser.find_elements(By.ID, "result")
     assert browser.find_element(By.CSS_SELECTOR, "p.error").text.startswith("Không tìm thấy phiếu với mã")
+    assert (
+        browser.find_element(By.ID, "code-input").get_attribute("value") == "GT-RIENG"
+    )  # to correct, not retype
     nothing_personal(browser)
     shot(browser, SHOTS, "05-tra-cuu-sai-dien-thoai")
 

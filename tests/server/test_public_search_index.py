@@ -39,17 +39,17 @@ FROM generate_series(1, 20000) n
 
 
 def test_the_searchs_own_query_is_answered_from_the_trigram_index(db_url: str) -> None:
-    query = (
-        select(func.count())
-        .select_from(Ticket)
-        .where(publication._published(publication.query_words("khẩn cấp")))  # the page's own condition
-    )
-    compiled = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
-    sql = str(compiled).replace("%%", "%")  # the psycopg dialect doubles a literal % for its placeholders
     engine = create_engine(db_url)
     with Session(engine) as session, session.begin():
         session.execute(text(_PUBLISHED))
         session.execute(text("ANALYZE tickets"))
+        query = (
+            select(func.count())
+            .select_from(Ticket)
+            .where(publication._published(session, publication.query_words("khẩn cấp")))  # the page's own
+        )
+        compiled = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+        sql = str(compiled).replace("%%", "%")  # the psycopg dialect doubles a literal % for its placeholders
         plan = "\n".join(session.scalars(text(f"EXPLAIN {sql}")))
         assert session.scalar(query) == 200
     engine.dispose()

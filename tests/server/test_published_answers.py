@@ -255,10 +255,37 @@ def test_a_wrong_code_and_wrong_digits_read_the_same(site: ServerProcess, seeded
     assert "Không tìm thấy phiếu với mã và 4 số cuối" in wrong_code.text
 
     def shape(html: str) -> str:
-        return re.sub(r'name="csrf" value="[^"]+"', "", html)
+        return re.sub(r'(name="csrf" value="[^"]+"|value="PUB-[19]")', "", html)
 
     assert shape(wrong_digits.text) == shape(wrong_code.text)
-    assert "PUB-1" not in wrong_digits.text and "9999" not in wrong_digits.text  # nothing typed comes back
+    assert 'value="PUB-1"' in wrong_digits.text and 'value="PUB-9"' in wrong_code.text  # kept to correct
+    assert "9999" not in wrong_digits.text  # the digits are typed again, as a password is
+    paused = Citizen(site, "127.0.0.27")
+    for n in range(10):
+        paused.look_up(f"PUB-{n % 2 or 9}", f"{n:04d}")  # an existing and a made-up code, in turn
+    existing, made_up = paused.look_up("PUB-1", "9999"), paused.look_up("PUB-9", "0321")
+    assert existing.status_code == made_up.status_code == 429
+    assert existing.headers["retry-after"] == made_up.headers["retry-after"]
+    assert shape(existing.text) == shape(made_up.text)  # paused alike: the pause tells nothing either
+
+
+def test_searching_without_diacritics_finds_a_units_answers_by_the_units_name(
+    site: ServerProcess, desk: Desk
+) -> None:
+    push(
+        desk,
+        resolved(
+            "PUB-TNMT",
+            public_question="Khi nào thu hồi đất làm đường liên xã được bồi thường?",
+            public_answer="Khi có quyết định thu hồi; tiền bồi thường chi trả trong 30 ngày.",
+            resolved_at="2026-06-09T10:00:00+07:00",  # the latest answered: first on the page
+        ),
+    )
+    for typed in ("so tai nguyen", "Sở Tài nguyên", "tai nguyen moi truong boi thuong", "dat dai boi thuong"):
+        page = httpx.get(f"{site.base}/cong-khai/", params={"q": typed})
+        assert "thu hồi đất làm đường liên xã" in page.text, typed
+    none = httpx.get(f"{site.base}/cong-khai/", params={"q": "so y te boi thuong"})
+    assert "thu hồi đất làm đường liên xã" not in none.text  # another unit's name: not these answers
 
 
 def test_guessing_from_one_address_is_paused_with_a_vietnamese_message_others_go_on(
