@@ -13,7 +13,7 @@ from desktop.domain.operator import Operator, operator_of
 from desktop.domain.ticket import CallerHistory, Citizen, Ticket, TicketDraft
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.catalogs import CatalogItem
-from desktop.services.tickets.query import Page, PageKey, TicketFilter
+from desktop.services.tickets.query import Page, PageKey, TicketFilter, TicketOrder
 from desktop.store.cipher import StoreKey
 from desktop.store.local import LocalStore
 
@@ -47,7 +47,13 @@ class TicketImporter(Protocol):
 
 class TicketReader(Protocol):
     def count(self, spec: TicketFilter) -> int: ...
-    def page(self, spec: TicketFilter, after: PageKey | None = None, limit: int = 200) -> Page: ...
+    def page(
+        self,
+        spec: TicketFilter,
+        after: PageKey | None = None,
+        limit: int = 200,
+        order: TicketOrder = TicketOrder.NEWEST,
+    ) -> Page: ...
 
 
 class HistoryReader(Protocol):

@@ -1128,19 +1128,19 @@ Không phiếu nào được nhập.</translation>
     </message>
     <message>
         <source>%1 days left</source>
-        <translation>còn %1 ngày</translation>
+        <translation>Còn %1 ngày</translation>
     </message>
     <message>
         <source>due today</source>
-        <translation>hạn hôm nay</translation>
+        <translation>Hết hạn hôm nay</translation>
     </message>
     <message>
         <source>%1 days late</source>
-        <translation>quá hạn %1 ngày</translation>
+        <translation>Quá hạn %1 ngày</translation>
     </message>
     <message>
-        <source>A forwarded ticket's days left to its deadline are working days (holidays skipped)</source>
-        <translation>Số ngày còn lại đến hạn của phiếu đã chuyển đơn vị là ngày làm việc (không tính ngày nghỉ, lễ)</translation>
+        <source>A forwarded ticket's days left to its deadline are working days (holidays skipped). Click to sort by days left: overdue first; click again for the most days left first.</source>
+        <translation>Số ngày còn lại đến hạn của phiếu đã chuyển đơn vị là ngày làm việc (không tính ngày nghỉ, lễ). Bấm để xếp theo số ngày còn lại: quá hạn lên đầu; bấm lần nữa để phiếu còn nhiều ngày nhất lên đầu.</translation>
     </message>
 </context>
 <context>

@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from functools import cache, partial
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select, text
+from sqlalchemy import ColumnElement, Select, String, and_, case, func, not_, or_, select, text, type_coerce
 from sqlalchemy.engine import Row
 
 from desktop.domain.clock import VN_TZ
@@ -46,12 +47,22 @@ class TicketFilter:
     steps: frozenset[TicketStep] = field(default_factory=frozenset)
 
 
+class TicketOrder(StrEnum):
+    """The list's order: newest first (the day's work), or by a forwarded ticket's days left."""
+
+    NEWEST = "newest"
+    MOST_URGENT = "most_urgent"  # overdue first, then the fewest working days left; the others after
+    LEAST_URGENT = "least_urgent"  # the most days left first; the others after
+
+
 @dataclass(frozen=True)
 class PageKey:
-    """Where the next page starts: after this (received_at, pk) in newest-first order."""
+    """Where the next page starts: after this (received_at, pk) in newest-first order, or after this
+    (urgency, pk) in an order by days left."""
 
     received_at: str
     pk: int
+    urgency: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,8 @@ _WITH_A_UNIT = and_(_OPEN, Ticket.level > 1, Ticket.unit_code.is_not(None))
 _ANSWERED = Ticket.unit_answered_at.is_not(None)
 # Called back: an operator (on any desk: a synced field) reached the citizen with the unit's latest answer.
 _CALLED_BACK = and_(Ticket.called_back_at.is_not(None), Ticket.called_back_at >= Ticket.unit_answered_at)
+# Surveyed: the citizen's satisfaction is recorded (the survey's answer, or its "no response").
+_SURVEYED = Ticket.satisfaction != Satisfaction.NOT_RATED.value
 _STILL_WITH_IT = and_(_WITH_A_UNIT, Ticket.return_reason == "")  # the unit has not returned it
 STEP_CONDITIONS: dict[TicketStep, ColumnElement[bool]] = {
     TicketStep.RECEIVED: and_(_OPEN, or_(Ticket.level <= 1, Ticket.unit_code.is_(None))),
@@ -77,9 +90,11 @@ STEP_CONDITIONS: dict[TicketStep, ColumnElement[bool]] = {
     TicketStep.RETURNED: and_(_WITH_A_UNIT, Ticket.return_reason != ""),
     TicketStep.UNIT_ANSWERED: and_(_STILL_WITH_IT, _ANSWERED, not_(_CALLED_BACK)),
     TicketStep.CALLED_BACK: and_(_STILL_WITH_IT, _ANSWERED, _CALLED_BACK),
-    TicketStep.DONE: Ticket.status == TicketStatus.RESOLVED.value,
+    TicketStep.DONE: and_(Ticket.status == TicketStatus.RESOLVED.value, not_(_SURVEYED)),
+    TicketStep.SURVEYED: and_(Ticket.status == TicketStatus.RESOLVED.value, _SURVEYED),
 }
 _STEP = case(
+    (and_(Ticket.status == TicketStatus.RESOLVED.value, _SURVEYED), TicketStep.SURVEYED.value),
     (Ticket.status == TicketStatus.RESOLVED.value, TicketStep.DONE.value),
     (or_(Ticket.level <= 1, Ticket.unit_code.is_(None)), TicketStep.RECEIVED.value),
     (Ticket.return_reason != "", TicketStep.RETURNED.value),
@@ -87,6 +102,26 @@ _STEP = case(
     (_CALLED_BACK, TicketStep.CALLED_BACK.value),
     else_=TicketStep.UNIT_ANSWERED.value,
 )
+
+# A forwarded ticket's days left grow with its deadline: ordering by the deadline is ordering by days left.
+# The tickets no unit has (no days left) come after the forwarded ones in either direction.
+_DEADLINE_TEXT = type_coerce(Ticket.deadline, String)  # ISO dates: their text sorts as the days do
+_URGENCY = {
+    TicketOrder.MOST_URGENT: type_coerce(
+        case(
+            (STEP_CONDITIONS[TicketStep.FORWARDED], func.coalesce(_DEADLINE_TEXT, "9999-12-31")),
+            else_="9999-12-31",
+        ),
+        String,
+    ),
+    TicketOrder.LEAST_URGENT: type_coerce(
+        case(
+            (STEP_CONDITIONS[TicketStep.FORWARDED], func.coalesce(_DEADLINE_TEXT, "0000-01-01")),
+            else_="0000-01-01",
+        ),
+        String,
+    ),
+}
 
 TICKET_ROW_COLUMNS = (
     Ticket.pk,
@@ -240,8 +275,35 @@ class TicketQuery:
         with self._store.sessions() as session:
             return session.scalar(query) or 0
 
-    def page(self, spec: TicketFilter, after: PageKey | None = None, limit: int = 200) -> Page:
+    def page(
+        self,
+        spec: TicketFilter,
+        after: PageKey | None = None,
+        limit: int = 200,
+        order: TicketOrder = TicketOrder.NEWEST,
+    ) -> Page:
         query = _where(select(*TICKET_ROW_COLUMNS).outerjoin(Unit, Unit.code == Ticket.unit_code), spec)
+        if order is TicketOrder.NEWEST:
+            query = self._newest_first(query, after)
+        else:
+            query = self._by_days_left(query, after, order)
+        with self._store.sessions() as session:
+            rows = session.execute(query.limit(limit)).all()
+        next_key = None
+        if len(rows) == limit:
+            last = rows[-1]
+            urgency = str(last[-1]) if order is not TicketOrder.NEWEST else ""
+            next_key = PageKey(received_at=_iso(last[3]), pk=last[0], urgency=urgency)
+        calendar, today = self._calendar(), datetime.now(VN_TZ).date()
+        days_left_to = cache(partial(calendar.working_days_between, today))  # deadlines repeat on a page
+        width = len(TICKET_ROW_COLUMNS)  # an order by days left reads its key too
+        page = Page([row_to_ticket_row(tuple(row)[:width], days_left_to) for row in rows], next_key)
+        if self._access is not None and spec.text.strip():
+            self._record_search(spec.text.strip(), page.rows, first_page=after is None)
+        return page
+
+    @staticmethod
+    def _newest_first(query: Select[Any], after: PageKey | None) -> Select[Any]:
         if after is not None:
             query = query.where(
                 or_(
@@ -252,19 +314,18 @@ class TicketQuery:
                     ),
                 )
             )
-        query = query.order_by(Ticket.received_at.desc(), Ticket.pk.desc()).limit(limit)
-        with self._store.sessions() as session:
-            rows = session.execute(query).all()
-        next_key = None
-        if len(rows) == limit:
-            last = rows[-1]
-            next_key = PageKey(received_at=_iso(last[3]), pk=last[0])
-        calendar, today = self._calendar(), datetime.now(VN_TZ).date()
-        days_left_to = cache(partial(calendar.working_days_between, today))  # deadlines repeat on a page
-        page = Page([row_to_ticket_row(row, days_left_to) for row in rows], next_key)
-        if self._access is not None and spec.text.strip():
-            self._record_search(spec.text.strip(), page.rows, first_page=after is None)
-        return page
+        return query.order_by(Ticket.received_at.desc(), Ticket.pk.desc())
+
+    @staticmethod
+    def _by_days_left(query: Select[Any], after: PageKey | None, order: TicketOrder) -> Select[Any]:
+        urgency = _URGENCY[order]
+        ascending = order is TicketOrder.MOST_URGENT
+        query = query.add_columns(urgency)
+        if after is not None:
+            later = urgency > after.urgency if ascending else urgency < after.urgency
+            same = and_(urgency == after.urgency, Ticket.pk > after.pk)
+            query = query.where(or_(later, same))
+        return query.order_by(urgency.asc() if ascending else urgency.desc(), Ticket.pk.asc())
 
     def _calendar(self) -> WorkCalendar:
         """The holiday catalog as it is now (a pull may have changed it; a few dozen rows)."""

@@ -38,7 +38,7 @@ from desktop.ui.tickets.filter_bar import FilterBar
 from desktop.ui.tickets.form import TicketForm, UnsavedChoice, ask_unsaved
 from desktop.ui.tickets.history_panel import HistoryPanel
 from desktop.ui.tickets.import_desk import ImportDesk
-from desktop.ui.tickets.model import TICKET_ID_ROLE, TicketTableModel
+from desktop.ui.tickets.model import COL_RECEIVED, SORTED_BY_DAYS_LEFT, TICKET_ID_ROLE, TicketTableModel
 
 UI_SETTINGS_FILENAME = "ui.ini"
 COLUMN_WIDTHS = (150, 132, 110, 160, 92, 150, 56, 200, 86, 230, 92, 320)
@@ -165,6 +165,10 @@ class MainWindow(QMainWindow):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in enumerate(COLUMN_WIDTHS):
             table.setColumnWidth(column, width)
+        # Sorting by days left (the step or deadline header); the list is newest first otherwise
+        header.setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
+        table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self.on_list_sort_chosen)
         table.setToolTip(self.tr("Enter or double-click opens the ticket; Alt+↓ / Alt+↑ next / previous"))
         return table
 
@@ -596,6 +600,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("Could not load the ticket list: %1").replace("%1", message), 10000
         )
+
+    def on_list_sort_chosen(self, section: int, order: Qt.SortOrder) -> None:
+        """Only days left sort both ways: another column shows the list's own order, newest first."""
+        if section not in SORTED_BY_DAYS_LEFT and (section, order) != (
+            COL_RECEIVED,
+            Qt.SortOrder.DescendingOrder,
+        ):
+            self.table.horizontalHeader().setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
 
     def on_table_activated(self, index: QModelIndex) -> None:
         ticket_id = self.model.data(index, TICKET_ID_ROLE)

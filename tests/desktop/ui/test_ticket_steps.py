@@ -4,15 +4,16 @@ the days left count the holiday catalog as the pull brings it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 from test_callback_answer import unit_answer_pulled
 
 from desktop.domain.clock import now_vn
-from desktop.domain.codes import Level, TicketStatus
+from desktop.domain.codes import Level, Satisfaction, TicketStatus
 from desktop.domain.ticket import TicketDraft
 from desktop.domain.ticket_step import TicketStep
 from desktop.services.catalogs import CatalogService
@@ -24,7 +25,7 @@ from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
-from desktop.ui.tickets.model import COL_CODE, COL_STEP, OVERDUE_COLOUR
+from desktop.ui.tickets.model import COL_CODE, COL_NAME, COL_RECEIVED, COL_STEP, OVERDUE_COLOUR
 from protocol import Change
 
 SHOTS = Path("build/screenshots/steps")
@@ -111,8 +112,8 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
     calendar = CatalogService(store).work_calendar()
     # level 3: 5 working days after the day it came in (on a day off: from the next working day)
     left = 5 if calendar.is_working_day(now.date()) else 6
-    assert rows[code[fresh]] == f"Đã chuyển đơn vị · còn {left} ngày"
-    assert rows[code[late]].startswith("Đã chuyển đơn vị · quá hạn ")
+    assert rows[code[fresh]] == f"Còn {left} ngày · Đã chuyển đơn vị"  # the days first: seen even when cut
+    assert rows[code[late]].startswith("Quá hạn ") and rows[code[late]].endswith(" ngày · Đã chuyển đơn vị")
     assert rows[code[returned]] == "Đơn vị trả lại"  # no days left: no unit has it
     assert rows[code[answered]] == "Đơn vị đã trả lời"
     assert rows[code[called]] == "Đã gọi lại"
@@ -127,7 +128,7 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
     fresh_cell = window.model.index(window.model.row_of(fresh), COL_STEP)
     assert fresh_cell.data(Qt.ItemDataRole.ForegroundRole) is None
 
-    assert [window.filter_bar.step_combo.itemText(i) for i in range(7)] == [
+    assert [window.filter_bar.step_combo.itemText(i) for i in range(8)] == [
         "Tất cả",
         "Tiếp nhận",
         "Đã chuyển đơn vị",
@@ -135,6 +136,7 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
         "Đơn vị đã trả lời",
         "Đã gọi lại",
         "Hoàn thành",
+        "Đã khảo sát",
     ]
     expected = {
         TicketStep.RECEIVED: {received},
@@ -167,7 +169,7 @@ def test_the_list_filters_by_step_and_shows_a_units_working_days_left(
     apply_page(store, [holiday], cursor=2)
     with qtbot.waitSignal(window.model.first_page_loaded, timeout=5000):
         window.model.reload()
-    assert listed(window)[code[fresh]] == f"Đã chuyển đơn vị · còn {left - 1} ngày"
+    assert listed(window)[code[fresh]] == f"Còn {left - 1} ngày · Đã chuyển đơn vị"
 
 
 def test_an_answer_ready_not_yet_reached_is_still_answered_not_called_back(
@@ -243,3 +245,75 @@ def test_an_operators_own_note_in_the_answer_field_is_no_units_answer(store: Loc
     queue = CallbackQueue(store, "kiem.thu")
     queue.sync_from_tickets()
     assert [item for item in queue.pending() if item.kind is CallbackKind.ANSWER_READY] == []
+
+
+def every_row(qtbot, window) -> list:  # type: ignore[no-untyped-def]
+    """The list's rows once every page is fetched (the model reads a page at a time)."""
+    model = window.model
+    while model.has_more:
+        with qtbot.waitSignal(model.page_loaded, timeout=5000):
+            model.fetchMore()
+    return [model.row_at(row) for row in range(model.rowCount())]
+
+
+def click_header(qtbot, window, column: int) -> None:  # type: ignore[no-untyped-def]
+    header = window.table.horizontalHeader()
+    at = QPoint(
+        header.sectionViewportPosition(column) + header.sectionSize(column) // 2, header.height() // 2
+    )
+    with qtbot.waitSignal(window.model.first_page_loaded, timeout=5000):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)
+
+
+def test_a_click_on_the_step_header_sorts_by_days_left_overdue_first_across_pages(
+    qtbot, store: LocalStore, services, make_window, vietnamese
+) -> None:
+    tickets, now = TicketService(store, "kiem.thu"), now_vn()
+
+    def make(content: str, level: Level, days_ago: int, unit: str | None = UNIT, **more) -> str:  # type: ignore[no-untyped-def]
+        draft = TicketDraft(content=content, phone="0912 345 678", level=level, unit_code=unit,
+                            received_at=now - timedelta(days=days_ago), **more)  # fmt: skip
+        return tickets.create(draft).id
+
+    very_late = make("Cống thoát nước bị nghẹt", Level.TWO, days_ago=40)
+    late = make("Trạm y tế xã đóng cửa giờ trưa", Level.TWO, days_ago=20)
+    soon = make("Đèn đường ấp Tân Hòa hư", Level.TWO, days_ago=1)
+    later = make("Hồ sơ đất đai trễ hạn", Level.FOUR, days_ago=0)
+    received = make("Hỏi giờ làm việc bộ phận một cửa", Level.ONE, days_ago=0, unit=None)
+    surveyed = make("Hỏi thủ tục khai sinh", Level.ONE, days_ago=3, unit=None, status=TicketStatus.RESOLVED,
+                    answer="Đã hướng dẫn.", satisfaction=Satisfaction.SATISFIED)  # fmt: skip
+    done = make("Hỏi thủ tục kết hôn", Level.ONE, days_ago=2, unit=None, status=TicketStatus.RESOLVED,
+                answer="Đã hướng dẫn.")  # fmt: skip
+    forwarded = [very_late, late, soon, later]
+    window = make_window(replace(services, page_size=2))  # pages of two: the order holds across pages
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0)
+    assert [row.id for row in every_row(qtbot, window)][:2] == [received, later]  # newest first
+
+    click_header(qtbot, window, COL_STEP)
+    rows = every_row(qtbot, window)
+    assert [row.id for row in rows][:4] == forwarded  # overdue first, then the fewest days left
+    left = [row.days_left for row in rows[:4]]
+    assert left == sorted(left) and left[0] < left[1] < 0 <= left[2] < left[3]
+    assert {row.id for row in rows[4:]} == {received, surveyed, done}  # no unit, no days left: after
+    header = window.table.horizontalHeader()
+    assert header.sortIndicatorSection() == COL_STEP
+    overdue = window.model.index(0, COL_STEP)
+    visible = window.table.visualRect(overdue).intersected(window.table.viewport().rect())
+    shown_days = overdue.data().split(" · ")[0]  # "Quá hạn 25 ngày": whole within the visible part
+    assert window.table.fontMetrics().horizontalAdvance(shown_days) * 1.15 + 8 < visible.width()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "ticket-list-by-days-left-1366x768.png"))
+
+    click_header(qtbot, window, COL_STEP)  # again: the most days left first, the others still after
+    assert [row.id for row in every_row(qtbot, window)][:4] == forwarded[::-1]
+
+    click_header(qtbot, window, COL_NAME)  # a column the list cannot sort by: back to newest first
+    assert header.sortIndicatorSection() == COL_RECEIVED
+    assert [row.id for row in every_row(qtbot, window)][:2] == [received, later]
+
+    choose_step(qtbot, window, TicketStep.SURVEYED)  # resolved, then surveyed: the last step
+    assert [row.id for row in every_row(qtbot, window)] == [surveyed]
+    assert listed(window)[tickets.get(surveyed).code] == "Đã khảo sát"
+    choose_step(qtbot, window, TicketStep.DONE)
+    assert [row.id for row in every_row(qtbot, window)] == [done]
