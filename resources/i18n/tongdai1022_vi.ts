@@ -1603,8 +1603,12 @@ Không phiếu nào được nhập.</translation>
         <translation>Làm mới</translation>
     </message>
     <message>
-        <source>After a call: 1 reached, 2 no answer, 3 busy, 4 wrong number (recorded as an attempt).</source>
-        <translation>Sau cuộc gọi: 1 gặp được, 2 không nghe máy, 3 máy bận, 4 sai số (ghi thành một lần gọi).</translation>
+        <source>The desk's phone records each call back by itself. Called on another phone: 1 reached, 2 no answer, 3 busy, 4 wrong number.</source>
+        <translation>Điện thoại của phần mềm tự ghi kết quả mỗi cuộc gọi lại. Gọi bằng máy khác thì nhấn: 1 gặp được, 2 không nghe máy, 3 máy bận, 4 sai số.</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1 has not been called from this list yet. Press Enter to call; the digits record a call made on another phone.</source>
+        <translation>Chưa ghi: chưa gọi %1 từ danh sách này. Nhấn Enter để gọi; các phím số dùng để ghi cuộc gọi bằng máy khác.</translation>
     </message>
     <message>
         <source>%1 callbacks waiting</source>

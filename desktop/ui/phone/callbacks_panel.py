@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -41,6 +41,7 @@ class CallbacksPanel(QWidget):
         self._runner = runner
         self._changes: ChangeHub | None = None
         self.items: list[CallbackItem] = []
+        self._called_id: str | None = None  # the callback last called from this list (Enter)
         self.view = QTreeWidget(self)
         self.view.setObjectName("callbacksView")
         self.view.setHeaderLabels(
@@ -56,6 +57,7 @@ class CallbacksPanel(QWidget):
         self.view.setRootIsDecorated(False)
         self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.itemActivated.connect(self.on_view_item_activated)
+        self.view.installEventFilter(self)  # the list has the focus: its own type-ahead would eat the digits
         self.view.currentItemChanged.connect(self.on_view_current_item_changed)
         # An answer ready: the unit's answer stays on screen while the operator reads it to the citizen
         self.answer_label = QLabel(self.tr("The unit's answer, to read to the citizen:"), self)
@@ -84,7 +86,10 @@ class CallbacksPanel(QWidget):
         self.tomorrow_button.clicked.connect(self.reschedule_tomorrow)
         self.refresh_button.clicked.connect(self.reload)
         hint = QLabel(
-            self.tr("After a call: 1 reached, 2 no answer, 3 busy, 4 wrong number (recorded as an attempt)."),
+            self.tr(
+                "The desk's phone records each call back by itself. Called on another phone: "
+                "1 reached, 2 no answer, 3 busy, 4 wrong number."
+            ),
             self,
         )
         hint.setWordWrap(True)
@@ -207,7 +212,26 @@ class CallbacksPanel(QWidget):
     def call_current(self) -> None:
         item = self._chosen()
         if item is not None:
+            self._called_id = item.id
             self.call_requested.emit(item)
+
+    def record_key(self, outcome: AttemptOutcome) -> None:
+        """A digit after a call: only for the callback just called from here (Enter). The desk's phone
+        already recorded its own call, and the queue then moved on to the next citizen, whom a digit
+        pressed out of habit would mark as called back without any call."""
+        item = self._chosen()
+        if item is None:
+            return
+        if item.id != self._called_id:
+            self.status_label.setText(
+                self.tr(
+                    "Not recorded: %1 has not been called from this list yet. Press Enter to call; the "
+                    "digits record a call made on another phone."
+                ).replace("%1", display_phone(item.phone))
+            )
+            return
+        self._called_id = None
+        self.record_outcome(outcome)
 
     def reschedule_current(self, due: datetime) -> None:
         item = self._chosen()
@@ -232,17 +256,32 @@ class CallbacksPanel(QWidget):
     def on_view_item_activated(self, _item: QTreeWidgetItem, _column: int = 0) -> None:
         self.call_current()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text().lower()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier and self._queue_key(event.text()):
+                return True
+        return super().eventFilter(watched, event)
+
+    def _queue_key(self, typed: str) -> bool:
+        """The queue's own keys (1-4 an outcome, H, T): True when `typed` was one."""
+        text = typed.lower()
         for outcome in AttemptOutcome:
             if text == outcome.key:
-                self.record_outcome(outcome)
-                return
+                self.record_key(outcome)
+                return True
         if text == "h":
             self.reschedule_current(now_vn() + timedelta(hours=1))
         elif text == "t":
             self.reschedule_tomorrow()
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current() is None:
+        else:
+            return False
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._queue_key(event.text()):
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current() is None:
             self._chosen()
         else:
             super().keyPressEvent(event)

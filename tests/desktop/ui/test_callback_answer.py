@@ -13,7 +13,7 @@ from desktop.domain.clock import now_vn
 from desktop.domain.codes import Level
 from desktop.domain.ticket import TicketDraft
 from desktop.services.phone.callbacks import CallbackQueue
-from desktop.services.phone.codes import CallbackKind
+from desktop.services.phone.codes import AttemptOutcome, CallbackKind
 from desktop.services.tickets.rows import ticket_snapshot
 from desktop.services.tickets.service import TicketService
 from desktop.store import models
@@ -143,3 +143,51 @@ def test_in_the_desk_at_1366x768_the_answer_has_room_beside_the_form(
     assert panel.answer_view.width() >= 250 and panel.answer_view.height() >= 120
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "callback-answer-1366x768.png"))
+
+
+def test_a_digit_after_the_phone_recorded_the_call_does_not_mark_the_next_citizen_called_back(
+    qtbot, store: LocalStore, runner: TaskRunner, vietnamese
+) -> None:
+    tickets = TicketService(store, "kiem.thu")
+    first, second = (
+        tickets.create(
+            TicketDraft(
+                content=content,
+                phone=phone,
+                level=Level.TWO,
+                unit_code="ubnd-huyen-tan-hong",
+                received_at=now_vn() - timedelta(days=days),
+            )
+        )
+        for content, phone, days in (("Đèn đường hư", "0912 345 601", 3), ("Nước đục", "0912 345 602", 2))
+    )
+    unit_answer_pulled(store, first.id, "Đã thay bóng đèn.")
+    unit_answer_pulled(store, second.id, "Đã súc rửa đường ống.")
+    queue = CallbackQueue(store, "kiem.thu")
+    panel = CallbacksPanel(queue, runner)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.reload()
+    qtbot.waitUntil(lambda: len(panel.items) == 2)
+    called = panel.current()
+    assert called is not None and called.ticket_id == first.id
+    panel.view.setFocus()
+    with qtbot.waitSignal(panel.call_requested):
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    queue.record_attempt(called.id, AttemptOutcome.REACHED)  # the desk's phone: the citizen answered
+    panel.reload()
+    qtbot.waitUntil(lambda: len(panel.items) == 1)
+    waiting = panel.current()
+    assert waiting is not None and waiting.ticket_id == second.id
+
+    qtbot.keyClick(panel.view, Qt.Key.Key_1)  # "1 reached", out of habit, after the phone's own record
+    runner.wait_for_done()
+    assert queue.get(waiting.id).attempts == 0  # the next citizen was not called: nothing recorded
+    assert tickets.get(second.id).called_back_at is None
+    assert panel.status_label.text().startswith("Chưa ghi: chưa gọi 0912 345 602")
+
+    with qtbot.waitSignal(panel.call_requested):  # called on another phone (the desk's is not connected)
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    qtbot.keyClick(panel.view, Qt.Key.Key_2)  # no answer: recorded for this one
+    qtbot.waitUntil(lambda: queue.get(waiting.id).attempts == 1, timeout=5000)
+    assert queue.get(waiting.id).last_outcome is AttemptOutcome.NO_ANSWER

@@ -1,0 +1,107 @@
+"""Calling a citizen back with a unit's answer, on the real switchboard (Kamailio, a sipp callee): while the
+call is up the answer is on screen beside the form, whole and uncovered by any other window; when the
+citizen hung up, the called-back step is on the ticket and the wrap-up closes with one key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.domain.clock import now_vn
+from desktop.domain.codes import Level
+from desktop.domain.ticket import TicketDraft
+from desktop.services.phone.codes import AttemptOutcome, CallbackKind, CallbackStatus
+from desktop.services.tickets.rows import ticket_snapshot
+from desktop.services.tickets.service import TicketService
+from desktop.store import models
+from desktop.store.local import LocalStore
+from desktop.sync.apply import apply_page
+from protocol import Change
+
+SHOTS = Path("build/screenshots/steps")
+ANSWER = (
+    "UBND xã Tân Hòa đã cho sửa đèn đường ấp Tân Hòa ngày 04/12; từ nay đèn sáng từ 18 giờ đến 5 giờ sáng. "
+    "Nếu đèn còn hỏng, người dân báo trưởng ấp hoặc gọi lại Tổng đài 1022."
+)
+
+
+def unit_answer_pulled(store: LocalStore, ticket_id: str, answer: str) -> None:
+    """The server's edit of the ticket by the unit's account, as the pull applies it."""
+    with store.engine.connect() as connection:
+        row = connection.execute(models.Ticket.__table__.select().where(models.Ticket.id == ticket_id)).one()
+    fields = ticket_snapshot(row._mapping)
+    fields.update(
+        answer=answer,
+        unit_answered_at=now_vn().isoformat(),
+        updated_by="don-vi:ubnd.tanhoa",
+        updated_at=now_vn().isoformat(),
+        created_by=row.created_by,
+        created_at=row.created_at.isoformat(),
+    )
+    change = Change(cursor=1, entity="ticket", entity_id=ticket_id, version=row.version + 1, fields=fields)
+    apply_page(store, [change], cursor=1)
+
+
+def global_rect(widget: QWidget) -> QRect:
+    return QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())
+
+
+def windows_over(widget: QWidget) -> list[str]:
+    """The other visible top-level windows that cover part of `widget` (a pop-up, a dialog)."""
+    mine = widget.window()
+    area = global_rect(widget)
+    return [
+        other.objectName() or type(other).__name__
+        for other in QApplication.topLevelWidgets()
+        if other is not mine and other.isVisible() and other.frameGeometry().intersects(area)
+    ]
+
+
+def test_the_units_answer_stays_on_screen_during_the_call_and_the_called_back_step_follows(
+    qtbot, make_desk, kamailio, sipp, store
+) -> None:
+    ticket = TicketService(store, "kiem.thu").create(
+        TicketDraft(
+            content="Đèn đường ấp Tân Hòa hư",
+            phone="0907 654 321",
+            citizen_name="Trần Thị Mai",
+            level=Level.TWO,
+            unit_code="ubnd-huyen-tan-hong",
+            received_at=now_vn() - timedelta(days=2),
+        )
+    )
+    unit_answer_pulled(store, ticket.id, ANSWER)
+    desk = make_desk(kamailio, user="1003", record=False)
+    desk.window.resize(1366, 768)
+    qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+    trunk = sipp.uas("uas_trunk_bye.xml", kamailio.trunk_port, "-d", "4000")  # the citizen talks 4 s
+    desk.phone.focus_callbacks()  # Ctrl+B
+    panel = desk.phone.callbacks
+    qtbot.waitUntil(lambda: panel.current() is not None, timeout=5000)
+    ready = panel.current()
+    assert ready is not None and ready.kind is CallbackKind.ANSWER_READY and ready.ticket_id == ticket.id
+
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)  # call back
+    controls = desk.phone.controls
+    qtbot.waitUntil(lambda: controls.isVisible() and controls.keypad.isEnabled(), timeout=8000)  # connected
+    answer = panel.answer_view
+    assert desk.window.side_tabs.currentWidget() is panel
+    assert answer.isVisible() and answer.toPlainText() == ANSWER
+    assert answer.visibleRegion().boundingRect() == answer.rect()  # no sibling widget covers part of it
+    assert answer.height() >= 80 and answer.width() >= 250
+    assert answer.verticalScrollBar().maximum() == 0  # this answer is read whole, without scrolling
+    assert windows_over(answer) == []  # nor a dialog or a pop-up
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    desk.window.grab().save(str(SHOTS / "callback-answer-during-the-call-1366x768.png"))
+
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=15000)  # the citizen hung up
+    assert trunk.wait(10) == 0, trunk.output()
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_Return)  # one key closes the call's record
+    assert desk.session.flush()
+    callback = desk.session.callbacks.get(ready.id)
+    assert (callback.status, callback.last_outcome) == (CallbackStatus.DONE, AttemptOutcome.REACHED)
+    called = TicketService(store, "kiem.thu").get(ticket.id)
+    assert called.called_back_at is not None  # the called-back step, synced like any edit
