@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from reports import labels
-from reports.shape import Report, percent
+from reports.shape import OnTimeFigures, Report, percent
 from reports.vn_numbers import vn_decimal, vn_int, vn_percent
 
 
@@ -71,22 +71,33 @@ def on_time(report: Report) -> list[str]:
     answered = total["answered_on_time"] + total["answered_late"]
     rate = total["on_time_rate"]
     days = total["median_working_days"]
-    sentences = [
-        f"Trong kỳ, Tổng đài 1022 đã chuyển {vn_int(total['forwarded'])} phản ánh, kiến nghị đến các "
-        f"cơ quan, đơn vị, địa phương xử lý; đã trả lời {vn_int(answered)} phiếu, trong đó đúng hạn "
-        f"{vn_int(total['answered_on_time'])} phiếu, trễ hạn {vn_int(total['answered_late'])} phiếu "
+    tickets = report["on_time"].get("tickets_forwarded", total["forwarded"])
+    carried = total.get("carried_over", 0)
+    followed = total["waiting"] + total["overdue_now"] + carried
+    lots = f" ({vn_int(total['forwarded'])} lượt chuyển)" if total["forwarded"] != tickets else ""
+    answers = (
+        f"đã trả lời {vn_int(answered)} phiếu, trong đó đúng hạn {vn_int(total['answered_on_time'])} phiếu, "
+        f"trễ hạn {vn_int(total['answered_late'])} phiếu "
         + (f"(tỷ lệ phản ánh, kiến nghị xử lý đúng hạn đạt {vn_percent(rate)})" if rate is not None else "")
         + (f", thời gian xử lý trung vị {vn_decimal(days)} ngày làm việc" if days is not None else "")
-        + f"; còn {vn_int(total['waiting'] + total['overdue_now'])} phản ánh, kiến nghị đang theo dõi "
-        f"kết quả xử lý từ cơ quan, đơn vị, địa phương (trong đó {vn_int(total['overdue_now'])} phiếu "
-        "quá hạn); "
-        f"{vn_int(total['returned'])} phiếu được trả lại do không thuộc thẩm quyền."
+    )
+    from_before = f", {vn_int(carried)} phiếu từ các kỳ trước chuyển sang" if carried else ""
+    sentences = [
+        f"Trong kỳ, Tổng đài 1022 đã chuyển {vn_int(tickets)} phản ánh, kiến nghị{lots} đến các cơ quan, "
+        f"đơn vị, địa phương xử lý; {answers}; còn {vn_int(followed)} phản ánh, kiến nghị đang theo dõi "
+        f"kết quả xử lý từ cơ quan, đơn vị, địa phương (trong đó {vn_int(_overdue(total))} phiếu quá hạn"
+        f"{from_before}); {vn_int(total['returned'])} phiếu được trả lại do không thuộc thẩm quyền."
     ]
-    late_units = [row for row in report["on_time"]["units"] if row["overdue_now"] or row["answered_late"]]
+    late_units = [row for row in report["on_time"]["units"] if _overdue(row) or row["answered_late"]]
     if late_units:
         named = ", ".join(
-            f"{row['unit']} ({vn_int(row['answered_late'])} trễ hạn, {vn_int(row['overdue_now'])} quá hạn)"
-            for row in sorted(late_units, key=lambda r: -(r["answered_late"] + r["overdue_now"]))[:5]
+            f"{row['unit']} ({vn_int(row['answered_late'])} trễ hạn, {vn_int(_overdue(row))} quá hạn)"
+            for row in sorted(late_units, key=lambda r: -(r["answered_late"] + _overdue(r)))[:5]
         )
         sentences.append(f"Các cơ quan, đơn vị, địa phương có phản ánh, kiến nghị trễ hạn, quá hạn: {named}.")
     return sentences
+
+
+def _overdue(figures: OnTimeFigures) -> int:
+    """Overdue now: the period's forwardings and those carried over from before it."""
+    return figures["overdue_now"] + figures.get("carried_over_overdue", 0)

@@ -60,6 +60,10 @@ class OnTimeFigures(TypedDict):
     returned: int
     on_time_rate: float | None  # answered on time / answered, in percent; None when nothing was answered
     median_working_days: float | None
+    # Forwarded before the period, still with the unit (overdue among them): not in the figures above;
+    # absent from a report of a server before them.
+    carried_over: NotRequired[int]
+    carried_over_overdue: NotRequired[int]
 
 
 class OnTimeRow(OnTimeFigures):
@@ -71,6 +75,8 @@ class OnTime(TypedDict):
     today: str
     units: list[OnTimeRow]
     total: OnTimeFigures
+    # The tickets forwarded in the period: fewer than the forwardings when one went to a second unit.
+    tickets_forwarded: NotRequired[int]
 
 
 class AreaRow(OnTimeFigures):

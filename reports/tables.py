@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from reports import labels
 from reports.shape import OnTimeFigures, Report, percent
-from reports.vn_numbers import vn_decimal, vn_percent
+from reports.vn_numbers import vn_decimal, vn_int, vn_percent
 
 
 @dataclass(frozen=True)
@@ -318,7 +318,8 @@ def on_time_by_unit(report: Report) -> Table:
     """Each unit's forwarded tickets against their deadlines: the index's "xử lý đúng hạn"."""
     on_time = report["on_time"]
     body: list[list[Cell]] = [
-        [number, row["unit"], *_on_time_counts(row), ""] for number, row in enumerate(on_time["units"], 1)
+        [number, row["unit"], *_on_time_counts(row), _carried_note(row)]
+        for number, row in enumerate(on_time["units"], 1)
     ]
     return Table(
         title="7. Tiến độ xử lý phản ánh, kiến nghị theo cơ quan, đơn vị, địa phương (chuyển trong kỳ)",
@@ -328,8 +329,17 @@ def on_time_by_unit(report: Report) -> Table:
             _ON_TIME_SUBHEADS,
         ],
         body=body,
-        totals=["", "Tổng số", *_on_time_counts(on_time["total"]), ""],
+        totals=["", "Tổng số", *_on_time_counts(on_time["total"]), _carried_note(on_time["total"])],
     )
+
+
+def _carried_note(figures: OnTimeFigures) -> str:
+    """What the unit still holds from before the period: counted in none of the row's columns."""
+    carried = figures.get("carried_over", 0)
+    if not carried:
+        return ""
+    overdue = figures.get("carried_over_overdue", 0)
+    return f"Còn {vn_int(carried)} phiếu từ các kỳ trước chuyển sang ({vn_int(overdue)} quá hạn)"
 
 
 def by_area(report: Report) -> Table:

@@ -43,10 +43,18 @@ ON_TIME, LATE, OVERDUE, WAITING, RETURNED, OTHER = (
     "returned",
     "other",
 )
+# A forwarding made before the period and still with its unit: "còn tồn từ các kỳ trước chuyển sang", part
+# of what the province's note counts as "đang theo dõi kết quả xử lý", never of the period's forwardings.
+CARRIED_WAITING, CARRIED_OVERDUE = "carried_waiting", "carried_overdue"
+CARRIED = (CARRIED_WAITING, CARRIED_OVERDUE)
 Tally = Mapping[tuple[str, int | None], int]  # (kind, working days to answer) -> forwardings
 
 
-def kind_of(fact: ForwardingFacts, today: date) -> str:
+def kind_of(fact: ForwardingFacts, today: date, since: date | None = None) -> str:
+    """What became of the forwarding by `today`; one made before `since` (the period's first day) is
+    carried over (only the ones still with their unit are read)."""
+    if since is not None and fact.forwarded_on < since:
+        return CARRIED_OVERDUE if today > fact.deadline else CARRIED_WAITING
     if fact.state == "answered" and fact.answered_on is not None:
         return ON_TIME if fact.answered_on <= fact.deadline else LATE
     if fact.state == "forwarded":
@@ -59,12 +67,14 @@ def tally(
     key: Callable[[ForwardingFacts], Any],
     today: date,
     calendar: WorkCalendar,
+    since: date | None = None,
 ) -> dict[Any, Counter[tuple[str, int | None]]]:
-    """The facts counted per `key` by (kind, working days), as the database's GROUP BY counts them."""
+    """The facts counted per `key` by (kind, working days), as the database's GROUP BY counts them;
+    those made before `since` as carried over."""
     between = _days_between(calendar)
     tallies: dict[Any, Counter[tuple[str, int | None]]] = {}
     for fact in facts:
-        kind = kind_of(fact, today)
+        kind = kind_of(fact, today, since)
         days = (
             between(fact.forwarded_on, fact.answered_on)
             if fact.answered_on and kind in (ON_TIME, LATE)
@@ -157,7 +167,7 @@ def figures(counted: Tally) -> OnTimeFigures:
     on_time, answered = kinds[ON_TIME], kinds[ON_TIME] + kinds[LATE]
     days = {days: count for (kind, days), count in counted.items() if kind in (ON_TIME, LATE) and count}
     return {
-        "forwarded": sum(kinds.values()),
+        "forwarded": sum(count for kind, count in kinds.items() if kind not in CARRIED),
         "answered_on_time": on_time,
         "answered_late": kinds[LATE],
         "overdue_now": kinds[OVERDUE],
@@ -165,6 +175,8 @@ def figures(counted: Tally) -> OnTimeFigures:
         "returned": kinds[RETURNED],
         "on_time_rate": percent(on_time, answered) if answered else None,
         "median_working_days": _median(days) if days else None,
+        "carried_over": kinds[CARRIED_WAITING] + kinds[CARRIED_OVERDUE],
+        "carried_over_overdue": kinds[CARRIED_OVERDUE],
     }
 
 

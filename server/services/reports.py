@@ -22,7 +22,7 @@ from reports import (
 from reports.shape import OnTime
 from server import models
 from server.services.forwarding import work_calendar
-from server.services.unit_timeliness import on_time_tables
+from server.services.unit_timeliness import on_time_tables, tickets_forwarded
 
 HOTLINE_UNIT = "tong-dai-1022"  # the catalog's "Tổng đài 1022", as on the desktop: tickets with no unit
 
@@ -52,7 +52,12 @@ def report_for(connection: Connection, period: Period, today: date | None = None
         report = build_report(connection, server_source(), period)
         if today is not None:
             session = Session(bind=connection)
-            figures, areas = on_time_tables(session, period, today, work_calendar(session))
-            report["on_time"] = OnTime(today=figures["today"], units=figures["units"], total=figures["total"])
+            figures, areas = on_time_tables(session, period, today, work_calendar(session), with_carried=True)
+            report["on_time"] = OnTime(
+                today=figures["today"],
+                units=figures["units"],
+                total=figures["total"],
+                tickets_forwarded=tickets_forwarded(session, period),
+            )
             report["areas"] = areas
         return report

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, cast, func, select, text
+from sqlalchemy import ColumnElement, Date, and_, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from protocol.workdays import WorkCalendar
@@ -21,6 +21,8 @@ from reports import Period, report_codes
 from reports.areas import AreaResolver, CatalogArea
 from reports.shape import AreaRow
 from reports.unit_timeliness import (
+    CARRIED_OVERDUE,
+    CARRIED_WAITING,
     ForwardingFacts,
     Tally,
     area_table,
@@ -28,12 +30,13 @@ from reports.unit_timeliness import (
     unit_table,
 )
 from server.models import Forwarding, Ticket, Unit
-from server.services.forwarding import VN, work_calendar
+from server.services.forwarding import OPEN, VN, work_calendar
 from server.services.ticket_areas import NO_AREA, catalog_areas
 
 
-def forwarding_facts(session: Session, period: Period) -> list[ForwardingFacts]:
-    """Forwardings made in `period` (Vietnam's days), with their ticket's citizen address."""
+def forwarding_facts(session: Session, period: Period, with_carried: bool = False) -> list[ForwardingFacts]:
+    """Forwardings made in `period` (Vietnam's days), with their ticket's citizen address; `with_carried`,
+    also those made before it that are still with their unit."""
     on_postgresql = session.get_bind().dialect.name == "postgresql"
     forwarded, answered = (
         (_vn_day(Forwarding.forwarded_at), _vn_day(Forwarding.answered_at))
@@ -50,7 +53,7 @@ def forwarding_facts(session: Session, period: Period) -> list[ForwardingFacts]:
             func.coalesce(Ticket.citizen_address, ""),
         )
         .outerjoin(Ticket, Ticket.id == Forwarding.ticket_id)
-        .where(Forwarding.forwarded_at >= period.starts_at, Forwarding.forwarded_at < period.ends_before)
+        .where(or_(_in_period(period), _carried(period)) if with_carried else _in_period(period))
     ).all()
     if on_postgresql:
         return [ForwardingFacts(*row) for row in rows]
@@ -60,6 +63,21 @@ def forwarding_facts(session: Session, period: Period) -> list[ForwardingFacts]:
         )
         for unit, state, forwarded_at, deadline, answered_at, address in rows
     ]
+
+
+def _in_period(period: Period) -> ColumnElement[bool]:
+    return and_(Forwarding.forwarded_at >= period.starts_at, Forwarding.forwarded_at < period.ends_before)
+
+
+def _carried(period: Period) -> ColumnElement[bool]:
+    """Made before the period, still with the unit ("còn tồn từ các kỳ trước chuyển sang")."""
+    return and_(Forwarding.state == OPEN, Forwarding.forwarded_at < period.starts_at)
+
+
+def tickets_forwarded(session: Session, period: Period) -> int:
+    """The tickets forwarded in `period`: one sent to a second unit counts once."""
+    query = select(func.count(func.distinct(Forwarding.ticket_id))).where(_in_period(period))
+    return session.scalar(query) or 0
 
 
 def _vn_day(column: Any) -> Any:
@@ -120,10 +138,23 @@ _RECEIVED_BY_AREA = (
 )
 
 
+# The forwardings carried over into the period, per unit (they are few: those still with a unit).
+_CARRIED_BY_UNIT = text(
+    "SELECT unit_code, deadline < :today, count(*) FROM forwardings"
+    " WHERE state = 'forwarded' AND forwarded_at < :starts_at GROUP BY 1, 2"
+)
+
+
 def counted_by_database(
-    session: Session, period: Period, today: date, calendar: WorkCalendar, with_areas: bool
+    session: Session,
+    period: Period,
+    today: date,
+    calendar: WorkCalendar,
+    with_areas: bool,
+    with_carried: bool = False,
 ) -> tuple[Mapping[str, Tally], Mapping[str, Tally]]:
-    """The period's forwardings per unit and (`with_areas`) per area key, by PostgreSQL."""
+    """The period's forwardings per unit and (`with_areas`) per area key, by PostgreSQL; `with_carried`,
+    the units' also count those carried over (kinds CARRIED_*)."""
     sentinel = [date.max]  # width_bucket wants a list; nothing falls after the last day
     parameters = {
         "starts_at": period.starts_at,
@@ -141,6 +172,12 @@ def counted_by_database(
         if by_area and not with_areas:
             continue
         tallies[by_area].setdefault(key, Counter())[kind, days] += count
+    if with_carried:
+        carried = session.execute(_CARRIED_BY_UNIT, {"today": today, "starts_at": period.starts_at})
+        for unit_code, overdue, count in carried:
+            tallies[0].setdefault(unit_code, Counter())[
+                CARRIED_OVERDUE if overdue else CARRIED_WAITING, None
+            ] += count
     return tallies[0], tallies[1]
 
 
@@ -153,18 +190,26 @@ def timeliness(session: Session, period: Period, today: date) -> dict[str, Any]:
 
 
 def on_time_tables(
-    session: Session, period: Period, today: date, calendar: WorkCalendar, with_areas: bool = True
+    session: Session,
+    period: Period,
+    today: date,
+    calendar: WorkCalendar,
+    with_areas: bool = True,
+    with_carried: bool = False,
 ) -> tuple[dict[str, Any], list[AreaRow]]:
-    """The table per unit (with its total) and, `with_areas`, the table per area of the citizen's address."""
+    """The table per unit (with its total) and, `with_areas`, the table per area of the citizen's address;
+    `with_carried`, each unit also says what it still holds from before the period (a unit holding only
+    that has its row)."""
     names = {code: name for code, name in session.execute(select(Unit.code, Unit.name))}
     by_unit: Mapping[str, Tally]
     by_address: Mapping[str, Tally]
     if session.get_bind().dialect.name == "postgresql":
-        by_unit, by_address = counted_by_database(session, period, today, calendar, with_areas)
+        by_unit, by_address = counted_by_database(session, period, today, calendar, with_areas, with_carried)
     else:
-        facts = forwarding_facts(session, period)
-        by_unit = tally(facts, lambda fact: fact.unit_code, today, calendar)
-        by_address = tally(facts, lambda fact: fact.citizen_address, today, calendar)
+        facts = forwarding_facts(session, period, with_carried)
+        by_unit = tally(facts, lambda fact: fact.unit_code, today, calendar, since=period.first)
+        in_period = [fact for fact in facts if fact.forwarded_on >= period.first]
+        by_address = tally(in_period, lambda fact: fact.citizen_address, today, calendar)
     units = unit_table(by_unit, names, today)
     if not with_areas:
         return units, []

@@ -107,6 +107,7 @@ def test_the_json_counts_each_unit_and_each_area_against_its_deadlines(march: Se
     assert health == {
         "unit_code": "so-y-te", "unit": "Sở Y tế", "forwarded": 3, "answered_on_time": 1, "answered_late": 1,
         "overdue_now": 1, "waiting": 0, "returned": 0, "on_time_rate": 50.0, "median_working_days": 4.0,
+        "carried_over": 0, "carried_over_overdue": 0,
     }  # fmt: skip
     total = report["on_time"]["total"]
     assert (total["forwarded"], total["returned"], total["on_time_rate"]) == (4, 1, 50.0)

@@ -90,7 +90,7 @@ def test_each_unit_counts_on_time_late_overdue_and_returned_in_working_days(prov
     assert health == {
         "unit_code": "so-y-te", "unit": "Sở Y tế", "forwarded": 3, "answered_on_time": 1,
         "answered_late": 1, "overdue_now": 1, "waiting": 0, "returned": 0, "on_time_rate": 50.0,
-        "median_working_days": 5.5,
+        "median_working_days": 5.5, "carried_over": 0, "carried_over_overdue": 0,
     }  # fmt: skip
     assert justice["unit"] == "Sở Tư pháp"
     assert (justice["forwarded"], justice["returned"], justice["waiting"]) == (2, 1, 1)
@@ -144,3 +144,35 @@ def test_an_admin_gets_the_same_figures_from_the_command_line(server: ServerProc
     wrong = subprocess.run([*command[:-4], "--from", "31/02/2026", "--to", "2026-03-01"], cwd=REPO, env=env,
                            capture_output=True, text=True, timeout=60)  # fmt: skip
     assert wrong.returncode == 2 and "Lỗi" in wrong.stderr
+
+
+def test_a_units_forwardings_from_before_the_period_still_with_it_are_carried_over(province: Session) -> None:
+    """ "Còn tồn từ các kỳ trước chuyển sang": in the units' table beside the period's figures, never in
+    them nor in the areas' table; a unit holding only those has its row."""
+    session = province
+    session.merge(Unit(code="so-cong-thuong", name="Sở Công Thương"))
+    session.add_all(
+        [
+            forwarding("so-tu-phap", "forwarded", date(2026, 1, 20), date(2026, 1, 27)),  # overdue since
+            forwarding(
+                "so-cong-thuong", "forwarded", date(2026, 2, 27), date(2026, 3, 13)
+            ),  # in time on 12/3
+        ]
+    )
+    session.commit()
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+    figures, areas = on_time_tables(
+        session, march, date(2026, 3, 12), work_calendar(session), with_carried=True
+    )
+    units = {row["unit"]: row for row in figures["units"]}
+    carried = {
+        name: (row["forwarded"], row["carried_over"], row["carried_over_overdue"])
+        for name, row in units.items()
+    }
+    assert carried == {"Sở Công Thương": (0, 1, 0), "Sở Tư pháp": (2, 1, 1), "Sở Y tế": (2, 0, 0)}
+    assert units["Sở Công Thương"]["on_time_rate"] is None
+    total = figures["total"]
+    assert (total["forwarded"], total["carried_over"], total["carried_over_overdue"]) == (4, 2, 1)
+    assert sum(row["forwarded"] for row in areas) == 4 and not any(row["carried_over"] for row in areas)
+    without, _ = on_time_tables(session, march, date(2026, 3, 12), work_calendar(session), with_areas=False)
+    assert "Sở Công Thương" not in {row["unit"] for row in without["units"]}  # the dashboard's figures
