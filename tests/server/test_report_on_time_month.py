@@ -3,7 +3,7 @@ Word bulletin. The month has the holidays of its end (Monday 27/4 in lieu of the
 1/5) and a worked Saturday (25/4), answers on time and late, one still overdue, a ticket returned and
 forwarded to another unit, one answered and forwarded again, and one forwarded in March still waiting.
 
-Level 2 is 5 working days, level 3 ten (the levels' defaults). By hand:
+The admin's level catalog gives level 2 five working days, level 3 ten. By hand:
 
     forwarding  ticket unit         forwarded  deadline  outcome                 working days
     F0          T0     so-y-te      Fri 20/3   27/3      open (March: carried)   -
@@ -51,6 +51,7 @@ UNITS = {
     "ubnd-phuong-1-sa-dec": ("UBND Phường 1", "xa", False, "ubnd-phuong-sa-dec"),  # merged in 2025
     "ubnd-xa-tan-khanh-dong": ("UBND xã Tân Khánh Đông", "xa", True, None),
 }
+LEVELS = {2: ("Cấp độ 2", 5), 3: ("Cấp độ 3", 10)}
 DAYS_OFF = {
     "2026-04-25": ("Làm bù cho ngày nghỉ 27/4", True),
     "2026-04-27": ("Nghỉ bù Giỗ Tổ Hùng Vương", False),
@@ -90,6 +91,9 @@ def april(server: ServerProcess) -> ServerProcess:
     for code, (name, group, active, merged_into) in UNITS.items():
         entry = {"name": name, "group": group, "active": active, "merged_into": merged_into}
         assert admin.http.put(f"/api/v1/catalog/unit/{code}", json=entry).status_code == 200
+    for level, (name, days) in LEVELS.items():
+        entry = {"name": name, "deadline_working_days": days}
+        assert admin.http.put(f"/api/v1/catalog/level/{level}", json=entry).status_code == 200
     for day, (name, working) in DAYS_OFF.items():
         entry = {"name": name, "is_working_day": working}
         assert admin.http.put(f"/api/v1/catalog/holiday/{day}", json=entry).status_code == 200
