@@ -6,6 +6,8 @@ serialises it, a new version and the next feed positions, none skipped. Tickets 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -15,10 +17,14 @@ from sqlalchemy.orm import Session
 from test_reforwarded_not_answered_migration import _FORWARDED_AGAIN_SQL
 
 from bench.report_on_time import _FORWARDINGS_SQL, _TICKETS_SQL, _UNITS_SQL, AREAS, UNITS
+from protocol import Mutation
 from server.db import alembic_config, create_server_engine
-from server.models import FeedEntry, Ticket
+from server.models import FeedEntry, Forwarding, Ticket
+from server.services import tickets
+from server.services.feed import PendingChanges, publish
 from server.services.feed_refresh import republish_stale
 from server.services.tickets import ticket_data
+from tests.server.server_lab import ticket
 
 # Every ticket in the feed as a server before 0019 published it (no step fields), at positions 1..n.
 _PUBLISHED_BEFORE_0019 = """
@@ -33,6 +39,11 @@ UPDATE feed f SET data = f.data || jsonb_build_object('unit_answered_at',
   to_char(t.unit_answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS.US"+07:00"'))
 FROM tickets t WHERE f.entity_id = t.id AND t.pk % 3 = 0
 """
+
+
+TICKET_ID = "7d0c3c1e-5b7a-4d43-9a55-3f5b0f1c2a10"
+ANSWERED_ONLY = "0b8e7f0a-2c4d-4e6f-8a1b-9c0d1e2f3a4b"
+WRITER = tickets.Actor("dtv1", 1, "desk-1")
 
 
 @pytest.fixture
@@ -62,9 +73,7 @@ def test_the_tickets_corrected_in_place_are_published_again_and_only_they(engine
     command.upgrade(alembic_config(engine), "0019")
     _run(engine, _PUBLISHED_AT_0019)
     with engine.connect() as connection:
-        marked_at_0019 = dict(
-            connection.execute(text("SELECT id, unit_answered_at FROM tickets")).tuples().all()
-        )
+        marked_at_0019 = dict(connection.execute(text("SELECT id, unit_answered_at FROM tickets")).all())
         published = {
             entity_id: (position, version, data)
             for entity_id, position, version, data in connection.execute(
@@ -101,3 +110,40 @@ def test_the_tickets_corrected_in_place_are_published_again_and_only_they(engine
         assert moved == list(range(head + 1, head + len(listed) + 1))  # the next positions, no gap
         assert session.scalar(text("SELECT value FROM feed_counter")) == head + len(listed)
     assert republish_stale(engine) == 0
+
+
+def test_a_sqlite_server_publishes_its_corrected_ticket_again_too(tmp_path: Path) -> None:
+    """The same on a server kept in a SQLite file (its feed's JSON and timestamps are text there)."""
+    engine = create_server_engine(str(tmp_path / "server.sqlite3"))
+    command.upgrade(alembic_config(engine), "0019")
+    answered_at = datetime(2026, 4, 9, 8, 0, tzinfo=UTC)
+    with Session(engine) as session, session.begin():  # the ticket a unit answered, as 0019's server kept it
+        feed = PendingChanges()
+        for number, ticket_id in enumerate((TICKET_ID, ANSWERED_ONLY), 1):
+            mutation = Mutation(
+                seq=number, mutation_id=f"m{number}", entity="ticket", op="create", entity_id=ticket_id,
+                payload=ticket(f"P-SQ-{number}", level=2, unit_code=None),
+            )  # fmt: skip
+            tickets.create(session, mutation, WRITER, answered_at, feed)
+            session.flush()
+            held = session.scalars(select(Ticket).where(Ticket.id == ticket_id)).one()
+            answer = {"unit_answered_at": answered_at.isoformat()}
+            tickets.edit_from_server(session, held, answer, WRITER, answered_at, feed)
+        publish(session, feed)
+        session.add(  # forwarded again later, the mark kept
+            Forwarding(
+                id="f-2", ticket_id=TICKET_ID, unit_code="so-y-te", state="forwarded", forwarded_by="dtv1",
+                forwarded_at=answered_at + timedelta(days=1), deadline=date(2026, 4, 17),
+            )
+        )  # fmt: skip
+    command.upgrade(alembic_config(engine), "head")
+    with engine.connect() as connection:  # the one answered only is published as it is
+        assert list(connection.execute(text("SELECT entity_id FROM feed_stale")).scalars()) == [TICKET_ID]
+    assert republish_stale(engine) == 1
+    with Session(engine) as session:
+        entry = session.get(FeedEntry, ("ticket", TICKET_ID))
+        assert entry is not None and entry.data is not None
+        assert (entry.version, entry.data["unit_answered_at"]) == (3, None)
+        assert entry.position == session.scalar(text("SELECT value FROM feed_counter")) == 3  # the next one
+    assert republish_stale(engine) == 0
+    engine.dispose()
