@@ -198,6 +198,10 @@ class DashboardView(QWidget):
         # six columns in a third of 1366 px: short headings, their meaning on hover; the on-time rate
         # and the median working days on the unit's row
         self.units_table.horizontalHeader().setMinimumSectionSize(36)
+        # the unit's name wraps over lines rather than end in "…": "Sở Xây …" named no unit at 1366 px
+        self.units_table.setWordWrap(True)
+        self.units_table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.units_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for column, tip in enumerate(
             (
                 self.tr("Tickets forwarded to the unit in the period"),
@@ -372,6 +376,7 @@ class DashboardView(QWidget):
             parent.setFont(0, font)
             for code, label in members:
                 item = QTreeWidgetItem(parent, [label, "–", "–"])
+                item.setToolTip(0, label)  # a long channel or type name is cut in a third of the screen
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
                 self._breakdown_rows[(group, code)] = item

@@ -199,3 +199,99 @@ def test_the_dashboards_reads_and_a_decision_take_turns_on_the_one_link_to_the_s
         engine.dispose()
         store.close()
     assert not errors, errors
+
+
+def test_each_units_five_figures_match_a_hand_counted_set_of_forwardings(
+    qtbot: object, runner: object, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    """Two units, every case once: answered on time, answered late, overdue now, still in time, returned
+    and forwarded to the other unit, more time granted then answered within it, and one forwarded before
+    the dashboard's 90 days. Counted by hand: Sở Y tế 5 forwarded, 1 on time, 1 late, 1 overdue, 1
+    returned; Sở Xây dựng 2 forwarded, 2 on time."""
+    admin = Desk(server, "admin")
+    for code, name in (("so-y-te", "Sở Y tế"), ("so-xay-dung", "Sở Xây dựng")):
+        assert admin.http.put(f"/api/v1/catalog/unit/{code}", json={"name": name}).status_code == 200
+    engine = create_server_engine(server.db_url)
+    with Session(engine) as session, session.begin():
+        unit_accounts.create(session, "yte.hoa", "so-y-te", PASSWORD)
+        unit_accounts.create(session, "xd.lan", "so-xay-dung", PASSWORD)
+    desk, supervisor = Desk(server, "dtv1"), Desk(server, "giamsat")
+    health, building = unit_browser(server, "yte.hoa"), unit_browser(server, "xd.lan")
+
+    def forwarded(code: str, unit: str, ticket_id: str | None = None) -> tuple[str, str]:
+        if ticket_id is None:
+            ticket_id = new_id()
+            made = desk.push([desk.mutation("ticket", "create", ticket_id, ticket(code, level=2))])
+            assert made.status_code == 200
+        sent = desk.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": unit})
+        assert sent.status_code == 201, sent.text
+        return ticket_id, sent.json()["id"]
+
+    _, on_time = forwarded("P-HC-1", "so-y-te")
+    unit_step(health, on_time, "tra-loi", {"answer": "Đã xử lý trong hạn."})
+    _, late = forwarded("P-HC-2", "so-y-te")
+    unit_step(health, late, "tra-loi", {"answer": "Đã xử lý, trễ hạn."})
+    _, overdue = forwarded("P-HC-3", "so-y-te")
+    forwarded("P-HC-4", "so-y-te")  # still within its deadline: forwarded, nothing else
+    returned_ticket, returned = forwarded("P-HC-5", "so-y-te")
+    unit_step(health, returned, "tra-lai", {"reason": "Không thuộc thẩm quyền của Sở Y tế."})
+    _, again = forwarded("P-HC-5", "so-xay-dung", returned_ticket)  # the same ticket, now the other unit's
+    unit_step(building, again, "tra-loi", {"answer": "Đã cấp phép sửa chữa."})
+    _, extended = forwarded("P-HC-6", "so-xay-dung")
+    unit_step(building, extended, "gia-han", {"days": "3", "reason": "Chờ kiểm tra thực địa."})
+    assert supervisor.http.post(f"/api/v1/forwardings/{extended}/extension", json={"grant": True}).is_success
+    unit_step(building, extended, "tra-loi", {"answer": "Đã kiểm tra, công trình đúng phép."})
+    _, old = forwarded("P-HC-7", "so-xay-dung")
+    with engine.begin() as connection:  # time moved on for three of them
+        connection.execute(  # answered two days after a deadline that had passed
+            text("UPDATE forwardings SET deadline = (answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 2 "
+                 "WHERE id = :id"),
+            {"id": late},
+        )  # fmt: skip
+        connection.execute(
+            text("UPDATE forwardings SET deadline = DATE '2026-01-05' WHERE id = :id"), {"id": overdue}
+        )
+        connection.execute(
+            text("UPDATE forwardings SET forwarded_at = now() - interval '100 days', "
+                 "deadline = DATE '2026-01-05' WHERE id = :id"),
+            {"id": old},
+        )  # fmt: skip
+    engine.dispose()
+
+    store = open_test_store(tmp_path / "desk")
+    view = DashboardView(
+        DashboardService(store),
+        NoPresenceServer(),
+        runner,  # type: ignore[arg-type]
+        units=units_source(server, store, "giamsat"),
+    )
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.resize(1366, 728)
+    view.show()
+    view.refresh()
+    qtbot.waitUntil(lambda: view.units is not None or view.units_error is not None, timeout=20000)  # type: ignore[attr-defined]
+    assert view.units_error is None, view.units_error
+    table = view.units_table
+    shown = {
+        table.item(row, 0).text(): [
+            table.item(row, column).text() for column in range(1, table.columnCount())
+        ]
+        for row in range(table.rowCount())
+    }
+    # forwarded, answered on time, answered late, overdue now, returned
+    assert shown == {"Sở Y tế": ["5", "1", "1", "1", "1"], "Sở Xây dựng": ["2", "2", "0", "0", "0"]}
+    assert "50,00%" in next(
+        table.item(row, 0).toolTip()
+        for row in range(table.rowCount())
+        if table.item(row, 0).text() == "Sở Y tế"
+    )
+    qtbot.waitExposed(view)  # type: ignore[attr-defined]
+    name_width = table.columnWidth(0) - 8
+    for row in range(table.rowCount()):  # each unit's whole name is on screen, over lines if it must
+        name = table.item(row, 0).text()
+        needed = table.fontMetrics().boundingRect(0, 0, name_width, 1000, Qt.TextFlag.TextWordWrap, name)
+        assert needed.width() <= name_width and needed.height() <= table.rowHeight(row), name
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.grab().save(str(SHOTS / "don-vi-hand-counted-1366x768.png"))
+    runner.wait_for_done(10000)  # type: ignore[attr-defined]
+    store.close()
