@@ -296,3 +296,18 @@ def test_a_renamed_area_is_named_anew_in_the_report_while_its_tickets_are_read_a
         holder.execute(text("SELECT pg_advisory_unlock(10220016)"))
         holder.close()
         engine.dispose()
+
+
+def test_an_area_is_never_deleted_so_its_tickets_keep_it(server: ServerProcess) -> None:
+    """No deletion can leave tickets stamped with a unit gone from the catalog: the catalog refuses to
+    delete a unit (old tickets name it) and says to retire it, which changes no address's area."""
+    admin, operator = Desk(server, "admin"), Desk(server, "dtv1")
+    _put_unit(admin, "ubnd-xa-tan-binh", {"name": "UBND xã Tân Bình", "group": "xa", "active": True})
+    values = ticket("P-KV-13", citizen_address="ấp 5, xã Tân Bình", received_at="2026-04-09T08:00:00+07:00")
+    assert operator.push([operator.mutation("ticket", "create", new_id(), values)]).status_code == 200
+    refused = admin.http.delete("/api/v1/catalog/unit/ubnd-xa-tan-binh")
+    assert refused.status_code == 409 and "ngừng nhận phiếu" in refused.json()["detail"]
+    retired = {"name": "UBND xã Tân Bình", "group": "xa", "active": False}
+    assert "notice" not in _put_unit(admin, "ubnd-xa-tan-binh", retired)
+    assert _areas(server)["P-KV-13"] == "ubnd-xa-tan-binh"
+    assert ("Xã Tân Bình", 1) in _area_rows(server)
