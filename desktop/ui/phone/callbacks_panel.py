@@ -111,7 +111,9 @@ class CallbacksPanel(QWidget):
         changes.subscribe(self.on_changes)
 
     def on_changes(self, changes: OpChanges) -> None:
-        if changes.callbacks:
+        """The queue's own changes, and any ticket's: a pulled unit's answer is an "answer ready" to call
+        back, another desk's call back takes it away, a resolved ticket's survey falls due."""
+        if changes.callbacks or changes.touches_tickets:
             self.reload()
 
     def _changed(self) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
+from desktop.changes import ChangeHub
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Level
 from desktop.domain.ticket import TicketDraft
@@ -191,3 +192,38 @@ def test_a_digit_after_the_phone_recorded_the_call_does_not_mark_the_next_citize
     qtbot.keyClick(panel.view, Qt.Key.Key_2)  # no answer: recorded for this one
     qtbot.waitUntil(lambda: queue.get(waiting.id).attempts == 1, timeout=5000)
     assert queue.get(waiting.id).last_outcome is AttemptOutcome.NO_ANSWER
+
+
+def test_an_answer_pulled_while_the_queue_is_on_screen_shows_in_it_at_once(
+    qtbot, store: LocalStore, runner: TaskRunner, vietnamese
+) -> None:
+    ticket = TicketService(store, "kiem.thu").create(
+        TicketDraft(
+            content="Trạm y tế xã đóng cửa giờ trưa",
+            phone="0912 345 603",
+            level=Level.TWO,
+            unit_code="ubnd-huyen-tan-hong",
+        )
+    )
+    hub = ChangeHub()
+    panel = CallbacksPanel(CallbackQueue(store, "kiem.thu"), runner)
+    panel.follow(hub)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.status_label.text() != "")
+    assert panel.items == []
+
+    with store.engine.connect() as connection:
+        row = connection.execute(models.Ticket.__table__.select().where(models.Ticket.id == ticket.id)).one()
+    fields = ticket_snapshot(row._mapping)
+    fields.update(answer=ANSWER, unit_answered_at=now_vn().isoformat(), updated_by="don-vi:yte.tanhoa",
+                  updated_at=now_vn().isoformat(), created_by=row.created_by,
+                  created_at=row.created_at.isoformat())  # fmt: skip
+    page = apply_page(store, [Change(cursor=1, entity="ticket", entity_id=ticket.id, version=row.version + 1,
+                                     fields=fields)], cursor=1)  # fmt: skip
+    hub.publish(page.changes())  # what the desk's sync listener publishes for the pulled page
+
+    qtbot.waitUntil(lambda: len(panel.items) == 1, timeout=5000)  # no Refresh, no Ctrl+B needed
+    assert panel.items[0].kind is CallbackKind.ANSWER_READY
+    assert panel.answer_view.isVisible() and panel.answer_view.toPlainText() == ANSWER
