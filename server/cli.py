@@ -285,6 +285,12 @@ def _send_mail(engine: object, settings: Settings) -> int:
         implicit_tls=os.environ.get("TONGDAI1022_SMTP_SSL", "") == "1",
         ca_file=ca_file,
     )
+    if not settings.public_url:
+        print(
+            "Chú ý: chưa đặt TONGDAI1022_SERVER_PUBLIC_URL (địa chỉ trang của đơn vị, ví dụ "
+            "https://1022.tinh.gov.vn): thư nhắc hạn không có đường dẫn tới phiếu.",
+            file=sys.stderr,
+        )
     with Session(engine) as session, session.begin():
         queued = unit_mail.queue_reminders(session, datetime.now(VN).date(), settings.public_url)
     with Session(engine) as session, session.begin():

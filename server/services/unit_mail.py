@@ -9,7 +9,8 @@ import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,9 +21,13 @@ from server.services import forwarding as steps
 MAX_ATTEMPTS = 20
 SUBJECTS = {
     "forwarded": "[Tổng đài 1022] Phiếu {code} chuyển đến đơn vị, hạn trả lời {deadline}",
-    "due_tomorrow": "[Tổng đài 1022] Phiếu {code} đến hạn trả lời ngày mai ({deadline})",
+    "due_tomorrow": "[Tổng đài 1022] Phiếu {code} đến hạn trả lời {when} ({deadline})",
     "overdue": "[Tổng đài 1022] Phiếu {code} đã quá hạn trả lời ({deadline})",
 }
+NO_ADDRESS = (
+    "Đơn vị «{unit}» chưa có tài khoản nào có địa chỉ thư: thư không gửi được. Hãy thêm địa chỉ cho một "
+    "tài khoản của đơn vị (create-unit-account … --email); các thư nhắc hạn sau sẽ đến địa chỉ đó."
+)
 
 
 @dataclass(frozen=True)
@@ -42,24 +47,29 @@ class SmtpSettings:
         return ssl.create_default_context(cafile=self.ca_file or None)
 
 
-def queue(session: Session, forwarding: Forwarding, kind: str, base_url: str = "") -> int:
-    """One mail per active account of the unit with an address; none twice for the same step."""
-    already = session.scalar(
-        select(MailMessage.id).where(MailMessage.forwarding_id == forwarding.id, MailMessage.kind == kind)
+def queue(
+    session: Session, forwarding: Forwarding, kind: str, base_url: str = "", today: date | None = None
+) -> int:
+    """One mail per active account of the unit with an address; the same announcement (its kind and
+    deadline: a granted extension makes a new one) never twice. A unit without any address gets a mail
+    that cannot go, listed for the admin with what to do, so no ticket goes unannounced unseen."""
+    ticket = steps.ticket_by_id(session, forwarding.ticket_id)
+    unit = session.get(Unit, forwarding.unit_code)
+    unit_name = unit.name if unit else forwarding.unit_code
+    code = ticket.code if ticket is not None else forwarding.ticket_id
+    deadline = forwarding.deadline.strftime("%d/%m/%Y")
+    today = today or datetime.now(steps.VN).date()
+    when = "ngày mai" if (forwarding.deadline - today).days == 1 else "ngày làm việc tới"
+    subject = SUBJECTS[kind].format(code=code, deadline=deadline, when=when)
+    already = session.scalar(  # every subject names the deadline it announces
+        select(MailMessage.id).where(
+            MailMessage.forwarding_id == forwarding.id,
+            MailMessage.kind == kind,
+            MailMessage.subject.contains(deadline, autoescape=True),
+        )
     )
     if already:
         return 0
-    ticket = steps.ticket_by_id(session, forwarding.ticket_id)
-    unit = session.get(Unit, forwarding.unit_code)
-    code = ticket.code if ticket is not None else forwarding.ticket_id
-    deadline = forwarding.deadline.strftime("%d/%m/%Y")
-    link = f"{base_url.rstrip('/')}/don-vi/phieu/{forwarding.id}" if base_url else "/don-vi/"
-    body = (
-        f"Kính gửi {unit.name if unit else forwarding.unit_code},\n\n"
-        f"Phiếu {code} của Tổng đài 1022 {_what(kind)}, hạn trả lời ngày {deadline}.\n"
-        f"Xem nội dung và trả lời tại: {link}\n\n"
-        "Thư này gửi tự động; thông tin của người dân chỉ xem được trên trang của đơn vị.\n"
-    )
     recipients = session.scalars(
         select(UnitAccount.email).where(
             UnitAccount.unit_code == forwarding.unit_code,
@@ -67,27 +77,48 @@ def queue(session: Session, forwarding: Forwarding, kind: str, base_url: str = "
             UnitAccount.email != "",
         )
     ).all()
-    for recipient in recipients:
-        session.add(
-            MailMessage(
-                id=str(uuid.uuid4()),
-                forwarding_id=forwarding.id,
-                kind=kind,
-                recipient=recipient,
-                subject=SUBJECTS[kind].format(code=code, deadline=deadline),
-                body=body,
-                created_at=datetime.now(UTC),
-            )
+    body = _body(kind, unit_name, code, deadline, when, base_url, forwarding.id)
+    now = datetime.now(UTC)
+    for recipient in recipients or [""]:
+        mail = MailMessage(
+            id=str(uuid.uuid4()),
+            forwarding_id=forwarding.id,
+            kind=kind,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            created_at=now,
+            attempts=0,
+            last_error="",
         )
+        if not recipient:  # never tried (nowhere to send), shown to the admin as failing at once
+            mail.attempts, mail.last_error = MAX_ATTEMPTS, NO_ADDRESS.format(unit=unit_name)
+        session.add(mail)
     return len(recipients)
 
 
-def _what(kind: str) -> str:
-    return {
-        "forwarded": "vừa được chuyển đến đơn vị",
-        "due_tomorrow": "đến hạn trả lời vào ngày mai",
-        "overdue": "đã quá hạn trả lời",
+def _body(
+    kind: str, unit: str, code: str, deadline: str, when: str, base_url: str, forwarding_id: str
+) -> str:
+    """Vietnamese, the ticket's code, its deadline and where to answer it; nothing of the citizen."""
+    what = {
+        "forwarded": f"vừa được chuyển đến đơn vị. Hạn trả lời: ngày {deadline}.",
+        "due_tomorrow": f"đến hạn trả lời {when}, ngày {deadline}, và đơn vị chưa trả lời.",
+        "overdue": f"đã quá hạn trả lời (hạn là ngày {deadline}) và đơn vị chưa trả lời.",
     }[kind]
+    link = f"{base_url.rstrip('/')}/don-vi/phieu/{forwarding_id}"
+    where = (
+        f"Xem nội dung và trả lời (hoặc trả lại, xin gia hạn) tại:\n{link}"
+        if base_url
+        else f"Hãy đăng nhập trang của đơn vị trên máy chủ Tổng đài 1022 (/don-vi/) và mở phiếu {code}."
+    )
+    return (
+        f"Kính gửi {unit},\n\n"
+        f"Phiếu {code} của Tổng đài 1022 {what}\n"
+        f"{where}\n\n"
+        "Thư này gửi tự động, không cần trả lời thư; thông tin của người dân chỉ xem được trên trang của "
+        "đơn vị.\n"
+    )
 
 
 def queue_reminders(session: Session, today: date, base_url: str = "") -> int:
@@ -96,9 +127,9 @@ def queue_reminders(session: Session, today: date, base_url: str = "") -> int:
     queued = 0
     for forwarding in session.scalars(select(Forwarding).where(Forwarding.state == steps.OPEN)):
         if today > forwarding.deadline:
-            queued += queue(session, forwarding, "overdue", base_url)
+            queued += queue(session, forwarding, "overdue", base_url, today)
         elif calendar.working_days_between(today, forwarding.deadline) == 1:
-            queued += queue(session, forwarding, "due_tomorrow", base_url)
+            queued += queue(session, forwarding, "due_tomorrow", base_url, today)
     return queued
 
 
@@ -124,9 +155,11 @@ def send_pending(session: Session, smtp: SmtpSettings) -> tuple[int, int]:
 
 
 def _send(smtp: SmtpSettings, mail: MailMessage) -> None:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = smtp.sender, mail.recipient, mail.subject
-    message.set_content(mail.body)
+    message = MIMEText(mail.body, "plain", "utf-8")
+    message["From"], message["To"] = smtp.sender, mail.recipient
+    # Header splits the subject into encoded words with its spaces inside them: EmailMessage folds a long
+    # Vietnamese subject between two encoded words, where RFC 2047 drops the space ("đãquá hạn")
+    message["Subject"] = Header(mail.subject, "utf-8").encode()
     if smtp.implicit_tls:
         connection: smtplib.SMTP = smtplib.SMTP_SSL(
             smtp.host, smtp.port, timeout=20, context=smtp.tls_context()
@@ -143,10 +176,13 @@ def _send(smtp: SmtpSettings, mail: MailMessage) -> None:
 
 
 def failing(session: Session) -> list[MailMessage]:
+    """Mail not gone after a try (or with nowhere to go) about a ticket still waiting for its unit: once
+    the unit has answered or returned it, its announcement needs nobody's action any more."""
     return list(
         session.scalars(
             select(MailMessage)
-            .where(MailMessage.sent_at.is_(None), MailMessage.attempts > 0)
+            .join(Forwarding, Forwarding.id == MailMessage.forwarding_id)
+            .where(MailMessage.sent_at.is_(None), MailMessage.attempts > 0, Forwarding.state == steps.OPEN)
             .order_by(MailMessage.created_at)
         )
     )

@@ -10,7 +10,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from server_lab import Desk, Postgres, ServerProcess, free_port, new_id, ticket
+from server_lab import (
+    PASSWORD,
+    Desk,
+    Postgres,
+    ServerProcess,
+    free_port,
+    new_id,
+    ticket,
+    unit_browser,
+    unit_step,
+)
 from smtp_lab import received, smtp_server
 from sqlalchemy import create_engine, text
 from telephony.tls_certs import make_tls_files
@@ -32,7 +42,7 @@ def server(postgres: Postgres, template: str) -> Iterator[ServerProcess]:
     assert admin.http.put("/api/v1/catalog/unit/so-y-te", json={"name": "Sở Y tế"}).status_code == 200
     made = tongdai_server(
         process, "create-unit-account", "yte.lan", "--unit", "so-y-te", "--email", UNIT_MAIL,
-        TONGDAI1022_NEW_PASSWORD="tra-loi-cong-dan-2026",
+        TONGDAI1022_NEW_PASSWORD=PASSWORD,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     try:
@@ -155,3 +165,79 @@ def test_a_mistyped_smtp_setting_is_said_plainly(server: ServerProcess, tmp_path
         TONGDAI1022_SMTP_CA_FILE=str(tmp_path / "x.pem"),
     )
     assert no_ca.returncode == 2 and "TONGDAI1022_SMTP_CA_FILE" in no_ca.stderr
+
+
+def test_a_unit_without_any_address_is_shown_to_the_admin_and_the_forward_still_goes(
+    server: ServerProcess,
+) -> None:
+    admin = Desk(server, "admin")
+    assert admin.http.put("/api/v1/catalog/unit/so-tu-phap", json={"name": "Sở Tư pháp"}).status_code == 200
+    made = tongdai_server(
+        server, "create-unit-account", "tuphap.an", "--unit", "so-tu-phap", TONGDAI1022_NEW_PASSWORD=PASSWORD
+    )  # an account, but no address to write to
+    assert made.returncode == 0, made.stderr
+    desk = Desk(server, "dtv1")
+    ticket_id = new_id()
+    assert (
+        desk.push([desk.mutation("ticket", "create", ticket_id, ticket("P-NOADDR", level=2))]).status_code
+        == 200
+    )
+    sent = desk.http.post(f"/api/v1/tickets/{ticket_id}/forward", json={"unit_code": "so-tu-phap"})
+    assert sent.status_code == 201, sent.text
+
+    [waiting] = admin.http.get("/api/v1/mail/failing").json()
+    assert waiting["recipient"] == "" and "P-NOADDR" in waiting["subject"]
+    assert "Sở Tư pháp» chưa có tài khoản nào có địa chỉ thư" in waiting["last_error"]
+    assert "--email" in waiting["last_error"]  # what to do
+    console = tongdai_server(server, "mail-failing")
+    assert console.returncode == 1 and "chưa có tài khoản nào có địa chỉ thư" in console.stdout
+
+    web = unit_browser(server, "tuphap.an")  # once the unit has answered, nothing is left to do about it
+    unit_step(web, sent.json()["id"], "tra-loi", {"answer": "Sở Tư pháp đã hướng dẫn thủ tục."})
+    assert admin.http.get("/api/v1/mail/failing").json() == []
+
+
+def test_a_granted_extension_is_reminded_again_at_its_new_deadline_and_the_mails_say_where_to_answer(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    late_id = forward(server, "P-MAIL-GH")
+    database = create_engine(server.db_url)
+    with database.begin() as connection:
+        connection.execute(
+            text("UPDATE forwardings SET deadline = '2020-01-06' WHERE id = :i"), {"i": late_id}
+        )
+    database.dispose()
+    port, mbox = free_port(), tmp_path / "mbox"
+    smtp = smtp_server(mbox, port)
+    env = {
+        "TONGDAI1022_SMTP_HOST": "127.0.0.1",
+        "TONGDAI1022_SMTP_PORT": str(port),
+        "TONGDAI1022_SERVER_PUBLIC_URL": "https://1022.tinh.example.vn/",
+    }
+    try:
+        assert tongdai_server(server, "send-mail", **env).returncode == 0
+        web = unit_browser(server, "yte.lan")
+        unit_step(web, late_id, "gia-han", {"days": "3", "reason": "Chờ kết quả kiểm tra."})
+        granted = Desk(server, "giamsat").http.post(
+            f"/api/v1/forwardings/{late_id}/extension", json={"grant": True}
+        )
+        assert granted.status_code == 200 and granted.json()["deadline"] == "2020-01-09"
+        assert tongdai_server(server, "send-mail", **env).returncode == 0
+        assert tongdai_server(server, "send-mail", **env).returncode == 0  # each deadline reminded once
+        mails = received(mbox)
+    finally:
+        smtp.terminate()
+        smtp.wait(10)
+    overdue = [(subject, body) for _to, subject, body in mails if "quá hạn" in subject]
+    assert [subject for subject, _ in overdue] == [
+        "[Tổng đài 1022] Phiếu P-MAIL-GH đã quá hạn trả lời (06/01/2020)",
+        "[Tổng đài 1022] Phiếu P-MAIL-GH đã quá hạn trả lời (09/01/2020)",
+    ]
+    body = overdue[1][1]
+    assert "Kính gửi Sở Y tế" in body and "đã quá hạn trả lời (hạn là ngày 09/01/2020)" in body
+    assert f"https://1022.tinh.example.vn/don-vi/phieu/{late_id}" in body
+    [(_, forwarded_body)] = [(s, b) for _to, s, b in mails if "chuyển đến đơn vị" in s]
+    # the server itself was started without its public address: the mail still says where to go
+    assert "trang của đơn vị trên máy chủ Tổng đài 1022 (/don-vi/) và mở phiếu P-MAIL-GH" in forwarded_body
+    for personal in ("0912345678", "Trần Văn Bình", "Trạm y tế đóng cửa"):
+        assert all(personal not in b for _to, _s, b in mails)
