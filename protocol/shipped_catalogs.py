@@ -1,12 +1,15 @@
-"""The unit and field catalogs every desk ships (resources/catalogs/), read as reference entries.
+"""The catalogs every desk ships (resources/catalogs/), read as reference entries.
 
 The server checks a ticket's unit and field against its own catalog tables laid over these: a desk
-names the units it shipped with before the centre's admin has entered a single one on the server.
+names the units it shipped with before the centre's admin has entered a single one on the server. Its
+deadlines count the shipped holidays and level rules under its own rows alike, so a desk's days left
+and the server's deadline agree before an admin has entered a single holiday.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,3 +52,13 @@ def shipped_deadline_days() -> dict[int, int]:
     return {
         int(item["level"]): int(item["deadline_working_days"]) for item in _shipped("levels.json")["levels"]
     }
+
+
+@cache
+def shipped_days() -> dict[date, bool]:
+    """day -> is it worked: the shipped holidays (False) and the Saturdays worked in a swap (True); the
+    server's calendar until its admin enters a day, so its deadlines count as every desk's days left."""
+    catalog = _shipped("holidays.json")
+    days = {date.fromisoformat(item["date"]): False for item in catalog["holidays"]}
+    days.update((date.fromisoformat(item["date"]), True) for item in catalog.get("extra_working_days", []))
+    return days

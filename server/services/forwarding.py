@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from protocol.shipped_catalogs import shipped_deadline_days
+from protocol.shipped_catalogs import shipped_days, shipped_deadline_days
 from protocol.workdays import WorkCalendar
 from server.models import Forwarding, Holiday, LevelRule, Ticket, Unit, UnitAccount
 from server.services import tickets
@@ -33,9 +33,14 @@ def ticket_by_id(session: Session, ticket_id: str) -> Ticket | None:
 
 
 def work_calendar(session: Session) -> WorkCalendar:
-    rows = session.execute(select(Holiday.day, Holiday.is_working_day)).all()
+    """The shipped holidays and swapped Saturdays with the admin's days over them, as every desk counts
+    them (a desk loads the shipped catalog and pulls the server's days on top)."""
+    days = dict(shipped_days())
+    for day, working in session.execute(select(Holiday.day, Holiday.is_working_day)):
+        days[day] = working
     return WorkCalendar.of(
-        (day for day, working in rows if not working), (day for day, working in rows if working)
+        (day for day, working in days.items() if not working),
+        (day for day, working in days.items() if working),
     )
 
 
@@ -227,13 +232,18 @@ def open_count(session: Session, unit_code: str) -> int:
 
 def light(deadline: date, today: date, calendar: WorkCalendar) -> str:
     """red: past the deadline; yellow: the deadline is the last working day left (today, or the next
-    working day after a weekend or a holiday); green: more time left."""
+    working day after a weekend or a holiday), and on the last working day before days off the staff
+    come back from on the deadline's day (before Tết: their last day in the office with time left);
+    green: more time left."""
     if today > deadline:
         return "red"
-    left = calendar.working_days_between(today, deadline) + (1 if calendar.is_working_day(today) else 0)
-    if left <= 1:  # only the deadline's own day is left to work on
+    after_today = calendar.working_days_between(today, deadline)
+    if not calendar.is_working_day(today):
+        return "yellow" if after_today <= 1 else "green"
+    if after_today == 0:  # the deadline is today
         return "yellow"
-    return "green"
+    back_on_the_deadline = after_today == 1 and (deadline - today).days > 1
+    return "yellow" if back_on_the_deadline else "green"
 
 
 def _still_open(forwarding: Forwarding) -> None:

@@ -122,8 +122,11 @@ def _body(
 
 
 def queue_reminders(session: Session, today: date, base_url: str = "") -> int:
-    """The day before a deadline (the last working day before it) and once it has passed."""
+    """On working days only (nobody reads the unit's mail on Tết or a Sunday): the last working day
+    before a deadline, and the first working day past it."""
     calendar = steps.work_calendar(session)
+    if not calendar.is_working_day(today):
+        return 0
     queued = 0
     for forwarding in session.scalars(select(Forwarding).where(Forwarding.state == steps.OPEN)):
         if today > forwarding.deadline:

@@ -83,10 +83,10 @@ def test_the_server_wheel_holds_the_server_and_the_shared_packages_but_no_qt_des
 ) -> None:
     assert _top_levels(wheels["server"]) == {"server", "protocol", "reports", "tongdai1022_server-licenses"}
     assert "server/migrations/env.py" in wheels["server"].namelist()
-    # the shipped catalog the server checks a ticket's unit and field against (protocol/shipped_catalogs.py)
-    assert {"protocol/_catalogs/units.json", "protocol/_catalogs/fields.json"} <= set(
-        wheels["server"].namelist()
-    )
+    # the shipped catalogs the server checks a ticket's unit and field against, and counts deadlines
+    # with (protocol/shipped_catalogs.py)
+    shipped = {f"protocol/_catalogs/{name}.json" for name in ("units", "fields", "holidays", "levels")}
+    assert shipped <= set(wheels["server"].namelist())
     requires = _requires(wheels["server"])
     assert set(requires) >= SERVER_ONLY | {"phonenumbers"}  # protocol/phone.py: the number policy
     assert not QT & set(requires)

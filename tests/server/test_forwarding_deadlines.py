@@ -79,3 +79,30 @@ def test_the_ticket_carries_the_units_deadline_and_a_granted_extension_moves_it(
     forwarded.extension_state, forwarded.extension_days = "asked", 2
     decide_extension(session, forwarded, True, "giamsat", datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
     assert ticket_by_id(session, "t-1").deadline == date(2026, 3, 12)  # every desk pulls the new deadline
+
+
+def test_a_server_no_admin_gave_a_holiday_counts_the_shipped_calendar_and_levels_under_its_own(
+    tmp_path: Path,
+) -> None:
+    engine = create_server_engine(f"sqlite:///{tmp_path / 'bare.sqlite3'}")
+    migrate(engine)
+    session = Session(engine)
+    # the desks' catalogs: level 2 is 3 working days; Tết 2027 (Fri 5/2 to Thu 11/2) off
+    assert deadline_for(session, 2, date(2027, 2, 3)) == date(2027, 2, 15)  # Thu 4, Fri 12, Mon 15
+    calendar = work_calendar(session)
+    assert not calendar.is_working_day(date(2027, 2, 8)) and calendar.is_working_day(date(2026, 8, 22))
+    # an admin's day on the server wins over the shipped one: 12/2/2027 made a day off too
+    session.add(Holiday(day=date(2027, 2, 12), name="Nghỉ bù Tết", is_working_day=False))
+    session.add(LevelRule(level=2, name="Cấp độ 2", deadline_working_days=5))
+    session.commit()
+    assert deadline_for(session, 2, date(2027, 2, 3)) == date(2027, 2, 18)  # Thu 4, Mon 15 to Thu 18
+
+
+def test_the_light_is_yellow_on_the_last_working_day_before_a_break_that_ends_on_the_deadline(
+    tmp_path: Path,
+) -> None:
+    calendar = work_calendar(catalog(tmp_path))
+    deadline = date(2026, 2, 23)  # the Monday after Tết
+    assert light(deadline, date(2026, 2, 12), calendar) == "green"  # Thu 12 and Fri 13 left before it
+    assert light(deadline, date(2026, 2, 13), calendar) == "yellow"  # back from Tết on the deadline
+    assert light(date(2026, 2, 11), date(2026, 2, 10), calendar) == "green"  # a plain day before: no break

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from faked_clock import faked, libfaketime
 from server_lab import (
     PASSWORD,
     Desk,
@@ -25,10 +26,12 @@ from smtp_lab import received, smtp_server
 from sqlalchemy import create_engine, text
 from telephony.tls_certs import make_tls_files
 
-from protocol.workdays import WorkCalendar
 from server.services.forwarding import VN
 
 UNIT_MAIL = "van-thu@soyte.example.vn"
+# cron's reminder runs on a plain working day: reminders go on working days only (libfaketime), so the
+# tests do not depend on the day the suite runs (a Sunday, Tết)
+A_WEDNESDAY = datetime(2026, 11, 18, 10, 0, tzinfo=VN)
 
 
 def tongdai_server(server: ServerProcess, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -100,12 +103,10 @@ def test_the_day_before_the_deadline_and_an_overdue_ticket_are_reminded_once(
     server: ServerProcess, tmp_path: Path
 ) -> None:
     tomorrow_id, late_id = forward(server, "P-MAIL-2"), forward(server, "P-MAIL-3")
-    today = datetime.now(VN).date()
     database = create_engine(server.db_url)
     with database.begin() as connection:
-        next_working = WorkCalendar().add_working_days(today + timedelta(days=1), 0)  # the next working day
         connection.execute(
-            text("UPDATE forwardings SET deadline = :d WHERE id = :i"), {"d": next_working, "i": tomorrow_id}
+            text("UPDATE forwardings SET deadline = '2026-11-19' WHERE id = :i"), {"i": tomorrow_id}
         )
         connection.execute(
             text("UPDATE forwardings SET deadline = '2020-01-06' WHERE id = :i"), {"i": late_id}
@@ -115,6 +116,7 @@ def test_the_day_before_the_deadline_and_an_overdue_ticket_are_reminded_once(
     mbox = tmp_path / "mbox"
     smtp = smtp_server(mbox, port)
     env = {"TONGDAI1022_SMTP_HOST": "127.0.0.1", "TONGDAI1022_SMTP_PORT": str(port)}
+    env |= faked(libfaketime(), A_WEDNESDAY)
     try:
         assert tongdai_server(server, "send-mail", **env).returncode == 0
         assert tongdai_server(server, "send-mail", **env).returncode == 0  # a second run sends nothing again
@@ -213,6 +215,7 @@ def test_a_granted_extension_is_reminded_again_at_its_new_deadline_and_the_mails
         "TONGDAI1022_SMTP_HOST": "127.0.0.1",
         "TONGDAI1022_SMTP_PORT": str(port),
         "TONGDAI1022_SERVER_PUBLIC_URL": "https://1022.tinh.example.vn/",
+        **faked(libfaketime(), A_WEDNESDAY),
     }
     try:
         assert tongdai_server(server, "send-mail", **env).returncode == 0
