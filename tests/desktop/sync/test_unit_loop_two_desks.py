@@ -136,12 +136,13 @@ def test_a_forwarded_ticket_goes_round_the_loop_with_two_desks_and_a_racing_offl
     b.sync()
     on_b = b.tickets.get(ticket.id)
     b.tickets.update(ticket.id, replace(on_b.draft, status=TicketStatus.RESOLVED), on_b.version)
+    assert b.step(ticket.id) is TicketStep.DONE
     SurveyService(b.store, "dtv2").record(ticket.id, SurveyAnswer.satisfied())
     b.sync()
     a.sync()
     done = a.tickets.get(ticket.id)
     assert (done.draft.status, done.draft.satisfaction) == (TicketStatus.RESOLVED, Satisfaction.SATISFIED)
-    assert a.step(ticket.id) is TicketStep.DONE
+    assert a.step(ticket.id) is TicketStep.SURVEYED  # the last step of its life (4dccddd)
 
     # The server: the steps with the unit, and who called back, each with its moment.
     steps = admin.http.get(f"/api/v1/tickets/{ticket.id}/steps").json()
