@@ -190,7 +190,9 @@ def test_another_unit_never_sees_the_ticket_and_forms_need_their_csrf_token(
     assert signed.status_code == 303 and "HttpOnly" in signed.headers["set-cookie"]
     inbox = other.get("/don-vi/")
     assert inbox.status_code == 200 and "P-DV-1" not in inbox.text
-    assert other.get(f"/don-vi/phieu/{forwarded['forwarding_id']}").status_code == 404
+    not_found = other.get(f"/don-vi/phieu/{forwarded['forwarding_id']}")
+    assert not_found.status_code == 404 and "Không có phiếu này trong danh sách của đơn vị" in not_found.text
+    assert 'id="back" href="/don-vi/"' in not_found.text  # and the way back to its own list
     assert other.get(f"/don-vi/phieu/{forwarded['forwarding_id']}/van-ban.pdf").status_code == 404
     csrf = re.search(r'name="csrf" value="([^"]+)"', inbox.text)
     assert csrf is not None

@@ -7,6 +7,7 @@ Screenshots: build/screenshots/unit-pages/ (phone and office PC)."""
 from __future__ import annotations
 
 import re
+import ssl
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -316,3 +317,38 @@ def test_signing_out_ends_the_session_on_the_server(site: ServerProcess) -> None
     assert "Đã đăng xuất" in web.get(out.headers["location"]).text
     replayed = httpx.get(f"{site.base}/don-vi/", cookies={"dv_session": str(cookie)})
     assert replayed.status_code == 303 and "/don-vi/dang-nhap" in replayed.headers["location"]
+
+
+def test_over_https_every_cookie_of_the_pages_is_secure_httponly_and_samesite(
+    postgres: Postgres, template: str, tmp_path: Path
+) -> None:
+    from telephony.tls_certs import make_tls_files
+
+    ca = make_tls_files(tmp_path / "ca", ca_name="So TT-TT tinh test CA")
+    server = ServerProcess(
+        postgres.url(postgres.create_database(template)), tls=(ca.certificate, ca.key, ca.ca)
+    ).start()
+    try:
+        sql(
+            server,
+            'INSERT INTO units (code, name, "group", active, sort_order, version) '
+            "VALUES ('so-y-te', 'Sở Y tế', 'khac', true, 0, 1)",
+        )
+        made = server.admin_command(
+            "create-unit-account", "yte.mai", "--unit", "so-y-te", TONGDAI1022_NEW_PASSWORD=UNIT_PASSWORD
+        )
+        assert made.returncode == 0, made.stderr
+        web = httpx.Client(base_url=server.base, verify=ssl.create_default_context(cafile=str(ca.ca)))
+        login = web.get("/don-vi/dang-nhap")
+        signed = web.post(
+            "/don-vi/dang-nhap",
+            data={"username": "yte.mai", "password": UNIT_PASSWORD, "csrf": csrf_of(login)},
+        )
+        assert signed.status_code == 303
+        lookup = web.get("/cong-khai/tra-cuu")
+        for answer, name in ((login, "dv_login_csrf"), (signed, "dv_session"), (lookup, "ck_lookup_csrf")):
+            [cookie] = [c for c in answer.headers.get_list("set-cookie") if c.startswith(f"{name}=")]
+            flags = {flag.strip().lower() for flag in cookie.split(";")[1:]}
+            assert {"secure", "httponly", "samesite=strict"} <= flags, cookie
+    finally:
+        server.stop()
