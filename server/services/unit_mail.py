@@ -25,8 +25,9 @@ SUBJECTS = {
     "overdue": "[Tổng đài 1022] Phiếu {code} đã quá hạn trả lời ({deadline})",
 }
 NO_ADDRESS = (
-    "Đơn vị «{unit}» chưa có tài khoản nào có địa chỉ thư: thư không gửi được. Hãy thêm địa chỉ cho một "
-    "tài khoản của đơn vị (create-unit-account … --email); các thư nhắc hạn sau sẽ đến địa chỉ đó."
+    "Đơn vị «{unit}» chưa có tài khoản nào có địa chỉ thư: thư không gửi được. Hãy tạo cho đơn vị một "
+    "tài khoản có địa chỉ thư (tongdai1022-server create-unit-account TÊN --unit {code} --email ĐỊA-CHỈ); "
+    "các thư nhắc hạn sau sẽ đến địa chỉ đó."
 )
 
 
@@ -92,7 +93,8 @@ def queue(
             last_error="",
         )
         if not recipient:  # never tried (nowhere to send), shown to the admin as failing at once
-            mail.attempts, mail.last_error = MAX_ATTEMPTS, NO_ADDRESS.format(unit=unit_name)
+            mail.attempts = MAX_ATTEMPTS
+            mail.last_error = NO_ADDRESS.format(unit=unit_name, code=forwarding.unit_code)
         session.add(mail)
     return len(recipients)
 
