@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from desktop.services.imports.importer import ImportProgress, ImportReport
     from desktop.services.supervisor.dashboard import SupervisorServices
+    from desktop.services.tickets.life import LifeStep
 
 
 class TicketWriter(Protocol):
@@ -93,6 +94,7 @@ class DeskServices:
     supervisor: SupervisorServices | None = None  # dashboard and surveys (issue #7)
     store_key: StoreKey | None = field(default=None, repr=False)  # the support bundle counts rows with it
     import_tickets: TicketImporter | None = None  # File ▸ Import tickets from a CSV file…
+    life: Callable[[str], list[LifeStep]] | None = None  # Ticket ▸ Ticket's history… (a ticket's steps)
 
     @classmethod
     def for_store(cls, store: LocalStore, operator: str | Operator, page_size: int = 200) -> DeskServices:
@@ -101,6 +103,7 @@ class DeskServices:
         from desktop.services.kb import KnowledgeBase
         from desktop.services.supervisor.dashboard import SupervisorServices
         from desktop.services.tickets.caller_history import CallerHistoryService
+        from desktop.services.tickets.life import TicketLife
         from desktop.services.tickets.query import TicketQuery
         from desktop.services.tickets.service import TicketService
 
@@ -130,4 +133,5 @@ class DeskServices:
             supervisor=SupervisorServices.for_store(store, operator),
             store_key=store.key,
             import_tickets=import_tickets,
+            life=TicketLife(store, AccessLog(store, operator)).steps,
         )

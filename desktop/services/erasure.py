@@ -62,6 +62,7 @@ def erase_here(raw: Any, digest: str) -> list[str]:
     _redact_conflicts(raw, ticket_ids)
     secrets = [*found, *sorted(words, key=len, reverse=True), *(_local_forms(p) for p in found)]
     _scrub_json(raw, "ticket_history", "id", "changes", "ticket_id", ticket_ids, secrets)
+    _scrub_forwardings(raw, ticket_ids, secrets)
     _scrub_json(raw, "outbox", "seq", "payload", None, None, secrets)
     recordings = [
         path
@@ -80,6 +81,26 @@ def erase_here(raw: Any, digest: str) -> list[str]:
     raw.execute(f"UPDATE access_log SET subject = ? WHERE subject IN ({marks})", [ERASED_SUBJECT, *found])
     _scrub_searches(raw, found, words)
     return recordings
+
+
+def _scrub_forwardings(raw: Any, ticket_ids: list[str], secrets: list[str]) -> None:
+    """The units' words kept for the erased tickets' history (answers, reasons) lose a name or number
+    written in them, as the server's next version of each forwarding will have it."""
+    if not ticket_ids:
+        return
+    marks = ",".join("?" * len(ticket_ids))
+    texts = ("answer", "return_reason", "extension_reason", "earlier_extensions")
+    rows = raw.execute(
+        f"SELECT id, {', '.join(texts)} FROM forwardings WHERE ticket_id IN ({marks})", ticket_ids
+    )
+    for forwarding_id, *values in rows.fetchall():
+        cleaned = list(values)
+        for secret in secrets:
+            if secret:
+                cleaned = [(value or "").replace(secret, "(đã xóa)") for value in cleaned]
+        if cleaned != values:
+            assignments = ", ".join(f"{name} = ?" for name in texts)
+            raw.execute(f"UPDATE forwardings SET {assignments} WHERE id = ?", [*cleaned, forwarding_id])
 
 
 def _redact_conflicts(raw: Any, ticket_ids: list[str]) -> None:

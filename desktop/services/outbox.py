@@ -15,6 +15,8 @@ from desktop.store.models import OutboxMutation
 from desktop.store.sync_models import SyncVersion
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+# Records only the server writes (a unit's steps, a supervisor's decision): a desk keeps them read-only.
+SERVER_OWNED = frozenset({"forwarding"})
 
 
 def encode_payload(payload: dict[str, Any]) -> str:
@@ -31,6 +33,8 @@ def append_mutation(
     payload: dict[str, Any],
     base_version: int = 0,
 ) -> OutboxMutation:
+    if entity in SERVER_OWNED:
+        raise ValueError(f"«{entity}» do máy chủ quản lý: máy trạm không gửi thay đổi của nó.")
     mutation = OutboxMutation(
         mutation_id=str(uuid.uuid4()),
         entity=entity,

@@ -32,6 +32,7 @@ from desktop.services.tickets.rows import (
     update_pulled,
 )
 from desktop.store import models
+from desktop.store.forwarding_models import Forwarding
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncConflict
 from desktop.store.types import IsoDate, VnDateTime
@@ -44,6 +45,8 @@ from protocol import Change
 from protocol.erasure import ENTITY as ERASURE
 
 log = logging.getLogger(__name__)
+
+FORWARDING = "forwarding"  # the server's, read-only here: desks never push one
 
 # Catalog entity → its table and the column its feed key (entity_id) fills.
 CATALOG_TABLES: dict[str, tuple[type[models.Base], str]] = {
@@ -120,6 +123,8 @@ def _apply_change(connection: Connection, change: Change, page: _PageContext, re
         result.tickets.append(change.entity_id)
     elif change.entity == "call":
         _apply_call(connection, page.raw, change)
+    elif change.entity == FORWARDING:
+        result.tickets.append(_apply_forwarding(connection, change))
     elif change.entity == "conflict":
         _apply_conflict(connection, change)
         result.conflicts_changed = True
@@ -327,6 +332,24 @@ def _apply_call(connection: Connection, raw: Any, change: Change) -> None:
     done = connection.execute(update(table).where(table.c.id == change.entity_id).values(**values))
     if not done.rowcount:
         connection.execute(insert(table).values(id=change.entity_id, **values))
+
+
+def _apply_forwarding(connection: Connection, change: Change) -> str:
+    """A forwarding as the server published it, replacing the older version whole (nothing of it is ever
+    edited on a desk, so there is nothing to merge); a tombstone removes it. Returns its ticket's id."""
+    table = Forwarding.__table__
+    assert isinstance(table, Table)
+    where = table.c.id == change.entity_id
+    if change.tombstone:
+        ticket_id = connection.scalar(select(table.c.ticket_id).where(where))
+        connection.execute(delete(table).where(where))
+        return str(ticket_id or "")
+    values = _columns(table, _fields(change), skip=("id", "version"))
+    values["version"] = change.version
+    done = connection.execute(update(table).where(where).values(**values))
+    if not done.rowcount:
+        connection.execute(insert(table).values(id=change.entity_id, **values))
+    return str(values.get("ticket_id") or "")
 
 
 def _apply_catalog(connection: Connection, change: Change) -> None:

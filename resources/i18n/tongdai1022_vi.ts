@@ -3046,4 +3046,115 @@ Không phiếu nào được nhập.</translation>
         <translation>Đang phát bản ghi cuộc gọi: %1 / %2</translation>
     </message>
 </context>
+<context>
+    <name>TicketLifeDialog</name>
+    <message>
+        <source>Ticket's history — %1</source>
+        <translation>Lịch sử xử lý phiếu %1</translation>
+    </message>
+    <message>
+        <source>Reading the ticket's history…</source>
+        <translation>Đang đọc lịch sử xử lý của phiếu…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Bước</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Người thực hiện</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Steps of the ticket, oldest first</source>
+        <translation>Các bước xử lý của phiếu, cũ nhất trước</translation>
+    </message>
+    <message>
+        <source>%1 steps, oldest first; times in Vietnam time.</source>
+        <translation>%1 bước, cũ nhất trước; giờ Việt Nam.</translation>
+    </message>
+    <message>
+        <source>This desk has no history of the ticket yet.</source>
+        <translation>Máy này chưa có lịch sử xử lý của phiếu.</translation>
+    </message>
+    <message>
+        <source>Could not read the ticket's history: %1 Close and open it again.</source>
+        <translation>Không đọc được lịch sử xử lý của phiếu: %1. Hãy đóng lại rồi mở lại.</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Forwarded to the unit</source>
+        <translation>Chuyển đơn vị</translation>
+    </message>
+    <message>
+        <source>More time asked</source>
+        <translation>Đơn vị xin gia hạn</translation>
+    </message>
+    <message>
+        <source>More time granted</source>
+        <translation>Đồng ý gia hạn</translation>
+    </message>
+    <message>
+        <source>More time refused</source>
+        <translation>Không đồng ý gia hạn</translation>
+    </message>
+    <message>
+        <source>Unit answered</source>
+        <translation>Đơn vị trả lời</translation>
+    </message>
+    <message>
+        <source>Returned by the unit</source>
+        <translation>Đơn vị trả lại</translation>
+    </message>
+    <message>
+        <source>Citizen called back</source>
+        <translation>Đã gọi lại cho người dân</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Đã xử lý xong</translation>
+    </message>
+    <message>
+        <source>Satisfaction survey</source>
+        <translation>Khảo sát hài lòng</translation>
+    </message>
+    <message>
+        <source>Answer due %1</source>
+        <translation>Hạn trả lời %1</translation>
+    </message>
+    <message>
+        <source>%1 more working days: %2</source>
+        <translation>Xin thêm %1 ngày làm việc: %2</translation>
+    </message>
+    <message>
+        <source>New deadline %1</source>
+        <translation>Hạn mới %1</translation>
+    </message>
+    <message>
+        <source>(with an official reply attached, kept on the server)</source>
+        <translation>(có văn bản trả lời đính kèm, lưu trên máy chủ)</translation>
+    </message>
+    <message>
+        <source>Ticket's &amp;history…</source>
+        <translation>Lịc&amp;h sử xử lý…</translation>
+    </message>
+    <message>
+        <source>Every step of this ticket with its time, who and the unit's words (Ctrl+Shift+H)</source>
+        <translation>Mọi bước xử lý của phiếu: thời gian, người thực hiện, ý kiến của đơn vị (Ctrl+Shift+H)</translation>
+    </message>
+</context>
 </TS>

@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from protocol.erasure import ENTITY, REDACTED_TEXT, phone_digest
-from server.models import Call, Conflict, Ticket
-from server.services import access_trail, revisions, tickets
+from server.models import Call, Conflict, Forwarding, Ticket
+from server.services import access_trail, forwarding, revisions, tickets
 from server.services.calls import call_data
 from server.services.feed import PendingChanges, publish
 
+ERASED_WORDS = "(đã xóa)"  # as the desks write it over a name or number inside a kept text
 ERASER_RANK = 3  # an admin's erasure is not undone by an operator's later edit of the same fields
 
 
@@ -87,6 +88,7 @@ def apply_retention(session: Session, cutoff: datetime, by: str, now: datetime) 
 
 def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, feed: PendingChanges) -> None:
     """The citizen's fields emptied and the text marked, through the server's one ticket write path."""
+    _scrub_forwardings(session, ticket, feed)
     changes = {"phone": "", "citizen_name": "", "citizen_address": "", "content": REDACTED_TEXT}
     # Published texts hold no personal data by rule, but an erased citizen's story leaves the public page too.
     changes |= {"publication": "khong_cong_khai", "public_question": "", "public_answer": ""}
@@ -100,3 +102,30 @@ def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, fee
         if conflict.settled_at is None:
             conflict.settled_by, conflict.settled_at = by, now
             feed.record("conflict", conflict.id, 2, None, origin_client="may-chu")
+
+
+def _scrub_forwardings(session: Session, ticket: Ticket, feed: PendingChanges) -> None:
+    """A unit's answer or reason that names the citizen or writes their number loses it, here and on every
+    desk (the forwarding's next version): the desks keep these texts in the ticket's history."""
+    local = "0" + ticket.phone[3:] if ticket.phone.startswith("+84") else ""
+    secrets = [
+        text for text in (ticket.phone, local, ticket.citizen_name, ticket.citizen_address) if len(text) >= 3
+    ]
+    if not secrets:
+        return
+
+    def scrubbed(text: str) -> str:
+        for secret in sorted(secrets, key=len, reverse=True):
+            text = text.replace(secret, ERASED_WORDS)
+        return text
+
+    for found in session.scalars(select(Forwarding).where(Forwarding.ticket_id == ticket.id)):
+        before = forwarding.forwarding_data(found)
+        found.answer, found.return_reason = scrubbed(found.answer), scrubbed(found.return_reason)
+        found.extension_reason = scrubbed(found.extension_reason)
+        found.earlier_extensions = [
+            {**earlier, "reason": scrubbed(str(earlier.get("reason") or ""))}
+            for earlier in found.earlier_extensions or []
+        ]
+        if forwarding.forwarding_data(found) != before:
+            forwarding.publish_step(feed, found)

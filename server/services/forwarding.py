@@ -1,7 +1,9 @@
 """Tickets forwarded to units: the deadline in working days, the unit's answer, return or request for
 more time. The unit's answer reaches the desks as an edit of the ticket through the one server write
 path (tickets.update), so it merges with operators' offline edits by the same rules: a raced answer
-becomes a conflict a supervisor settles, never a silent overwrite."""
+becomes a conflict a supervisor settles, never a silent overwrite. Every step also publishes the
+forwarding itself (feed entity "forwarding", `forwarding_data`): a server-owned record the desks keep
+read-only for the ticket's history, a newer version replacing the older."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ OPEN = "forwarded"
 VN = timezone(timedelta(hours=7))  # reception days and deadlines are Vietnam's days
 UNIT_RANK = 2  # a unit's answer is not overwritten by an operator's later edit of the same field
 MAX_EXTENSION_DAYS = 30
+ENTITY = "forwarding"  # the feed's name for a forwarding; desks never push one
 
 
 class ForwardRefused(ValueError):
@@ -86,7 +89,10 @@ def forward(session: Session, ticket_id: str, unit_code: str, by: str, now: date
         forwarded_at=now,
         forwarded_by=by,
         deadline=deadline_for(session, ticket.level, _vn_day(now)),
+        version=1,
+        earlier_extensions=[],
     )
+    forwarding.first_deadline = forwarding.deadline
     session.add(forwarding)
     # The unit's deadline is the ticket's from now on: every desk counts its days left to it. A ticket a
     # unit returned is with a unit again: its step is no longer "returned" on any desk; one a unit answered
@@ -96,7 +102,7 @@ def forward(session: Session, ticket_id: str, unit_code: str, by: str, now: date
         changes["return_reason"] = ""
     if ticket.unit_answered_at is not None:
         changes["unit_answered_at"] = None
-    _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now)
+    _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now, forwarding, new=True)
     return forwarding
 
 
@@ -115,7 +121,7 @@ def answer(
     ticket = ticket_by_id(session, forwarding.ticket_id)
     assert ticket is not None
     changes = {"answer": text.strip(), "unit_answered_at": now.isoformat()}  # "answer ready" on every desk
-    _edit_ticket(session, ticket, changes, _by(account), UNIT_RANK, _desk(account), now)
+    _edit_ticket(session, ticket, changes, _by(account), UNIT_RANK, _desk(account), now, forwarding)
 
 
 def return_to_centre(
@@ -132,7 +138,7 @@ def return_to_centre(
     ticket = ticket_by_id(session, forwarding.ticket_id)
     assert ticket is not None
     changes = {"return_reason": reason.strip()}
-    _edit_ticket(session, ticket, changes, _by(account), UNIT_RANK, _desk(account), now)
+    _edit_ticket(session, ticket, changes, _by(account), UNIT_RANK, _desk(account), now, forwarding)
 
 
 def ask_for_time(
@@ -143,10 +149,18 @@ def ask_for_time(
         raise ForwardRefused("Đơn vị đã xin thêm thời gian; hãy chờ giám sát viên trả lời.")
     if not reason.strip() or not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ForwardRefused(f"Hãy ghi lý do và số ngày làm việc xin thêm (1 đến {MAX_EXTENSION_DAYS}).")
+    if forwarding.extension_state in ("granted", "refused"):  # its answered request stays in the history
+        forwarding.earlier_extensions = [
+            *(forwarding.earlier_extensions or []),
+            _extension_record(forwarding),
+        ]
     forwarding.extension_state, forwarding.extension_reason = "asked", reason.strip()
     forwarding.extension_days = days
     forwarding.extension_asked_at, forwarding.extension_asked_by = now, _by(account)
     forwarding.extension_decided_at, forwarding.extension_decided_by = None, ""
+    feed = PendingChanges()
+    publish_step(feed, forwarding)
+    publish(session, feed)
 
 
 def decide_extension(
@@ -166,7 +180,11 @@ def decide_extension(
         ticket = ticket_by_id(session, forwarding.ticket_id)
         if ticket is not None:
             changes = {"deadline": forwarding.deadline.isoformat()}
-            _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now)
+            _edit_ticket(session, ticket, changes, by, UNIT_RANK, "tong-dai", now, forwarding)
+            return
+    feed = PendingChanges()
+    publish_step(feed, forwarding)
+    publish(session, feed)
 
 
 def extension_requests(session: Session) -> list[tuple[Forwarding, Ticket]]:
@@ -197,6 +215,9 @@ def ticket_steps(session: Session, ticket_id: str) -> list[dict[str, Any]]:
                 )  # fmt: skip
 
         step("forwarded", f.forwarded_at, f.forwarded_by)
+        for earlier in f.earlier_extensions or []:
+            step("extension_asked", _moment(earlier["asked_at"]), earlier["asked_by"], earlier["reason"])
+            step(f"extension_{earlier['state']}", _moment(earlier["decided_at"]), earlier["decided_by"])
         step("extension_asked", f.extension_asked_at, f.extension_asked_by, f.extension_reason)
         if f.extension_state in ("granted", "refused"):
             step(f"extension_{f.extension_state}", f.extension_decided_at, f.extension_decided_by)
@@ -264,9 +285,81 @@ def _vn_day(moment: datetime) -> date:
 
 
 def _edit_ticket(
-    session: Session, ticket: Ticket, changes: dict[str, Any], by: str, rank: int, client: str, now: datetime
+    session: Session,
+    ticket: Ticket,
+    changes: dict[str, Any],
+    by: str,
+    rank: int,
+    client: str,
+    now: datetime,
+    forwarding: Forwarding,
+    *,
+    new: bool = False,
 ) -> None:
-    """One edit through the server's ticket write path, published to the desks' feed."""
+    """One edit through the server's ticket write path and the forwarding's step, published together to
+    the desks' feed (the ticket first: a desk applying the page has the ticket when the step arrives)."""
     feed = PendingChanges()
     tickets.edit_from_server(session, ticket, changes, tickets.Actor(by, rank, client), now, feed)
+    publish_step(feed, forwarding, new=new)
     publish(session, feed)
+
+
+def forwarding_data(forwarding: Forwarding) -> dict[str, Any]:
+    """What the desks get of a forwarding (least access): the unit, each step's moment, author and words,
+    and the answer; of the attached official reply only whether there is one (the file stays on the
+    server, its name too)."""
+    f = forwarding
+    answered = f.state == "answered"
+    return {
+        "ticket_id": f.ticket_id,
+        "unit_code": f.unit_code,
+        "state": f.state,
+        "forwarded_at": _iso(f.forwarded_at),
+        "forwarded_by": f.forwarded_by,
+        "deadline": f.deadline.isoformat(),
+        "first_deadline": f.first_deadline.isoformat() if f.first_deadline else None,
+        "answered_at": _iso(f.answered_at) if answered else None,
+        "answered_by": f.answered_by or "",
+        "answer": (f.answer or "") if answered else "",
+        "has_attachment": answered and bool(f.attachment),
+        "returned_at": _iso(f.returned_at),
+        "return_reason": f.return_reason or "",
+        "extension_state": f.extension_state or "",
+        "extension_reason": f.extension_reason or "",
+        "extension_days": f.extension_days or 0,
+        "extension_asked_at": _iso(f.extension_asked_at),
+        "extension_asked_by": f.extension_asked_by or "",
+        "extension_decided_at": _iso(f.extension_decided_at),
+        "extension_decided_by": f.extension_decided_by or "",
+        "earlier_extensions": list(f.earlier_extensions or []),
+    }
+
+
+def publish_step(feed: PendingChanges, forwarding: Forwarding, *, new: bool = False) -> None:
+    """The forwarding's next version in the feed (a new one is version 1)."""
+    if not new:
+        forwarding.version = (forwarding.version or 1) + 1
+    feed.record(
+        ENTITY, forwarding.id, forwarding.version, forwarding_data(forwarding), origin_client="may-chu"
+    )
+
+
+def _extension_record(f: Forwarding) -> dict[str, Any]:
+    return {
+        "asked_at": _iso(f.extension_asked_at),
+        "asked_by": f.extension_asked_by,
+        "reason": f.extension_reason,
+        "days": f.extension_days,
+        "state": f.extension_state,
+        "decided_at": _iso(f.extension_decided_at),
+        "decided_by": f.extension_decided_by,
+        "deadline": f.deadline.isoformat(),  # the deadline after the decision
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if not text else datetime.fromisoformat(text)

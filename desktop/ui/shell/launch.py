@@ -203,6 +203,10 @@ def run_desktop(data_dir: Path, *, report: Reporter | None = None) -> int:
         from desktop.ui.tickets.forward_dialog import install_forwarding
 
         install_forwarding(window, sync, services.catalogs, runner)  # tickets to units (issue #17)
+        if services.life is not None:
+            from desktop.ui.tickets.life_view import install_ticket_life
+
+            install_ticket_life(window, services.life, runner)  # the ticket's steps, offline too (#17)
         ready_file = os.environ.get(READY_FILE_ENV)
         if ready_file:
             state = {"done": False}

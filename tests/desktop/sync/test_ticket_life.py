@@ -1,0 +1,299 @@
+"""A ticket's whole life reaches the desks (issue #17 point 1): a unit asks for more time on the server's web
+page and a supervisor grants it, and the desk's "Lịch sử xử lý" (the real dialog, offscreen) shows both
+with who and when and the new deadline, after the forward that started it; a ticket a unit returned and
+an operator forwarded again shows both forwardings in order; a desk that was offline meanwhile gets every
+step at its next sync; and no desk can push a forwarding (they are the server's)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from server_lab import PASSWORD, Desk, ServerProcess, unit_browser, unit_step
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from store_keys import open_test_store
+
+from desktop.domain.clock import now_vn, to_vn
+from desktop.domain.ticket import TicketDraft
+from desktop.services.catalogs import CatalogService
+from desktop.services.outbox import append_mutation
+from desktop.services.tickets.life import TicketLife
+from desktop.services.tickets.service import TicketService
+from desktop.store.forwarding_models import Forwarding as DeskForwarding
+from desktop.store.local import LocalStore
+from desktop.store.models import OutboxMutation
+from desktop.store.sync_models import SyncPush
+from desktop.sync.client import SyncClient
+from desktop.sync.credentials import Credentials, Login
+from desktop.sync.engine import SyncEngine
+from desktop.ui.common.tasks import TaskRunner
+from desktop.ui.shell.translations import install_translations, remove_translations
+from desktop.ui.tickets.life_view import TicketLifeDialog
+from server.db import create_server_engine
+from server.models import Forwarding
+from server.services import unit_accounts
+
+SHOTS = Path("build/screenshots/steps")
+MORE_TIME = "Cần xác minh hiện trạng công trình tại chỗ với UBND xã và Phòng Quản lý đô thị."
+RETURNED = "Không thuộc thẩm quyền của xã: cấp phép sửa nhà ở do Sở Xây dựng giải quyết."
+ANSWER = "Sở Xây dựng đã cấp phép sửa chữa; công dân nhận giấy phép tại bộ phận một cửa của Sở."
+
+
+@pytest.fixture
+def vietnamese(qapp: Any) -> Iterator[None]:
+    translators = install_translations(qapp)
+    yield
+    remove_translations(qapp, translators)
+
+
+class Lab:
+    """A desk (store + real sync engine) and the server's two units with their web accounts."""
+
+    def __init__(self, server: ServerProcess, folder: Path, operator: str = "dtv1") -> None:
+        self.server = server
+        self.store = open_test_store(folder)
+        self.commune, self.department = CatalogService(self.store).units()[:2]
+        self.credentials, self.login = Credentials(None), Login(server.base, operator)
+        self.credentials.remember(self.login, password=PASSWORD)
+        self.engine = SyncEngine(self.store, SyncClient(server.base), self.credentials, self.login)
+
+    def units_on_the_server(self) -> None:
+        admin = Desk(self.server, "admin")
+        for unit in (self.commune, self.department):
+            entry = {"name": unit.name}
+            assert admin.http.put(f"/api/v1/catalog/unit/{unit.code}", json=entry).status_code == 200
+        engine = create_server_engine(self.server.db_url)
+        with Session(engine) as session, session.begin():
+            unit_accounts.create(session, "ubnd.xa", self.commune.code, PASSWORD)
+            unit_accounts.create(session, "so.xaydung", self.department.code, PASSWORD)
+        engine.dispose()
+
+    def new_ticket(self) -> Any:
+        draft = TicketDraft(
+            content="Xin phép sửa nhà ở riêng lẻ", phone="0912 345 678", level=2, unit_code=self.commune.code
+        )
+        return TicketService(self.store, "dtv1").create(draft)
+
+    def forward(self, ticket_id: str, unit_code: str) -> str:
+        token = self.credentials.token(self.login)
+        assert token is not None
+        return str(SyncClient(self.server.base).forward(token, ticket_id, unit_code)["id"])
+
+
+def on_the_units_page(
+    server: ServerProcess, account: str, forwarding_id: str, step: str, **form: str
+) -> None:
+    web = unit_browser(server, account)
+    sent = {"files": {"pdf": ("", b"")}} if step == "tra-loi" else {}
+    unit_step(web, forwarding_id, step, form, **sent)
+    web.close()
+
+
+def server_forwarding(server: ServerProcess, forwarding_id: str) -> Forwarding:
+    engine = create_server_engine(server.db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        found = session.get(Forwarding, forwarding_id)
+        assert found is not None
+        session.expunge(found)
+    engine.dispose()
+    return found
+
+
+def shown_life(qtbot: Any, store: LocalStore, ticket: Any, shot: str = "") -> list[list[str]]:
+    """The desk's "Lịch sử xử lý" dialog for the ticket, as an operator reads it (rows of cells)."""
+    dialog = TicketLifeDialog(ticket.id, ticket.code, TicketLife(store).steps, TaskRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reload()
+    reading = dialog.status_label.text()
+    qtbot.waitUntil(lambda: dialog.status_label.text() != reading, timeout=10000)
+    assert dialog.table.rowCount() > 0, dialog.status_label.text()
+    if shot:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(SHOTS / shot))
+    return dialog.shown_rows()
+
+
+def at_minute(moment: datetime | None) -> str:
+    assert moment is not None
+    return to_vn(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def test_a_units_request_for_more_time_and_its_grant_show_in_the_desks_history_with_who_when_and_the_deadline(
+    qtbot: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    lab = Lab(server, tmp_path / "desk")
+    lab.units_on_the_server()
+    ticket = lab.new_ticket()
+    lab.engine.run_cycle()
+    forwarding_id = lab.forward(ticket.id, lab.commune.code)
+    on_the_units_page(server, "ubnd.xa", forwarding_id, "gia-han", reason=MORE_TIME, days="3")
+    supervisor = Desk(server, "giamsat")
+    granted = supervisor.http.post(f"/api/v1/forwardings/{forwarding_id}/extension", json={"grant": True})
+    assert granted.status_code == 200, granted.text
+    lab.engine.run_cycle()
+
+    on_server = server_forwarding(server, forwarding_id)
+    assert on_server.first_deadline is not None and on_server.deadline > on_server.first_deadline
+    assert TicketService(lab.store, "dtv1").get(ticket.id).deadline == on_server.deadline
+    rows = shown_life(qtbot, lab.store, ticket, "ticket-life-extension.png")
+    unit = lab.commune.name
+    assert rows == [
+        [at_minute(ticket.draft.received_at), "Tiếp nhận", "dtv1", "", ""],
+        [
+            at_minute(on_server.forwarded_at),
+            "Chuyển đơn vị",
+            "dtv1",
+            unit,
+            f"Hạn trả lời {day(on_server.first_deadline)}",
+        ],
+        [
+            at_minute(on_server.extension_asked_at),
+            "Đơn vị xin gia hạn",
+            "don-vi:ubnd.xa",
+            unit,
+            f"Xin thêm 3 ngày làm việc: {MORE_TIME}",
+        ],
+        [
+            at_minute(on_server.extension_decided_at),
+            "Đồng ý gia hạn",
+            "giamsat",
+            unit,
+            f"Hạn mới {day(on_server.deadline)}",
+        ],
+    ]
+    lab.store.close()
+
+
+def test_a_returned_ticket_forwarded_again_shows_both_forwardings_in_order(
+    qtbot: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    lab = Lab(server, tmp_path / "desk")
+    lab.units_on_the_server()
+    ticket = lab.new_ticket()
+    lab.engine.run_cycle()
+    first = lab.forward(ticket.id, lab.commune.code)
+    on_the_units_page(server, "ubnd.xa", first, "tra-lai", reason=RETURNED)
+    lab.engine.run_cycle()
+    second = lab.forward(ticket.id, lab.department.code)
+    on_the_units_page(server, "so.xaydung", second, "tra-loi", answer=ANSWER)
+    lab.engine.run_cycle()
+
+    rows = shown_life(qtbot, lab.store, ticket, "ticket-life-returned-and-forwarded-again.png")
+    steps = [(step, who, unit, words) for _at, step, who, unit, words in rows]
+    commune, department = lab.commune.name, lab.department.name
+    first_row, second_row = server_forwarding(server, first), server_forwarding(server, second)
+    assert steps == [
+        ("Tiếp nhận", "dtv1", "", ""),
+        ("Chuyển đơn vị", "dtv1", commune, f"Hạn trả lời {day(first_row.deadline)}"),
+        ("Đơn vị trả lại", "don-vi:ubnd.xa", commune, RETURNED),
+        ("Chuyển đơn vị", "dtv1", department, f"Hạn trả lời {day(second_row.deadline)}"),
+        ("Đơn vị trả lời", "don-vi:so.xaydung", department, ANSWER),
+    ]
+    assert [at for at, *_ in rows][1:] == [
+        at_minute(first_row.forwarded_at),
+        at_minute(first_row.returned_at),
+        at_minute(second_row.forwarded_at),
+        at_minute(second_row.answered_at),
+    ]
+    lab.store.close()
+
+
+def test_a_desk_offline_while_the_unit_works_gets_every_step_at_its_next_sync(
+    qtbot: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    lab = Lab(server, tmp_path / "desk-a")
+    lab.units_on_the_server()
+    ticket = lab.new_ticket()
+    lab.engine.run_cycle()
+    away = Lab(server, tmp_path / "desk-b", operator="dtv2")
+    away.engine.run_cycle()  # it has the ticket, then goes offline
+    offline_edit = TicketService(away.store, "dtv2")
+    before = offline_edit.get(ticket.id)
+    note = replace(before.draft, content=before.draft.content + " (công dân gọi lại hỏi tiến độ)")
+    offline_edit.update(ticket.id, note, before.version)
+
+    first = lab.forward(ticket.id, lab.commune.code)
+    on_the_units_page(server, "ubnd.xa", first, "gia-han", reason=MORE_TIME, days="2")
+    refused = Desk(server, "giamsat").http.post(
+        f"/api/v1/forwardings/{first}/extension", json={"grant": False}
+    )
+    assert refused.status_code == 200, refused.text
+    on_the_units_page(server, "ubnd.xa", first, "tra-lai", reason=RETURNED)
+    second = lab.forward(ticket.id, lab.department.code)
+    on_the_units_page(server, "so.xaydung", second, "tra-loi", answer=ANSWER)
+    assert [step for _at, step, *_ in shown_life(qtbot, away.store, ticket)] == ["Tiếp nhận"]
+
+    away.engine.run_cycle()  # back online: one sync
+
+    rows = shown_life(qtbot, away.store, ticket)
+    assert [(step, who) for _at, step, who, _unit, _words in rows] == [
+        ("Tiếp nhận", "dtv1"),
+        ("Chuyển đơn vị", "dtv1"),
+        ("Đơn vị xin gia hạn", "don-vi:ubnd.xa"),
+        ("Không đồng ý gia hạn", "giamsat"),
+        ("Đơn vị trả lại", "don-vi:ubnd.xa"),
+        ("Chuyển đơn vị", "dtv1"),
+        ("Đơn vị trả lời", "don-vi:so.xaydung"),
+    ]
+    merged = TicketService(away.store, "dtv2").get(ticket.id)
+    assert merged.draft.content.endswith("(công dân gọi lại hỏi tiến độ)")  # its offline edit kept
+    assert (merged.draft.unit_code, merged.draft.answer) == (lab.department.code, ANSWER)  # the units' steps
+    lab.store.close()
+    away.store.close()
+
+
+def test_a_desk_cannot_push_a_forwarding(tmp_path: Path, server: ServerProcess) -> None:
+    lab = Lab(server, tmp_path / "desk")
+    lab.units_on_the_server()
+    ticket = lab.new_ticket()
+    lab.engine.run_cycle()
+    forwarding_id = lab.forward(ticket.id, lab.department.code)
+    on_the_units_page(server, "so.xaydung", forwarding_id, "tra-loi", answer=ANSWER)
+    lab.engine.run_cycle()
+
+    with lab.store.writes.begin() as session, pytest.raises(ValueError, match="máy chủ"):
+        append_mutation(
+            session, entity="forwarding", entity_id=forwarding_id, op="update", payload={"answer": "x"}
+        )
+    # A desk that writes one anyway (an older or a tampered build) is refused by the server.
+    forged = {"changes": {"answer": "Đã xong, không cần gọi lại.", "state": "answered"}}
+    with lab.store.writes.begin() as session:
+        session.add(
+            OutboxMutation(
+                mutation_id=str(uuid.uuid4()),
+                entity="forwarding",
+                entity_id=forwarding_id,
+                op="update",
+                base_version=1,
+                payload=json.dumps(forged, ensure_ascii=False),
+                created_at=now_vn(),
+            )
+        )
+    lab.engine.run_cycle()
+
+    with lab.store.sessions() as session:
+        outcome = session.scalar(
+            select(SyncPush.outcome)
+            .join(OutboxMutation, OutboxMutation.seq == SyncPush.outbox_seq)
+            .where(OutboxMutation.entity == "forwarding")
+        )
+        kept = session.get(DeskForwarding, forwarding_id)
+        assert kept is not None
+        kept_answer, kept_version = kept.answer, kept.version
+    assert outcome == "rejected"
+    on_server = server_forwarding(server, forwarding_id)
+    assert (on_server.answer, on_server.version) == (ANSWER, 2)  # forwarded, answered: nothing of the desk's
+    assert (kept_answer, kept_version) == (ANSWER, 2)  # the desk keeps the server's copy
+    lab.store.close()
