@@ -30,12 +30,14 @@ from desktop.store.forwarding_models import Forwarding as DeskForwarding
 from desktop.store.local import LocalStore
 from desktop.store.models import OutboxMutation
 from desktop.store.sync_models import SyncPush
+from desktop.sync.apply import apply_page
 from desktop.sync.client import SyncClient
 from desktop.sync.credentials import Credentials, Login
 from desktop.sync.engine import SyncEngine
 from desktop.ui.common.tasks import TaskRunner
 from desktop.ui.shell.translations import install_translations, remove_translations
 from desktop.ui.tickets.life_view import TicketLifeDialog
+from protocol import Change
 from server.db import create_server_engine
 from server.models import Forwarding
 from server.services import unit_accounts
@@ -297,3 +299,56 @@ def test_a_desk_cannot_push_a_forwarding(tmp_path: Path, server: ServerProcess) 
     assert (on_server.answer, on_server.version) == (ANSWER, 2)  # forwarded, answered: nothing of the desk's
     assert (kept_answer, kept_version) == (ANSWER, 2)  # the desk keeps the server's copy
     lab.store.close()
+
+
+def test_an_erased_citizen_leaves_the_units_words_on_the_server_and_the_desks(
+    qtbot: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    lab = Lab(server, tmp_path / "desk")
+    lab.units_on_the_server()
+    draft = TicketDraft(
+        content="Xin phép sửa nhà", phone="0912345678", citizen_name="Trần Thị Mai Hương", level=2,
+        unit_code=lab.department.code,
+    )  # fmt: skip
+    ticket = TicketService(lab.store, "dtv1").create(draft)
+    lab.engine.run_cycle()
+    forwarding_id = lab.forward(ticket.id, lab.department.code)
+    naming = "Đã hướng dẫn bà Trần Thị Mai Hương (0912345678) nộp hồ sơ tại bộ phận một cửa."
+    on_the_units_page(server, "so.xaydung", forwarding_id, "tra-loi", answer=naming)
+    lab.engine.run_cycle()
+    assert any(naming in row[-1] for row in shown_life(qtbot, lab.store, ticket))
+
+    erased = Desk(server, "admin").http.post("/api/v1/erasures", json={"phone": "0912345678"})
+    assert erased.status_code == 200, erased.text
+    lab.engine.run_cycle()
+
+    scrubbed = "Đã hướng dẫn bà (đã xóa) ((đã xóa)) nộp hồ sơ tại bộ phận một cửa."
+    assert server_forwarding(server, forwarding_id).answer == scrubbed
+    answered = [row for row in shown_life(qtbot, lab.store, ticket) if row[1] == "Đơn vị trả lời"]
+    assert [row[-1] for row in answered] == [scrubbed]
+    lab.store.close()
+
+
+def test_a_pulled_forwarding_is_replaced_by_a_newer_version_only_and_removed_by_its_tombstone(
+    tmp_path: Path,
+) -> None:
+    store = open_test_store(tmp_path / "desk")
+
+    def pulled(version: int, cursor: int, **fields: Any) -> None:
+        data = {"ticket_id": "t-1", "unit_code": "so-y-te", "state": "forwarded", "forwarded_by": "dtv1"}
+        data |= {"forwarded_at": "2026-12-01T02:00:00+00:00", "deadline": "2026-12-08", **fields}
+        change = Change(cursor=cursor, entity="forwarding", entity_id="f-1", version=version, fields=data)
+        apply_page(store, [change], cursor)
+
+    def kept() -> tuple[str, str, int] | None:
+        with store.sessions() as session:
+            row = session.get(DeskForwarding, "f-1")
+            return None if row is None else (row.state, row.answer, row.version)
+
+    pulled(2, 1, state="answered", answer="Đã trả lời.", answered_at="2026-12-02T02:00:00+00:00")
+    assert kept() == ("answered", "Đã trả lời.", 2)
+    pulled(1, 2)  # an older copy (a page read again after a restore) changes nothing
+    assert kept() == ("answered", "Đã trả lời.", 2)
+    apply_page(store, [Change(cursor=3, entity="forwarding", entity_id="f-1", version=3, tombstone=True)], 3)
+    assert kept() is None
+    store.close()
