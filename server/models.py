@@ -429,7 +429,7 @@ class Forwarding(Base):
     extension_decided_by: Mapped[str] = mapped_column(String(64), default="")
     # Its ticket's tickets.area_code, copied by PostgreSQL's triggers (migration 0018), never written here.
     area_code: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
-    # The desks' copy (feed entity "forwarding", migration 0021): one more at every step
+    # The desks' copy (feed entity "forwarding", migration 0022): one more at every step
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     first_deadline: Mapped[date | None] = mapped_column(Date, nullable=True, default=None)  # at the forward
     # Requests for more time answered before the unit asked again: {asked_at, asked_by, reason, days,

@@ -14,12 +14,12 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, tuple_
+from sqlalchemy import Engine, case, delete, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from server.models import FeedEntry, FeedStale
-from server.services import tickets
+from server.models import FeedEntry, FeedStale, Forwarding
+from server.services import forwarding, tickets
 from server.services.feed import PendingChanges, publish
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,8 @@ BATCH = 500  # tickets per transaction: the feed counter's lock is held only for
 
 
 def republish_stale(engine: Engine, now: datetime | None = None) -> int:
-    """Publishes every listed entity again, a batch per transaction; returns the tickets published."""
+    """Publishes every listed entity again, a batch per transaction (tickets first); returns the tickets
+    and forwardings published."""
     published = 0
     while True:
         with Session(engine) as session, session.begin():
@@ -38,7 +39,11 @@ def republish_stale(engine: Engine, now: datetime | None = None) -> int:
                 (entity, entity_id)
                 for entity, entity_id in session.execute(
                     select(FeedStale.entity, FeedStale.entity_id)
-                    .order_by(FeedStale.entity, FeedStale.entity_id)
+                    .order_by(
+                        case((FeedStale.entity == "ticket", 0), else_=1),
+                        FeedStale.entity,
+                        FeedStale.entity_id,
+                    )
                     .limit(BATCH)
                     .with_for_update(skip_locked=True)  # another server starting at once takes the others
                 )
@@ -47,7 +52,10 @@ def republish_stale(engine: Engine, now: datetime | None = None) -> int:
                 return published
             session.execute(delete(FeedStale).where(tuple_(FeedStale.entity, FeedStale.entity_id).in_(batch)))
             published += _publish_again(session, [key for entity, key in batch if entity == "ticket"], now)
-            for entity in {entity for entity, _ in batch} - {"ticket"}:
+            published += _publish_forwardings(
+                session, [key for entity, key in batch if entity == forwarding.ENTITY]
+            )
+            for entity in {entity for entity, _ in batch} - {"ticket", forwarding.ENTITY}:
                 log.warning("feed_stale lists a %s, which nothing publishes again: dropped", entity)
 
 
@@ -62,7 +70,7 @@ def republish_at_start(engine: Engine) -> None:
         )
         return
     if count:
-        log.info("%d tickets corrected by a migration published again to the desks", count)
+        log.info("%d tickets and forwardings listed by a migration published again to the desks", count)
 
 
 def _publish_again(session: Session, ticket_ids: list[str], now: datetime | None) -> int:
@@ -82,3 +90,21 @@ def _publish_again(session: Session, ticket_ids: list[str], now: datetime | None
             done += 1
     publish(session, feed)
     return done
+
+
+def _publish_forwardings(session: Session, forwarding_ids: list[str]) -> int:
+    """Forwardings a migration listed (0022: the ones made before the desks kept them), each at its next
+    version, oldest forwarding first."""
+    if not forwarding_ids:
+        return 0
+    feed = PendingChanges()
+    found = session.scalars(
+        select(Forwarding)
+        .where(Forwarding.id.in_(forwarding_ids))
+        .order_by(Forwarding.forwarded_at, Forwarding.id)
+        .with_for_update()
+    ).all()
+    for listed in found:
+        forwarding.publish_step(feed, listed)
+    publish(session, feed)
+    return len(found)

@@ -1,6 +1,7 @@
-"""Migration 0021 on PostgreSQL and SQLite: forwardings made before it reach the desks at their next pull.
-Each is put in the feed after everything already there, as the server publishes a forwarding from now on;
-the deadline a forward gave is kept where no supervisor moved it."""
+"""Migration 0022 on PostgreSQL and SQLite: forwardings made before it reach the desks at their next pull.
+It lists them for the server's start (feed_stale), which publishes each after everything already in the
+feed, by the one serialiser every step uses; the deadline a forward gave is kept where no supervisor
+moved it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from server.db import alembic_config, create_server_engine
 from server.models import FeedEntry, Forwarding
 from server.services.feed import read_page
+from server.services.feed_refresh import republish_stale
 from server.services.forwarding import forwarding_data
 
 _FORWARDINGS = """
@@ -50,7 +52,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 def test_forwardings_made_before_the_upgrade_are_in_the_feed_after_everything_already_there(
     engine: Engine,
 ) -> None:
-    command.upgrade(alembic_config(engine), "0020")
+    command.upgrade(alembic_config(engine), "0021")
     with engine.begin() as connection:
         connection.execute(text(_FORWARDINGS))
         connection.execute(
@@ -61,14 +63,18 @@ def test_forwardings_made_before_the_upgrade_are_in_the_feed_after_everything_al
         )
         connection.execute(text("UPDATE feed_counter SET value = 7 WHERE id = 1"))
     command.upgrade(alembic_config(engine), "head")
+    with Session(engine) as session:
+        assert session.scalar(select(FeedEntry.entity_id).where(FeedEntry.entity == "forwarding")) is None
+    assert republish_stale(engine) == 3  # as `serve` does at its start
+    assert republish_stale(engine) == 0  # once
 
     with Session(engine) as session:
         changes, more = read_page(session, 7, 100)  # a desk that had pulled everything before
         assert not more
         assert [(c.entity, c.entity_id, c.cursor, c.version) for c in changes] == [
-            ("forwarding", "f-returned", 8, 1),
-            ("forwarding", "f-answered", 9, 1),
-            ("forwarding", "f-granted", 10, 1),
+            ("forwarding", "f-returned", 8, 2),
+            ("forwarding", "f-answered", 9, 2),
+            ("forwarding", "f-granted", 10, 2),
         ]
         stored = {f.id: f for f in session.scalars(select(Forwarding))}
         for change in changes:  # exactly what the server publishes at a step from now on
@@ -76,10 +82,10 @@ def test_forwardings_made_before_the_upgrade_are_in_the_feed_after_everything_al
         assert session.scalar(text("SELECT value FROM feed_counter WHERE id = 1")) == 10
         assert stored["f-answered"].first_deadline == date(2026, 11, 9)
         assert stored["f-granted"].first_deadline is None  # moved by a supervisor: the first is not known
-        assert stored["f-granted"].version == 1 and stored["f-granted"].earlier_extensions == []
+        assert stored["f-granted"].version == 2 and stored["f-granted"].earlier_extensions == []
     answered = next(c for c in changes if c.entity_id == "f-answered").fields or {}
     assert answered["has_attachment"] is True and "f-answered.pdf" not in str(answered)  # a flag only
 
-    command.downgrade(alembic_config(engine), "0020")
+    command.downgrade(alembic_config(engine), "0021")
     with Session(engine) as session:
         assert session.scalar(select(FeedEntry.entity_id).where(FeedEntry.entity == "forwarding")) is None

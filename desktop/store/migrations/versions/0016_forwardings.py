@@ -1,6 +1,6 @@
 """The server's forwardings of tickets to units (issue #17 point 1): every step of a ticket with its units
 (forwarded, more time asked and granted or refused, answered, returned) with its moment and author, for
-the ticket's history on the desk. Filled by the sync's pull only: the server's migration 0021 put every
+the ticket's history on the desk. Filled by the sync's pull only: the server's migration 0022 put every
 forwarding made before it in the feed, so a desk upgraded from here gets them at its next pull.
 
 Revision ID: 0016
