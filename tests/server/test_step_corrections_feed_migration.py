@@ -6,7 +6,7 @@ serialises it, a new version and the next feed positions, none skipped. Tickets 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from test_reforwarded_not_answered_migration import _FORWARDED_AGAIN_SQL
 from bench.report_on_time import _FORWARDINGS_SQL, _TICKETS_SQL, _UNITS_SQL, AREAS, UNITS
 from protocol import Mutation
 from server.db import alembic_config, create_server_engine
-from server.models import FeedEntry, Forwarding, Ticket
+from server.models import FeedEntry, Ticket
 from server.services import tickets
 from server.services.feed import PendingChanges, publish
 from server.services.feed_refresh import republish_stale
@@ -130,13 +130,16 @@ def test_a_sqlite_server_publishes_its_corrected_ticket_again_too(tmp_path: Path
             answer = {"unit_answered_at": answered_at.isoformat()}
             tickets.edit_from_server(session, held, answer, WRITER, answered_at, feed)
         publish(session, feed)
-        session.add(  # forwarded again later, the mark kept
-            Forwarding(
-                id="f-2", ticket_id=TICKET_ID, unit_code="so-y-te", state="forwarded", forwarded_by="dtv1",
-                forwarded_at=answered_at + timedelta(days=1), deadline=date(2026, 4, 17),
-            )
-        )  # fmt: skip
-    command.upgrade(alembic_config(engine), "head")
+        session.execute(  # forwarded again later, the mark kept (in 0019's table, not the model's)
+            text(
+                "INSERT INTO forwardings (id, ticket_id, unit_code, state, forwarded_by, forwarded_at, "
+                "deadline, answered_by, answer, attachment, return_reason, extension_reason, extension_days, "
+                "extension_state, extension_asked_by, extension_decided_by) VALUES ('f-2', :ticket, "
+                "'so-y-te', 'forwarded', 'dtv1', :at, '2026-04-17', '', '', '', '', '', 0, '', '', '')"
+            ),
+            {"ticket": TICKET_ID, "at": (answered_at + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S.%f")},
+        )
+    command.upgrade(alembic_config(engine), "0021")  # 0022 lists the forwardings too (their own test)
     with engine.connect() as connection:  # the one answered only is published as it is
         assert list(connection.execute(text("SELECT entity_id FROM feed_stale")).scalars()) == [TICKET_ID]
     assert republish_stale(engine) == 1
