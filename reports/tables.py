@@ -13,6 +13,8 @@ from reports import labels
 from reports.shape import OnTimeFigures, Report, percent
 from reports.vn_numbers import vn_decimal, vn_int, vn_percent
 
+NOTE_HEADING = "Ghi chú"  # a table's last column of free words, drawn as wide as the screen has left
+
 
 @dataclass(frozen=True)
 class Percent:
@@ -89,7 +91,7 @@ def by_unit(report: Report) -> Table:
                 Head("Cấp độ", columns=len(levels)),
                 Head("Loại yêu cầu", columns=len(types)),
                 Head("Tỷ lệ xử lý", columns=2),
-                Head("Ghi chú", rows=2),
+                Head(NOTE_HEADING, rows=2),
             ],
             [
                 Head("Đã xử lý"),
@@ -200,7 +202,7 @@ def attitude_late(report: Report) -> Table:
                 Head("Tổng", rows=2),
                 Head("Tình hình giải quyết", columns=2),
                 Head("Tỷ lệ", columns=2),
-                Head("Ghi chú", rows=2),
+                Head(NOTE_HEADING, rows=2),
             ],
             [Head("Thái độ"), Head("Chậm trễ"), Head("Tỷ lệ thái độ"), Head("Tỷ lệ chậm trễ")],
         ],
@@ -252,7 +254,7 @@ def satisfaction(report: Report) -> Table:
                 Head("Không hài lòng, nguyên nhân", columns=len(reasons)),
                 Head("Người phản ánh không phản hồi thông tin được cung cấp", rows=2),
                 Head("Tỷ lệ hài lòng", rows=2),
-                Head("Ghi chú", rows=2),
+                Head(NOTE_HEADING, rows=2),
             ],
             [Head(labels.label(labels.REASONS, code)) for code in reasons],
         ],
@@ -325,7 +327,7 @@ def on_time_by_unit(report: Report) -> Table:
         title="7. Tiến độ xử lý phản ánh, kiến nghị theo cơ quan, đơn vị, địa phương (chuyển trong kỳ)",
         sheet=ON_TIME_SHEETS[0],
         header=[
-            [Head("STT", rows=2), Head("Đơn vị", rows=2), *_ON_TIME_HEADS, Head("Ghi chú", rows=2)],
+            [Head("STT", rows=2), Head("Đơn vị", rows=2), *_ON_TIME_HEADS, Head(NOTE_HEADING, rows=2)],
             _ON_TIME_SUBHEADS,
         ],
         body=body,

@@ -43,7 +43,7 @@ from desktop.ui.common.tasks import TaskRunner, default_runner
 from reports import Report
 from reports.export_docx import cell_text
 from reports.files import write_report_file
-from reports.tables import ON_TIME_SHEETS, Measure, Percent, Table, all_tables, builders_of
+from reports.tables import NOTE_HEADING, ON_TIME_SHEETS, Measure, Percent, Table, all_tables, builders_of
 
 PRESET_MONTH = "month"
 PRESET_LAST_MONTH = "last_month"
@@ -320,6 +320,8 @@ class ReportView(QWidget):
         if table.width > 2:  # STT, then the unit's (or the line's) name: wide enough, eliding beyond
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
             grid.setColumnWidth(1, 320)
+        if labels[-1] == NOTE_HEADING:  # a long note is elided in what is left, read whole in its tip
+            header.setSectionResizeMode(table.width - 1, QHeaderView.ResizeMode.Stretch)
         grid.verticalHeader().setDefaultSectionSize(grid.fontMetrics().height() + 8)
         return grid
 

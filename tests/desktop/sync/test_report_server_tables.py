@@ -222,6 +222,49 @@ def test_the_report_screen_shows_and_writes_the_servers_on_time_tables(
     store.close()
 
 
+def carry_over_from_february(server: ServerProcess) -> None:
+    """A February ticket Sở Y tế still holds, long overdue: March's table 7 notes it in its last column."""
+    ticket_id = new_id()
+    values = ticket("P-BC-T0", received_at="2026-02-02T08:30:00+07:00", level=3, unit_code=None)
+    operator = Desk(server, "dtv1")
+    assert operator.push([operator.mutation("ticket", "create", ticket_id, values)]).status_code == 200
+    engine = create_engine(server.db_url)
+    with Session(engine) as session, session.begin():
+        session.add(
+            Forwarding(
+                id=str(uuid.uuid4()), ticket_id=ticket_id, unit_code="so-y-te", state="forwarded",
+                forwarded_at=at(date(2026, 2, 2)), forwarded_by="dtv1", deadline=date(2026, 2, 6),
+            )
+        )  # fmt: skip
+    engine.dispose()
+
+
+def test_a_note_of_tickets_carried_over_fits_the_screen_and_is_read_whole_in_its_tip(
+    qtbot: Any, runner: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    seed_march(server)
+    carry_over_from_february(server)
+    store = open_test_store(tmp_path / "desk")
+    view = ReportView(ReportService(store), runner, server=server_tables(server.base, store, "giamsat"))
+    qtbot.addWidget(view)
+    view.resize(1366, 728)
+    view.show()
+    qtbot.waitExposed(view)
+
+    show_march(qtbot, view)
+    units = view.tabs.widget(6)
+    assert isinstance(units, QTableWidget)
+    note = "Còn 1 phiếu từ các kỳ trước chuyển sang (1 quá hạn)"
+    assert [units.item(row, 10).text() for row in range(units.rowCount())] == [note, note]
+    view.tabs.setCurrentIndex(6)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.grab().save(str(SHOTS / "bang-7-ton-ky-truoc-1366x768.png"))
+    assert units.horizontalScrollBar().maximum() == 0, "the note pushed table 7's figures sideways"
+    assert units.item(0, 10).toolTip() == note
+    runner.wait_for_done(10000)
+    store.close()
+
+
 @pytest.mark.parametrize(
     ("who", "said"),
     [
