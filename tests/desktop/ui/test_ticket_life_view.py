@@ -1,10 +1,11 @@
 """Ticket ▸ Lịch sử xử lý… on the main window at 1366x768: off until a ticket is open, reached by
 Ctrl+Shift+H (no other action of the window has it) or its access key in the Ticket menu (no other item's),
-a button beside the form's; it shows the open ticket's steps in Vietnamese and the look is on the access
-record like any other display of a ticket."""
+a button beside the form's; it shows the open ticket's steps in Vietnamese, reads them again when a pull
+brings more, and the look is on the access record like any other display of a ticket."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolButton
 from sqlalchemy import select
 
+from desktop.changes import OpChanges, Origin
+from desktop.domain.clock import now_vn
 from desktop.services.access_log import flush_all
 from desktop.store.access_models import AccessRecord
 from desktop.store.local import LocalStore
+from desktop.sync.apply import apply_page
 from desktop.ui.tickets.life_view import LIFE_SHORTCUT, TicketLifeDialog, install_ticket_life
+from protocol import Change
 
 SHOTS = Path("build/screenshots/steps")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -63,6 +68,16 @@ def test_the_ticket_life_opens_by_keyboard_for_the_open_ticket_and_is_on_the_acc
     assert dialog.width() <= 1366 and dialog.height() <= 768
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "ticket-life-button-1366x768.png"))
+
+    # A pull while it is open (the ticket forwarded from another desk meanwhile) shows at once
+    forwarded = {"ticket_id": seeded["known_old"], "unit_code": "ubnd-huyen-tan-hong", "state": "forwarded"}
+    an_hour_ago = (now_vn() - timedelta(hours=1)).isoformat()
+    forwarded |= {"forwarded_at": an_hour_ago, "forwarded_by": "dtv2", "deadline": "2026-12-12"}
+    pulled = Change(cursor=1, entity="forwarding", entity_id="f-1", version=1, fields=forwarded)
+    apply_page(store, [pulled], 1)
+    window.publish_changes(OpChanges(Origin.REMOTE, tickets=frozenset({seeded["known_old"]})))
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=5000)
+    assert [row[1:3] for row in dialog.shown_rows()] == [["Tiếp nhận", "kiem.thu"], ["Chuyển đơn vị", "dtv2"]]
 
     flush_all()
     with store.sessions() as session:
