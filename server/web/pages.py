@@ -32,3 +32,10 @@ def set_cookie(response: Response, request: Request, name: str, value: str, path
     response.set_cookie(
         name, value, httponly=True, samesite="strict", secure=request.url.scheme == "https", path=path
     )
+
+
+def page_number(typed: str) -> int:
+    """`?trang=` as typed or mangled in an address bar: a page number from 1, or the first page (a web page
+    answers with a page, never with the API's JSON refusal)."""
+    typed = typed.strip()[:7]
+    return int(typed) if typed.isascii() and typed.isdigit() and int(typed) > 0 else 1

@@ -12,10 +12,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from server.api.deps import Db, Rt
 from server.models import Forwarding, Ticket, Unit, UnitAccount, UnitSession
 from server.services import access_trail, citizen_masking, logins, unit_accounts
 from server.services import forwarding as steps
-from server.web.pages import HEADERS, set_cookie
+from server.web.pages import HEADERS, page_number, set_cookie
 from server.web.pages import page as _page
 
 router = APIRouter(prefix="/don-vi", include_in_schema=False)
@@ -154,7 +154,7 @@ async def logout(request: Request, rt: Rt, session: Db) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def inbox(request: Request, rt: Rt, session: Db, trang: Annotated[int, Query(ge=1)] = 1) -> Response:
+def inbox(request: Request, rt: Rt, session: Db, trang: str = "1") -> Response:
     with session.begin():
         found = _who(request, rt, session)
         if found is None:
@@ -163,7 +163,7 @@ def inbox(request: Request, rt: Rt, session: Db, trang: Annotated[int, Query(ge=
         calendar, today = steps.work_calendar(session), _today()
         total = steps.open_count(session, account.unit_code)
         pages = max(1, -(-total // INBOX_PAGE))
-        page = min(trang, pages)  # a page past the end (tickets answered meanwhile) shows the last one
+        page = min(page_number(trang), pages)  # past the end (answered meanwhile): the last
         rows = []
         opened = steps.inbox(session, account.unit_code, INBOX_PAGE, (page - 1) * INBOX_PAGE)
         for forwarding, ticket in opened:

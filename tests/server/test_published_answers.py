@@ -412,3 +412,12 @@ def test_the_look_up_masks_how_the_citizen_is_called_not_the_words_their_name_sh
         "Đã gọi lại anh ••• (•••) ở •••: Văn phòng đăng ký đất đai xã Mỹ Hiệp giải quyết "
         "an toàn, số •••• ••• •••."
     )
+
+
+def test_a_mangled_page_number_or_a_pasted_page_of_text_gets_a_page_not_a_json_refusal(
+    site: ServerProcess, seeded: dict[str, str]
+) -> None:
+    for params in ({"trang": "abc"}, {"trang": "0"}, {"trang": "-3"}, {"trang": "2.5"}, {"q": "đất " * 400}):
+        answer = httpx.get(f"{site.base}/cong-khai/", params=params)
+        assert answer.status_code == 200, params
+        assert answer.headers["content-type"].startswith("text/html") and "Trả lời phản ánh" in answer.text

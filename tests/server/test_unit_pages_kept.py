@@ -352,3 +352,10 @@ def test_over_https_every_cookie_of_the_pages_is_secure_httponly_and_samesite(
             assert {"secure", "httponly", "samesite=strict"} <= flags, cookie
     finally:
         server.stop()
+
+
+def test_a_mangled_page_number_of_the_inbox_gets_the_first_page(site: ServerProcess) -> None:
+    web = signed_in(site)
+    for typed in ("abc", "0", "-1", "１"):
+        answer = web.get("/don-vi/", params={"trang": typed})
+        assert answer.status_code == 200 and "Phiếu chờ đơn vị trả lời" in answer.text, typed
