@@ -78,7 +78,12 @@ class DeskHost(Protocol):
     def show_side_panel(self, panel: QWidget) -> None: ...
 
     def add_status_widget(self, widget: QWidget) -> None:
-        """A widget on the left of the status bar (the in-call bar)."""
+        """A widget on the left of the status bar."""
+        ...
+
+    def add_call_bar(self, widget: QWidget) -> None:
+        """A strip across the whole window above the status bar, there while `widget` is shown (the in-call
+        bar: in the status bar, beside the sync and operator labels, its words were cut at 1366 px)."""
         ...
 
     def show_message(self, text: str, timeout_ms: int) -> None:

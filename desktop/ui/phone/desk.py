@@ -101,7 +101,7 @@ class PhoneDesk(QObject):
         parent = window.host_widget()
         self.popup = CallPopup(parent)
         self.controls = CallControls(parent)
-        window.add_status_widget(self.controls)
+        window.add_call_bar(self.controls)
         self.callbacks = CallbacksPanel(session.callbacks, runner, parent)
         window.add_side_panel(self.callbacks, self.tr("Callbacks"))
         self.callbacks.follow(window.changes)

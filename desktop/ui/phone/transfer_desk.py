@@ -24,6 +24,7 @@ class TransferDesk(QObject):
         super().__init__(desk)
         self.desk = desk
         self.consultation: str | None = None  # our call to the specialist while the citizen waits
+        self._answered_while_dialling: set[str] = set()
         self.consulted = ""  # its number, as shown
         self.joined = False
         self._promote: tuple[str, str] | None = None  # the citizen left: the consultation becomes the call
@@ -95,6 +96,12 @@ class TransferDesk(QObject):
     def _on_consultation_dialled(self, sip_call_id: str) -> None:
         self.consultation = sip_call_id
         self._mine.add(sip_call_id)
+        # The specialist may have answered before the dial's result reached this thread: that answered
+        # event named a call this desk did not know yet, and the bar said "Calling" all through the talk.
+        answered, self._answered_while_dialling = sip_call_id in self._answered_while_dialling, set()
+        if answered:
+            self._say(self._consulting_hint())
+            return
         self._say(self.tr("Calling %1; the citizen is on hold.").replace("%1", self.consulted))
 
     def _on_consultation_not_dialled(self, error: BaseException) -> None:
@@ -165,6 +172,8 @@ class TransferDesk(QObject):
 
     # agent events (GUI thread) -------------------------------------------------------------------
     def on_bridge_call_state_changed(self, event: CallStateChanged) -> None:
+        if self.consultation == "" and event.state is CallState.ANSWERED:  # dialling: its id not back yet
+            self._answered_while_dialling.add(event.call_id)
         if event.call_id == self.consultation and event.state is CallState.ANSWERED:
             self._say(self._consulting_hint())
 

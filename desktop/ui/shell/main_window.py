@@ -123,7 +123,13 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(0, 2)
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.main_splitter)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.main_splitter, 1)
+        self._call_bars = central_layout  # the in-call bar goes under the splitter, across the window
+        self.setCentralWidget(central)
 
         self.supervisor = SupervisorScreens(services.supervisor, self._runner, self, self.changes)  # issue #7
         self.imports = (
@@ -357,6 +363,9 @@ class MainWindow(QMainWindow):
 
     def add_status_widget(self, widget: QWidget) -> None:
         self.statusBar().addWidget(widget)
+
+    def add_call_bar(self, widget: QWidget) -> None:
+        self._call_bars.addWidget(widget)
 
     def show_message(self, text: str, timeout_ms: int) -> None:
         self.statusBar().showMessage(text, timeout_ms)

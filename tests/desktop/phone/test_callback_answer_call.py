@@ -5,10 +5,13 @@ citizen hung up, the called-back step is on the ticket and the wrap-up closes wi
 from __future__ import annotations
 
 from datetime import timedelta
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop.domain.clock import now_vn
 from desktop.domain.codes import Level
@@ -19,6 +22,7 @@ from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
+from desktop.ui.shell.translations import install_translations, remove_translations
 from protocol import Change
 
 SHOTS = Path("build/screenshots/steps")
@@ -26,6 +30,13 @@ ANSWER = (
     "UBND xã Tân Hòa đã cho sửa đèn đường ấp Tân Hòa ngày 04/12; từ nay đèn sáng từ 18 giờ đến 5 giờ sáng. "
     "Nếu đèn còn hỏng, người dân báo trưởng ấp hoặc gọi lại Tổng đài 1022."
 )
+
+
+@pytest.fixture
+def vietnamese(qapp: object) -> Iterator[None]:
+    translators = install_translations(qapp)  # type: ignore[arg-type]
+    yield
+    remove_translations(qapp, translators)  # type: ignore[arg-type]
 
 
 def unit_answer_pulled(store: LocalStore, ticket_id: str, answer: str) -> None:
@@ -61,7 +72,7 @@ def windows_over(widget: QWidget) -> list[str]:
 
 
 def test_the_units_answer_stays_on_screen_during_the_call_and_the_called_back_step_follows(
-    qtbot, make_desk, kamailio, sipp, store
+    qtbot, make_desk, kamailio, sipp, store, vietnamese
 ) -> None:
     ticket = TicketService(store, "kiem.thu").create(
         TicketDraft(
@@ -94,6 +105,14 @@ def test_the_units_answer_stays_on_screen_during_the_call_and_the_called_back_st
     assert answer.height() >= 80 and answer.width() >= 250
     assert answer.verticalScrollBar().maximum() == 0  # this answer is read whole, without scrolling
     assert windows_over(answer) == []  # nor a dialog or a pop-up
+    desk.window.sync_label.setText("Đồng bộ: trực tuyến · 3 chờ gửi · lúc 12:55 06/12")  # a working desk's
+    QApplication.processEvents()
+    cut = [
+        label.text()
+        for label in controls.findChildren(QLabel)
+        if label.isVisible() and not label.wordWrap() and label.width() < label.sizeHint().width()
+    ]
+    assert cut == []  # the call bar's words are whole: who, how long, no headset, not encrypted
     SHOTS.mkdir(parents=True, exist_ok=True)
     desk.window.grab().save(str(SHOTS / "callback-answer-during-the-call-1366x768.png"))
 
