@@ -8,7 +8,7 @@ import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.header import Header
 from email.mime.text import MIMEText
 
@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from server.models import Forwarding, MailMessage, Unit, UnitAccount
 from server.services import forwarding as steps
 
-MAX_ATTEMPTS = 20
+QUICK_TRIES = 6  # at every run of send-mail (cron, every few minutes): a short outage loses half an hour
+# then once an hour, for as long as the ticket waits for its unit: a weekend's outage ends, the mail goes
+SLOW_RETRY = timedelta(hours=1)
 SUBJECTS = {
     "forwarded": "[Tổng đài 1022] Phiếu {code} chuyển đến đơn vị, hạn trả lời {deadline}",
     "due_tomorrow": "[Tổng đài 1022] Phiếu {code} đến hạn trả lời {when} ({deadline})",
@@ -93,7 +95,7 @@ def queue(
             last_error="",
         )
         if not recipient:  # never tried (nowhere to send), shown to the admin as failing at once
-            mail.attempts = MAX_ATTEMPTS
+            mail.attempts = 1  # nothing was sent: the line is only there for the admin
             mail.last_error = NO_ADDRESS.format(unit=unit_name, code=forwarding.unit_code)
         session.add(mail)
     return len(recipients)
@@ -138,15 +140,19 @@ def queue_reminders(session: Session, today: date, base_url: str = "") -> int:
     return queued
 
 
-def send_pending(session: Session, smtp: SmtpSettings) -> tuple[int, int]:
-    """Sends what waits; returns (sent, failed). Each failure keeps the mail for the next run."""
+def send_pending(session: Session, smtp: SmtpSettings, now: datetime | None = None) -> tuple[int, int]:
+    """Sends what waits and is due; returns (sent, failed). A failure keeps the mail for a later run: the
+    next runs at first, then hourly while its ticket still waits for the unit (once answered or returned,
+    an announcement about it has nothing left to say)."""
+    now = now or datetime.now(UTC)
     pending = session.scalars(
         select(MailMessage)
-        .where(MailMessage.sent_at.is_(None), MailMessage.attempts < MAX_ATTEMPTS)
+        .join(Forwarding, Forwarding.id == MailMessage.forwarding_id)
+        .where(MailMessage.sent_at.is_(None), MailMessage.recipient != "", Forwarding.state == steps.OPEN)
         .order_by(MailMessage.created_at)
     ).all()
     sent = failed = 0
-    for mail in pending:
+    for mail in (mail for mail in pending if _due(mail, now)):
         mail.attempts += 1
         try:
             _send(smtp, mail)
@@ -157,6 +163,13 @@ def send_pending(session: Session, smtp: SmtpSettings) -> tuple[int, int]:
             mail.sent_at, mail.last_error = datetime.now(UTC), ""
             sent += 1
     return sent, failed
+
+
+def _due(mail: MailMessage, now: datetime) -> bool:
+    if mail.attempts < QUICK_TRIES:
+        return True
+    created = mail.created_at if mail.created_at.tzinfo else mail.created_at.replace(tzinfo=UTC)
+    return now - created >= SLOW_RETRY * (mail.attempts - QUICK_TRIES + 1)
 
 
 def _send(smtp: SmtpSettings, mail: MailMessage) -> None:

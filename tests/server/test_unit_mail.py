@@ -244,3 +244,35 @@ def test_a_granted_extension_is_reminded_again_at_its_new_deadline_and_the_mails
     assert "trang của đơn vị trên máy chủ Tổng đài 1022 (/don-vi/) và mở phiếu P-MAIL-GH" in forwarded_body
     for personal in ("0912345678", "Trần Văn Bình", "Trạm y tế đóng cửa"):
         assert all(personal not in b for _to, _s, b in mails)
+
+
+def test_a_mail_that_failed_all_weekend_goes_within_the_hour_once_smtp_is_back(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    weekend, fresh = forward(server, "P-MAIL-T7"), forward(server, "P-MAIL-MOI")
+    database = create_engine(server.db_url)
+    with database.begin() as connection:  # tried at every run, then hourly, all along a 50-hour outage
+        for forwarding_id, age in ((weekend, "50 hours"), (fresh, "2 hours")):
+            connection.execute(
+                text(
+                    "UPDATE mail_outbox SET attempts = 40, last_error = 'ConnectionRefusedError',"
+                    f" created_at = now() - interval '{age}' WHERE forwarding_id = :i"
+                ),
+                {"i": forwarding_id},
+            )
+    database.dispose()
+    port, mbox = free_port(), tmp_path / "mbox"
+    smtp = smtp_server(mbox, port)
+    try:
+        run = tongdai_server(
+            server, "send-mail", TONGDAI1022_SMTP_HOST="127.0.0.1", TONGDAI1022_SMTP_PORT=str(port)
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        subjects = [subject for _to, subject, _body in received(mbox)]
+    finally:
+        smtp.terminate()
+        smtp.wait(10)
+    [subject] = subjects
+    assert "Phiếu P-MAIL-T7 chuyển đến đơn vị" in subject
+    [waiting] = Desk(server, "admin").http.get("/api/v1/mail/failing").json()
+    assert "P-MAIL-MOI" in waiting["subject"] and waiting["attempts"] == 40  # its hour has not come yet
