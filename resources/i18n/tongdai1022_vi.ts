@@ -487,6 +487,14 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Sort by &amp;days left</source>
+        <translation>Xếp theo số &amp;ngày còn lại</translation>
+    </message>
+    <message>
+        <source>The forwarded tickets by working days left, overdue first; again: newest first</source>
+        <translation>Phiếu đã chuyển đơn vị theo số ngày làm việc còn lại, quá hạn lên đầu; nhấn lần nữa: mới nhất lên đầu</translation>
+    </message>
+    <message>
         <source>1022 Hotline Desk</source>
         <translation>Tổng đài 1022</translation>
     </message>

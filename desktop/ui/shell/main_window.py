@@ -38,7 +38,13 @@ from desktop.ui.tickets.filter_bar import FilterBar
 from desktop.ui.tickets.form import TicketForm, UnsavedChoice, ask_unsaved
 from desktop.ui.tickets.history_panel import HistoryPanel
 from desktop.ui.tickets.import_desk import ImportDesk
-from desktop.ui.tickets.model import COL_RECEIVED, SORTED_BY_DAYS_LEFT, TICKET_ID_ROLE, TicketTableModel
+from desktop.ui.tickets.model import (
+    COL_RECEIVED,
+    COL_STEP,
+    SORTED_BY_DAYS_LEFT,
+    TICKET_ID_ROLE,
+    TicketTableModel,
+)
 
 UI_SETTINGS_FILENAME = "ui.ini"
 COLUMN_WIDTHS = (150, 132, 110, 160, 92, 150, 56, 200, 86, 230, 92, 320)
@@ -277,6 +283,14 @@ class MainWindow(QMainWindow):
             self.tr("Go to the ticket list"),
             self.focus_list,
         )
+        self.days_left_action = act(
+            "daysLeftOrderAction",
+            self.tr("Sort by &days left"),
+            ["Ctrl+Shift+H"],
+            self.tr("The forwarded tickets by working days left, overdue first; again: newest first"),
+            self.toggle_days_left_order,
+        )
+        self.days_left_action.setCheckable(True)
         self.shortcuts_action = act(
             "shortcutsAction",
             self.tr("&Keyboard shortcuts"),
@@ -315,6 +329,7 @@ class MainWindow(QMainWindow):
                 self.history_action,
                 self.kb_action,
                 self.list_action,
+                self.days_left_action,
             ]
         )
         view_menu.addSeparator()
@@ -435,6 +450,7 @@ class MainWindow(QMainWindow):
             self.history_action,
             self.kb_action,
             self.list_action,
+            self.days_left_action,
             *self.supervisor.actions,
             *self.extra_shortcut_actions,
             self.shortcuts_action,
@@ -617,6 +633,16 @@ class MainWindow(QMainWindow):
             Qt.SortOrder.DescendingOrder,
         ):
             self.table.horizontalHeader().setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
+            return
+        self.days_left_action.setChecked(section in SORTED_BY_DAYS_LEFT)
+
+    def toggle_days_left_order(self) -> None:
+        """Ctrl+Shift+H, the header's click by keyboard: by days left (overdue first), or newest first."""
+        header = self.table.horizontalHeader()
+        if header.sortIndicatorSection() in SORTED_BY_DAYS_LEFT:
+            header.setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
+        else:
+            header.setSortIndicator(COL_STEP, Qt.SortOrder.AscendingOrder)
 
     def on_table_activated(self, index: QModelIndex) -> None:
         ticket_id = self.model.data(index, TICKET_ID_ROLE)

@@ -29,6 +29,7 @@ from desktop.ui.tickets.model import COL_CODE, COL_NAME, COL_RECEIVED, COL_STEP,
 from protocol import Change
 
 SHOTS = Path("build/screenshots/steps")
+SHIFT = Qt.KeyboardModifier.ShiftModifier
 UNIT = "ubnd-huyen-tan-hong"
 NOT_OURS = "Không thuộc thẩm quyền của huyện; đề nghị chuyển Sở Xây dựng."
 
@@ -307,6 +308,16 @@ def test_a_click_on_the_step_header_sorts_by_days_left_overdue_first_across_page
 
     click_header(qtbot, window, COL_STEP)  # again: the most days left first, the others still after
     assert [row.id for row in every_row(qtbot, window)][:4] == forwarded[::-1]
+
+    with qtbot.waitSignal(window.model.first_page_loaded, timeout=5000):  # by keyboard: newest first
+        qtbot.keyClick(window.table, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | SHIFT)
+    assert [row.id for row in every_row(qtbot, window)][:2] == [received, later]
+    assert not window.days_left_action.isChecked()
+    with qtbot.waitSignal(window.model.first_page_loaded, timeout=5000):  # and by days left again
+        qtbot.keyClick(window.table, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | SHIFT)
+    assert [row.id for row in every_row(qtbot, window)][:4] == forwarded
+    assert window.days_left_action.isChecked() and header.sortIndicatorSection() == COL_STEP
+    assert window.days_left_action in window.shortcut_actions()  # F1 lists it
 
     click_header(qtbot, window, COL_NAME)  # a column the list cannot sort by: back to newest first
     assert header.sortIndicatorSection() == COL_RECEIVED
