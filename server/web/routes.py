@@ -124,7 +124,7 @@ async def login(request: Request, rt: Rt, session: Db) -> Response:
         logins.record(session, logged_as, address, "web", outcome)
         cookie = unit_accounts.open_session(session, rt.settings.secret, account) if account else ""
     if account is None:
-        error = locked.message(datetime.now(UTC)) if locked else "Sai tên đăng nhập hoặc mật khẩu."
+        error = locked.message(datetime.now(UTC)) if locked else _WRONG_PASSWORD
         code = status.HTTP_429_TOO_MANY_REQUESTS if locked else status.HTTP_401_UNAUTHORIZED
         return _login_form(request, again | {"error": error}, code)
     response: Response = RedirectResponse(
@@ -398,6 +398,10 @@ _STALE = (
 _SESSION_GONE = (
     "Chưa gửi được: phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; nội dung anh/chị đã viết được giữ "
     "và hiện lại trong phiếu để gửi (tệp PDF, nếu có, cần chọn lại)."
+)
+_WRONG_PASSWORD = (
+    "Sai tên đăng nhập hoặc mật khẩu. Hãy nhập lại (mật khẩu phân biệt chữ hoa, chữ thường); quên mật khẩu "
+    "thì nhờ quản trị Tổng đài 1022 của tỉnh đặt lại."
 )
 _FORM_INVALID = "Trang đã cũ hoặc không hợp lệ. Hãy mở lại phiếu từ danh sách rồi làm lại."
 _DRAFT_KEPT = "Đã đăng nhập lại. Nội dung anh/chị đã viết vẫn ở đây, chưa gửi: hãy kiểm tra rồi bấm gửi."

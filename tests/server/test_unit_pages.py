@@ -206,7 +206,7 @@ def test_another_unit_never_sees_the_ticket_and_forms_need_their_csrf_token(
 
 def test_a_wrong_password_is_said_plainly_and_a_guesser_is_locked_out(site: ServerProcess) -> None:
     client = httpx.Client(base_url=site.base, follow_redirects=False)
-    codes = []
+    codes, first = [], ""
     for n in range(7):
         page = client.get("/don-vi/dang-nhap")
         token = re.search(r'name="csrf" value="([^"]+)"', page.text)
@@ -215,7 +215,10 @@ def test_a_wrong_password_is_said_plainly_and_a_guesser_is_locked_out(site: Serv
             "/don-vi/dang-nhap", data={"username": "yte.lan", "password": f"doan-{n}", "csrf": token.group(1)}
         )
         codes.append(answer.status_code)
+        first = first if n else answer.text
     assert codes[:5] == [401] * 5 and codes[-1] == 429
+    assert "Sai tên đăng nhập hoặc mật khẩu. Hãy nhập lại" in first and "quản trị" in first  # and what to do
+    assert 'value="yte.lan"' in first  # the name typed stays
     assert "tạm bị khóa" in answer.text
 
 
