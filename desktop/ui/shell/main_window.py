@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         self.days_left_action = act(
             "daysLeftOrderAction",
             self.tr("Sort by &days left"),
-            ["Ctrl+Shift+H"],
+            ["Ctrl+Shift+N"],
             self.tr("The forwarded tickets by working days left, overdue first; again: newest first"),
             self.toggle_days_left_order,
         )
@@ -637,7 +637,7 @@ class MainWindow(QMainWindow):
         self.days_left_action.setChecked(section in SORTED_BY_DAYS_LEFT)
 
     def toggle_days_left_order(self) -> None:
-        """Ctrl+Shift+H, the header's click by keyboard: by days left (overdue first), or newest first."""
+        """Ctrl+Shift+N (ngày), the header's click by keyboard: by days left (overdue first), or newest first."""
         header = self.table.horizontalHeader()
         if header.sortIndicatorSection() in SORTED_BY_DAYS_LEFT:
             header.setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)

@@ -33,6 +33,7 @@ from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.shell.translations import install_translations, remove_translations
 from desktop.ui.sync.desk import SyncDesk
 from desktop.ui.tickets.forward_dialog import ForwardDialog, day_text, install_forwarding
+from desktop.ui.tickets.life_view import install_ticket_life
 
 SHOTS = Path("build/screenshots/forward")
 UNIT = "so-xay-dung"  # Sở Xây dựng
@@ -240,8 +241,8 @@ def _shots() -> Path:
 def test_no_two_actions_of_the_assembled_desk_share_a_key(
     qtbot: QtBot, store: LocalStore, data_dir: Path, runner: TaskRunner
 ) -> None:
-    """Every shortcut of the window as launch.py assembles it (phone, sync, presence, forwarding), listed
-    from the code's actions: Ctrl+Shift+U is the forward's alone."""
+    """Every shortcut of the window as launch.py assembles it (phone, sync, presence, forwarding, the
+    ticket's life), listed from the code's actions: Ctrl+Shift+U is the forward's alone."""
     from desktop.ui.phone.desk import install_phone
 
     window = window_for(qtbot, store, data_dir, runner)
@@ -249,6 +250,8 @@ def test_no_two_actions_of_the_assembled_desk_share_a_key(
     install_phone(window, window.desk, settings, data_dir, runner)
     sync = SyncDesk(window, window.desk, settings, Credentials(NoKeyring()), runner)
     install_forwarding(window, sync, window.desk.services.catalogs, runner)
+    assert window.desk.services.life is not None
+    install_ticket_life(window, window.desk.services.life, runner)
     owners: dict[str, list[str]] = {}  # key -> the actions it triggers in the main window
 
     def in_main_window(item: QObject) -> bool:
@@ -272,4 +275,5 @@ def test_no_two_actions_of_the_assembled_desk_share_a_key(
     clashes = {key: names for key, names in owners.items() if len(names) > 1}
     assert clashes == {}
     assert owners["Ctrl+Shift+U"] == ["forwardAction"]
+    assert owners["Ctrl+Shift+H"] == ["ticketLifeAction"]  # it once also sorted the list by days left
     assert len(owners) > 30  # the list really is the desk's
