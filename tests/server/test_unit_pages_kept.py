@@ -359,3 +359,31 @@ def test_a_mangled_page_number_of_the_inbox_gets_the_first_page(site: ServerProc
     for typed in ("abc", "0", "-1", "１"):
         answer = web.get("/don-vi/", params={"trang": typed})
         assert answer.status_code == 200 and "Phiếu chờ đơn vị trả lời" in answer.text, typed
+
+
+def test_behind_the_provinces_tls_proxy_cookies_are_secure_and_each_citizen_is_throttled_alone(
+    site: ServerProcess,
+) -> None:
+    """nginx on the server machine terminates TLS and forwards to the server on loopback, saying so in
+    X-Forwarded-Proto/-For (trusted from 127.0.0.1; a proxy elsewhere is named in FORWARDED_ALLOW_IPS)."""
+
+    def via_proxy(citizen: str) -> dict[str, str]:
+        return {"X-Forwarded-Proto": "https", "X-Forwarded-For": citizen}
+
+    login = httpx.get(f"{site.base}/don-vi/dang-nhap", headers=via_proxy("203.0.113.7"))
+    assert "secure" in {flag.strip().lower() for flag in login.headers["set-cookie"].split(";")}
+
+    def look_up(citizen: str, code: str) -> int:
+        # the browser is on https: it sends the Secure cookie back (httpx, on the loopback's http, would not)
+        form = httpx.get(f"{site.base}/cong-khai/tra-cuu", headers=via_proxy(citizen))
+        cookie = form.headers["set-cookie"].split(";")[0]
+        answer = httpx.post(
+            f"{site.base}/cong-khai/tra-cuu",
+            data={"code": code, "digits": "1234", "csrf": csrf_of(form)},
+            headers=via_proxy(citizen) | {"Cookie": cookie},
+        )
+        return answer.status_code
+
+    assert [look_up("203.0.113.66", f"KHONG-CO-{n}") for n in range(10)] == [404] * 10
+    assert look_up("203.0.113.66", "KHONG-CO-X") == 429
+    assert look_up("203.0.113.8", "KHONG-CO-X") == 404  # the same proxy, another citizen: not paused
