@@ -289,7 +289,8 @@ def _ticket(
         "received": ticket.received_at.astimezone(steps.VN).strftime("%d/%m/%Y %H:%M"),
         "level": ticket.level,
         "phone": citizen_masking.masked_phone(ticket.phone),
-        # the unit needs the question, not the person: no name, phone or ID number, however written
+        # the unit needs the question, not the person: no name, phone or ID number, however written; the
+        # places named stay (the unit often has to go where the problem is)
         "content": citizen_masking.masked_citizen(ticket.content, ticket.citizen_name),
         "operator_note": (
             citizen_masking.masked_citizen(ticket.answer, ticket.citizen_name)
