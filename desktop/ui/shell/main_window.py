@@ -637,7 +637,7 @@ class MainWindow(QMainWindow):
         self.days_left_action.setChecked(section in SORTED_BY_DAYS_LEFT)
 
     def toggle_days_left_order(self) -> None:
-        """Ctrl+Shift+N (ngày), the header's click by keyboard: by days left (overdue first), or newest first."""
+        """Ctrl+Shift+N (ngày), the header's click by keyboard: by days left (overdue first), or newest."""
         header = self.table.horizontalHeader()
         if header.sortIndicatorSection() in SORTED_BY_DAYS_LEFT:
             header.setSortIndicator(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
