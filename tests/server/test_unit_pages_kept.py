@@ -387,3 +387,23 @@ def test_behind_the_provinces_tls_proxy_cookies_are_secure_and_each_citizen_is_t
     assert [look_up("203.0.113.66", f"KHONG-CO-{n}") for n in range(10)] == [404] * 10
     assert look_up("203.0.113.66", "KHONG-CO-X") == 429
     assert look_up("203.0.113.8", "KHONG-CO-X") == 404  # the same proxy, another citizen: not paused
+
+
+def test_an_answer_written_while_a_colleague_answered_first_is_shown_back_not_lost(
+    site: ServerProcess,
+) -> None:
+    forwarding_id = forward(site, "P-DONG-1")
+    mine, colleague = signed_in(site), signed_in(site)
+    my_form = mine.get(f"/don-vi/phieu/{forwarding_id}")
+    their_form = colleague.get(f"/don-vi/phieu/{forwarding_id}")
+    first = colleague.post(
+        f"/don-vi/phieu/{forwarding_id}/tra-loi", data={"csrf": csrf_of(their_form), "answer": "Đã xử lý."}
+    )
+    assert first.status_code == 303
+    late = mine.post(
+        f"/don-vi/phieu/{forwarding_id}/tra-loi", data={"csrf": csrf_of(my_form), "answer": TYPED_ANSWER}
+    )
+    assert late.status_code == 422 and "đã được trả lời hoặc trả lại" in late.text
+    unsent = re.search(r'<div class="card" id="unsent">(.*?)</div>', late.text, re.S)
+    assert unsent is not None and TYPED_ANSWER in unsent.group(1)  # to copy into a note, or compare
+    assert "Đã xử lý." in late.text  # what the colleague sent, beside it
