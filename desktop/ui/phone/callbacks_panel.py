@@ -26,6 +26,7 @@ from desktop.services.phone.codes import AttemptOutcome, CallbackKind
 from desktop.ui.common.tasks import TaskRunner
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
+WHY_COLUMN = 3
 
 
 class CallbacksPanel(QWidget):
@@ -55,7 +56,13 @@ class CallbacksPanel(QWidget):
             ]
         )
         self.view.setRootIsDecorated(False)
-        self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.view.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # "Why" (with the ticket's code) takes what is left and elides, whole on hover: at 1366 px it pushed
+        # the attempts and the last outcome out of the side panel, behind a scroll bar
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
         self.view.itemActivated.connect(self.on_view_item_activated)
         self.view.installEventFilter(self)  # the list has the focus: its own type-ahead would eat the digits
         self.view.currentItemChanged.connect(self.on_view_current_item_changed)
@@ -150,6 +157,7 @@ class CallbacksPanel(QWidget):
                 ]
             )
             row.setData(0, ITEM_ROLE, item.id)
+            row.setToolTip(WHY_COLUMN, row.text(WHY_COLUMN))
             if item.due_at <= now:
                 row.setForeground(0, Qt.GlobalColor.darkRed)
             self.view.addTopLevelItem(row)

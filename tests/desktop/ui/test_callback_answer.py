@@ -142,6 +142,12 @@ def test_in_the_desk_at_1366x768_the_answer_has_room_beside_the_form(
     panel.reload()
     qtbot.waitUntil(lambda: panel.answer_view.isVisible())
     assert panel.answer_view.width() >= 250 and panel.answer_view.height() >= 120
+    view = panel.view
+    assert view.horizontalScrollBar().maximum() == 0  # every column in the side panel, no scrolling
+    for column in range(view.columnCount()):
+        if column != 3:  # "Why" elides, whole on hover; the others show their heading and values whole
+            heading = view.headerItem().text(column)
+            assert view.columnWidth(column) >= view.header().fontMetrics().horizontalAdvance(heading), heading
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "callback-answer-1366x768.png"))
 
