@@ -111,6 +111,9 @@ def test_a_fake_pdf_is_refused_in_vietnamese_and_the_typed_answer_stays_for_the_
 
     forwarding_id = forward(site, "P-PDF-1")
     open_ticket(browser, site, forwarding_id)
+    # the browser's own words on the form are Vietnamese too, as on a Vietnamese phone
+    empty = browser.execute_script("return document.getElementById('answer').validationMessage")
+    assert empty and empty != "Please fill out this field." and "Vui lòng" in empty, empty
     fake = tmp_path / "cong-van.pdf"  # a Word file renamed: the name says PDF, the content does not
     fake.write_bytes(b"PK\x03\x04 word/document.xml")
     browser.find_element(By.ID, "answer").send_keys(TYPED_ANSWER)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +36,13 @@ def chromium(profile: Path, size: tuple[int, int] = PHONE_SIZE) -> Iterator[Any]
         "--no-first-run",
         f"--window-size={size[0]},{size[1]}",
         f"--user-data-dir={profile}",
+        "--lang=vi",  # a Vietnamese phone: the file picker's and the forms' own words in Vietnamese
     ):
         options.add_argument(flag)
-    started = webdriver.Chrome(service=Service(driver), options=options)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
+    # chromium on Linux takes its own words' language from the environment, not from --lang
+    vietnamese = {**os.environ, "LANGUAGE": "vi", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+    started = webdriver.Chrome(service=Service(driver, env=vietnamese), options=options)
     resize(started, size)
     try:
         yield started
