@@ -42,6 +42,7 @@ from protocol.records import (
     FREE_TEXT_FIELDS,
     PRECEDENCE_FIELDS,
     PUBLICATION_FIELDS,
+    STAMPED_TICKET_FIELDS,
     TICKET_FIELDS,
     CatalogKind,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "PRECEDENCE_FIELDS",
     "PROTOCOL_VERSION",
     "PUBLICATION_FIELDS",
+    "STAMPED_TICKET_FIELDS",
     "TICKET_FIELDS",
     "CatalogKind",
     "Change",

@@ -48,6 +48,12 @@ TICKET_FIELDS: tuple[str, ...] = (
     "called_back_at",
 )
 
+# Who took the steps "called back" and "resolved": the server stamps them from the authenticated account
+# whose edit set called_back_at / resolved_at (emptied with them), as it does the operator of a call or a
+# survey. The feed carries them to every desk; no desk ever pushes them (a push naming one is refused as
+# an unknown field), so a desk cannot name another operator as the author.
+STAMPED_TICKET_FIELDS: dict[str, str] = {"called_back_at": "called_back_by", "resolved_at": "resolved_by"}
+
 # Concurrent edits of one of these keep the server's text on the ticket and the other text in a conflict
 # record (entity "conflict" in the feed) that an operator settles.
 FREE_TEXT_FIELDS: frozenset[str] = frozenset(

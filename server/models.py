@@ -210,6 +210,10 @@ class Ticket(Base):
     return_reason: Mapped[str] = mapped_column(Text, default="")  # the unit's, while the ticket is back
     unit_answered_at: Mapped[datetime | None] = mapped_column(default=None)
     called_back_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Who set called_back_at / resolved_at (protocol.STAMPED_TICKET_FIELDS): the authenticated account, never
+    # the desk's word; NULL with them, and on old rows whose revisions did not say (migration 0023).
+    called_back_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), default=None)
     # The catalog area the citizen's address names ("" none), stamped after a push (server.services.
     # ticket_areas) for the report's table by area; NULL until stamped, and again when the address changes.
     area_code: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)

@@ -131,6 +131,9 @@ class Ticket(Base):
     return_reason: Mapped[str] = mapped_column(Text, default="")
     unit_answered_at: Mapped[datetime | None] = mapped_column(VnDateTime, default=None)
     called_back_at: Mapped[datetime | None] = mapped_column(VnDateTime, default=None)
+    # Who took those steps (protocol.STAMPED_TICKET_FIELDS): the server's stamp, never pushed
+    called_back_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), default=None)
 
     __table_args__ = (
         Index("ix_tickets_received", "received_at", "pk"),

@@ -41,7 +41,7 @@ from desktop.sync.apply_surveys import ENTITY as SURVEY_ATTEMPT
 from desktop.sync.apply_surveys import apply_survey_attempt
 from desktop.sync.events import AppliedPage
 from desktop.sync.state import load_state
-from protocol import Change
+from protocol import STAMPED_TICKET_FIELDS, Change
 from protocol.erasure import ENTITY as ERASURE
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,10 @@ def _apply_ticket(connection: Connection, change: Change, page: _PageContext) ->
         return
     values = _columns(table, _fields(change), skip=("pk", "id", "version", "citizen_id"))
     if change.entity_id in page.edited:
-        values.update(_columns(table, _pending_edits(connection, change.entity_id), skip=("pk", "id")))
+        pending = _pending_edits(connection, change.entity_id)
+        values.update(_columns(table, pending, skip=("pk", "id")))
+        for moment in pending.keys() & STAMPED_TICKET_FIELDS.keys():  # our step, not pushed yet: our name
+            values.pop(STAMPED_TICKET_FIELDS[moment], None)
     for name, parent in (("unit_code", models.Unit), ("field_code", models.Field)):
         code = values.get(name)
         if code and (name, code) not in page.catalog_codes:

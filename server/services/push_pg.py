@@ -32,12 +32,12 @@ from sqlalchemy import Engine, String, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, sessionmaker
 
-from protocol import TICKET_FIELDS, Mutation, MutationResult, MutationStatus
+from protocol import STAMPED_TICKET_FIELDS, TICKET_FIELDS, Mutation, MutationResult, MutationStatus
 from server.models import Ticket
 from server.services.catalog_refs import connection_lookup
 from server.services.finish_pg import StreamMoved
 from server.services.push import SeqGap, apply_one
-from server.services.tickets import Actor, Rejected, new_ticket_values
+from server.services.tickets import Actor, Rejected, new_ticket_stamps, new_ticket_values
 from server.services.values import to_json
 
 PIPELINE = 100  # new tickets sent before reading their results
@@ -302,8 +302,10 @@ def _create_parameters(
         "creator_rank": actor.rank,
         "field_meta": Jsonb({}),
         "origin_client": actor.client_id,
+        **new_ticket_stamps(mutation, values, actor.username),
     }
     data = {name: to_json(row[name]) for name in TICKET_FIELDS}
+    data.update({stamp: row[stamp] for stamp in STAMPED_TICKET_FIELDS.values()})
     data.update(
         id=mutation.entity_id,
         version=1,

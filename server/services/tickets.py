@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from protocol import (
     FREE_TEXT_FIELDS,
     PRECEDENCE_FIELDS,
+    STAMPED_TICKET_FIELDS,
     TICKET_FIELDS,
     FieldOutcome,
     Mutation,
@@ -48,6 +49,7 @@ class Applied:
 
 def ticket_data(ticket: Ticket) -> dict[str, Any]:
     data = {name: to_json(getattr(ticket, name)) for name in TICKET_FIELDS}
+    data.update({stamp: getattr(ticket, stamp) for stamp in STAMPED_TICKET_FIELDS.values()})
     data.update(
         id=ticket.id,
         version=ticket.version,
@@ -127,6 +129,7 @@ def create(
         field_meta={},
         origin_client=actor.client_id,
         **values,
+        **new_ticket_stamps(mutation, values, actor.username),
     )
     session.add(ticket)
     session.flush()
@@ -209,11 +212,29 @@ def update(
         ticket.field_meta = meta
         ticket.updated_by = actor.username
         ticket.updated_at = now
+        stamp_steps(ticket, really_changed, actor.username)
         revisions.record(session, ticket, before_change, actor.username, actor.client_id, now)
         session.flush()
         feed.record("ticket", ticket.id, ticket.version, ticket_data(ticket), origin_client=actor.client_id)
         follow_ticket(session, ticket.id, feed)
     return Applied(ticket.version, outcomes, lost_reason(outcomes))
+
+
+def new_ticket_stamps(mutation: Mutation, values: dict[str, Any], username: str) -> dict[str, str | None]:
+    """Who took the steps a new ticket already has (resolved at once): its author; an imported ticket's
+    steps were taken before this software knew them, by nobody it can name."""
+    known = mutation.op != "import"
+    return {
+        stamp: username if known and values.get(moment) is not None else None
+        for moment, stamp in STAMPED_TICKET_FIELDS.items()
+    }
+
+
+def stamp_steps(ticket: Ticket, changed: Collection[str], username: str) -> None:
+    """Who took a step is whoever's edit (authenticated by its token) set its moment; emptied with it."""
+    for moment, stamp in STAMPED_TICKET_FIELDS.items():
+        if moment in changed:
+            setattr(ticket, stamp, username if getattr(ticket, moment) is not None else None)
 
 
 def edit_from_server(
@@ -255,14 +276,14 @@ def republish(
     sent = published or {}
     corrected = {
         name: sent.get(name)
-        for name in TICKET_FIELDS
+        for name in (*TICKET_FIELDS, *STAMPED_TICKET_FIELDS.values())
         if _published_value(name, sent.get(name)) != getattr(ticket, name)
     }
     if not corrected:
         return []
     ticket.version += 1
     meta = dict(ticket.field_meta or {})
-    for name in corrected:
+    for name in corrected.keys() - STAMPED_TICKET_FIELDS.values():  # a stamp is no desk's to edit
         meta[name] = [ticket.version, actor.rank, actor.client_id]
     ticket.field_meta = meta
     revisions.record(session, ticket, corrected, actor.username, actor.client_id, now)

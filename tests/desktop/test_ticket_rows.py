@@ -22,7 +22,13 @@ from desktop.domain.codes import (
     TicketStatus,
 )
 from desktop.domain.ticket import TicketDraft, draft_from_stored, stored_fields
-from desktop.services.tickets.rows import BULK_COLUMNS, COLUMNS, LOCAL_COLUMNS, SNAPSHOT_FIELDS
+from desktop.services.tickets.rows import (
+    BULK_COLUMNS,
+    COLUMNS,
+    LOCAL_COLUMNS,
+    SNAPSHOT_FIELDS,
+    STAMP_COLUMNS,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = Path("desktop/store/migrations/versions")
@@ -40,11 +46,14 @@ NEW_FIELD_FILES = (
 )
 
 
-def test_every_ticket_column_is_synced_or_the_desks_own() -> None:
-    unplaced = set(COLUMNS) - set(SNAPSHOT_FIELDS) - LOCAL_COLUMNS
-    assert unplaced == set(), "a ticket column is synced (protocol.TICKET_FIELDS) or local (LOCAL_COLUMNS)"
-    assert set(SNAPSHOT_FIELDS) <= set(COLUMNS)
-    assert set(SNAPSHOT_FIELDS).isdisjoint(LOCAL_COLUMNS)
+def test_every_ticket_column_is_synced_or_the_desks_own_or_the_servers_stamp() -> None:
+    unplaced = set(COLUMNS) - set(SNAPSHOT_FIELDS) - LOCAL_COLUMNS - STAMP_COLUMNS
+    assert unplaced == set(), (
+        "a ticket column is synced (protocol.TICKET_FIELDS), local (LOCAL_COLUMNS) "
+        "or stamped by the server (protocol.STAMPED_TICKET_FIELDS)"
+    )
+    assert set(COLUMNS) >= set(SNAPSHOT_FIELDS) | STAMP_COLUMNS
+    assert set(SNAPSHOT_FIELDS).isdisjoint(LOCAL_COLUMNS | STAMP_COLUMNS)
     assert "citizen_id" not in BULK_COLUMNS and len(BULK_COLUMNS) == len(COLUMNS) - 1
 
 

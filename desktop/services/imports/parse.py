@@ -212,6 +212,8 @@ class _RowParser:
             "return_reason": "",  # only the server writes it, when a unit returns a forwarded ticket
             "unit_answered_at": None,  # steps with a unit happen through the server, not in a CSV
             "called_back_at": None,
+            "called_back_by": None,  # steps taken before this software knew the ticket: nobody to name
+            "resolved_by": None,
         }
         get = setup.columns.index.get
         self._optional = (get("ma_tthc"), get("tra_loi"), get("dia_chi"))

@@ -79,11 +79,14 @@ def _ticket_steps(session: Session, ticket: Ticket) -> list[LifeStep]:
         )
     ]
     steps = [LifeStep(LifeStepKind.RECEIVED, ticket.received_at, ticket.created_by)]
+    # Who: the server's stamp from the account that pushed the step (synced to every desk); for an old
+    # ticket the server could not name, this desk's own history, else nobody (never a guess).
     if ticket.called_back_at is not None:
-        by = _who_set(history, "called_back_at", lambda _value: True)
+        by = ticket.called_back_by or _who_set(history, "called_back_at", lambda _value: True)
         steps.append(LifeStep(LifeStepKind.CALLED_BACK, ticket.called_back_at, by, words=ticket.answer))
     if ticket.status == TicketStatus.RESOLVED.value and ticket.resolved_at is not None:
-        by = _who_set(history, "status", lambda value: value == TicketStatus.RESOLVED.value)
+        resolved = TicketStatus.RESOLVED.value
+        by = ticket.resolved_by or _who_set(history, "status", lambda value: value == resolved)
         steps.append(LifeStep(LifeStepKind.RESOLVED, ticket.resolved_at, by))
     for attempt in session.scalars(
         select(SurveyAttempt).where(SurveyAttempt.ticket_id == ticket.id).order_by(SurveyAttempt.at)

@@ -17,7 +17,7 @@ The columns come from the store's model (`models.Ticket`), the synced ones from 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -39,7 +39,7 @@ from desktop.services.tickets.search_index import (
     searchable_text,
 )
 from desktop.store import models
-from protocol import TICKET_FIELDS
+from protocol import STAMPED_TICKET_FIELDS, TICKET_FIELDS
 
 
 def _ticket_table() -> Table:
@@ -56,6 +56,16 @@ SNAPSHOT_FIELDS: tuple[str, ...] = TICKET_FIELDS
 BOOKKEEPING = frozenset({"created_at", "updated_at", "created_by", "updated_by"})
 # The columns a desk keeps for itself; every other column is synced (tests/desktop/test_ticket_rows.py).
 LOCAL_COLUMNS = frozenset({"pk", "id", "version"}) | BOOKKEEPING
+# Who took a step (called back, resolved): the server stamps them from the account that pushed the step, the
+# pull brings them; this desk writes its own operator's name meanwhile. Never in a snapshot, never pushed.
+STAMP_COLUMNS = frozenset(STAMPED_TICKET_FIELDS.values())
+
+
+def stamp_steps(row: models.Ticket, changed: Collection[str], actor: str) -> None:
+    """Who took each step whose moment `changed`: `actor`, or nobody when the moment was emptied."""
+    for moment, stamp in STAMPED_TICKET_FIELDS.items():
+        if moment in changed:
+            setattr(row, stamp, actor if getattr(row, moment) is not None else None)
 
 
 # ---- what a row is, as values -------------------------------------------------------------------
@@ -94,6 +104,7 @@ _SEARCHED_VALUES = itemgetter(*SEARCHED_COLUMNS)
 
 def add_ticket(session: Session, row: models.Ticket, *, actor: str, at: datetime) -> None:
     """A new ticket: its row, its index entry, its `tao` history row and its `create` mutation."""
+    stamp_steps(row, STAMPED_TICKET_FIELDS, actor)
     session.add(row)
     session.flush()
     index_ticket(session, row.pk, ticket_search_body(row))
@@ -143,6 +154,7 @@ class TicketEdit:
         row.version += 1
         row.updated_at = at
         row.updated_by = actor
+        stamp_steps(row, changes, actor)
         body = ticket_search_body(row)
         if body != self.indexed_body:  # the index keeps no text: the old words go as they went in
             index_ticket(session, row.pk, body, old_body=self.indexed_body)

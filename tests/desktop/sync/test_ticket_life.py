@@ -2,7 +2,9 @@
 page and a supervisor grants it, and the desk's "Lịch sử xử lý" (the real dialog, offscreen) shows both
 with who and when and the new deadline, after the forward that started it; a ticket a unit returned and
 an operator forwarded again shows both forwardings in order; a desk that was offline meanwhile gets every
-step at its next sync; and no desk can push a forwarding (they are the server's)."""
+step at its next sync; and no desk can push a forwarding (they are the server's). Who called the citizen
+back and who resolved the ticket reach every desk as the server stamped them from the pushing account:
+another desk's history names them, and a desk cannot name someone else."""
 
 from __future__ import annotations
 
@@ -21,14 +23,18 @@ from sqlalchemy.orm import Session
 from store_keys import open_test_store
 
 from desktop.domain.clock import now_vn, to_vn
+from desktop.domain.codes import TicketStatus
 from desktop.domain.ticket import TicketDraft
 from desktop.services.catalogs import CatalogService
 from desktop.services.outbox import append_mutation
+from desktop.services.phone.callbacks import CallbackQueue
+from desktop.services.phone.codes import AttemptOutcome, CallbackKind
 from desktop.services.tickets.life import TicketLife
 from desktop.services.tickets.service import TicketService
 from desktop.store.forwarding_models import Forwarding as DeskForwarding
 from desktop.store.local import LocalStore
 from desktop.store.models import OutboxMutation
+from desktop.store.models import Ticket as DeskTicket
 from desktop.store.sync_models import SyncPush
 from desktop.sync.apply import apply_page
 from desktop.sync.client import SyncClient
@@ -39,7 +45,7 @@ from desktop.ui.shell.translations import install_translations, remove_translati
 from desktop.ui.tickets.life_view import TicketLifeDialog
 from protocol import Change
 from server.db import create_server_engine
-from server.models import Forwarding
+from server.models import Forwarding, Ticket
 from server.services import unit_accounts
 
 SHOTS = Path("build/screenshots/steps")
@@ -81,7 +87,21 @@ class Lab:
         draft = TicketDraft(
             content="Xin phép sửa nhà ở riêng lẻ", phone="0912 345 678", level=2, unit_code=self.commune.code
         )
-        return TicketService(self.store, "dtv1").create(draft)
+        return TicketService(self.store, self.login.username).create(draft)
+
+    def resolve(self, ticket_id: str) -> None:
+        tickets = TicketService(self.store, self.login.username)
+        found = tickets.get(ticket_id)
+        answer = found.draft.answer or "Đã hướng dẫn công dân nộp hồ sơ tại bộ phận một cửa."
+        resolved = replace(found.draft, status=TicketStatus.RESOLVED, answer=answer)
+        tickets.update(ticket_id, resolved, found.version)
+
+    def call_back_with_the_answer(self, ticket_id: str) -> None:
+        queue = CallbackQueue(self.store, self.login.username)
+        queue.sync_from_tickets()
+        [ready] = [item for item in queue.pending() if item.ticket_id == ticket_id]
+        assert ready.kind is CallbackKind.ANSWER_READY
+        queue.record_attempt(ready.id, AttemptOutcome.REACHED)
 
     def forward(self, ticket_id: str, unit_code: str) -> str:
         token = self.credentials.token(self.login)
@@ -96,6 +116,16 @@ def on_the_units_page(
     sent = {"files": {"pdf": ("", b"")}} if step == "tra-loi" else {}
     unit_step(web, forwarding_id, step, form, **sent)
     web.close()
+
+
+def server_ticket(server: ServerProcess, ticket_id: str) -> Ticket:
+    engine = create_server_engine(server.db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        found = session.scalar(select(Ticket).where(Ticket.id == ticket_id))
+        assert found is not None
+        session.expunge(found)
+    engine.dispose()
+    return found
 
 
 def server_forwarding(server: ServerProcess, forwarding_id: str) -> Forwarding:
@@ -352,3 +382,84 @@ def test_a_pulled_forwarding_is_replaced_by_a_newer_version_only_and_removed_by_
     apply_page(store, [Change(cursor=3, entity="forwarding", entity_id="f-1", version=3, tombstone=True)], 3)
     assert kept() is None
     store.close()
+
+
+def test_who_called_back_and_who_resolved_on_one_desk_is_named_in_another_desks_history(
+    qtbot: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    a = Lab(server, tmp_path / "desk-a", operator="dtv1")
+    a.units_on_the_server()
+    ticket = a.new_ticket()
+    a.engine.run_cycle()
+    forwarding_id = a.forward(ticket.id, a.department.code)
+    on_the_units_page(server, "so.xaydung", forwarding_id, "tra-loi", answer=ANSWER)
+    a.engine.run_cycle()
+    a.call_back_with_the_answer(ticket.id)
+    a.resolve(ticket.id)
+    a.engine.run_cycle()
+
+    b = Lab(server, tmp_path / "desk-b", operator="dtv2")
+    b.engine.run_cycle()  # desk B never saw these steps happen: it has them from the server only
+
+    on_server = server_ticket(server, ticket.id)
+    assert (on_server.called_back_by, on_server.resolved_by) == ("dtv1", "dtv1")
+    rows = shown_life(qtbot, b.store, ticket, "ticket-life-called-back-and-resolved.png")
+    assert [(step, who, words) for _at, step, who, _unit, words in rows[-2:]] == [
+        ("Đã gọi lại cho người dân", "dtv1", ANSWER),
+        ("Đã xử lý xong", "dtv1", ""),
+    ]
+    assert [at for at, *_ in rows[-2:]] == [
+        at_minute(on_server.called_back_at),
+        at_minute(on_server.resolved_at),
+    ]
+    a.store.close()
+    b.store.close()
+
+
+def test_a_desk_cannot_name_another_operator_as_who_resolved_a_ticket(
+    qtbot: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    a = Lab(server, tmp_path / "desk-a", operator="dtv1")
+    a.units_on_the_server()
+    ticket = a.new_ticket()
+    a.engine.run_cycle()
+    b = Lab(server, tmp_path / "desk-b", operator="dtv2")
+    b.engine.run_cycle()
+    b.resolve(ticket.id)
+    # A tampered desk: its own row names the supervisor, and it pushes that name as a ticket field too.
+    with b.store.writes.begin() as session:
+        row = session.scalar(select(DeskTicket).where(DeskTicket.id == ticket.id))
+        assert row is not None and row.resolved_by == "dtv2"  # its own operator's step, until the server's
+        row.resolved_by = "giamsat"
+        forged = {"changes": {"resolved_by": "giamsat"}, "before": {"resolved_by": "dtv2"}}
+        session.add(
+            OutboxMutation(
+                mutation_id=str(uuid.uuid4()),
+                entity="ticket",
+                entity_id=ticket.id,
+                op="update",
+                base_version=1,
+                payload=json.dumps(forged, ensure_ascii=False),
+                created_at=now_vn(),
+            )
+        )
+    b.engine.run_cycle()
+    a.engine.run_cycle()
+
+    with b.store.sessions() as session:
+        outcomes = session.execute(
+            select(SyncPush.outcome, OutboxMutation.payload)
+            .join(OutboxMutation, OutboxMutation.seq == SyncPush.outbox_seq)
+            .where(OutboxMutation.entity == "ticket", OutboxMutation.op == "update")
+            .order_by(OutboxMutation.seq)
+        ).all()
+    assert [outcome for outcome, _payload in outcomes] == ["applied", "rejected"]  # the resolve; the name
+    assert server_ticket(server, ticket.id).resolved_by == "dtv2"  # the account that pushed the resolve
+    for desk in (a, b):  # the tampered desk gets the server's stamp back too
+        rows = shown_life(qtbot, desk.store, ticket)
+        assert [(step, who) for _at, step, who, _unit, _words in rows] == [
+            ("Tiếp nhận", "dtv1"),
+            ("Đã xử lý xong", "dtv2"),
+        ]
+    a.store.close()
+    b.store.close()
