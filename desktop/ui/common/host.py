@@ -97,6 +97,16 @@ class DeskHost(Protocol):
         """The saved ticket open in the form (None: a new one)."""
         ...
 
+    def when_form_settled(self, action: Callable[[], None]) -> None:
+        """Runs `action` now, or once the operator chose what to do with the form's unsaved changes (Lưu /
+        Bỏ; never after Hủy), as before opening another ticket."""
+        ...
+
+    def open_ticket(self, ticket_id: str) -> None:
+        """Shows a saved ticket in the form, as choosing it in the list does (after asking about unsaved
+        changes)."""
+        ...
+
     def open_call_ticket(self, phone: str, name: str, call_log_id: str) -> None:
         """A new ticket for the call just answered (after asking about unsaved changes)."""
         ...

@@ -548,7 +548,18 @@ class PhoneDesk(QObject):
         self.dial(phone, ticket_id=ticket_id or None)
 
     def call_back(self, item: CallbackItem) -> None:
-        self.dial(item.phone, ticket_id=item.ticket_id, callback_id=item.id)
+        """The queue's Enter: the call, and its ticket on the form to note the outcome or resolve it after
+        the call. The form's unsaved typing is settled first, as when any other ticket opens (Lưu / Bỏ;
+        Hủy calls no one); the queue, with a unit's answer, stays beside the form."""
+        if self.agent is None or self.active_call is not None:
+            self.window.show_message(self._why_no_dial(self.agent, try_normalize_phone(item.phone)), 8000)
+            return
+
+        def call() -> None:
+            if self.dial(item.phone, ticket_id=item.ticket_id, callback_id=item.id) and item.ticket_id:
+                self.window.open_ticket(item.ticket_id)
+
+        self.window.when_form_settled(call)
 
     def focus_callbacks(self) -> None:
         self.window.show_side_panel(self.callbacks)

@@ -392,6 +392,9 @@ class MainWindow(QMainWindow):
     def current_ticket(self) -> Ticket | None:
         return self.form.ticket
 
+    def when_form_settled(self, action: Callable[[], None]) -> None:
+        self.form.run_when_clean(action)
+
     def open_call_ticket(self, phone: str, name: str, call_log_id: str) -> None:
         form = self.form
         form.run_when_clean(lambda: form.new_call_ticket(phone, name, call_log_id))
@@ -684,9 +687,11 @@ class MainWindow(QMainWindow):
             self.history.reload_caller()  # a call of the caller on screen was logged, or an import
 
     def on_history_history_shown(self, found: CallerHistory) -> None:
-        """A repeat caller's history comes forward (its badge is the point), and a new ticket gets the
-        caller's known name; the procedures tab, chosen on purpose, stays."""
-        if found.is_repeat_caller and self.side_tabs.currentWidget() is not self.kb_panel:
+        """A repeat caller's history comes forward for a new ticket (its badge is the point), and the new
+        ticket gets the caller's known name; the procedures tab, chosen on purpose, stays, and so does the
+        callback queue when a saved ticket opens (calling back, the unit's answer is read from it)."""
+        new_ticket = self.form.ticket is None
+        if found.is_repeat_caller and new_ticket and self.side_tabs.currentWidget() is not self.kb_panel:
             self.side_tabs.setCurrentWidget(self.history)
         self.form.offer_known_name(found)
 

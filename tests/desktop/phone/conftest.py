@@ -123,10 +123,18 @@ class Desk:
 def make_desk(qtbot: Any, store: LocalStore, tmp_path: Path, siplab: Any) -> Iterator[Callable[..., Desk]]:
     made: list[Desk] = []
 
-    def make(kamailio: Any, user: str = HOTLINE_USER, *, record: bool = True, start: bool = True) -> Desk:
+    def make(
+        kamailio: Any,
+        user: str = HOTLINE_USER,
+        *,
+        record: bool = True,
+        start: bool = True,
+        confirm_unsaved: Callable[[Any], UnsavedChoice] = lambda _w: UnsavedChoice.DISCARD,
+    ) -> Desk:
+        """`confirm_unsaved`: the operator's answer when the form asks about unsaved changes."""
         runner = TaskRunner()
         opened = OpenDesk.open(store, "kiem.thu", page_size=50)
-        window = MainWindow(opened, None, runner, confirm_unsaved=lambda _w: UnsavedChoice.DISCARD)
+        window = MainWindow(opened, None, runner, confirm_unsaved=confirm_unsaved)
         qtbot.addWidget(window)
         server = getattr(kamailio, "host", "127.0.0.1")  # a lab Kamailio on another host: its address
         settings = Settings(

@@ -10,20 +10,24 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop.domain.clock import now_vn
-from desktop.domain.codes import Level
+from desktop.domain.codes import Level, TicketStatus
 from desktop.domain.ticket import TicketDraft
 from desktop.services.phone.codes import AttemptOutcome, CallbackKind, CallbackStatus
+from desktop.services.tickets.query import TicketFilter, TicketQuery
 from desktop.services.tickets.rows import ticket_snapshot
 from desktop.services.tickets.service import TicketService
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.sync.apply import apply_page
 from desktop.ui.shell.translations import install_translations, remove_translations
+from desktop.ui.tickets.form import UnsavedChoice
 from protocol import Change
 
+NO_KEYS = Qt.KeyboardModifier.NoModifier
 SHOTS = Path("build/screenshots/steps")
 ANSWER = (
     "UBND xã Tân Hòa đã cho sửa đèn đường ấp Tân Hòa ngày 04/12; từ nay đèn sáng từ 18 giờ đến 5 giờ sáng. "
@@ -123,3 +127,74 @@ def test_the_units_answer_stays_on_screen_during_the_call_and_the_called_back_st
     assert (callback.status, callback.last_outcome) == (CallbackStatus.DONE, AttemptOutcome.REACHED)
     called = TicketService(store, "kiem.thu").get(ticket.id)
     assert called.called_back_at is not None  # the called-back step, synced like any edit
+
+
+def test_calling_back_from_the_queue_opens_its_ticket_on_the_form_after_asking_about_the_typing(
+    qtbot, make_desk, kamailio, sipp, store, vietnamese
+) -> None:
+    """After the call the operator resolves the ticket on the form, without looking for it in the list;
+    a new ticket half typed is asked about first, as when any other ticket opens (Hủy calls no one)."""
+    service = TicketService(store, "kiem.thu")
+    ticket = service.create(
+        TicketDraft(
+            content="Đèn đường ấp Tân Hòa hư",
+            phone="0907 654 321",
+            citizen_name="Trần Thị Mai",
+            level=Level.TWO,
+            unit_code="ubnd-huyen-tan-hong",
+            received_at=now_vn() - timedelta(days=2),
+        )
+    )
+    unit_answer_pulled(store, ticket.id, ANSWER)
+    answers = [UnsavedChoice.CANCEL, UnsavedChoice.SAVE]
+    asked: list[UnsavedChoice] = []
+
+    def operator_answers(_form: object) -> UnsavedChoice:
+        asked.append(answers.pop(0))
+        return asked[-1]
+
+    desk = make_desk(kamailio, user="1003", record=False, confirm_unsaved=operator_answers)
+    desk.window.resize(1366, 768)
+    qtbot.waitUntil(lambda: desk.window.sip_label.property("registration") == "ok", timeout=8000)
+    form = desk.window.form
+    typed = "Hỏi giờ làm việc của bộ phận một cửa"
+    qtbot.keyClicks(form.phone_edit, "0912345678")
+    for letter in typed:  # key by key: QTest.keyClicks knows only Latin-1 keys
+        QTest.sendKeyEvent(QTest.KeyAction.Click, form.content_edit, Qt.Key.Key_unknown, letter, NO_KEYS)
+    desk.phone.focus_callbacks()  # Ctrl+B
+    panel = desk.phone.callbacks
+    qtbot.waitUntil(lambda: panel.current() is not None, timeout=5000)
+
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)  # call back; the form asks; Hủy
+    assert asked == [UnsavedChoice.CANCEL]
+    qtbot.wait(500)
+    assert desk.phone.active_call is None and not desk.phone.controls.isVisible()  # no one called
+    assert form.ticket is None and form.content_edit.toPlainText() == typed
+
+    trunk = sipp.uas("uas_trunk_bye.xml", kamailio.trunk_port, "-d", "3000")
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)  # again; Lưu
+    assert asked == [UnsavedChoice.CANCEL, UnsavedChoice.SAVE]
+    controls = desk.phone.controls
+    qtbot.waitUntil(lambda: controls.isVisible() and controls.keypad.isEnabled(), timeout=8000)  # connected
+    qtbot.waitUntil(lambda: form.ticket is not None and form.ticket.id == ticket.id, timeout=5000)
+    assert form.content_edit.toPlainText() == "Đèn đường ấp Tân Hòa hư"
+    assert form.name_edit.text() == "Trần Thị Mai"
+    saved = TicketQuery(store).page(TicketFilter(text="một cửa")).rows
+    assert [row.phone for row in saved] == ["+84912345678"]  # the typed ticket was saved, not lost
+    qtbot.wait(500)  # the caller history of the opened ticket has loaded: a repeat caller (her ticket)
+    assert desk.window.history.current is not None and desk.window.history.current.is_repeat_caller
+    assert desk.window.side_tabs.currentWidget() is panel  # the answer stays on screen during the call
+    assert panel.answer_view.isVisible() and panel.answer_view.toPlainText() == ANSWER
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    desk.window.grab().save(str(SHOTS / "callback-opens-its-ticket-1366x768.png"))
+
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=15000)  # the citizen hung up
+    assert trunk.wait(10) == 0, trunk.output()
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_Return)
+    assert desk.session.flush()
+    qtbot.waitUntil(lambda: service.get(ticket.id).called_back_at is not None, timeout=5000)
+    assert form.ticket is not None and form.ticket.id == ticket.id  # still on the form after the call
+    assert form.resolve_and_save()  # the answer was given: resolved from the form at once
+    qtbot.waitUntil(lambda: service.get(ticket.id).draft.status is TicketStatus.RESOLVED, timeout=5000)
+    resolved = service.get(ticket.id)
+    assert resolved.called_back_at is not None and resolved.draft.answer == ANSWER
