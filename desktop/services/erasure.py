@@ -55,12 +55,13 @@ def erase_here(raw: Any, digest: str) -> list[str]:
         f"content = ? WHERE phone IN ({marks})",
         [REDACTED_TEXT, *found],
     )
+    secrets = [*found, *sorted(words, key=len, reverse=True), *(_local_forms(p) for p in found)]
     for pk, _id, _body in tickets:
+        _scrub_answer(raw, pk, secrets)
         (body,) = raw.execute(f"SELECT {TICKET_BODY_SQL} FROM tickets WHERE pk = ?", (pk,)).fetchone()
         raw.execute(FTS_INSERT_SQL, (pk, body))
     ticket_ids = [ticket_id for _pk, ticket_id, _body in tickets]
     _redact_conflicts(raw, ticket_ids)
-    secrets = [*found, *sorted(words, key=len, reverse=True), *(_local_forms(p) for p in found)]
     _scrub_json(raw, "ticket_history", "id", "changes", "ticket_id", ticket_ids, secrets)
     _scrub_forwardings(raw, ticket_ids, secrets)
     _scrub_json(raw, "outbox", "seq", "payload", None, None, secrets)
@@ -81,6 +82,18 @@ def erase_here(raw: Any, digest: str) -> list[str]:
     raw.execute(f"UPDATE access_log SET subject = ? WHERE subject IN ({marks})", [ERASED_SUBJECT, *found])
     _scrub_searches(raw, found, words)
     return recordings
+
+
+def _scrub_answer(raw: Any, pk: int, secrets: list[str]) -> None:
+    """The ticket's answer (often a unit's words, copied) keeps its sense and loses a name or number, as the
+    server's next version of the ticket will have it (even before that version arrives)."""
+    (answer,) = raw.execute("SELECT answer FROM tickets WHERE pk = ?", (pk,)).fetchone()
+    cleaned = answer or ""
+    for secret in secrets:
+        if secret:
+            cleaned = cleaned.replace(secret, "(đã xóa)")
+    if cleaned != answer:
+        raw.execute("UPDATE tickets SET answer = ? WHERE pk = ?", (cleaned, pk))
 
 
 def _scrub_forwardings(raw: Any, ticket_ids: list[str], secrets: list[str]) -> None:

@@ -5,6 +5,7 @@ The report's counts do not change: they count tickets and calls, not who made th
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,13 +88,19 @@ def apply_retention(session: Session, cutoff: datetime, by: str, now: datetime) 
 
 
 def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, feed: PendingChanges) -> None:
-    """The citizen's fields emptied and the text marked, through the server's one ticket write path."""
-    _scrub_forwardings(session, ticket, feed)
+    """The citizen's fields emptied and the text marked, through the server's one ticket write path; the
+    answer (often the unit's words, copied) keeps its sense but loses the citizen's name and number."""
+    scrubbed = _scrubber(ticket)
+    _scrub_forwardings(session, ticket, scrubbed, feed)
     changes = {"phone": "", "citizen_name": "", "citizen_address": "", "content": REDACTED_TEXT}
     # Published texts hold no personal data by rule, but an erased citizen's story leaves the public page too.
     changes |= {"publication": "khong_cong_khai", "public_question": "", "public_answer": ""}
-    tickets.edit_from_server(session, ticket, changes, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)
+    answer = scrubbed(ticket.answer)
+    edit = changes | ({"answer": answer} if answer != ticket.answer else {})
+    tickets.edit_from_server(session, ticket, edit, tickets.Actor(by, ERASER_RANK, "may-chu"), now, feed)
     revisions.scrub(session, ticket.id, changes)  # the versions kept of those fields, the erasure's own too
+    # Each kept answer loses the same words, and keeps the rest: an older answer stays the older answer.
+    revisions.scrub_texts(session, ticket.id, "answer", scrubbed)
     for conflict in session.scalars(select(Conflict).where(Conflict.ticket_id == ticket.id)):
         # Both sides of a text conflict hold the citizen's story: redacted, and settled for every desk.
         for side in ("base_value", "server_value", "client_value"):
@@ -104,21 +111,25 @@ def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, fee
             feed.record("conflict", conflict.id, 2, None, origin_client="may-chu")
 
 
-def _scrub_forwardings(session: Session, ticket: Ticket, feed: PendingChanges) -> None:
-    """A unit's answer or reason that names the citizen or writes their number loses it, here and on every
-    desk (the forwarding's next version): the desks keep these texts in the ticket's history."""
+def _scrubber(ticket: Ticket) -> Callable[[str], str]:
+    """A text with the ticket's citizen's number (as stored and as dialled), name and address written over."""
     local = "0" + ticket.phone[3:] if ticket.phone.startswith("+84") else ""
-    secrets = [
-        text for text in (ticket.phone, local, ticket.citizen_name, ticket.citizen_address) if len(text) >= 3
-    ]
-    if not secrets:
-        return
+    known = (ticket.phone, local, ticket.citizen_name, ticket.citizen_address)
+    secrets = sorted((text for text in known if len(text) >= 3), key=len, reverse=True)
 
     def scrubbed(text: str) -> str:
-        for secret in sorted(secrets, key=len, reverse=True):
+        for secret in secrets:
             text = text.replace(secret, ERASED_WORDS)
         return text
 
+    return scrubbed
+
+
+def _scrub_forwardings(
+    session: Session, ticket: Ticket, scrubbed: Callable[[str], str], feed: PendingChanges
+) -> None:
+    """A unit's answer or reason that names the citizen or writes their number loses it, here and on every
+    desk (the forwarding's next version): the desks keep these texts in the ticket's history."""
     for found in session.scalars(select(Forwarding).where(Forwarding.ticket_id == ticket.id)):
         before = forwarding.forwarding_data(found)
         found.answer, found.return_reason = scrubbed(found.answer), scrubbed(found.return_reason)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -58,3 +58,16 @@ def scrub(session: Session, ticket_id: str, replacements: Mapping[str, Any]) -> 
         touched = {name: [value, value] for name, value in replacements.items() if name in revision.changes}
         if touched:
             revision.changes = {**revision.changes, **touched}
+
+
+def scrub_texts(session: Session, ticket_id: str, name: str, scrubbed: Callable[[str], str]) -> None:
+    """Every kept value of the text field `name`, old and new, passed through `scrubbed` (an erased
+    citizen's name and number written over); each version keeps the rest of its words."""
+    session.flush()
+    for revision in listing(session, ticket_id):
+        kept = revision.changes.get(name)
+        if not isinstance(kept, list):
+            continue
+        cleaned = [scrubbed(value) if isinstance(value, str) else value for value in kept]
+        if cleaned != kept:
+            revision.changes = {**revision.changes, name: cleaned}

@@ -172,6 +172,24 @@ def test_the_desk_s_own_conflicts_on_an_erased_citizen_s_ticket_are_redacted(tmp
     assert json.loads(conflict.local_value) == REDACTED_TEXT
 
 
+def test_the_desk_scrubs_an_erased_citizens_name_and_number_out_of_the_tickets_answer_itself(
+    tmp_path: Path,
+) -> None:
+    """Before the server's scrubbed version arrives (a later page, or an answer not pushed yet), the desk's
+    own copy of the answer keeps its words but not the citizen."""
+    store = open_test_store(tmp_path / "desk")
+    answer = f"Đã hướng dẫn bà {NAME} (0912345678), {ADDRESS}, nộp hồ sơ tại bộ phận một cửa."
+    draft = TicketDraft(content="Hỏi", phone=PHONE, citizen_name=NAME, citizen_address=ADDRESS, answer=answer)
+    made = TicketService(store, "dtv1").create(draft)
+    with writer(store.engine).connect() as connection, connection.begin():
+        erase_here(connection.connection.driver_connection.cursor(), phone_digest("+84912345678"))
+    kept = TicketService(store, "dtv1").get(made.id).draft.answer
+    found = TicketQuery(store).count(TicketFilter(text="Lan"))
+    store.close()
+    assert kept == "Đã hướng dẫn bà (đã xóa) ((đã xóa)), (đã xóa), nộp hồ sơ tại bộ phận một cửa."
+    assert found == 0  # nor in the search index
+
+
 def test_an_erased_citizens_call_recordings_are_deleted_on_the_desk_and_anothers_kept(
     tmp_path: Path, server: ServerProcess
 ) -> None:

@@ -4,7 +4,8 @@ with who and when and the new deadline, after the forward that started it; a tic
 an operator forwarded again shows both forwardings in order; a desk that was offline meanwhile gets every
 step at its next sync; and no desk can push a forwarding (they are the server's). Who called the citizen
 back and who resolved the ticket reach every desk as the server stamped them from the pushing account:
-another desk's history names them, and a desk cannot name someone else."""
+another desk's history names them, and a desk cannot name someone else. An erased citizen's name and number
+leave the ticket's answer (the unit's words, copied) on the server, in its kept versions and on the desks."""
 
 from __future__ import annotations
 
@@ -461,5 +462,48 @@ def test_a_desk_cannot_name_another_operator_as_who_resolved_a_ticket(
             ("Tiếp nhận", "dtv1"),
             ("Đã xử lý xong", "dtv2"),
         ]
+    a.store.close()
+    b.store.close()
+
+
+def test_an_erased_citizen_leaves_the_tickets_answer_and_its_kept_versions_on_the_server_and_the_desks(
+    qtbot: Any, vietnamese: None, tmp_path: Path, server: ServerProcess
+) -> None:
+    a = Lab(server, tmp_path / "desk-a")
+    a.units_on_the_server()
+    first_answer = "Đã tiếp nhận, chuyển Sở Xây dựng xem xét."  # the operator's own, naming nobody
+    draft = TicketDraft(
+        content="Xin phép sửa nhà", phone="0987654321", citizen_name="Lê Văn Thành", level=2,
+        unit_code=a.department.code, answer=first_answer,
+    )  # fmt: skip
+    ticket = TicketService(a.store, "dtv1").create(draft)
+    a.engine.run_cycle()
+    forwarding_id = a.forward(ticket.id, a.department.code)
+    naming = "Đã hướng dẫn ông Lê Văn Thành (0987654321) nộp hồ sơ tại bộ phận một cửa."
+    on_the_units_page(server, "so.xaydung", forwarding_id, "tra-loi", answer=naming)
+    a.engine.run_cycle()
+    a.call_back_with_the_answer(ticket.id)  # the "called back" step shows the ticket's answer
+    a.engine.run_cycle()
+    assert TicketService(a.store, "dtv1").get(ticket.id).draft.answer == naming
+    called_back = [row for row in shown_life(qtbot, a.store, ticket) if row[1] == "Đã gọi lại cho người dân"]
+    assert [row[-1] for row in called_back] == [naming]
+
+    erased = Desk(server, "admin").http.post("/api/v1/erasures", json={"phone": "0987654321"})
+    assert erased.status_code == 200, erased.text
+    a.engine.run_cycle()
+    b = Lab(server, tmp_path / "desk-b", operator="dtv2")
+    b.engine.run_cycle()  # a desk that gets the ticket only after the erasure
+
+    scrubbed = "Đã hướng dẫn ông (đã xóa) ((đã xóa)) nộp hồ sơ tại bộ phận một cửa."
+    assert server_ticket(server, ticket.id).answer == scrubbed
+    for desk in (a, b):
+        assert TicketService(desk.store, desk.login.username).get(ticket.id).draft.answer == scrubbed
+        shown = json.dumps(shown_life(qtbot, desk.store, ticket), ensure_ascii=False)
+        assert "Thành" not in shown and "987654321" not in shown
+        assert scrubbed in shown
+    revisions = Desk(server, "admin").http.get(f"/api/v1/tickets/{ticket.id}/revisions").json()["revisions"]
+    kept = [value for r in revisions if "answer" in r["changes"] for value in r["changes"]["answer"]]
+    assert not [value for value in kept if "Thành" in value or "987654321" in value]
+    assert first_answer in kept and scrubbed in kept  # each version scrubbed, none wiped
     a.store.close()
     b.store.close()
