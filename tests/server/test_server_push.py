@@ -159,3 +159,38 @@ def test_clashes_inside_one_batch_are_refused_in_order_and_the_rest_still_applie
     assert [(r["status"], r["reason"], r["replayed"]) for r in again] == [
         (r["status"], r["reason"], True) for r in results
     ]
+
+
+def test_who_resolved_a_ticket_is_the_account_that_pushed_it_never_the_payloads_word(
+    server: ServerProcess,
+) -> None:
+    desk = Desk(server, "dtv1")
+    answered = {"status": "da_xu_ly", "answer": "Đã hướng dẫn.", "resolved_at": "2024-03-01T09:00:00+07:00"}
+    at_once, imported, reopened = new_id(), new_id(), new_id()
+    pushed = desk.push(
+        [
+            desk.mutation("ticket", "create", at_once, ticket("P-AUTHOR-1", **answered)),  # PostgreSQL's path
+            desk.mutation("ticket", "import", imported, ticket("P-AUTHOR-2", **answered)),
+            desk.mutation("ticket", "create", reopened, ticket("P-AUTHOR-3", **answered)),
+            desk.mutation(
+                "ticket",
+                "update",
+                reopened,
+                edit(status=("da_xu_ly", "dang_xu_ly"), resolved_at=(answered["resolved_at"], None)),
+                1,
+            ),
+            desk.mutation("ticket", "create", new_id(), {**ticket("P-AUTHOR-4"), "resolved_by": "giamsat"}),
+            desk.mutation("ticket", "update", at_once, edit(resolved_by=("dtv1", "giamsat")), 1),
+        ]
+    )
+    assert pushed.status_code == 200, pushed.text
+    results = pushed.json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * 4 + ["rejected"] * 2
+    assert all("resolved_by" in r["reason"] for r in results[4:])
+
+    changes, _cursor = desk.pull_all()
+    latest = {c["entity_id"]: c["fields"] for c in changes if c["entity"] == "ticket"}
+    authors = {key: (latest[key]["resolved_by"], latest[key]["called_back_by"]) for key in latest}
+    assert authors[at_once] == ("dtv1", None)
+    assert authors[imported] == (None, None)  # resolved before this software knew it: nobody to name
+    assert authors[reopened] == (None, None)  # emptied with the moment
