@@ -163,6 +163,14 @@ class TicketRejected(ValueError):
         self.errors = errors
 
 
+class KeptForward(Enum):
+    """A forward to a unit asked on this desk and kept on it: not sent yet (the server out of reach, or the
+    ticket's edits not pushed), or refused by the server (to forward again)."""
+
+    WAITING = "waiting"
+    REFUSED = "refused"
+
+
 @dataclass(frozen=True)
 class TicketRow:
     """One line of the ticket list and of a caller's history."""
@@ -182,6 +190,7 @@ class TicketRow:
     content: str
     step: TicketStep = TicketStep.RECEIVED
     days_left: int | None = None  # working days to the deadline while a unit has it (negative: overdue)
+    kept_forward: KeptForward | None = None  # a forward kept on this desk, not on the server yet
 
 
 @dataclass(frozen=True)

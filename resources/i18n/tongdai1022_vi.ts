@@ -1087,6 +1087,14 @@ Không phiếu nào được nhập.</translation>
 <context>
     <name>TicketTableModel</name>
     <message>
+        <source>Waiting to be forwarded to the unit</source>
+        <translation>Chờ gửi chuyển đơn vị</translation>
+    </message>
+    <message>
+        <source>Forward refused: forward again</source>
+        <translation>Chuyển đơn vị bị từ chối: chuyển lại</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>Mã phiếu</translation>
     </message>
@@ -2715,6 +2723,14 @@ Không phiếu nào được nhập.</translation>
 </context>
 <context>
     <name>ForwardDialog</name>
+    <message>
+        <source>Not forwarded: the server refused forwarding it to %1: %2 Forward it again (%3).</source>
+        <translation>Chưa chuyển đơn vị: máy chủ không nhận chuyển phiếu đến %1: %2 Hãy chuyển lại (%3).</translation>
+    </message>
+    <message>
+        <source>Waiting to be forwarded to %1: asked at %2, kept on this computer and sent by the sync as soon as the server can be reached.</source>
+        <translation>Chờ gửi chuyển đơn vị đến %1: lệnh chuyển lúc %2 đang giữ trên máy này, tự gửi ngay khi kết nối được máy chủ.</translation>
+    </message>
     <message>
         <source>Forward to a unit</source>
         <translation>Chuyển đơn vị</translation>

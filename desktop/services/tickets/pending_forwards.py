@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from desktop.domain.clock import now_vn
+from desktop.domain.ticket import KeptForward
 from desktop.store import models
 from desktop.store.local import LocalStore
 
@@ -23,6 +24,10 @@ class PendingForward:
     unit_code: str
     asked_at: datetime
     refused: str = ""  # the server's reason, once it refused it; the operator forwards again
+
+    @property
+    def state(self) -> KeptForward:
+        return KeptForward.REFUSED if self.refused else KeptForward.WAITING
 
 
 class PendingForwards:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache, partial
@@ -27,6 +27,7 @@ from desktop.domain.ticket import TicketRow
 from desktop.domain.ticket_step import TicketStep
 from desktop.domain.workdays import WorkCalendar
 from desktop.services.access_log import AccessLog
+from desktop.services.tickets.pending_forwards import PendingForwards
 from desktop.services.tickets.search_index import FTS_MATCH, match_expression
 from desktop.store.local import LocalStore
 from desktop.store.models import Holiday, Ticket, Unit
@@ -297,7 +298,11 @@ class TicketQuery:
         calendar, today = self._calendar(), datetime.now(VN_TZ).date()
         days_left_to = cache(partial(calendar.working_days_between, today))  # deadlines repeat on a page
         width = len(TICKET_ROW_COLUMNS)  # an order by days left reads its key too
-        page = Page([row_to_ticket_row(tuple(row)[:width], days_left_to) for row in rows], next_key)
+        listed = [row_to_ticket_row(tuple(row)[:width], days_left_to) for row in rows]
+        kept = {pending.ticket_id: pending.state for pending in PendingForwards(self._store).all()}
+        if kept:  # a forward kept on this desk: the operator sees the ticket waits to go to its unit
+            listed = [replace(row, kept_forward=kept.get(row.id)) for row in listed]
+        page = Page(listed, next_key)
         if self._access is not None and spec.text.strip():
             self._record_search(spec.text.strip(), page.rows, first_page=after is None)
         return page

@@ -117,6 +117,10 @@ class DeskHost(Protocol):
         """Called with the ticket the form shows after it was opened or saved."""
         ...
 
+    def show_kept_forward(self, text: str) -> None:
+        """A line on the form under the unit: the open ticket's forward kept on this desk ("": none)."""
+        ...
+
     def on_form_cleared(self, listener: Callable[[], None]) -> None:
         """Called when the form empties for a new ticket (no saved ticket on screen any more)."""
         ...

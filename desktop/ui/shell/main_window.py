@@ -406,6 +406,9 @@ class MainWindow(QMainWindow):
         self.form.ticket_loaded.connect(listener)
         self.form.ticket_saved.connect(listener)
 
+    def show_kept_forward(self, text: str) -> None:
+        self.form.show_kept_forward(text)
+
     def on_form_cleared(self, listener: Callable[[], None]) -> None:
         self.form.ticket_cleared.connect(listener)
 

@@ -266,6 +266,11 @@ class TicketForm(QWidget):
         self.returned_label.setWordWrap(True)
         self.returned_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.returned_label.hide()
+        self.kept_forward_label = QLabel(self)  # a forward kept on this desk (the forwarding desk fills it)
+        self.kept_forward_label.setObjectName("keptForwardLabel")
+        self.kept_forward_label.setProperty("fieldWarning", True)
+        self.kept_forward_label.setWordWrap(True)
+        self.kept_forward_label.hide()
         self.name_edit = QLineEdit(self)
         self.address_edit = QLineEdit(self)
         self.address_edit.setPlaceholderText(self.tr("Commune / ward, province"))
@@ -363,6 +368,7 @@ class TicketForm(QWidget):
             layout.addWidget(self.phone_warning)
         if name == "unit_code":
             layout.addWidget(self.returned_label)
+            layout.addWidget(self.kept_forward_label)
         error = QLabel(box)
         error.setObjectName(f"error_{name}")
         error.setProperty("fieldError", True)
@@ -1007,6 +1013,11 @@ class TicketForm(QWidget):
             )
         )
         self.returned_label.setVisible(bool(reason))
+
+    def show_kept_forward(self, text: str) -> None:
+        """Under the unit: a forward to a unit kept on this desk, not on the server yet ("": none)."""
+        self.kept_forward_label.setText(text)
+        self.kept_forward_label.setVisible(bool(text))
 
     def _on_ticket_fetched(self, ticket: Ticket) -> None:
         self._ticket = ticket

@@ -12,7 +12,8 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from desktop.domain.clock import now_vn
+from desktop.changes import OpChanges, Origin
+from desktop.domain.clock import now_vn, shown_vn
 from desktop.domain.text import fold
 from desktop.domain.ticket import Ticket
 from desktop.services.bundle import CatalogReader
@@ -222,6 +223,50 @@ def install_forwarding(
     def refresh(*_args: object) -> None:
         ticket = window.current_ticket()
         action.setEnabled(ticket is not None and ticket.draft.level >= 2)
+        show_kept(ticket)
+
+    def show_kept(ticket: Ticket | None) -> None:
+        """The line under the form's unit while the open ticket's forward is kept on this desk."""
+        if ticket is None or forwards is None:
+            window.show_kept_forward("")
+            return
+        kept_by = forwards
+
+        def read() -> tuple[PendingForward | None, list[CatalogItem]]:
+            """Worker thread."""
+            pending = next((p for p in kept_by.all() if p.ticket_id == ticket.id), None)
+            return pending, catalogs.units() if pending is not None else []
+
+        def shown(found: tuple[PendingForward | None, list[CatalogItem]]) -> None:
+            current = window.current_ticket()
+            if current is not None and current.id == ticket.id:  # not another ticket opened meanwhile
+                window.show_kept_forward(kept_text(*found))
+
+        runner.run(read, shown)
+
+    def kept_text(pending: PendingForward | None, units: list[CatalogItem]) -> str:
+        if pending is None:
+            return ""
+        unit = next((item.name for item in units if item.code == pending.unit_code), pending.unit_code)
+        if pending.refused:
+            return (
+                translate(
+                    "ForwardDialog",
+                    "Not forwarded: the server refused forwarding it to %1: %2 Forward it again (%3).",
+                )
+                .replace("%1", unit)
+                .replace("%2", pending.refused)
+                .replace("%3", shown_key)
+            )
+        return (
+            translate(
+                "ForwardDialog",
+                "Waiting to be forwarded to %1: asked at %2, kept on this computer and sent by the sync as "
+                "soon as the server can be reached.",
+            )
+            .replace("%1", unit)
+            .replace("%2", shown_vn(pending.asked_at))
+        )
 
     def queue(ticket: Ticket, unit_code: str, why: str) -> Queued:
         """Worker thread."""
@@ -309,6 +354,9 @@ def install_forwarding(
         def done(result: int) -> None:
             if result != QDialog.DialogCode.Accepted:
                 return
+            # kept or sent: the list's step cell and the form's line say which
+            window.publish_changes(OpChanges(Origin.LOCAL, tickets=frozenset({ticket.id})))
+            refresh()
             unit = dialog.unit_combo.currentText()
             if dialog.queued is not None:
                 window.show_message(dialog.queued.why.replace("%1", unit), 30000)

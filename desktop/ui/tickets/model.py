@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from desktop.domain.clock import now_vn, shown_vn
 from desktop.domain.codes import TicketStatus
 from desktop.domain.phone import display_phone
-from desktop.domain.ticket import TicketRow
+from desktop.domain.ticket import KeptForward, TicketRow
 from desktop.domain.ticket_step import TicketStep
 from desktop.services.bundle import TicketReader
 from desktop.services.tickets.query import Page, PageKey, TicketFilter, TicketOrder
@@ -238,8 +238,10 @@ class TicketTableModel(QAbstractTableModel):
                 return QBrush(colour)
             if column == COL_DEADLINE and is_overdue(row, self._today):
                 return QBrush(OVERDUE_COLOUR)
-            if column == COL_STEP and unit_is_late(row):
+            if column == COL_STEP and (unit_is_late(row) or row.kept_forward is KeptForward.REFUSED):
                 return QBrush(OVERDUE_COLOUR)
+            if column == COL_STEP and row.kept_forward is KeptForward.WAITING:
+                return QBrush(IN_PROGRESS_COLOUR)
         if role == Qt.ItemDataRole.FontRole and column == COL_DEADLINE and is_overdue(row, self._today):
             return self._bold
         if role == Qt.ItemDataRole.FontRole and column == COL_STEP and unit_is_late(row):
@@ -248,7 +250,12 @@ class TicketTableModel(QAbstractTableModel):
 
     def _step_text(self, row: TicketRow) -> str:
         """The step; with a unit, its working days left to the deadline (or how many it is late) first: the
-        column is the tenth, cut at 1366 px, and the days are what the operator scans it for."""
+        column is the tenth, cut at 1366 px, and the days are what the operator scans it for. A forward
+        kept on this desk says so instead: the ticket has not reached its unit."""
+        if row.kept_forward is KeptForward.WAITING:
+            return self.tr("Waiting to be forwarded to the unit")
+        if row.kept_forward is KeptForward.REFUSED:
+            return self.tr("Forward refused: forward again")
         left = row.days_left
         if left is None:
             return row.step.label

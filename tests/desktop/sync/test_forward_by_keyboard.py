@@ -34,6 +34,7 @@ from desktop.ui.shell.translations import install_translations, remove_translati
 from desktop.ui.sync.desk import SyncDesk
 from desktop.ui.tickets.forward_dialog import ForwardDialog, day_text, install_forwarding
 from desktop.ui.tickets.life_view import install_ticket_life
+from desktop.ui.tickets.model import COL_STEP
 
 SHOTS = Path("build/screenshots/forward")
 UNIT = "so-xay-dung"  # Sở Xây dựng
@@ -195,6 +196,11 @@ def test_a_desk_out_of_reach_keeps_the_forward_and_a_refusal_comes_back_with_wha
         said = window.statusBar().currentMessage()
         assert said.startswith("Chưa chuyển đến Sở Xây dựng: không kết nối được máy chủ;")
         assert "giữ trên máy này, tự gửi khi có mạng" in said and fits_the_status_bar(window, said)
+        kept = window.form.kept_forward_label  # the operator looking at the ticket sees it has not gone
+        qtbot.waitUntil(kept.isVisible, timeout=5000)
+        assert kept.text().startswith("Chờ gửi chuyển đơn vị đến Sở Xây dựng: lệnh chuyển lúc ")
+        assert "tự gửi ngay khi kết nối được máy chủ" in kept.text()
+    qtbot.waitUntil(lambda: step_cells(window) == {first: KEPT, second: KEPT}, timeout=5000)
     window.grab().save(str(_shots() / "forward-queued-offline-1366x768.png"))
     # meanwhile another desk forwarded the second ticket: the server will refuse this desk's
     other = Desk(server, "dtv2")
@@ -208,11 +214,35 @@ def test_a_desk_out_of_reach_keeps_the_forward_and_a_refusal_comes_back_with_wha
     status = engine_status(engine, store)
     assert f"Máy chủ không nhận chuyển phiếu {refused.ticket_code}" in status and "Ctrl+Shift+U" in status
 
+    window.refresh()
+    qtbot.waitUntil(
+        lambda: step_cells(window).get(second) == "Chuyển đơn vị bị từ chối: chuyển lại", timeout=5000
+    )
+    assert step_cells(window)[first] != KEPT  # sent: the unit has it
+    with qtbot.waitSignal(window.form.ticket_loaded, timeout=5000):
+        window.form.open_ticket(second)  # the form said "waiting" until now: the refusal and what to do
+    kept = window.form.kept_forward_label
+    qtbot.waitUntil(lambda: kept.text().startswith("Chưa chuyển đơn vị: máy chủ không nhận"), timeout=5000)
+    assert kept.isVisible() and kept.text().endswith("Hãy chuyển lại (Ctrl+Shift+U).")
+    window.grab().save(str(_shots() / "forward-refused-on-the-form-1366x768.png"))
+    with qtbot.waitSignal(window.form.ticket_loaded, timeout=5000):
+        window.form.open_ticket(first)
+    qtbot.waitUntil(lambda: not kept.isVisible(), timeout=5000)  # forwarded: nothing kept any more
+
     dialog = open_forward_dialog(qtbot, window, second)  # the operator comes back to it
     assert dialog.earlier_label.isVisible()
     assert dialog.earlier_label.text().startswith("Máy chủ không nhận lần chuyển trước đến Sở Xây dựng:")
     dialog.grab().save(str(_shots() / "forward-refused-earlier.png"))
     dialog.reject()
+
+
+KEPT = "Chờ gửi chuyển đơn vị"
+
+
+def step_cells(window: MainWindow) -> dict[str, str]:
+    """The ticket list's step cell of each listed ticket, by the ticket's id."""
+    model = window.model
+    return {model.row_at(row).id: model.index(row, COL_STEP).data() for row in range(model.rowCount())}
 
 
 def engine_status(engine: SyncEngine, store: LocalStore) -> str:
