@@ -2054,6 +2054,10 @@ Không phiếu nào được nhập.</translation>
 <context>
     <name>DashboardView</name>
     <message>
+        <source>Calls and tickets</source>
+        <translation>Cuộc gọi và phiếu</translation>
+    </message>
+    <message>
         <source>For</source>
         <translation>Kéo dài</translation>
     </message>

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -156,8 +157,7 @@ class DashboardView(QWidget):
         self.updated_label = QLabel(self.tr("Loading…"), self)
         self.updated_label.setObjectName("dashboardUpdated")
         self.figures: dict[tuple[str, str], QLabel] = {}
-        today_box = self._figure_box("today", self.tr("Today"))
-        month_box = self._figure_box("month", self.tr("This month"))
+        figures_box = self._figures_box()
         self.breakdown = self._build_breakdown()
         self.overdue_table = self._table(
             "overdueTable",
@@ -278,16 +278,13 @@ class DashboardView(QWidget):
         header.addWidget(title)
         header.addStretch(1)
         header.addWidget(self.updated_label)
-        cards = QVBoxLayout()
-        cards.addWidget(today_box)
-        cards.addWidget(month_box)
         right = QVBoxLayout()
         right.addWidget(self._boxed(self.tr("Operators"), self.operators_stack), 1)
         right.addWidget(self._boxed(self.tr("Units"), self.unit_tabs), 2)
         middle = QHBoxLayout()
-        middle.addLayout(cards, 3)
-        middle.addWidget(self._boxed(self.tr("Tickets by channel, type and level"), self.breakdown), 3)
-        middle.addLayout(right, 4)
+        middle.addWidget(figures_box, 0)  # as wide as its labels: the breakdown and the tables share the rest
+        middle.addWidget(self._boxed(self.tr("Tickets by channel, type and level"), self.breakdown), 1)
+        middle.addLayout(right, 1)
         charts = QHBoxLayout()
         for chart in (self.daily_chart, self.monthly_chart, self.channel_chart):
             charts.addWidget(chart)
@@ -298,9 +295,12 @@ class DashboardView(QWidget):
         self.resize(1400, 860)
 
     # -- construction --------------------------------------------------------------------------
-    def _figure_box(self, period: str, title: str) -> QGroupBox:
-        box = QGroupBox(title, self)
-        box.setObjectName(f"{period}Figures")
+    def _figures_box(self) -> QGroupBox:
+        """Today's and this month's figures in one box, a row per figure read across both periods: two
+        boxes of two columns each took half of 1366 px and left the breakdown beside them too narrow for
+        its labels ("Hệ thống …")."""
+        box = QGroupBox(self.tr("Calls and tickets"), self)
+        box.setObjectName("figuresBox")
         names = {
             "calls_in": self.tr("Inbound calls"),
             "calls_out": self.tr("Outbound calls"),
@@ -315,20 +315,27 @@ class DashboardView(QWidget):
             "surveys": self.tr("Surveys answered / attempts"),
         }
         grid = QGridLayout(box)
-        for index, key in enumerate(FIGURES):
-            value = QLabel("–", box)
-            value.setObjectName("figureValue")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            font = value.font()
-            font.setBold(True)
-            value.setFont(font)
-            value.setMinimumWidth(QFontMetrics(font).horizontalAdvance("100,00%") + 8)
-            row, column = index % 6, (index // 6) * 2
-            grid.addWidget(QLabel(names[key], box), row, column)
-            grid.addWidget(value, row, column + 1)
-            self.figures[(period, key)] = value
+        grid.setVerticalSpacing(2)
+        periods = (("today", self.tr("Today")), ("month", self.tr("This month")))
+        for column, (period, title) in enumerate(periods, start=1):
+            heading = QLabel(title, box)
+            heading.setObjectName(f"{period}Heading")
+            heading.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(heading, 0, column)
+        for row, key in enumerate(FIGURES, start=1):
+            grid.addWidget(QLabel(names[key], box), row, 0)
+            for column, (period, _title) in enumerate(periods, start=1):
+                value = QLabel("–", box)
+                value.setObjectName("figureValue")
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                font = value.font()
+                font.setBold(True)
+                value.setFont(font)
+                value.setMinimumWidth(QFontMetrics(font).horizontalAdvance("100,00%") + 8)
+                grid.addWidget(value, row, column)
+                self.figures[(period, key)] = value
         grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(2, 1)
+        grid.setRowStretch(len(FIGURES) + 1, 1)  # the rows stay together at the top of a tall box
         return box
 
     def _boxed(self, title: str, content: QWidget) -> QGroupBox:
@@ -376,15 +383,28 @@ class DashboardView(QWidget):
             parent.setFont(0, font)
             for code, label in members:
                 item = QTreeWidgetItem(parent, [label, "–", "–"])
-                item.setToolTip(0, label)  # a long channel or type name is cut in a third of the screen
+                item.setToolTip(0, label)
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
                 self._breakdown_rows[(group, code)] = item
         tree.expandAll()
         return tree
 
+    def _fit_breakdown(self) -> None:
+        """Every label of the breakdown whole ("Hệ thống thông tin giải quyết TTHC tỉnh"), not only on
+        hover: the tree is never narrower than its longest label beside the two figures (measured once the
+        style sheet's font applies)."""
+        tree = self.breakdown
+        widest = max(
+            tree.fontMetrics().horizontalAdvance(item.text(0)) for item in self._breakdown_rows.values()
+        )
+        figures = sum(tree.header().sectionSizeHint(column) for column in (1, 2))
+        scroll_bar = tree.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        tree.setMinimumWidth(widest + tree.indentation() + 16 + figures + scroll_bar + 2 * tree.frameWidth())
+
     # -- refreshing ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
+        self._fit_breakdown()
         super().showEvent(event)
         self.start()
 

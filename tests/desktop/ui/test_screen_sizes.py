@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from uitest_support import KNOWN_NAME, KNOWN_PHONE
 
 from desktop.ui.shell.translations import install_translations, remove_translations
@@ -70,6 +70,16 @@ def test_the_dashboard_headers_are_not_clipped(qtbot, vietnamese, make_window, s
     for column in range(table.columnCount()):
         text = table.horizontalHeaderItem(column).text()
         assert header.sectionSize(column) >= metrics.horizontalAdvance(text) + 8, text
+    tree = dashboard.breakdown  # each channel, type and level read whole, not "Hệ thống …" then a hover
+    room = tree.header().sectionSize(0) - tree.indentation() - 8
+    cut = [
+        item.text(0)
+        for item in dashboard._breakdown_rows.values()
+        if tree.fontMetrics().horizontalAdvance(item.text(0)) > room
+    ]
+    assert cut == []
+    figures = dashboard.findChild(QWidget, "figuresBox")  # the figures beside it keep their labels whole
+    assert figures is not None and figures.width() >= figures.minimumSizeHint().width()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
