@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from desktop.services.tickets.search_index import (
 )
 from desktop.store import cipher
 from desktop.store.local import LocalStore
-from protocol.erasure import ERASED_SUBJECT, REDACTED_TEXT, phone_digest, search_matcher
+from protocol.erasure import ERASED_SUBJECT, REDACTED_TEXT, phone_digest, search_matcher, text_scrubber
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +56,16 @@ def erase_here(raw: Any, digest: str) -> list[str]:
         f"content = ? WHERE phone IN ({marks})",
         [REDACTED_TEXT, *found],
     )
-    secrets = [*found, *sorted(words, key=len, reverse=True), *(_local_forms(p) for p in found)]
+    scrub = text_scrubber(found, words)
     for pk, _id, _body in tickets:
-        _scrub_answer(raw, pk, secrets)
+        _scrub_answer(raw, pk, scrub)
         (body,) = raw.execute(f"SELECT {TICKET_BODY_SQL} FROM tickets WHERE pk = ?", (pk,)).fetchone()
         raw.execute(FTS_INSERT_SQL, (pk, body))
     ticket_ids = [ticket_id for _pk, ticket_id, _body in tickets]
     _redact_conflicts(raw, ticket_ids)
-    _scrub_json(raw, "ticket_history", "id", "changes", "ticket_id", ticket_ids, secrets)
-    _scrub_forwardings(raw, ticket_ids, secrets)
-    _scrub_json(raw, "outbox", "seq", "payload", None, None, secrets)
+    _scrub_json(raw, "ticket_history", "id", "changes", "ticket_id", ticket_ids, scrub)
+    _scrub_forwardings(raw, ticket_ids, scrub)
+    _scrub_json(raw, "outbox", "seq", "payload", None, None, scrub)
     recordings = [
         path
         for (path,) in raw.execute(
@@ -84,19 +85,16 @@ def erase_here(raw: Any, digest: str) -> list[str]:
     return recordings
 
 
-def _scrub_answer(raw: Any, pk: int, secrets: list[str]) -> None:
+def _scrub_answer(raw: Any, pk: int, scrub: Callable[[str], str]) -> None:
     """The ticket's answer (often a unit's words, copied) keeps its sense and loses a name or number, as the
     server's next version of the ticket will have it (even before that version arrives)."""
     (answer,) = raw.execute("SELECT answer FROM tickets WHERE pk = ?", (pk,)).fetchone()
-    cleaned = answer or ""
-    for secret in secrets:
-        if secret:
-            cleaned = cleaned.replace(secret, "(đã xóa)")
-    if cleaned != answer:
+    cleaned = scrub(answer or "")
+    if cleaned != (answer or ""):
         raw.execute("UPDATE tickets SET answer = ? WHERE pk = ?", (cleaned, pk))
 
 
-def _scrub_forwardings(raw: Any, ticket_ids: list[str], secrets: list[str]) -> None:
+def _scrub_forwardings(raw: Any, ticket_ids: list[str], scrub: Callable[[str], str]) -> None:
     """The units' words kept for the erased tickets' history (answers, reasons) lose a name or number
     written in them, as the server's next version of each forwarding will have it."""
     if not ticket_ids:
@@ -107,11 +105,8 @@ def _scrub_forwardings(raw: Any, ticket_ids: list[str], secrets: list[str]) -> N
         f"SELECT id, {', '.join(texts)} FROM forwardings WHERE ticket_id IN ({marks})", ticket_ids
     )
     for forwarding_id, *values in rows.fetchall():
-        cleaned = list(values)
-        for secret in secrets:
-            if secret:
-                cleaned = [(value or "").replace(secret, "(đã xóa)") for value in cleaned]
-        if cleaned != values:
+        cleaned = [scrub(value or "") for value in values]
+        if cleaned != [value or "" for value in values]:
             assignments = ", ".join(f"{name} = ?" for name in texts)
             raw.execute(f"UPDATE forwardings SET {assignments} WHERE id = ?", [*cleaned, forwarding_id])
 
@@ -147,10 +142,6 @@ def _scrub_searches(raw: Any, phones: list[str], words: set[str]) -> None:
             raw.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(document), seq))
 
 
-def _local_forms(phone: str) -> str:
-    return "0" + phone[3:] if phone.startswith("+84") else phone
-
-
 def _scrub_json(
     raw: Any,
     table: str,
@@ -158,20 +149,18 @@ def _scrub_json(
     column: str,
     owner: str | None,
     owners: list[str] | None,
-    secrets: list[str],
+    scrub: Callable[[str], str],
 ) -> None:
-    """Rows whose JSON holds one of `secrets`: personal keys blanked wherever they sit in the document."""
+    """Rows whose JSON names the citizen: personal keys blanked wherever they sit in the document."""
     rows = raw.execute(f"SELECT {key}, {column} FROM {table}").fetchall()
     for row_key, document in rows:
-        if not any(secret and secret in (document or "") for secret in secrets):
+        if scrub(document or "") == (document or ""):
             continue
         try:
             cleaned = json.dumps(_blank(json.loads(document)), ensure_ascii=False)
         except ValueError:
             cleaned = "{}"
-        for secret in secrets:  # a number or a name written inside free text
-            if secret:
-                cleaned = cleaned.replace(secret, "(đã xóa)")
+        cleaned = scrub(cleaned)  # a number or a name written inside free text
         raw.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", (cleaned, row_key))
 
 

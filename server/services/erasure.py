@@ -12,13 +12,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from protocol.erasure import ENTITY, REDACTED_TEXT, phone_digest
+from protocol.erasure import ENTITY, REDACTED_TEXT, phone_digest, text_scrubber
 from server.models import Call, Conflict, Forwarding, Ticket
 from server.services import access_trail, forwarding, revisions, tickets
 from server.services.calls import call_data
 from server.services.feed import PendingChanges, publish
 
-ERASED_WORDS = "(đã xóa)"  # as the desks write it over a name or number inside a kept text
 ERASER_RANK = 3  # an admin's erasure is not undone by an operator's later edit of the same fields
 
 
@@ -112,17 +111,8 @@ def _redact_ticket(session: Session, ticket: Ticket, by: str, now: datetime, fee
 
 
 def _scrubber(ticket: Ticket) -> Callable[[str], str]:
-    """A text with the ticket's citizen's number (as stored and as dialled), name and address written over."""
-    local = "0" + ticket.phone[3:] if ticket.phone.startswith("+84") else ""
-    known = (ticket.phone, local, ticket.citizen_name, ticket.citizen_address)
-    secrets = sorted((text for text in known if len(text) >= 3), key=len, reverse=True)
-
-    def scrubbed(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, ERASED_WORDS)
-        return text
-
-    return scrubbed
+    """A text with the ticket's citizen's number (in any written form), name and address written over."""
+    return text_scrubber([ticket.phone], (ticket.citizen_name, ticket.citizen_address))
 
 
 def _scrub_forwardings(

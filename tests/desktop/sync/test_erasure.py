@@ -178,7 +178,9 @@ def test_the_desk_scrubs_an_erased_citizens_name_and_number_out_of_the_tickets_a
     """Before the server's scrubbed version arrives (a later page, or an answer not pushed yet), the desk's
     own copy of the answer keeps its words but not the citizen."""
     store = open_test_store(tmp_path / "desk")
-    answer = f"Đã hướng dẫn bà {NAME} (0912345678), {ADDRESS}, nộp hồ sơ tại bộ phận một cửa."
+    answer = (
+        f"Đã hướng dẫn bà {NAME} (0912345678), {ADDRESS}, nộp hồ sơ tại bộ phận một cửa; gọi 0912.345.678."
+    )
     draft = TicketDraft(content="Hỏi", phone=PHONE, citizen_name=NAME, citizen_address=ADDRESS, answer=answer)
     made = TicketService(store, "dtv1").create(draft)
     with writer(store.engine).connect() as connection, connection.begin():
@@ -186,7 +188,9 @@ def test_the_desk_scrubs_an_erased_citizens_name_and_number_out_of_the_tickets_a
     kept = TicketService(store, "dtv1").get(made.id).draft.answer
     found = TicketQuery(store).count(TicketFilter(text="Lan"))
     store.close()
-    assert kept == "Đã hướng dẫn bà (đã xóa) ((đã xóa)), (đã xóa), nộp hồ sơ tại bộ phận một cửa."
+    assert (
+        kept == "Đã hướng dẫn bà (đã xóa) ((đã xóa)), (đã xóa), nộp hồ sơ tại bộ phận một cửa; gọi (đã xóa)."
+    )
     assert found == 0  # nor in the search index
 
 

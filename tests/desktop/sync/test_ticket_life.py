@@ -344,7 +344,10 @@ def test_an_erased_citizen_leaves_the_units_words_on_the_server_and_the_desks(
     ticket = TicketService(lab.store, "dtv1").create(draft)
     lab.engine.run_cycle()
     forwarding_id = lab.forward(ticket.id, lab.department.code)
-    naming = "Đã hướng dẫn bà Trần Thị Mai Hương (0912345678) nộp hồ sơ tại bộ phận một cửa."
+    naming = (
+        "Đã hướng dẫn bà Trần Thị Mai Hương (0912345678) nộp hồ sơ tại bộ phận một cửa;"
+        " cán bộ sẽ gọi lại số 0912 345 678 (+84 912.345.678)."
+    )  # the number as the unit's staff type it: grouped by spaces or dots too
     on_the_units_page(server, "so.xaydung", forwarding_id, "tra-loi", answer=naming)
     lab.engine.run_cycle()
     assert any(naming in row[-1] for row in shown_life(qtbot, lab.store, ticket))
@@ -353,7 +356,10 @@ def test_an_erased_citizen_leaves_the_units_words_on_the_server_and_the_desks(
     assert erased.status_code == 200, erased.text
     lab.engine.run_cycle()
 
-    scrubbed = "Đã hướng dẫn bà (đã xóa) ((đã xóa)) nộp hồ sơ tại bộ phận một cửa."
+    scrubbed = (
+        "Đã hướng dẫn bà (đã xóa) ((đã xóa)) nộp hồ sơ tại bộ phận một cửa;"
+        " cán bộ sẽ gọi lại số (đã xóa) ((đã xóa))."
+    )
     assert server_forwarding(server, forwarding_id).answer == scrubbed
     answered = [row for row in shown_life(qtbot, lab.store, ticket) if row[1] == "Đơn vị trả lời"]
     assert [row[-1] for row in answered] == [scrubbed]
