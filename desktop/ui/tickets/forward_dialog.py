@@ -371,7 +371,15 @@ def install_forwarding(
         dialog.finished.connect(done)
         dialog.open()
 
+    def on_changes(changes: OpChanges) -> None:
+        """A pull that brings the open ticket forwarded: the line goes, even while the form has unsaved
+        typing (the form is then not reloaded)."""
+        ticket = window.current_ticket()
+        if ticket is not None and ticket.id in changes.tickets:
+            show_kept(ticket)
+
     action.triggered.connect(open_dialog)
+    window.changes.subscribe(on_changes)
     window.on_ticket_shown(refresh)
     window.on_form_cleared(refresh)  # a new ticket has nothing to forward until it is saved
     refresh()
