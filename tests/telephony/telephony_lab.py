@@ -79,6 +79,21 @@ def free_udp_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_sip_port(low: int = 22000, high: int = 32000) -> int:
+    """A port free for a SIP peer that listens on it over both UDP and TCP (baresip does), below the
+    ephemeral range: a kernel-chosen UDP port there may be a client's outgoing TCP port a moment later."""
+    for _ in range(200):
+        port = random.randrange(low, high)
+        try:
+            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                with socket.socket(socket.AF_INET, kind) as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free SIP port")
+
+
 def free_port_block(size: int, low: int = 22000, high: int = 32000) -> int:
     """The first port of `size` consecutive free UDP ports (even), below the ephemeral range."""
     bound = _bound_udp_ports()

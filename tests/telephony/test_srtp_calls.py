@@ -12,7 +12,7 @@ import pytest
 from baresip_lab import Baresip
 from conftest import AgentFactory, EventLog, Lab, SippFactory
 from rtp_capture import Datagram, LoopbackCapture, g711_tone_fraction, tone_fraction
-from telephony_lab import PASSWORDS, Kamailio, free_port_block, free_udp_port
+from telephony_lab import PASSWORDS, Kamailio, free_port_block, free_sip_port
 
 from desktop.telephony import (
     CallEnded,
@@ -75,7 +75,7 @@ def _caller(tmp_path: Path, lab: Lab, desk: Desk, mediaenc: str) -> Baresip:
     return Baresip(
         tmp_path / "baresip",
         kamailio_port=lab.kamailio().port,
-        sip_port=free_udp_port(),
+        sip_port=free_sip_port(),
         rtp_ports=desk.caller_rtp,
         mediaenc=mediaenc,
         tone_hz=CALLER_TONE,
@@ -181,7 +181,7 @@ def test_a_desk_that_requires_srtp_calls_an_srtp_phone_encrypted_both_ways(
     phone = Baresip(
         tmp_path / "baresip",
         kamailio_port=kamailio.port,
-        sip_port=free_udp_port(),
+        sip_port=free_sip_port(),
         rtp_ports=desk.caller_rtp,
         mediaenc="srtp-mand",
         tone_hz=CALLER_TONE,

@@ -12,7 +12,7 @@ import pytest
 from baresip_lab import Baresip, tone_wav
 from conftest import AgentFactory, EventLog, Lab
 from rtp_capture import LoopbackCapture, g711_tone_fraction, tone_fraction
-from telephony_lab import PASSWORDS, Kamailio, Sipp, free_port_block, free_udp_port
+from telephony_lab import PASSWORDS, Kamailio, Sipp, free_port_block, free_sip_port
 
 from desktop.telephony import (
     AgentPolicy,
@@ -68,7 +68,7 @@ class Centre:
         self.specialist = Baresip(
             tmp_path / "specialist",
             kamailio_port=self.kamailio.port,
-            sip_port=free_udp_port(),
+            sip_port=free_sip_port(),
             rtp_ports=(self.rtp_low + 10, self.rtp_low + 19),
             tone_hz=SPECIALIST_TONE,
             user=SPECIALIST,
@@ -77,7 +77,7 @@ class Centre:
         self.citizen = Baresip(
             tmp_path / "citizen",
             kamailio_port=self.kamailio.port,
-            sip_port=free_udp_port(),
+            sip_port=free_sip_port(),
             rtp_ports=(self.rtp_low + 20, self.rtp_low + 29),
             tone_hz=CITIZEN_TONE,
         )

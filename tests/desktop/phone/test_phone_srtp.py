@@ -88,7 +88,7 @@ def test_the_call_bar_says_whether_the_callers_audio_is_encrypted(
     caller = _baresip_lab().Baresip(
         tmp_path / "baresip",
         kamailio_port=kamailio.port,
-        sip_port=siplab.free_udp_port(),
+        sip_port=siplab.free_sip_port(),
         rtp_ports=(low, low + 9),
         mediaenc=mediaenc,
     )

@@ -38,7 +38,7 @@ class Lab:
         self.specialist = baresip.Baresip(
             tmp_path / "specialist",
             kamailio_port=self.kamailio.port,
-            sip_port=siplab.free_udp_port(),
+            sip_port=siplab.free_sip_port(),
             rtp_ports=(low, low + 9),
             user=SPECIALIST,
             password=siplab.PASSWORDS[SPECIALIST],
@@ -46,7 +46,7 @@ class Lab:
         self.citizen = baresip.Baresip(
             tmp_path / "citizen",
             kamailio_port=self.kamailio.port,
-            sip_port=siplab.free_udp_port(),
+            sip_port=siplab.free_sip_port(),
             rtp_ports=(low + 10, low + 19),
         )
         deadline = time.monotonic() + 5
