@@ -316,7 +316,7 @@ class SyncEngine:
                 log.info("a queued forward was refused by the server")  # the reason may quote the ticket
                 self._forwards.refuse(pending, reason)
             else:
-                self._forwards.sent(pending.ticket_id)
+                self._forwards.sent(pending.ticket_id, pending)
 
     # -- pull -----------------------------------------------------------------------------------
     def _pull_all(self, token: str) -> tuple[int, bool]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from desktop.domain.clock import now_vn
 from desktop.domain.ticket import KeptForward
@@ -78,11 +79,16 @@ class PendingForwards:
     def refused(self) -> list[PendingForward]:
         return [pending for pending in self.all() if pending.refused]
 
-    def sent(self, ticket_id: str) -> None:
+    def sent(self, ticket_id: str, pending: PendingForward | None = None) -> None:
+        """The ticket's kept forward settled: any (the operator's own forward just went), or only `pending`
+        (the sync sent that one: a choice the operator made meanwhile stays, to be sent or refused)."""
         with self._store.writes.begin() as session:
-            session.execute(delete(models.Meta).where(models.Meta.key == KEY_PREFIX + ticket_id))
+            if pending is None or self._still_kept(session, pending):
+                session.execute(delete(models.Meta).where(models.Meta.key == KEY_PREFIX + ticket_id))
 
     def refuse(self, pending: PendingForward, reason: str) -> None:
+        """The server refused `pending`: kept with its reason, unless the operator chose again meanwhile
+        (their newer choice is not overwritten by the older one's refusal)."""
         value = {
             "code": pending.ticket_code,
             "unit": pending.unit_code,
@@ -90,4 +96,18 @@ class PendingForwards:
             "refused": reason,
         }
         with self._store.writes.begin() as session:
-            session.merge(models.Meta(key=KEY_PREFIX + pending.ticket_id, value=json.dumps(value)))
+            if self._still_kept(session, pending):
+                session.merge(models.Meta(key=KEY_PREFIX + pending.ticket_id, value=json.dumps(value)))
+
+    @staticmethod
+    def _still_kept(session: Session, pending: PendingForward) -> bool:
+        """`pending` is still the ticket's kept forward: the same unit asked at the same moment."""
+        value = session.scalar(
+            select(models.Meta.value).where(models.Meta.key == KEY_PREFIX + pending.ticket_id)
+        )
+        if value is None:
+            return False
+        fields = json.loads(value)
+        return bool(
+            fields.get("unit") == pending.unit_code and fields.get("at") == pending.asked_at.isoformat()
+        )
