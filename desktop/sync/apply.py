@@ -60,25 +60,38 @@ CATALOG_TABLES: dict[str, tuple[type[models.Base], str]] = {
 
 
 def apply_page(
-    store: LocalStore, changes: Sequence[Change], cursor: int, server_epoch: str = ""
+    store: LocalStore,
+    changes: Sequence[Change],
+    cursor: int,
+    server_epoch: str = "",
+    *,
+    catch_up_key: str = "",
 ) -> AppliedPage:
-    """Runs on the sync worker: the page and the cursor after it commit together or not at all.
+    """Runs on the sync worker: the page and the cursor after it commit together or not at all. With
+    `catch_up_key` the page is a catch-up of one kind of record (desktop.sync.catch_up): the cursor kept
+    is that key's in the store's meta table, the desk's own cursor stays where it is.
 
     One change this desk cannot apply (a value its store refuses, a bug) must not stop the desk's pull for
     good: the page is then applied again change by change, each in a savepoint, the ones that fail are
     reported in `unapplied` (kinds and ids only: no personal data in the log) and the cursor moves on.
     """
     try:
-        return _apply_page(store, changes, cursor, server_epoch, one_by_one=False)
+        return _apply_page(store, changes, cursor, server_epoch, catch_up_key, one_by_one=False)
     except OperationalError:
         raise  # the store itself (busy, full, read-only): the whole page waits for the next cycle
     except Exception as error:
         log.warning("pulled page not applied whole (%s): applying it change by change", type(error).__name__)
-        return _apply_page(store, changes, cursor, server_epoch, one_by_one=True)
+        return _apply_page(store, changes, cursor, server_epoch, catch_up_key, one_by_one=True)
 
 
 def _apply_page(
-    store: LocalStore, changes: Sequence[Change], cursor: int, server_epoch: str, *, one_by_one: bool
+    store: LocalStore,
+    changes: Sequence[Change],
+    cursor: int,
+    server_epoch: str,
+    catch_up_key: str,
+    *,
+    one_by_one: bool,
 ) -> AppliedPage:
     result = AppliedPage()
     with store.writes.begin() as session:
@@ -107,6 +120,9 @@ def _apply_page(
                 )
             else:
                 savepoint.commit()
+        if catch_up_key:
+            session.merge(models.Meta(key=catch_up_key, value=str(cursor)))
+            return result
         state = load_state(session)
         state.cursor = str(cursor)
         if server_epoch:

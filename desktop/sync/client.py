@@ -133,8 +133,10 @@ class SyncClient:
     def push(self, token: str, request: PushRequest) -> PushResponse:
         return self._call("POST", PUSH_PATH, token, PushResponse, json=request.model_dump(mode="json"))
 
-    def pull(self, token: str, cursor: int, limit: int) -> PullResponse:
-        params = {"cursor": cursor, "limit": limit}
+    def pull(self, token: str, cursor: int, limit: int, entity: str | None = None) -> PullResponse:
+        params: dict[str, int | str] = {"cursor": cursor, "limit": limit}
+        if entity is not None:
+            params["entity"] = entity
         return self._call("GET", PULL_PATH, token, PullResponse, params=params)
 
     def forward(self, token: str, ticket_id: str, unit_code: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from desktop.services.tickets.pending_forwards import PendingForward, PendingFor
 from desktop.store import models
 from desktop.store.local import LocalStore
 from desktop.store.sync_models import SyncPush, SyncState, SyncVersion
+from desktop.sync import catch_up
 from desktop.sync.acks import record_results
 from desktop.sync.apply import apply_page
 from desktop.sync.client import (
@@ -320,7 +321,7 @@ class SyncEngine:
 
     # -- pull -----------------------------------------------------------------------------------
     def _pull_all(self, token: str) -> tuple[int, bool]:
-        pulled = 0
+        pulled = self._catch_up(token)
         restored = False
         while not self._stopping.is_set():
             with self._store.sessions() as session:
@@ -343,6 +344,31 @@ class SyncEngine:
             if not response.has_more:
                 break
         return pulled, restored
+
+    def _catch_up(self, token: str) -> int:
+        """The kinds of record an older release of this desk skipped (desktop.sync.catch_up), each pulled
+        alone up to the desk's cursor; what comes after it, the usual pull brings."""
+        pulled = 0
+        for entity, position in catch_up.waiting(self._store).items():
+            while not self._stopping.is_set():
+                with self._store.sessions() as session:
+                    state = session.get(SyncState, 1)
+                    cursor = int(state.cursor or 0) if state else 0
+                    epoch = state.server_id if state else ""
+                if position >= cursor:
+                    catch_up.done(self._store, entity)
+                    break
+                response = self._client.pull(token, position, self._pull_page, entity)
+                if response.server.server_epoch != epoch:
+                    return pulled  # another server, or one restored: the usual pull sees to it first
+                # a server before the catch-up sends every entity: only the one caught up is applied
+                changes = [c for c in response.changes if c.entity == entity and c.cursor <= cursor]
+                position = min(response.next_cursor, cursor) if response.has_more else cursor
+                page = apply_page(self._store, changes, position, catch_up_key=catch_up.key(entity))
+                pulled += len(changes)
+                if page.applied:
+                    self._on_event(RemoteChanges(page))
+        return pulled
 
     # -- a server restored from a backup ----------------------------------------------------------
     def _check_server(self, server: ServerInfo, last_seq: int, feed_head: int) -> bool:

@@ -171,10 +171,12 @@ def pull(
     session: Db,
     cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = 1000,
+    entity: Annotated[str | None, Query(min_length=1, max_length=30)] = None,
 ) -> PullResponse | Response:
+    """The feed after `cursor`; of one `entity` only when asked (a desk catching up what it skipped)."""
     applied, head, info = snapshot(session, who.client_id)
     if session.get_bind().dialect.name == "postgresql":
-        changes_json, last, has_more = read_page_json(session, cursor, limit)
+        changes_json, last, has_more = read_page_json(session, cursor, limit, entity)
         envelope = PullResponse(
             changes=[],
             next_cursor=last if last is not None else cursor,
@@ -187,7 +189,7 @@ def pull(
         assert envelope.startswith(empty)
         body = '{"changes":' + changes_json + envelope[len(empty) :]
         return Response(body.encode(), media_type="application/json")
-    changes, has_more = read_page(session, cursor, limit)
+    changes, has_more = read_page(session, cursor, limit, entity)
     return PullResponse(
         changes=changes,
         next_cursor=changes[-1].cursor if changes else cursor,

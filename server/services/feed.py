@@ -83,9 +83,15 @@ def feed_head(session: Session) -> int:
     return session.scalar(select(FeedCounter.value).where(FeedCounter.id == 1)) or 0
 
 
-def read_page(session: Session, cursor: int, limit: int) -> tuple[list[Change], bool]:
-    """Changes after `cursor` in commit order, at most `limit`, and whether more follow."""
-    query = select(FeedEntry).where(FeedEntry.position > cursor).order_by(FeedEntry.position).limit(limit + 1)
+def read_page(
+    session: Session, cursor: int, limit: int, entity: str | None = None
+) -> tuple[list[Change], bool]:
+    """Changes after `cursor` in commit order, at most `limit`, and whether more follow; of one `entity`
+    only when given (a desk catching up a kind of record its older release skipped)."""
+    query = select(FeedEntry).where(FeedEntry.position > cursor)
+    if entity is not None:
+        query = query.where(FeedEntry.entity == entity)
+    query = query.order_by(FeedEntry.position).limit(limit + 1)
     entries = list(session.scalars(query))
     changes = [
         Change(
@@ -101,8 +107,7 @@ def read_page(session: Session, cursor: int, limit: int) -> tuple[list[Change], 
     return changes, len(entries) > limit
 
 
-_PAGE_JSON = text(
-    """
+_PAGE_JSON_SQL = """
 SELECT coalesce(json_agg(json_build_object(
         'cursor', position, 'entity', entity, 'entity_id', entity_id, 'version', version,
         'tombstone', tombstone, 'fields', data, 'origin_client', NULL
@@ -112,17 +117,24 @@ SELECT coalesce(json_agg(json_build_object(
 FROM (
     SELECT position, entity, entity_id, version, tombstone, data,
         row_number() OVER (ORDER BY position) AS n
-    FROM (SELECT * FROM feed WHERE position > :cursor ORDER BY position LIMIT :limit + 1) AS page
+    FROM (SELECT * FROM feed WHERE position > :cursor{entity} ORDER BY position LIMIT :limit + 1) AS page
 ) AS numbered
 """
-)
+_PAGE_JSON = text(_PAGE_JSON_SQL.format(entity=""))
+_ENTITY_PAGE_JSON = text(_PAGE_JSON_SQL.format(entity=" AND entity = :entity"))
 
 
-def read_page_json(session: Session, cursor: int, limit: int) -> tuple[str, int | None, bool]:
+def read_page_json(
+    session: Session, cursor: int, limit: int, entity: str | None = None
+) -> tuple[str, int | None, bool]:
     """`read_page` on PostgreSQL with the JSON built by the database: (the changes as a JSON array, the
     last cursor in it or None, whether more follow). The same `Change` fields, without a Python object
     per change (pulling a large feed is mostly this)."""
-    changes, last, more = session.execute(_PAGE_JSON, {"cursor": cursor, "limit": limit}).one()
+    if entity is None:
+        found = session.execute(_PAGE_JSON, {"cursor": cursor, "limit": limit})
+    else:
+        found = session.execute(_ENTITY_PAGE_JSON, {"cursor": cursor, "limit": limit, "entity": entity})
+    changes, last, more = found.one()
     return str(changes), None if last is None else int(last), bool(more)
 
 
