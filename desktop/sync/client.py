@@ -36,6 +36,7 @@ class SyncError(Exception):
 
     retry = True
     detail = ""  # the server's refusal in its own words, when it gave one
+    status = 0  # the HTTP status the server answered with (0: no answer, or one that could not be read)
 
 
 class ServerUnreachable(SyncError):
@@ -205,6 +206,7 @@ class SyncClient:
             )
         if status >= 400:
             failure = self.failed(response)
+            failure.status = status
             failure.detail = error_detail(
                 response
             )  # the server's own words, for a screen that shows only them

@@ -313,7 +313,12 @@ class SyncEngine:
             except (LoginRefused, ServerUnreachable, ProtocolRefused):
                 raise  # the cycle fails and retries; the forward stays queued
             except SyncError as error:
-                reason = getattr(error, "detail", None) or str(error)
+                if not 400 <= error.status < 500:  # the server (or its proxy) failed, refused nothing
+                    log.warning(
+                        "a queued forward failed on the server (HTTP %s): kept, tried again", error.status
+                    )
+                    continue
+                reason = error.detail or str(error)
                 log.info("a queued forward was refused by the server")  # the reason may quote the ticket
                 self._forwards.refuse(pending, reason)
             else:
