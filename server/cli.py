@@ -55,6 +55,23 @@ def main(argv: list[str] | None = None) -> int:
     unit_account.add_argument("--unit", required=True, help="the unit's code in the catalog")
     unit_account.add_argument("--full-name", default="")
     unit_account.add_argument("--email", default="", help="where forwarded tickets are announced")
+    listed = commands.add_parser("unit-accounts", help="the units' accounts: unit, name, address, state")
+    listed.add_argument("--unit", default=None, help="only this unit's")
+    changed = commands.add_parser(
+        "change-unit-account",
+        help="change a unit account: address, unit, name, password (reset), disable or enable it; "
+        "a new password, disabling or another unit ends its browser sessions at once",
+    )
+    changed.add_argument("username")
+    changed.add_argument("--email", default=None, help='the new address ("" for none)')
+    changed.add_argument("--unit", default=None, help="move to this unit (its code in the catalog)")
+    changed.add_argument("--full-name", default=None)
+    changed.add_argument(
+        "--new-password", action="store_true", help=f"a new password from ${PASSWORD_ENV} (a forgotten one)"
+    )
+    state = changed.add_mutually_exclusive_group()
+    state.add_argument("--disable", action="store_true", help="staff who left: no login, sessions ended")
+    state.add_argument("--enable", action="store_true", help="let a disabled account sign in again")
     commands.add_parser("sessions", help="list the active logins (id, user, desk, since, until)")
     end = commands.add_parser("end-session", help="end one login by its id (from `sessions`)")
     end.add_argument("session_id")
@@ -130,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         return _create_user(engine, args.username, Role(args.role), args.full_name)
     if args.command == "create-unit-account":
         return _create_unit_account(engine, args)
+    if args.command in ("unit-accounts", "change-unit-account"):
+        return _unit_accounts(engine, args)
     if args.command == "send-mail":
         return _send_mail(engine, settings)
     if args.command == "mail-failing":
@@ -244,6 +263,57 @@ def _create_unit_account(engine: object, args: argparse.Namespace) -> int:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     print(f"Đã tạo tài khoản đơn vị {args.username.strip().lower()} ({args.unit}): đăng nhập tại /don-vi/.")
+    return 0
+
+
+def _unit_accounts(engine: object, args: argparse.Namespace) -> int:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from server.services import unit_accounts
+    from server.services.accounts import AccountError
+
+    assert isinstance(engine, Engine)
+    if args.command == "unit-accounts":
+        with Session(engine) as session:
+            found = unit_accounts.all_accounts(session, args.unit)
+            for a in found:
+                state = "đang dùng" if a.active else "đã khóa"
+                print(f"{a.unit_code:<24} {a.username:<24} {state:<10} {a.email or '(không có địa chỉ thư)'}")
+        print(f"{len(found)} tài khoản đơn vị.")
+        return 0
+    password = None
+    if args.new_password:
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            print(f"Lỗi: hãy đặt mật khẩu mới trong biến môi trường {PASSWORD_ENV}.", file=sys.stderr)
+            return 2
+    active = True if args.enable else False if args.disable else None
+    if (args.email, args.unit, args.full_name, password, active) == (None, None, None, None, None):
+        print(
+            "Lỗi: chưa nói đổi gì: --email, --unit, --full-name, --new-password, --disable hoặc --enable.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        with Session(engine) as session, session.begin():
+            account, done = unit_accounts.change(
+                session,
+                args.username,
+                email=args.email,
+                unit_code=args.unit,
+                full_name=args.full_name,
+                password=password,
+                active=active,
+            )
+            name = account.username
+    except AccountError as error:
+        print(f"Lỗi: {error} Không có gì thay đổi.", file=sys.stderr)
+        return 2
+    if not done:
+        print(f"Tài khoản đơn vị {name} đã như vậy; không có gì thay đổi.")
+        return 0
+    print(f"Đã đổi tài khoản đơn vị {name}: {'; '.join(done)}.")
     return 0
 
 

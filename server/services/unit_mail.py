@@ -27,9 +27,10 @@ SUBJECTS = {
     "overdue": "[Tổng đài 1022] Phiếu {code} đã quá hạn trả lời ({deadline})",
 }
 NO_ADDRESS = (
-    "Đơn vị «{unit}» chưa có tài khoản nào có địa chỉ thư: thư không gửi được. Hãy tạo cho đơn vị một "
-    "tài khoản có địa chỉ thư (tongdai1022-server create-unit-account TÊN --unit {code} --email ĐỊA-CHỈ); "
-    "các thư nhắc hạn sau sẽ đến địa chỉ đó."
+    "Đơn vị «{unit}» chưa có tài khoản nào có địa chỉ thư: thư không gửi được. Hãy thêm địa chỉ cho một "
+    "tài khoản của đơn vị (tongdai1022-server change-unit-account TÊN --email ĐỊA-CHỈ; xem các tài khoản: "
+    "unit-accounts --unit {code}), hoặc tạo tài khoản mới (create-unit-account TÊN --unit {code} --email "
+    "ĐỊA-CHỈ); thư này và các thư nhắc hạn sau sẽ đến địa chỉ đó."
 )
 
 

@@ -190,7 +190,8 @@ def test_a_unit_without_any_address_is_shown_to_the_admin_and_the_forward_still_
     [waiting] = admin.http.get("/api/v1/mail/failing").json()
     assert waiting["recipient"] == "" and "P-NOADDR" in waiting["subject"]
     assert "Sở Tư pháp» chưa có tài khoản nào có địa chỉ thư" in waiting["last_error"]
-    assert "create-unit-account TÊN --unit so-tu-phap --email" in waiting["last_error"]  # what to do
+    assert "change-unit-account TÊN --email" in waiting["last_error"]  # what to do
+    assert "unit-accounts --unit so-tu-phap" in waiting["last_error"]
     console = tongdai_server(server, "mail-failing")
     assert console.returncode == 1 and "chưa có tài khoản nào có địa chỉ thư" in console.stdout
 
