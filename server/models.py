@@ -151,7 +151,7 @@ class LoginEvent(Base):
     username: Mapped[str] = mapped_column(String(64))  # as typed (lower-cased, cut): unknown names too
     address: Mapped[str] = mapped_column(String(64))
     client_id: Mapped[str] = mapped_column(String(64), default="")
-    outcome: Mapped[str] = mapped_column(String(20))  # ok | wrong | locked | disabled | desk_taken
+    outcome: Mapped[str] = mapped_column(String(20))  # ok | wrong | locked | disabled | desk_taken | unlocked
 
 
 class AppliedMutation(Base):

@@ -22,6 +22,8 @@ ACCOUNT_FAILURES = 5  # wrong passwords for one account name within WINDOW
 # behind one public address (the per-account limit is what stops a guess at one password)
 ADDRESS_FAILURES = 50
 FAILED = ("wrong", "disabled")
+# the admin gave the account a new password or enabled it: the failures before no longer lock the name
+UNLOCKED = "unlocked"
 
 
 @dataclass(frozen=True)
@@ -46,18 +48,22 @@ def normalized(username: str) -> str:
 
 
 def lockout(session: Session, username: str, address: str, now: datetime | None = None) -> Lockout | None:
-    """The lock on this name or this address, if too many recent failures put one there."""
+    """The lock on this name or this address, if too many recent failures put one there; the failures
+    before the admin gave the account a new password (or enabled it) no longer count for its name."""
     now = now or datetime.now(UTC)
     since = now - WINDOW
     for by_address, column, value, limit in (
         (False, LoginEvent.username, normalized(username), ACCOUNT_FAILURES),
         (True, LoginEvent.address, address[:64], ADDRESS_FAILURES),
     ):
-        count, last = session.execute(
-            select(func.count(), func.max(LoginEvent.at)).where(
-                column == value, LoginEvent.at >= since, LoginEvent.outcome.in_(FAILED)
+        counted = [column == value, LoginEvent.at >= since, LoginEvent.outcome.in_(FAILED)]
+        if not by_address:
+            cleared = session.scalar(
+                select(func.max(LoginEvent.at)).where(column == value, LoginEvent.outcome == UNLOCKED)
             )
-        ).one()
+            if cleared is not None:
+                counted.append(LoginEvent.at > cleared)
+        count, last = session.execute(select(func.count(), func.max(LoginEvent.at)).where(*counted)).one()
         if count >= limit and last is not None:
             until = _aware(last) + LOCKOUT
             if until > now:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from server.core.security import hash_password, token_hash, verify_password
 from server.models import Forwarding, MailMessage, Unit, UnitAccount, UnitSession
+from server.services import logins
 from server.services.accounts import USERNAME_PATTERN, AccountError, check_password
 
 SESSION_HOURS = 10  # a working day; the unit signs in again tomorrow
@@ -109,6 +110,8 @@ def change(
     if active is not None and active != account.active:
         account.active = active
         done.append("mở lại" if active else "khóa")
+    if password is not None or active is True:  # what the lock message tells the locked-out to ask for
+        logins.record(session, LOGIN_PREFIX + account.username, "quan-tri", "console", logins.UNLOCKED)
     if done and (password is not None or active is False or account.unit_code != unit_before):
         session.execute(delete(UnitSession).where(UnitSession.username == account.username))
         done.append("các phiên đăng nhập đang mở (nếu có) đã kết thúc")

@@ -108,6 +108,22 @@ def test_a_forgotten_password_is_reset_and_the_old_one_and_its_sessions_end(serv
     assert can_sign_in(server, "nv.tam", NEW_PASSWORD)
 
 
+def test_a_reset_password_lets_in_at_once_staff_who_locked_themselves_out(server: ServerProcess) -> None:
+    unit_with_account(server, "so-khcn", "kh.binh")
+    for _ in range(5):  # the forgotten password tried again and again: the account is locked
+        assert not can_sign_in(server, "kh.binh", "Doan-mat-khau-cu-1")
+    assert not can_sign_in(server, "kh.binh", PASSWORD)  # locked: even the right one is refused
+
+    reset = console(
+        server, "change-unit-account", "kh.binh", "--new-password", TONGDAI1022_NEW_PASSWORD=NEW_PASSWORD
+    )
+
+    assert reset.returncode == 0, reset.stderr
+    assert can_sign_in(server, "kh.binh", NEW_PASSWORD)  # not in 15 minutes: the lock said to ask the admin
+    logged = console(server, "logins", "--user", "don-vi:kh.binh").stdout
+    assert "unlocked" in logged
+
+
 def test_staff_who_left_are_disabled_at_once_and_can_be_enabled_again(server: ServerProcess) -> None:
     unit_with_account(server, "so-tai-chinh", "tc.hung")
     web = unit_browser(server, "tc.hung")
