@@ -13,7 +13,7 @@ from protocol.records import CatalogKind
 from server.api.deps import Admin, Db
 from server.core.security import hash_password
 from server.models import Account
-from server.services import accounts, catalogs
+from server.services import accounts, catalogs, logins
 from server.services.accounts import USERNAME_PATTERN
 from server.services.ticket_areas import restamp_in_background
 
@@ -92,6 +92,8 @@ def change_account(
             except accounts.AccountError as error:
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from None
             account.password_hash = hash_password(body.password)
+        if body.password is not None or body.active is True:  # what the lock message sends them to ask for
+            logins.record(session, account.username, "quan-tri", "admin-api", logins.UNLOCKED)
         if body.password is not None or body.active is False or body.role is not None:
             accounts.revoke_all(session, account.username)
         return _out(account)
