@@ -2804,6 +2804,10 @@ Không phiếu nào được nhập.</translation>
         <translation>Chưa chuyển đến %1: không kết nối được máy chủ; lệnh chuyển được giữ trên máy này, tự gửi khi có mạng.</translation>
     </message>
     <message>
+        <source>Not forwarded yet to %1: the server failed (error %2); the forward is kept on this computer and sent when the server answers.</source>
+        <translation>Chưa chuyển đến %1: máy chủ đang lỗi (mã %2); lệnh chuyển được giữ trên máy này, tự gửi khi máy chủ trả lời.</translation>
+    </message>
+    <message>
         <source>Not forwarded yet to %1: this desk is not signed in to the server (Server ▸ Sign in to the server…); the forward is kept until it is.</source>
         <translation>Chưa chuyển đến %1: máy chưa đăng nhập máy chủ (Máy chủ ▸ Đăng nhập máy chủ…); lệnh chuyển được giữ đến khi đăng nhập.</translation>
     </message>

@@ -201,9 +201,9 @@ def install_forwarding(
     forwards: PendingForwards | None = None,
 ) -> QAction:
     """The Ticket menu's and the form's "Chuyển đơn vị" (Ctrl+Shift+U), on for a saved level 2-4 ticket.
-    Out of reach of the server (or the ticket's edits not pushed yet) the forward is kept in `forwards`
-    and the sync sends it after its next push."""
-    from desktop.sync.client import ServerUnreachable
+    Out of reach of the server, or the server failing (5xx), or the ticket's edits not pushed yet, the
+    forward is kept in `forwards` and the sync sends it after its next push."""
+    from desktop.sync.client import ServerUnreachable, SyncError
     from desktop.sync.presence import NotConfigured
     from desktop.ui.phone.presence_desk import presence_link
 
@@ -317,6 +317,20 @@ def install_forwarding(
                     )
                 )
                 return queue(ticket, unit_code, why)
+            except SyncError as error:
+                if forwards is None or error.status < 500:
+                    raise  # a 4xx is the server's refusal: shown in the dialog, which stays open
+                # the server (or its proxy, while the server restarts) failed and refused nothing: the
+                # sync sends the kept forward as it does after any other failed cycle
+                return queue(
+                    ticket,
+                    unit_code,
+                    translate(
+                        "ForwardDialog",
+                        "Not forwarded yet to %1: the server failed (error %2); the forward is kept on "
+                        "this computer and sent when the server answers.",
+                    ).replace("%2", str(error.status)),
+                )
             if forwards is not None:
                 forwards.sent(ticket_id)  # an earlier queued or refused choice is settled by this one
             sync.desk.sync_now()  # the pull brings the unit and deadline to the form and the list now

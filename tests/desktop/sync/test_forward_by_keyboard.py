@@ -15,11 +15,12 @@ from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 from server_lab import PASSWORD, Desk, ServerProcess
+from sqlalchemy import text
 
 from desktop.changes import OpChanges, Origin
 from desktop.desk import Desk as OpenDesk
 from desktop.domain.clock import now_vn
-from desktop.domain.ticket import TicketDraft
+from desktop.domain.ticket import KeptForward, TicketDraft
 from desktop.services.catalogs import CatalogService
 from desktop.services.tickets.pending_forwards import PendingForwards
 from desktop.services.tickets.service import TicketService
@@ -37,6 +38,7 @@ from desktop.ui.tickets.form import UnsavedChoice
 from desktop.ui.tickets.forward_dialog import ForwardDialog, day_text, install_forwarding
 from desktop.ui.tickets.life_view import install_ticket_life
 from desktop.ui.tickets.model import COL_STEP
+from server.db import create_server_engine
 
 SHOTS = Path("build/screenshots/forward")
 UNIT = "so-xay-dung"  # Sở Xây dựng
@@ -249,6 +251,54 @@ def test_a_desk_out_of_reach_keeps_the_forward_and_a_refusal_comes_back_with_wha
     dialog.reject()
 
 
+def test_a_server_failing_on_the_forward_keeps_it_on_the_desk_as_when_out_of_reach(
+    qtbot: QtBot, store: LocalStore, data_dir: Path, runner: TaskRunner, server: ServerProcess, vietnamese
+) -> None:
+    """A 500 (or a proxy's 502 while the server restarts) refuses nothing: the forward is kept and the
+    sync sends it, instead of an error the operator must remember to retry."""
+    unit_on_the_server(server, store)
+    ticket_id = level_two_ticket(store)
+    one_cycle(store, server)
+    window = window_for(qtbot, store, data_dir, runner)
+    window.resize(1366, 768)
+    sync = signed_in_desk(window, server.base, runner)
+    install_forwarding(window, sync, window.desk.services.catalogs, runner)
+    engine = create_server_engine(server.db_url)
+    with engine.begin() as connection:
+        for statement in _FAIL_ON_FORWARD:
+            connection.execute(text(statement))
+    try:
+        dialog = open_forward_dialog(qtbot, window, ticket_id)
+        dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData(UNIT))
+        with qtbot.waitSignal(dialog.finished, timeout=20000):
+            dialog.submit()
+        assert dialog.result() == dialog.DialogCode.Accepted and dialog.queued is not None
+        said = window.statusBar().currentMessage()
+        assert said == (
+            "Chưa chuyển đến Sở Xây dựng: máy chủ đang lỗi (mã 500); lệnh chuyển được giữ trên máy này, "
+            "tự gửi khi máy chủ trả lời."
+        )
+        assert fits_the_status_bar(window, said)
+        (kept,) = PendingForwards(store).all()
+        assert (kept.ticket_id, kept.unit_code, kept.state) == (ticket_id, UNIT, KeptForward.WAITING)
+        qtbot.waitUntil(window.form.kept_forward_label.isVisible, timeout=5000)
+        qtbot.waitUntil(lambda: step_cells(window).get(ticket_id) == KEPT, timeout=5000)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER IF EXISTS keepfwd_fail ON forwardings"))
+            connection.execute(text("DROP FUNCTION IF EXISTS keepfwd_fail()"))
+        engine.dispose()
+
+    one_cycle(store, server)  # the server answers again: the kept forward goes
+    assert PendingForwards(store).all() == []
+    assert TicketService(store, "dtv1").get(ticket_id).draft.unit_code == UNIT
+
+
+_FAIL_ON_FORWARD = (  # a real failure inside the server: its database refuses the forwarding's row
+    "CREATE FUNCTION keepfwd_fail() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+    "CREATE TRIGGER keepfwd_fail BEFORE INSERT ON forwardings FOR EACH ROW EXECUTE FUNCTION keepfwd_fail()",
+)
 KEPT = "Chờ gửi chuyển đơn vị"
 
 
