@@ -551,11 +551,31 @@ class MainWindow(QMainWindow):
         self._refresh_count()
 
     def open_ticket(self, ticket_id: str) -> None:
-        """Shows the ticket in the form, after asking about unsaved changes."""
+        """Shows the ticket in the form, after asking about unsaved changes, and its row in the list."""
         current = self.form.ticket
         if current is not None and current.id == ticket_id and not self.form.is_dirty():
+            self.select_in_list(ticket_id)
             return
-        self.form.run_when_clean(lambda: self.form.open_ticket(ticket_id))
+
+        def go() -> None:
+            self.select_in_list(ticket_id)
+            self.form.open_ticket(ticket_id)
+
+        self.form.run_when_clean(go)
+
+    def select_in_list(self, ticket_id: str) -> None:
+        """The list's current row becomes the ticket opened elsewhere (a callback, the caller history), so
+        Alt+↓ / Alt+↑ go on from it. Only the loaded rows are looked at (a page still loading too); a ticket
+        not among them leaves no row selected rather than another ticket's."""
+        row = self.model.row_of(ticket_id)
+        if row < 0:
+            self.table.selectionModel().clear()
+            self._select_after_reload = ticket_id if self.model.is_loading else None
+            return
+        self._select_after_reload = None
+        index = self.model.index(row, max(self.table.currentIndex().column(), 0))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
 
     def move_in_list(self, step: int) -> None:
         rows = self.model.rowCount()

@@ -198,3 +198,58 @@ def test_calling_back_from_the_queue_opens_its_ticket_on_the_form_after_asking_a
     qtbot.waitUntil(lambda: service.get(ticket.id).draft.status is TicketStatus.RESOLVED, timeout=5000)
     resolved = service.get(ticket.id)
     assert resolved.called_back_at is not None and resolved.draft.answer == ANSWER
+
+
+def test_calling_back_from_the_queue_moves_the_lists_row_to_its_ticket_so_alt_down_goes_on_from_it(
+    qtbot, make_desk, kamailio, sipp, store, vietnamese
+) -> None:
+    """The list and the form agree on the ticket called back, during the call and after its wrap-up
+    changed the ticket: Alt+↓ then opens the ticket below it, not the one below the row chosen before."""
+    service = TicketService(store, "kiem.thu")
+
+    def ticket(content: str, phone: str, days_ago: int) -> str:
+        draft = TicketDraft(
+            content=content,
+            phone=phone,
+            level=Level.TWO,
+            unit_code="ubnd-huyen-tan-hong",
+            received_at=now_vn() - timedelta(days=days_ago),
+        )
+        return service.create(draft).id
+
+    newest = ticket("Hỏi lịch tiêm chủng", "0912 111 222", 1)
+    called = ticket("Đèn đường ấp Tân Hòa hư", "0907 654 321", 2)
+    oldest = ticket("Cống thoát nước bị nghẹt", "0913 333 444", 3)
+    unit_answer_pulled(store, called, ANSWER)
+    desk = make_desk(kamailio, user="1003", record=False)
+    window = desk.window
+    qtbot.waitUntil(lambda: window.sip_label.property("registration") == "ok", timeout=8000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=5000)
+
+    def listed() -> str | None:
+        row = window.model.row_at(window.table.currentIndex().row())
+        return row.id if row is not None else None
+
+    window.next_action.trigger()  # Alt+↓: the operator was on the newest ticket
+    qtbot.waitUntil(lambda: window.form.ticket is not None and window.form.ticket.id == newest, timeout=5000)
+    assert listed() == newest
+    trunk = sipp.uas("uas_trunk_bye.xml", kamailio.trunk_port, "-d", "2000")
+    desk.phone.focus_callbacks()  # Ctrl+B
+    panel = desk.phone.callbacks
+    qtbot.waitUntil(lambda: panel.current() is not None, timeout=5000)
+
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)  # call back
+    qtbot.waitUntil(lambda: window.form.ticket is not None and window.form.ticket.id == called, timeout=8000)
+    assert listed() == called
+    assert window.table.selectionModel().isRowSelected(window.model.row_of(called))
+
+    qtbot.waitUntil(lambda: desk.phone.wrap_up_dialog is not None, timeout=15000)  # the citizen hung up
+    assert trunk.wait(10) == 0, trunk.output()
+    qtbot.keyClick(desk.phone.wrap_up_dialog, Qt.Key.Key_Return)
+    assert desk.session.flush()
+    qtbot.waitUntil(lambda: service.get(called).called_back_at is not None, timeout=5000)
+    assert listed() == called  # still, after the call changed the ticket
+
+    window.next_action.trigger()  # Alt+↓
+    qtbot.waitUntil(lambda: window.form.ticket is not None and window.form.ticket.id == oldest, timeout=5000)
+    assert listed() == oldest
