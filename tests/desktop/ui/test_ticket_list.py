@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
+from sqlalchemy import select
 from uitest_support import bulk_tickets
 
 from desktop.domain.codes import TicketStatus
 from desktop.services.tickets.query import TicketFilter
+from desktop.store import models
 from desktop.ui.tickets.model import COL_NAME, COL_UNIT, TicketTableModel
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -126,3 +128,30 @@ def test_a_long_unit_or_caller_name_cut_by_its_column_shows_whole_on_hover(qtbot
     qtbot.waitUntil(lambda: history.tickets_view.topLevelItemCount() == 2)
     units = [history.tickets_view.topLevelItem(i).toolTip(3) for i in range(2)]
     assert "UBND huyện Tân Hồng" in units
+
+
+def test_a_ticket_opened_from_elsewhere_becomes_the_lists_row_only_when_loaded(qtbot, store, make_window):
+    """Opened by a callback or the caller history: its loaded row is selected (Alt+↓ goes on from it);
+    one not in the loaded pages leaves no other ticket highlighted and loads no page to find it."""
+    bulk_tickets(store, 500)
+    window = make_window()
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 50 and not window.model.is_loading)
+    loaded = window.model.rowCount()
+    assert loaded < 500
+    with store.sessions.begin() as session:
+        oldest = session.scalar(select(models.Ticket.id).where(models.Ticket.code == "240101-BULK0-00000"))
+    tenth = window.model.row_at(10)
+    assert tenth is not None
+
+    window.open_ticket(tenth.id)
+    qtbot.waitUntil(lambda: window.form.ticket is not None and window.form.ticket.id == tenth.id)
+    assert window.table.currentIndex().row() == 10
+    window.next_action.trigger()  # Alt+↓
+    qtbot.waitUntil(lambda: window.form.ticket is not None and window.form.ticket.id != tenth.id)
+    assert window.table.currentIndex().row() == 11
+
+    window.open_ticket(str(oldest))
+    qtbot.waitUntil(lambda: window.form.ticket is not None and window.form.ticket.id == oldest)
+    assert not window.table.currentIndex().isValid()
+    assert not window.table.selectionModel().hasSelection()
+    assert window.model.rowCount() == loaded
