@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from lab_tools import lab_tool_missing
 from server_lab import Postgres, ServerProcess, cluster, make_template, pg_bin
+from sqlalchemy import Engine
+
+from server.db import create_server_engine
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +51,16 @@ def second_server(db_url: str) -> Iterator[ServerProcess]:
     finally:
         process.stop()
         process.log_path.unlink(missing_ok=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_server_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database on each engine the server runs on, for a migration test to build up itself."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    else:
+        postgres = request.getfixturevalue("postgres")
+        url = str(postgres.url(postgres.create_database()))
+    made = create_server_engine(url)
+    yield made
+    made.dispose()

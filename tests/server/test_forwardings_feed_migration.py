@@ -5,16 +5,14 @@ moved it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from server.db import alembic_config, create_server_engine
+from server.db import alembic_config
 from server.models import FeedEntry, Forwarding
 from server.services.feed import read_page
 from server.services.feed_refresh import republish_stale
@@ -37,16 +35,9 @@ VALUES
 """
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    else:
-        postgres = request.getfixturevalue("postgres")
-        url = str(postgres.url(postgres.create_database()))
-    made = create_server_engine(url)
-    yield made
-    made.dispose()
+@pytest.fixture
+def engine(empty_server_engine: Engine) -> Engine:
+    return empty_server_engine
 
 
 def test_forwardings_made_before_the_upgrade_are_in_the_feed_after_everything_already_there(

@@ -5,9 +5,7 @@ tickets so named are published again, so every desk gets the names at its next p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -15,7 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from protocol import Mutation
-from server.db import alembic_config, create_server_engine
+from server.db import alembic_config
 from server.models import FeedEntry, Ticket
 from server.services import tickets
 from server.services.feed import PendingChanges, publish
@@ -27,16 +25,9 @@ START = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 CALLED_BACK, RESOLVED_AT_ONCE, REOPENED, CORRECTED = "t-called-back", "t-at-once", "t-reopened", "t-corrected"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    else:
-        postgres = request.getfixturevalue("postgres")
-        url = str(postgres.url(postgres.create_database()))
-    made = create_server_engine(url)
-    yield made
-    made.dispose()
+@pytest.fixture
+def engine(empty_server_engine: Engine) -> Engine:
+    return empty_server_engine
 
 
 def _moment(hours: int) -> str:
